@@ -1,0 +1,81 @@
+/* hero-virt-error.h: the HeroVirt error domain
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#if !defined (HERO_VIRT_INSIDE) && !defined (HERO_VIRT_COMPILATION)
+#error "Only <hero-virt.h> can be included directly."
+#endif
+
+#include "hero-virt-types.h"
+
+G_BEGIN_DECLS
+
+/**
+ * HERO_VIRT_ERROR:
+ *
+ * The error domain of HeroVirt. Errors in this domain are from the
+ * #HeroVirtError enumeration. Cancellation is reported as
+ * %G_IO_ERROR_CANCELLED, never in this domain.
+ *
+ * Since: 0.1
+ */
+#define HERO_VIRT_ERROR (hero_virt_error_quark ())
+
+/**
+ * HeroVirtError:
+ * @HERO_VIRT_ERROR_FAILED: a failure not covered by another code
+ * @HERO_VIRT_ERROR_INVALID_ARGUMENT: an argument was rejected before
+ *   anything ran: a malformed name or reference, a path outside its root,
+ *   an operand that looks like a flag, a NUL byte, a bad size
+ * @HERO_VIRT_ERROR_NOT_FOUND: the object (file, image, container, VM,
+ *   snapshot, provider) does not exist
+ * @HERO_VIRT_ERROR_EXISTS: the object already exists
+ * @HERO_VIRT_ERROR_NOT_SUPPORTED: the provider does not implement the
+ *   operation
+ * @HERO_VIRT_ERROR_UNAVAILABLE: the backend (a tool, a daemon, a socket)
+ *   is not installed or not reachable
+ * @HERO_VIRT_ERROR_COMMAND_FAILED: a backend command exited with a
+ *   failure; the message names the tool, its exit status and the tail of
+ *   its standard error
+ * @HERO_VIRT_ERROR_PARSE: the backend's output could not be understood
+ * @HERO_VIRT_ERROR_CORRUPT: a file (a disk image, say) is truncated,
+ *   corrupt or hostile
+ * @HERO_VIRT_ERROR_CHECKSUM: a download did not match its checksum
+ * @HERO_VIRT_ERROR_TIMEOUT: an operation did not finish in time
+ * @HERO_VIRT_ERROR_AUTH: authentication was refused
+ * @HERO_VIRT_ERROR_HOST_KEY: an SSH host key or TLS certificate could not
+ *   be verified
+ * @HERO_VIRT_ERROR_PLUGIN: a plugin could not be loaded
+ * @HERO_VIRT_ERROR_IO: a local or remote I/O operation failed
+ * @HERO_VIRT_ERROR_NETWORK: a network or HTTP request failed
+ *
+ * Error codes in the %HERO_VIRT_ERROR domain. From Python they are
+ * `HeroVirt.Error.NOT_FOUND` and so on.
+ *
+ * Since: 0.1
+ */
+typedef enum {
+  HERO_VIRT_ERROR_FAILED,
+  HERO_VIRT_ERROR_INVALID_ARGUMENT,
+  HERO_VIRT_ERROR_NOT_FOUND,
+  HERO_VIRT_ERROR_EXISTS,
+  HERO_VIRT_ERROR_NOT_SUPPORTED,
+  HERO_VIRT_ERROR_UNAVAILABLE,
+  HERO_VIRT_ERROR_COMMAND_FAILED,
+  HERO_VIRT_ERROR_PARSE,
+  HERO_VIRT_ERROR_CORRUPT,
+  HERO_VIRT_ERROR_CHECKSUM,
+  HERO_VIRT_ERROR_TIMEOUT,
+  HERO_VIRT_ERROR_AUTH,
+  HERO_VIRT_ERROR_HOST_KEY,
+  HERO_VIRT_ERROR_PLUGIN,
+  HERO_VIRT_ERROR_IO,
+  HERO_VIRT_ERROR_NETWORK,
+} HeroVirtError;
+
+HERO_VIRT_AVAILABLE_IN_ALL
+GQuark hero_virt_error_quark (void);
+
+G_END_DECLS

@@ -1,0 +1,42 @@
+/* hero-virt.h: the HeroVirt umbrella header
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#define HERO_VIRT_INSIDE
+
+#include "hero-virt-version.h"
+#include "hero-virt-types.h"
+#include "hero-virt-enum-types.h"
+#include "hero-virt-error.h"
+#include "hero-virt-command.h"
+#include "hero-virt-command-result.h"
+#include "hero-virt-executor.h"
+#include "hero-virt-local-executor.h"
+#include "hero-virt-progress.h"
+#include "hero-virt-plugin.h"
+#include "hero-virt-plugin-info.h"
+#include "hero-virt-registry.h"
+
+/* disks */
+#include "hero-virt-disk-snapshot.h"
+#include "hero-virt-disk-info.h"
+#include "hero-virt-disk-check-result.h"
+#include "hero-virt-disk-create-options.h"
+#include "hero-virt-disk-provider.h"
+#include "hero-virt-disk.h"
+
+/* images (buildah) */
+#include "hero-virt-image-provider.h"
+
+/* containers */
+#include "hero-virt-container-provider.h"
+
+/* virtual machines */
+#include "hero-virt-hypervisor-provider.h"
+
+/* clusters */
+#include "hero-virt-cluster-provider.h"
+
+#undef HERO_VIRT_INSIDE
