@@ -74,8 +74,9 @@ ht_free_port (void)
 
 struct _HtDaemon
 {
-  GPid pid;
-  char *name;
+  GPid         pid;
+  char        *name;
+  GSubprocess *subprocess;  /* its child watch reaps the PID */
 };
 
 HtDaemon *
@@ -104,12 +105,7 @@ ht_daemon_start (const char * const  *argv,
   daemon = g_new0 (HtDaemon, 1);
   daemon->pid = atoi (g_subprocess_get_identifier (sp));
   daemon->name = g_strdup (argv[0]);
-  /* We reap the child ourselves in ht_daemon_stop(); GSubprocess's own
-   * child watch would race with that, so keep the object alive only
-   * until here and wait with waitpid(). GSubprocess reaps via its worker;
-   * so use kill(pid, 0) for liveness checks and a GChildWatch-free wait. */
-  g_object_set_data_full (G_OBJECT (sp), "keep", NULL, NULL);
-  g_object_ref (sp); /* leaked on purpose: its child watch reaps the PID */
+  daemon->subprocess = g_steal_pointer (&sp);
   return daemon;
 }
 
@@ -161,6 +157,7 @@ ht_daemon_stop (HtDaemon *daemon,
       while (pid_alive (daemon->pid) && g_get_monotonic_time () < deadline)
         g_usleep (10 * 1000);
     }
+  g_clear_object (&daemon->subprocess);
   g_free (daemon->name);
   g_free (daemon);
 }
