@@ -45,6 +45,7 @@ class ArgType:
             'strv': 'const char * const *',
             'bytes': 'GBytes *',
             'double': 'double',
+            'json': 'JsonNode *',
         }[self.base]
 
     @property
@@ -69,6 +70,7 @@ class ArgType:
             'object': '%s ? g_object_ref (%s) : NULL' % (expr, expr),
             'strv': 'g_strdupv ((char **) %s)' % expr,
             'bytes': '%s ? g_bytes_ref (%s) : NULL' % (expr, expr),
+            'json': '%s ? json_node_ref (%s) : NULL' % (expr, expr),
         }.get(self.base, expr)
 
     def free(self, expr):
@@ -77,12 +79,13 @@ class ArgType:
             'object': 'g_clear_object (&%s);' % expr,
             'strv': 'g_strfreev (%s);' % expr,
             'bytes': 'g_clear_pointer (&%s, g_bytes_unref);' % expr,
+            'json': 'g_clear_pointer (&%s, json_node_unref);' % expr,
         }.get(self.base)
 
     def check(self):
         if self.nullable:
             return None
-        if self.base in ('string', 'object', 'strv', 'bytes'):
+        if self.base in ('string', 'object', 'strv', 'bytes', 'json'):
             return '%s != NULL'
         return None
 
@@ -102,6 +105,7 @@ class RetType:
             'string': 'char *',
             'bytes': 'GBytes *',
             'strv': 'char **',
+            'json': 'JsonNode *',
         }[self.base]
 
     @property
@@ -119,6 +123,7 @@ class RetType:
             'string': 'g_free',
             'bytes': '(GDestroyNotify) g_bytes_unref',
             'strv': '(GDestroyNotify) g_strfreev',
+            'json': '(GDestroyNotify) json_node_unref',
         }[self.base]
 
     def annotation(self):
@@ -161,6 +166,9 @@ def main():
     h.append('#pragma once\n')
     h.append('#if !defined (HERO_VIRT_INSIDE) && !defined (HERO_VIRT_COMPILATION)\n#error "Only <hero-virt.h> can be included directly."\n#endif\n')
     h.append('#include "hero-virt-types.h"\n#include "hero-virt-executor.h"')
+    if any(ArgType(a[1]).base == 'json' for op in spec['ops'] for a in op.get('args', [])) or \
+       any(RetType(op.get('returns', 'bool')).base == 'json' for op in spec['ops']):
+        h.append('#include <json-glib/json-glib.h>')
     for inc in spec.get('includes', []):
         h.append('#include "%s"' % inc)
     h.append('\nG_BEGIN_DECLS\n')
