@@ -9,6 +9,9 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <gio/gunixoutputstream.h>
+#include <glib-unix.h>
+
 #include "hero-virt-private.h"
 
 #define G_LOG_DOMAIN_EXEC "HeroVirt"
@@ -53,6 +56,8 @@ typedef struct {
   GString         *out_line;
   GString         *err_line;
   gboolean         emit_lines;
+  gboolean         out_cr;
+  gboolean         err_cr;
   gint64           start;
   guint            pending;      /* stdout, stderr, wait, stdin */
   gboolean         timed_out;
@@ -108,17 +113,26 @@ flush_lines (RunState             *state,
              HeroVirtOutputStream  stream,
              gboolean              at_eof)
 {
+  gboolean *after_cr = stream == HERO_VIRT_OUTPUT_STREAM_STDOUT ? &state->out_cr : &state->err_cr;
   gsize start = 0;
 
   for (gsize i = 0; i < buffer->len; i++)
     {
-      if (buffer->str[i] == '\n' || buffer->str[i] == '\r')
+      char c = buffer->str[i];
+
+      if (c != '\n' && c != '\r')
+        {
+          *after_cr = FALSE;
+          continue;
+        }
+      /* "\r\n" ends one line; a lone "\r" (a progress redraw) ends one too. */
+      if (!(c == '\n' && i == start && *after_cr))
         {
           g_autofree char *line = g_utf8_make_valid (buffer->str + start, i - start);
-          if (buffer->str[i] == '\n' || i > start)
-            hero_virt_command_emit_line (state->command, stream, line);
-          start = i + 1;
+          hero_virt_command_emit_line (state->command, stream, line);
         }
+      *after_cr = c == '\r';
+      start = i + 1;
     }
   g_string_erase (buffer, 0, start);
   if (at_eof && buffer->len > 0)
@@ -391,6 +405,14 @@ local_run_async (HeroVirtExecutor    *executor,
   input = hero_virt_command_get_stdin (command);
   if (input != NULL && g_bytes_get_size (input) > 0)
     {
+      GOutputStream *stdin_pipe = g_subprocess_get_stdin_pipe (state->subprocess);
+
+      /* GSubprocess hands out blocking pipe fds; a pollable write of more
+       * than the pipe buffer would then block this thread while the child
+       * waits for us to read its output. */
+      if (G_IS_UNIX_OUTPUT_STREAM (stdin_pipe))
+        g_unix_set_fd_nonblocking (g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (stdin_pipe)),
+                                   TRUE, NULL);
       gsize len;
       const void *data = g_bytes_get_data (input, &len);
       /* The stdin GBytes is kept alive by the command, held by the state. */
