@@ -34,6 +34,11 @@
 #include "hero-virt-container-provider.h"
 
 /* virtual machines */
+#include "hero-virt-vm-disk.h"
+#include "hero-virt-vm-net.h"
+#include "hero-virt-vm-spec.h"
+#include "hero-virt-vm-builder.h"
+#include "hero-virt-vm-info.h"
 #include "hero-virt-hypervisor-provider.h"
 
 /* clusters */
