@@ -50,6 +50,9 @@ G_BEGIN_DECLS
  * @HERO_VIRT_ERROR_PLUGIN: a plugin could not be loaded
  * @HERO_VIRT_ERROR_IO: a local or remote I/O operation failed
  * @HERO_VIRT_ERROR_NETWORK: a network or HTTP request failed
+ * @HERO_VIRT_ERROR_CONFLICT: the object changed since it was read (a
+ *   stale Kubernetes resourceVersion) or another owner holds the fields
+ *   (a server-side apply conflict); read it again and retry
  *
  * Error codes in the %HERO_VIRT_ERROR domain. From Python they are
  * `HeroVirt.Error.NOT_FOUND` and so on.
@@ -73,6 +76,7 @@ typedef enum {
   HERO_VIRT_ERROR_PLUGIN,
   HERO_VIRT_ERROR_IO,
   HERO_VIRT_ERROR_NETWORK,
+  HERO_VIRT_ERROR_CONFLICT,
 } HeroVirtError;
 
 HERO_VIRT_AVAILABLE_IN_ALL
