@@ -1,0 +1,938 @@
+/* qcow2-provider.c: the "qcow2" disk provider
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ *
+ * Every operation runs qemu-img through the disk's HeroVirtExecutor, so it
+ * works the same on a remote host. When the executor is this machine, info
+ * on a qcow2 file and creation of an empty qcow2 image are done natively
+ * (qcow2-format.c): no process is spawned for them.
+ *
+ * Needs qemu-img: snapshots, resize, convert, check, creation of raw
+ * images, info on other formats, and everything on a remote executor.
+ */
+#define G_LOG_DOMAIN "HeroVirt-Qcow2"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <hero-virt.h>
+
+#include "qcow2-format.h"
+#include "qcow2-info.h"
+#include "qcow2-provider.h"
+
+struct _HeroVirtQcow2Provider
+{
+  GObject parent_instance;
+};
+
+static void hero_virt_qcow2_provider_iface_init (HeroVirtDiskProviderInterface *iface);
+
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (HeroVirtQcow2Provider, hero_virt_qcow2_provider, G_TYPE_OBJECT,
+                                G_TYPE_FLAG_FINAL,
+                                G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_DISK_PROVIDER,
+                                                               hero_virt_qcow2_provider_iface_init))
+
+/* ---- running qemu-img ---- */
+
+static HeroVirtCommand *
+qemu_img (const char *subcommand)
+{
+  HeroVirtCommand *command = hero_virt_command_new ("qemu-img");
+
+  hero_virt_command_add_arg (command, subcommand);
+  return command;
+}
+
+static HeroVirtCommandResult *
+run (HeroVirtExecutor  *executor,
+     HeroVirtCommand   *command,
+     GCancellable      *cancellable,
+     GError           **error)
+{
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
+    {
+      g_autofree char *line = hero_virt_command_to_string (command);
+      g_debug ("running %s", line);
+    }
+  return hero_virt_executor_run (executor, command, cancellable, error);
+}
+
+static gboolean
+stderr_says_corrupt (const char *text)
+{
+  static const char * const patterns[] = {
+    "Image is not in qcow2 format", "Unsupported qcow2", "Unsupported cluster size",
+    "qcow2 header", "too large", "too big", "too small", "too short", "offset invalid",
+    "Invalid backing file offset", "Header extension", "Too many snapshots",
+    "Unsupported IMGFMT", "feature(s)", "reference count table", "corrupt",
+    "Could not read snapshots", "Could not read L1", "compression type", NULL
+  };
+
+  for (guint i = 0; patterns[i] != NULL; i++)
+    if (strstr (text, patterns[i]) != NULL)
+      return TRUE;
+  return FALSE;
+}
+
+/* A failed qemu-img run as an error: NOT_FOUND for a missing file,
+ * CORRUPT when qemu-img refused the image's metadata, else
+ * COMMAND_FAILED with the tool, status and stderr tail. */
+static void
+set_error_from_result (HeroVirtCommandResult  *result,
+                       GError                **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  const char *text = hero_virt_command_result_get_stderr_text (result);
+  int code = HERO_VIRT_ERROR_COMMAND_FAILED;
+
+  if (hero_virt_command_result_check (result, &local_error))
+    g_set_error_literal (&local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_COMMAND_FAILED,
+                         "qemu-img failed");
+  if (text == NULL)
+    text = "";
+  if (strstr (text, "No such file or directory") != NULL || strstr (text, "snapshot not found") != NULL)
+    code = HERO_VIRT_ERROR_NOT_FOUND;
+  else if (stderr_says_corrupt (text))
+    code = HERO_VIRT_ERROR_CORRUPT;
+  g_set_error_literal (error, HERO_VIRT_ERROR, code, local_error->message);
+}
+
+/* Runs @command; TRUE when it exited with one of @ok_statuses (0 when
+ * NULL). */
+static HeroVirtCommandResult *
+run_checked (HeroVirtExecutor  *executor,
+             HeroVirtCommand   *command,
+             const int         *ok_statuses,
+             GCancellable      *cancellable,
+             GError           **error)
+{
+  g_autoptr(HeroVirtCommandResult) result = run (executor, command, cancellable, error);
+  int status;
+
+  if (result == NULL)
+    return NULL;
+  status = hero_virt_command_result_get_exit_status (result);
+  if (hero_virt_command_result_get_term_signal (result) == 0)
+    {
+      if (ok_statuses == NULL && status == 0)
+        return g_steal_pointer (&result);
+      for (guint i = 0; ok_statuses != NULL && ok_statuses[i] >= 0; i++)
+        if (status == ok_statuses[i])
+          return g_steal_pointer (&result);
+    }
+  set_error_from_result (result, error);
+  return NULL;
+}
+
+/* ---- info ---- */
+
+static HeroVirtDiskInfo *
+info_with_qemu_img (HeroVirtExecutor  *executor,
+                    const char        *path,
+                    GCancellable      *cancellable,
+                    GError           **error)
+{
+  g_autoptr(HeroVirtCommand) command = qemu_img ("info");
+  g_autoptr(HeroVirtCommandResult) result = NULL;
+
+  /* -U: a running VM holds the image's lock; reading is still safe. */
+  hero_virt_command_add_args (command, "-U", "--output=json", "--", path, NULL);
+  result = run_checked (executor, command, NULL, cancellable, error);
+  if (result == NULL)
+    return NULL;
+  return hero_virt_disk_info_new_from_json (hero_virt_command_result_get_stdout_text (result), error);
+}
+
+static int
+open_local (const char  *path,
+            GError     **error)
+{
+  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, HERO_VIRT_ERROR,
+                   saved_errno == ENOENT ? HERO_VIRT_ERROR_NOT_FOUND : HERO_VIRT_ERROR_IO,
+                   "Could not open “%s”: %s", path, g_strerror (saved_errno));
+    }
+  return fd;
+}
+
+/* Parses a local file. Returns QCOW2_STATUS_OK with @out_image set,
+ * NOT_QCOW2/UNSUPPORTED (the caller asks qemu-img), or sets @error. */
+static Qcow2Status
+parse_local (const char   *path,
+             int           fd,
+             Qcow2Image  **out_image,
+             GError      **error)
+{
+  g_autofree char *message = NULL;
+  Qcow2Status status = qcow2_image_parse_fd (fd, out_image, &message);
+
+  switch (status)
+    {
+    case QCOW2_STATUS_OK:
+      if (qcow2_image_needs_qemu (*out_image))
+        {
+          g_clear_pointer (out_image, qcow2_image_free);
+          return QCOW2_STATUS_UNSUPPORTED;
+        }
+      return status;
+    case QCOW2_STATUS_NOT_QCOW2:
+    case QCOW2_STATUS_UNSUPPORTED:
+      return status;
+    case QCOW2_STATUS_CORRUPT:
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT,
+                   "“%s” is not a valid qcow2 image: %s", path, message);
+      return status;
+    case QCOW2_STATUS_IO:
+    default:
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO,
+                   "Could not read “%s”: %s", path, message ? message : "I/O error");
+      return QCOW2_STATUS_IO;
+    }
+}
+
+/* The native fast path: NULL with no error means "not for us". */
+static HeroVirtDiskInfo *
+info_native (const char  *path,
+             GError     **error)
+{
+  g_autoptr(Qcow2Image) image = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  struct stat st;
+  int fd;
+  Qcow2Status status;
+
+  fd = open_local (path, error);
+  if (fd < 0)
+    return NULL;
+  status = parse_local (path, fd, &image, error);
+  if (status == QCOW2_STATUS_OK && fstat (fd, &st) != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not stat “%s”: %s",
+                   path, g_strerror (errno));
+      status = QCOW2_STATUS_IO;
+    }
+  close (fd);
+  if (status != QCOW2_STATUS_OK)
+    return NULL;
+
+  node = qcow2_info_to_json (image, path, (gint64) st.st_blocks * 512);
+  return hero_virt_disk_info_new_from_json_node (node, error);
+}
+
+static HeroVirtDiskInfo *
+get_info (HeroVirtExecutor  *executor,
+          const char        *path,
+          GCancellable      *cancellable,
+          GError           **error)
+{
+  if (hero_virt_executor_is_local (executor))
+    {
+      GError *local_error = NULL;
+      HeroVirtDiskInfo *info = info_native (path, &local_error);
+
+      if (info != NULL || local_error != NULL)
+        {
+          if (local_error != NULL)
+            g_propagate_error (error, local_error);
+          return info;
+        }
+      g_debug ("“%s” is not plain qcow2; asking qemu-img", path);
+    }
+  return info_with_qemu_img (executor, path, cancellable, error);
+}
+
+static HeroVirtDiskInfo *
+hero_virt_qcow2_provider_info (HeroVirtDiskProvider  *provider,
+                               HeroVirtExecutor      *executor,
+                               const char            *path,
+                               GCancellable          *cancellable,
+                               GError               **error)
+{
+  return get_info (executor, path, cancellable, error);
+}
+
+/* ---- files that must not be clobbered ---- */
+
+static gboolean
+path_exists (HeroVirtExecutor  *executor,
+             const char        *path,
+             gboolean          *out_exists,
+             GCancellable      *cancellable,
+             GError           **error)
+{
+  g_autoptr(HeroVirtDiskInfo) info = NULL;
+  g_autoptr(GError) local_error = NULL;
+  struct stat st;
+
+  if (hero_virt_executor_is_local (executor))
+    {
+      *out_exists = g_lstat (path, &st) == 0;
+      return TRUE;
+    }
+  /* On a remote host, qemu-img itself tells: any existing file opens
+   * (as raw at worst). */
+  info = info_with_qemu_img (executor, path, cancellable, &local_error);
+  if (info != NULL || !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND))
+    {
+      if (local_error != NULL && !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      *out_exists = TRUE;
+      return TRUE;
+    }
+  *out_exists = FALSE;
+  return TRUE;
+}
+
+static gboolean
+refuse_existing (HeroVirtExecutor  *executor,
+                 const char        *path,
+                 GCancellable      *cancellable,
+                 GError           **error)
+{
+  gboolean exists = FALSE;
+
+  if (!path_exists (executor, path, &exists, cancellable, error))
+    return FALSE;
+  if (exists)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS, "“%s” already exists", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A fresh empty file next to @path, to be filled and then published with
+ * publish_temp(). Same directory, so relative backing names resolve the
+ * same way and link() cannot cross file systems. */
+static char *
+make_temp (const char  *path,
+           int         *out_fd,
+           GError     **error)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *tmpl = g_strdup_printf ("%s/.%s.XXXXXX.tmp", dir, base);
+  int fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0666);
+
+  if (fd < 0)
+    {
+      int saved_errno = errno;
+      g_set_error (error, HERO_VIRT_ERROR,
+                   saved_errno == ENOENT ? HERO_VIRT_ERROR_NOT_FOUND : HERO_VIRT_ERROR_IO,
+                   "Could not create a file in “%s”: %s", dir, g_strerror (saved_errno));
+      return NULL;
+    }
+  *out_fd = fd;
+  return g_steal_pointer (&tmpl);
+}
+
+static void
+fsync_dir (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
+/* Gives the finished temp file its name, never replacing a file that
+ * appeared there meanwhile (link() fails with EEXIST). The temp name is
+ * removed either way. */
+static gboolean
+publish_temp (const char  *temp,
+              const char  *path,
+              GError     **error)
+{
+  int saved_errno = 0;
+
+  if (link (temp, path) != 0)
+    saved_errno = errno;
+  g_unlink (temp);
+  if (saved_errno != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR,
+                   saved_errno == EEXIST ? HERO_VIRT_ERROR_EXISTS : HERO_VIRT_ERROR_IO,
+                   saved_errno == EEXIST ? "“%s” already exists" : "Could not create “%s”: %s",
+                   path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  fsync_dir (path);
+  return TRUE;
+}
+
+/* ---- create ---- */
+
+typedef struct {
+  char    *full_backing;    /* backing file resolved against the image */
+  char    *backing_format;  /* given or probed */
+  guint64  backing_size;
+} Backing;
+
+static void
+backing_clear (Backing *b)
+{
+  g_free (b->full_backing);
+  g_free (b->backing_format);
+}
+
+/* Opens the backing file on this machine, as qemu-img create does:
+ * it must exist; its format is probed when not given; its size is the
+ * default size. */
+static gboolean
+inspect_backing_local (const char  *path,
+                       const char  *backing_file,
+                       const char  *backing_format,
+                       Backing     *out,
+                       GError     **error)
+{
+  g_autoptr(Qcow2Image) image = NULL;
+  g_autoptr(GError) local_error = NULL;
+  Qcow2Status status;
+  struct stat st;
+  int fd;
+
+  out->full_backing = qcow2_full_backing_filename (path, backing_file);
+  fd = open_local (out->full_backing, &local_error);
+  if (fd < 0)
+    {
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Backing file: ");
+      return FALSE;
+    }
+  status = parse_local (out->full_backing, fd, &image, &local_error);
+  if (status == QCOW2_STATUS_OK || status == QCOW2_STATUS_NOT_QCOW2)
+    if (fstat (fd, &st) != 0)
+      status = QCOW2_STATUS_IO;
+  close (fd);
+
+  switch (status)
+    {
+    case QCOW2_STATUS_OK:
+      out->backing_format = g_strdup (backing_format ? backing_format : "qcow2");
+      out->backing_size = image->size & ~G_GUINT64_CONSTANT (511);
+      break;
+    case QCOW2_STATUS_NOT_QCOW2:
+      out->backing_format = g_strdup (backing_format ? backing_format : "raw");
+      /* QEMU's raw driver counts whole sectors, rounding up. */
+      out->backing_size = ((guint64) st.st_size + 511) & ~G_GUINT64_CONSTANT (511);
+      break;
+    case QCOW2_STATUS_UNSUPPORTED:
+      out->backing_format = g_strdup (backing_format ? backing_format : "qcow2");
+      out->backing_size = 0;   /* qemu-img will read it */
+      break;
+    default:
+      if (local_error == NULL)
+        g_set_error (&local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not read “%s”",
+                     out->full_backing);
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Backing file: ");
+      return FALSE;
+    }
+  if (strcmp (out->backing_format, "qcow2") == 0 && status == QCOW2_STATUS_NOT_QCOW2)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "The backing file “%s” is not a qcow2 image", out->full_backing);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+inspect_backing_remote (HeroVirtExecutor  *executor,
+                        const char        *path,
+                        const char        *backing_file,
+                        const char        *backing_format,
+                        Backing           *out,
+                        GCancellable      *cancellable,
+                        GError           **error)
+{
+  g_autoptr(HeroVirtDiskInfo) info = NULL;
+
+  out->full_backing = qcow2_full_backing_filename (path, backing_file);
+  if (backing_format != NULL)
+    {
+      out->backing_format = g_strdup (backing_format);
+      return TRUE;
+    }
+  info = info_with_qemu_img (executor, out->full_backing, cancellable, error);
+  if (info == NULL)
+    {
+      g_prefix_error (error, "Backing file: ");
+      return FALSE;
+    }
+  out->backing_format = g_strdup (hero_virt_disk_info_get_format (info));
+  out->backing_size = hero_virt_disk_info_get_virtual_size (info);
+  return TRUE;
+}
+
+static guint32
+cluster_bits_for (guint cluster_size)
+{
+  return cluster_size == 0 ? 16 : (guint32) g_bit_nth_lsf (cluster_size, -1);
+}
+
+static gboolean
+is_v2 (const char *compat)
+{
+  return compat != NULL && (strcmp (compat, "0.10") == 0 || strcmp (compat, "v2") == 0);
+}
+
+static gboolean
+create_native (const char                *path,
+               HeroVirtDiskCreateOptions *options,
+               const Backing             *backing,
+               GError                   **error)
+{
+  Qcow2CreateParams params = { 0, };
+  g_autofree char *message = NULL;
+  g_autofree char *temp = NULL;
+  gboolean invalid = FALSE;
+  int fd = -1;
+
+  params.version = is_v2 (hero_virt_disk_create_options_get_compat (options)) ? 2 : 3;
+  params.cluster_bits = cluster_bits_for (hero_virt_disk_create_options_get_cluster_size (options));
+  params.size = hero_virt_disk_create_options_get_size (options);
+  params.lazy_refcounts = hero_virt_disk_create_options_get_lazy_refcounts (options);
+  params.backing_file = hero_virt_disk_create_options_get_backing_file (options);
+  params.backing_format = backing->backing_format;
+  if (params.size == 0)
+    params.size = backing->backing_size;
+
+  if (!qcow2_create_check (&params, &message))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "%s", message);
+      return FALSE;
+    }
+  temp = make_temp (path, &fd, error);
+  if (temp == NULL)
+    return FALSE;
+  g_debug ("creating “%s” natively (v%u, %u-byte clusters, %" G_GUINT64_FORMAT " bytes)",
+           path, params.version, 1u << params.cluster_bits, params.size);
+  if (!qcow2_create_write (&params, fd, &invalid, &message) || fsync (fd) != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR,
+                   invalid ? HERO_VIRT_ERROR_INVALID_ARGUMENT : HERO_VIRT_ERROR_IO,
+                   "%s", message ? message : g_strerror (errno));
+      close (fd);
+      g_unlink (temp);
+      return FALSE;
+    }
+  close (fd);
+  return publish_temp (temp, path, error);
+}
+
+static HeroVirtCommand *
+create_command (HeroVirtDiskCreateOptions *options,
+                const Backing             *backing,
+                const char                *target)
+{
+  HeroVirtCommand *command = qemu_img ("create");
+  const char *format = hero_virt_disk_create_options_get_format (options);
+  const char *backing_file = hero_virt_disk_create_options_get_backing_file (options);
+  guint64 size = hero_virt_disk_create_options_get_size (options);
+  g_autoptr(GString) opts = g_string_new (NULL);
+
+  hero_virt_command_add_args (command, "-q", "-f", format, NULL);
+  if (backing_file != NULL)
+    hero_virt_command_add_args (command, "-b", backing_file, "-F", backing->backing_format, NULL);
+  if (strcmp (format, "qcow2") == 0)
+    {
+      guint cluster_size = hero_virt_disk_create_options_get_cluster_size (options);
+
+      g_string_append_printf (opts, "compat=%s", is_v2 (hero_virt_disk_create_options_get_compat (options))
+                                                 ? "0.10" : "1.1");
+      if (cluster_size != 0)
+        g_string_append_printf (opts, ",cluster_size=%u", cluster_size);
+      if (hero_virt_disk_create_options_get_lazy_refcounts (options))
+        g_string_append (opts, ",lazy_refcounts=on");
+      hero_virt_command_add_args (command, "-o", opts->str, NULL);
+    }
+  hero_virt_command_add_args (command, "--", target, NULL);
+  if (size != 0)
+    hero_virt_command_add_arg_printf (command, "%" G_GUINT64_FORMAT, size);
+  return command;
+}
+
+static gboolean
+create_with_qemu_img (HeroVirtExecutor          *executor,
+                      const char                *path,
+                      HeroVirtDiskCreateOptions *options,
+                      const Backing             *backing,
+                      GCancellable              *cancellable,
+                      GError                   **error)
+{
+  g_autoptr(HeroVirtCommand) command = NULL;
+  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autofree char *temp = NULL;
+  int fd;
+
+  if (!hero_virt_executor_is_local (executor))
+    {
+      /* Checked just before; qemu-img itself would overwrite. */
+      command = create_command (options, backing, path);
+      result = run_checked (executor, command, NULL, cancellable, error);
+      return result != NULL;
+    }
+
+  temp = make_temp (path, &fd, error);
+  if (temp == NULL)
+    return FALSE;
+  close (fd);
+  command = create_command (options, backing, temp);
+  result = run_checked (executor, command, NULL, cancellable, error);
+  if (result == NULL)
+    {
+      g_unlink (temp);
+      return FALSE;
+    }
+  return publish_temp (temp, path, error);
+}
+
+static gboolean
+hero_virt_qcow2_provider_create (HeroVirtDiskProvider       *provider,
+                                 HeroVirtExecutor           *executor,
+                                 const char                 *path,
+                                 HeroVirtDiskCreateOptions  *options,
+                                 GCancellable               *cancellable,
+                                 GError                    **error)
+{
+  const char *format = hero_virt_disk_create_options_get_format (options);
+  const char *backing_file = hero_virt_disk_create_options_get_backing_file (options);
+  const char *backing_format = hero_virt_disk_create_options_get_backing_format (options);
+  gboolean local = hero_virt_executor_is_local (executor);
+  Backing backing = { NULL, };
+  gboolean ok = FALSE;
+
+  if (!hero_virt_disk_create_options_validate (options, error))
+    return FALSE;
+  if (!refuse_existing (executor, path, cancellable, error))
+    return FALSE;
+  if (backing_file != NULL)
+    {
+      g_autofree char *full = qcow2_full_backing_filename (path, backing_file);
+
+      if (strcmp (full, path) == 0)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                       "An image cannot be its own backing file");
+          return FALSE;
+        }
+      if (local ? !inspect_backing_local (path, backing_file, backing_format, &backing, error)
+                : !inspect_backing_remote (executor, path, backing_file, backing_format, &backing,
+                                           cancellable, error))
+        goto out;
+    }
+
+  if (local && strcmp (format, "qcow2") == 0 &&
+      (hero_virt_disk_create_options_get_size (options) != 0 || backing.backing_size != 0))
+    ok = create_native (path, options, &backing, error);
+  else
+    ok = create_with_qemu_img (executor, path, options, &backing, cancellable, error);
+
+out:
+  backing_clear (&backing);
+  return ok;
+}
+
+/* ---- snapshots ---- */
+
+static HeroVirtDiskInfo *
+qcow2_info_for_snapshots (HeroVirtExecutor  *executor,
+                          const char        *path,
+                          GCancellable      *cancellable,
+                          GError           **error)
+{
+  HeroVirtDiskInfo *info = get_info (executor, path, cancellable, error);
+
+  if (info != NULL && g_strcmp0 (hero_virt_disk_info_get_format (info), "qcow2") != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
+                   "“%s” is a %s image; internal snapshots need qcow2", path,
+                   hero_virt_disk_info_get_format (info));
+      g_clear_object (&info);
+    }
+  return info;
+}
+
+static gboolean
+snapshot_op (HeroVirtExecutor  *executor,
+             const char        *path,
+             const char        *flag,
+             const char        *name,
+             gboolean           must_exist,
+             GCancellable      *cancellable,
+             GError           **error)
+{
+  g_autoptr(HeroVirtDiskInfo) info = NULL;
+  HeroVirtDiskSnapshot *existing;
+  g_autoptr(HeroVirtCommand) command = NULL;
+  g_autoptr(HeroVirtCommandResult) result = NULL;
+
+  if (!hero_virt_validate_snapshot_name (name, error))
+    return FALSE;
+  info = qcow2_info_for_snapshots (executor, path, cancellable, error);
+  if (info == NULL)
+    return FALSE;
+  existing = hero_virt_disk_info_find_snapshot (info, name);
+  if (must_exist && existing == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
+                   "“%s” has no snapshot called “%s”", path, name);
+      return FALSE;
+    }
+  if (!must_exist && existing != NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS,
+                   "“%s” already has a snapshot called “%s”", path, name);
+      return FALSE;
+    }
+
+  command = qemu_img ("snapshot");
+  hero_virt_command_add_args (command, "-q", flag, name, "--", path, NULL);
+  result = run_checked (executor, command, NULL, cancellable, error);
+  return result != NULL;
+}
+
+static gboolean
+hero_virt_qcow2_provider_snapshot_create (HeroVirtDiskProvider  *provider,
+                                          HeroVirtExecutor      *executor,
+                                          const char            *path,
+                                          const char            *name,
+                                          GCancellable          *cancellable,
+                                          GError               **error)
+{
+  return snapshot_op (executor, path, "-c", name, FALSE, cancellable, error);
+}
+
+static gboolean
+hero_virt_qcow2_provider_snapshot_delete (HeroVirtDiskProvider  *provider,
+                                          HeroVirtExecutor      *executor,
+                                          const char            *path,
+                                          const char            *name,
+                                          GCancellable          *cancellable,
+                                          GError               **error)
+{
+  return snapshot_op (executor, path, "-d", name, TRUE, cancellable, error);
+}
+
+static gboolean
+hero_virt_qcow2_provider_snapshot_apply (HeroVirtDiskProvider  *provider,
+                                         HeroVirtExecutor      *executor,
+                                         const char            *path,
+                                         const char            *name,
+                                         GCancellable          *cancellable,
+                                         GError               **error)
+{
+  return snapshot_op (executor, path, "-a", name, TRUE, cancellable, error);
+}
+
+/* ---- resize, convert, check ---- */
+
+static gboolean
+hero_virt_qcow2_provider_resize (HeroVirtDiskProvider  *provider,
+                                 HeroVirtExecutor      *executor,
+                                 const char            *path,
+                                 guint64                size,
+                                 gboolean               shrink,
+                                 GCancellable          *cancellable,
+                                 GError               **error)
+{
+  g_autoptr(HeroVirtDiskInfo) info = NULL;
+  g_autoptr(HeroVirtCommand) command = NULL;
+  g_autoptr(HeroVirtCommandResult) result = NULL;
+  guint64 current;
+
+  if (size == 0 || size % 512 != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "The new size must be a positive multiple of 512 bytes");
+      return FALSE;
+    }
+  info = get_info (executor, path, cancellable, error);
+  if (info == NULL)
+    return FALSE;
+  current = hero_virt_disk_info_get_virtual_size (info);
+  if (size < current && !shrink)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "Shrinking “%s” from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
+                   " bytes would lose data; pass shrink=TRUE to allow it", path, current, size);
+      return FALSE;
+    }
+  if (size == current)
+    return TRUE;
+
+  /* The format is given, never probed: a raw image could hold any header. */
+  command = qemu_img ("resize");
+  hero_virt_command_add_args (command, "-q", "-f", hero_virt_disk_info_get_format (info), NULL);
+  if (size < current)
+    hero_virt_command_add_arg (command, "--shrink");
+  hero_virt_command_add_args (command, "--", path, NULL);
+  hero_virt_command_add_arg_printf (command, "%" G_GUINT64_FORMAT, size);
+  result = run_checked (executor, command, NULL, cancellable, error);
+  return result != NULL;
+}
+
+static gboolean
+hero_virt_qcow2_provider_convert (HeroVirtDiskProvider  *provider,
+                                  HeroVirtExecutor      *executor,
+                                  const char            *path,
+                                  const char            *dest,
+                                  const char            *format,
+                                  gboolean               compress,
+                                  GCancellable          *cancellable,
+                                  GError               **error)
+{
+  g_autoptr(HeroVirtDiskInfo) info = NULL;
+  g_autoptr(HeroVirtCommand) command = NULL;
+  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autofree char *temp = NULL;
+  gboolean local = hero_virt_executor_is_local (executor);
+  int fd;
+
+  if (compress && strcmp (format, "qcow2") != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "Compression is only supported for qcow2 output");
+      return FALSE;
+    }
+  if (g_strcmp0 (path, dest) == 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "The source and destination are the same file");
+      return FALSE;
+    }
+  info = get_info (executor, path, cancellable, error);
+  if (info == NULL)
+    return FALSE;
+  if (!refuse_existing (executor, dest, cancellable, error))
+    return FALSE;
+  if (local)
+    {
+      temp = make_temp (dest, &fd, error);
+      if (temp == NULL)
+        return FALSE;
+      close (fd);
+    }
+
+  command = qemu_img ("convert");
+  hero_virt_command_add_args (command, "-f", hero_virt_disk_info_get_format (info), "-O", format, NULL);
+  if (compress)
+    hero_virt_command_add_arg (command, "-c");
+  hero_virt_command_add_args (command, "--", path, local ? temp : dest, NULL);
+  result = run_checked (executor, command, NULL, cancellable, error);
+  if (!local)
+    return result != NULL;
+  if (result == NULL)
+    {
+      g_unlink (temp);
+      return FALSE;
+    }
+  return publish_temp (temp, dest, error);
+}
+
+static HeroVirtDiskCheckResult *
+hero_virt_qcow2_provider_check (HeroVirtDiskProvider  *provider,
+                                HeroVirtExecutor      *executor,
+                                const char            *path,
+                                GCancellable          *cancellable,
+                                GError               **error)
+{
+  /* 2: corruptions found, 3: leaks found; the report is still printed. */
+  static const int ok_statuses[] = { 0, 2, 3, -1 };
+  g_autoptr(HeroVirtDiskInfo) info = NULL;
+  g_autoptr(HeroVirtCommand) command = NULL;
+  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr(GError) local_error = NULL;
+  const char *format = NULL;
+
+  /* The native reader refuses images qemu-img can still check; only a
+   * missing file stops us here. */
+  info = get_info (executor, path, cancellable, &local_error);
+  if (info == NULL && !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  format = info != NULL ? hero_virt_disk_info_get_format (info) : "qcow2";
+
+  command = qemu_img ("check");
+  hero_virt_command_add_args (command, "-U", "--output=json", "-f", format, "--", path, NULL);
+  result = run (executor, command, cancellable, error);
+  if (result == NULL)
+    return NULL;
+  if (hero_virt_command_result_get_term_signal (result) == 0 &&
+      hero_virt_command_result_get_exit_status (result) == 63)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
+                   "%s images cannot be checked", format);
+      return NULL;
+    }
+  for (guint i = 0; ok_statuses[i] >= 0; i++)
+    if (hero_virt_command_result_get_term_signal (result) == 0 &&
+        hero_virt_command_result_get_exit_status (result) == ok_statuses[i])
+      return hero_virt_disk_check_result_new_from_json (hero_virt_command_result_get_stdout_text (result),
+                                                        error);
+  set_error_from_result (result, error);
+  return NULL;
+}
+
+/* The native reader and writer work on any local file, so the provider is
+ * always usable here; operations that need qemu-img fail with
+ * HERO_VIRT_ERROR_UNAVAILABLE when it is missing. */
+static gboolean
+hero_virt_qcow2_provider_is_available (HeroVirtDiskProvider  *provider,
+                                       GCancellable          *cancellable,
+                                       GError               **error)
+{
+  return TRUE;
+}
+
+static void
+hero_virt_qcow2_provider_iface_init (HeroVirtDiskProviderInterface *iface)
+{
+  iface->is_available = hero_virt_qcow2_provider_is_available;
+  iface->create = hero_virt_qcow2_provider_create;
+  iface->info = hero_virt_qcow2_provider_info;
+  iface->snapshot_create = hero_virt_qcow2_provider_snapshot_create;
+  iface->snapshot_delete = hero_virt_qcow2_provider_snapshot_delete;
+  iface->snapshot_apply = hero_virt_qcow2_provider_snapshot_apply;
+  iface->resize = hero_virt_qcow2_provider_resize;
+  iface->convert = hero_virt_qcow2_provider_convert;
+  iface->check = hero_virt_qcow2_provider_check;
+}
+
+static void
+hero_virt_qcow2_provider_class_init (HeroVirtQcow2ProviderClass *klass)
+{
+}
+
+static void
+hero_virt_qcow2_provider_class_finalize (HeroVirtQcow2ProviderClass *klass)
+{
+}
+
+static void
+hero_virt_qcow2_provider_init (HeroVirtQcow2Provider *self)
+{
+}
+
+void
+hero_virt_qcow2_provider_register (GTypeModule *module)
+{
+  hero_virt_qcow2_provider_register_type (module);
+}
