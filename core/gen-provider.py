@@ -136,6 +136,17 @@ class RetType:
         return '(transfer full)'
 
 
+def arg_doc(t, doc):
+    # Annotations end with a colon; a doc may carry its own, e.g.
+    # "(type filename): the image".
+    ann = t.annotations()
+    if not ann:
+        return doc
+    if doc.startswith('('):
+        return '%s %s' % (ann, doc)
+    return '%s: %s' % (ann, doc)
+
+
 def wrap_doc(text, indent=' * '):
     out = []
     for para in text.strip().split('\n\n'):
@@ -289,7 +300,7 @@ gboolean
         c.append('static void\n%s_start (gpointer source_object,\n    gpointer data,\n    GAsyncReadyCallback callback,\n    gpointer user_data)\n{\n  %s *d = data;\n\n  HERO_VIRT_%s_GET_IFACE (source_object)->%s_async (source_object, d->executor%s, d->cancellable, callback, user_data);\n}\n' % (fn, Data, UPPER, n, dnames))
 
         # docs for sync
-        argdocs = ''.join('\n * @%s: %s%s' % (nm, (t.annotations() + ' ') if t.annotations() else '', doc) for ct, nm, t, doc in ps)
+        argdocs = ''.join('\n * @%s: %s' % (nm, arg_doc(t, doc)) for ct, nm, t, doc in ps)
         ret_ann = r.annotation()
         ret_doc = op.get('returns_doc', '%TRUE on success' if r.is_bool else 'the result, or %NULL on error')
         c.append('''/**
