@@ -407,7 +407,7 @@ HeroVirtVmBuilder *
 hero_virt_vm_builder_add_tap_net (HeroVirtVmBuilder *self,
                                   const char        *tap)
 {
-  g_autoptr(HeroVirtVmNet) net = hero_virt_vm_net_new_tap (tap);
+  g_autoptr(HeroVirtVmNet) net = hero_virt_vm_net_new_for_tap (tap);
 
   g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
 

@@ -399,7 +399,7 @@ hero_virt_vm_info_set_api_socket (HeroVirtVmInfo *self,
 /**
  * hero_virt_vm_info_set_details:
  * @self: a #HeroVirtVmInfo
- * @details: (nullable): the new value; it is referenced, not copied
+ * @details: (nullable): the new value; it is copied
  *
  * Sets [property@HeroVirt.VmInfo:details].
  *

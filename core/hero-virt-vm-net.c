@@ -163,7 +163,7 @@ hero_virt_vm_net_new_user (void)
 }
 
 /**
- * hero_virt_vm_net_new_tap:
+ * hero_virt_vm_net_new_for_tap:
  * @tap: (nullable): the host tap interface's name, or %NULL to let the
  *   backend create one
  *
@@ -172,7 +172,7 @@ hero_virt_vm_net_new_user (void)
  * Since: 0.1
  */
 HeroVirtVmNet *
-hero_virt_vm_net_new_tap (const char *tap)
+hero_virt_vm_net_new_for_tap (const char *tap)
 {
   return g_object_new (HERO_VIRT_TYPE_VM_NET, "mode", HERO_VIRT_VM_NET_MODE_TAP, "tap", tap, NULL);
 }
@@ -321,7 +321,7 @@ _hero_virt_vm_net_from_json (JsonObject  *object,
   HeroVirtVmNet *net;
 
   if (strcmp (mode, "tap") == 0)
-    net = hero_virt_vm_net_new_tap (tap);
+    net = hero_virt_vm_net_new_for_tap (tap);
   else if (strcmp (mode, "user") == 0)
     net = hero_virt_vm_net_new_user ();
   else

@@ -35,9 +35,9 @@ HERO_VIRT_AVAILABLE_IN_ALL
 G_DECLARE_FINAL_TYPE (HeroVirtVmNet, hero_virt_vm_net, HERO_VIRT, VM_NET, GObject)
 
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtVmNet     *hero_virt_vm_net_new_user (void);
+HeroVirtVmNet     *hero_virt_vm_net_new_user    (void);
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtVmNet     *hero_virt_vm_net_new_tap  (const char    *tap);
+HeroVirtVmNet     *hero_virt_vm_net_new_for_tap  (const char    *tap);
 
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtVmNet     *hero_virt_vm_net_set_mac  (HeroVirtVmNet *self,

@@ -26,6 +26,7 @@
 #include "hero-virt-disk-create-options.h"
 #include "hero-virt-disk-provider.h"
 #include "hero-virt-disk.h"
+#include "hero-virt-base-image.h"
 
 /* images (buildah) */
 #include "hero-virt-image-provider.h"
@@ -42,6 +43,12 @@
 #include "hero-virt-hypervisor-provider.h"
 
 /* clusters */
+#include "hero-virt-cluster-enums.h"
+#include "hero-virt-cluster-kind.h"
+#include "hero-virt-cluster-list-options.h"
+#include "hero-virt-cluster-watch-event.h"
+#include "hero-virt-cluster-watch.h"
 #include "hero-virt-cluster-provider.h"
+#include "hero-virt-kube.h"
 
 #undef HERO_VIRT_INSIDE
