@@ -26,6 +26,7 @@
 #include "hero-virt-disk-create-options.h"
 #include "hero-virt-disk-provider.h"
 #include "hero-virt-disk.h"
+#include "hero-virt-base-image.h"
 
 /* images (buildah) */
 #include "hero-virt-image-provider.h"
