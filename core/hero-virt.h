@@ -32,6 +32,12 @@
 #include "hero-virt-image-provider.h"
 
 /* containers */
+#include "hero-virt-health-check.h"
+#include "hero-virt-container-status.h"
+#include "hero-virt-container-stats.h"
+#include "hero-virt-container-image.h"
+#include "hero-virt-container-builder.h"
+#include "hero-virt-container.h"
 #include "hero-virt-container-provider.h"
 
 /* virtual machines */
