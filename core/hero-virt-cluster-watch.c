@@ -25,7 +25,8 @@
  *
  * Providers create it with [ctor@HeroVirt.ClusterWatch.new], feed it from
  * any thread with [method@HeroVirt.ClusterWatch.push], end it with
- * [method@HeroVirt.ClusterWatch.close], and stop reading from the server
+ * [method@HeroVirt.ClusterWatch.close] or [method@HeroVirt.ClusterWatch.fail],
+ * and stop reading from the server
  * when [method@HeroVirt.ClusterWatch.get_cancellable] is cancelled or
  * push returns %FALSE. Events are queued until read, in order.
  *
@@ -176,25 +177,12 @@ hero_virt_cluster_watch_push (HeroVirtClusterWatch      *self,
   return TRUE;
 }
 
-/**
- * hero_virt_cluster_watch_close:
- * @self: a #HeroVirtClusterWatch
- * @error: (nullable): why the stream ended, or %NULL if it ended cleanly
- *
- * Ends the stream: the reader gets the events already queued, then %NULL
- * (or @error). Later pushes are refused. Closing twice keeps the first
- * reason. Safe from any thread. For providers.
- *
- * Since: 0.1
- */
-void
-hero_virt_cluster_watch_close (HeroVirtClusterWatch *self,
-                               const GError         *error)
+static void
+end_stream (HeroVirtClusterWatch *self,
+            const GError         *error)
 {
   GQueue waiting = G_QUEUE_INIT;
   Pending *p;
-
-  g_return_if_fail (HERO_VIRT_IS_CLUSTER_WATCH (self));
 
   g_mutex_lock (&self->lock);
   if (!self->closed)
@@ -209,6 +197,44 @@ hero_virt_cluster_watch_close (HeroVirtClusterWatch *self,
 
   while ((p = g_queue_pop_head (&waiting)) != NULL)
     pending_complete (p, NULL, error);
+}
+
+/**
+ * hero_virt_cluster_watch_close:
+ * @self: a #HeroVirtClusterWatch
+ *
+ * Ends the stream cleanly: the reader gets the events already queued,
+ * then %NULL. Later pushes are refused; closing or failing again changes
+ * nothing. Safe from any thread. For providers.
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_cluster_watch_close (HeroVirtClusterWatch *self)
+{
+  g_return_if_fail (HERO_VIRT_IS_CLUSTER_WATCH (self));
+
+  end_stream (self, NULL);
+}
+
+/**
+ * hero_virt_cluster_watch_fail:
+ * @self: a #HeroVirtClusterWatch
+ * @error: why the stream broke, such as a lost connection
+ *
+ * Ends the stream with an error: the reader gets the events already
+ * queued, then @error. Safe from any thread. For providers.
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_cluster_watch_fail (HeroVirtClusterWatch *self,
+                              const GError         *error)
+{
+  g_return_if_fail (HERO_VIRT_IS_CLUSTER_WATCH (self));
+  g_return_if_fail (error != NULL);
+
+  end_stream (self, error);
 }
 
 /**
@@ -229,7 +255,7 @@ hero_virt_cluster_watch_stop (HeroVirtClusterWatch *self)
   g_mutex_lock (&self->lock);
   g_queue_clear_full (&self->events, g_object_unref);
   g_mutex_unlock (&self->lock);
-  hero_virt_cluster_watch_close (self, NULL);
+  hero_virt_cluster_watch_close (self);
 }
 
 /**

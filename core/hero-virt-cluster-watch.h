@@ -25,7 +25,9 @@ HERO_VIRT_AVAILABLE_IN_ALL
 gboolean                   hero_virt_cluster_watch_push             (HeroVirtClusterWatch      *self,
                                                                      HeroVirtClusterWatchEvent *event);
 HERO_VIRT_AVAILABLE_IN_ALL
-void                       hero_virt_cluster_watch_close            (HeroVirtClusterWatch      *self,
+void                       hero_virt_cluster_watch_close            (HeroVirtClusterWatch      *self);
+HERO_VIRT_AVAILABLE_IN_ALL
+void                       hero_virt_cluster_watch_fail             (HeroVirtClusterWatch      *self,
                                                                      const GError              *error);
 
 HERO_VIRT_AVAILABLE_IN_ALL
