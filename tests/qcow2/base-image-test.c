@@ -407,11 +407,12 @@ test_defaults_and_bad_input (void)
 int
 main (int argc, char *argv[])
 {
+  g_autofree char *qemu_img = g_find_program_in_path ("qemu-img");
   int ret;
 
   g_test_init (&argc, &argv, NULL);
   work_dir = ht_tmpdir_new ("base-image-test");
-  if (g_find_program_in_path ("qemu-img") != NULL)
+  if (qemu_img != NULL)
     server_start ();
 
   g_test_add_func ("/base-image/defaults-and-bad-input", test_defaults_and_bad_input);
