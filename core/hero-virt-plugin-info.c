@@ -263,6 +263,12 @@ _hero_virt_plugin_info_add_provider (HeroVirtPluginInfo   *self,
   g_ptr_array_add (self->providers, g_object_ref (provider));
 }
 
+void
+_hero_virt_plugin_info_clear_providers (HeroVirtPluginInfo *self)
+{
+  g_ptr_array_set_size (self->providers, 0);
+}
+
 /**
  * hero_virt_plugin_info_get_name:
  * @self: a #HeroVirtPluginInfo

@@ -20,6 +20,7 @@ void                  _hero_virt_plugin_info_set_loaded   (HeroVirtPluginInfo   
                                                            gboolean               loaded);
 void                  _hero_virt_plugin_info_add_provider (HeroVirtPluginInfo    *self,
                                                            HeroVirtProviderInfo  *provider);
+void                  _hero_virt_plugin_info_clear_providers (HeroVirtPluginInfo *self);
 
 HeroVirtProviderInfo *_hero_virt_provider_info_new        (HeroVirtProviderKind   kind,
                                                            const char            *name,

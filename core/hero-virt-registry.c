@@ -289,6 +289,21 @@ _hero_virt_registry_plugin_add_provider (HeroVirtRegistry     *self,
 }
 
 static void
+forget_plugin_providers_locked (HeroVirtRegistry   *self,
+                                HeroVirtPluginInfo *info)
+{
+  g_autoptr(GPtrArray) providers = hero_virt_plugin_info_get_providers (info);
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      HeroVirtProviderInfo *provider = g_ptr_array_index (providers, i);
+
+      g_ptr_array_remove (self->providers[hero_virt_provider_info_get_kind (provider)], provider);
+    }
+  _hero_virt_plugin_info_clear_providers (info);
+}
+
+static void
 load_plugin_file (HeroVirtRegistry *self,
                   const char       *path)
 {
@@ -358,6 +373,8 @@ load_plugin_file (HeroVirtRegistry *self,
                                               error ? error->message : "unknown error");
       append_plugin_error (info, msg);
       self->loading = NULL;
+      /* Providers it announced before failing must not be handed out. */
+      forget_plugin_providers_locked (self, info);
       /* Keep the GTypeModule alive: a type may have been registered. */
       return;
     }
