@@ -240,6 +240,7 @@ hero_virt_kube_resource_new (HeroVirtClusterKind *kind,
                              const char          *namespace,
                              const char          *name)
 {
+  JsonNode *node;
   g_autofree char *api_version = NULL;
   JsonObject *object;
   JsonObject *metadata;
@@ -256,7 +257,9 @@ hero_virt_kube_resource_new (HeroVirtClusterKind *kind,
   if (namespace != NULL)
     json_object_set_string_member (metadata, "namespace", namespace);
   json_object_set_object_member (object, "metadata", metadata);
-  return json_node_init_object (json_node_alloc (), object);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, object);
+  return node;
 }
 
 static JsonObject *

@@ -588,6 +588,7 @@ set_opt_string (JsonObject *object,
 JsonNode *
 hero_virt_vm_info_to_json_node (HeroVirtVmInfo *self)
 {
+  JsonNode *node;
   JsonObject *object;
 
   g_return_val_if_fail (HERO_VIRT_IS_VM_INFO (self), NULL);
@@ -604,7 +605,9 @@ hero_virt_vm_info_to_json_node (HeroVirtVmInfo *self)
   set_opt_string (object, "api_socket", self->api_socket);
   if (self->details != NULL)
     json_object_set_member (object, "details", json_node_copy (self->details));
-  return json_node_init_object (json_node_alloc (), object);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, object);
+  return node;
 }
 
 /**

@@ -580,6 +580,7 @@ set_opt_string (JsonObject *object,
 JsonNode *
 hero_virt_vm_spec_to_json_node (HeroVirtVmSpec *self)
 {
+  JsonNode *node;
   JsonObject *object;
   JsonObject *serial;
   JsonArray *array;
@@ -618,7 +619,9 @@ hero_virt_vm_spec_to_json_node (HeroVirtVmSpec *self)
     json_array_add_string_element (array, self->extra_args[i]);
   json_object_set_array_member (object, "extra_args", array);
 
-  return json_node_init_object (json_node_alloc (), object);
+  node = json_node_new (JSON_NODE_OBJECT);
+  json_node_take_object (node, object);
+  return node;
 }
 
 /**
