@@ -1017,6 +1017,151 @@ test_hostile_snapshots (Fixture *f, gconstpointer data)
     }
 }
 
+/* ---- the qemu-img path, as on a remote host ---- */
+
+/* An executor that runs commands here but says it is not local, so the
+ * provider takes the path it takes on a remote host: qemu-img for
+ * everything. It counts the commands it ran. */
+#define TEST_TYPE_REMOTE_EXECUTOR (test_remote_executor_get_type ())
+G_DECLARE_FINAL_TYPE (TestRemoteExecutor, test_remote_executor, TEST, REMOTE_EXECUTOR, GObject)
+
+struct _TestRemoteExecutor
+{
+  GObject           parent_instance;
+  HeroVirtExecutor *local;
+  gint              commands;
+};
+
+static HeroVirtCommandResult *
+remote_run (HeroVirtExecutor *executor, HeroVirtCommand *command, GCancellable *cancellable, GError **error)
+{
+  TestRemoteExecutor *self = TEST_REMOTE_EXECUTOR (executor);
+
+  g_atomic_int_inc (&self->commands);
+  return hero_virt_executor_run (self->local, command, cancellable, error);
+}
+
+static void
+remote_iface_init (HeroVirtExecutorInterface *iface)
+{
+  iface->run = remote_run;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestRemoteExecutor, test_remote_executor, G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HERO_VIRT_TYPE_EXECUTOR, remote_iface_init))
+
+static void
+test_remote_executor_finalize (GObject *object)
+{
+  g_clear_object (&TEST_REMOTE_EXECUTOR (object)->local);
+  G_OBJECT_CLASS (test_remote_executor_parent_class)->finalize (object);
+}
+
+static void
+test_remote_executor_class_init (TestRemoteExecutorClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = test_remote_executor_finalize;
+}
+
+static void
+test_remote_executor_init (TestRemoteExecutor *self)
+{
+  self->local = HERO_VIRT_EXECUTOR (hero_virt_local_executor_new ());
+}
+
+static HeroVirtDisk *
+remote_disk (TestRemoteExecutor *executor, const char *path)
+{
+  g_autoptr(GError) error = NULL;
+  HeroVirtDisk *disk = hero_virt_disk_new_for_provider (path, "qcow2", HERO_VIRT_EXECUTOR (executor), &error);
+
+  g_assert_no_error (error);
+  return disk;
+}
+
+static void
+test_qemu_img_path (Fixture *f, gconstpointer data)
+{
+  g_autoptr(TestRemoteExecutor) executor = g_object_new (TEST_TYPE_REMOTE_EXECUTOR, NULL);
+  g_autofree char *base = path_in (f, "base.qcow2");
+  g_autofree char *overlay = path_in (f, "overlay.qcow2");
+  g_autofree char *raw = path_in (f, "overlay.raw");
+  g_autofree char *missing = path_in (f, "missing.qcow2");
+  g_autofree char *bad = path_in (f, "bad.qcow2");
+  g_autoptr(HeroVirtDisk) base_disk = remote_disk (executor, base);
+  g_autoptr(HeroVirtDisk) disk = remote_disk (executor, overlay);
+  g_autoptr(HeroVirtDisk) converted = NULL;
+  g_autoptr(HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (0);
+  g_autoptr(HeroVirtDiskInfo) info = NULL;
+  g_autoptr(HeroVirtDiskInfo) native = NULL;
+  g_autoptr(HeroVirtDiskCheckResult) check = NULL;
+  g_autoptr(GError) error = NULL;
+  gint before;
+
+  if (!ht_require_program ("qemu-img"))
+    return;
+
+  g_assert_true (hero_virt_disk_create (base_disk, 1 << 30, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (executor->commands, >, 0);
+  hero_virt_disk_create_options_set_backing_file (options, "base.qcow2", NULL);
+  hero_virt_disk_create_options_set_lazy_refcounts (options, TRUE);
+  g_assert_true (hero_virt_disk_create_with_options (disk, options, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (hero_virt_disk_create_with_options (disk, options, NULL, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS);
+  g_clear_error (&error);
+
+  before = executor->commands;
+  info = hero_virt_disk_info (disk, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (executor->commands, ==, before + 1);
+  g_assert_cmpstr (hero_virt_disk_info_get_backing_format (info), ==, "qcow2");
+  g_assert_cmpuint (hero_virt_disk_info_get_virtual_size (info), ==, 1 << 30);
+  g_assert_true (hero_virt_disk_info_get_lazy_refcounts (info));
+  native = disk_info (overlay);
+  assert_json_equal (hero_virt_disk_info_get_json_node (native), hero_virt_disk_info_get_json_node (info), overlay);
+
+  g_assert_true (hero_virt_disk_snapshot_create (disk, "s1", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (snapshot_count (disk), ==, 1);
+  g_assert_true (hero_virt_disk_snapshot_apply (disk, "s1", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (hero_virt_disk_snapshot_delete (disk, "s1", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (hero_virt_disk_resize (disk, 1 << 29, FALSE, NULL, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+  g_clear_error (&error);
+  g_assert_true (hero_virt_disk_resize (disk, G_GUINT64_CONSTANT (2) << 30, FALSE, NULL, &error));
+  g_assert_no_error (error);
+  converted = hero_virt_disk_convert (disk, raw, "raw", FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (converted);
+  check = hero_virt_disk_check (disk, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (hero_virt_disk_check_result_get_clean (check));
+
+  /* qemu-img's refusals become the same errors as the native reader's. */
+  {
+    g_autoptr(HeroVirtDisk) m = remote_disk (executor, missing);
+    g_autoptr(HeroVirtDiskInfo) i = hero_virt_disk_info (m, NULL, &error);
+    g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+  }
+  {
+    guint8 bits[4];
+    g_autofree char *copy = NULL;
+    g_autoptr(HeroVirtDisk) b = NULL;
+    g_autoptr(HeroVirtDiskInfo) i = NULL;
+
+    put_be32 (bits, 22);
+    copy = patched_copy (f, base, "bad.qcow2", 20, bits, 4);
+    b = remote_disk (executor, bad);
+    i = hero_virt_disk_info (b, NULL, &error);
+    g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT);
+  }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1037,6 +1182,7 @@ main (int argc, char *argv[])
   ADD ("/qcow2/check/leaks", test_check_finds_leaks);
   ADD ("/qcow2/hostile/header", test_hostile);
   ADD ("/qcow2/hostile/snapshots", test_hostile_snapshots);
+  ADD ("/qcow2/qemu-img-path", test_qemu_img_path);
 #undef ADD
 
   return g_test_run ();
