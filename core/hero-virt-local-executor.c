@@ -264,7 +264,9 @@ maybe_complete (GTask *task)
       has_secret |= hero_virt_command_arg_is_secret (state->command, i);
     if (has_secret)
       {
-        g_autofree char *raw = g_strndup ((const char *) state->err->data, state->err->len);
+        /* An empty GByteArray may have no data at all; redact "" then. */
+        g_autofree char *raw = g_strndup (state->err->len ? (const char *) state->err->data : "",
+                                          state->err->len);
         char *redacted = hero_virt_command_redact (state->command, raw);
         err = g_bytes_new_take (redacted, strlen (redacted));
       }
