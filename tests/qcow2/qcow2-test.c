@@ -702,6 +702,7 @@ test_operations_sync (Fixture *f, gconstpointer data)
   g_assert_false (hero_virt_disk_snapshot_apply (disk, "never", NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
   g_clear_error (&error);
+  assert_native_matches_qemu (path);
   g_assert_true (hero_virt_disk_snapshot_delete (disk, "first", NULL, &error));
   g_assert_no_error (error);
 
@@ -721,6 +722,7 @@ test_operations_sync (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpuint (hero_virt_disk_info_get_virtual_size (info), ==, 32 << 20);
   g_clear_object (&info);
+  assert_native_matches_qemu (path);
 
   /* Convert: raw, and compressed qcow2; an existing target is refused. */
   raw = hero_virt_disk_convert (disk, raw_path, "raw", FALSE, NULL, &error);
@@ -736,6 +738,7 @@ test_operations_sync (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_disk_info_get_format (info), ==, "qcow2");
   g_clear_object (&info);
+  assert_native_matches_qemu (small_path);
   g_assert_null (hero_virt_disk_convert (disk, raw_path, "raw", FALSE, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS);
   g_clear_error (&error);
