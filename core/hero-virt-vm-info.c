@@ -11,7 +11,8 @@
  *
  * What a virtual machine is and is doing: its id, life-cycle state, the
  * process id of its hypervisor, the spec it was created from, its
- * directory, where its console output goes, its API socket and the
+ * directory, where its console output and its hypervisor's log go, its
+ * API socket and the
  * backend's own details (for cloud-hypervisor, the `vm.info` answer).
  *
  * Providers fill it in with the setters; users read it. It has a JSON
@@ -31,6 +32,7 @@ struct _HeroVirtVmInfo
   HeroVirtVmSpec *spec;
   char *directory;
   char *console_path;
+  char *log_path;
   char *api_socket;
   JsonNode *details;
 };
@@ -43,6 +45,7 @@ enum {
   PROP_SPEC,
   PROP_DIRECTORY,
   PROP_CONSOLE_PATH,
+  PROP_LOG_PATH,
   PROP_API_SOCKET,
   PROP_DETAILS,
   N_PROPS
@@ -61,6 +64,7 @@ hero_virt_vm_info_finalize (GObject *object)
   g_clear_object (&self->spec);
   g_free (self->directory);
   g_free (self->console_path);
+  g_free (self->log_path);
   g_free (self->api_socket);
   g_clear_pointer (&self->details, json_node_unref);
 
@@ -94,6 +98,9 @@ hero_virt_vm_info_get_property (GObject    *object,
       break;
     case PROP_CONSOLE_PATH:
       g_value_set_string (value, self->console_path);
+      break;
+    case PROP_LOG_PATH:
+      g_value_set_string (value, self->log_path);
       break;
     case PROP_API_SOCKET:
       g_value_set_string (value, self->api_socket);
@@ -147,6 +154,9 @@ hero_virt_vm_info_set_property (GObject      *object,
       break;
     case PROP_CONSOLE_PATH:
       changed = replace_string (&self->console_path, g_value_get_string (value));
+      break;
+    case PROP_LOG_PATH:
+      changed = replace_string (&self->log_path, g_value_get_string (value));
       break;
     case PROP_API_SOCKET:
       changed = replace_string (&self->api_socket, g_value_get_string (value));
@@ -225,6 +235,15 @@ hero_virt_vm_info_class_init (HeroVirtVmInfoClass *klass)
    * Since: 0.1
    */
   properties[PROP_CONSOLE_PATH] = g_param_spec_string ("console-path", NULL, NULL, NULL, flags);
+  /**
+   * HeroVirtVmInfo:log-path:
+   *
+   * The hypervisor's own log (cloud-hypervisor's `--log-file`, qemu's
+   * `-D`), where boot failures are explained; %NULL if none.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_LOG_PATH] = g_param_spec_string ("log-path", NULL, NULL, NULL, flags);
   /**
    * HeroVirtVmInfo:api-socket:
    *
@@ -376,6 +395,27 @@ hero_virt_vm_info_set_console_path (HeroVirtVmInfo *self,
 }
 
 /**
+ * hero_virt_vm_info_set_log_path:
+ * @self: a #HeroVirtVmInfo
+ * @log_path: (type filename) (nullable): the new value
+ *
+ * Sets [property@HeroVirt.VmInfo:log-path].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmInfo *
+hero_virt_vm_info_set_log_path (HeroVirtVmInfo *self,
+                                const char     *log_path)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_INFO (self), NULL);
+
+  g_object_set (self, "log-path", log_path, NULL);
+  return self;
+}
+
+/**
  * hero_virt_vm_info_set_api_socket:
  * @self: a #HeroVirtVmInfo
  * @api_socket: (type filename) (nullable): the new value
@@ -508,6 +548,21 @@ hero_virt_vm_info_get_console_path (HeroVirtVmInfo *self)
 }
 
 /**
+ * hero_virt_vm_info_get_log_path:
+ * @self: a #HeroVirtVmInfo
+ *
+ * Returns: (type filename) (nullable): the value of [property@HeroVirt.VmInfo:log-path]
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_vm_info_get_log_path (HeroVirtVmInfo *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_INFO (self), NULL);
+  return self->log_path;
+}
+
+/**
  * hero_virt_vm_info_get_api_socket:
  * @self: a #HeroVirtVmInfo
  *
@@ -579,7 +634,7 @@ set_opt_string (JsonObject *object,
  * Describes the info as a JSON object with the members `id`, `state`
  * (the #HeroVirtVmState nick: `created`, `running`, …), `pid`, `spec`
  * (as [method@HeroVirt.VmSpec.to_json_node] writes it), `directory`,
- * `console_path`, `api_socket` and `details`. Unset members are left out.
+ * `console_path`, `log_path`, `api_socket` and `details`. Unset members are left out.
  *
  * Returns: (transfer full): a new JSON object node
  *
@@ -602,6 +657,7 @@ hero_virt_vm_info_to_json_node (HeroVirtVmInfo *self)
     json_object_set_member (object, "spec", hero_virt_vm_spec_to_json_node (self->spec));
   set_opt_string (object, "directory", self->directory);
   set_opt_string (object, "console_path", self->console_path);
+  set_opt_string (object, "log_path", self->log_path);
   set_opt_string (object, "api_socket", self->api_socket);
   if (self->details != NULL)
     json_object_set_member (object, "details", json_node_copy (self->details));
@@ -687,6 +743,7 @@ hero_virt_vm_info_new_from_json_node (JsonNode  *node,
       !read_opt_string (object, "state", &state, error) ||
       !read_opt_string (object, "directory", &self->directory, error) ||
       !read_opt_string (object, "console_path", &self->console_path, error) ||
+      !read_opt_string (object, "log_path", &self->log_path, error) ||
       !read_opt_string (object, "api_socket", &self->api_socket, error))
     return NULL;
   if (self->id == NULL)

@@ -72,6 +72,9 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtVmInfo  *hero_virt_vm_info_set_console_path   (HeroVirtVmInfo  *self,
                                                        const char      *console_path);
 HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtVmInfo  *hero_virt_vm_info_set_log_path       (HeroVirtVmInfo  *self,
+                                                       const char      *log_path);
+HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtVmInfo  *hero_virt_vm_info_set_api_socket     (HeroVirtVmInfo  *self,
                                                        const char      *api_socket);
 HERO_VIRT_AVAILABLE_IN_ALL
@@ -90,6 +93,8 @@ HERO_VIRT_AVAILABLE_IN_ALL
 const char      *hero_virt_vm_info_get_directory      (HeroVirtVmInfo  *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 const char      *hero_virt_vm_info_get_console_path   (HeroVirtVmInfo  *self);
+HERO_VIRT_AVAILABLE_IN_ALL
+const char      *hero_virt_vm_info_get_log_path       (HeroVirtVmInfo  *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 const char      *hero_virt_vm_info_get_api_socket     (HeroVirtVmInfo  *self);
 HERO_VIRT_AVAILABLE_IN_ALL

@@ -255,6 +255,7 @@ test_info_json_round_trip (void)
   hero_virt_vm_info_set_directory (info, "/data/vms/api");
   hero_virt_vm_info_set_console_path (info, "/data/vms/api/logs/console.log");
   hero_virt_vm_info_set_api_socket (info, "/data/vms/api/api.sock");
+  hero_virt_vm_info_set_log_path (info, "/data/vms/api/logs/cloud-hypervisor.log");
   hero_virt_vm_info_set_details (info, details);
   g_assert_true (hero_virt_vm_info_is_running (info));
 
@@ -267,6 +268,7 @@ test_info_json_round_trip (void)
   g_assert_cmpstr (hero_virt_vm_info_get_api_socket (again), ==, "/data/vms/api/api.sock");
   g_assert_cmpstr (hero_virt_vm_info_get_console_path (again), ==, "/data/vms/api/logs/console.log");
   g_assert_cmpstr (hero_virt_vm_info_get_directory (again), ==, "/data/vms/api");
+  g_assert_cmpstr (hero_virt_vm_info_get_log_path (again), ==, "/data/vms/api/logs/cloud-hypervisor.log");
   g_assert_cmpstr (hero_virt_vm_spec_get_kernel (hero_virt_vm_info_get_spec (again)), ==, "/boot/vmlinux");
   g_assert_true (json_node_equal (hero_virt_vm_info_get_details (again), details));
   json_again = hero_virt_vm_info_to_json (again, TRUE);
