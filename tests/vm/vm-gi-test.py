@@ -149,6 +149,39 @@ def python_provider():
     assert registry.unregister_provider(HeroVirt.ProviderKind.HYPERVISOR, "pyvm")
 
 
+class PyCluster(GObject.Object, HeroVirt.ClusterProvider):
+    """One namespace, "default"; implements only get."""
+
+    def do_get(self, executor, kind, namespace, name, cancellable):
+        path = kind.get_path(namespace, name)
+        if path != "/api/v1/namespaces/default":
+            raise GLib.Error.new_literal(HeroVirt.error_quark(), f"{path} not found", HeroVirt.Error.NOT_FOUND)
+        return HeroVirt.kube_resource_new(kind, None, name)
+
+
+@test
+def python_cluster_provider():
+    provider = PyCluster()
+    namespaces = HeroVirt.ClusterKind.lookup("v1", "Namespace")
+    node = provider.get(None, namespaces, None, "default", None)
+    assert HeroVirt.kube_resource_get_kind(node) == "Namespace"
+    assert provider.namespace_exists(None, "default", None)
+    assert not provider.namespace_exists(None, "missing", None)
+    expect_error(HeroVirt.Error.INVALID_ARGUMENT, provider.namespace_exists, None, "Bad_Name", None)
+    expect_error(HeroVirt.Error.NOT_SUPPORTED, provider.namespace_create, None, "x", None)
+
+    loop = GLib.MainLoop()
+    answer = []
+
+    def done(source, result):
+        answer.append(source.namespace_exists_finish(result))
+        loop.quit()
+
+    provider.namespace_exists_async(None, "default", None, done)
+    loop.run()
+    assert answer == [True]
+
+
 @test
 def cluster_types():
     route = HeroVirt.ClusterKind.lookup("traefik.io/v1alpha1", "IngressRoute")
