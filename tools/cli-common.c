@@ -361,8 +361,12 @@ draw_bar (HvCliProgressBar *bar,
               cells, (int) (fraction * 100), cur, tot);
     }
   else
-    printf ("\r\033[K%-12s %s  %s", stage ? stage : "", cur,
-            hero_virt_progress_get_message (progress) ? hero_virt_progress_get_message (progress) : "");
+    {
+      const char *message = hero_virt_progress_get_message (progress);
+
+      printf ("\r\033[K%-12s %s%s%s", stage ? stage : "", current > 0 ? cur : "",
+              current > 0 ? "  " : "", message ? message : "");
+    }
   fflush (stdout);
   bar->drawn = TRUE;
 }
