@@ -28,8 +28,15 @@
 #include "hero-virt-disk.h"
 #include "hero-virt-base-image.h"
 
-/* images (buildah) */
+/* images (buildah) and remote execution */
+#include "hero-virt-ssh-executor.h"
+#include "hero-virt-image-info.h"
+#include "hero-virt-image-container-info.h"
+#include "hero-virt-image-config.h"
+#include "hero-virt-image-registry-options.h"
 #include "hero-virt-image-provider.h"
+#include "hero-virt-image.h"
+#include "hero-virt-builder.h"
 
 /* containers */
 #include "hero-virt-health-check.h"
