@@ -391,6 +391,54 @@ test_watch_async (void)
   g_assert_true (g_cancellable_is_cancelled (hero_virt_cluster_watch_get_cancellable (watch)));
 }
 
+typedef struct {
+  GMainLoop *loop;
+  guint n;
+  gboolean ended;
+} AsyncDrain;
+
+static void
+drain_next (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  AsyncDrain *drain = user_data;
+  HeroVirtClusterWatch *watch = HERO_VIRT_CLUSTER_WATCH (source);
+  g_autoptr(HeroVirtClusterWatchEvent) event = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+
+  event = hero_virt_cluster_watch_next_finish (watch, result, &error);
+  g_assert_no_error (error);
+  if (event == NULL)
+    {
+      drain->ended = TRUE;
+      g_main_loop_quit (drain->loop);
+      return;
+    }
+  expected = g_strdup_printf ("pod-%u", drain->n++);
+  g_assert_cmpstr (hero_virt_kube_resource_get_name (hero_virt_cluster_watch_event_get_object (event)), ==, expected);
+  hero_virt_cluster_watch_next_async (watch, NULL, drain_next, drain);
+}
+
+static void
+test_watch_async_across_threads (void)
+{
+  g_autoptr(HeroVirtClusterWatch) watch = hero_virt_cluster_watch_new ();
+  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  AsyncDrain drain = { loop, 0, FALSE };
+  GThread *thread;
+
+  /* Readers wait in the main loop while another thread pushes: events
+   * arrive in order, callbacks run in the reader's context. */
+  hero_virt_cluster_watch_next_async (watch, NULL, drain_next, &drain);
+  thread = g_thread_new ("producer", produce, watch);
+  g_main_loop_run (loop);
+  g_thread_join (thread);
+  g_assert_true (drain.ended);
+  g_assert_cmpuint (drain.n, ==, 300);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -405,6 +453,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cluster/watch/close-with-error", test_watch_close_with_error);
   g_test_add_func ("/cluster/watch/cancel-sync", test_watch_cancel_sync);
   g_test_add_func ("/cluster/watch/async", test_watch_async);
+  g_test_add_func ("/cluster/watch/async-across-threads", test_watch_async_across_threads);
 
   return g_test_run ();
 }
