@@ -266,6 +266,9 @@ cmd_plugins (int argc, char **argv)
 
   for (guint i = 0; i < plugins->len; i++)
     print_plugin (plugins->pdata[i]);
+  if (plugins->len == 0)
+    g_print ("No plugins found. Install HeroVirt's plugins, or point HERO_VIRT_PLUGIN_PATH\n"
+             "at directories holding libherovirt-*.so (e.g. BUILDDIR/plugins/qcow2).\n\n");
   if (runtime->len > 0)
     {
       g_print ("Registered at run time:\n");
