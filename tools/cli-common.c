@@ -288,6 +288,9 @@ static GCancellable *cli_cancellable;
 static gboolean
 on_signal (gpointer user_data)
 {
+  /* A second Ctrl-C does not wait for the operation to notice the first. */
+  if (g_cancellable_is_cancelled (cli_cancellable))
+    _exit (HV_CLI_EXIT_CANCELLED);
   g_cancellable_cancel (cli_cancellable);
   return G_SOURCE_CONTINUE;
 }
@@ -296,17 +299,7 @@ static gpointer
 signal_thread (gpointer user_data)
 {
   GMainContext *context = user_data;
-  int signals[] = { SIGINT, SIGTERM };
 
-  g_main_context_push_thread_default (context);
-  for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
-    {
-      GSource *source = g_unix_signal_source_new (signals[i]);
-
-      g_source_set_callback (source, on_signal, NULL, NULL);
-      g_source_attach (source, context);
-      g_source_unref (source);
-    }
   for (;;)
     g_main_context_iteration (context, TRUE);
   return NULL;
@@ -319,8 +312,20 @@ hv_cli_get_cancellable (void)
 
   if (g_once_init_enter (&once))
     {
+      GMainContext *context = g_main_context_new ();
+      int signals[] = { SIGINT, SIGTERM };
+
       cli_cancellable = g_cancellable_new ();
-      g_thread_unref (g_thread_new ("hv-signals", signal_thread, g_main_context_new ()));
+      /* The handlers are in place when this returns, before any work starts. */
+      for (guint i = 0; i < G_N_ELEMENTS (signals); i++)
+        {
+          GSource *source = g_unix_signal_source_new (signals[i]);
+
+          g_source_set_callback (source, on_signal, NULL, NULL);
+          g_source_attach (source, context);
+          g_source_unref (source);
+        }
+      g_thread_unref (g_thread_new ("hv-signals", signal_thread, context));
       g_once_init_leave (&once, 1);
     }
   return cli_cancellable;

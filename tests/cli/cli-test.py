@@ -5,6 +5,7 @@ import json
 import os
 import pty
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -177,12 +178,14 @@ class Cli:
             assert "Invalid size" in p.stderr and "[invalid-argument]" in p.stderr, (size, p.stderr)
         p = hv("disk", "create", path, "--", "-5G", check=2)
         assert "Invalid size '-5G'" in p.stderr, p.stderr
+        p = hv("disk", "create", path, "16E", check=2)
+        assert "too large" in p.stderr, p.stderr
         p = hv("disk", "create", "--cluster-size", "lots", path, "1G", check=2)
         assert "--cluster-size" in p.stderr, p.stderr
         assert not os.path.exists(path)
         # Sizes that are fine: plain bytes, suffixes, IEC spellings.
         for size, want in (("1048576", 1 << 20), ("512M", 512 << 20), ("1.25G", 1280 << 20),
-                           ("2GiB", 2 << 30), ("64k", 64 << 10)):
+                           ("2GiB", 2 << 30), ("64k", 64 << 10), ("1.5T", 3 << 39)):
             hv("disk", "create", path, size, check=0)
             assert qemu_info(path)["virtual-size"] == want, size
             os.unlink(path)
@@ -307,6 +310,42 @@ def run_on_pty(args):
     return proc.returncode, b"".join(chunks).decode()
 
 
+STALLING_SERVER = r"""
+import socket, sys
+s = socket.socket()
+s.bind(("127.0.0.1", 0))
+s.listen(1)
+print(s.getsockname()[1], flush=True)
+c, _ = s.accept()
+c.recv(65536)
+c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100000000\r\n\r\n" + b"x" * 4096)
+print("answering", flush=True)
+sys.stdin.read()          # hold the connection open until the test is done
+"""
+
+
+def base_image_interrupted(cli):
+    """Ctrl-C during a download: exit 130, [cancelled], nothing left behind."""
+    server = subprocess.Popen(["/usr/bin/python3", "-c", STALLING_SERVER], stdin=subprocess.PIPE,
+                              stdout=subprocess.PIPE, text=True)
+    try:
+        port = int(server.stdout.readline())
+        dest = cli.path("interrupted")
+        proc = subprocess.Popen([HERO_VIRT, "disk", "base-image", dest,
+                                 "--url", f"http://127.0.0.1:{port}/x.img",
+                                 "--checksums-url", f"http://127.0.0.1:{port}/SHA256SUMS"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        assert server.stdout.readline().strip() == "answering"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate()
+        assert proc.returncode == 130 and "[cancelled]" in err, (proc.returncode, out, err)
+        assert not os.path.exists(dest) or os.listdir(dest) == [], os.listdir(dest)
+    finally:
+        server.stdin.close()
+        server.wait()
+        server.stdout.close()
+
+
 def base_image(cli):
     served = cli.path("served")
     os.mkdir(served)
@@ -361,6 +400,7 @@ def main():
                      "missing_file", "sample_provider"):
             tap.run(name.replace("_", "-"), getattr(cli, name))
         tap.run("base-image", base_image, cli)
+        tap.run("base-image-interrupted", base_image_interrupted, cli)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return tap.done()
