@@ -118,14 +118,15 @@ class OutOfTree:
         """PKG_CONFIG_SYSROOT_DIR prefixes every package's flags, GLib's too,
         so the destdir gets the system's headers and libraries the way a
         cross-compilation sysroot has them: as links beside our files."""
+        def merge(system, ours):
+            if not os.path.lexists(ours):
+                os.symlink(system, ours)
+            elif os.path.isdir(ours) and not os.path.islink(ours) and os.path.isdir(system):
+                for entry in os.listdir(system):
+                    merge(os.path.join(system, entry), os.path.join(ours, entry))
+
         for sub in ("usr/include", "usr/lib"):
-            target = os.path.join(self.root, sub)
-            if not os.path.exists(target):
-                os.symlink(os.path.join("/", sub), target)
-                continue
-            for entry in os.listdir(os.path.join("/", sub)):
-                if not os.path.lexists(os.path.join(target, entry)):
-                    os.symlink(os.path.join("/", sub, entry), os.path.join(target, entry))
+            merge(os.path.join("/", sub), os.path.join(self.root, sub))
 
     def pkg_config_file(self):
         with open(os.path.join(self.pc_dir, "hero-virt-1.pc")) as f:
