@@ -405,7 +405,8 @@ cmd_check (int argc, char **argv)
              hero_virt_disk_check_result_get_corruptions (result),
              hero_virt_disk_check_result_get_leaks (result),
              hero_virt_disk_check_result_get_check_errors (result));
-  if (!json && hero_virt_disk_check_result_get_total_clusters (result) > 0)
+  /* qemu-img leaves the allocation out of reports on damaged images. */
+  if (!json && hero_virt_disk_check_result_get_allocated_clusters (result) > 0)
     g_print ("%" G_GUINT64_FORMAT "/%" G_GUINT64_FORMAT " clusters allocated\n",
              hero_virt_disk_check_result_get_allocated_clusters (result),
              hero_virt_disk_check_result_get_total_clusters (result));

@@ -6,6 +6,7 @@ import os
 import pty
 import shutil
 import signal
+import struct
 import subprocess
 import sys
 import tempfile
@@ -247,6 +248,21 @@ class Cli:
         assert "No errors" in p.stdout, p.stdout
         report = json.loads(hv("disk", "check", "--json", src, check=0).stdout)
         assert report.get("corruptions", 0) == 0 and report.get("leaks", 0) == 0, report
+
+        # Unhook the first data cluster from its L2 table: one leaked cluster.
+        leaky = self.path("leaky.qcow2")
+        hv("disk", "create", leaky, "64M", check=0)
+        subprocess.run(["qemu-io", "-c", "write 0 64k", leaky], check=True, capture_output=True)
+        with open(leaky, "r+b") as f:
+            l1_offset = struct.unpack(">Q", f.read(48)[40:48])[0]
+            f.seek(l1_offset)
+            l2_offset = struct.unpack(">Q", f.read(8))[0] & 0x00fffffffffffe00
+            f.seek(l2_offset)
+            f.write(bytes(8))
+        p = hv("disk", "check", leaky, check=3)
+        assert "1 leaked clusters" in p.stdout, p.stdout
+        report = json.loads(hv("disk", "check", "--json", leaky, check=3).stdout)
+        assert report["leaks"] == 1 and report.get("corruptions", 0) == 0, report
 
     def missing_file(self):
         p = hv("disk", "info", self.path("nope.qcow2"))
