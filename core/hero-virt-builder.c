@@ -1156,24 +1156,28 @@ ensure_container (HeroVirtBuilder  *self,
                   GError          **error)
 {
   g_autofree char *container = get_container (self);
+  g_autoptr(GError) local_error = NULL;
 
   if (container != NULL)
     return TRUE;
   if ((self->name != NULL && !hero_virt_validate_container_name (self->name, error)) ||
       !hero_virt_validate_image_reference (self->base_image, error))
     return FALSE;
-  if (!find_existing (self, s, &container, cancellable, error))
-    return FALSE;
+  /* Create first and reuse on a name clash: a new build (the common case)
+   * then costs no extra listing. */
+  container = hero_virt_image_provider_create_container (s->provider, s->executor, self->name,
+                                                         self->base_image, s->registry_options,
+                                                         cancellable, &local_error);
   if (container == NULL)
     {
-      container = hero_virt_image_provider_create_container (s->provider, s->executor, self->name,
-                                                             self->base_image, s->registry_options,
-                                                             cancellable, error);
-      if (container == NULL)
-        return FALSE;
+      if (self->name == NULL || !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+      g_debug ("reusing working container %s", self->name);
+      container = g_strdup (self->name);
     }
-  else
-    g_debug ("reusing working container %s", container);
   set_container (self, container);
   return TRUE;
 }
