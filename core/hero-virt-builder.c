@@ -2091,6 +2091,48 @@ hero_virt_builder_apply_config (HeroVirtBuilder  *self,
 }
 
 /**
+ * hero_virt_builder_apply_config_async:
+ * @self: a #HeroVirtBuilder
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: data for @callback
+ *
+ * Starts [method@HeroVirt.Builder.apply_config].
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_builder_apply_config_async (HeroVirtBuilder     *self,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data)
+{
+  g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
+  run_step_async (self, step_new (STEP_CONFIG, NULL, NULL), hero_virt_builder_apply_config_async,
+                  cancellable, callback, user_data);
+}
+
+/**
+ * hero_virt_builder_apply_config_finish:
+ * @self: a #HeroVirtBuilder
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@HeroVirt.Builder.apply_config_async].
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_builder_apply_config_finish (HeroVirtBuilder  *self,
+                                       GAsyncResult     *result,
+                                       GError          **error)
+{
+  return finish_step (self, result, hero_virt_builder_apply_config_async, error);
+}
+
+/**
  * hero_virt_builder_commit:
  * @self: a #HeroVirtBuilder
  * @image: the image reference to write, such as `localhost/web:1`

@@ -244,6 +244,15 @@ HeroVirtBuilder *hero_virt_builder_apply_config    (HeroVirtBuilder     *self,
                                                     GCancellable        *cancellable,
                                                     GError             **error);
 HERO_VIRT_AVAILABLE_IN_ALL
+void             hero_virt_builder_apply_config_async (HeroVirtBuilder     *self,
+                                                       GCancellable        *cancellable,
+                                                       GAsyncReadyCallback  callback,
+                                                       gpointer             user_data);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean         hero_virt_builder_apply_config_finish (HeroVirtBuilder     *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
+HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtBuilder *hero_virt_builder_commit          (HeroVirtBuilder     *self,
                                                     const char          *image,
                                                     GCancellable        *cancellable,
