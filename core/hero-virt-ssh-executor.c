@@ -1595,6 +1595,109 @@ ssh_make_temp_dir (HeroVirtExecutor  *executor,
   return ret;
 }
 
+/* Removes @path and, for a directory, everything under it. lstat: a link
+ * is removed, never followed. */
+static gboolean
+remove_locked (HeroVirtSshExecutor  *self,
+               const char           *path,
+               guint                 depth,
+               gint64                deadline,
+               GCancellable         *cancellable,
+               GError              **error)
+{
+  LIBSSH2_SFTP_ATTRIBUTES attrs = { 0, };
+  int rc;
+
+  if (depth > 256)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "%s is nested too deeply to remove", path);
+      return FALSE;
+    }
+  while ((rc = libssh2_sftp_stat_ex (self->sftp, path, strlen (path), LIBSSH2_SFTP_LSTAT, &attrs)) == LIBSSH2_ERROR_EAGAIN)
+    if (!wait_socket (self, deadline, cancellable, error))
+      return FALSE;
+  if (rc != 0)
+    {
+      if (libssh2_sftp_last_error (self->sftp) == LIBSSH2_FX_NO_SUCH_FILE)
+        return TRUE;
+      set_sftp_error (self, error, "look at", path);
+      return FALSE;
+    }
+
+  if ((attrs.flags & LIBSSH2_SFTP_ATTR_PERMISSIONS) && LIBSSH2_SFTP_S_ISDIR (attrs.permissions))
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      LIBSSH2_SFTP_HANDLE *dir;
+      char name[512];
+
+      while ((dir = libssh2_sftp_open_ex (self->sftp, path, strlen (path), 0, 0, LIBSSH2_SFTP_OPENDIR)) == NULL)
+        {
+          if (libssh2_session_last_errno (self->session) != LIBSSH2_ERROR_EAGAIN)
+            {
+              set_sftp_error (self, error, "open the directory", path);
+              return FALSE;
+            }
+          if (!wait_socket (self, deadline, cancellable, error))
+            return FALSE;
+        }
+      for (;;)
+        {
+          LIBSSH2_SFTP_ATTRIBUTES entry;
+          while ((rc = libssh2_sftp_readdir (dir, name, sizeof name, &entry)) == LIBSSH2_ERROR_EAGAIN)
+            if (!wait_socket (self, deadline, cancellable, error))
+              {
+                sftp_close (self, dir);
+                return FALSE;
+              }
+          if (rc <= 0)
+            break;
+          if (strcmp (name, ".") != 0 && strcmp (name, "..") != 0)
+            g_ptr_array_add (names, g_build_filename (path, name, NULL));
+        }
+      sftp_close (self, dir);
+      if (rc < 0)
+        {
+          set_sftp_error (self, error, "list", path);
+          return FALSE;
+        }
+      for (guint i = 0; i < names->len; i++)
+        if (!remove_locked (self, g_ptr_array_index (names, i), depth + 1, deadline, cancellable, error))
+          return FALSE;
+      while ((rc = libssh2_sftp_rmdir_ex (self->sftp, path, strlen (path))) == LIBSSH2_ERROR_EAGAIN)
+        if (!wait_socket (self, deadline, cancellable, error))
+          return FALSE;
+    }
+  else
+    {
+      while ((rc = libssh2_sftp_unlink_ex (self->sftp, path, strlen (path))) == LIBSSH2_ERROR_EAGAIN)
+        if (!wait_socket (self, deadline, cancellable, error))
+          return FALSE;
+    }
+  if (rc != 0)
+    {
+      set_sftp_error (self, error, "remove", path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+ssh_remove_path (HeroVirtExecutor  *executor,
+                 const char        *path,
+                 GCancellable      *cancellable,
+                 GError           **error)
+{
+  HeroVirtSshExecutor *self = HERO_VIRT_SSH_EXECUTOR (executor);
+  gint64 deadline = deadline_after (self->command_timeout);
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  ok = ensure_sftp (self, deadline, cancellable, error) &&
+       remove_locked (self, path, 0, deadline, cancellable, error);
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
 static char *
 ssh_get_description (HeroVirtExecutor *executor)
 {
@@ -1610,12 +1713,12 @@ ssh_is_local (HeroVirtExecutor *executor)
 static void
 executor_iface_init (HeroVirtExecutorInterface *iface)
 {
-  /* run_async comes from the interface: run() in a worker thread.
-   * remove_path is the interface's `rm -rf -- PATH` through run(). */
+  /* run_async comes from the interface: run() in a worker thread. */
   iface->run = ssh_run;
   iface->write_file = ssh_write_file;
   iface->read_file = ssh_read_file;
   iface->make_temp_dir = ssh_make_temp_dir;
+  iface->remove_path = ssh_remove_path;
   iface->get_description = ssh_get_description;
   iface->is_local = ssh_is_local;
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include <glib/gstdio.h>
+#include <unistd.h>
 
 #include "fixture.h"
 
@@ -227,8 +228,23 @@ test_sftp (void)
   back = hero_virt_executor_read_file (ex, file, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (data, back));
-  g_assert_true (hero_virt_executor_remove_path (ex, tmp, NULL, &error));
-  g_assert_no_error (error);
+  /* A tree with a link pointing outside it: removed over SFTP, the link's
+   * target left alone. */
+  {
+    g_autofree char *sub = g_build_filename (tmp, "a", "b", NULL);
+    g_autofree char *outside = g_build_filename (dir, "outside.txt", NULL);
+    g_autofree char *link = g_build_filename (tmp, "a", "link", NULL);
+    g_assert_cmpint (g_mkdir_with_parents (sub, 0755), ==, 0);
+    g_assert_true (g_file_set_contents (outside, "keep me", -1, NULL));
+    g_assert_cmpint (symlink (outside, link), ==, 0);
+    g_assert_true (hero_virt_executor_remove_path (ex, tmp, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+    g_assert_true (g_file_test (outside, G_FILE_TEST_EXISTS));
+    /* Nothing there: not an error. */
+    g_assert_true (hero_virt_executor_remove_path (ex, tmp, NULL, &error));
+    g_assert_no_error (error);
+  }
   g_assert_null (hero_virt_executor_read_file (ex, file, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
 }
