@@ -136,9 +136,17 @@ class RetType:
         return '(transfer full)'
 
 
+# PyGObject (3.42, Debian 12) cannot hand a (type filename) argument to a
+# vfunc implemented in Python: it warns "Unhandled type tag filename" and
+# the method gets None. Paths are therefore plain UTF-8 strings in the
+# interfaces, so Python and GJS classes can implement them.
+FILENAME_ANNOTATION = '(type filename)'
+
+
 def arg_doc(t, doc):
-    # Annotations end with a colon; a doc may carry its own, e.g.
-    # "(type filename): the image".
+    # Annotations end with a colon; a doc may carry its own.
+    if doc.startswith(FILENAME_ANNOTATION):
+        doc = doc[len(FILENAME_ANNOTATION):].lstrip(':').strip()
     ann = t.annotations()
     if not ann:
         return doc
