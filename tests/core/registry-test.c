@@ -31,7 +31,8 @@ install_plugin (const char *dir,
                 const char *as)
 {
   g_autofree char *src = test_plugin_path (name);
-  g_autofree char *dest = g_build_filename (dir, as ? as : g_path_get_basename (src), NULL);
+  g_autofree char *base = g_path_get_basename (src);
+  g_autofree char *dest = g_build_filename (dir, as ? as : base, NULL);
   g_autofree char *contents = NULL;
   gsize len;
   g_autoptr(GError) error = NULL;
