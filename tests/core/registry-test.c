@@ -203,6 +203,7 @@ test_listing (void)
       g_autoptr(HeroVirtPluginInfo) good = plugin_by_file ("libherovirt-test-good.so");
       g_autoptr(HeroVirtPluginInfo) abi = plugin_by_file ("libherovirt-test-wrong-abi.so");
       g_autoptr(HeroVirtPluginInfo) fail = plugin_by_file ("libherovirt-test-fail-register.so");
+      g_autoptr(HeroVirtPluginInfo) fail_early = plugin_by_file ("libherovirt-test-fail-early.so");
       g_autoptr(HeroVirtPluginInfo) bad_type = plugin_by_file ("libherovirt-test-bad-type.so");
       g_autoptr(HeroVirtPluginInfo) bad_name = plugin_by_file ("libherovirt-test-bad-name.so");
       g_autoptr(HeroVirtPluginInfo) not_plugin = plugin_by_file ("libherovirt-test-not-a-plugin.so");
@@ -215,7 +216,7 @@ test_listing (void)
       g_autofree char *names = NULL;
 
       /* Every file is listed, loaded or not; the host is still here. */
-      g_assert_cmpuint (plugins->len, ==, 7);
+      g_assert_cmpuint (plugins->len, ==, 8);
 
       g_assert_true (hero_virt_plugin_info_get_loaded (good));
       g_assert_null (hero_virt_plugin_info_get_error (good));
@@ -243,6 +244,9 @@ test_listing (void)
       g_assert_cmpstr (hero_virt_plugin_info_get_error (fail), ==,
                        "failed to register: the half backend is missing");
       g_assert_null (hero_virt_registry_find_plugin (hero_virt_registry_get_default (), "failreg"));
+      g_assert_false (hero_virt_plugin_info_get_loaded (fail_early));
+      g_assert_cmpstr (hero_virt_plugin_info_get_error (fail_early), ==,
+                       "failed to register: The plugin's register function failed");
 
       /* A plugin keeps its good providers; the bad ones are named in its
        * error and never handed out. */
@@ -283,6 +287,7 @@ test_listing (void)
       install_plugin (s->dirs[0], "good", NULL);
       install_plugin (s->dirs[0], "wrong-abi", NULL);
       install_plugin (s->dirs[0], "fail-register", NULL);
+      install_plugin (s->dirs[0], "fail-early", NULL);
       install_plugin (s->dirs[0], "bad-type", NULL);
       install_plugin (s->dirs[1], "bad-name", NULL);
       install_plugin (s->dirs[1], "not-a-plugin", NULL);

@@ -22,10 +22,18 @@ static gboolean
 fail_register (HeroVirtPlugin  *plugin,
                GError         **error)
 {
+#ifdef FAIL_EARLY
+  /* Fails before registering any type, and without saying why. */
+  return FALSE;
+#endif
   test_half_disk_register_type (G_TYPE_MODULE (plugin));
   hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_DISK, "halfdisk", TEST_TYPE_HALF_DISK, 1000);
   g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE, "the half backend is missing");
   return FALSE;
 }
 
+#ifdef FAIL_EARLY
+HERO_VIRT_PLUGIN_DEFINE ("failearly", "Fails before registering anything", "0.1", fail_register)
+#else
 HERO_VIRT_PLUGIN_DEFINE ("failreg", "Fails to register", "0.1", fail_register)
+#endif
