@@ -680,7 +680,7 @@ static const char *
 time_or_null (const char *t)
 {
   /* Go's zero time means "never". */
-  return t && !g_str_has_prefix (t, "0001-01-01") ? t : NULL;
+  return t && *t != '\0' && !g_str_has_prefix (t, "0001-01-01") ? t : NULL;
 }
 
 /* Docker-shaped inspect output: both podman and nerdctl (dockercompat). */
