@@ -153,7 +153,9 @@ main (int argc, char **argv)
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GSubprocess) service = NULL;
   g_autoptr(GError) error = NULL;
-  const char *rm[] = { "rm", "-rf", NULL, NULL };
+  g_autofree char *overlay = NULL;
+  const char *umount[] = { "umount", "--", NULL, NULL };
+  const char *rm[] = { "rm", "-rf", "--one-file-system", "--", NULL, NULL };
   double t_rest, t_cli, t_sh;
 
   if (n < 1)
@@ -208,7 +210,11 @@ main (int argc, char **argv)
 
   g_subprocess_send_signal (service, SIGTERM);
   g_subprocess_wait (service, NULL, NULL);
-  rm[2] = dir;
+  /* containers/storage leaves its overlay directory bind-mounted on itself */
+  overlay = g_build_filename (dir, "root", "overlay", NULL);
+  umount[2] = overlay;
+  g_spawn_sync (NULL, (char **) umount, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+  rm[4] = dir;
   g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
   g_strfreev (conf_env);
   g_free (dir);

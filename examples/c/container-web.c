@@ -118,7 +118,9 @@ main (void)
   g_autofree char *page = NULL, *logs = NULL;
   const char *entrypoint[] = { "/bin/httpd", NULL };
   const char *command[] = { "-f", "-v", "-p", "8080", "-h", "/www", NULL };
-  const char *rm[] = { "rm", "-rf", dir, NULL };
+  g_autofree char *overlay = g_build_filename (dir, "root", "overlay", NULL);
+  const char *umount[] = { "umount", "--", overlay, NULL };
+  const char *rm[] = { "rm", "-rf", "--one-file-system", "--", dir, NULL };
   guint16 port = free_port ();
 
   hero_virt_health_check_set_retries (health, 3);
@@ -153,6 +155,8 @@ main (void)
   if (!hero_virt_container_stop (web, 1, NULL, &error) || !hero_virt_container_remove (web, FALSE, NULL, &error))
     g_error ("teardown: %s", error->message);
   g_print ("stopped and removed\n");
+  /* containers/storage leaves its overlay directory bind-mounted on itself */
+  g_spawn_sync (NULL, (char **) umount, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL, NULL, NULL);
   g_spawn_sync (NULL, (char **) rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
   return page != NULL && strstr (page, "hello from") != NULL ? 0 : 1;
 }

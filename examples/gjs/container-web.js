@@ -94,7 +94,9 @@ async function main() {
     await web.stop_async(1, null);
     await web.remove_async(false, null);
     print('stopped and removed');
-    await sh(['rm', '-rf', dir], {});
+    // containers/storage leaves its overlay directory bind-mounted on itself
+    await sh(['umount', '--', `${dir}/root/overlay`], {});
+    await sh(['rm', '-rf', '--one-file-system', '--', dir], {});
 }
 
 const loop = new GLib.MainLoop(null, false);

@@ -129,6 +129,8 @@ def main():
     finally:
         service.terminate()
         service.wait()
+        # containers/storage leaves its overlay directory bind-mounted on itself
+        subprocess.run(["umount", "--", os.path.join(d, "root", "overlay")], stderr=subprocess.DEVNULL)
         shutil.rmtree(d, ignore_errors=True)
 
 

@@ -189,6 +189,8 @@ def teardown():
     except subprocess.TimeoutExpired:
         STATE["service"].kill()
         STATE["service"].wait()
+    # containers/storage leaves its overlay directory bind-mounted on itself
+    subprocess.run(["umount", "--", os.path.join(STATE["dir"], "root", "overlay")], stderr=subprocess.DEVNULL)
     shutil.rmtree(STATE["dir"], ignore_errors=True)
 
 

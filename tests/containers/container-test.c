@@ -121,6 +121,17 @@ setup (void)
   return TRUE;
 }
 
+/* containers/storage leaves its overlay directory bind-mounted on itself;
+ * unmount it so the directory can be removed. */
+static void
+unmount_storage (const char *dir,
+                 const char *relative)
+{
+  g_autofree char *path = g_build_filename (dir, relative, NULL);
+  const char *argv[] = { "umount", "--", path, NULL };
+  g_autofree char *out = ht_run (argv, TRUE);
+}
+
 static void
 teardown (void)
 {
@@ -130,6 +141,7 @@ teardown (void)
   if (env.service != NULL)
     ht_daemon_stop (env.service, 5000);
   g_clear_object (&env.executor);
+  unmount_storage (env.dir, "storage/root/overlay");
   ht_tmpdir_free (env.dir);
   g_free (env.www);
 }
