@@ -95,7 +95,7 @@ async function main() {
     await web.remove_async(false, null);
     print('stopped and removed');
     // containers/storage leaves its overlay directory bind-mounted on itself
-    await sh(['umount', '--', `${dir}/root/overlay`], {});
+    await sh(['umount', '--', `${dir}/root/overlay`], {}).catch(() => {});
     await sh(['rm', '-rf', '--one-file-system', '--', dir], {});
 }
 
