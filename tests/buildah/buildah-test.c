@@ -603,8 +603,10 @@ main (int    argc,
   int ret;
 
   g_test_init (&argc, &argv, NULL);
-  /* Debug output on, so the log capture sees every command line. */
+  /* Debug output on, so the log capture sees every command line; on
+   * stderr, where it cannot be mistaken for TAP. */
   g_setenv ("G_MESSAGES_DEBUG", "all", TRUE);
+  g_log_writer_default_set_use_stderr (TRUE);
 
   g_test_add_func ("/buildah/validate/reference", test_validate_reference);
   g_test_add_func ("/buildah/validate/names-paths", test_validate_names_paths);
