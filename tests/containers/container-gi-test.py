@@ -190,7 +190,11 @@ def teardown():
         STATE["service"].kill()
         STATE["service"].wait()
     # containers/storage leaves its overlay directory bind-mounted on itself
-    subprocess.run(["umount", "--", os.path.join(STATE["dir"], "root", "overlay")], stderr=subprocess.DEVNULL)
+    # (stacked when two podman processes raced to mount it)
+    for _ in range(8):
+        if subprocess.run(["umount", "--", os.path.join(STATE["dir"], "root", "overlay")],
+                          stderr=subprocess.DEVNULL).returncode != 0:
+            break
     shutil.rmtree(STATE["dir"], ignore_errors=True)
 
 

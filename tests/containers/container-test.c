@@ -121,15 +121,25 @@ setup (void)
   return TRUE;
 }
 
-/* containers/storage leaves its overlay directory bind-mounted on itself;
- * unmount it so the directory can be removed. */
+/* containers/storage leaves its overlay directory bind-mounted on itself
+ * (stacked when two podman processes raced to mount it); unmount every
+ * layer so the directory can be removed. */
 static void
 unmount_storage (const char *dir,
                  const char *relative)
 {
   g_autofree char *path = g_build_filename (dir, relative, NULL);
   const char *argv[] = { "umount", "--", path, NULL };
-  g_autofree char *out = ht_run (argv, TRUE);
+
+  for (int i = 0; i < 8; i++)
+    {
+      int status = 0;
+
+      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                         NULL, NULL, NULL, NULL, &status, NULL) ||
+          !g_spawn_check_wait_status (status, NULL))
+        break;
+    }
 }
 
 static void
