@@ -120,6 +120,8 @@ class OutOfTree:
         cross-compilation sysroot has them: as links beside our files."""
         def merge(system, ours):
             if not os.path.lexists(ours):
+                # With a prefix outside /usr the destdir has no usr/ yet.
+                os.makedirs(os.path.dirname(ours), exist_ok=True)
                 os.symlink(system, ours)
             elif os.path.isdir(ours) and not os.path.islink(ours) and os.path.isdir(system):
                 for entry in os.listdir(system):
