@@ -1681,11 +1681,11 @@ hero_virt_container_builder_validate (HeroVirtContainerBuilder  *self,
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), FALSE);
 
-  if (self->name != NULL && !hero_virt_validate_container_ref (self->name, error))
+  if (self->name != NULL && !hero_virt_validate_container_name (self->name, error))
     return FALSE;
   if (self->image == NULL)
     return invalid (error, "image reference", "", "a container needs an image");
-  if (!hero_virt_validate_container_image_ref (self->image, error))
+  if (!hero_virt_validate_image_reference (self->image, error))
     return FALSE;
   for (guint i = 0; self->ports != NULL && i + 1 < self->ports->len; i++)
     if (!check_port (g_ptr_array_index (self->ports, i), error))

@@ -261,67 +261,6 @@ invalid (GError     **error,
   return FALSE;
 }
 
-/**
- * hero_virt_validate_container_ref:
- * @name: a container name or ID
- * @error: return location for a #GError
- *
- * Checks that @name can name a container: 1 to 253 characters from
- * `[a-zA-Z0-9_.-]`, starting with a letter or digit. Names that look like
- * options (`--privileged`) or carry shell syntax are refused.
- *
- * Returns: %TRUE if @name is acceptable, otherwise %FALSE with
- *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_validate_container_ref (const char  *name,
-                                  GError     **error)
-{
-  if (name == NULL || *name == '\0')
-    return invalid (error, "container name", "", "it is empty");
-  if (strlen (name) > 253 ||
-      !g_regex_match_simple ("^[a-zA-Z0-9][a-zA-Z0-9_.-]*$", name, 0, 0))
-    return invalid (error, "container name", name,
-                    "use up to 253 letters, digits, “_”, “.” and “-”, starting with a letter or digit");
-  return TRUE;
-}
-
-/**
- * hero_virt_validate_container_image_ref:
- * @reference: an image reference such as `localhost/web:1`,
- *   `127.0.0.1:5000/team/app@sha256:…` or an image ID
- * @error: return location for a #GError
- *
- * Checks that @reference is a well-formed image reference (the grammar of
- * `docker.io/distribution/reference`) or a hexadecimal image ID.
- *
- * Returns: %TRUE if @reference is acceptable, otherwise %FALSE with
- *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_validate_container_image_ref (const char  *reference,
-                                        GError     **error)
-{
-  static const char *pattern =
-    "^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*"
-    "(?::[0-9]+)?/)?"
-    "[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*)"
-    "(?::[A-Za-z0-9_][A-Za-z0-9_.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$";
-
-  if (reference == NULL || *reference == '\0')
-    return invalid (error, "image reference", "", "it is empty");
-  if (strlen (reference) > 512 ||
-      (!g_regex_match_simple ("^(sha256:)?[a-f0-9]{12,64}$", reference, 0, 0) &&
-       !g_regex_match_simple (pattern, reference, 0, 0)))
-    return invalid (error, "image reference", reference,
-                    "use [registry[:port]/]repository[:tag][@digest] in lower case, or an image ID");
-  return TRUE;
-}
-
 /* ---- construction ---- */
 
 /**
@@ -368,7 +307,7 @@ hero_virt_container_new_for_provider (const char        *name,
 {
   g_return_val_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor), NULL);
 
-  if (!hero_virt_validate_container_ref (name, error))
+  if (!hero_virt_validate_container_name (name, error))
     return NULL;
   return g_object_new (HERO_VIRT_TYPE_CONTAINER, "name", name, "provider-name", provider_name,
                        "executor", executor, NULL);
@@ -488,7 +427,7 @@ get_ref (HeroVirtContainer  *self,
 {
   const char *ref = self->id ? self->id : self->name;
 
-  if (!hero_virt_validate_container_ref (ref, error))
+  if (!hero_virt_validate_container_name (ref, error))
     return NULL;
   return ref;
 }
@@ -1762,7 +1701,7 @@ hero_virt_container_commit (HeroVirtContainer *self,
 
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER (self), NULL);
 
-  if (!hero_virt_validate_container_image_ref (reference, error))
+  if (!hero_virt_validate_image_reference (reference, error))
     return NULL;
   if ((ref = get_ref (self, error)) == NULL ||
       (provider = hero_virt_container_get_provider (self, cancellable, error)) == NULL)
@@ -2146,7 +2085,7 @@ hero_virt_container_image_pull (const char *provider_name,
 
   g_return_val_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor), NULL);
 
-  if (!hero_virt_validate_container_image_ref (reference, error))
+  if (!hero_virt_validate_image_reference (reference, error))
     return NULL;
   if (executor == NULL)
     executor = hero_virt_executor_get_default ();
@@ -2238,8 +2177,8 @@ hero_virt_container_image_push (const char *provider_name,
 
   g_return_val_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor), FALSE);
 
-  if (!hero_virt_validate_container_image_ref (reference, error) ||
-      (destination != NULL && !hero_virt_validate_container_image_ref (destination, error)))
+  if (!hero_virt_validate_image_reference (reference, error) ||
+      (destination != NULL && !hero_virt_validate_image_reference (destination, error)))
     return FALSE;
   if (executor == NULL)
     executor = hero_virt_executor_get_default ();
@@ -2333,8 +2272,8 @@ hero_virt_container_image_tag (const char *provider_name,
 
   g_return_val_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor), FALSE);
 
-  if (!hero_virt_validate_container_image_ref (reference, error) ||
-      !hero_virt_validate_container_image_ref (new_reference, error))
+  if (!hero_virt_validate_image_reference (reference, error) ||
+      !hero_virt_validate_image_reference (new_reference, error))
     return FALSE;
   if (executor == NULL)
     executor = hero_virt_executor_get_default ();
@@ -2425,7 +2364,7 @@ hero_virt_container_image_remove (const char *provider_name,
 
   g_return_val_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor), FALSE);
 
-  if (!hero_virt_validate_container_image_ref (reference, error))
+  if (!hero_virt_validate_image_reference (reference, error))
     return FALSE;
   if (executor == NULL)
     executor = hero_virt_executor_get_default ();

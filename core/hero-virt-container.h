@@ -42,10 +42,6 @@ HeroVirtContainerProvider *hero_virt_container_get_provider (HeroVirtContainer *
                                                          GCancellable       *cancellable,
                                                          GError            **error);
 
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_validate_container_ref (const char *name, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_validate_container_image_ref (const char *reference, GError **error);
 
 HERO_VIRT_AVAILABLE_IN_ALL
 void     hero_virt_container_emit_log_line (HeroVirtContainer    *self,
