@@ -157,7 +157,9 @@ main (void)
   for (guint i = 0; i < 5; i++)
     {
       const char *tools[] = { "buildah", "podman", "runc", "docker-registry", "/bin/busybox" };
-      if (g_find_program_in_path (tools[i]) == NULL)
+      g_autofree char *found = g_find_program_in_path (tools[i]);
+
+      if (found == NULL)
         {
           g_printerr ("This example needs %s; skipping.\n", tools[i]);
           return 77;
