@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# Runs every HeroVirt benchmark side by side with the tool a user would use
+# instead, and prints the ratios. Builds first if needed. Run as root (the
+# buildah and podman benchmarks use private storage in a temp dir).
+#
+#   bench/run.sh            all three
+#   bench/run.sh qcow2      one of qcow2, buildah, containers
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
+
+[ -f build/build.ninja ] || meson setup build >/dev/null
+ninja -C build >/dev/null
+
+HERO_VIRT_PLUGIN_PATH=$(find "$root/build/plugins" -name 'libherovirt-*.so' -printf '%h\n' | sort -u | paste -sd:)
+export HERO_VIRT_PLUGIN_PATH HERO_VIRT_PLUGIN_SYSTEM_PATH=""
+export LD_LIBRARY_PATH="$root/build/core${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+
+run() {
+  printf '\n==== %s\n' "$1"
+  shift
+  "$@"
+}
+
+which=${1:-all}
+case $which in all|qcow2) run "qcow2: native info/create vs qemu-img" build/bench/qcow2/bench-qcow2 30 ;; esac
+case $which in all|buildah) run "buildah: 10-step Builder vs a shell script of buildah commands" build/bench/buildah/bench-buildah 5 ;; esac
+case $which in all|containers) run "containers: lifecycle via REST, via CLI, and a podman shell loop" build/bench/containers/bench-containers 20 ;; esac
