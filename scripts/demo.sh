@@ -18,6 +18,7 @@ ninja -C build >/dev/null
 
 # Use the build tree as if it were installed.
 export GI_TYPELIB_PATH="$root/build/gir${GI_TYPELIB_PATH:+:$GI_TYPELIB_PATH}"
+export PYTHONPATH="$root/python${PYTHONPATH:+:$PYTHONPATH}"
 export LD_LIBRARY_PATH="$root/build/core${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 HERO_VIRT_PLUGIN_PATH=$(find "$root/build/plugins" -name 'libherovirt-*.so' -printf '%h\n' | sort -u | paste -sd:)
 export HERO_VIRT_PLUGIN_PATH

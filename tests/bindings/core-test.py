@@ -203,4 +203,21 @@ def property_construction():
     expect_error(HeroVirt.Error.INVALID_ARGUMENT, bad.validate)
 
 
+@test
+def nul_bytes_are_refused():
+    # PyGObject would cut "web\0x" to "web"; the override refuses it first.
+    with tempfile.TemporaryDirectory() as d:
+        path = os.path.join(d, "a.qcow2")
+        expect_error(HeroVirt.Error.INVALID_ARGUMENT, HeroVirt.Disk.new, path + "\0.evil")
+        expect_error(HeroVirt.Error.INVALID_ARGUMENT, HeroVirt.validate_container_name, "web\0--privileged")
+        expect_error(HeroVirt.Error.INVALID_ARGUMENT, HeroVirt.Builder.new, "web\0x", "localhost/a:1")
+        expect_error(HeroVirt.Error.INVALID_ARGUMENT,
+                     lambda: HeroVirt.Builder(name="web\0x", base_image="localhost/a:1"))
+        cmd = HeroVirt.Command.new("true")
+        expect_error(HeroVirt.Error.INVALID_ARGUMENT, cmd.add_argv, ["ok", "bad\0arg"])
+        assert os.listdir(d) == [], os.listdir(d)
+        # Plain strings still go through.
+        assert HeroVirt.validate_container_name("web")
+
+
 run()
