@@ -70,7 +70,7 @@ hero_virt_provider_kind_to_string (HeroVirtProviderKind kind)
  * @out_kind: (out): the kind
  *
  * Parses a kind's name as printed by
- * [func@HeroVirt.provider_kind_to_string].
+ * [func@HeroVirt.ProviderKind.to_string].
  *
  * Returns: %TRUE if @str names a kind
  *
