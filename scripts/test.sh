@@ -23,7 +23,7 @@ step() { printf '\n==== %s\n' "$*"; }
 
 step "build"
 if [ ! -f build/build.ninja ]; then
-  meson setup build --prefix="$root/_install" -Dbuildtype=debugoptimized
+  meson setup build --prefix="$root/_install" -Dbuildtype=debugoptimized -Ddocs=true
 fi
 ninja -C build
 
