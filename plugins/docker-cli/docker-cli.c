@@ -759,10 +759,13 @@ docker_cli_parse_inspect (const char  *text,
   return docker_cli_status_from_inspect (json_array_get_object_element (array, 0));
 }
 
-GPtrArray *
-docker_cli_parse_ps (const DockerCliDialect  *dialect,
-                     const char              *text,
-                     GError                 **error)
+/* One object per row of `ps` or `images` output, whichever way the
+ * dialect prints rows (a JSON array or JSON lines). */
+static GPtrArray *
+parse_rows_with (const DockerCliDialect  *dialect,
+                 const char              *text,
+                 gpointer               (*parse_row) (JsonObject *row),
+                 GError                 **error)
 {
   g_autoptr(JsonArray) rows = docker_cli_parse_rows (dialect, text, error);
   GPtrArray *out;
@@ -774,9 +777,17 @@ docker_cli_parse_ps (const DockerCliDialect  *dialect,
     {
       JsonObject *row = json_array_get_object_element (rows, i);
       if (row != NULL)
-        g_ptr_array_add (out, dialect->parse_ps_row (row));
+        g_ptr_array_add (out, parse_row (row));
     }
   return out;
+}
+
+GPtrArray *
+docker_cli_parse_ps (const DockerCliDialect  *dialect,
+                     const char              *text,
+                     GError                 **error)
+{
+  return parse_rows_with (dialect, text, (gpointer (*) (JsonObject *)) dialect->parse_ps_row, error);
 }
 
 GPtrArray *
@@ -784,19 +795,7 @@ docker_cli_parse_images (const DockerCliDialect  *dialect,
                          const char              *text,
                          GError                 **error)
 {
-  g_autoptr(JsonArray) rows = docker_cli_parse_rows (dialect, text, error);
-  GPtrArray *out;
-
-  if (rows == NULL)
-    return NULL;
-  out = g_ptr_array_new_with_free_func (g_object_unref);
-  for (guint i = 0; i < json_array_get_length (rows); i++)
-    {
-      JsonObject *row = json_array_get_object_element (rows, i);
-      if (row != NULL)
-        g_ptr_array_add (out, dialect->parse_image_row (row));
-    }
-  return out;
+  return parse_rows_with (dialect, text, (gpointer (*) (JsonObject *)) dialect->parse_image_row, error);
 }
 
 HeroVirtContainerStats *
