@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#if !defined (HERO_VIRT_INSIDE) && !defined (HERO_VIRT_COMPILATION)
+#if !defined(HERO_VIRT_INSIDE) && !defined(HERO_VIRT_COMPILATION)
 #error "Only <hero-virt.h> can be included directly."
 #endif
 
@@ -59,7 +59,8 @@ G_BEGIN_DECLS
  *
  * Since: 0.1
  */
-typedef enum {
+typedef enum
+{
   HERO_VIRT_ERROR_FAILED,
   HERO_VIRT_ERROR_INVALID_ARGUMENT,
   HERO_VIRT_ERROR_NOT_FOUND,

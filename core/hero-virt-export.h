@@ -5,7 +5,7 @@
 #pragma once
 
 #ifndef _HERO_VIRT_EXTERN
-#define _HERO_VIRT_EXTERN __attribute__((visibility ("default"))) extern
+#define _HERO_VIRT_EXTERN __attribute__ ((visibility ("default"))) extern
 #endif
 
 #define HERO_VIRT_AVAILABLE_IN_ALL _HERO_VIRT_EXTERN

@@ -6,7 +6,8 @@
 
 #include "hero-virt-private.h"
 
-typedef struct {
+typedef struct
+{
   HeroVirtThreadFunc func;
   gpointer           data;
   GDestroyNotify     data_free;
@@ -24,14 +25,11 @@ thread_call_free (gpointer p)
 }
 
 static void
-thread_func (GTask        *task,
-             gpointer      source_object,
-             gpointer      task_data,
-             GCancellable *cancellable)
+thread_func (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
   ThreadCall *call = task_data;
-  GError *error = NULL;
-  gpointer ret;
+  GError     *error = NULL;
+  gpointer    ret;
 
   if (g_task_return_error_if_cancelled (task))
     return;
@@ -51,17 +49,17 @@ thread_func (GTask        *task,
 }
 
 void
-_hero_virt_run_in_thread (gpointer             source_object,
-                          gpointer             source_tag,
-                          HeroVirtThreadFunc   func,
-                          gpointer             task_data,
-                          GDestroyNotify       task_data_free,
-                          GDestroyNotify       result_free,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
+_hero_virt_run_in_thread (gpointer            source_object,
+                          gpointer            source_tag,
+                          HeroVirtThreadFunc  func,
+                          gpointer            task_data,
+                          GDestroyNotify      task_data_free,
+                          GDestroyNotify      result_free,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
 {
-  g_autoptr(GTask) task = NULL;
+  g_autoptr (GTask) task = NULL;
   ThreadCall *call;
 
   call = g_new0 (ThreadCall, 1);
@@ -78,19 +76,17 @@ _hero_virt_run_in_thread (gpointer             source_object,
 }
 
 gboolean
-_hero_virt_task_is (gpointer      source_object,
-                    GAsyncResult *result,
-                    gpointer      source_tag)
+_hero_virt_task_is (gpointer source_object, GAsyncResult *result, gpointer source_tag)
 {
-  return g_task_is_valid (result, source_object) &&
-         g_task_get_source_tag (G_TASK (result)) == source_tag;
+  return g_task_is_valid (result, source_object)
+         && g_task_get_source_tag (G_TASK (result)) == source_tag;
 }
 
 gpointer
-_hero_virt_task_finish (gpointer       source_object,
-                        GAsyncResult  *result,
-                        gpointer       source_tag,
-                        GError       **error)
+_hero_virt_task_finish (gpointer      source_object,
+                        GAsyncResult *result,
+                        gpointer      source_tag,
+                        GError      **error)
 {
   g_return_val_if_fail (g_task_is_valid (result, source_object), NULL);
   g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == source_tag, NULL);
@@ -98,15 +94,14 @@ _hero_virt_task_finish (gpointer       source_object,
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
-typedef struct {
+typedef struct
+{
   GMainContext *context;
   GAsyncResult *result;
 } SyncData;
 
 static void
-sync_done (GObject      *source_object,
-           GAsyncResult *result,
-           gpointer      user_data)
+sync_done (GObject *source_object, GAsyncResult *result, gpointer user_data)
 {
   SyncData *data = user_data;
 
@@ -115,9 +110,7 @@ sync_done (GObject      *source_object,
 }
 
 GAsyncResult *
-_hero_virt_run_sync (gpointer            source_object,
-                     HeroVirtAsyncStart  start,
-                     gpointer            data)
+_hero_virt_run_sync (gpointer source_object, HeroVirtAsyncStart start, gpointer data)
 {
   SyncData sync = { NULL, NULL };
 

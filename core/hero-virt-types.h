@@ -4,7 +4,7 @@
  */
 #pragma once
 
-#if !defined (HERO_VIRT_INSIDE) && !defined (HERO_VIRT_COMPILATION)
+#if !defined(HERO_VIRT_INSIDE) && !defined(HERO_VIRT_COMPILATION)
 #error "Only <hero-virt.h> can be included directly."
 #endif
 
@@ -14,14 +14,14 @@
 
 G_BEGIN_DECLS
 
-typedef struct _HeroVirtCommand HeroVirtCommand;
+typedef struct _HeroVirtCommand       HeroVirtCommand;
 typedef struct _HeroVirtCommandResult HeroVirtCommandResult;
-typedef struct _HeroVirtExecutor HeroVirtExecutor;
-typedef struct _HeroVirtProgress HeroVirtProgress;
-typedef struct _HeroVirtPlugin HeroVirtPlugin;
-typedef struct _HeroVirtPluginInfo HeroVirtPluginInfo;
-typedef struct _HeroVirtProviderInfo HeroVirtProviderInfo;
-typedef struct _HeroVirtRegistry HeroVirtRegistry;
+typedef struct _HeroVirtExecutor      HeroVirtExecutor;
+typedef struct _HeroVirtProgress      HeroVirtProgress;
+typedef struct _HeroVirtPlugin        HeroVirtPlugin;
+typedef struct _HeroVirtPluginInfo    HeroVirtPluginInfo;
+typedef struct _HeroVirtProviderInfo  HeroVirtProviderInfo;
+typedef struct _HeroVirtRegistry      HeroVirtRegistry;
 
 /**
  * HeroVirtProviderKind:
@@ -37,7 +37,8 @@ typedef struct _HeroVirtRegistry HeroVirtRegistry;
  *
  * Since: 0.1
  */
-typedef enum {
+typedef enum
+{
   HERO_VIRT_PROVIDER_KIND_DISK,
   HERO_VIRT_PROVIDER_KIND_IMAGE,
   HERO_VIRT_PROVIDER_KIND_CONTAINER,
@@ -55,11 +56,10 @@ typedef enum {
 #define HERO_VIRT_PROVIDER_N_KINDS (HERO_VIRT_PROVIDER_KIND_CLUSTER + 1)
 
 HERO_VIRT_AVAILABLE_IN_ALL
-const char  *hero_virt_provider_kind_to_string   (HeroVirtProviderKind  kind);
+const char *hero_virt_provider_kind_to_string (HeroVirtProviderKind kind);
 HERO_VIRT_AVAILABLE_IN_ALL
-gboolean     hero_virt_provider_kind_from_string (const char           *str,
-                                                  HeroVirtProviderKind *out_kind);
+gboolean hero_virt_provider_kind_from_string (const char *str, HeroVirtProviderKind *out_kind);
 HERO_VIRT_AVAILABLE_IN_ALL
-GType        hero_virt_provider_kind_get_interface_type (HeroVirtProviderKind kind);
+GType hero_virt_provider_kind_get_interface_type (HeroVirtProviderKind kind);
 
 G_END_DECLS

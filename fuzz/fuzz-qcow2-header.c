@@ -12,16 +12,14 @@
 
 #include "qcow2-format.h"
 
-typedef struct {
+typedef struct
+{
   const guint8 *data;
   gsize         size;
 } Buffer;
 
 static gboolean
-read_buffer (gpointer  user_data,
-             guint64   offset,
-             void     *buf,
-             gsize     len)
+read_buffer (gpointer user_data, guint64 offset, void *buf, gsize len)
 {
   Buffer *b = user_data;
 
@@ -34,12 +32,11 @@ read_buffer (gpointer  user_data,
 int LLVMFuzzerTestOneInput (const guint8 *data, size_t size);
 
 int
-LLVMFuzzerTestOneInput (const guint8 *data,
-                        size_t        size)
+LLVMFuzzerTestOneInput (const guint8 *data, size_t size)
 {
-  Buffer b = { data, size };
+  Buffer      b = { data, size };
   Qcow2Image *image = NULL;
-  char *message = NULL;
+  char       *message = NULL;
   Qcow2Status status;
 
   status = qcow2_image_parse (read_buffer, &b, size, &image, &message);
@@ -56,10 +53,10 @@ LLVMFuzzerTestOneInput (const guint8 *data,
         sum += strlen (image->backing_file);
       if (image->backing_format)
         sum += strlen (image->backing_format);
-      (void) qcow2_image_needs_qemu (image);
+      (void)qcow2_image_needs_qemu (image);
     }
   else if (status == QCOW2_STATUS_CORRUPT && message == NULL)
-    abort ();   /* every refusal says why */
+    abort (); /* every refusal says why */
   qcow2_image_free (image);
   g_free (message);
   return 0;

@@ -6,7 +6,7 @@ set -euo pipefail
 
 packages=(
   # build
-  meson ninja-build pkg-config gcc gi-docgen
+  meson ninja-build pkg-config gcc gi-docgen clang-format
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libssh2-1-dev libyaml-dev
   gobject-introspection libgirepository1.0-dev python3-gi gjs valac
   # containers and images

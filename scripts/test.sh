@@ -21,6 +21,9 @@ export PATH="/usr/sbin:/usr/bin:/sbin:/bin:$PATH"
 
 step() { printf '\n==== %s\n' "$*"; }
 
+step "format"
+./scripts/check-format.sh
+
 step "build"
 if [ ! -f build/build.ninja ]; then
   meson setup build --prefix="$root/_install" -Dbuildtype=debugoptimized -Ddocs=true

@@ -14,9 +14,7 @@
 /* --- subcommands --- */
 
 static void
-print_command_list (FILE               *out,
-                    const char         *family,
-                    const HvCliCommand *commands)
+print_command_list (FILE *out, const char *family, const HvCliCommand *commands)
 {
   fprintf (out, "Usage:\n  hero-virt %s COMMAND [OPTION…]\n\nCommands:\n", family);
   for (const HvCliCommand *c = commands; c->name != NULL; c++)
@@ -29,18 +27,15 @@ print_command_list (FILE               *out,
 
 /* argv[0] is the family ("disk"), argv[1] the command. */
 int
-hv_cli_dispatch (const char          *family,
-                 const HvCliCommand  *commands,
-                 int                  argc,
-                 char               **argv)
+hv_cli_dispatch (const char *family, const HvCliCommand *commands, int argc, char **argv)
 {
   if (argc < 2)
     {
       print_command_list (stderr, family, commands);
       return HV_CLI_EXIT_USAGE;
     }
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") ||
-      g_str_equal (argv[1], "help"))
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
+      || g_str_equal (argv[1], "help"))
     {
       print_command_list (stdout, family, commands);
       return HV_CLI_EXIT_OK;
@@ -55,11 +50,9 @@ hv_cli_dispatch (const char          *family,
 }
 
 int
-hv_cli_usage_error (const char *command_path,
-                    const char *format,
-                    ...)
+hv_cli_usage_error (const char *command_path, const char *format, ...)
 {
-  va_list args;
+  va_list          args;
   g_autofree char *message = NULL;
 
   va_start (args, format);
@@ -74,20 +67,20 @@ hv_cli_usage_error (const char *command_path,
  * arguments. Returns FALSE with *out_status set when the caller should
  * return at once (a usage error). --help prints and exits 0 (GOption). */
 gboolean
-hv_cli_parse_args (const char          *command_path,
-                   const char          *parameter_string,
-                   const char          *summary,
-                   const GOptionEntry  *entries,
-                   int                 *argc,
-                   char              ***argv,
-                   int                  min_positional,
-                   int                  max_positional,
-                   int                 *out_status)
+hv_cli_parse_args (const char         *command_path,
+                   const char         *parameter_string,
+                   const char         *summary,
+                   const GOptionEntry *entries,
+                   int                *argc,
+                   char             ***argv,
+                   int                 min_positional,
+                   int                 max_positional,
+                   int                *out_status)
 {
-  g_autoptr(GOptionContext) context = g_option_context_new (parameter_string);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GOptionContext) context = g_option_context_new (parameter_string);
+  g_autoptr (GError) error = NULL;
   g_autofree char *prgname = g_strdup_printf ("hero-virt %s", command_path);
-  int positional;
+  int              positional;
 
   g_set_prgname (prgname);
   g_option_context_set_summary (context, summary);
@@ -113,8 +106,8 @@ hv_cli_parse_args (const char          *command_path,
   if (positional < min_positional || (max_positional >= 0 && positional > max_positional))
     {
       if (positional < min_positional)
-        *out_status = hv_cli_usage_error (command_path, "missing argument (expected %s)",
-                                          parameter_string);
+        *out_status
+            = hv_cli_usage_error (command_path, "missing argument (expected %s)", parameter_string);
       else
         *out_status = hv_cli_usage_error (command_path, "unexpected argument '%s'",
                                           (*argv)[max_positional + 1]);
@@ -133,13 +126,11 @@ static const char size_units[] = "KMGTPE";
  * fractions that do not come to a whole number of bytes. Integer
  * arithmetic only, so "1.1T" is exact. */
 gboolean
-hv_cli_parse_size (const char  *text,
-                   guint64     *out_bytes,
-                   GError     **error)
+hv_cli_parse_size (const char *text, guint64 *out_bytes, GError **error)
 {
   const char *p = text;
-  guint64 whole = 0, frac = 0, frac_scale = 1, mult = 1;
-  guint frac_digits = 0;
+  guint64     whole = 0, frac = 0, frac_scale = 1, mult = 1;
+  guint       frac_digits = 0;
 
   if (text == NULL || !g_ascii_isdigit (*p))
     goto invalid;
@@ -148,7 +139,7 @@ hv_cli_parse_size (const char  *text,
     {
       if (whole > (G_MAXUINT64 - 9) / 10)
         goto too_big;
-      whole = whole * 10 + (guint64) (*p - '0');
+      whole = whole * 10 + (guint64)(*p - '0');
     }
   if (*p == '.')
     {
@@ -159,7 +150,7 @@ hv_cli_parse_size (const char  *text,
         {
           if (frac_digits == 18)
             goto invalid;
-          frac = frac * 10 + (guint64) (*p - '0');
+          frac = frac * 10 + (guint64)(*p - '0');
           frac_scale *= 10;
           frac_digits++;
         }
@@ -184,7 +175,7 @@ hv_cli_parse_size (const char  *text,
     goto too_big;
   /* frac < frac_scale <= 10^18 and mult <= 2^60: use 128 bits. */
   {
-    unsigned __int128 part = (unsigned __int128) frac * mult;
+    unsigned __int128 part = (unsigned __int128)frac * mult;
 
     if (part % frac_scale != 0)
       {
@@ -193,9 +184,9 @@ hv_cli_parse_size (const char  *text,
         return FALSE;
       }
     part /= frac_scale;
-    if ((unsigned __int128) whole * mult + part > G_MAXUINT64)
+    if ((unsigned __int128)whole * mult + part > G_MAXUINT64)
       goto too_big;
-    *out_bytes = whole * mult + (guint64) part;
+    *out_bytes = whole * mult + (guint64)part;
   }
   return TRUE;
 
@@ -216,9 +207,9 @@ too_big:
 char *
 hv_cli_format_size (guint64 bytes)
 {
-  static const char * const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
-  guint i = 0;
-  guint64 unit = 1;
+  static const char *const names[] = { "B", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB" };
+  guint                    i = 0;
+  guint64                  unit = 1;
 
   while (i + 1 < G_N_ELEMENTS (names) && bytes / unit >= 1024)
     {
@@ -227,7 +218,7 @@ hv_cli_format_size (guint64 bytes)
     }
   if (bytes % unit == 0)
     return g_strdup_printf ("%" G_GUINT64_FORMAT " %s", bytes / unit, names[i]);
-  return g_strdup_printf ("%.1f %s", (double) bytes / (double) unit, names[i]);
+  return g_strdup_printf ("%.1f %s", (double)bytes / (double)unit, names[i]);
 }
 
 /* --- errors --- */
@@ -237,7 +228,7 @@ hv_cli_error_nick (const GError *error)
 {
   if (error->domain == HERO_VIRT_ERROR)
     {
-      g_autoptr(GEnumClass) klass = g_type_class_ref (HERO_VIRT_TYPE_ERROR);
+      g_autoptr (GEnumClass) klass = g_type_class_ref (HERO_VIRT_TYPE_ERROR);
       GEnumValue *value = g_enum_get_value (klass, error->code);
 
       /* Enum classes of a linked library are never finalized, so the
@@ -268,7 +259,7 @@ hv_cli_report_error (const GError *error)
 void
 hv_cli_print_json (JsonNode *node)
 {
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
   g_autofree char *text = NULL;
 
   json_generator_set_pretty (generator, TRUE);
@@ -313,7 +304,7 @@ hv_cli_get_cancellable (void)
   if (g_once_init_enter (&once))
     {
       GMainContext *context = g_main_context_new ();
-      int signals[] = { SIGINT, SIGTERM };
+      int           signals[] = { SIGINT, SIGTERM };
 
       cli_cancellable = g_cancellable_new ();
       /* The handlers are in place when this returns, before any work starts. */
@@ -338,32 +329,31 @@ struct _HvCliProgressBar
   HeroVirtProgress *progress;
   gulong            handler;
   gboolean          tty;
-  gboolean          drawn;      /* a bar line is on screen, unterminated */
+  gboolean          drawn; /* a bar line is on screen, unterminated */
   char             *last_stage;
-  int               last_step;  /* last printed tenth, for plain output */
+  int               last_step; /* last printed tenth, for plain output */
 };
 
 static void
-draw_bar (HvCliProgressBar *bar,
-          HeroVirtProgress *progress)
+draw_bar (HvCliProgressBar *bar, HeroVirtProgress *progress)
 {
-  const char *stage = hero_virt_progress_get_stage (progress);
-  guint64 current = hero_virt_progress_get_current (progress);
-  guint64 total = hero_virt_progress_get_total (progress);
+  const char      *stage = hero_virt_progress_get_stage (progress);
+  guint64          current = hero_virt_progress_get_current (progress);
+  guint64          total = hero_virt_progress_get_total (progress);
   g_autofree char *cur = hv_cli_format_size (current);
-  char cells[31];
+  char             cells[31];
 
   if (total > 0)
     {
-      double fraction = MIN (1.0, hero_virt_progress_get_fraction (progress));
+      double           fraction = MIN (1.0, hero_virt_progress_get_fraction (progress));
       g_autofree char *tot = hv_cli_format_size (total);
-      int filled = (int) (fraction * 30);
+      int              filled = (int)(fraction * 30);
 
       memset (cells, '#', filled);
       memset (cells + filled, '-', 30 - filled);
       cells[30] = '\0';
-      printf ("\r\033[K%-12s [%s] %3d%%  %s / %s", stage ? stage : "",
-              cells, (int) (fraction * 100), cur, tot);
+      printf ("\r\033[K%-12s [%s] %3d%%  %s / %s", stage ? stage : "", cells, (int)(fraction * 100),
+              cur, tot);
     }
   else
     {
@@ -378,13 +368,12 @@ draw_bar (HvCliProgressBar *bar,
 
 /* Without a terminal: one line per stage, and one per 10% of a known total. */
 static void
-print_plain (HvCliProgressBar *bar,
-             HeroVirtProgress *progress)
+print_plain (HvCliProgressBar *bar, HeroVirtProgress *progress)
 {
   const char *stage = hero_virt_progress_get_stage (progress);
   const char *message = hero_virt_progress_get_message (progress);
-  guint64 total = hero_virt_progress_get_total (progress);
-  int step = total > 0 ? (int) (MIN (1.0, hero_virt_progress_get_fraction (progress)) * 10) : -1;
+  guint64     total = hero_virt_progress_get_total (progress);
+  int step = total > 0 ? (int)(MIN (1.0, hero_virt_progress_get_fraction (progress)) * 10) : -1;
 
   if (g_strcmp0 (stage, bar->last_stage) == 0 && step == bar->last_step)
     return;
@@ -398,16 +387,15 @@ print_plain (HvCliProgressBar *bar,
   bar->last_step = step;
 
   if (step >= 0)
-    printf ("%s: %d%%%s%s\n", stage ? stage : "", step * 10,
-            message ? " " : "", message ? message : "");
+    printf ("%s: %d%%%s%s\n", stage ? stage : "", step * 10, message ? " " : "",
+            message ? message : "");
   else
     printf ("%s%s%s\n", stage ? stage : "", message ? ": " : "", message ? message : "");
   fflush (stdout);
 }
 
 static void
-on_progress_changed (HeroVirtProgress *progress,
-                     HvCliProgressBar *bar)
+on_progress_changed (HeroVirtProgress *progress, HvCliProgressBar *bar)
 {
   if (bar->tty)
     {

@@ -49,58 +49,53 @@
 G_BEGIN_DECLS
 
 /* Exit codes, documented in `hero-virt --help`. */
-typedef enum {
+typedef enum
+{
   HV_CLI_EXIT_OK = 0,
-  HV_CLI_EXIT_FAILURE = 1,      /* the operation failed */
-  HV_CLI_EXIT_USAGE = 2,        /* bad command line or invalid argument */
-  HV_CLI_EXIT_CHECK = 3,        /* disk check found problems */
-  HV_CLI_EXIT_CANCELLED = 130,  /* interrupted (SIGINT/SIGTERM) */
+  HV_CLI_EXIT_FAILURE = 1,     /* the operation failed */
+  HV_CLI_EXIT_USAGE = 2,       /* bad command line or invalid argument */
+  HV_CLI_EXIT_CHECK = 3,       /* disk check found problems */
+  HV_CLI_EXIT_CANCELLED = 130, /* interrupted (SIGINT/SIGTERM) */
 } HvCliExit;
 
-typedef struct {
+typedef struct
+{
   const char *name;
-  const char *args;     /* positional arguments, for the command list */
+  const char *args; /* positional arguments, for the command list */
   const char *summary;
-  int       (*run) (int argc, char **argv);  /* argv[0] is the command name */
+  int (*run) (int argc, char **argv); /* argv[0] is the command name */
 } HvCliCommand;
 
-int       hv_cli_dispatch          (const char          *family,
-                                    const HvCliCommand  *commands,
-                                    int                  argc,
-                                    char               **argv);
-gboolean  hv_cli_parse_args        (const char          *command_path,
-                                    const char          *parameter_string,
-                                    const char          *summary,
-                                    const GOptionEntry  *entries,
-                                    int                 *argc,
-                                    char              ***argv,
-                                    int                  min_positional,
-                                    int                  max_positional,
-                                    int                 *out_status);
-int       hv_cli_usage_error       (const char          *command_path,
-                                    const char          *format,
-                                    ...) G_GNUC_PRINTF (2, 3);
+int      hv_cli_dispatch (const char *family, const HvCliCommand *commands, int argc, char **argv);
+gboolean hv_cli_parse_args (const char         *command_path,
+                            const char         *parameter_string,
+                            const char         *summary,
+                            const GOptionEntry *entries,
+                            int                *argc,
+                            char             ***argv,
+                            int                 min_positional,
+                            int                 max_positional,
+                            int                *out_status);
+int hv_cli_usage_error (const char *command_path, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
-gboolean  hv_cli_parse_size        (const char          *text,
-                                    guint64             *out_bytes,
-                                    GError             **error);
-char     *hv_cli_format_size       (guint64              bytes);
+gboolean hv_cli_parse_size (const char *text, guint64 *out_bytes, GError **error);
+char    *hv_cli_format_size (guint64 bytes);
 
-const char *hv_cli_error_nick      (const GError        *error);
-int       hv_cli_report_error      (const GError        *error);
+const char *hv_cli_error_nick (const GError *error);
+int         hv_cli_report_error (const GError *error);
 
-void      hv_cli_print_json        (JsonNode            *node);
+void hv_cli_print_json (JsonNode *node);
 
 GCancellable *hv_cli_get_cancellable (void);
 
 typedef struct _HvCliProgressBar HvCliProgressBar;
-HvCliProgressBar *hv_cli_progress_bar_new    (HeroVirtProgress *progress);
-void              hv_cli_progress_bar_free   (HvCliProgressBar *bar);
+HvCliProgressBar                *hv_cli_progress_bar_new (HeroVirtProgress *progress);
+void                             hv_cli_progress_bar_free (HvCliProgressBar *bar);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (HvCliProgressBar, hv_cli_progress_bar_free)
 
 /* Subcommand families, each in its own file (see tools/meson.build). */
-int hv_cli_disk      (int argc, char **argv);
-int hv_cli_image     (int argc, char **argv);
+int hv_cli_disk (int argc, char **argv);
+int hv_cli_image (int argc, char **argv);
 int hv_cli_container (int argc, char **argv);
 
 G_END_DECLS

@@ -11,24 +11,22 @@
  * (the same as HERO_VIRT_DISK=name, but for one call). */
 static char *opt_provider;
 
-#define PROVIDER_ENTRY \
-  { "provider", 'p', 0, G_OPTION_ARG_STRING, &opt_provider, \
-    "Use this disk provider instead of the default", "NAME" }
+#define PROVIDER_ENTRY                                                                             \
+  {                                                                                                \
+    "provider", 'p', 0, G_OPTION_ARG_STRING, &opt_provider,                                        \
+        "Use this disk provider instead of the default", "NAME"                                    \
+  }
 
 static HeroVirtDisk *
-open_disk (const char  *path,
-           GError     **error)
+open_disk (const char *path, GError **error)
 {
   return hero_virt_disk_new_for_provider (path, opt_provider, NULL, error);
 }
 
 static gboolean
-parse_size_arg (const char *what,
-                const char *text,
-                guint64    *out,
-                int        *status)
+parse_size_arg (const char *what, const char *text, guint64 *out, int *status)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (hv_cli_parse_size (text, out, &error))
     return TRUE;
@@ -42,24 +40,28 @@ parse_size_arg (const char *what,
 static int
 cmd_create (int argc, char **argv)
 {
-  g_autofree char *backing = NULL, *backing_format = NULL, *cluster = NULL;
-  g_autofree char *compat = NULL, *format = NULL;
-  gboolean lazy_refcounts = FALSE;
-  const GOptionEntry entries[] = {
-    PROVIDER_ENTRY,
-    { "format", 'f', 0, G_OPTION_ARG_STRING, &format, "Image format (default: the provider's, qcow2)", "FMT" },
-    { "backing", 'b', 0, G_OPTION_ARG_FILENAME, &backing, "Backing file (copy-on-write overlay)", "FILE" },
-    { "backing-format", 'F', 0, G_OPTION_ARG_STRING, &backing_format, "Format of the backing file", "FMT" },
-    { "cluster-size", 0, 0, G_OPTION_ARG_STRING, &cluster, "Cluster size, a power of two from 512 to 2M", "SIZE" },
-    { "compat", 0, 0, G_OPTION_ARG_STRING, &compat, "qcow2 version: 0.10 or 1.1", "VERSION" },
-    { "lazy-refcounts", 0, 0, G_OPTION_ARG_NONE, &lazy_refcounts, "Enable lazy refcounts (compat 1.1)", NULL },
-    { NULL }
-  };
-  g_autoptr(HeroVirtDiskCreateOptions) options = NULL;
-  g_autoptr(HeroVirtDisk) disk = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char   *backing = NULL, *backing_format = NULL, *cluster = NULL;
+  g_autofree char   *compat = NULL, *format = NULL;
+  gboolean           lazy_refcounts = FALSE;
+  const GOptionEntry entries[]
+      = { PROVIDER_ENTRY,
+          { "format", 'f', 0, G_OPTION_ARG_STRING, &format,
+            "Image format (default: the provider's, qcow2)", "FMT" },
+          { "backing", 'b', 0, G_OPTION_ARG_FILENAME, &backing,
+            "Backing file (copy-on-write overlay)", "FILE" },
+          { "backing-format", 'F', 0, G_OPTION_ARG_STRING, &backing_format,
+            "Format of the backing file", "FMT" },
+          { "cluster-size", 0, 0, G_OPTION_ARG_STRING, &cluster,
+            "Cluster size, a power of two from 512 to 2M", "SIZE" },
+          { "compat", 0, 0, G_OPTION_ARG_STRING, &compat, "qcow2 version: 0.10 or 1.1", "VERSION" },
+          { "lazy-refcounts", 0, 0, G_OPTION_ARG_NONE, &lazy_refcounts,
+            "Enable lazy refcounts (compat 1.1)", NULL },
+          { NULL } };
+  g_autoptr (HeroVirtDiskCreateOptions) options = NULL;
+  g_autoptr (HeroVirtDisk) disk = NULL;
+  g_autoptr (GError) error = NULL;
   guint64 size, cluster_size = 0;
-  int status;
+  int     status;
 
   if (!hv_cli_parse_args ("disk create", "PATH SIZE",
                           "Creates a disk image. SIZE is in bytes or has a K, M, G, T suffix "
@@ -81,15 +83,15 @@ cmd_create (int argc, char **argv)
   if (backing != NULL)
     hero_virt_disk_create_options_set_backing_file (options, backing, backing_format);
   if (cluster_size != 0)
-    hero_virt_disk_create_options_set_cluster_size (options, (guint) cluster_size);
+    hero_virt_disk_create_options_set_cluster_size (options, (guint)cluster_size);
   if (compat != NULL)
     hero_virt_disk_create_options_set_compat (options, compat);
   if (lazy_refcounts)
     hero_virt_disk_create_options_set_lazy_refcounts (options, TRUE);
 
-  if (!hero_virt_disk_create_options_validate (options, &error) ||
-      !(disk = open_disk (argv[1], &error)) ||
-      !hero_virt_disk_create_with_options (disk, options, hv_cli_get_cancellable (), &error))
+  if (!hero_virt_disk_create_options_validate (options, &error)
+      || !(disk = open_disk (argv[1], &error))
+      || !hero_virt_disk_create_with_options (disk, options, hv_cli_get_cancellable (), &error))
     return hv_cli_report_error (error);
 
   {
@@ -108,13 +110,15 @@ print_snapshot_table (GPtrArray *snapshots)
   for (guint i = 0; i < snapshots->len; i++)
     {
       HeroVirtDiskSnapshot *s = snapshots->pdata[i];
-      g_autoptr(GDateTime) date = g_date_time_new_from_unix_local (hero_virt_disk_snapshot_get_date_sec (s));
-      g_autofree char *date_text = date ? g_date_time_format (date, "%Y-%m-%d %H:%M:%S") : g_strdup ("-");
+      g_autoptr (GDateTime) date
+          = g_date_time_new_from_unix_local (hero_virt_disk_snapshot_get_date_sec (s));
+      g_autofree char *date_text
+          = date ? g_date_time_format (date, "%Y-%m-%d %H:%M:%S") : g_strdup ("-");
       g_autofree char *vm_size = hv_cli_format_size (hero_virt_disk_snapshot_get_vm_state_size (s));
-      gint64 clock = hero_virt_disk_snapshot_get_vm_clock_sec (s);
-      g_autofree char *clock_text = g_strdup_printf ("%04" G_GINT64_FORMAT ":%02d:%02d.%03d",
-                                                     clock / 3600, (int) (clock / 60 % 60), (int) (clock % 60),
-                                                     (int) (hero_virt_disk_snapshot_get_vm_clock_nsec (s) / 1000000));
+      gint64           clock = hero_virt_disk_snapshot_get_vm_clock_sec (s);
+      g_autofree char *clock_text = g_strdup_printf (
+          "%04" G_GINT64_FORMAT ":%02d:%02d.%03d", clock / 3600, (int)(clock / 60 % 60),
+          (int)(clock % 60), (int)(hero_virt_disk_snapshot_get_vm_clock_nsec (s) / 1000000));
 
       g_print ("%-4s %-20s %10s %-19s %15s\n", hero_virt_disk_snapshot_get_id (s),
                hero_virt_disk_snapshot_get_name (s), vm_size, date_text, clock_text);
@@ -126,7 +130,7 @@ print_info (HeroVirtDiskInfo *info)
 {
   g_autofree char *virtual_size = hv_cli_format_size (hero_virt_disk_info_get_virtual_size (info));
   g_autofree char *actual_size = hv_cli_format_size (hero_virt_disk_info_get_actual_size (info));
-  g_autoptr(GPtrArray) snapshots = hero_virt_disk_info_get_snapshots (info);
+  g_autoptr (GPtrArray) snapshots = hero_virt_disk_info_get_snapshots (info);
   const char *backing = hero_virt_disk_info_get_backing_filename (info);
   const char *compat = hero_virt_disk_info_get_compat (info);
 
@@ -146,7 +150,8 @@ print_info (HeroVirtDiskInfo *info)
   if (compat != NULL)
     {
       g_print ("compat: %s\n", compat);
-      g_print ("lazy refcounts: %s\n", hero_virt_disk_info_get_lazy_refcounts (info) ? "true" : "false");
+      g_print ("lazy refcounts: %s\n",
+               hero_virt_disk_info_get_lazy_refcounts (info) ? "true" : "false");
       g_print ("refcount bits: %u\n", hero_virt_disk_info_get_refcount_bits (info));
       g_print ("corrupt: %s\n", hero_virt_disk_info_get_corrupt (info) ? "true" : "false");
     }
@@ -162,22 +167,21 @@ print_info (HeroVirtDiskInfo *info)
 static int
 cmd_info (int argc, char **argv)
 {
-  gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    PROVIDER_ENTRY,
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print qemu-img's JSON", NULL },
-    { NULL }
-  };
-  g_autoptr(HeroVirtDisk) disk = NULL;
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
+  gboolean           json = FALSE;
+  const GOptionEntry entries[]
+      = { PROVIDER_ENTRY,
+          { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print qemu-img's JSON", NULL },
+          { NULL } };
+  g_autoptr (HeroVirtDisk) disk = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
   int status;
 
-  if (!hv_cli_parse_args ("disk info", "PATH", "Shows what a disk image is.",
-                          entries, &argc, &argv, 1, 1, &status))
+  if (!hv_cli_parse_args ("disk info", "PATH", "Shows what a disk image is.", entries, &argc, &argv,
+                          1, 1, &status))
     return status;
-  if (!(disk = open_disk (argv[1], &error)) ||
-      !(info = hero_virt_disk_info (disk, hv_cli_get_cancellable (), &error)))
+  if (!(disk = open_disk (argv[1], &error))
+      || !(info = hero_virt_disk_info (disk, hv_cli_get_cancellable (), &error)))
     return hv_cli_report_error (error);
 
   if (json)
@@ -190,24 +194,22 @@ cmd_info (int argc, char **argv)
 /* --- snapshot --- */
 
 static int
-snapshot_action (const char *action,
-                 int         argc,
-                 char      **argv)
+snapshot_action (const char *action, int argc, char **argv)
 {
   const GOptionEntry entries[] = { PROVIDER_ENTRY, { NULL } };
-  g_autofree char *path = g_strdup_printf ("disk snapshot %s", action);
-  const char *summary = g_str_equal (action, "create") ? "Takes an internal snapshot called NAME." :
-                        g_str_equal (action, "delete") ? "Deletes the internal snapshot called NAME." :
-                        "Reverts the image to the internal snapshot called NAME.";
-  g_autoptr(HeroVirtDisk) disk = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char   *path = g_strdup_printf ("disk snapshot %s", action);
+  const char *summary = g_str_equal (action, "create") ? "Takes an internal snapshot called NAME."
+                        : g_str_equal (action, "delete")
+                            ? "Deletes the internal snapshot called NAME."
+                            : "Reverts the image to the internal snapshot called NAME.";
+  g_autoptr (HeroVirtDisk) disk = NULL;
+  g_autoptr (GError) error = NULL;
   gboolean ok;
-  int status;
+  int      status;
 
   if (!hv_cli_parse_args (path, "PATH NAME", summary, entries, &argc, &argv, 2, 2, &status))
     return status;
-  if (!hero_virt_validate_snapshot_name (argv[2], &error) ||
-      !(disk = open_disk (argv[1], &error)))
+  if (!hero_virt_validate_snapshot_name (argv[2], &error) || !(disk = open_disk (argv[1], &error)))
     return hv_cli_report_error (error);
 
   if (g_str_equal (action, "create"))
@@ -220,45 +222,58 @@ snapshot_action (const char *action,
     return hv_cli_report_error (error);
 
   g_print ("%s snapshot '%s' of %s\n",
-           g_str_equal (action, "create") ? "Created" :
-           g_str_equal (action, "delete") ? "Deleted" : "Applied",
+           g_str_equal (action, "create")   ? "Created"
+           : g_str_equal (action, "delete") ? "Deleted"
+                                            : "Applied",
            argv[2], argv[1]);
   return HV_CLI_EXIT_OK;
 }
 
-static int cmd_snapshot_create (int argc, char **argv) { return snapshot_action ("create", argc, argv); }
-static int cmd_snapshot_delete (int argc, char **argv) { return snapshot_action ("delete", argc, argv); }
-static int cmd_snapshot_apply (int argc, char **argv) { return snapshot_action ("apply", argc, argv); }
+static int
+cmd_snapshot_create (int argc, char **argv)
+{
+  return snapshot_action ("create", argc, argv);
+}
+static int
+cmd_snapshot_delete (int argc, char **argv)
+{
+  return snapshot_action ("delete", argc, argv);
+}
+static int
+cmd_snapshot_apply (int argc, char **argv)
+{
+  return snapshot_action ("apply", argc, argv);
+}
 
 static int
 cmd_snapshot_list (int argc, char **argv)
 {
-  gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    PROVIDER_ENTRY,
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON (qemu-img's snapshot objects)", NULL },
-    { NULL }
-  };
-  g_autoptr(HeroVirtDisk) disk = NULL;
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(GPtrArray) snapshots = NULL;
-  g_autoptr(GError) error = NULL;
+  gboolean           json = FALSE;
+  const GOptionEntry entries[] = { PROVIDER_ENTRY,
+                                   { "json", 0, 0, G_OPTION_ARG_NONE, &json,
+                                     "Print JSON (qemu-img's snapshot objects)", NULL },
+                                   { NULL } };
+  g_autoptr (HeroVirtDisk) disk = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (GPtrArray) snapshots = NULL;
+  g_autoptr (GError) error = NULL;
   int status;
 
-  if (!hv_cli_parse_args ("disk snapshot list", "PATH", "Lists the internal snapshots of a disk image.",
-                          entries, &argc, &argv, 1, 1, &status))
+  if (!hv_cli_parse_args ("disk snapshot list", "PATH",
+                          "Lists the internal snapshots of a disk image.", entries, &argc, &argv, 1,
+                          1, &status))
     return status;
-  if (!(disk = open_disk (argv[1], &error)) ||
-      !(info = hero_virt_disk_info (disk, hv_cli_get_cancellable (), &error)))
+  if (!(disk = open_disk (argv[1], &error))
+      || !(info = hero_virt_disk_info (disk, hv_cli_get_cancellable (), &error)))
     return hv_cli_report_error (error);
   snapshots = hero_virt_disk_info_get_snapshots (info);
 
   if (json)
     {
-      JsonNode *root = hero_virt_disk_info_get_json_node (info);
+      JsonNode   *root = hero_virt_disk_info_get_json_node (info);
       JsonObject *object = JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
-      JsonNode *list = object ? json_object_get_member (object, "snapshots") : NULL;
-      g_autoptr(JsonNode) empty = NULL;
+      JsonNode   *list = object ? json_object_get_member (object, "snapshots") : NULL;
+      g_autoptr (JsonNode) empty = NULL;
 
       if (list == NULL)
         {
@@ -275,13 +290,12 @@ cmd_snapshot_list (int argc, char **argv)
   return HV_CLI_EXIT_OK;
 }
 
-static const HvCliCommand snapshot_commands[] = {
-  { "create", "PATH NAME", "Take an internal snapshot", cmd_snapshot_create },
-  { "list", "PATH [--json]", "List the internal snapshots", cmd_snapshot_list },
-  { "delete", "PATH NAME", "Delete an internal snapshot", cmd_snapshot_delete },
-  { "apply", "PATH NAME", "Revert the image to a snapshot", cmd_snapshot_apply },
-  { NULL }
-};
+static const HvCliCommand snapshot_commands[]
+    = { { "create", "PATH NAME", "Take an internal snapshot", cmd_snapshot_create },
+        { "list", "PATH [--json]", "List the internal snapshots", cmd_snapshot_list },
+        { "delete", "PATH NAME", "Delete an internal snapshot", cmd_snapshot_delete },
+        { "apply", "PATH NAME", "Revert the image to a snapshot", cmd_snapshot_apply },
+        { NULL } };
 
 static int
 cmd_snapshot (int argc, char **argv)
@@ -295,17 +309,16 @@ cmd_snapshot (int argc, char **argv)
 static int
 cmd_resize (int argc, char **argv)
 {
-  gboolean shrink = FALSE;
-  const GOptionEntry entries[] = {
-    PROVIDER_ENTRY,
-    { "shrink", 0, 0, G_OPTION_ARG_NONE, &shrink, "Allow making the image smaller (loses data)", NULL },
-    { NULL }
-  };
-  g_autoptr(HeroVirtDisk) disk = NULL;
-  g_autoptr(GError) error = NULL;
+  gboolean           shrink = FALSE;
+  const GOptionEntry entries[] = { PROVIDER_ENTRY,
+                                   { "shrink", 0, 0, G_OPTION_ARG_NONE, &shrink,
+                                     "Allow making the image smaller (loses data)", NULL },
+                                   { NULL } };
+  g_autoptr (HeroVirtDisk) disk = NULL;
+  g_autoptr (GError) error = NULL;
   const char *size_text;
-  guint64 size;
-  int status;
+  guint64     size;
+  int         status;
 
   if (!hv_cli_parse_args ("disk resize", "PATH [+]SIZE",
                           "Changes the virtual size of a disk image; +SIZE grows it by SIZE.",
@@ -319,7 +332,8 @@ cmd_resize (int argc, char **argv)
 
   if (argv[2][0] == '+')
     {
-      g_autoptr(HeroVirtDiskInfo) info = hero_virt_disk_info (disk, hv_cli_get_cancellable (), &error);
+      g_autoptr (HeroVirtDiskInfo) info
+          = hero_virt_disk_info (disk, hv_cli_get_cancellable (), &error);
 
       if (info == NULL)
         return hv_cli_report_error (error);
@@ -342,25 +356,26 @@ cmd_resize (int argc, char **argv)
 static int
 cmd_convert (int argc, char **argv)
 {
-  g_autofree char *format = NULL;
-  gboolean compress = FALSE;
-  const GOptionEntry entries[] = {
-    PROVIDER_ENTRY,
-    { "output-format", 'O', 0, G_OPTION_ARG_STRING, &format, "Output format (default qcow2)", "FMT" },
-    { "compress", 'c', 0, G_OPTION_ARG_NONE, &compress, "Compress the output (qcow2)", NULL },
-    { NULL }
-  };
-  g_autoptr(HeroVirtDisk) disk = NULL;
-  g_autoptr(HeroVirtDisk) converted = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autofree char   *format = NULL;
+  gboolean           compress = FALSE;
+  const GOptionEntry entries[]
+      = { PROVIDER_ENTRY,
+          { "output-format", 'O', 0, G_OPTION_ARG_STRING, &format, "Output format (default qcow2)",
+            "FMT" },
+          { "compress", 'c', 0, G_OPTION_ARG_NONE, &compress, "Compress the output (qcow2)", NULL },
+          { NULL } };
+  g_autoptr (HeroVirtDisk) disk = NULL;
+  g_autoptr (HeroVirtDisk) converted = NULL;
+  g_autoptr (GError) error = NULL;
   int status;
 
-  if (!hv_cli_parse_args ("disk convert", "SRC DEST", "Writes a copy of a disk image in another format.",
-                          entries, &argc, &argv, 2, 2, &status))
+  if (!hv_cli_parse_args ("disk convert", "SRC DEST",
+                          "Writes a copy of a disk image in another format.", entries, &argc, &argv,
+                          2, 2, &status))
     return status;
-  if (!(disk = open_disk (argv[1], &error)) ||
-      !(converted = hero_virt_disk_convert (disk, argv[2], format ? format : "qcow2", compress,
-                                            hv_cli_get_cancellable (), &error)))
+  if (!(disk = open_disk (argv[1], &error))
+      || !(converted = hero_virt_disk_convert (disk, argv[2], format ? format : "qcow2", compress,
+                                               hv_cli_get_cancellable (), &error)))
     return hv_cli_report_error (error);
   g_print ("Converted %s to %s (%s%s)\n", argv[1], argv[2], format ? format : "qcow2",
            compress ? ", compressed" : "");
@@ -372,15 +387,13 @@ cmd_convert (int argc, char **argv)
 static int
 cmd_check (int argc, char **argv)
 {
-  gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    PROVIDER_ENTRY,
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
-    { NULL }
-  };
-  g_autoptr(HeroVirtDisk) disk = NULL;
-  g_autoptr(HeroVirtDiskCheckResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  gboolean           json = FALSE;
+  const GOptionEntry entries[] = { PROVIDER_ENTRY,
+                                   { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
+                                   { NULL } };
+  g_autoptr (HeroVirtDisk) disk = NULL;
+  g_autoptr (HeroVirtDiskCheckResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   int status;
 
   if (!hv_cli_parse_args ("disk check", "PATH",
@@ -388,8 +401,8 @@ cmd_check (int argc, char **argv)
                           "corruptions or leaks.",
                           entries, &argc, &argv, 1, 1, &status))
     return status;
-  if (!(disk = open_disk (argv[1], &error)) ||
-      !(result = hero_virt_disk_check (disk, hv_cli_get_cancellable (), &error)))
+  if (!(disk = open_disk (argv[1], &error))
+      || !(result = hero_virt_disk_check (disk, hv_cli_get_cancellable (), &error)))
     return hv_cli_report_error (error);
 
   if (json)
@@ -400,9 +413,9 @@ cmd_check (int argc, char **argv)
   else if (hero_virt_disk_check_result_get_clean (result))
     g_print ("No errors were found on %s.\n", argv[1]);
   else
-    g_print ("%s: %" G_GUINT64_FORMAT " corruptions, %" G_GUINT64_FORMAT " leaked clusters, %"
-             G_GUINT64_FORMAT " check errors\n", argv[1],
-             hero_virt_disk_check_result_get_corruptions (result),
+    g_print ("%s: %" G_GUINT64_FORMAT " corruptions, %" G_GUINT64_FORMAT
+             " leaked clusters, %" G_GUINT64_FORMAT " check errors\n",
+             argv[1], hero_virt_disk_check_result_get_corruptions (result),
              hero_virt_disk_check_result_get_leaks (result),
              hero_virt_disk_check_result_get_check_errors (result));
   /* qemu-img leaves the allocation out of reports on damaged images. */
@@ -415,16 +428,15 @@ cmd_check (int argc, char **argv)
 
 /* --- base-image --- */
 
-typedef struct {
+typedef struct
+{
   GMainLoop               *loop;
   HeroVirtBaseImageResult *result;
   GError                  *error;
 } BuildWait;
 
 static void
-on_built (GObject      *source,
-          GAsyncResult *res,
-          gpointer      user_data)
+on_built (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   BuildWait *wait = user_data;
 
@@ -434,15 +446,14 @@ on_built (GObject      *source,
 }
 
 static void
-print_base_image_result (HeroVirtBaseImageResult *result,
-                         gboolean                 json)
+print_base_image_result (HeroVirtBaseImageResult *result, gboolean json)
 {
   g_autofree char *size = hv_cli_format_size (hero_virt_base_image_result_get_resized_to (result));
 
   if (json)
     {
-      g_autoptr(JsonBuilder) b = json_builder_new ();
-      g_autoptr(JsonNode) root = NULL;
+      g_autoptr (JsonBuilder) b = json_builder_new ();
+      g_autoptr (JsonNode) root = NULL;
 
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "path");
@@ -456,7 +467,7 @@ print_base_image_result (HeroVirtBaseImageResult *result,
       json_builder_set_member_name (b, "snapshot");
       json_builder_add_string_value (b, hero_virt_base_image_result_get_snapshot_name (result));
       json_builder_set_member_name (b, "resized_to");
-      json_builder_add_int_value (b, (gint64) hero_virt_base_image_result_get_resized_to (result));
+      json_builder_add_int_value (b, (gint64)hero_virt_base_image_result_get_resized_to (result));
       json_builder_set_member_name (b, "downloaded");
       json_builder_add_boolean_value (b, hero_virt_base_image_result_get_downloaded (result));
       json_builder_end_object (b);
@@ -470,7 +481,8 @@ print_base_image_result (HeroVirtBaseImageResult *result,
   if (hero_virt_base_image_result_get_resized_to (result) != 0)
     g_print ("  size:       %s\n", size);
   g_print ("  download:   %s (%s)\n", hero_virt_base_image_result_get_download_path (result),
-           hero_virt_base_image_result_get_downloaded (result) ? "downloaded now" : "verified copy reused");
+           hero_virt_base_image_result_get_downloaded (result) ? "downloaded now"
+                                                               : "verified copy reused");
   g_print ("  from:       %s\n", hero_virt_base_image_result_get_url (result));
   g_print ("  sha256:     %s\n", hero_virt_base_image_result_get_sha256 (result));
 }
@@ -478,24 +490,30 @@ print_base_image_result (HeroVirtBaseImageResult *result,
 static int
 cmd_base_image (int argc, char **argv)
 {
-  g_autofree char *size_text = NULL, *url = NULL, *checksums_url = NULL, *snapshot = NULL;
-  gboolean insecure = FALSE, json = FALSE;
+  g_autofree char   *size_text = NULL, *url = NULL, *checksums_url = NULL, *snapshot = NULL;
+  gboolean           insecure = FALSE, json = FALSE;
   const GOptionEntry entries[] = {
-    { "size", 's', 0, G_OPTION_ARG_STRING, &size_text, "Grow the image to SIZE (default 10G; 0 keeps it)", "SIZE" },
-    { "url", 0, 0, G_OPTION_ARG_STRING, &url, "Cloud image URL (default: Ubuntu 24.04 amd64)", "URL" },
-    { "checksums-url", 0, 0, G_OPTION_ARG_STRING, &checksums_url, "SHA256SUMS URL (default: beside the image)", "URL" },
-    { "snapshot", 0, 0, G_OPTION_ARG_STRING, &snapshot, "Name of the snapshot to take (default base)", "NAME" },
+    { "size", 's', 0, G_OPTION_ARG_STRING, &size_text,
+      "Grow the image to SIZE (default 10G; 0 keeps it)", "SIZE" },
+    { "url", 0, 0, G_OPTION_ARG_STRING, &url, "Cloud image URL (default: Ubuntu 24.04 amd64)",
+      "URL" },
+    { "checksums-url", 0, 0, G_OPTION_ARG_STRING, &checksums_url,
+      "SHA256SUMS URL (default: beside the image)", "URL" },
+    { "snapshot", 0, 0, G_OPTION_ARG_STRING, &snapshot,
+      "Name of the snapshot to take (default base)", "NAME" },
     { "insecure", 0, 0, G_OPTION_ARG_NONE, &insecure, "Do not verify TLS certificates", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON (no progress)", NULL },
     { NULL }
   };
-  g_autoptr(HeroVirtBaseImageBuilder) builder = NULL;
-  g_autoptr(HeroVirtProgress) progress = NULL;
-  g_autoptr(HvCliProgressBar) bar = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
-  BuildWait wait = { NULL, };
+  g_autoptr (HeroVirtBaseImageBuilder) builder = NULL;
+  g_autoptr (HeroVirtProgress) progress = NULL;
+  g_autoptr (HvCliProgressBar) bar = NULL;
+  g_autoptr (GMainLoop) loop = NULL;
+  BuildWait wait = {
+    NULL,
+  };
   guint64 size = 10ull << 30;
-  int status;
+  int     status;
 
   if (!hv_cli_parse_args ("disk base-image", "DEST_DIR",
                           "Downloads the Ubuntu 24.04 cloud image (or --url), verifies it against "
@@ -506,7 +524,7 @@ cmd_base_image (int argc, char **argv)
     return status;
   if (snapshot != NULL)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
 
       if (!hero_virt_validate_snapshot_name (snapshot, &error))
         return hv_cli_report_error (error);
@@ -531,7 +549,8 @@ cmd_base_image (int argc, char **argv)
     bar = hv_cli_progress_bar_new (progress);
   loop = g_main_loop_new (NULL, FALSE);
   wait.loop = loop;
-  hero_virt_base_image_builder_build_async (builder, progress, hv_cli_get_cancellable (), on_built, &wait);
+  hero_virt_base_image_builder_build_async (builder, progress, hv_cli_get_cancellable (), on_built,
+                                            &wait);
   g_main_loop_run (loop);
   g_clear_pointer (&bar, hv_cli_progress_bar_free);
 
@@ -548,16 +567,17 @@ cmd_base_image (int argc, char **argv)
 
 /* --- family --- */
 
-static const HvCliCommand disk_commands[] = {
-  { "create", "PATH SIZE", "Create a disk image (SIZE like 10G)", cmd_create },
-  { "info", "PATH [--json]", "Show what a disk image is", cmd_info },
-  { "snapshot", "create|list|delete|apply PATH [NAME]", "Manage internal snapshots", cmd_snapshot },
-  { "resize", "PATH [+]SIZE [--shrink]", "Change the virtual size", cmd_resize },
-  { "convert", "SRC DEST [-O FMT] [-c]", "Copy an image into another format", cmd_convert },
-  { "check", "PATH [--json]", "Check an image's metadata", cmd_check },
-  { "base-image", "DEST_DIR [--size 10G] [--url U]", "Download and verify a cloud image, make a base disk", cmd_base_image },
-  { NULL }
-};
+static const HvCliCommand disk_commands[]
+    = { { "create", "PATH SIZE", "Create a disk image (SIZE like 10G)", cmd_create },
+        { "info", "PATH [--json]", "Show what a disk image is", cmd_info },
+        { "snapshot", "create|list|delete|apply PATH [NAME]", "Manage internal snapshots",
+          cmd_snapshot },
+        { "resize", "PATH [+]SIZE [--shrink]", "Change the virtual size", cmd_resize },
+        { "convert", "SRC DEST [-O FMT] [-c]", "Copy an image into another format", cmd_convert },
+        { "check", "PATH [--json]", "Check an image's metadata", cmd_check },
+        { "base-image", "DEST_DIR [--size 10G] [--url U]",
+          "Download and verify a cloud image, make a base disk", cmd_base_image },
+        { NULL } };
 
 int
 hv_cli_disk (int argc, char **argv)

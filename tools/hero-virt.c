@@ -15,19 +15,21 @@
 static JsonNode *
 provider_to_json (HeroVirtProviderInfo *provider)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (GError) error = NULL;
   gboolean available = hero_virt_provider_info_check_available (provider, NULL, &error);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "kind");
-  json_builder_add_string_value (b, hero_virt_provider_kind_to_string (hero_virt_provider_info_get_kind (provider)));
+  json_builder_add_string_value (
+      b, hero_virt_provider_kind_to_string (hero_virt_provider_info_get_kind (provider)));
   json_builder_set_member_name (b, "name");
   json_builder_add_string_value (b, hero_virt_provider_info_get_name (provider));
   json_builder_set_member_name (b, "priority");
   json_builder_add_int_value (b, hero_virt_provider_info_get_priority (provider));
   json_builder_set_member_name (b, "type");
-  json_builder_add_string_value (b, g_type_name (hero_virt_provider_info_get_provider_type (provider)));
+  json_builder_add_string_value (
+      b, g_type_name (hero_virt_provider_info_get_provider_type (provider)));
   json_builder_set_member_name (b, "available");
   json_builder_add_boolean_value (b, available);
   json_builder_set_member_name (b, "unavailable_reason");
@@ -42,17 +44,22 @@ provider_to_json (HeroVirtProviderInfo *provider)
 static JsonNode *
 plugin_to_json (HeroVirtPluginInfo *plugin)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GPtrArray) providers = hero_virt_plugin_info_get_providers (plugin);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (GPtrArray) providers = hero_virt_plugin_info_get_providers (plugin);
   const char *error = hero_virt_plugin_info_get_error (plugin);
 
   json_builder_begin_object (b);
-#define STR_MEMBER(key, value) \
-  G_STMT_START { \
-    const char *v_ = (value); \
-    json_builder_set_member_name (b, key); \
-    if (v_ != NULL) json_builder_add_string_value (b, v_); else json_builder_add_null_value (b); \
-  } G_STMT_END
+#define STR_MEMBER(key, value)                                                                     \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    const char *v_ = (value);                                                                      \
+    json_builder_set_member_name (b, key);                                                         \
+    if (v_ != NULL)                                                                                \
+      json_builder_add_string_value (b, v_);                                                       \
+    else                                                                                           \
+      json_builder_add_null_value (b);                                                             \
+  }                                                                                                \
+  G_STMT_END
   STR_MEMBER ("name", hero_virt_plugin_info_get_name (plugin));
   STR_MEMBER ("version", hero_virt_plugin_info_get_version (plugin));
   STR_MEMBER ("description", hero_virt_plugin_info_get_description (plugin));
@@ -74,25 +81,25 @@ plugin_to_json (HeroVirtPluginInfo *plugin)
 static void
 print_provider (HeroVirtProviderInfo *provider)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   gboolean available = hero_virt_provider_info_check_available (provider, NULL, &error);
 
   g_print ("    %-10s %-12s priority %-4d %s%s%s\n",
            hero_virt_provider_kind_to_string (hero_virt_provider_info_get_kind (provider)),
            hero_virt_provider_info_get_name (provider),
-           hero_virt_provider_info_get_priority (provider),
-           available ? "available" : "unavailable",
+           hero_virt_provider_info_get_priority (provider), available ? "available" : "unavailable",
            available ? "" : ": ", available ? "" : error->message);
 }
 
 static void
 print_plugin (HeroVirtPluginInfo *plugin)
 {
-  g_autoptr(GPtrArray) providers = hero_virt_plugin_info_get_providers (plugin);
+  g_autoptr (GPtrArray) providers = hero_virt_plugin_info_get_providers (plugin);
   const char *error = hero_virt_plugin_info_get_error (plugin);
 
   g_print ("%s %s\n", hero_virt_plugin_info_get_name (plugin),
-           hero_virt_plugin_info_get_version (plugin) ? hero_virt_plugin_info_get_version (plugin) : "");
+           hero_virt_plugin_info_get_version (plugin) ? hero_virt_plugin_info_get_version (plugin)
+                                                      : "");
   if (hero_virt_plugin_info_get_description (plugin))
     g_print ("  %s\n", hero_virt_plugin_info_get_description (plugin));
   g_print ("  path:      %s\n", hero_virt_plugin_info_get_path (plugin));
@@ -119,7 +126,7 @@ runtime_providers (HeroVirtRegistry *registry)
 
   for (int kind = 0; kind < HERO_VIRT_PROVIDER_N_KINDS; kind++)
     {
-      g_autoptr(GPtrArray) providers = hero_virt_registry_get_providers (registry, kind);
+      g_autoptr (GPtrArray) providers = hero_virt_registry_get_providers (registry, kind);
 
       for (guint i = 0; providers != NULL && i < providers->len; i++)
         if (hero_virt_provider_info_get_plugin_name (providers->pdata[i]) == NULL)
@@ -129,11 +136,11 @@ runtime_providers (HeroVirtRegistry *registry)
 }
 
 static char *
-default_provider_name (HeroVirtRegistry     *registry,
-                       HeroVirtProviderKind  kind)
+default_provider_name (HeroVirtRegistry *registry, HeroVirtProviderKind kind)
 {
-  g_autoptr(GObject) provider = hero_virt_registry_get_default_provider (registry, kind, NULL, NULL);
-  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr (GObject) provider
+      = hero_virt_registry_get_default_provider (registry, kind, NULL, NULL);
+  g_autoptr (GPtrArray) providers = NULL;
 
   if (provider == NULL)
     return NULL;
@@ -145,12 +152,10 @@ default_provider_name (HeroVirtRegistry     *registry,
 }
 
 static JsonNode *
-plugins_json (HeroVirtRegistry *registry,
-              GPtrArray        *plugins,
-              GPtrArray        *runtime)
+plugins_json (HeroVirtRegistry *registry, GPtrArray *plugins, GPtrArray *runtime)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_auto(GStrv) search_path = hero_virt_registry_get_search_path (registry);
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_auto (GStrv) search_path = hero_virt_registry_get_search_path (registry);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "search_path");
@@ -186,16 +191,15 @@ plugins_json (HeroVirtRegistry *registry,
 }
 
 static void
-print_plugins_summary (HeroVirtRegistry *registry,
-                       GPtrArray        *plugins)
+print_plugins_summary (HeroVirtRegistry *registry, GPtrArray *plugins)
 {
-  g_auto(GStrv) search_path = hero_virt_registry_get_search_path (registry);
+  g_auto (GStrv) search_path = hero_virt_registry_get_search_path (registry);
   g_autofree char *path = g_strjoinv (G_SEARCHPATH_SEPARATOR_S, search_path);
-  guint failed = 0, n_providers = 0;
+  guint            failed = 0, n_providers = 0;
 
   for (guint i = 0; i < plugins->len; i++)
     {
-      g_autoptr(GPtrArray) providers = hero_virt_plugin_info_get_providers (plugins->pdata[i]);
+      g_autoptr (GPtrArray) providers = hero_virt_plugin_info_get_providers (plugins->pdata[i]);
 
       if (hero_virt_plugin_info_get_error (plugins->pdata[i]) != NULL)
         failed++;
@@ -210,22 +214,19 @@ print_plugins_summary (HeroVirtRegistry *registry,
       g_print ("  %-10s %s\n", hero_virt_provider_kind_to_string (kind), name ? name : "(none)");
     }
   g_print ("\nSearch path: %s\n", path);
-  g_print ("Total: %u plugin%s (%u failed to load), %u provider%s\n",
-           plugins->len, plugins->len == 1 ? "" : "s", failed,
-           n_providers, n_providers == 1 ? "" : "s");
+  g_print ("Total: %u plugin%s (%u failed to load), %u provider%s\n", plugins->len,
+           plugins->len == 1 ? "" : "s", failed, n_providers, n_providers == 1 ? "" : "s");
 }
 
 static int
 cmd_plugins (int argc, char **argv)
 {
-  gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
-    { NULL }
-  };
+  gboolean           json = FALSE;
+  const GOptionEntry entries[]
+      = { { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL }, { NULL } };
   HeroVirtRegistry *registry;
-  g_autoptr(GPtrArray) plugins = NULL;
-  g_autoptr(GPtrArray) runtime = NULL;
+  g_autoptr (GPtrArray) plugins = NULL;
+  g_autoptr (GPtrArray) runtime = NULL;
   int status;
 
   if (!hv_cli_parse_args ("plugins", "[NAME]",
@@ -249,7 +250,7 @@ cmd_plugins (int argc, char **argv)
         }
       if (json)
         {
-          g_autoptr(JsonNode) node = plugin_to_json (plugin);
+          g_autoptr (JsonNode) node = plugin_to_json (plugin);
           hv_cli_print_json (node);
         }
       else
@@ -259,7 +260,7 @@ cmd_plugins (int argc, char **argv)
 
   if (json)
     {
-      g_autoptr(JsonNode) node = plugins_json (registry, plugins, runtime);
+      g_autoptr (JsonNode) node = plugins_json (registry, plugins, runtime);
       hv_cli_print_json (node);
       return HV_CLI_EXIT_OK;
     }
@@ -282,13 +283,14 @@ cmd_plugins (int argc, char **argv)
 
 /* --- doctor --- */
 
-typedef struct {
-  const char *program;
+typedef struct
+{
+  const char        *program;
   const char *const *version_args;
-  const char *used_by;
+  const char        *used_by;
 } DoctorTool;
 
-#define ARGS(...) ((const char *const[]) { __VA_ARGS__, NULL })
+#define ARGS(...) ((const char *const[]){ __VA_ARGS__, NULL })
 
 static const DoctorTool doctor_tools[] = {
   { "qemu-img", ARGS ("--version"), "disk (qcow2)" },
@@ -311,8 +313,8 @@ static const DoctorTool doctor_tools[] = {
 static char *
 find_tool (const char *program)
 {
-  static const char * const extra_dirs[] = { "/usr/sbin", "/sbin", "/usr/local/sbin" };
-  char *path = g_find_program_in_path (program);
+  static const char *const extra_dirs[] = { "/usr/sbin", "/sbin", "/usr/local/sbin" };
+  char                    *path = g_find_program_in_path (program);
 
   for (guint i = 0; path == NULL && i < G_N_ELEMENTS (extra_dirs); i++)
     {
@@ -327,13 +329,11 @@ find_tool (const char *program)
 /* The first non-empty output line, which is where every tool above puts
  * its version (sshd prints it on stderr next to a usage complaint). */
 static char *
-tool_version (HeroVirtExecutor *executor,
-              const char       *path,
-              const DoctorTool *tool)
+tool_version (HeroVirtExecutor *executor, const char *path, const DoctorTool *tool)
 {
-  g_autoptr(HeroVirtCommand) command = hero_virt_command_new (path);
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_auto(GStrv) lines = NULL;
+  g_autoptr (HeroVirtCommand) command = hero_virt_command_new (path);
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_auto (GStrv) lines = NULL;
   const char *text;
 
   hero_virt_command_add_argv (command, tool->version_args);
@@ -365,17 +365,15 @@ tool_version (HeroVirtExecutor *executor,
 static int
 cmd_doctor (int argc, char **argv)
 {
-  gboolean json = FALSE;
-  const GOptionEntry entries[] = {
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
-    { NULL }
-  };
-  g_autoptr(HeroVirtExecutor) executor = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_auto(GStrv) search_path = NULL;
+  gboolean           json = FALSE;
+  const GOptionEntry entries[]
+      = { { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL }, { NULL } };
+  g_autoptr (HeroVirtExecutor) executor = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_auto (GStrv) search_path = NULL;
   const char *env_path = g_getenv ("HERO_VIRT_PLUGIN_PATH");
-  guint missing = 0;
-  int status;
+  guint       missing = 0;
+  int         status;
 
   if (!hv_cli_parse_args ("doctor", "",
                           "Shows which backend tools are installed, with their versions, "
@@ -394,8 +392,8 @@ cmd_doctor (int argc, char **argv)
   for (guint i = 0; i < G_N_ELEMENTS (doctor_tools); i++)
     {
       const DoctorTool *tool = &doctor_tools[i];
-      g_autofree char *path = find_tool (tool->program);
-      g_autofree char *version = path ? tool_version (executor, path, tool) : NULL;
+      g_autofree char  *path = find_tool (tool->program);
+      g_autofree char  *version = path ? tool_version (executor, path, tool) : NULL;
 
       if (g_cancellable_is_cancelled (hv_cli_get_cancellable ()))
         return HV_CLI_EXIT_CANCELLED;
@@ -434,7 +432,7 @@ cmd_doctor (int argc, char **argv)
 
   if (json)
     {
-      g_autoptr(JsonNode) root = json_builder_get_root (b);
+      g_autoptr (JsonNode) root = json_builder_get_root (b);
       hv_cli_print_json (root);
     }
   else
@@ -445,8 +443,8 @@ cmd_doctor (int argc, char **argv)
       g_print ("  plugin dir:            %s\n", HERO_VIRT_PLUGINDIR);
       g_print ("  HERO_VIRT_PLUGIN_PATH: %s\n", env_path ? env_path : "(unset)");
       g_print ("  search path:           %s\n", joined);
-      g_print ("\n%u of %u tools found.\n", (guint) G_N_ELEMENTS (doctor_tools) - missing,
-               (guint) G_N_ELEMENTS (doctor_tools));
+      g_print ("\n%u of %u tools found.\n", (guint)G_N_ELEMENTS (doctor_tools) - missing,
+               (guint)G_N_ELEMENTS (doctor_tools));
     }
   return HV_CLI_EXIT_OK;
 }
@@ -460,31 +458,33 @@ cmd_version (int argc, char **argv)
   return HV_CLI_EXIT_OK;
 }
 
-static const HvCliCommand commands[] = {
-  { "plugins", "[NAME] [--json]", "List plugins, their providers and load errors", cmd_plugins },
-  { "doctor", "[--json]", "Show which backend tools are installed", cmd_doctor },
-  { "disk", "COMMAND ...", "Create, inspect, snapshot, resize, convert and check disk images", hv_cli_disk },
+static const HvCliCommand commands[]
+    = { { "plugins", "[NAME] [--json]", "List plugins, their providers and load errors",
+          cmd_plugins },
+        { "doctor", "[--json]", "Show which backend tools are installed", cmd_doctor },
+        { "disk", "COMMAND ...", "Create, inspect, snapshot, resize, convert and check disk images",
+          hv_cli_disk },
 #ifdef HAVE_CLI_IMAGE_C
-  { "image", "COMMAND ...", "Build and manage container images", hv_cli_image },
+        { "image", "COMMAND ...", "Build and manage container images", hv_cli_image },
 #endif
 #ifdef HAVE_CLI_CONTAINER_C
-  { "container", "COMMAND ...", "Run and manage containers", hv_cli_container },
+        { "container", "COMMAND ...", "Run and manage containers", hv_cli_container },
 #endif
-  { "version", "", "Print the version", cmd_version },
-  { NULL }
-};
+        { "version", "", "Print the version", cmd_version },
+        { NULL } };
 
 static void
 print_usage (FILE *out)
 {
   fprintf (out, "Usage:\n  hero-virt COMMAND [OPTION…]\n\n"
-           "Containers, images, disks and VMs through HeroVirt's plugins.\n\nCommands:\n");
+                "Containers, images, disks and VMs through HeroVirt's plugins.\n\nCommands:\n");
   for (const HvCliCommand *c = commands; c->name != NULL; c++)
     {
       g_autofree char *synopsis = g_strdup_printf ("%s %s", c->name, c->args);
       fprintf (out, "  %-24s %s\n", synopsis, c->summary);
     }
-  fprintf (out, "\nRun 'hero-virt COMMAND --help' for a command's options.\n"
+  fprintf (out,
+           "\nRun 'hero-virt COMMAND --help' for a command's options.\n"
            "Exit status: 0 success, 1 failure, 2 bad usage or invalid argument,\n"
            "3 'disk check' found problems, 130 interrupted.\n"
            "Environment: HERO_VIRT_PLUGIN_PATH (extra plugin dirs), HERO_VIRT_<KIND>=name\n"
@@ -501,7 +501,8 @@ main (int argc, char **argv)
       print_usage (stderr);
       return HV_CLI_EXIT_USAGE;
     }
-  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h") || g_str_equal (argv[1], "help"))
+  if (g_str_equal (argv[1], "--help") || g_str_equal (argv[1], "-h")
+      || g_str_equal (argv[1], "help"))
     {
       print_usage (stdout);
       return HV_CLI_EXIT_OK;

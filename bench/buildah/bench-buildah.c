@@ -29,12 +29,12 @@ static void
 sh (const char *command)
 {
   int status = 0;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *err = NULL;
   g_autofree char *out = NULL;
 
-  if (!g_spawn_command_line_sync (command, &out, &err, &status, &error) ||
-      !g_spawn_check_wait_status (status, NULL))
+  if (!g_spawn_command_line_sync (command, &out, &err, &status, &error)
+      || !g_spawn_check_wait_status (status, NULL))
     {
       g_printerr ("bench-buildah: %s failed: %s\n", command, error ? error->message : err);
       exit (1);
@@ -44,35 +44,35 @@ sh (const char *command)
 static double
 builder_round (const char *host_file)
 {
-  g_autoptr(HeroVirtBuilder) b = hero_virt_builder_new ("bench-hv", BASE);
-  g_autoptr(GError) error = NULL;
-  gint64 start = g_get_monotonic_time ();
+  g_autoptr (HeroVirtBuilder) b = hero_virt_builder_new ("bench-hv", BASE);
+  g_autoptr (GError) error = NULL;
+  gint64   start = g_get_monotonic_time ();
   gboolean ok;
 
-  ok = hero_virt_builder_open (b, NULL, &error) &&                                        /* from */
-       hero_virt_builder_run (b, "mkdir -p /www", NULL, &error) &&
-       hero_virt_builder_run (b, "echo a > /a", NULL, &error) &&
-       hero_virt_builder_run (b, "echo b > /b", NULL, &error) &&
-       hero_virt_builder_copy (b, host_file, "/www/host.txt", NULL, &error) &&
-       hero_virt_builder_write (b, "<h1>bench</h1>", "/www/index.html", NULL, &error);
+  ok = hero_virt_builder_open (b, NULL, &error) && /* from */
+       hero_virt_builder_run (b, "mkdir -p /www", NULL, &error)
+       && hero_virt_builder_run (b, "echo a > /a", NULL, &error)
+       && hero_virt_builder_run (b, "echo b > /b", NULL, &error)
+       && hero_virt_builder_copy (b, host_file, "/www/host.txt", NULL, &error)
+       && hero_virt_builder_write (b, "<h1>bench</h1>", "/www/index.html", NULL, &error);
   check (ok, error);
-  hero_virt_builder_set_entrypoint (b, (const char * const[]) { "/bin/httpd", "-f", "-p", "8080", "-h", "/www", NULL });
+  hero_virt_builder_set_entrypoint (
+      b, (const char *const[]){ "/bin/httpd", "-f", "-p", "8080", "-h", "/www", NULL });
   hero_virt_builder_set_env (b, "A", "1");
   hero_virt_builder_set_label (b, "bench", "1");
   hero_virt_builder_add_port (b, "8080");
-  ok = hero_virt_builder_run (b, "test -f /www/index.html", NULL, &error) &&             /* config + run */
-       hero_virt_builder_commit (b, "localhost/bench/hv:1", NULL, &error) &&
-       hero_virt_builder_remove (b, NULL, &error);
+  ok = hero_virt_builder_run (b, "test -f /www/index.html", NULL, &error) && /* config + run */
+       hero_virt_builder_commit (b, "localhost/bench/hv:1", NULL, &error)
+       && hero_virt_builder_remove (b, NULL, &error);
   check (ok, error);
   return (g_get_monotonic_time () - start) / 1e6;
 }
 
 static double
-script_round (const char *script,
-              const char *host_file,
-              const char *dir)
+script_round (const char *script, const char *host_file, const char *dir)
 {
-  g_autofree char *command = g_strdup_printf ("sh %s %s %s %s localhost/bench/sh:1", script, BASE, host_file, dir);
+  g_autofree char *command
+      = g_strdup_printf ("sh %s %s %s %s localhost/bench/sh:1", script, BASE, host_file, dir);
   gint64 start = g_get_monotonic_time ();
 
   sh (command);
@@ -82,7 +82,7 @@ script_round (const char *script,
 static int
 cmp_double (const void *a, const void *b)
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  double x = *(const double *)a, y = *(const double *)b;
   return x < y ? -1 : x > y;
 }
 
@@ -96,19 +96,22 @@ median (double *values, int n)
 int
 main (int argc, char **argv)
 {
-  int rounds = argc > 1 ? MAX (1, atoi (argv[1])) : 5;
+  int              rounds = argc > 1 ? MAX (1, atoi (argv[1])) : 5;
   g_autofree char *dir = g_dir_make_tmp ("hv-bench-buildah-XXXXXX", NULL);
   g_autofree char *conf = g_build_filename (dir, "containers.conf", NULL);
   g_autofree char *storage = g_build_filename (dir, "storage.conf", NULL);
-  g_autofree char *storage_text = g_strdup_printf ("[storage]\ndriver = \"overlay\"\ngraphroot = \"%s/root\"\n"
-                                                   "runroot = \"%s/run\"\n", dir, dir);
+  g_autofree char *storage_text
+      = g_strdup_printf ("[storage]\ndriver = \"overlay\"\ngraphroot = \"%s/root\"\n"
+                         "runroot = \"%s/run\"\n",
+                         dir, dir);
   g_autofree char *host_file = g_build_filename (dir, "host.txt", NULL);
   g_autofree char *script = g_build_filename (SOURCE_DIR, "build.sh", NULL);
   g_autofree char *cmd = NULL;
-  double *hv = g_new0 (double, rounds), *shell = g_new0 (double, rounds);
-  double hv_med, sh_med;
+  double          *hv = g_new0 (double, rounds), *shell = g_new0 (double, rounds);
+  double           hv_med, sh_med;
 
-  if (g_find_program_in_path ("buildah") == NULL || !g_file_test ("/bin/busybox", G_FILE_TEST_EXISTS))
+  if (g_find_program_in_path ("buildah") == NULL
+      || !g_file_test ("/bin/busybox", G_FILE_TEST_EXISTS))
     {
       g_print ("bench-buildah: needs buildah and /bin/busybox; skipped\n");
       return 77;
@@ -147,10 +150,11 @@ main (int argc, char **argv)
   hv_med = median (hv, rounds);
   sh_med = median (shell, rounds);
   g_print ("10-step build, median of %d: HeroVirt.Builder %.3f s, shell + buildah %.3f s, "
-           "ratio %.3f (overhead %+.1f%%)\n", rounds, hv_med, sh_med, hv_med / sh_med,
-           (hv_med / sh_med - 1) * 100);
+           "ratio %.3f (overhead %+.1f%%)\n",
+           rounds, hv_med, sh_med, hv_med / sh_med, (hv_med / sh_med - 1) * 100);
 
-  cmd = g_strdup_printf ("sh -c 'buildah rm --all >/dev/null; buildah rmi --all --force >/dev/null; rm -rf %s'", dir);
+  cmd = g_strdup_printf (
+      "sh -c 'buildah rm --all >/dev/null; buildah rmi --all --force >/dev/null; rm -rf %s'", dir);
   sh (cmd);
   g_free (hv);
   g_free (shell);

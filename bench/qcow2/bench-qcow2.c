@@ -19,7 +19,7 @@
 static int
 compare_doubles (const void *a, const void *b)
 {
-  double x = *(const double *) a, y = *(const double *) b;
+  double x = *(const double *)a, y = *(const double *)b;
 
   return x < y ? -1 : x > y;
 }
@@ -32,24 +32,24 @@ median (GArray *samples)
 }
 
 static void
-spawn_or_die (const char * const *argv)
+spawn_or_die (const char *const *argv)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *out = NULL;
-  int status = 0;
+  int              status = 0;
 
-  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                     NULL, NULL, &out, NULL, &status, &error) ||
-      !g_spawn_check_wait_status (status, &error))
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, &status, &error)
+      || !g_spawn_check_wait_status (status, &error))
     g_error ("%s: %s", argv[0], error->message);
 }
 
 static double
 time_native_info (const char *path)
 {
-  g_autoptr(HeroVirtDisk) disk = hero_virt_disk_new (path);
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtDisk) disk = hero_virt_disk_new (path);
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
 
   info = hero_virt_disk_info (disk, NULL, &error);
@@ -62,7 +62,7 @@ static double
 time_qemu_info (const char *path)
 {
   const char *argv[] = { "qemu-img", "info", "--output=json", path, NULL };
-  gint64 start = g_get_monotonic_time ();
+  gint64      start = g_get_monotonic_time ();
 
   spawn_or_die (argv);
   return (g_get_monotonic_time () - start) / 1000.0;
@@ -71,8 +71,8 @@ time_qemu_info (const char *path)
 static double
 time_native_create (const char *path)
 {
-  g_autoptr(HeroVirtDisk) disk = hero_virt_disk_new (path);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtDisk) disk = hero_virt_disk_new (path);
+  g_autoptr (GError) error = NULL;
   gint64 start = g_get_monotonic_time ();
 
   if (!hero_virt_disk_create (disk, G_GUINT64_CONSTANT (10) << 30, NULL, &error))
@@ -84,7 +84,7 @@ static double
 time_qemu_create (const char *path)
 {
   const char *argv[] = { "qemu-img", "create", "-q", "-f", "qcow2", path, "10G", NULL };
-  gint64 start = g_get_monotonic_time ();
+  gint64      start = g_get_monotonic_time ();
 
   spawn_or_die (argv);
   return (g_get_monotonic_time () - start) / 1000.0;
@@ -99,12 +99,12 @@ row (const char *what, double native, double qemu)
 int
 main (int argc, char *argv[])
 {
-  guint n = argc > 1 ? (guint) atoi (argv[1]) : 30;
-  g_autoptr(GError) error = NULL;
+  guint n = argc > 1 ? (guint)atoi (argv[1]) : 30;
+  g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("bench-qcow2-XXXXXX", &error);
-  const char *names[] = { "plain.qcow2", "snapshots.qcow2", "overlay.qcow2" };
+  const char      *names[] = { "plain.qcow2", "snapshots.qcow2", "overlay.qcow2" };
   g_autofree char *plain = NULL;
-  double worst_info_ratio = G_MAXDOUBLE;
+  double           worst_info_ratio = G_MAXDOUBLE;
 
   if (n == 0)
     n = 30;
@@ -118,9 +118,10 @@ main (int argc, char *argv[])
   {
     g_autofree char *snaps = g_build_filename (dir, "snapshots.qcow2", NULL);
     g_autofree char *overlay = g_build_filename (dir, "overlay.qcow2", NULL);
-    const char *c1[] = { "qemu-img", "create", "-q", "-f", "qcow2", plain, "10G", NULL };
-    const char *c2[] = { "qemu-img", "create", "-q", "-f", "qcow2", snaps, "10G", NULL };
-    const char *c3[] = { "qemu-img", "create", "-q", "-f", "qcow2", "-b", plain, "-F", "qcow2", overlay, NULL };
+    const char      *c1[] = { "qemu-img", "create", "-q", "-f", "qcow2", plain, "10G", NULL };
+    const char      *c2[] = { "qemu-img", "create", "-q", "-f", "qcow2", snaps, "10G", NULL };
+    const char      *c3[]
+        = { "qemu-img", "create", "-q", "-f", "qcow2", "-b", plain, "-F", "qcow2", overlay, NULL };
 
     spawn_or_die (c1);
     spawn_or_die (c2);
@@ -128,7 +129,7 @@ main (int argc, char *argv[])
     for (guint i = 0; i < 10; i++)
       {
         g_autofree char *tag = g_strdup_printf ("snap-%u", i);
-        const char *s[] = { "qemu-img", "snapshot", "-c", tag, snaps, NULL };
+        const char      *s[] = { "qemu-img", "snapshot", "-c", tag, snaps, NULL };
         spawn_or_die (s);
       }
   }
@@ -138,12 +139,12 @@ main (int argc, char *argv[])
   for (guint k = 0; k < G_N_ELEMENTS (names); k++)
     {
       g_autofree char *path = g_build_filename (dir, names[k], NULL);
-      g_autoptr(GArray) native = g_array_new (FALSE, FALSE, sizeof (double));
-      g_autoptr(GArray) qemu = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr (GArray) native = g_array_new (FALSE, FALSE, sizeof (double));
+      g_autoptr (GArray) qemu = g_array_new (FALSE, FALSE, sizeof (double));
       g_autofree char *label = g_strdup_printf ("info %s", names[k]);
-      double ratio;
+      double           ratio;
 
-      time_native_info (path);   /* loads the plugin once */
+      time_native_info (path); /* loads the plugin once */
       for (guint i = 0; i < n; i++)
         {
           double a = time_native_info (path);
@@ -157,15 +158,15 @@ main (int argc, char *argv[])
     }
 
   {
-    g_autoptr(GArray) native = g_array_new (FALSE, FALSE, sizeof (double));
-    g_autoptr(GArray) qemu = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr (GArray) native = g_array_new (FALSE, FALSE, sizeof (double));
+    g_autoptr (GArray) qemu = g_array_new (FALSE, FALSE, sizeof (double));
 
     for (guint i = 0; i < n; i++)
       {
         g_autofree char *a_path = g_strdup_printf ("%s/native-%u.qcow2", dir, i);
         g_autofree char *b_path = g_strdup_printf ("%s/qemu-%u.qcow2", dir, i);
-        double a = time_native_create (a_path);
-        double b = time_qemu_create (b_path);
+        double           a = time_native_create (a_path);
+        double           b = time_qemu_create (b_path);
 
         g_array_append_val (native, a);
         g_array_append_val (qemu, b);

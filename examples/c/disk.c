@@ -10,10 +10,11 @@
 static void
 print_info (HeroVirtDiskInfo *info)
 {
-  g_autoptr(GPtrArray) snapshots = hero_virt_disk_info_get_snapshots (info);
+  g_autoptr (GPtrArray) snapshots = hero_virt_disk_info_get_snapshots (info);
 
   g_print ("format:       %s\n", hero_virt_disk_info_get_format (info));
-  g_print ("virtual size: %" G_GUINT64_FORMAT " bytes\n", hero_virt_disk_info_get_virtual_size (info));
+  g_print ("virtual size: %" G_GUINT64_FORMAT " bytes\n",
+           hero_virt_disk_info_get_virtual_size (info));
   g_print ("snapshots:   ");
   for (guint i = 0; i < snapshots->len; i++)
     g_print (" %s", hero_virt_disk_snapshot_get_name (snapshots->pdata[i]));
@@ -23,11 +24,11 @@ print_info (HeroVirtDiskInfo *info)
 int
 main (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("hero-virt-example-XXXXXX", &error);
   g_autofree char *path = NULL;
-  g_autoptr(HeroVirtDisk) disk = NULL;
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
+  g_autoptr (HeroVirtDisk) disk = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
   int status = 1;
 
   if (dir == NULL)
@@ -36,9 +37,9 @@ main (void)
 
   /* The default disk provider: the qcow2 plugin, unless HERO_VIRT_DISK says otherwise. */
   disk = hero_virt_disk_new (path);
-  if (!hero_virt_disk_create (disk, 1 << 30, NULL, &error) ||
-      !hero_virt_disk_snapshot_create (disk, "clean", NULL, &error) ||
-      (info = hero_virt_disk_info (disk, NULL, &error)) == NULL)
+  if (!hero_virt_disk_create (disk, 1 << 30, NULL, &error)
+      || !hero_virt_disk_snapshot_create (disk, "clean", NULL, &error)
+      || (info = hero_virt_disk_info (disk, NULL, &error)) == NULL)
     goto out;
 
   print_info (info);

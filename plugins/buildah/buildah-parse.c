@@ -21,12 +21,10 @@ is_blank (const char *text)
 }
 
 static JsonNode *
-parse_json (const char  *json,
-            const char  *what,
-            GError     **error)
+parse_json (const char *json, const char *what, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local_error = NULL;
   JsonNode *root;
 
   if (!json_parser_load_from_data (parser, json, -1, &local_error))
@@ -40,20 +38,18 @@ parse_json (const char  *json,
 }
 
 static const char *
-member_string (JsonObject *object,
-               const char *name)
+member_string (JsonObject *object, const char *name)
 {
   JsonNode *node = object ? json_object_get_member (object, name) : NULL;
 
-  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-      json_node_get_value_type (node) != G_TYPE_STRING)
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE
+      || json_node_get_value_type (node) != G_TYPE_STRING)
     return NULL;
   return json_node_get_string (node);
 }
 
 static JsonObject *
-member_object (JsonObject *object,
-               const char *name)
+member_object (JsonObject *object, const char *name)
 {
   JsonNode *node = object ? json_object_get_member (object, name) : NULL;
 
@@ -62,11 +58,10 @@ member_object (JsonObject *object,
 
 /* An array of strings as a strv; NULL when absent. */
 static char **
-member_strv (JsonObject *object,
-             const char *name)
+member_strv (JsonObject *object, const char *name)
 {
   JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-  g_autoptr(GStrvBuilder) builder = NULL;
+  g_autoptr (GStrvBuilder) builder = NULL;
   JsonArray *array;
 
   if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
@@ -84,13 +79,11 @@ member_strv (JsonObject *object,
 
 /* {"k": "v", …} as "k=v"; {"8080": {}} as "8080" with @keys_only. */
 static char **
-member_map (JsonObject *object,
-            const char *name,
-            gboolean    keys_only)
+member_map (JsonObject *object, const char *name, gboolean keys_only)
 {
   JsonObject *map = member_object (object, name);
-  g_autoptr(GStrvBuilder) builder = NULL;
-  g_autoptr(GList) members = NULL;
+  g_autoptr (GStrvBuilder) builder = NULL;
+  g_autoptr (GList) members = NULL;
 
   if (map == NULL)
     return NULL;
@@ -102,7 +95,7 @@ member_map (JsonObject *object,
         g_strv_builder_add (builder, l->data);
       else
         {
-          const char *value = member_string (map, l->data);
+          const char      *value = member_string (map, l->data);
           g_autofree char *pair = g_strconcat (l->data, "=", value ? value : "", NULL);
           g_strv_builder_add (builder, pair);
         }
@@ -111,11 +104,10 @@ member_map (JsonObject *object,
 }
 
 GPtrArray *
-buildah_parse_images (const char  *json,
-                      GError     **error)
+buildah_parse_images (const char *json, GError **error)
 {
-  g_autoptr(GPtrArray) images = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (GPtrArray) images = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (JsonNode) root = NULL;
   JsonArray *array;
 
   if (is_blank (json))
@@ -135,37 +127,33 @@ buildah_parse_images (const char  *json,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *obj = json_array_get_object_element (array, i);
-      g_auto(GStrv) names = NULL;
-      gint64 created = 0;
+      g_auto (GStrv) names = NULL;
+      gint64      created = 0;
       const char *id;
 
       if (obj == NULL)
         continue;
       names = member_strv (obj, "names");
-      if (json_object_has_member (obj, "created") &&
-          JSON_NODE_HOLDS_VALUE (json_object_get_member (obj, "created")))
+      if (json_object_has_member (obj, "created")
+          && JSON_NODE_HOLDS_VALUE (json_object_get_member (obj, "created")))
         created = json_object_get_int_member (obj, "created");
       id = member_string (obj, "id");
       /* --no-trunc gives "sha256:<hex>"; inspect gives the bare hex. */
       if (id != NULL && g_str_has_prefix (id, "sha256:"))
         id += strlen ("sha256:");
-      g_ptr_array_add (images, g_object_new (HERO_VIRT_TYPE_IMAGE_INFO,
-                                             "id", id,
-                                             "names", names,
-                                             "digest", member_string (obj, "digest"),
-                                             "size", member_string (obj, "size"),
-                                             "created", MAX (created, 0),
-                                             NULL));
+      g_ptr_array_add (images, g_object_new (HERO_VIRT_TYPE_IMAGE_INFO, "id", id, "names", names,
+                                             "digest", member_string (obj, "digest"), "size",
+                                             member_string (obj, "size"), "created",
+                                             MAX (created, 0), NULL));
     }
   return g_steal_pointer (&images);
 }
 
 GPtrArray *
-buildah_parse_containers (const char  *json,
-                          GError     **error)
+buildah_parse_containers (const char *json, GError **error)
 {
-  g_autoptr(GPtrArray) containers = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (GPtrArray) containers = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (JsonNode) root = NULL;
   JsonArray *array;
 
   if (is_blank (json))
@@ -185,31 +173,29 @@ buildah_parse_containers (const char  *json,
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
       JsonObject *obj = json_array_get_object_element (array, i);
-      gboolean builder = TRUE;
+      gboolean    builder = TRUE;
 
       if (obj == NULL)
         continue;
       if (json_object_has_member (obj, "builder"))
         builder = json_object_get_boolean_member (obj, "builder");
-      g_ptr_array_add (containers, g_object_new (HERO_VIRT_TYPE_IMAGE_CONTAINER_INFO,
-                                                 "id", member_string (obj, "id"),
-                                                 "name", member_string (obj, "containername"),
-                                                 "image-name", member_string (obj, "imagename"),
-                                                 "image-id", member_string (obj, "imageid"),
-                                                 "builder", builder,
-                                                 NULL));
+      g_ptr_array_add (containers,
+                       g_object_new (HERO_VIRT_TYPE_IMAGE_CONTAINER_INFO, "id",
+                                     member_string (obj, "id"), "name",
+                                     member_string (obj, "containername"), "image-name",
+                                     member_string (obj, "imagename"), "image-id",
+                                     member_string (obj, "imageid"), "builder", builder, NULL));
     }
   return g_steal_pointer (&containers);
 }
 
 HeroVirtImageInfo *
-buildah_parse_inspect (const char  *json,
-                       GError     **error)
+buildah_parse_inspect (const char *json, GError **error)
 {
-  g_autoptr(JsonNode) root = parse_json (json ? json : "", "buildah inspect", error);
-  g_autoptr(GDateTime) created_dt = NULL;
-  g_auto(GStrv) names = NULL;
-  g_auto(GStrv) entrypoint = NULL, cmd = NULL, env = NULL, labels = NULL, ports = NULL;
+  g_autoptr (JsonNode) root = parse_json (json ? json : "", "buildah inspect", error);
+  g_autoptr (GDateTime) created_dt = NULL;
+  g_auto (GStrv) names = NULL;
+  g_auto (GStrv) entrypoint = NULL, cmd = NULL, env = NULL, labels = NULL, ports = NULL;
   JsonObject *obj, *oci, *config;
   const char *from_image, *created;
 
@@ -229,7 +215,7 @@ buildah_parse_inspect (const char  *json,
   if (from_image != NULL && *from_image != '\0')
     {
       const char *one[] = { from_image, NULL };
-      names = g_strdupv ((char **) one);
+      names = g_strdupv ((char **)one);
     }
   created = member_string (oci, "created");
   if (created != NULL)
@@ -240,28 +226,18 @@ buildah_parse_inspect (const char  *json,
   labels = member_map (config, "Labels", FALSE);
   ports = member_map (config, "ExposedPorts", TRUE);
 
-  return g_object_new (HERO_VIRT_TYPE_IMAGE_INFO,
-                       "id", member_string (obj, "FromImageID"),
-                       "names", names,
-                       "digest", member_string (obj, "FromImageDigest"),
-                       "created", created_dt ? MAX (g_date_time_to_unix (created_dt), 0) : 0,
-                       "architecture", member_string (oci, "architecture"),
-                       "os", member_string (oci, "os"),
-                       "author", member_string (oci, "author"),
-                       "entrypoint", entrypoint,
-                       "cmd", cmd,
-                       "env", env,
-                       "labels", labels,
-                       "working-dir", member_string (config, "WorkingDir"),
-                       "user", member_string (config, "User"),
-                       "exposed-ports", ports,
-                       "json", json,
-                       NULL);
+  return g_object_new (HERO_VIRT_TYPE_IMAGE_INFO, "id", member_string (obj, "FromImageID"), "names",
+                       names, "digest", member_string (obj, "FromImageDigest"), "created",
+                       created_dt ? MAX (g_date_time_to_unix (created_dt), 0) : 0, "architecture",
+                       member_string (oci, "architecture"), "os", member_string (oci, "os"),
+                       "author", member_string (oci, "author"), "entrypoint", entrypoint, "cmd",
+                       cmd, "env", env, "labels", labels, "working-dir",
+                       member_string (config, "WorkingDir"), "user", member_string (config, "User"),
+                       "exposed-ports", ports, "json", json, NULL);
 }
 
 void
-buildah_progress_feed (BuildahProgress *state,
-                       const char      *line)
+buildah_progress_feed (BuildahProgress *state, const char *line)
 {
   guint n, m;
 
@@ -271,7 +247,7 @@ buildah_progress_feed (BuildahProgress *state,
   if (g_str_has_prefix (line, "Copying blob "))
     {
       g_autofree char *short_id = NULL;
-      const char *id = line + strlen ("Copying blob ");
+      const char      *id = line + strlen ("Copying blob ");
 
       if (g_str_has_prefix (id, "sha256:"))
         id += strlen ("sha256:");
@@ -288,21 +264,19 @@ buildah_progress_feed (BuildahProgress *state,
       state->steps = m;
       hero_virt_progress_update (state->progress, state->stage, n, m, line);
     }
-  else if (g_str_has_prefix (line, "Getting image source signatures") ||
-           g_str_has_prefix (line, "Copying config ") ||
-           g_str_has_prefix (line, "Writing manifest") ||
-           g_str_has_prefix (line, "Storing signatures") ||
-           g_str_has_prefix (line, "Trying to pull ") ||
-           g_str_has_prefix (line, "COMMIT "))
+  else if (g_str_has_prefix (line, "Getting image source signatures")
+           || g_str_has_prefix (line, "Copying config ")
+           || g_str_has_prefix (line, "Writing manifest")
+           || g_str_has_prefix (line, "Storing signatures")
+           || g_str_has_prefix (line, "Trying to pull ") || g_str_has_prefix (line, "COMMIT "))
     {
-      const char *msg = line;
+      const char      *msg = line;
       g_autofree char *cut = NULL;
 
       if (g_str_has_prefix (line, "Copying config "))
         msg = cut = g_strndup (line, MIN (strlen (line), strlen ("Copying config sha256:") + 12));
       hero_virt_progress_update (state->progress, state->stage,
-                                 state->steps ? state->step : state->blobs,
-                                 state->steps, msg);
+                                 state->steps ? state->step : state->blobs, state->steps, msg);
     }
 }
 
@@ -320,13 +294,14 @@ buildah_progress_done (BuildahProgress *state)
 char *
 buildah_registry_host (const char *reference)
 {
-  const char *slash = strchr (reference, '/');
+  const char      *slash = strchr (reference, '/');
   g_autofree char *first = NULL;
 
   if (slash == NULL)
     return g_strdup ("docker.io");
   first = g_strndup (reference, slash - reference);
-  if (strchr (first, '.') != NULL || strchr (first, ':') != NULL || strcmp (first, "localhost") == 0)
+  if (strchr (first, '.') != NULL || strchr (first, ':') != NULL
+      || strcmp (first, "localhost") == 0)
     return g_steal_pointer (&first);
   return g_strdup ("docker.io");
 }

@@ -10,18 +10,16 @@ G_BEGIN_DECLS
 
 /* `buildah images --json`: an array of HeroVirtImageInfo. Empty output is
  * an empty list. */
-GPtrArray         *buildah_parse_images     (const char  *json,
-                                             GError     **error);
+GPtrArray *buildah_parse_images (const char *json, GError **error);
 /* `buildah containers --json` */
-GPtrArray         *buildah_parse_containers (const char  *json,
-                                             GError     **error);
+GPtrArray *buildah_parse_containers (const char *json, GError **error);
 /* `buildah inspect --type image` */
-HeroVirtImageInfo *buildah_parse_inspect    (const char  *json,
-                                             GError     **error);
+HeroVirtImageInfo *buildah_parse_inspect (const char *json, GError **error);
 
 /* Turns progress lines (stderr of pull/push/commit, stdout of build) into
  * HeroVirtProgress updates. */
-typedef struct {
+typedef struct
+{
   HeroVirtProgress *progress;
   const char       *stage;
   guint             blobs;
@@ -29,11 +27,10 @@ typedef struct {
   guint             steps;
 } BuildahProgress;
 
-void               buildah_progress_feed    (BuildahProgress *state,
-                                             const char      *line);
-void               buildah_progress_done    (BuildahProgress *state);
+void buildah_progress_feed (BuildahProgress *state, const char *line);
+void buildah_progress_done (BuildahProgress *state);
 
 /* The registry host of a reference (`docker.io` when none is named). */
-char              *buildah_registry_host    (const char *reference);
+char *buildah_registry_host (const char *reference);
 
 G_END_DECLS

@@ -9,8 +9,7 @@
 #include "buildah-provider.h"
 
 static gboolean
-buildah_plugin_register (HeroVirtPlugin  *plugin,
-                         GError         **error)
+buildah_plugin_register (HeroVirtPlugin *plugin, GError **error)
 {
   hero_virt_buildah_provider_register (G_TYPE_MODULE (plugin));
   hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_IMAGE, "buildah",
@@ -18,7 +17,8 @@ buildah_plugin_register (HeroVirtPlugin  *plugin,
   return TRUE;
 }
 
-HERO_VIRT_PLUGIN_DEFINE ("buildah",
-                         "OCI image building with buildah: working containers, commit, push, pull, build",
-                         PACKAGE_VERSION_BUILDAH,
-                         buildah_plugin_register)
+HERO_VIRT_PLUGIN_DEFINE (
+    "buildah",
+    "OCI image building with buildah: working containers, commit, push, pull, build",
+    PACKAGE_VERSION_BUILDAH,
+    buildah_plugin_register)

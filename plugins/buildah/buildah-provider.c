@@ -31,20 +31,21 @@ struct _HeroVirtBuildahProvider
 
 static void hero_virt_buildah_provider_iface_init (HeroVirtImageProviderInterface *iface);
 
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (HeroVirtBuildahProvider, hero_virt_buildah_provider, G_TYPE_OBJECT,
-                                G_TYPE_FLAG_FINAL,
-                                G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_IMAGE_PROVIDER,
-                                                               hero_virt_buildah_provider_iface_init))
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (
+    HeroVirtBuildahProvider,
+    hero_virt_buildah_provider,
+    G_TYPE_OBJECT,
+    G_TYPE_FLAG_FINAL,
+    G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_IMAGE_PROVIDER,
+                                   hero_virt_buildah_provider_iface_init))
 
 /* ---- validation ---- */
 
 static gboolean
-invalid (GError    **error,
-         const char *what,
-         const char *value,
-         const char *why)
+invalid (GError **error, const char *what, const char *value, const char *why)
 {
-  g_autofree char *shown = value && g_utf8_validate (value, -1, NULL) ? g_strescape (value, NULL) : NULL;
+  g_autofree char *shown
+      = value && g_utf8_validate (value, -1, NULL) ? g_strescape (value, NULL) : NULL;
 
   g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Invalid %s “%s”: %s",
                what, shown ? shown : "", why);
@@ -55,7 +56,7 @@ static gboolean
 has_control (const char *s)
 {
   for (; *s; s++)
-    if ((guchar) *s < 0x20 || *s == 0x7f)
+    if ((guchar)*s < 0x20 || *s == 0x7f)
       return TRUE;
   return FALSE;
 }
@@ -63,37 +64,35 @@ has_control (const char *s)
 /* A word passed as an option value: not empty, no control characters, not
  * looking like a flag. */
 static gboolean
-check_word (const char  *what,
-            const char  *value,
-            GError     **error)
+check_word (const char *what, const char *value, GError **error)
 {
   if (value == NULL || *value == '\0' || value[0] == '-' || has_control (value))
-    return invalid (error, what, value, "it must be non-empty, without control characters, not starting with “-”");
+    return invalid (error, what, value,
+                    "it must be non-empty, without control characters, not starting with “-”");
   return TRUE;
 }
 
 static gboolean
-check_isolation (const char  *isolation,
-                 GError     **error)
+check_isolation (const char *isolation, GError **error)
 {
-  if (isolation == NULL || g_strv_contains ((const char * const[]) { "oci", "chroot", "rootless", NULL }, isolation))
+  if (isolation == NULL
+      || g_strv_contains ((const char *const[]){ "oci", "chroot", "rootless", NULL }, isolation))
     return TRUE;
   return invalid (error, "isolation", isolation, "use oci, chroot or rootless");
 }
 
 static gboolean
-check_container_path (const char  *path,
-                      GError     **error)
+check_container_path (const char *path, GError **error)
 {
   if (path == NULL || *path == '\0' || has_control (path))
-    return invalid (error, "path in the container", path, "it must be non-empty, without control characters");
+    return invalid (error, "path in the container", path,
+                    "it must be non-empty, without control characters");
   return TRUE;
 }
 
 /* A path on the executor's host: absolute, no `..`, no control chars. */
 static gboolean
-check_host_path (const char  *path,
-                 GError     **error)
+check_host_path (const char *path, GError **error)
 {
   g_autofree char *resolved = NULL;
 
@@ -104,11 +103,11 @@ check_host_path (const char  *path,
 }
 
 static gboolean
-check_chown_chmod (const char  *chown,
-                   const char  *chmod,
-                   GError     **error)
+check_chown_chmod (const char *chown, const char *chmod, GError **error)
 {
-  if (chown != NULL && !g_regex_match_simple ("^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$", chown, G_REGEX_DOLLAR_ENDONLY, 0))
+  if (chown != NULL
+      && !g_regex_match_simple ("^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$",
+                                chown, G_REGEX_DOLLAR_ENDONLY, 0))
     return invalid (error, "owner", chown, "use user[:group]");
   if (chmod != NULL && !g_regex_match_simple ("^[0-7]{3,4}$", chmod, G_REGEX_DOLLAR_ENDONLY, 0))
     return invalid (error, "mode", chmod, "use octal permissions such as 644");
@@ -133,13 +132,13 @@ classify (const char *stderr_text)
 {
   if (stderr_text == NULL)
     return HERO_VIRT_ERROR_COMMAND_FAILED;
-  if (strstr (stderr_text, "not known") || strstr (stderr_text, "no such") ||
-      strstr (stderr_text, "does not exist") || strstr (stderr_text, "manifest unknown"))
+  if (strstr (stderr_text, "not known") || strstr (stderr_text, "no such")
+      || strstr (stderr_text, "does not exist") || strstr (stderr_text, "manifest unknown"))
     return HERO_VIRT_ERROR_NOT_FOUND;
   if (strstr (stderr_text, "already in use"))
     return HERO_VIRT_ERROR_EXISTS;
-  if (strstr (stderr_text, "unauthorized") || strstr (stderr_text, "authentication required") ||
-      strstr (stderr_text, "invalid username/password"))
+  if (strstr (stderr_text, "unauthorized") || strstr (stderr_text, "authentication required")
+      || strstr (stderr_text, "invalid username/password"))
     return HERO_VIRT_ERROR_AUTH;
   if (strstr (stderr_text, "x509:") || strstr (stderr_text, "certificate"))
     return HERO_VIRT_ERROR_HOST_KEY;
@@ -147,13 +146,13 @@ classify (const char *stderr_text)
 }
 
 static HeroVirtCommandResult *
-run (HeroVirtExecutor  *executor,
-     HeroVirtCommand   *command,
-     GCancellable      *cancellable,
-     GError           **error)
+run (HeroVirtExecutor *executor,
+     HeroVirtCommand  *command,
+     GCancellable     *cancellable,
+     GError          **error)
 {
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) local_error = NULL;
 
   if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
     {
@@ -177,9 +176,9 @@ run (HeroVirtExecutor  *executor,
 static char *
 last_line (HeroVirtCommandResult *result)
 {
-  g_auto(GStrv) lines = g_strsplit (hero_virt_command_result_get_stdout_text (result), "\n", -1);
+  g_auto (GStrv) lines = g_strsplit (hero_virt_command_result_get_stdout_text (result), "\n", -1);
 
-  for (int i = (int) g_strv_length (lines) - 1; i >= 0; i--)
+  for (int i = (int)g_strv_length (lines) - 1; i >= 0; i--)
     {
       g_strstrip (lines[i]);
       if (*lines[i] != '\0')
@@ -189,9 +188,7 @@ last_line (HeroVirtCommandResult *result)
 }
 
 static char *
-expect_last_line (HeroVirtCommandResult  *result,
-                  const char             *what,
-                  GError                **error)
+expect_last_line (HeroVirtCommandResult *result, const char *what, GError **error)
 {
   char *line = last_line (result);
 
@@ -202,10 +199,9 @@ expect_last_line (HeroVirtCommandResult  *result,
 
 /* Looks up a variable in what the executor's commands will see. */
 static gboolean
-executor_has_env (HeroVirtExecutor *executor,
-                  const char       *variable)
+executor_has_env (HeroVirtExecutor *executor, const char *variable)
 {
-  const char * const *env = NULL;
+  const char *const *env = NULL;
 
   if (HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
     {
@@ -215,23 +211,22 @@ executor_has_env (HeroVirtExecutor *executor,
     }
   else if (HERO_VIRT_IS_SSH_EXECUTOR (executor))
     env = hero_virt_ssh_executor_get_environ (HERO_VIRT_SSH_EXECUTOR (executor));
-  return env != NULL && g_environ_getenv ((char **) env, variable) != NULL;
+  return env != NULL && g_environ_getenv ((char **)env, variable) != NULL;
 }
 
 /* The runtime to pass with --runtime, or NULL to leave it to buildah's
  * configuration. The answer for "is runc installed" is kept on the
  * executor. */
 static char *
-pick_runtime (HeroVirtExecutor  *executor,
-              const char        *requested,
-              GCancellable      *cancellable)
+pick_runtime (HeroVirtExecutor *executor, const char *requested, GCancellable *cancellable)
 {
   static const char *key = "hero-virt-buildah-runc";
-  const char *cached;
+  const char        *cached;
 
   if (requested != NULL)
     return g_strdup (requested);
-  if (executor_has_env (executor, "CONTAINERS_CONF") || executor_has_env (executor, "BUILDAH_RUNTIME"))
+  if (executor_has_env (executor, "CONTAINERS_CONF")
+      || executor_has_env (executor, "BUILDAH_RUNTIME"))
     return NULL;
   cached = g_object_get_data (G_OBJECT (executor), key);
   if (cached == NULL)
@@ -244,17 +239,17 @@ pick_runtime (HeroVirtExecutor  *executor,
 }
 
 static gboolean
-add_run_options (HeroVirtCommand   *command,
-                 HeroVirtExecutor  *executor,
-                 const char        *isolation,
-                 const char        *runtime,
-                 GCancellable      *cancellable,
-                 GError           **error)
+add_run_options (HeroVirtCommand  *command,
+                 HeroVirtExecutor *executor,
+                 const char       *isolation,
+                 const char       *runtime,
+                 GCancellable     *cancellable,
+                 GError          **error)
 {
   g_autofree char *chosen = NULL;
 
-  if (!check_isolation (isolation, error) ||
-      (runtime != NULL && !check_word ("runtime", runtime, error)))
+  if (!check_isolation (isolation, error)
+      || (runtime != NULL && !check_word ("runtime", runtime, error)))
     return FALSE;
   if (isolation != NULL)
     hero_virt_command_add_args (command, "--isolation", isolation, NULL);
@@ -268,13 +263,13 @@ add_run_options (HeroVirtCommand   *command,
  * file when there are credentials; *out_tmpdir is then the directory to
  * remove after the command. */
 static gboolean
-add_registry_options (HeroVirtCommand               *command,
-                      HeroVirtExecutor              *executor,
-                      HeroVirtImageRegistryOptions  *options,
-                      const char                    *reference,
-                      char                         **out_tmpdir,
-                      GCancellable                  *cancellable,
-                      GError                       **error)
+add_registry_options (HeroVirtCommand              *command,
+                      HeroVirtExecutor             *executor,
+                      HeroVirtImageRegistryOptions *options,
+                      const char                   *reference,
+                      char                        **out_tmpdir,
+                      GCancellable                 *cancellable,
+                      GError                      **error)
 {
   const char *cert_dir;
 
@@ -286,7 +281,8 @@ add_registry_options (HeroVirtCommand               *command,
     }
 
   hero_virt_command_add_arg (command, hero_virt_image_registry_options_get_tls_verify (options)
-                                      ? "--tls-verify=true" : "--tls-verify=false");
+                                          ? "--tls-verify=true"
+                                          : "--tls-verify=false");
   cert_dir = hero_virt_image_registry_options_get_cert_dir (options);
   if (cert_dir != NULL)
     {
@@ -297,21 +293,22 @@ add_registry_options (HeroVirtCommand               *command,
 
   if (hero_virt_image_registry_options_has_credentials (options))
     {
-      const char *user = hero_virt_image_registry_options_get_username (options);
-      const char *password = hero_virt_image_registry_options_get_password (options);
+      const char      *user = hero_virt_image_registry_options_get_username (options);
+      const char      *password = hero_virt_image_registry_options_get_password (options);
       g_autofree char *host = buildah_registry_host (reference);
       g_autofree char *pair = g_strconcat (user, ":", password ? password : "", NULL);
-      g_autofree char *auth = g_base64_encode ((const guchar *) pair, strlen (pair));
-      g_autoptr(JsonBuilder) builder = json_builder_new ();
-      g_autoptr(JsonGenerator) generator = json_generator_new ();
-      g_autoptr(JsonNode) root = NULL;
-      g_autoptr(GBytes) bytes = NULL;
+      g_autofree char *auth = g_base64_encode ((const guchar *)pair, strlen (pair));
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      g_autoptr (JsonGenerator) generator = json_generator_new ();
+      g_autoptr (JsonNode) root = NULL;
+      g_autoptr (GBytes) bytes = NULL;
       g_autofree char *dir = NULL;
       g_autofree char *file = NULL;
-      char *text;
+      char            *text;
 
       if (strchr (user, ':') != NULL || has_control (user))
-        return invalid (error, "registry user name", user, "it must not contain “:” or control characters");
+        return invalid (error, "registry user name", user,
+                        "it must not contain “:” or control characters");
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "auths");
@@ -338,7 +335,7 @@ add_registry_options (HeroVirtCommand               *command,
           hero_virt_executor_remove_path (executor, dir, NULL, NULL);
           return FALSE;
         }
-      memset ((char *) g_bytes_get_data (bytes, NULL), 0, g_bytes_get_size (bytes));
+      memset ((char *)g_bytes_get_data (bytes, NULL), 0, g_bytes_get_size (bytes));
       hero_virt_command_add_args (command, "--authfile", file, NULL);
       *out_tmpdir = g_steal_pointer (&dir);
     }
@@ -346,10 +343,9 @@ add_registry_options (HeroVirtCommand               *command,
 }
 
 static void
-remove_tmpdir (HeroVirtExecutor *executor,
-               char             *dir)
+remove_tmpdir (HeroVirtExecutor *executor, char *dir)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (dir == NULL)
     return;
@@ -360,25 +356,25 @@ remove_tmpdir (HeroVirtExecutor *executor,
 
 /* Runs a command that reports progress on its output lines. */
 static void
-on_output_line (HeroVirtCommand      *command,
-                HeroVirtOutputStream  stream,
-                const char           *line,
-                gpointer              user_data)
+on_output_line (HeroVirtCommand     *command,
+                HeroVirtOutputStream stream,
+                const char          *line,
+                gpointer             user_data)
 {
   buildah_progress_feed (user_data, line);
 }
 
 static HeroVirtCommandResult *
-run_with_progress (HeroVirtExecutor  *executor,
-                   HeroVirtCommand   *command,
-                   HeroVirtProgress  *progress,
-                   const char        *stage,
-                   GCancellable      *cancellable,
-                   GError           **error)
+run_with_progress (HeroVirtExecutor *executor,
+                   HeroVirtCommand  *command,
+                   HeroVirtProgress *progress,
+                   const char       *stage,
+                   GCancellable     *cancellable,
+                   GError          **error)
 {
-  BuildahProgress state = { progress, stage, 0, 0, 0 };
+  BuildahProgress        state = { progress, stage, 0, 0, 0 };
   HeroVirtCommandResult *result;
-  gulong id = 0;
+  gulong                 id = 0;
 
   if (progress != NULL)
     {
@@ -396,26 +392,26 @@ run_with_progress (HeroVirtExecutor  *executor,
 /* ---- operations ---- */
 
 static char *
-buildah_create_container (HeroVirtImageProvider         *provider,
-                          HeroVirtExecutor              *executor,
-                          const char                    *name,
-                          const char                    *base,
-                          HeroVirtImageRegistryOptions  *options,
-                          GCancellable                  *cancellable,
-                          GError                       **error)
+buildah_create_container (HeroVirtImageProvider        *provider,
+                          HeroVirtExecutor             *executor,
+                          const char                   *name,
+                          const char                   *base,
+                          HeroVirtImageRegistryOptions *options,
+                          GCancellable                 *cancellable,
+                          GError                      **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("from");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("from");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
   char *tmpdir = NULL;
 
-  if ((name != NULL && !hero_virt_validate_container_name (name, error)) ||
-      !hero_virt_validate_image_reference (base, error))
+  if ((name != NULL && !hero_virt_validate_container_name (name, error))
+      || !hero_virt_validate_image_reference (base, error))
     return NULL;
   if (name != NULL)
     hero_virt_command_add_args (command, "--name", name, NULL);
   hero_virt_command_add_arg (command, "--pull=missing");
-  if (strcmp (base, "scratch") != 0 &&
-      !add_registry_options (command, executor, options, base, &tmpdir, cancellable, error))
+  if (strcmp (base, "scratch") != 0
+      && !add_registry_options (command, executor, options, base, &tmpdir, cancellable, error))
     return NULL;
   hero_virt_command_add_args (command, "--", base, NULL);
   result = run (executor, command, cancellable, error);
@@ -424,17 +420,17 @@ buildah_create_container (HeroVirtImageProvider         *provider,
 }
 
 static GBytes *
-buildah_run_argv (HeroVirtImageProvider  *provider,
-                  HeroVirtExecutor       *executor,
-                  const char             *container,
-                  const char * const     *argv,
-                  const char             *isolation,
-                  const char             *runtime,
-                  GCancellable           *cancellable,
-                  GError                **error)
+buildah_run_argv (HeroVirtImageProvider *provider,
+                  HeroVirtExecutor      *executor,
+                  const char            *container,
+                  const char *const     *argv,
+                  const char            *isolation,
+                  const char            *runtime,
+                  GCancellable          *cancellable,
+                  GError               **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("run");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("run");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_container_name (container, error))
     return NULL;
@@ -452,30 +448,32 @@ buildah_run_argv (HeroVirtImageProvider  *provider,
 }
 
 static gboolean
-copy_or_add (const char          *subcommand,
-             HeroVirtExecutor    *executor,
-             const char          *container,
-             const char * const  *sources,
-             const char          *dest,
-             const char          *chown,
-             const char          *chmod,
-             GCancellable        *cancellable,
-             GError             **error)
+copy_or_add (const char        *subcommand,
+             HeroVirtExecutor  *executor,
+             const char        *container,
+             const char *const *sources,
+             const char        *dest,
+             const char        *chown,
+             const char        *chmod,
+             GCancellable      *cancellable,
+             GError           **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah (subcommand);
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah (subcommand);
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
-  if (!hero_virt_validate_container_name (container, error) ||
-      !check_container_path (dest, error) || !check_chown_chmod (chown, chmod, error))
+  if (!hero_virt_validate_container_name (container, error) || !check_container_path (dest, error)
+      || !check_chown_chmod (chown, chmod, error))
     return FALSE;
   if (sources[0] == NULL)
     return invalid (error, "source", "", "nothing to copy");
   for (guint i = 0; sources[i] != NULL; i++)
     {
-      gboolean url = strcmp (subcommand, "add") == 0 &&
-                     (g_str_has_prefix (sources[i], "https://") || g_str_has_prefix (sources[i], "http://"));
+      gboolean url = strcmp (subcommand, "add") == 0
+                     && (g_str_has_prefix (sources[i], "https://")
+                         || g_str_has_prefix (sources[i], "http://"));
       if (url ? has_control (sources[i]) : !check_host_path (sources[i], error))
-        return url ? invalid (error, "URL", sources[i], "control characters are not allowed") : FALSE;
+        return url ? invalid (error, "URL", sources[i], "control characters are not allowed")
+                   : FALSE;
     }
   if (chown != NULL)
     hero_virt_command_add_args (command, "--chown", chown, NULL);
@@ -489,47 +487,47 @@ copy_or_add (const char          *subcommand,
 }
 
 static gboolean
-buildah_copy (HeroVirtImageProvider  *provider,
-              HeroVirtExecutor       *executor,
-              const char             *container,
-              const char * const     *sources,
-              const char             *dest,
-              const char             *chown,
-              const char             *chmod,
-              GCancellable           *cancellable,
-              GError                **error)
+buildah_copy (HeroVirtImageProvider *provider,
+              HeroVirtExecutor      *executor,
+              const char            *container,
+              const char *const     *sources,
+              const char            *dest,
+              const char            *chown,
+              const char            *chmod,
+              GCancellable          *cancellable,
+              GError               **error)
 {
   return copy_or_add ("copy", executor, container, sources, dest, chown, chmod, cancellable, error);
 }
 
 static gboolean
-buildah_add (HeroVirtImageProvider  *provider,
-             HeroVirtExecutor       *executor,
-             const char             *container,
-             const char * const     *sources,
-             const char             *dest,
-             const char             *chown,
-             const char             *chmod,
-             GCancellable           *cancellable,
-             GError                **error)
+buildah_add (HeroVirtImageProvider *provider,
+             HeroVirtExecutor      *executor,
+             const char            *container,
+             const char *const     *sources,
+             const char            *dest,
+             const char            *chown,
+             const char            *chmod,
+             GCancellable          *cancellable,
+             GError               **error)
 {
   return copy_or_add ("add", executor, container, sources, dest, chown, chmod, cancellable, error);
 }
 
 static gboolean
-buildah_write_content (HeroVirtImageProvider  *provider,
-                       HeroVirtExecutor       *executor,
-                       const char             *container,
-                       GBytes                 *content,
-                       const char             *dest,
-                       int                     mode,
-                       GCancellable           *cancellable,
-                       GError                **error)
+buildah_write_content (HeroVirtImageProvider *provider,
+                       HeroVirtExecutor      *executor,
+                       const char            *container,
+                       GBytes                *content,
+                       const char            *dest,
+                       int                    mode,
+                       GCancellable          *cancellable,
+                       GError               **error)
 {
   g_autofree char *dir = NULL;
   g_autofree char *file = NULL;
   g_autofree char *mode_str = NULL;
-  gboolean ok;
+  gboolean         ok;
 
   if (!hero_virt_validate_container_name (container, error) || !check_container_path (dest, error))
     return FALSE;
@@ -542,23 +540,23 @@ buildah_write_content (HeroVirtImageProvider  *provider,
   if (dir == NULL)
     return FALSE;
   file = g_build_filename (dir, "content", NULL);
-  mode_str = g_strdup_printf ("%o", (guint) mode);
-  ok = hero_virt_executor_write_file (executor, file, content, mode, cancellable, error) &&
-       copy_or_add ("copy", executor, container, (const char * const[]) { file, NULL }, dest,
-                    NULL, mode_str, cancellable, error);
+  mode_str = g_strdup_printf ("%o", (guint)mode);
+  ok = hero_virt_executor_write_file (executor, file, content, mode, cancellable, error)
+       && copy_or_add ("copy", executor, container, (const char *const[]){ file, NULL }, dest, NULL,
+                       mode_str, cancellable, error);
   hero_virt_executor_remove_path (executor, dir, NULL, NULL);
   return ok;
 }
 
 static GBytes *
-buildah_read_content (HeroVirtImageProvider  *provider,
-                      HeroVirtExecutor       *executor,
-                      const char             *container,
-                      const char             *path,
-                      const char             *isolation,
-                      const char             *runtime,
-                      GCancellable           *cancellable,
-                      GError                **error)
+buildah_read_content (HeroVirtImageProvider *provider,
+                      HeroVirtExecutor      *executor,
+                      const char            *container,
+                      const char            *path,
+                      const char            *isolation,
+                      const char            *runtime,
+                      GCancellable          *cancellable,
+                      GError               **error)
 {
   const char *argv[] = { "cat", "--", path, NULL };
 
@@ -566,15 +564,16 @@ buildah_read_content (HeroVirtImageProvider  *provider,
     return NULL;
   /* cat runs inside the container, so links resolve there, never to the
    * host's files. */
-  return buildah_run_argv (provider, executor, container, argv, isolation, runtime, cancellable, error);
+  return buildah_run_argv (provider, executor, container, argv, isolation, runtime, cancellable,
+                           error);
 }
 
 static char *
-json_array_text (const char * const *argv)
+json_array_text (const char *const *argv)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonGenerator) generator = json_generator_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonGenerator) generator = json_generator_new ();
+  g_autoptr (JsonNode) root = NULL;
 
   json_builder_begin_array (builder);
   for (guint i = 0; argv[i] != NULL; i++)
@@ -586,29 +585,27 @@ json_array_text (const char * const *argv)
 }
 
 static void
-add_each (HeroVirtCommand    *command,
-          const char         *flag,
-          const char * const *values)
+add_each (HeroVirtCommand *command, const char *flag, const char *const *values)
 {
   for (guint i = 0; values != NULL && values[i] != NULL; i++)
     hero_virt_command_add_args (command, flag, values[i], NULL);
 }
 
 static gboolean
-buildah_config (HeroVirtImageProvider  *provider,
-                HeroVirtExecutor       *executor,
-                const char             *container,
-                HeroVirtImageConfig    *config,
-                GCancellable           *cancellable,
-                GError                **error)
+buildah_config (HeroVirtImageProvider *provider,
+                HeroVirtExecutor      *executor,
+                const char            *container,
+                HeroVirtImageConfig   *config,
+                GCancellable          *cancellable,
+                GError               **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("config");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("config");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
   const char *value;
-  guint interval, timeout, start_period, retries;
+  guint       interval, timeout, start_period, retries;
 
-  if (!hero_virt_validate_container_name (container, error) ||
-      !hero_virt_image_config_validate (config, error))
+  if (!hero_virt_validate_container_name (container, error)
+      || !hero_virt_image_config_validate (config, error))
     return FALSE;
   if (hero_virt_image_config_is_empty (config))
     return TRUE;
@@ -636,11 +633,13 @@ buildah_config (HeroVirtImageProvider  *provider,
     hero_virt_command_add_args (command, "--author", value, NULL);
   if ((value = hero_virt_image_config_get_stop_signal (config)) != NULL)
     hero_virt_command_add_args (command, "--stop-signal", value, NULL);
-  if ((value = hero_virt_image_config_get_healthcheck (config, &interval, &timeout, &start_period, &retries)) != NULL)
+  if ((value = hero_virt_image_config_get_healthcheck (config, &interval, &timeout, &start_period,
+                                                       &retries))
+      != NULL)
     {
       /* buildah splits the value into shell words: quote the command so
        * it stays one CMD-SHELL argument. */
-      g_autofree char *quoted = hero_virt_ssh_quote_argv ((const char * const[]) { value, NULL });
+      g_autofree char *quoted = hero_virt_ssh_quote_argv ((const char *const[]){ value, NULL });
       hero_virt_command_add_arg (command, "--healthcheck");
       hero_virt_command_add_arg_printf (command, "CMD-SHELL %s", quoted);
       if (interval)
@@ -658,22 +657,22 @@ buildah_config (HeroVirtImageProvider  *provider,
 }
 
 static char *
-buildah_commit (HeroVirtImageProvider  *provider,
-                HeroVirtExecutor       *executor,
-                const char             *container,
-                const char             *image,
-                const char             *format,
-                gboolean                squash,
-                gboolean                remove,
-                HeroVirtProgress       *progress,
-                GCancellable           *cancellable,
-                GError                **error)
+buildah_commit (HeroVirtImageProvider *provider,
+                HeroVirtExecutor      *executor,
+                const char            *container,
+                const char            *image,
+                const char            *format,
+                gboolean               squash,
+                gboolean               remove,
+                HeroVirtProgress      *progress,
+                GCancellable          *cancellable,
+                GError               **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("commit");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("commit");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
-  if (!hero_virt_validate_container_name (container, error) ||
-      !hero_virt_validate_image_reference (image, error))
+  if (!hero_virt_validate_container_name (container, error)
+      || !hero_virt_validate_image_reference (image, error))
     return NULL;
   if (format != NULL && strcmp (format, "oci") != 0 && strcmp (format, "docker") != 0)
     {
@@ -692,14 +691,14 @@ buildah_commit (HeroVirtImageProvider  *provider,
 }
 
 static gboolean
-buildah_remove_container (HeroVirtImageProvider  *provider,
-                          HeroVirtExecutor       *executor,
-                          const char             *container,
-                          GCancellable           *cancellable,
-                          GError                **error)
+buildah_remove_container (HeroVirtImageProvider *provider,
+                          HeroVirtExecutor      *executor,
+                          const char            *container,
+                          GCancellable          *cancellable,
+                          GError               **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("rm");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("rm");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_container_name (container, error))
     return FALSE;
@@ -709,60 +708,64 @@ buildah_remove_container (HeroVirtImageProvider  *provider,
 }
 
 static GPtrArray *
-buildah_list_containers (HeroVirtImageProvider  *provider,
-                         HeroVirtExecutor       *executor,
-                         GCancellable           *cancellable,
-                         GError                **error)
+buildah_list_containers (HeroVirtImageProvider *provider,
+                         HeroVirtExecutor      *executor,
+                         GCancellable          *cancellable,
+                         GError               **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("containers");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("containers");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   hero_virt_command_add_arg (command, "--json");
   result = run (executor, command, cancellable, error);
-  return result ? buildah_parse_containers (hero_virt_command_result_get_stdout_text (result), error) : NULL;
+  return result
+             ? buildah_parse_containers (hero_virt_command_result_get_stdout_text (result), error)
+             : NULL;
 }
 
 static GPtrArray *
-buildah_list_images (HeroVirtImageProvider  *provider,
-                     HeroVirtExecutor       *executor,
-                     GCancellable           *cancellable,
-                     GError                **error)
+buildah_list_images (HeroVirtImageProvider *provider,
+                     HeroVirtExecutor      *executor,
+                     GCancellable          *cancellable,
+                     GError               **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("images");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("images");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   hero_virt_command_add_args (command, "--json", "--no-trunc", NULL);
   result = run (executor, command, cancellable, error);
-  return result ? buildah_parse_images (hero_virt_command_result_get_stdout_text (result), error) : NULL;
+  return result ? buildah_parse_images (hero_virt_command_result_get_stdout_text (result), error)
+                : NULL;
 }
 
 static HeroVirtImageInfo *
-buildah_inspect_image (HeroVirtImageProvider  *provider,
-                       HeroVirtExecutor       *executor,
-                       const char             *image,
-                       GCancellable           *cancellable,
-                       GError                **error)
+buildah_inspect_image (HeroVirtImageProvider *provider,
+                       HeroVirtExecutor      *executor,
+                       const char            *image,
+                       GCancellable          *cancellable,
+                       GError               **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("inspect");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("inspect");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_image_reference (image, error))
     return NULL;
   hero_virt_command_add_args (command, "--type", "image", "--", image, NULL);
   result = run (executor, command, cancellable, error);
-  return result ? buildah_parse_inspect (hero_virt_command_result_get_stdout_text (result), error) : NULL;
+  return result ? buildah_parse_inspect (hero_virt_command_result_get_stdout_text (result), error)
+                : NULL;
 }
 
 static gboolean
-buildah_remove_image (HeroVirtImageProvider  *provider,
-                      HeroVirtExecutor       *executor,
-                      const char             *image,
-                      gboolean                force,
-                      GCancellable           *cancellable,
-                      GError                **error)
+buildah_remove_image (HeroVirtImageProvider *provider,
+                      HeroVirtExecutor      *executor,
+                      const char            *image,
+                      gboolean               force,
+                      GCancellable          *cancellable,
+                      GError               **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("rmi");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("rmi");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_image_reference (image, error))
     return FALSE;
@@ -774,15 +777,15 @@ buildah_remove_image (HeroVirtImageProvider  *provider,
 }
 
 static gboolean
-buildah_tag_image (HeroVirtImageProvider  *provider,
-                   HeroVirtExecutor       *executor,
-                   const char             *image,
-                   const char * const     *names,
-                   GCancellable           *cancellable,
-                   GError                **error)
+buildah_tag_image (HeroVirtImageProvider *provider,
+                   HeroVirtExecutor      *executor,
+                   const char            *image,
+                   const char *const     *names,
+                   GCancellable          *cancellable,
+                   GError               **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("tag");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("tag");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_image_reference (image, error))
     return FALSE;
@@ -798,16 +801,16 @@ buildah_tag_image (HeroVirtImageProvider  *provider,
 }
 
 static char *
-buildah_pull (HeroVirtImageProvider         *provider,
-              HeroVirtExecutor              *executor,
-              const char                    *image,
-              HeroVirtImageRegistryOptions  *options,
-              HeroVirtProgress              *progress,
-              GCancellable                  *cancellable,
-              GError                       **error)
+buildah_pull (HeroVirtImageProvider        *provider,
+              HeroVirtExecutor             *executor,
+              const char                   *image,
+              HeroVirtImageRegistryOptions *options,
+              HeroVirtProgress             *progress,
+              GCancellable                 *cancellable,
+              GError                      **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("pull");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("pull");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
   char *tmpdir = NULL;
 
   if (!hero_virt_validate_image_reference (image, error))
@@ -821,26 +824,26 @@ buildah_pull (HeroVirtImageProvider         *provider,
 }
 
 static gboolean
-buildah_push (HeroVirtImageProvider         *provider,
-              HeroVirtExecutor              *executor,
-              const char                    *image,
-              const char                    *destination,
-              HeroVirtImageRegistryOptions  *options,
-              HeroVirtProgress              *progress,
-              GCancellable                  *cancellable,
-              GError                       **error)
+buildah_push (HeroVirtImageProvider        *provider,
+              HeroVirtExecutor             *executor,
+              const char                   *image,
+              const char                   *destination,
+              HeroVirtImageRegistryOptions *options,
+              HeroVirtProgress             *progress,
+              GCancellable                 *cancellable,
+              GError                      **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("push");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("push");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
   char *tmpdir = NULL;
 
   if (destination != NULL && g_str_has_prefix (destination, "docker://"))
     destination += strlen ("docker://");
-  if (!hero_virt_validate_image_reference (image, error) ||
-      (destination != NULL && !hero_virt_validate_image_reference (destination, error)))
+  if (!hero_virt_validate_image_reference (image, error)
+      || (destination != NULL && !hero_virt_validate_image_reference (destination, error)))
     return FALSE;
-  if (!add_registry_options (command, executor, options, destination ? destination : image,
-                             &tmpdir, cancellable, error))
+  if (!add_registry_options (command, executor, options, destination ? destination : image, &tmpdir,
+                             cancellable, error))
     return FALSE;
   hero_virt_command_add_args (command, "--", image, NULL);
   if (destination != NULL)
@@ -851,23 +854,23 @@ buildah_push (HeroVirtImageProvider         *provider,
 }
 
 static char *
-buildah_build (HeroVirtImageProvider         *provider,
-               HeroVirtExecutor              *executor,
-               const char                    *context_dir,
-               const char                    *containerfile,
-               const char                    *tag,
-               const char * const            *build_args,
-               const char                    *isolation,
-               const char                    *runtime,
-               HeroVirtImageRegistryOptions  *options,
-               HeroVirtProgress              *progress,
-               GCancellable                  *cancellable,
-               GError                       **error)
+buildah_build (HeroVirtImageProvider        *provider,
+               HeroVirtExecutor             *executor,
+               const char                   *context_dir,
+               const char                   *containerfile,
+               const char                   *tag,
+               const char *const            *build_args,
+               const char                   *isolation,
+               const char                   *runtime,
+               HeroVirtImageRegistryOptions *options,
+               HeroVirtProgress             *progress,
+               GCancellable                 *cancellable,
+               GError                      **error)
 {
-  g_autoptr(HeroVirtCommand) command = buildah ("build");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = buildah ("build");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autofree char *file = NULL;
-  char *tmpdir = NULL;
+  char            *tmpdir = NULL;
 
   if (!check_host_path (context_dir, error) || !hero_virt_validate_image_reference (tag, error))
     return NULL;
@@ -881,12 +884,13 @@ buildah_build (HeroVirtImageProvider         *provider,
   hero_virt_command_add_args (command, "--tag", tag, NULL);
   for (guint i = 0; build_args != NULL && build_args[i] != NULL; i++)
     {
-      if (strchr (build_args[i], '=') == NULL || !check_word ("build argument", build_args[i], error))
+      if (strchr (build_args[i], '=') == NULL
+          || !check_word ("build argument", build_args[i], error))
         return NULL;
       hero_virt_command_add_args (command, "--build-arg", build_args[i], NULL);
     }
-  if (!add_run_options (command, executor, isolation, runtime, cancellable, error) ||
-      !add_registry_options (command, executor, options, tag, &tmpdir, cancellable, error))
+  if (!add_run_options (command, executor, isolation, runtime, cancellable, error)
+      || !add_registry_options (command, executor, options, tag, &tmpdir, cancellable, error))
     return NULL;
   hero_virt_command_add_args (command, "--", context_dir, NULL);
   result = run_with_progress (executor, command, progress, "build", cancellable, error);
@@ -895,9 +899,7 @@ buildah_build (HeroVirtImageProvider         *provider,
 }
 
 static gboolean
-buildah_is_available (HeroVirtImageProvider  *provider,
-                      GCancellable           *cancellable,
-                      GError                **error)
+buildah_is_available (HeroVirtImageProvider *provider, GCancellable *cancellable, GError **error)
 {
   g_autofree char *path = g_find_program_in_path ("buildah");
 

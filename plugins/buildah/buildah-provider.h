@@ -9,7 +9,11 @@
 G_BEGIN_DECLS
 
 #define HERO_VIRT_TYPE_BUILDAH_PROVIDER (hero_virt_buildah_provider_get_type ())
-G_DECLARE_FINAL_TYPE (HeroVirtBuildahProvider, hero_virt_buildah_provider, HERO_VIRT, BUILDAH_PROVIDER, GObject)
+G_DECLARE_FINAL_TYPE (HeroVirtBuildahProvider,
+                      hero_virt_buildah_provider,
+                      HERO_VIRT,
+                      BUILDAH_PROVIDER,
+                      GObject)
 
 void hero_virt_buildah_provider_register (GTypeModule *module);
 

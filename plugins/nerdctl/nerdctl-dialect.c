@@ -15,7 +15,7 @@
 static char **
 split_labels (const char *labels)
 {
-  g_auto(GStrv) parts = NULL;
+  g_auto (GStrv) parts = NULL;
   GPtrArray *out = g_ptr_array_new ();
 
   if (labels != NULL && *labels != '\0')
@@ -26,41 +26,34 @@ split_labels (const char *labels)
           g_ptr_array_add (out, g_strdup (parts[i]));
     }
   g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (out, FALSE);
+  return (char **)g_ptr_array_free (out, FALSE);
 }
 
 HeroVirtContainerStatus *
 nerdctl_status_from_ps_row (JsonObject *row)
 {
-  const char *status = docker_cli_get_string (row, "Status");
-  const char *ports = docker_cli_get_string (row, "Ports");
-  int exit_code = 0;
-  const char *state = docker_cli_state_from_status (status, &exit_code);
+  const char      *status = docker_cli_get_string (row, "Status");
+  const char      *ports = docker_cli_get_string (row, "Ports");
+  int              exit_code = 0;
+  const char      *state = docker_cli_state_from_status (status, &exit_code);
   g_autofree char *health = docker_cli_health_from_status (status);
-  g_auto(GStrv) labels = split_labels (docker_cli_get_string (row, "Labels"));
+  g_auto (GStrv) labels = split_labels (docker_cli_get_string (row, "Labels"));
 
-  return g_object_new (HERO_VIRT_TYPE_CONTAINER_STATUS,
-                       "id", docker_cli_get_string (row, "ID"),
-                       "name", docker_cli_get_string (row, "Names"),
-                       "image", docker_cli_get_string (row, "Image"),
-                       "state", state,
-                       "status", status,
-                       "running", g_str_equal (state, "running"),
-                       "exit-code", exit_code,
-                       "created", docker_cli_get_string (row, "CreatedAt"),
-                       "health-status", health,
-                       "ports", ports && *ports ? ports : NULL,
-                       "labels", labels,
-                       NULL);
+  return g_object_new (HERO_VIRT_TYPE_CONTAINER_STATUS, "id", docker_cli_get_string (row, "ID"),
+                       "name", docker_cli_get_string (row, "Names"), "image",
+                       docker_cli_get_string (row, "Image"), "state", state, "status", status,
+                       "running", g_str_equal (state, "running"), "exit-code", exit_code, "created",
+                       docker_cli_get_string (row, "CreatedAt"), "health-status", health, "ports",
+                       ports && *ports ? ports : NULL, "labels", labels, NULL);
 }
 
 HeroVirtContainerImage *
 nerdctl_image_from_row (JsonObject *row)
 {
-  const char *repository = docker_cli_get_string (row, "Repository");
-  const char *tag = docker_cli_get_string (row, "Tag");
+  const char      *repository = docker_cli_get_string (row, "Repository");
+  const char      *tag = docker_cli_get_string (row, "Tag");
   g_autofree char *name = NULL;
-  const char *names[2] = { NULL, NULL };
+  const char      *names[2] = { NULL, NULL };
 
   /* Untagged images show "<none>". */
   if (g_strcmp0 (repository, "<none>") == 0)
@@ -69,22 +62,16 @@ nerdctl_image_from_row (JsonObject *row)
     tag = NULL;
   if (repository != NULL)
     names[0] = name = g_strconcat (repository, ":", tag ? tag : "latest", NULL);
-  return g_object_new (HERO_VIRT_TYPE_CONTAINER_IMAGE,
-                       "id", docker_cli_get_string (row, "ID"),
-                       "repository", repository,
-                       "tag", tag,
-                       "names", names,
-                       "digest", docker_cli_get_string (row, "Digest"),
-                       "size", docker_cli_parse_size (docker_cli_get_string (row, "Size")),
-                       "created", docker_cli_get_string (row, "CreatedAt"),
-                       NULL);
+  return g_object_new (HERO_VIRT_TYPE_CONTAINER_IMAGE, "id", docker_cli_get_string (row, "ID"),
+                       "repository", repository, "tag", tag, "names", names, "digest",
+                       docker_cli_get_string (row, "Digest"), "size",
+                       docker_cli_parse_size (docker_cli_get_string (row, "Size")), "created",
+                       docker_cli_get_string (row, "CreatedAt"), NULL);
 }
 
 /* "440KiB / 64MiB" -> both sizes. */
 static void
-split_pair (const char *text,
-            guint64    *first,
-            guint64    *second)
+split_pair (const char *text, guint64 *first, guint64 *second)
 {
   const char *slash = text ? strchr (text, '/') : NULL;
 
@@ -100,31 +87,27 @@ nerdctl_stats_from_row (JsonObject *row)
   split_pair (docker_cli_get_string (row, "MemUsage"), &mem, &limit);
   split_pair (docker_cli_get_string (row, "NetIO"), &net_in, &net_out);
   split_pair (docker_cli_get_string (row, "BlockIO"), &blk_in, &blk_out);
-  return g_object_new (HERO_VIRT_TYPE_CONTAINER_STATS,
-                       "cpu-percent", docker_cli_parse_percent (docker_cli_get_string (row, "CPUPerc")),
-                       "memory-usage", mem,
-                       "memory-limit", limit,
-                       "memory-percent", docker_cli_parse_percent (docker_cli_get_string (row, "MemPerc")),
-                       "net-input", net_in,
-                       "net-output", net_out,
-                       "block-input", blk_in,
-                       "block-output", blk_out,
-                       "pids", (guint64) g_ascii_strtoull (docker_cli_get_string (row, "PIDs") ?: "0", NULL, 10),
-                       NULL);
+  return g_object_new (
+      HERO_VIRT_TYPE_CONTAINER_STATS, "cpu-percent",
+      docker_cli_parse_percent (docker_cli_get_string (row, "CPUPerc")), "memory-usage", mem,
+      "memory-limit", limit, "memory-percent",
+      docker_cli_parse_percent (docker_cli_get_string (row, "MemPerc")), "net-input", net_in,
+      "net-output", net_out, "block-input", blk_in, "block-output", blk_out, "pids",
+      (guint64)g_ascii_strtoull (docker_cli_get_string (row, "PIDs") ?: "0", NULL, 10), NULL);
 }
 
 /* The namespace and containerd address come from the executor's
  * environment (CONTAINERD_NAMESPACE, CONTAINERD_ADDRESS) and must go
  * before the subcommand. */
 void
-nerdctl_add_globals (HeroVirtExecutor *executor,
-                     HeroVirtCommand  *command)
+nerdctl_add_globals (HeroVirtExecutor *executor, HeroVirtCommand *command)
 {
   const char *ns = NULL, *address = NULL;
 
   if (executor != NULL && HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
     {
-      char **env = (char **) hero_virt_local_executor_get_environ (HERO_VIRT_LOCAL_EXECUTOR (executor));
+      char **env
+          = (char **)hero_virt_local_executor_get_environ (HERO_VIRT_LOCAL_EXECUTOR (executor));
       ns = g_environ_getenv (env, "CONTAINERD_NAMESPACE");
       address = g_environ_getenv (env, "CONTAINERD_ADDRESS");
     }

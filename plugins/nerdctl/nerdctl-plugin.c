@@ -11,7 +11,11 @@
 #include "nerdctl-dialect.h"
 
 #define HERO_VIRT_TYPE_NERDCTL_PROVIDER (hero_virt_nerdctl_provider_get_type ())
-G_DECLARE_FINAL_TYPE (HeroVirtNerdctlProvider, hero_virt_nerdctl_provider, HERO_VIRT, NERDCTL_PROVIDER, GObject)
+G_DECLARE_FINAL_TYPE (HeroVirtNerdctlProvider,
+                      hero_virt_nerdctl_provider,
+                      HERO_VIRT,
+                      NERDCTL_PROVIDER,
+                      GObject)
 
 struct _HeroVirtNerdctlProvider
 {
@@ -24,10 +28,13 @@ hero_virt_nerdctl_provider_iface_init (HeroVirtContainerProviderInterface *iface
   docker_cli_provider_iface_init (iface);
 }
 
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (HeroVirtNerdctlProvider, hero_virt_nerdctl_provider, G_TYPE_OBJECT,
-                                G_TYPE_FLAG_FINAL,
-                                G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_CONTAINER_PROVIDER,
-                                                               hero_virt_nerdctl_provider_iface_init))
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (
+    HeroVirtNerdctlProvider,
+    hero_virt_nerdctl_provider,
+    G_TYPE_OBJECT,
+    G_TYPE_FLAG_FINAL,
+    G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_CONTAINER_PROVIDER,
+                                   hero_virt_nerdctl_provider_iface_init))
 
 static void
 hero_virt_nerdctl_provider_class_init (HeroVirtNerdctlProviderClass *klass)
@@ -45,8 +52,7 @@ hero_virt_nerdctl_provider_init (HeroVirtNerdctlProvider *self)
 }
 
 static gboolean
-nerdctl_plugin_register (HeroVirtPlugin  *plugin,
-                        GError         **error)
+nerdctl_plugin_register (HeroVirtPlugin *plugin, GError **error)
 {
   hero_virt_nerdctl_provider_register_type (G_TYPE_MODULE (plugin));
   docker_cli_set_dialect (HERO_VIRT_TYPE_NERDCTL_PROVIDER, &nerdctl_dialect);

@@ -31,10 +31,9 @@ ports_to_string (JsonArray *ports)
 }
 
 static char **
-string_array (JsonObject *row,
-              const char *member)
+string_array (JsonObject *row, const char *member)
 {
-  JsonNode *node = json_object_get_member (row, member);
+  JsonNode  *node = json_object_get_member (row, member);
   GPtrArray *out = g_ptr_array_new ();
 
   if (node != NULL && JSON_NODE_HOLDS_ARRAY (node))
@@ -45,50 +44,51 @@ string_array (JsonObject *row,
           g_ptr_array_add (out, g_strdup (json_array_get_string_element (array, i)));
     }
   g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (out, FALSE);
+  return (char **)g_ptr_array_free (out, FALSE);
 }
 
 static char **
 labels (JsonObject *row)
 {
-  JsonNode *node = json_object_get_member (row, "Labels");
+  JsonNode  *node = json_object_get_member (row, "Labels");
   GPtrArray *out = g_ptr_array_new ();
 
   if (node != NULL && JSON_NODE_HOLDS_OBJECT (node))
     {
       JsonObject *object = json_node_get_object (node);
-      g_autoptr(GList) members = json_object_get_members (object);
+      g_autoptr (GList) members = json_object_get_members (object);
       for (GList *l = members; l != NULL; l = l->next)
-        g_ptr_array_add (out, g_strconcat (l->data, "=", docker_cli_get_string (object, l->data) ?: "", NULL));
+        g_ptr_array_add (
+            out, g_strconcat (l->data, "=", docker_cli_get_string (object, l->data) ?: "", NULL));
     }
   g_ptr_array_add (out, NULL);
-  return (char **) g_ptr_array_free (out, FALSE);
+  return (char **)g_ptr_array_free (out, FALSE);
 }
 
 HeroVirtContainerStatus *
 podman_status_from_ps_row (JsonObject *row)
 {
-  g_auto(GStrv) names = string_array (row, "Names");
-  g_auto(GStrv) label_strv = labels (row);
-  JsonNode *ports_node = json_object_get_member (row, "Ports");
-  g_autofree char *ports = ports_to_string (ports_node && JSON_NODE_HOLDS_ARRAY (ports_node) ?
-                                            json_node_get_array (ports_node) : NULL);
-  const char *status = docker_cli_get_string (row, "Status");
-  const char *state = docker_cli_get_string (row, "State");
+  g_auto (GStrv) names = string_array (row, "Names");
+  g_auto (GStrv) label_strv = labels (row);
+  JsonNode        *ports_node = json_object_get_member (row, "Ports");
+  g_autofree char *ports = ports_to_string (
+      ports_node && JSON_NODE_HOLDS_ARRAY (ports_node) ? json_node_get_array (ports_node) : NULL);
+  const char      *status = docker_cli_get_string (row, "Status");
+  const char      *state = docker_cli_get_string (row, "State");
   g_autofree char *health = docker_cli_health_from_status (status);
   g_autofree char *created = NULL;
   g_autofree char *started = NULL;
-  gint64 created_unix = docker_cli_get_int (row, "Created");
-  gint64 started_unix = docker_cli_get_int (row, "StartedAt");
+  gint64           created_unix = docker_cli_get_int (row, "Created");
+  gint64           started_unix = docker_cli_get_int (row, "StartedAt");
 
   if (created_unix > 0)
     {
-      g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc (created_unix);
+      g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (created_unix);
       created = t ? g_date_time_format_iso8601 (t) : NULL;
     }
   if (started_unix > 0)
     {
-      g_autoptr(GDateTime) t = g_date_time_new_from_unix_utc (started_unix);
+      g_autoptr (GDateTime) t = g_date_time_new_from_unix_utc (started_unix);
       started = t ? g_date_time_format_iso8601 (t) : NULL;
     }
   if (state == NULL || *state == '\0')
@@ -98,29 +98,20 @@ podman_status_from_ps_row (JsonObject *row)
   else if (g_str_equal (state, "stopped"))
     state = "exited";
 
-  return g_object_new (HERO_VIRT_TYPE_CONTAINER_STATUS,
-                       "id", docker_cli_get_string (row, "Id"),
-                       "name", names[0],
-                       "image", docker_cli_get_string (row, "Image"),
-                       "state", state,
-                       "status", status,
-                       "running", g_str_equal (state, "running"),
-                       "exit-code", (int) docker_cli_get_int (row, "ExitCode"),
-                       "pid", (int) docker_cli_get_int (row, "Pid"),
-                       "created", created,
-                       "started-at", started,
-                       "health-status", health,
-                       "ports", ports,
-                       "labels", label_strv,
-                       NULL);
+  return g_object_new (
+      HERO_VIRT_TYPE_CONTAINER_STATUS, "id", docker_cli_get_string (row, "Id"), "name", names[0],
+      "image", docker_cli_get_string (row, "Image"), "state", state, "status", status, "running",
+      g_str_equal (state, "running"), "exit-code", (int)docker_cli_get_int (row, "ExitCode"), "pid",
+      (int)docker_cli_get_int (row, "Pid"), "created", created, "started-at", started,
+      "health-status", health, "ports", ports, "labels", label_strv, NULL);
 }
 
 HeroVirtContainerImage *
 podman_image_from_row (JsonObject *row)
 {
-  g_auto(GStrv) names = string_array (row, "Names");
+  g_auto (GStrv) names = string_array (row, "Names");
   g_autofree char *repository = NULL;
-  const char *tag = NULL;
+  const char      *tag = NULL;
   g_autofree char *created = g_strdup (docker_cli_get_string (row, "CreatedAt"));
 
   if (names[0] != NULL)
@@ -131,43 +122,33 @@ podman_image_from_row (JsonObject *row)
       repository = colon ? g_strndup (names[0], colon - names[0]) : g_strdup (names[0]);
       tag = colon ? colon + 1 : NULL;
     }
-  return g_object_new (HERO_VIRT_TYPE_CONTAINER_IMAGE,
-                       "id", docker_cli_get_string (row, "Id"),
-                       "repository", repository,
-                       "tag", tag,
-                       "names", names,
-                       "digest", docker_cli_get_string (row, "Digest"),
-                       "size", (guint64) docker_cli_get_int (row, "Size"),
-                       "created", created,
-                       NULL);
+  return g_object_new (HERO_VIRT_TYPE_CONTAINER_IMAGE, "id", docker_cli_get_string (row, "Id"),
+                       "repository", repository, "tag", tag, "names", names, "digest",
+                       docker_cli_get_string (row, "Digest"), "size",
+                       (guint64)docker_cli_get_int (row, "Size"), "created", created, NULL);
 }
 
 static double
-number (JsonObject *row,
-        const char *member)
+number (JsonObject *row, const char *member)
 {
   JsonNode *node = json_object_get_member (row, member);
 
   if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
     return 0;
-  return json_node_get_value_type (node) == G_TYPE_DOUBLE ? json_node_get_double (node) :
-         (double) json_node_get_int (node);
+  return json_node_get_value_type (node) == G_TYPE_DOUBLE ? json_node_get_double (node)
+                                                          : (double)json_node_get_int (node);
 }
 
 HeroVirtContainerStats *
 podman_stats_from_row (JsonObject *row)
 {
-  return g_object_new (HERO_VIRT_TYPE_CONTAINER_STATS,
-                       "cpu-percent", number (row, "CPU"),
-                       "memory-usage", (guint64) number (row, "MemUsage"),
-                       "memory-limit", (guint64) number (row, "MemLimit"),
-                       "memory-percent", number (row, "MemPerc"),
-                       "net-input", (guint64) number (row, "NetInput"),
-                       "net-output", (guint64) number (row, "NetOutput"),
-                       "block-input", (guint64) number (row, "BlockInput"),
-                       "block-output", (guint64) number (row, "BlockOutput"),
-                       "pids", (guint64) number (row, "PIDs"),
-                       NULL);
+  return g_object_new (
+      HERO_VIRT_TYPE_CONTAINER_STATS, "cpu-percent", number (row, "CPU"), "memory-usage",
+      (guint64)number (row, "MemUsage"), "memory-limit", (guint64)number (row, "MemLimit"),
+      "memory-percent", number (row, "MemPerc"), "net-input", (guint64)number (row, "NetInput"),
+      "net-output", (guint64)number (row, "NetOutput"), "block-input",
+      (guint64)number (row, "BlockInput"), "block-output", (guint64)number (row, "BlockOutput"),
+      "pids", (guint64)number (row, "PIDs"), NULL);
 }
 
 const DockerCliDialect podman_dialect = {

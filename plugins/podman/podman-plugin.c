@@ -12,7 +12,11 @@
 #include "podman-rest.h"
 
 #define HERO_VIRT_TYPE_PODMAN_PROVIDER (hero_virt_podman_provider_get_type ())
-G_DECLARE_FINAL_TYPE (HeroVirtPodmanProvider, hero_virt_podman_provider, HERO_VIRT, PODMAN_PROVIDER, GObject)
+G_DECLARE_FINAL_TYPE (HeroVirtPodmanProvider,
+                      hero_virt_podman_provider,
+                      HERO_VIRT,
+                      PODMAN_PROVIDER,
+                      GObject)
 
 struct _HeroVirtPodmanProvider
 {
@@ -26,10 +30,13 @@ hero_virt_podman_provider_iface_init (HeroVirtContainerProviderInterface *iface)
   podman_rest_iface_init (iface);
 }
 
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (HeroVirtPodmanProvider, hero_virt_podman_provider, G_TYPE_OBJECT,
-                                G_TYPE_FLAG_FINAL,
-                                G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_CONTAINER_PROVIDER,
-                                                               hero_virt_podman_provider_iface_init))
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (
+    HeroVirtPodmanProvider,
+    hero_virt_podman_provider,
+    G_TYPE_OBJECT,
+    G_TYPE_FLAG_FINAL,
+    G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_CONTAINER_PROVIDER,
+                                   hero_virt_podman_provider_iface_init))
 
 static void
 hero_virt_podman_provider_class_init (HeroVirtPodmanProviderClass *klass)
@@ -47,8 +54,7 @@ hero_virt_podman_provider_init (HeroVirtPodmanProvider *self)
 }
 
 static gboolean
-podman_plugin_register (HeroVirtPlugin  *plugin,
-                        GError         **error)
+podman_plugin_register (HeroVirtPlugin *plugin, GError **error)
 {
   hero_virt_podman_provider_register_type (G_TYPE_MODULE (plugin));
   docker_cli_set_dialect (HERO_VIRT_TYPE_PODMAN_PROVIDER, &podman_dialect);
@@ -57,7 +63,8 @@ podman_plugin_register (HeroVirtPlugin  *plugin,
   return TRUE;
 }
 
-HERO_VIRT_PLUGIN_DEFINE ("podman",
-                         "Containers with podman: libpod REST over its unix socket, or the podman CLI",
-                         PACKAGE_VERSION_PODMAN,
-                         podman_plugin_register)
+HERO_VIRT_PLUGIN_DEFINE (
+    "podman",
+    "Containers with podman: libpod REST over its unix socket, or the podman CLI",
+    PACKAGE_VERSION_PODMAN,
+    podman_plugin_register)

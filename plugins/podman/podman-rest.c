@@ -25,16 +25,16 @@ struct _PodmanRest
 {
   char        *path;
   SoupSession *session;
-  GMutex       lock;     /* one request at a time on the shared session */
+  GMutex       lock; /* one request at a time on the shared session */
 };
 
 static SoupSession *
 session_new (const char *path)
 {
-  g_autoptr(GSocketAddress) address = g_unix_socket_address_new (path);
+  g_autoptr (GSocketAddress) address = g_unix_socket_address_new (path);
 
-  return soup_session_new_with_options ("remote-connectable", address,
-                                        "timeout", 0, "idle-timeout", 60, NULL);
+  return soup_session_new_with_options ("remote-connectable", address, "timeout", 0, "idle-timeout",
+                                        60, NULL);
 }
 
 PodmanRest *
@@ -71,8 +71,9 @@ podman_rest_find_socket (HeroVirtExecutor *executor)
   if (!hero_virt_executor_is_local (executor))
     return NULL;
   if (HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
-    host = g_environ_getenv ((char **) hero_virt_local_executor_get_environ (HERO_VIRT_LOCAL_EXECUTOR (executor)),
-                             "CONTAINER_HOST");
+    host = g_environ_getenv (
+        (char **)hero_virt_local_executor_get_environ (HERO_VIRT_LOCAL_EXECUTOR (executor)),
+        "CONTAINER_HOST");
   if (host == NULL)
     host = g_getenv ("CONTAINER_HOST");
   if (host != NULL)
@@ -96,21 +97,23 @@ esc (const char *s)
 }
 
 static void
-set_api_error (guint        status,
-               GBytes      *body,
-               const char  *what,
-               GError     **error)
+set_api_error (guint status, GBytes *body, const char *what, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   const char *message = NULL;
-  int code = HERO_VIRT_ERROR_FAILED;
+  int         code = HERO_VIRT_ERROR_FAILED;
 
-  if (body != NULL && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), NULL) &&
-      JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    message = docker_cli_get_string (json_node_get_object (json_parser_get_root (parser)), "message");
+  if (body != NULL
+      && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                     NULL)
+      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    message
+        = docker_cli_get_string (json_node_get_object (json_parser_get_root (parser)), "message");
   if (status == 404)
     code = HERO_VIRT_ERROR_NOT_FOUND;
-  else if (status == 409 || (message && (strstr (message, "already in use") || strstr (message, "already exists"))))
+  else if (status == 409
+           || (message
+               && (strstr (message, "already in use") || strstr (message, "already exists"))))
     code = HERO_VIRT_ERROR_EXISTS;
   g_set_error (error, HERO_VIRT_ERROR, code, "podman API %s failed (HTTP %u): %s", what, status,
                message ? message : "no message");
@@ -119,28 +122,29 @@ set_api_error (guint        status,
 /* Sends one request; the body is JSON when @json is set. Returns the
  * response body on a 2xx/304 status, and the status in @out_status. */
 static GBytes *
-request (PodmanRest    *rest,
-         const char    *method,
-         const char    *path,
-         const char    *json,
-         guint         *out_status,
-         GCancellable  *cancellable,
-         GError       **error)
+request (PodmanRest   *rest,
+         const char   *method,
+         const char   *path,
+         const char   *json,
+         guint        *out_status,
+         GCancellable *cancellable,
+         GError      **error)
 {
   g_autofree char *uri = g_strconcat (API, path, NULL);
-  g_autoptr(SoupMessage) msg = soup_message_new (method, uri);
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (SoupMessage) msg = soup_message_new (method, uri);
+  g_autoptr (GBytes) body = NULL;
   guint status;
 
   if (msg == NULL)
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Bad API path %s", path);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Bad API path %s",
+                   path);
       return NULL;
     }
   g_debug ("REST %s %s", method, path);
   if (json != NULL)
     {
-      g_autoptr(GBytes) payload = g_bytes_new (json, strlen (json));
+      g_autoptr (GBytes) payload = g_bytes_new (json, strlen (json));
       soup_message_set_request_body_from_bytes (msg, "application/json", payload);
     }
   g_mutex_lock (&rest->lock);
@@ -148,7 +152,8 @@ request (PodmanRest    *rest,
   g_mutex_unlock (&rest->lock);
   if (body == NULL)
     {
-      if (error != NULL && *error != NULL && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      if (error != NULL && *error != NULL
+          && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           GError *e = *error;
           *error = g_error_new (HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
@@ -170,36 +175,38 @@ request (PodmanRest    *rest,
 }
 
 static gboolean
-request_ok (PodmanRest    *rest,
-            const char    *method,
-            const char    *path,
-            const char    *json,
-            GCancellable  *cancellable,
-            GError       **error)
+request_ok (PodmanRest   *rest,
+            const char   *method,
+            const char   *path,
+            const char   *json,
+            GCancellable *cancellable,
+            GError      **error)
 {
-  g_autoptr(GBytes) body = request (rest, method, path, json, NULL, cancellable, error);
+  g_autoptr (GBytes) body = request (rest, method, path, json, NULL, cancellable, error);
 
   return body != NULL;
 }
 
 static JsonNode *
-request_json (PodmanRest    *rest,
-              const char    *method,
-              const char    *path,
-              const char    *json,
-              GCancellable  *cancellable,
-              GError       **error)
+request_json (PodmanRest   *rest,
+              const char   *method,
+              const char   *path,
+              const char   *json,
+              GCancellable *cancellable,
+              GError      **error)
 {
-  g_autoptr(GBytes) body = request (rest, method, path, json, NULL, cancellable, error);
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (GBytes) body = request (rest, method, path, json, NULL, cancellable, error);
+  g_autoptr (JsonParser) parser = json_parser_new ();
 
   if (body == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body), error) ||
-      json_parser_get_root (parser) == NULL)
+  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                   error)
+      || json_parser_get_root (parser) == NULL)
     {
       g_clear_error (error);
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "podman API %s %s: not JSON", method, path);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "podman API %s %s: not JSON",
+                   method, path);
       return NULL;
     }
   return json_node_ref (json_parser_get_root (parser));
@@ -208,21 +215,20 @@ request_json (PodmanRest    *rest,
 /* Docker's multiplexed stream: 8-byte headers (stream, 0, 0, 0, size
  * big-endian) before each chunk. Appends the payloads to @out. */
 static void
-demux (const guint8 *data,
-       gsize         len,
-       GString      *out)
+demux (const guint8 *data, gsize len, GString *out)
 {
   while (len >= 8)
     {
-      guint32 size = (guint32) data[4] << 24 | (guint32) data[5] << 16 | (guint32) data[6] << 8 | data[7];
+      guint32 size
+          = (guint32)data[4] << 24 | (guint32)data[5] << 16 | (guint32)data[6] << 8 | data[7];
 
       if (data[0] > 2 || data[1] != 0 || size > len - 8)
         {
           /* Not multiplexed (a tty container): take it raw. */
-          g_string_append_len (out, (const char *) data, len);
+          g_string_append_len (out, (const char *)data, len);
           return;
         }
-      g_string_append_len (out, (const char *) data + 8, size);
+      g_string_append_len (out, (const char *)data + 8, size);
       data += 8 + size;
       len -= 8 + size;
     }
@@ -230,9 +236,10 @@ demux (const guint8 *data,
 
 /* ---- the provider's REST state ---- */
 
-typedef struct {
+typedef struct
+{
   GMutex      lock;
-  GHashTable *rests;   /* socket path -> PodmanRest */
+  GHashTable *rests; /* socket path -> PodmanRest */
 } RestCache;
 
 static RestCache cache = { { 0 }, NULL };
@@ -241,13 +248,14 @@ static PodmanRest *
 rest_for (HeroVirtExecutor *executor)
 {
   g_autofree char *path = podman_rest_find_socket (executor);
-  PodmanRest *rest;
+  PodmanRest      *rest;
 
   if (path == NULL)
     return NULL;
   g_mutex_lock (&cache.lock);
   if (cache.rests == NULL)
-    cache.rests = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) podman_rest_free);
+    cache.rests
+        = g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify)podman_rest_free);
   rest = g_hash_table_lookup (cache.rests, path);
   if (rest == NULL)
     {
@@ -265,7 +273,7 @@ static HeroVirtContainerProviderInterface cli;
 static gint64
 parse_memory (const char *text)
 {
-  char *end = NULL;
+  char  *end = NULL;
   double value;
 
   if (text == NULL)
@@ -275,19 +283,22 @@ parse_memory (const char *text)
   value = g_ascii_strtod (text, &end);
   switch (g_ascii_tolower (*end))
     {
-    case 'k': return (gint64) (value * 1024);
-    case 'm': return (gint64) (value * 1024 * 1024);
-    case 'g': return (gint64) (value * 1024 * 1024 * 1024);
-    default: return (gint64) value;
+    case 'k':
+      return (gint64)(value * 1024);
+    case 'm':
+      return (gint64)(value * 1024 * 1024);
+    case 'g':
+      return (gint64)(value * 1024 * 1024 * 1024);
+    default:
+      return (gint64)value;
     }
 }
 
 static gint64
-parse_duration_ns (const char *text,
-                   gint64      fallback)
+parse_duration_ns (const char *text, gint64 fallback)
 {
-  g_autoptr(GRegex) re = NULL;
-  g_autoptr(GMatchInfo) match = NULL;
+  g_autoptr (GRegex) re = NULL;
+  g_autoptr (GMatchInfo) match = NULL;
   gint64 total = 0;
 
   if (text == NULL)
@@ -298,19 +309,21 @@ parse_duration_ns (const char *text,
     {
       g_autofree char *num = g_match_info_fetch (match, 1);
       g_autofree char *unit = g_match_info_fetch (match, 2);
-      double v = g_ascii_strtod (num, NULL);
-      double f = g_str_equal (unit, "ns") ? 1 : g_str_equal (unit, "us") ? 1e3 : g_str_equal (unit, "ms") ? 1e6 :
-                 g_str_equal (unit, "s") ? 1e9 : g_str_equal (unit, "m") ? 60e9 : 3600e9;
-      total += (gint64) (v * f);
+      double           v = g_ascii_strtod (num, NULL);
+      double           f = g_str_equal (unit, "ns")   ? 1
+                           : g_str_equal (unit, "us") ? 1e3
+                           : g_str_equal (unit, "ms") ? 1e6
+                           : g_str_equal (unit, "s")  ? 1e9
+                           : g_str_equal (unit, "m")  ? 60e9
+                                                      : 3600e9;
+      total += (gint64)(v * f);
       g_match_info_next (match, NULL);
     }
   return total;
 }
 
 static void
-add_string_map (JsonBuilder        *b,
-                const char         *member,
-                const char * const *items)
+add_string_map (JsonBuilder *b, const char *member, const char *const *items)
 {
   if (items == NULL)
     return;
@@ -318,7 +331,7 @@ add_string_map (JsonBuilder        *b,
   json_builder_begin_object (b);
   for (guint i = 0; items[i] != NULL; i++)
     {
-      const char *eq = strchr (items[i], '=');
+      const char      *eq = strchr (items[i], '=');
       g_autofree char *key = g_strndup (items[i], eq - items[i]);
       json_builder_set_member_name (b, key);
       json_builder_add_string_value (b, eq + 1);
@@ -327,9 +340,7 @@ add_string_map (JsonBuilder        *b,
 }
 
 static void
-add_string_array (JsonBuilder        *b,
-                  const char         *member,
-                  const char * const *items)
+add_string_array (JsonBuilder *b, const char *member, const char *const *items)
 {
   if (items == NULL)
     return;
@@ -341,16 +352,16 @@ add_string_array (JsonBuilder        *b,
 }
 
 static void
-add_ports (JsonBuilder        *b,
-           const char * const *ports)
+add_ports (JsonBuilder *b, const char *const *ports)
 {
-  g_autoptr(GRegex) re = g_regex_new ("^(?:\\[?([0-9a-fA-F:.]+?)\\]?:)?([0-9]+):([0-9]+)/([a-z]+)$", 0, 0, NULL);
+  g_autoptr (GRegex) re
+      = g_regex_new ("^(?:\\[?([0-9a-fA-F:.]+?)\\]?:)?([0-9]+):([0-9]+)/([a-z]+)$", 0, 0, NULL);
 
   json_builder_set_member_name (b, "portmappings");
   json_builder_begin_array (b);
   for (guint i = 0; ports[i] != NULL; i++)
     {
-      g_autoptr(GMatchInfo) m = NULL;
+      g_autoptr (GMatchInfo) m = NULL;
       g_autofree char *ip = NULL, *host = NULL, *ctr = NULL, *proto = NULL;
 
       if (!g_regex_match (re, ports[i], 0, &m))
@@ -377,14 +388,13 @@ add_ports (JsonBuilder        *b,
 }
 
 static void
-add_volumes (JsonBuilder        *b,
-             const char * const *volumes)
+add_volumes (JsonBuilder *b, const char *const *volumes)
 {
   json_builder_set_member_name (b, "mounts");
   json_builder_begin_array (b);
   for (guint i = 0; volumes[i] != NULL; i++)
     {
-      g_auto(GStrv) parts = g_strsplit (volumes[i], ":", 3);
+      g_auto (GStrv) parts = g_strsplit (volumes[i], ":", 3);
       if (parts[0][0] != '/')
         continue;
       json_builder_begin_object (b);
@@ -408,7 +418,7 @@ add_volumes (JsonBuilder        *b,
   json_builder_begin_array (b);
   for (guint i = 0; volumes[i] != NULL; i++)
     {
-      g_auto(GStrv) parts = g_strsplit (volumes[i], ":", 3);
+      g_auto (GStrv) parts = g_strsplit (volumes[i], ":", 3);
       if (parts[0][0] == '/')
         continue;
       json_builder_begin_object (b);
@@ -427,14 +437,14 @@ add_volumes (JsonBuilder        *b,
 }
 
 static void
-add_network (JsonBuilder              *b,
-             HeroVirtContainerBuilder *spec)
+add_network (JsonBuilder *b, HeroVirtContainerBuilder *spec)
 {
-  const char *network = hero_virt_container_builder_get_network (spec);
-  const char * const *aliases = hero_virt_container_builder_get_network_aliases (spec);
+  const char        *network = hero_virt_container_builder_get_network (spec);
+  const char *const *aliases = hero_virt_container_builder_get_network_aliases (spec);
 
-  if (network != NULL && (g_str_equal (network, "host") || g_str_equal (network, "none") ||
-                          g_str_equal (network, "slirp4netns")))
+  if (network != NULL
+      && (g_str_equal (network, "host") || g_str_equal (network, "none")
+          || g_str_equal (network, "slirp4netns")))
     {
       json_builder_set_member_name (b, "netns");
       json_builder_begin_object (b);
@@ -447,7 +457,8 @@ add_network (JsonBuilder              *b,
     return;
   json_builder_set_member_name (b, "Networks");
   json_builder_begin_object (b);
-  json_builder_set_member_name (b, network == NULL || g_str_equal (network, "bridge") ? "podman" : network);
+  json_builder_set_member_name (b, network == NULL || g_str_equal (network, "bridge") ? "podman"
+                                                                                      : network);
   json_builder_begin_object (b);
   add_string_array (b, "aliases", aliases);
   json_builder_end_object (b);
@@ -457,19 +468,27 @@ add_network (JsonBuilder              *b,
 static char *
 spec_to_json (HeroVirtContainerBuilder *spec)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
   HeroVirtHealthCheck *hc = hero_virt_container_builder_get_health_check (spec);
-  const char *restart = hero_virt_container_builder_get_restart_policy (spec);
-  double cpus = hero_virt_container_builder_get_cpu_limit (spec);
-  guint shares = hero_virt_container_builder_get_cpu_shares (spec);
-  const char *memory = hero_virt_container_builder_get_memory_limit (spec);
-  const char *swap = hero_virt_container_builder_get_memory_swap_limit (spec);
+  const char          *restart = hero_virt_container_builder_get_restart_policy (spec);
+  double               cpus = hero_virt_container_builder_get_cpu_limit (spec);
+  guint                shares = hero_virt_container_builder_get_cpu_shares (spec);
+  const char          *memory = hero_virt_container_builder_get_memory_limit (spec);
+  const char          *swap = hero_virt_container_builder_get_memory_swap_limit (spec);
 
   json_builder_begin_object (b);
-#define SET_STRING(member, value) \
-  G_STMT_START { const char *v_ = (value); if (v_ != NULL) { \
-    json_builder_set_member_name (b, member); json_builder_add_string_value (b, v_); } } G_STMT_END
+#define SET_STRING(member, value)                                                                  \
+  G_STMT_START                                                                                     \
+  {                                                                                                \
+    const char *v_ = (value);                                                                      \
+    if (v_ != NULL)                                                                                \
+      {                                                                                            \
+        json_builder_set_member_name (b, member);                                                  \
+        json_builder_add_string_value (b, v_);                                                     \
+      }                                                                                            \
+  }                                                                                                \
+  G_STMT_END
   SET_STRING ("name", hero_virt_container_builder_get_name (spec));
   SET_STRING ("image", hero_virt_container_builder_get_image (spec));
   SET_STRING ("oci_runtime", hero_virt_container_builder_get_runtime (spec));
@@ -490,7 +509,7 @@ spec_to_json (HeroVirtContainerBuilder *spec)
     }
   if (hero_virt_container_builder_get_devices (spec) != NULL)
     {
-      const char * const *devices = hero_virt_container_builder_get_devices (spec);
+      const char *const *devices = hero_virt_container_builder_get_devices (spec);
       json_builder_set_member_name (b, "devices");
       json_builder_begin_array (b);
       for (guint i = 0; devices[i] != NULL; i++)
@@ -504,7 +523,7 @@ spec_to_json (HeroVirtContainerBuilder *spec)
     }
   if (restart != NULL)
     {
-      const char *colon = strchr (restart, ':');
+      const char      *colon = strchr (restart, ':');
       g_autofree char *policy = colon ? g_strndup (restart, colon - restart) : g_strdup (restart);
       json_builder_set_member_name (b, "restart_policy");
       json_builder_add_string_value (b, policy);
@@ -541,7 +560,7 @@ spec_to_json (HeroVirtContainerBuilder *spec)
           if (cpus > 0)
             {
               json_builder_set_member_name (b, "quota");
-              json_builder_add_int_value (b, (gint64) (cpus * 100000));
+              json_builder_add_int_value (b, (gint64)(cpus * 100000));
               json_builder_set_member_name (b, "period");
               json_builder_add_int_value (b, 100000);
             }
@@ -565,13 +584,17 @@ spec_to_json (HeroVirtContainerBuilder *spec)
       json_builder_end_array (b);
       /* The CLI's defaults; interval 0: no timer (no systemd here). */
       json_builder_set_member_name (b, "Interval");
-      json_builder_add_int_value (b, parse_duration_ns (hero_virt_health_check_get_interval (hc), 0));
+      json_builder_add_int_value (b,
+                                  parse_duration_ns (hero_virt_health_check_get_interval (hc), 0));
       json_builder_set_member_name (b, "Timeout");
-      json_builder_add_int_value (b, parse_duration_ns (hero_virt_health_check_get_timeout (hc), 30 * G_GINT64_CONSTANT (1000000000)));
+      json_builder_add_int_value (b, parse_duration_ns (hero_virt_health_check_get_timeout (hc),
+                                                        30 * G_GINT64_CONSTANT (1000000000)));
       json_builder_set_member_name (b, "Retries");
-      json_builder_add_int_value (b, hero_virt_health_check_get_retries (hc) ? hero_virt_health_check_get_retries (hc) : 3);
+      json_builder_add_int_value (
+          b, hero_virt_health_check_get_retries (hc) ? hero_virt_health_check_get_retries (hc) : 3);
       json_builder_set_member_name (b, "StartPeriod");
-      json_builder_add_int_value (b, parse_duration_ns (hero_virt_health_check_get_start_period (hc), 0));
+      json_builder_add_int_value (
+          b, parse_duration_ns (hero_virt_health_check_get_start_period (hc), 0));
       json_builder_end_object (b);
     }
 #undef SET_STRING
@@ -581,16 +604,16 @@ spec_to_json (HeroVirtContainerBuilder *spec)
 }
 
 static char *
-rest_create (HeroVirtContainerProvider  *self,
-             HeroVirtExecutor           *executor,
-             HeroVirtContainerBuilder   *spec,
-             gboolean                    start,
-             GCancellable               *cancellable,
-             GError                    **error)
+rest_create (HeroVirtContainerProvider *self,
+             HeroVirtExecutor          *executor,
+             HeroVirtContainerBuilder  *spec,
+             gboolean                   start,
+             GCancellable              *cancellable,
+             GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *json = NULL;
-  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr (JsonNode) reply = NULL;
   g_autofree char *id = NULL;
   g_autofree char *path = NULL;
 
@@ -600,10 +623,13 @@ rest_create (HeroVirtContainerProvider  *self,
   reply = request_json (rest, "POST", "/containers/create", json, cancellable, error);
   if (reply == NULL)
     return NULL;
-  id = g_strdup (JSON_NODE_HOLDS_OBJECT (reply) ? docker_cli_get_string (json_node_get_object (reply), "Id") : NULL);
+  id = g_strdup (JSON_NODE_HOLDS_OBJECT (reply)
+                     ? docker_cli_get_string (json_node_get_object (reply), "Id")
+                     : NULL);
   if (id == NULL)
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "podman API create returned no Id");
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                   "podman API create returned no Id");
       return NULL;
     }
   if (!start)
@@ -623,22 +649,26 @@ rest_create (HeroVirtContainerProvider  *self,
 /* ---- lifecycle ---- */
 
 static gboolean
-post_action (PodmanRest    *rest,
-             const char    *name,
-             const char    *action,
-             const char    *query,
-             GCancellable  *cancellable,
-             GError       **error)
+post_action (PodmanRest   *rest,
+             const char   *name,
+             const char   *action,
+             const char   *query,
+             GCancellable *cancellable,
+             GError      **error)
 {
   g_autofree char *n = esc (name);
-  g_autofree char *path = g_strdup_printf ("/containers/%s/%s%s%s", n, action, query ? "?" : "", query ? query : "");
+  g_autofree char *path
+      = g_strdup_printf ("/containers/%s/%s%s%s", n, action, query ? "?" : "", query ? query : "");
 
   return request_ok (rest, "POST", path, NULL, cancellable, error);
 }
 
 static gboolean
-rest_start (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name,
-            GCancellable *cancellable, GError **error)
+rest_start (HeroVirtContainerProvider *self,
+            HeroVirtExecutor          *executor,
+            const char                *name,
+            GCancellable              *cancellable,
+            GError                   **error)
 {
   PodmanRest *rest = rest_for (executor);
 
@@ -648,10 +678,14 @@ rest_start (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const c
 }
 
 static gboolean
-rest_stop (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name, int timeout,
-           GCancellable *cancellable, GError **error)
+rest_stop (HeroVirtContainerProvider *self,
+           HeroVirtExecutor          *executor,
+           const char                *name,
+           int                        timeout,
+           GCancellable              *cancellable,
+           GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *query = timeout >= 0 ? g_strdup_printf ("timeout=%d", timeout) : NULL;
 
   if (rest == NULL)
@@ -660,10 +694,14 @@ rest_stop (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const ch
 }
 
 static gboolean
-rest_restart (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name, int timeout,
-              GCancellable *cancellable, GError **error)
+rest_restart (HeroVirtContainerProvider *self,
+              HeroVirtExecutor          *executor,
+              const char                *name,
+              int                        timeout,
+              GCancellable              *cancellable,
+              GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *query = timeout >= 0 ? g_strdup_printf ("t=%d", timeout) : NULL;
 
   if (rest == NULL)
@@ -672,10 +710,14 @@ rest_restart (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const
 }
 
 static gboolean
-rest_kill (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name, const char *signal,
-           GCancellable *cancellable, GError **error)
+rest_kill (HeroVirtContainerProvider *self,
+           HeroVirtExecutor          *executor,
+           const char                *name,
+           const char                *signal,
+           GCancellable              *cancellable,
+           GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *sig = esc (signal ? signal : "SIGKILL");
   g_autofree char *query = g_strdup_printf ("signal=%s", sig);
 
@@ -685,10 +727,14 @@ rest_kill (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const ch
 }
 
 static gboolean
-rest_remove (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name, gboolean force,
-             GCancellable *cancellable, GError **error)
+rest_remove (HeroVirtContainerProvider *self,
+             HeroVirtExecutor          *executor,
+             const char                *name,
+             gboolean                   force,
+             GCancellable              *cancellable,
+             GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *n = esc (name);
   g_autofree char *path = g_strdup_printf ("/containers/%s?force=%s", n, force ? "true" : "false");
 
@@ -700,22 +746,27 @@ rest_remove (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const 
 /* ---- exec, copy ---- */
 
 static HeroVirtCommandResult *
-rest_exec (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name,
-           const char * const *argv, GBytes *stdin_bytes, GCancellable *cancellable, GError **error)
+rest_exec (HeroVirtContainerProvider *self,
+           HeroVirtExecutor          *executor,
+           const char                *name,
+           const char *const         *argv,
+           GBytes                    *stdin_bytes,
+           GCancellable              *cancellable,
+           GError                   **error)
 {
   PodmanRest *rest = rest_for (executor);
-  g_autoptr(JsonBuilder) b = NULL;
-  g_autoptr(JsonNode) body = NULL;
-  g_autoptr(JsonNode) reply = NULL;
-  g_autoptr(JsonNode) info = NULL;
-  g_autoptr(GBytes) stream = NULL;
+  g_autoptr (JsonBuilder) b = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (JsonNode) reply = NULL;
+  g_autoptr (JsonNode) info = NULL;
+  g_autoptr (GBytes) stream = NULL;
   g_autofree char *json = NULL;
   g_autofree char *n = esc (name);
   g_autofree char *path = NULL;
   g_autofree char *exec_id = NULL;
   g_autofree char *line = NULL;
-  g_autoptr(GString) out = g_string_new (NULL);
-  g_autoptr(GBytes) stdout_bytes = NULL;
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GBytes) stdout_bytes = NULL;
   gint64 started = g_get_monotonic_time ();
 
   /* Feeding stdin needs a hijacked connection: leave that to the CLI. */
@@ -753,22 +804,23 @@ rest_exec (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const ch
   info = request_json (rest, "GET", path, NULL, cancellable, error);
   if (info == NULL)
     return NULL;
-  line = g_strjoinv (" ", (char **) argv);
+  line = g_strjoinv (" ", (char **)argv);
   stdout_bytes = g_string_free_to_bytes (g_steal_pointer (&out));
-  return hero_virt_command_result_new (line, (int) docker_cli_get_int (json_node_get_object (info), "ExitCode"), 0,
-                                       stdout_bytes, NULL, g_get_monotonic_time () - started);
+  return hero_virt_command_result_new (
+      line, (int)docker_cli_get_int (json_node_get_object (info), "ExitCode"), 0, stdout_bytes,
+      NULL, g_get_monotonic_time () - started);
 }
 
 static gboolean
-remote_cp (HeroVirtExecutor  *executor,
-           PodmanRest        *rest,
-           const char        *src,
-           const char        *dest,
-           GCancellable      *cancellable,
-           GError           **error)
+remote_cp (HeroVirtExecutor *executor,
+           PodmanRest       *rest,
+           const char       *src,
+           const char       *dest,
+           GCancellable     *cancellable,
+           GError          **error)
 {
-  g_autoptr(HeroVirtCommand) command = hero_virt_command_new ("podman");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = hero_virt_command_new ("podman");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   hero_virt_command_add_arg (command, "--remote");
   hero_virt_command_add_arg_printf (command, "--url=unix://%s", podman_rest_get_path (rest));
@@ -778,10 +830,15 @@ remote_cp (HeroVirtExecutor  *executor,
 }
 
 static gboolean
-rest_copy_in (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name,
-              const char *host_path, const char *container_path, GCancellable *cancellable, GError **error)
+rest_copy_in (HeroVirtContainerProvider *self,
+              HeroVirtExecutor          *executor,
+              const char                *name,
+              const char                *host_path,
+              const char                *container_path,
+              GCancellable              *cancellable,
+              GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *dest = g_strconcat (name, ":", container_path, NULL);
 
   if (rest == NULL)
@@ -790,10 +847,15 @@ rest_copy_in (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const
 }
 
 static gboolean
-rest_copy_out (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name,
-               const char *container_path, const char *host_path, GCancellable *cancellable, GError **error)
+rest_copy_out (HeroVirtContainerProvider *self,
+               HeroVirtExecutor          *executor,
+               const char                *name,
+               const char                *container_path,
+               const char                *host_path,
+               GCancellable              *cancellable,
+               GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *src = g_strconcat (name, ":", container_path, NULL);
 
   if (rest == NULL)
@@ -804,15 +866,11 @@ rest_copy_out (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, cons
 /* ---- logs ---- */
 
 static char *
-logs_path (const char *name,
-           int         tail,
-           const char *since,
-           gboolean    timestamps,
-           gboolean    follow)
+logs_path (const char *name, int tail, const char *since, gboolean timestamps, gboolean follow)
 {
   g_autofree char *n = esc (name);
   g_autofree char *s = since ? esc (since) : NULL;
-  GString *path = g_string_new (NULL);
+  GString         *path = g_string_new (NULL);
 
   g_string_printf (path, "/containers/%s/logs?stdout=true&stderr=true", n);
   if (tail >= 0)
@@ -827,12 +885,18 @@ logs_path (const char *name,
 }
 
 static char *
-rest_logs (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name, int tail,
-           const char *since, gboolean timestamps, GCancellable *cancellable, GError **error)
+rest_logs (HeroVirtContainerProvider *self,
+           HeroVirtExecutor          *executor,
+           const char                *name,
+           int                        tail,
+           const char                *since,
+           gboolean                   timestamps,
+           GCancellable              *cancellable,
+           GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *path = NULL;
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
   GString *out;
 
   if (rest == NULL)
@@ -849,11 +913,11 @@ rest_logs (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const ch
 /* Splits a frame's payload into lines; a partial last line waits in
  * @pending for the next frame of the same stream. */
 static void
-emit_lines (HeroVirtContainer    *container,
-            HeroVirtOutputStream  stream,
-            GString              *pending,
-            const char           *data,
-            gsize                 len)
+emit_lines (HeroVirtContainer   *container,
+            HeroVirtOutputStream stream,
+            GString             *pending,
+            const char          *data,
+            gsize                len)
 {
   g_string_append_len (pending, data, len);
   for (;;)
@@ -868,19 +932,25 @@ emit_lines (HeroVirtContainer    *container,
 }
 
 static gboolean
-rest_logs_follow (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, HeroVirtContainer *container,
-                  int tail, const char *since, GCancellable *cancellable, GError **error)
+rest_logs_follow (HeroVirtContainerProvider *self,
+                  HeroVirtExecutor          *executor,
+                  HeroVirtContainer         *container,
+                  int                        tail,
+                  const char                *since,
+                  GCancellable              *cancellable,
+                  GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
-  const char *name = hero_virt_container_get_id (container) ? hero_virt_container_get_id (container) :
-                     hero_virt_container_get_name (container);
+  PodmanRest      *rest = rest_for (executor);
+  const char      *name = hero_virt_container_get_id (container)
+                              ? hero_virt_container_get_id (container)
+                              : hero_virt_container_get_name (container);
   g_autofree char *path = NULL;
   g_autofree char *uri = NULL;
-  g_autoptr(SoupSession) session = NULL;
-  g_autoptr(SoupMessage) msg = NULL;
-  g_autoptr(GInputStream) in = NULL;
-  g_autoptr(GString) pending_out = g_string_new (NULL);
-  g_autoptr(GString) pending_err = g_string_new (NULL);
+  g_autoptr (SoupSession) session = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GInputStream) in = NULL;
+  g_autoptr (GString) pending_out = g_string_new (NULL);
+  g_autoptr (GString) pending_err = g_string_new (NULL);
 
   if (rest == NULL)
     return cli.logs_follow (self, executor, container, tail, since, cancellable, error);
@@ -895,22 +965,23 @@ rest_logs_follow (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, H
     return FALSE;
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
-      g_autoptr(GBytes) body = g_input_stream_read_bytes (in, 65536, NULL, NULL);
+      g_autoptr (GBytes) body = g_input_stream_read_bytes (in, 65536, NULL, NULL);
       set_api_error (soup_message_get_status (msg), body, "logs", error);
       return FALSE;
     }
   for (;;)
     {
-      guint8 header[8];
-      gsize got = 0;
-      guint32 size;
+      guint8           header[8];
+      gsize            got = 0;
+      guint32          size;
       g_autofree char *payload = NULL;
 
       if (!g_input_stream_read_all (in, header, sizeof header, &got, cancellable, error))
         return FALSE;
       if (got < sizeof header)
-        break;  /* the container stopped: the stream ends */
-      size = (guint32) header[4] << 24 | (guint32) header[5] << 16 | (guint32) header[6] << 8 | header[7];
+        break; /* the container stopped: the stream ends */
+      size = (guint32)header[4] << 24 | (guint32)header[5] << 16 | (guint32)header[6] << 8
+             | header[7];
       payload = g_malloc (size + 1);
       if (!g_input_stream_read_all (in, payload, size, &got, cancellable, error))
         return FALSE;
@@ -931,13 +1002,16 @@ rest_logs_follow (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, H
 /* ---- inspect, stats, health, list ---- */
 
 static HeroVirtContainerStatus *
-rest_inspect (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name,
-              GCancellable *cancellable, GError **error)
+rest_inspect (HeroVirtContainerProvider *self,
+              HeroVirtExecutor          *executor,
+              const char                *name,
+              GCancellable              *cancellable,
+              GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *n = esc (name);
   g_autofree char *path = g_strdup_printf ("/containers/%s/json", n);
-  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr (JsonNode) reply = NULL;
 
   if (rest == NULL)
     return cli.inspect (self, executor, name, cancellable, error);
@@ -946,20 +1020,24 @@ rest_inspect (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const
     return NULL;
   if (!JSON_NODE_HOLDS_OBJECT (reply))
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "podman API inspect: not an object");
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                   "podman API inspect: not an object");
       return NULL;
     }
   return docker_cli_status_from_inspect (json_node_get_object (reply));
 }
 
 static HeroVirtContainerStats *
-rest_stats (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name,
-            GCancellable *cancellable, GError **error)
+rest_stats (HeroVirtContainerProvider *self,
+            HeroVirtExecutor          *executor,
+            const char                *name,
+            GCancellable              *cancellable,
+            GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *n = esc (name);
   g_autofree char *path = g_strdup_printf ("/containers/stats?containers=%s&stream=false", n);
-  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr (JsonNode) reply = NULL;
   JsonNode *stats;
 
   if (rest == NULL)
@@ -967,25 +1045,34 @@ rest_stats (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const c
   reply = request_json (rest, "GET", path, NULL, cancellable, error);
   if (reply == NULL)
     return NULL;
-  stats = JSON_NODE_HOLDS_OBJECT (reply) ? json_object_get_member (json_node_get_object (reply), "Stats") : NULL;
-  if (stats == NULL || !JSON_NODE_HOLDS_ARRAY (stats) || json_array_get_length (json_node_get_array (stats)) == 0)
+  stats = JSON_NODE_HOLDS_OBJECT (reply)
+              ? json_object_get_member (json_node_get_object (reply), "Stats")
+              : NULL;
+  if (stats == NULL || !JSON_NODE_HOLDS_ARRAY (stats)
+      || json_array_get_length (json_node_get_array (stats)) == 0)
     {
-      const char *err = JSON_NODE_HOLDS_OBJECT (reply) ? docker_cli_get_string (json_node_get_object (reply), "Error") : NULL;
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED, "podman API stats: %s", err ? err : "no sample");
+      const char *err = JSON_NODE_HOLDS_OBJECT (reply)
+                            ? docker_cli_get_string (json_node_get_object (reply), "Error")
+                            : NULL;
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED, "podman API stats: %s",
+                   err ? err : "no sample");
       return NULL;
     }
   return podman_stats_from_row (json_array_get_object_element (json_node_get_array (stats), 0));
 }
 
 static char *
-rest_health_check (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name,
-                   GCancellable *cancellable, GError **error)
+rest_health_check (HeroVirtContainerProvider *self,
+                   HeroVirtExecutor          *executor,
+                   const char                *name,
+                   GCancellable              *cancellable,
+                   GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *n = esc (name);
   g_autofree char *path = g_strdup_printf ("/containers/%s/healthcheck", n);
-  g_autoptr(JsonNode) reply = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (JsonNode) reply = NULL;
+  g_autoptr (GError) local_error = NULL;
   const char *status;
 
   if (rest == NULL)
@@ -993,27 +1080,30 @@ rest_health_check (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, 
   reply = request_json (rest, "GET", path, NULL, cancellable, &local_error);
   if (reply == NULL)
     {
-      if (strstr (local_error->message, "no defined healthcheck") || strstr (local_error->message, "has no healthcheck"))
+      if (strstr (local_error->message, "no defined healthcheck")
+          || strstr (local_error->message, "has no healthcheck"))
         {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED, "Container “%s” has no health check", name);
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
+                       "Container “%s” has no health check", name);
           return NULL;
         }
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  status = JSON_NODE_HOLDS_OBJECT (reply) ? docker_cli_get_string (json_node_get_object (reply), "Status") : NULL;
+  status = JSON_NODE_HOLDS_OBJECT (reply)
+               ? docker_cli_get_string (json_node_get_object (reply), "Status")
+               : NULL;
   if (status == NULL)
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "podman API healthcheck: no Status");
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                   "podman API healthcheck: no Status");
       return NULL;
     }
   return g_strdup (status);
 }
 
 static GPtrArray *
-rows_to_array (JsonNode *reply,
-               gpointer  (*parse) (JsonObject *),
-               GError  **error)
+rows_to_array (JsonNode *reply, gpointer (*parse) (JsonObject *), GError **error)
 {
   GPtrArray *out;
   JsonArray *rows;
@@ -1031,50 +1121,54 @@ rows_to_array (JsonNode *reply,
 }
 
 static GPtrArray *
-rest_list (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, gboolean all,
-           GCancellable *cancellable, GError **error)
+rest_list (HeroVirtContainerProvider *self,
+           HeroVirtExecutor          *executor,
+           gboolean                   all,
+           GCancellable              *cancellable,
+           GError                   **error)
 {
   PodmanRest *rest = rest_for (executor);
-  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr (JsonNode) reply = NULL;
 
   if (rest == NULL)
     return cli.list (self, executor, all, cancellable, error);
-  reply = request_json (rest, "GET", all ? "/containers/json?all=true" : "/containers/json", NULL, cancellable, error);
+  reply = request_json (rest, "GET", all ? "/containers/json?all=true" : "/containers/json", NULL,
+                        cancellable, error);
   if (reply == NULL)
     return NULL;
-  return rows_to_array (reply, (gpointer (*) (JsonObject *)) podman_status_from_ps_row, error);
+  return rows_to_array (reply, (gpointer (*) (JsonObject *))podman_status_from_ps_row, error);
 }
 
 /* ---- images ---- */
 
 static GPtrArray *
-rest_image_list (HeroVirtContainerProvider *self, HeroVirtExecutor *executor,
-                 GCancellable *cancellable, GError **error)
+rest_image_list (HeroVirtContainerProvider *self,
+                 HeroVirtExecutor          *executor,
+                 GCancellable              *cancellable,
+                 GError                   **error)
 {
   PodmanRest *rest = rest_for (executor);
-  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr (JsonNode) reply = NULL;
 
   if (rest == NULL)
     return cli.image_list (self, executor, cancellable, error);
   reply = request_json (rest, "GET", "/images/json", NULL, cancellable, error);
   if (reply == NULL)
     return NULL;
-  return rows_to_array (reply, (gpointer (*) (JsonObject *)) podman_image_from_row, error);
+  return rows_to_array (reply, (gpointer (*) (JsonObject *))podman_image_from_row, error);
 }
 
 /* pull and push stream JSON objects; an "error" member anywhere fails. */
 static char *
-stream_result (GBytes      *body,
-               const char  *what,
-               GError     **error)
+stream_result (GBytes *body, const char *what, GError **error)
 {
-  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autofree char *id = NULL;
-  const char *data = g_bytes_get_data (body, NULL);
-  gsize len = g_bytes_get_size (body);
-  gsize start = 0;
-  int depth = 0;
-  gboolean in_string = FALSE, escaped = FALSE;
+  const char      *data = g_bytes_get_data (body, NULL);
+  gsize            len = g_bytes_get_size (body);
+  gsize            start = 0;
+  int              depth = 0;
+  gboolean         in_string = FALSE, escaped = FALSE;
 
   /* Objects are concatenated, not always newline-separated: split by depth. */
   for (gsize i = 0; i < len; i++)
@@ -1082,26 +1176,32 @@ stream_result (GBytes      *body,
       char c = data[i];
       if (in_string)
         {
-          if (escaped) escaped = FALSE;
-          else if (c == '\\') escaped = TRUE;
-          else if (c == '"') in_string = FALSE;
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
           continue;
         }
-      if (c == '"') in_string = TRUE;
-      else if (c == '{' && depth++ == 0) start = i;
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' && depth++ == 0)
+        start = i;
       else if (c == '}' && --depth == 0)
         {
           JsonObject *object;
           const char *err, *value;
 
-          if (!json_parser_load_from_data (parser, data + start, i - start + 1, NULL) ||
-              !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+          if (!json_parser_load_from_data (parser, data + start, i - start + 1, NULL)
+              || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
             continue;
           object = json_node_get_object (json_parser_get_root (parser));
           err = docker_cli_get_string (object, "error");
           if (err != NULL && *err != '\0')
             {
-              g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_COMMAND_FAILED, "podman API %s: %s", what, err);
+              g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_COMMAND_FAILED,
+                           "podman API %s: %s", what, err);
               return NULL;
             }
           if ((value = docker_cli_get_string (object, "id")) != NULL && *value != '\0')
@@ -1115,14 +1215,18 @@ stream_result (GBytes      *body,
 }
 
 static char *
-rest_image_pull (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *reference,
-                 gboolean tls_verify, GCancellable *cancellable, GError **error)
+rest_image_pull (HeroVirtContainerProvider *self,
+                 HeroVirtExecutor          *executor,
+                 const char                *reference,
+                 gboolean                   tls_verify,
+                 GCancellable              *cancellable,
+                 GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *r = esc (reference);
   g_autofree char *path = g_strdup_printf ("/images/pull?reference=%s&tlsVerify=%s&quiet=true", r,
                                            tls_verify ? "true" : "false");
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
   char *id;
 
   if (rest == NULL)
@@ -1140,15 +1244,20 @@ rest_image_pull (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, co
 }
 
 static gboolean
-rest_image_push (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *reference,
-                 const char *destination, gboolean tls_verify, GCancellable *cancellable, GError **error)
+rest_image_push (HeroVirtContainerProvider *self,
+                 HeroVirtExecutor          *executor,
+                 const char                *reference,
+                 const char                *destination,
+                 gboolean                   tls_verify,
+                 GCancellable              *cancellable,
+                 GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *r = esc (reference);
   g_autofree char *d = esc (destination ? destination : reference);
   g_autofree char *path = g_strdup_printf ("/images/%s/push?destination=%s&tlsVerify=%s", r, d,
                                            tls_verify ? "true" : "false");
-  g_autoptr(GBytes) body = NULL;
+  g_autoptr (GBytes) body = NULL;
   g_autofree char *id = NULL;
 
   if (rest == NULL)
@@ -1161,14 +1270,19 @@ rest_image_push (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, co
 }
 
 static gboolean
-rest_image_tag (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *reference,
-                const char *new_reference, GCancellable *cancellable, GError **error)
+rest_image_tag (HeroVirtContainerProvider *self,
+                HeroVirtExecutor          *executor,
+                const char                *reference,
+                const char                *new_reference,
+                GCancellable              *cancellable,
+                GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *r = esc (reference);
-  const char *slash = strrchr (new_reference, '/');
-  const char *colon = strrchr (slash ? slash : new_reference, ':');
-  g_autofree char *repo = colon ? g_strndup (new_reference, colon - new_reference) : g_strdup (new_reference);
+  const char      *slash = strrchr (new_reference, '/');
+  const char      *colon = strrchr (slash ? slash : new_reference, ':');
+  g_autofree char *repo
+      = colon ? g_strndup (new_reference, colon - new_reference) : g_strdup (new_reference);
   g_autofree char *repo_e = esc (repo);
   g_autofree char *tag_e = esc (colon ? colon + 1 : "latest");
   g_autofree char *path = g_strdup_printf ("/images/%s/tag?repo=%s&tag=%s", r, repo_e, tag_e);
@@ -1179,10 +1293,14 @@ rest_image_tag (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, con
 }
 
 static gboolean
-rest_image_remove (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *reference,
-                   gboolean force, GCancellable *cancellable, GError **error)
+rest_image_remove (HeroVirtContainerProvider *self,
+                   HeroVirtExecutor          *executor,
+                   const char                *reference,
+                   gboolean                   force,
+                   GCancellable              *cancellable,
+                   GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *r = esc (reference);
   g_autofree char *path = g_strdup_printf ("/images/%s?force=%s", r, force ? "true" : "false");
 
@@ -1192,18 +1310,22 @@ rest_image_remove (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, 
 }
 
 static char *
-rest_image_commit (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, const char *name,
-                   const char *reference, GCancellable *cancellable, GError **error)
+rest_image_commit (HeroVirtContainerProvider *self,
+                   HeroVirtExecutor          *executor,
+                   const char                *name,
+                   const char                *reference,
+                   GCancellable              *cancellable,
+                   GError                   **error)
 {
-  PodmanRest *rest = rest_for (executor);
+  PodmanRest      *rest = rest_for (executor);
   g_autofree char *n = esc (name);
-  const char *slash = strrchr (reference, '/');
-  const char *colon = strrchr (slash ? slash : reference, ':');
+  const char      *slash = strrchr (reference, '/');
+  const char      *colon = strrchr (slash ? slash : reference, ':');
   g_autofree char *repo = colon ? g_strndup (reference, colon - reference) : g_strdup (reference);
   g_autofree char *repo_e = esc (repo);
   g_autofree char *tag_e = esc (colon ? colon + 1 : "latest");
   g_autofree char *path = g_strdup_printf ("/commit?container=%s&repo=%s&tag=%s", n, repo_e, tag_e);
-  g_autoptr(JsonNode) reply = NULL;
+  g_autoptr (JsonNode) reply = NULL;
   const char *id;
 
   if (rest == NULL)
@@ -1211,7 +1333,8 @@ rest_image_commit (HeroVirtContainerProvider *self, HeroVirtExecutor *executor, 
   reply = request_json (rest, "POST", path, NULL, cancellable, error);
   if (reply == NULL)
     return NULL;
-  id = JSON_NODE_HOLDS_OBJECT (reply) ? docker_cli_get_string (json_node_get_object (reply), "Id") : NULL;
+  id = JSON_NODE_HOLDS_OBJECT (reply) ? docker_cli_get_string (json_node_get_object (reply), "Id")
+                                      : NULL;
   return g_strdup (id ? id : reference);
 }
 

@@ -10,17 +10,17 @@ G_BEGIN_DECLS
 
 typedef struct _PodmanRest PodmanRest;
 
-PodmanRest *podman_rest_new      (const char *socket_path);
-void        podman_rest_free     (PodmanRest *rest);
+PodmanRest *podman_rest_new (const char *socket_path);
+void        podman_rest_free (PodmanRest *rest);
 const char *podman_rest_get_path (PodmanRest *rest);
 
 /* The socket to use for @executor, or NULL for the CLI: a local executor
  * whose (or else this process's) CONTAINER_HOST is unix://PATH, or the
  * default /run/podman/podman.sock when it exists. */
-char       *podman_rest_find_socket (HeroVirtExecutor *executor);
+char *podman_rest_find_socket (HeroVirtExecutor *executor);
 
 /* Fills @iface with REST implementations, falling back to @cli (the CLI
  * implementation) where the executor has no socket. */
-void        podman_rest_iface_init (HeroVirtContainerProviderInterface *iface);
+void podman_rest_iface_init (HeroVirtContainerProviderInterface *iface);
 
 G_END_DECLS

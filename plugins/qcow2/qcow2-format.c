@@ -13,29 +13,30 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define MIN_CLUSTER_BITS        9
-#define MAX_CLUSTER_BITS        21
-#define V2_HEADER_LENGTH        72
-#define V3_HEADER_MIN           104
-#define V3_HEADER_LENGTH        112   /* what QEMU 7.2 writes */
-#define MAX_BACKING_NAME        1023
-#define MAX_BACKING_FORMAT      16    /* bs->backing_format, with the NUL */
-#define MAX_SNAPSHOTS           65536
-#define MAX_SNAPSHOT_EXTRA      1024
-#define MAX_SNAPSHOTS_SIZE      (1024 * MAX_SNAPSHOTS)
-#define MAX_L1_SIZE             (32 * 1024 * 1024)  /* bytes */
-#define MAX_REFTABLE_SIZE       (8 * 1024 * 1024)   /* bytes */
-#define SNAPSHOT_HEADER_SIZE    40
-#define FEATURE_ENTRY_SIZE      48
+#define MIN_CLUSTER_BITS 9
+#define MAX_CLUSTER_BITS 21
+#define V2_HEADER_LENGTH 72
+#define V3_HEADER_MIN 104
+#define V3_HEADER_LENGTH 112 /* what QEMU 7.2 writes */
+#define MAX_BACKING_NAME 1023
+#define MAX_BACKING_FORMAT 16 /* bs->backing_format, with the NUL */
+#define MAX_SNAPSHOTS 65536
+#define MAX_SNAPSHOT_EXTRA 1024
+#define MAX_SNAPSHOTS_SIZE (1024 * MAX_SNAPSHOTS)
+#define MAX_L1_SIZE (32 * 1024 * 1024)      /* bytes */
+#define MAX_REFTABLE_SIZE (8 * 1024 * 1024) /* bytes */
+#define SNAPSHOT_HEADER_SIZE 40
+#define FEATURE_ENTRY_SIZE 48
 
-#define EXT_END                 0x00000000u
-#define EXT_BACKING_FORMAT      0xe2792acau
-#define EXT_FEATURE_TABLE       0x6803f857u
-#define EXT_BITMAPS             0x23852875u
-#define EXT_CRYPTO              0x0537be77u
-#define EXT_DATA_FILE           0x44415441u
+#define EXT_END 0x00000000u
+#define EXT_BACKING_FORMAT 0xe2792acau
+#define EXT_FEATURE_TABLE 0x6803f857u
+#define EXT_BITMAPS 0x23852875u
+#define EXT_CRYPTO 0x0537be77u
+#define EXT_DATA_FILE 0x44415441u
 
-typedef struct {
+typedef struct
+{
   Qcow2ReadFunc read_func;
   gpointer      user_data;
   guint64       file_size;
@@ -46,19 +47,19 @@ typedef struct {
 static guint32
 be32 (const guint8 *p)
 {
-  return ((guint32) p[0] << 24) | ((guint32) p[1] << 16) | ((guint32) p[2] << 8) | p[3];
+  return ((guint32)p[0] << 24) | ((guint32)p[1] << 16) | ((guint32)p[2] << 8) | p[3];
 }
 
 static guint64
 be64 (const guint8 *p)
 {
-  return ((guint64) be32 (p) << 32) | be32 (p + 4);
+  return ((guint64)be32 (p) << 32) | be32 (p + 4);
 }
 
 static guint16
 be16 (const guint8 *p)
 {
-  return (guint16) ((p[0] << 8) | p[1]);
+  return (guint16)((p[0] << 8) | p[1]);
 }
 
 static void
@@ -84,10 +85,7 @@ put_be64 (guint8 *p, guint64 v)
   put_be32 (p + 4, v & 0xffffffffu);
 }
 
-static gboolean G_GNUC_PRINTF (2, 3)
-fail (Reader     *r,
-      const char *format,
-      ...)
+static gboolean G_GNUC_PRINTF (2, 3) fail (Reader *r, const char *format, ...)
 {
   va_list args;
 
@@ -104,16 +102,13 @@ fail (Reader     *r,
 
 /* The one place that reads: [offset, offset + len) must lie in the file. */
 static gboolean
-read_at (Reader     *r,
-         guint64     offset,
-         void       *buf,
-         gsize       len,
-         const char *what)
+read_at (Reader *r, guint64 offset, void *buf, gsize len, const char *what)
 {
   guint64 end;
 
   if (!g_uint64_checked_add (&end, offset, len) || end > r->file_size)
-    return fail (r, "The %s (%" G_GSIZE_FORMAT " bytes at offset %" G_GUINT64_FORMAT
+    return fail (r,
+                 "The %s (%" G_GSIZE_FORMAT " bytes at offset %" G_GUINT64_FORMAT
                  ") lies past the end of the file (%" G_GUINT64_FORMAT " bytes)",
                  what, len, offset, r->file_size);
   if (len == 0)
@@ -141,38 +136,38 @@ check_table (Reader     *r,
 
   if (entries > max_bytes / entry_len)
     return fail (r, "%s too large", name);
-  if ((guint64) G_MAXINT64 - entries * entry_len < offset ||
-      (offset & ((G_GUINT64_CONSTANT (1) << cluster_bits) - 1)) != 0)
+  if ((guint64)G_MAXINT64 - entries * entry_len < offset
+      || (offset & ((G_GUINT64_CONSTANT (1) << cluster_bits) - 1)) != 0)
     return fail (r, "%s offset invalid", name);
-  if (entries != 0 && (offset == 0 || !g_uint64_checked_add (&end, offset, entries * entry_len) ||
-                       end > r->file_size))
+  if (entries != 0
+      && (offset == 0 || !g_uint64_checked_add (&end, offset, entries * entry_len)
+          || end > r->file_size))
     return fail (r, "%s lies past the end of the file", name);
   return TRUE;
 }
 
 /* A string from on-disk bytes as QEMU sees it: up to the first NUL. */
 static char *
-c_string (const guint8 *data,
-          gsize         len)
+c_string (const guint8 *data, gsize len)
 {
-  return g_strndup ((const char *) data, len);
+  return g_strndup ((const char *)data, len);
 }
 
 static char *
-unknown_features_message (Reader  *r,
-                          guint64  feature_table_offset,
-                          guint32  feature_table_len,
-                          guint64  unknown)
+unknown_features_message (Reader *r,
+                          guint64 feature_table_offset,
+                          guint32 feature_table_len,
+                          guint64 unknown)
 {
-  GString *s = g_string_new ("Unsupported qcow2 feature(s): ");
+  GString           *s = g_string_new ("Unsupported qcow2 feature(s): ");
   g_autofree guint8 *table = NULL;
-  guint n = 0;
+  guint              n = 0;
 
   guint64 end;
 
   /* The names only improve the message: an unreadable table is skipped. */
-  if (feature_table_len > 0 &&
-      g_uint64_checked_add (&end, feature_table_offset, feature_table_len) && end <= r->file_size)
+  if (feature_table_len > 0 && g_uint64_checked_add (&end, feature_table_offset, feature_table_len)
+      && end <= r->file_size)
     {
       table = g_malloc (feature_table_len);
       if (!r->read_func (r->user_data, feature_table_offset, table, feature_table_len))
@@ -181,11 +176,12 @@ unknown_features_message (Reader  *r,
   for (guint bit = 0; bit < 64; bit++)
     {
       const char *name = NULL;
-      char buf[47];
+      char        buf[47];
 
       if (!(unknown & (G_GUINT64_CONSTANT (1) << bit)))
         continue;
-      for (guint32 i = 0; table != NULL && i + FEATURE_ENTRY_SIZE <= feature_table_len; i += FEATURE_ENTRY_SIZE)
+      for (guint32 i = 0; table != NULL && i + FEATURE_ENTRY_SIZE <= feature_table_len;
+           i += FEATURE_ENTRY_SIZE)
         if (table[i] == 0 && table[i + 1] == bit)
           {
             memcpy (buf, table + i + 2, 46);
@@ -216,7 +212,7 @@ parse_extensions (Reader     *r,
 
   while (offset < end)
     {
-      guint8 ext[8];
+      guint8  ext[8];
       guint32 magic, len;
 
       if (!read_at (r, offset, ext, sizeof ext, "header extension"))
@@ -259,16 +255,15 @@ parse_extensions (Reader     *r,
         default:
           break;
         }
-      offset += ((guint64) len + 7) & ~G_GUINT64_CONSTANT (7);
+      offset += ((guint64)len + 7) & ~G_GUINT64_CONSTANT (7);
     }
   return TRUE;
 }
 
 static gboolean
-parse_header (Reader     *r,
-              Qcow2Image *img)
+parse_header (Reader *r, Qcow2Image *img)
 {
-  guint8 h[V3_HEADER_MIN];
+  guint8  h[V3_HEADER_MIN];
   guint64 cluster_size, backing_offset, ext_end;
   guint32 backing_size;
   guint64 feature_table_offset = 0;
@@ -315,14 +310,15 @@ parse_header (Reader     *r,
     return fail (r, "qcow2 header too short (header_length %u)", img->header_length);
   if (img->header_length > cluster_size)
     return fail (r, "qcow2 header exceeds cluster size (header_length %u)", img->header_length);
-  if (img->header_length > V3_HEADER_MIN &&
-      !read_at (r, V3_HEADER_MIN, &img->compression_type, 1, "compression type"))
+  if (img->header_length > V3_HEADER_MIN
+      && !read_at (r, V3_HEADER_MIN, &img->compression_type, 1, "compression type"))
     return FALSE;
 
   if (backing_offset > cluster_size)
     return fail (r, "Invalid backing file offset");
   ext_end = backing_offset != 0 ? backing_offset : cluster_size;
-  if (!parse_extensions (r, img, img->header_length, ext_end, &feature_table_offset, &feature_table_len))
+  if (!parse_extensions (r, img, img->header_length, ext_end, &feature_table_offset,
+                         &feature_table_len))
     return FALSE;
 
   if (img->incompatible_features & ~QCOW2_INCOMPAT_MASK)
@@ -339,10 +335,12 @@ parse_header (Reader     *r,
     return fail (r, "Unsupported encryption method: %u", img->crypt_method);
   if (img->compression_type > 1)
     return fail (r, "Unknown compression type: %u", img->compression_type);
-  if ((img->compression_type != 0) != ((img->incompatible_features & QCOW2_INCOMPAT_COMPRESSION) != 0))
+  if ((img->compression_type != 0)
+      != ((img->incompatible_features & QCOW2_INCOMPAT_COMPRESSION) != 0))
     return fail (r, "The compression type does not match the compression type feature bit");
   if ((img->incompatible_features & QCOW2_INCOMPAT_EXTL2) && img->cluster_bits < 14)
-    return fail (r, "Extended L2 entries are only supported with cluster sizes of at least 16384 bytes");
+    return fail (
+        r, "Extended L2 entries are only supported with cluster sizes of at least 16384 bytes");
 
   if (backing_offset != 0)
     {
@@ -360,8 +358,7 @@ parse_header (Reader     *r,
 }
 
 static gboolean
-check_tables (Reader     *r,
-              Qcow2Image *img)
+check_tables (Reader *r, Qcow2Image *img)
 {
   guint64 cluster_size = G_GUINT64_CONSTANT (1) << img->cluster_bits;
   guint l2_bits = img->cluster_bits - ((img->incompatible_features & QCOW2_INCOMPAT_EXTL2) ? 4 : 3);
@@ -384,7 +381,7 @@ check_tables (Reader     *r,
 
   /* QEMU's size_to_l1(), without its overflow. */
   l1_needed = (img->size >> shift) + ((img->size & ((G_GUINT64_CONSTANT (1) << shift) - 1)) != 0);
-  if (l1_needed > G_MAXINT || img->size / 512 > (guint64) G_MAXINT64 / 512)
+  if (l1_needed > G_MAXINT || img->size / 512 > (guint64)G_MAXINT64 / 512)
     return fail (r, "Image is too big (%" G_GUINT64_FORMAT " bytes)", img->size);
   if (img->l1_size < l1_needed)
     return fail (r, "L1 table is too small");
@@ -392,8 +389,7 @@ check_tables (Reader     *r,
 }
 
 static gboolean
-parse_snapshots (Reader     *r,
-                 Qcow2Image *img)
+parse_snapshots (Reader *r, Qcow2Image *img)
 {
   guint64 offset = img->snapshots_offset;
 
@@ -401,10 +397,12 @@ parse_snapshots (Reader     *r,
   for (guint32 i = 0; i < img->nb_snapshots; i++)
     {
       Qcow2Snapshot *sn = &img->snapshots[i];
-      guint8 h[SNAPSHOT_HEADER_SIZE];
-      guint8 extra[24] = { 0, };
-      guint32 extra_size;
-      guint16 id_size, name_size;
+      guint8         h[SNAPSHOT_HEADER_SIZE];
+      guint8         extra[24] = {
+                0,
+      };
+      guint32            extra_size;
+      guint16            id_size, name_size;
       g_autofree guint8 *strings = NULL;
 
       if (!g_uint64_checked_add (&offset, offset, 7))
@@ -435,15 +433,15 @@ parse_snapshots (Reader     *r,
 
       if (sn->l1_size > MAX_L1_SIZE / 8)
         return fail (r, "Snapshot L1 table too large");
-      if (sn->l1_size > 0 &&
-          !check_table (r, img->cluster_bits, sn->l1_table_offset, sn->l1_size, 8, MAX_L1_SIZE,
-                        "Snapshot L1 table"))
+      if (sn->l1_size > 0
+          && !check_table (r, img->cluster_bits, sn->l1_table_offset, sn->l1_size, 8, MAX_L1_SIZE,
+                           "Snapshot L1 table"))
         return FALSE;
 
-      strings = g_malloc ((gsize) id_size + name_size + 1);
-      if (!read_at (r, offset, strings, (gsize) id_size + name_size, "snapshot ID and name"))
+      strings = g_malloc ((gsize)id_size + name_size + 1);
+      if (!read_at (r, offset, strings, (gsize)id_size + name_size, "snapshot ID and name"))
         return FALSE;
-      offset += (guint64) id_size + name_size;
+      offset += (guint64)id_size + name_size;
       sn->id = c_string (strings, id_size);
       sn->name = c_string (strings + id_size, name_size);
 
@@ -454,21 +452,20 @@ parse_snapshots (Reader     *r,
 }
 
 gboolean
-qcow2_probe (const guint8 *buf,
-             gsize         len)
+qcow2_probe (const guint8 *buf, gsize len)
 {
   return len >= 8 && be32 (buf) == QCOW2_MAGIC && be32 (buf + 4) >= 2;
 }
 
 Qcow2Status
-qcow2_image_parse (Qcow2ReadFunc   read_func,
-                   gpointer        user_data,
-                   guint64         file_size,
-                   Qcow2Image    **out_image,
-                   char          **out_message)
+qcow2_image_parse (Qcow2ReadFunc read_func,
+                   gpointer      user_data,
+                   guint64       file_size,
+                   Qcow2Image  **out_image,
+                   char        **out_message)
 {
   Reader r = { read_func, user_data, file_size, out_message, QCOW2_STATUS_OK };
-  g_autoptr(Qcow2Image) img = NULL;
+  g_autoptr (Qcow2Image) img = NULL;
   guint8 start[8];
 
   g_return_val_if_fail (out_image != NULL, QCOW2_STATUS_IO);
@@ -502,9 +499,9 @@ qcow2_image_parse (Qcow2ReadFunc   read_func,
 gboolean
 qcow2_image_needs_qemu (const Qcow2Image *image)
 {
-  return image->crypt_method != 0 || image->has_crypto_ext || image->has_data_file_ext ||
-         (image->incompatible_features & QCOW2_INCOMPAT_DATA_FILE) ||
-         (image->has_bitmaps_ext && (image->autoclear_features & QCOW2_AUTOCLEAR_BITMAPS));
+  return image->crypt_method != 0 || image->has_crypto_ext || image->has_data_file_ext
+         || (image->incompatible_features & QCOW2_INCOMPAT_DATA_FILE)
+         || (image->has_bitmaps_ext && (image->autoclear_features & QCOW2_AUTOCLEAR_BITMAPS));
 }
 
 void
@@ -524,17 +521,14 @@ qcow2_image_free (Qcow2Image *image)
 }
 
 static gboolean
-read_fd (gpointer  user_data,
-         guint64   offset,
-         void     *buf,
-         gsize     len)
+read_fd (gpointer user_data, guint64 offset, void *buf, gsize len)
 {
-  int fd = GPOINTER_TO_INT (user_data);
+  int     fd = GPOINTER_TO_INT (user_data);
   guint8 *p = buf;
 
   while (len > 0)
     {
-      ssize_t n = pread (fd, p, len, (off_t) offset);
+      ssize_t n = pread (fd, p, len, (off_t)offset);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -548,9 +542,7 @@ read_fd (gpointer  user_data,
 }
 
 Qcow2Status
-qcow2_image_parse_fd (int           fd,
-                      Qcow2Image  **out_image,
-                      char        **out_message)
+qcow2_image_parse_fd (int fd, Qcow2Image **out_image, char **out_message)
 {
   struct stat st;
 
@@ -562,43 +554,41 @@ qcow2_image_parse_fd (int           fd,
     }
   if (!S_ISREG (st.st_mode))
     return QCOW2_STATUS_NOT_QCOW2;
-  return qcow2_image_parse (read_fd, GINT_TO_POINTER (fd), (guint64) st.st_size, out_image, out_message);
+  return qcow2_image_parse (read_fd, GINT_TO_POINTER (fd), (guint64)st.st_size, out_image,
+                            out_message);
 }
 
 /* ---- creation ---- */
 
-typedef struct {
-  guint64 cluster_size;
-  guint64 l1_entries;
-  guint64 l1_clusters;
-  guint64 reftable_clusters;
-  guint64 refblocks;
-  guint64 total_clusters;
-  gsize   header_used;       /* bytes of cluster 0 that are not zero */
+typedef struct
+{
+  guint64  cluster_size;
+  guint64  l1_entries;
+  guint64  l1_clusters;
+  guint64  reftable_clusters;
+  guint64  refblocks;
+  guint64  total_clusters;
+  gsize    header_used; /* bytes of cluster 0 that are not zero */
   gboolean feature_table;
 } Layout;
 
-static const struct { guint8 type, bit; const char *name; } feature_names[] = {
-  { 0, 0, "dirty bit" },
-  { 0, 1, "corrupt bit" },
-  { 0, 2, "external data file" },
-  { 0, 3, "compression type" },
-  { 0, 4, "extended L2 entries" },
-  { 1, 0, "lazy refcounts" },
-  { 2, 0, "bitmaps" },
-  { 2, 1, "raw external data" },
+static const struct
+{
+  guint8      type, bit;
+  const char *name;
+} feature_names[] = {
+  { 0, 0, "dirty bit" },        { 0, 1, "corrupt bit" },         { 0, 2, "external data file" },
+  { 0, 3, "compression type" }, { 0, 4, "extended L2 entries" }, { 1, 0, "lazy refcounts" },
+  { 2, 0, "bitmaps" },          { 2, 1, "raw external data" },
 };
 
 static gsize
 ext_size (gsize len)
 {
-  return 8 + ((len + 7) & ~(gsize) 7);
+  return 8 + ((len + 7) & ~(gsize)7);
 }
 
-static gboolean G_GNUC_PRINTF (2, 3)
-invalid (char       **out_message,
-         const char  *format,
-         ...)
+static gboolean G_GNUC_PRINTF (2, 3) invalid (char **out_message, const char *format, ...)
 {
   va_list args;
 
@@ -612,13 +602,11 @@ invalid (char       **out_message,
 }
 
 static gboolean
-compute_layout (const Qcow2CreateParams *p,
-                Layout                  *l,
-                char                   **out_message)
+compute_layout (const Qcow2CreateParams *p, Layout *l, char **out_message)
 {
-  guint shift;
+  guint   shift;
   guint64 refblock_entries;
-  gsize header_len, backing_len;
+  gsize   header_len, backing_len;
 
   memset (l, 0, sizeof *l);
   if (p->version != 2 && p->version != 3)
@@ -628,12 +616,13 @@ compute_layout (const Qcow2CreateParams *p,
   if (p->size % 512 != 0)
     return invalid (out_message, "Image size must be a multiple of 512 bytes");
   if (p->lazy_refcounts && p->version < 3)
-    return invalid (out_message, "Lazy refcounts only supported with compatibility level 1.1 and above");
+    return invalid (out_message,
+                    "Lazy refcounts only supported with compatibility level 1.1 and above");
   backing_len = p->backing_file ? strlen (p->backing_file) : 0;
   if (p->backing_file != NULL && (backing_len == 0 || backing_len > MAX_BACKING_NAME))
     return invalid (out_message, "The backing file name must be 1 to %d bytes", MAX_BACKING_NAME);
-  if (p->backing_format != NULL &&
-      (*p->backing_format == '\0' || strlen (p->backing_format) >= MAX_BACKING_FORMAT))
+  if (p->backing_format != NULL
+      && (*p->backing_format == '\0' || strlen (p->backing_format) >= MAX_BACKING_FORMAT))
     return invalid (out_message, "Invalid backing format “%s”", p->backing_format);
 
   l->cluster_size = G_GUINT64_CONSTANT (1) << p->cluster_bits;
@@ -641,8 +630,9 @@ compute_layout (const Qcow2CreateParams *p,
   l->l1_entries = (p->size >> shift) + ((p->size & ((G_GUINT64_CONSTANT (1) << shift) - 1)) != 0);
   if (l->l1_entries > MAX_L1_SIZE / 8)
     return invalid (out_message,
-                    "A size of %" G_GUINT64_FORMAT " bytes is too large for a cluster size of %"
-                    G_GUINT64_FORMAT " bytes", p->size, l->cluster_size);
+                    "A size of %" G_GUINT64_FORMAT
+                    " bytes is too large for a cluster size of %" G_GUINT64_FORMAT " bytes",
+                    p->size, l->cluster_size);
   l->l1_clusters = (l->l1_entries * 8 + l->cluster_size - 1) / l->cluster_size;
 
   /* Header, extensions, end marker and backing file name must share
@@ -651,20 +641,23 @@ compute_layout (const Qcow2CreateParams *p,
   if (p->backing_format)
     header_len += ext_size (strlen (p->backing_format));
   header_len += 8 + backing_len;
-  l->feature_table = p->version >= 3 &&
-                     header_len + ext_size (sizeof feature_names / sizeof feature_names[0] * FEATURE_ENTRY_SIZE)
-                     <= l->cluster_size;
+  l->feature_table
+      = p->version >= 3
+        && header_len
+                   + ext_size (sizeof feature_names / sizeof feature_names[0] * FEATURE_ENTRY_SIZE)
+               <= l->cluster_size;
   if (l->feature_table)
     header_len += ext_size (G_N_ELEMENTS (feature_names) * FEATURE_ENTRY_SIZE);
   if (header_len > l->cluster_size)
-    return invalid (out_message, "The backing file name does not fit in a %" G_GUINT64_FORMAT
-                    "-byte cluster", l->cluster_size);
+    return invalid (out_message,
+                    "The backing file name does not fit in a %" G_GUINT64_FORMAT "-byte cluster",
+                    l->cluster_size);
   l->header_used = header_len;
 
   /* Cluster 0 header, then the refcount table, the refcount blocks and
    * the L1 table; grow the refcount structures until they cover
    * everything, themselves included. */
-  refblock_entries = l->cluster_size / 2;   /* 16-bit refcounts */
+  refblock_entries = l->cluster_size / 2; /* 16-bit refcounts */
   l->refblocks = 1;
   l->reftable_clusters = 1;
   for (;;)
@@ -685,8 +678,7 @@ compute_layout (const Qcow2CreateParams *p,
 }
 
 gboolean
-qcow2_create_check (const Qcow2CreateParams *params,
-                    char                   **out_message)
+qcow2_create_check (const Qcow2CreateParams *params, char **out_message)
 {
   Layout l;
 
@@ -694,36 +686,32 @@ qcow2_create_check (const Qcow2CreateParams *params,
 }
 
 static gsize
-add_ext (guint8     *buf,
-         gsize       pos,
-         guint32     magic,
-         const void *data,
-         gsize       len)
+add_ext (guint8 *buf, gsize pos, guint32 magic, const void *data, gsize len)
 {
   put_be32 (buf + pos, magic);
-  put_be32 (buf + pos + 4, (guint32) len);
+  put_be32 (buf + pos + 4, (guint32)len);
   if (len > 0)
     memcpy (buf + pos + 8, data, len);
   return pos + ext_size (len);
 }
 
 static guint8 *
-build_header (const Qcow2CreateParams *p,
-              const Layout            *l)
+build_header (const Qcow2CreateParams *p, const Layout *l)
 {
   guint8 *h = g_malloc0 (l->header_used);
   guint64 reftable_offset = l->cluster_size;
-  guint64 l1_offset = l->l1_entries ? (1 + l->reftable_clusters + l->refblocks) * l->cluster_size : 0;
+  guint64 l1_offset
+      = l->l1_entries ? (1 + l->reftable_clusters + l->refblocks) * l->cluster_size : 0;
   gsize pos;
 
   put_be32 (h, QCOW2_MAGIC);
   put_be32 (h + 4, p->version);
   put_be32 (h + 20, p->cluster_bits);
   put_be64 (h + 24, p->size);
-  put_be32 (h + 36, (guint32) l->l1_entries);
+  put_be32 (h + 36, (guint32)l->l1_entries);
   put_be64 (h + 40, l1_offset);
   put_be64 (h + 48, reftable_offset);
-  put_be32 (h + 56, (guint32) l->reftable_clusters);
+  put_be32 (h + 56, (guint32)l->reftable_clusters);
   if (p->version >= 3)
     {
       put_be64 (h + 80, p->lazy_refcounts ? QCOW2_COMPAT_LAZY_REFCOUNTS : 0);
@@ -736,13 +724,16 @@ build_header (const Qcow2CreateParams *p,
     pos = add_ext (h, pos, EXT_BACKING_FORMAT, p->backing_format, strlen (p->backing_format));
   if (l->feature_table)
     {
-      guint8 table[G_N_ELEMENTS (feature_names) * FEATURE_ENTRY_SIZE] = { 0, };
+      guint8 table[G_N_ELEMENTS (feature_names) * FEATURE_ENTRY_SIZE] = {
+        0,
+      };
 
       for (gsize i = 0; i < G_N_ELEMENTS (feature_names); i++)
         {
           table[i * FEATURE_ENTRY_SIZE] = feature_names[i].type;
           table[i * FEATURE_ENTRY_SIZE + 1] = feature_names[i].bit;
-          memcpy (table + i * FEATURE_ENTRY_SIZE + 2, feature_names[i].name, strlen (feature_names[i].name));
+          memcpy (table + i * FEATURE_ENTRY_SIZE + 2, feature_names[i].name,
+                  strlen (feature_names[i].name));
         }
       pos = add_ext (h, pos, EXT_FEATURE_TABLE, table, sizeof table);
     }
@@ -753,22 +744,19 @@ build_header (const Qcow2CreateParams *p,
 
       memcpy (h + pos, p->backing_file, len);
       put_be64 (h + 8, pos);
-      put_be32 (h + 16, (guint32) len);
+      put_be32 (h + 16, (guint32)len);
     }
   return h;
 }
 
 static gboolean
-pwrite_all (int         fd,
-            const void *buf,
-            gsize       len,
-            guint64     offset)
+pwrite_all (int fd, const void *buf, gsize len, guint64 offset)
 {
   const guint8 *p = buf;
 
   while (len > 0)
     {
-      ssize_t n = pwrite (fd, p, len, (off_t) offset);
+      ssize_t n = pwrite (fd, p, len, (off_t)offset);
 
       if (n < 0 && errno == EINTR)
         continue;
@@ -790,9 +778,9 @@ qcow2_create_write (const Qcow2CreateParams *params,
   g_autofree guint8 *header = NULL;
   g_autofree guint8 *reftable = NULL;
   g_autofree guint8 *refcounts = NULL;
-  Layout l;
-  guint64 refblocks_offset;
-  int saved_errno;
+  Layout             l;
+  guint64            refblocks_offset;
+  int                saved_errno;
 
   *out_invalid = TRUE;
   if (!compute_layout (params, &l, out_message))
@@ -810,10 +798,10 @@ qcow2_create_write (const Qcow2CreateParams *params,
   for (guint64 i = 0; i < l.total_clusters; i++)
     put_be16 (refcounts + i * 2, 1);
 
-  if (!pwrite_all (fd, header, l.header_used, 0) ||
-      !pwrite_all (fd, reftable, l.refblocks * 8, l.cluster_size) ||
-      !pwrite_all (fd, refcounts, l.total_clusters * 2, refblocks_offset) ||
-      ftruncate (fd, (off_t) (l.total_clusters * l.cluster_size)) != 0)
+  if (!pwrite_all (fd, header, l.header_used, 0)
+      || !pwrite_all (fd, reftable, l.refblocks * 8, l.cluster_size)
+      || !pwrite_all (fd, refcounts, l.total_clusters * 2, refblocks_offset)
+      || ftruncate (fd, (off_t)(l.total_clusters * l.cluster_size)) != 0)
     {
       saved_errno = errno;
       if (out_message)

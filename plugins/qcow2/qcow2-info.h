@@ -10,10 +10,7 @@
 
 G_BEGIN_DECLS
 
-JsonNode *qcow2_info_to_json            (const Qcow2Image *image,
-                                         const char       *filename,
-                                         gint64            actual_size);
-char     *qcow2_full_backing_filename   (const char       *image_filename,
-                                         const char       *backing_file);
+JsonNode *qcow2_info_to_json (const Qcow2Image *image, const char *filename, gint64 actual_size);
+char     *qcow2_full_backing_filename (const char *image_filename, const char *backing_file);
 
 G_END_DECLS

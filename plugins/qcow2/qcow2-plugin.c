@@ -10,8 +10,7 @@
 #include "qcow2-provider.h"
 
 static gboolean
-qcow2_plugin_register (HeroVirtPlugin  *plugin,
-                       GError         **error)
+qcow2_plugin_register (HeroVirtPlugin *plugin, GError **error)
 {
   hero_virt_qcow2_provider_register (G_TYPE_MODULE (plugin));
   hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_DISK, "qcow2",

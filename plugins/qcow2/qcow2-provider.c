@@ -32,7 +32,9 @@ struct _HeroVirtQcow2Provider
 
 static void hero_virt_qcow2_provider_iface_init (HeroVirtDiskProviderInterface *iface);
 
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (HeroVirtQcow2Provider, hero_virt_qcow2_provider, G_TYPE_OBJECT,
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (HeroVirtQcow2Provider,
+                                hero_virt_qcow2_provider,
+                                G_TYPE_OBJECT,
                                 G_TYPE_FLAG_FINAL,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_DISK_PROVIDER,
                                                                hero_virt_qcow2_provider_iface_init))
@@ -49,10 +51,10 @@ qemu_img (const char *subcommand)
 }
 
 static HeroVirtCommandResult *
-run (HeroVirtExecutor  *executor,
-     HeroVirtCommand   *command,
-     GCancellable      *cancellable,
-     GError           **error)
+run (HeroVirtExecutor *executor,
+     HeroVirtCommand  *command,
+     GCancellable     *cancellable,
+     GError          **error)
 {
   if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
     {
@@ -65,13 +67,26 @@ run (HeroVirtExecutor  *executor,
 static gboolean
 stderr_says_corrupt (const char *text)
 {
-  static const char * const patterns[] = {
-    "Image is not in qcow2 format", "Unsupported qcow2", "Unsupported cluster size",
-    "qcow2 header", "too large", "too big", "too small", "too short", "offset invalid",
-    "Invalid backing file offset", "Header extension", "Too many snapshots",
-    "Unsupported IMGFMT", "feature(s)", "reference count table", "corrupt",
-    "Could not read snapshots", "Could not read L1", "compression type", NULL
-  };
+  static const char *const patterns[] = { "Image is not in qcow2 format",
+                                          "Unsupported qcow2",
+                                          "Unsupported cluster size",
+                                          "qcow2 header",
+                                          "too large",
+                                          "too big",
+                                          "too small",
+                                          "too short",
+                                          "offset invalid",
+                                          "Invalid backing file offset",
+                                          "Header extension",
+                                          "Too many snapshots",
+                                          "Unsupported IMGFMT",
+                                          "feature(s)",
+                                          "reference count table",
+                                          "corrupt",
+                                          "Could not read snapshots",
+                                          "Could not read L1",
+                                          "compression type",
+                                          NULL };
 
   for (guint i = 0; patterns[i] != NULL; i++)
     if (strstr (text, patterns[i]) != NULL)
@@ -83,19 +98,19 @@ stderr_says_corrupt (const char *text)
  * CORRUPT when qemu-img refused the image's metadata, else
  * COMMAND_FAILED with the tool, status and stderr tail. */
 static void
-set_error_from_result (HeroVirtCommandResult  *result,
-                       GError                **error)
+set_error_from_result (HeroVirtCommandResult *result, GError **error)
 {
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (GError) local_error = NULL;
   const char *text = hero_virt_command_result_get_stderr_text (result);
-  int code = HERO_VIRT_ERROR_COMMAND_FAILED;
+  int         code = HERO_VIRT_ERROR_COMMAND_FAILED;
 
   if (hero_virt_command_result_check (result, &local_error))
     g_set_error_literal (&local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_COMMAND_FAILED,
                          "qemu-img failed");
   if (text == NULL)
     text = "";
-  if (strstr (text, "No such file or directory") != NULL || strstr (text, "snapshot not found") != NULL)
+  if (strstr (text, "No such file or directory") != NULL
+      || strstr (text, "snapshot not found") != NULL)
     code = HERO_VIRT_ERROR_NOT_FOUND;
   else if (stderr_says_corrupt (text))
     code = HERO_VIRT_ERROR_CORRUPT;
@@ -105,13 +120,13 @@ set_error_from_result (HeroVirtCommandResult  *result,
 /* Runs @command; TRUE when it exited with one of @ok_statuses (0 when
  * NULL). */
 static HeroVirtCommandResult *
-run_checked (HeroVirtExecutor  *executor,
-             HeroVirtCommand   *command,
-             const int         *ok_statuses,
-             GCancellable      *cancellable,
-             GError           **error)
+run_checked (HeroVirtExecutor *executor,
+             HeroVirtCommand  *command,
+             const int        *ok_statuses,
+             GCancellable     *cancellable,
+             GError          **error)
 {
-  g_autoptr(HeroVirtCommandResult) result = run (executor, command, cancellable, error);
+  g_autoptr (HeroVirtCommandResult) result = run (executor, command, cancellable, error);
   int status;
 
   if (result == NULL)
@@ -132,25 +147,25 @@ run_checked (HeroVirtExecutor  *executor,
 /* ---- info ---- */
 
 static HeroVirtDiskInfo *
-info_with_qemu_img (HeroVirtExecutor  *executor,
-                    const char        *path,
-                    GCancellable      *cancellable,
-                    GError           **error)
+info_with_qemu_img (HeroVirtExecutor *executor,
+                    const char       *path,
+                    GCancellable     *cancellable,
+                    GError          **error)
 {
-  g_autoptr(HeroVirtCommand) command = qemu_img ("info");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = qemu_img ("info");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   /* -U: a running VM holds the image's lock; reading is still safe. */
   hero_virt_command_add_args (command, "-U", "--output=json", "--", path, NULL);
   result = run_checked (executor, command, NULL, cancellable, error);
   if (result == NULL)
     return NULL;
-  return hero_virt_disk_info_new_from_json (hero_virt_command_result_get_stdout_text (result), error);
+  return hero_virt_disk_info_new_from_json (hero_virt_command_result_get_stdout_text (result),
+                                            error);
 }
 
 static int
-open_local (const char  *path,
-            GError     **error)
+open_local (const char *path, GError **error)
 {
   int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
 
@@ -167,13 +182,10 @@ open_local (const char  *path,
 /* Parses a local file. Returns QCOW2_STATUS_OK with @out_image set,
  * NOT_QCOW2/UNSUPPORTED (the caller asks qemu-img), or sets @error. */
 static Qcow2Status
-parse_local (const char   *path,
-             int           fd,
-             Qcow2Image  **out_image,
-             GError      **error)
+parse_local (const char *path, int fd, Qcow2Image **out_image, GError **error)
 {
   g_autofree char *message = NULL;
-  Qcow2Status status = qcow2_image_parse_fd (fd, out_image, &message);
+  Qcow2Status      status = qcow2_image_parse_fd (fd, out_image, &message);
 
   switch (status)
     {
@@ -193,21 +205,20 @@ parse_local (const char   *path,
       return status;
     case QCOW2_STATUS_IO:
     default:
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO,
-                   "Could not read “%s”: %s", path, message ? message : "I/O error");
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not read “%s”: %s", path,
+                   message ? message : "I/O error");
       return QCOW2_STATUS_IO;
     }
 }
 
 /* The native fast path: NULL with no error means "not for us". */
 static HeroVirtDiskInfo *
-info_native (const char  *path,
-             GError     **error)
+info_native (const char *path, GError **error)
 {
-  g_autoptr(Qcow2Image) image = NULL;
-  g_autoptr(JsonNode) node = NULL;
+  g_autoptr (Qcow2Image) image = NULL;
+  g_autoptr (JsonNode) node = NULL;
   struct stat st;
-  int fd;
+  int         fd;
   Qcow2Status status;
 
   fd = open_local (path, error);
@@ -216,27 +227,24 @@ info_native (const char  *path,
   status = parse_local (path, fd, &image, error);
   if (status == QCOW2_STATUS_OK && fstat (fd, &st) != 0)
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not stat “%s”: %s",
-                   path, g_strerror (errno));
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not stat “%s”: %s", path,
+                   g_strerror (errno));
       status = QCOW2_STATUS_IO;
     }
   close (fd);
   if (status != QCOW2_STATUS_OK)
     return NULL;
 
-  node = qcow2_info_to_json (image, path, (gint64) st.st_blocks * 512);
+  node = qcow2_info_to_json (image, path, (gint64)st.st_blocks * 512);
   return hero_virt_disk_info_new_from_json_node (node, error);
 }
 
 static HeroVirtDiskInfo *
-get_info (HeroVirtExecutor  *executor,
-          const char        *path,
-          GCancellable      *cancellable,
-          GError           **error)
+get_info (HeroVirtExecutor *executor, const char *path, GCancellable *cancellable, GError **error)
 {
   if (hero_virt_executor_is_local (executor))
     {
-      GError *local_error = NULL;
+      GError           *local_error = NULL;
       HeroVirtDiskInfo *info = info_native (path, &local_error);
 
       if (info != NULL || local_error != NULL)
@@ -251,11 +259,11 @@ get_info (HeroVirtExecutor  *executor,
 }
 
 static HeroVirtDiskInfo *
-hero_virt_qcow2_provider_info (HeroVirtDiskProvider  *provider,
-                               HeroVirtExecutor      *executor,
-                               const char            *path,
-                               GCancellable          *cancellable,
-                               GError               **error)
+hero_virt_qcow2_provider_info (HeroVirtDiskProvider *provider,
+                               HeroVirtExecutor     *executor,
+                               const char           *path,
+                               GCancellable         *cancellable,
+                               GError              **error)
 {
   return get_info (executor, path, cancellable, error);
 }
@@ -263,14 +271,14 @@ hero_virt_qcow2_provider_info (HeroVirtDiskProvider  *provider,
 /* ---- files that must not be clobbered ---- */
 
 static gboolean
-path_exists (HeroVirtExecutor  *executor,
-             const char        *path,
-             gboolean          *out_exists,
-             GCancellable      *cancellable,
-             GError           **error)
+path_exists (HeroVirtExecutor *executor,
+             const char       *path,
+             gboolean         *out_exists,
+             GCancellable     *cancellable,
+             GError          **error)
 {
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (GError) local_error = NULL;
   struct stat st;
 
   if (hero_virt_executor_is_local (executor))
@@ -283,7 +291,8 @@ path_exists (HeroVirtExecutor  *executor,
   info = info_with_qemu_img (executor, path, cancellable, &local_error);
   if (info != NULL || !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND))
     {
-      if (local_error != NULL && !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT))
+      if (local_error != NULL
+          && !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
@@ -296,10 +305,10 @@ path_exists (HeroVirtExecutor  *executor,
 }
 
 static gboolean
-refuse_existing (HeroVirtExecutor  *executor,
-                 const char        *path,
-                 GCancellable      *cancellable,
-                 GError           **error)
+refuse_existing (HeroVirtExecutor *executor,
+                 const char       *path,
+                 GCancellable     *cancellable,
+                 GError          **error)
 {
   gboolean exists = FALSE;
 
@@ -317,14 +326,12 @@ refuse_existing (HeroVirtExecutor  *executor,
  * publish_temp(). Same directory, so relative backing names resolve the
  * same way and link() cannot cross file systems. */
 static char *
-make_temp (const char  *path,
-           int         *out_fd,
-           GError     **error)
+make_temp (const char *path, int *out_fd, GError **error)
 {
   g_autofree char *dir = g_path_get_dirname (path);
   g_autofree char *base = g_path_get_basename (path);
   g_autofree char *tmpl = g_strdup_printf ("%s/.%s.XXXXXX.tmp", dir, base);
-  int fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0666);
+  int              fd = g_mkstemp_full (tmpl, O_RDWR | O_CLOEXEC, 0666);
 
   if (fd < 0)
     {
@@ -342,7 +349,7 @@ static void
 fsync_dir (const char *path)
 {
   g_autofree char *dir = g_path_get_dirname (path);
-  int fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int              fd = g_open (dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 
   if (fd >= 0)
     {
@@ -355,9 +362,7 @@ fsync_dir (const char *path)
  * appeared there meanwhile (link() fails with EEXIST). The temp name is
  * removed either way. */
 static gboolean
-publish_temp (const char  *temp,
-              const char  *path,
-              GError     **error)
+publish_temp (const char *temp, const char *path, GError **error)
 {
   int saved_errno = 0;
 
@@ -378,10 +383,11 @@ publish_temp (const char  *temp,
 
 /* ---- create ---- */
 
-typedef struct {
-  char    *full_backing;    /* backing file resolved against the image */
-  char    *backing_format;  /* given or probed */
-  guint64  backing_size;
+typedef struct
+{
+  char   *full_backing;   /* backing file resolved against the image */
+  char   *backing_format; /* given or probed */
+  guint64 backing_size;
 } Backing;
 
 static void
@@ -395,17 +401,17 @@ backing_clear (Backing *b)
  * it must exist; its format is probed when not given; its size is the
  * default size. */
 static gboolean
-inspect_backing_local (const char  *path,
-                       const char  *backing_file,
-                       const char  *backing_format,
-                       Backing     *out,
-                       GError     **error)
+inspect_backing_local (const char *path,
+                       const char *backing_file,
+                       const char *backing_format,
+                       Backing    *out,
+                       GError    **error)
 {
-  g_autoptr(Qcow2Image) image = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (Qcow2Image) image = NULL;
+  g_autoptr (GError) local_error = NULL;
   Qcow2Status status;
   struct stat st;
-  int fd;
+  int         fd;
 
   out->full_backing = qcow2_full_backing_filename (path, backing_file);
   fd = open_local (out->full_backing, &local_error);
@@ -429,11 +435,11 @@ inspect_backing_local (const char  *path,
     case QCOW2_STATUS_NOT_QCOW2:
       out->backing_format = g_strdup (backing_format ? backing_format : "raw");
       /* QEMU's raw driver counts whole sectors, rounding up. */
-      out->backing_size = ((guint64) st.st_size + 511) & ~G_GUINT64_CONSTANT (511);
+      out->backing_size = ((guint64)st.st_size + 511) & ~G_GUINT64_CONSTANT (511);
       break;
     case QCOW2_STATUS_UNSUPPORTED:
       out->backing_format = g_strdup (backing_format ? backing_format : "qcow2");
-      out->backing_size = 0;   /* qemu-img will read it */
+      out->backing_size = 0; /* qemu-img will read it */
       break;
     default:
       if (local_error == NULL)
@@ -452,15 +458,15 @@ inspect_backing_local (const char  *path,
 }
 
 static gboolean
-inspect_backing_remote (HeroVirtExecutor  *executor,
-                        const char        *path,
-                        const char        *backing_file,
-                        const char        *backing_format,
-                        Backing           *out,
-                        GCancellable      *cancellable,
-                        GError           **error)
+inspect_backing_remote (HeroVirtExecutor *executor,
+                        const char       *path,
+                        const char       *backing_file,
+                        const char       *backing_format,
+                        Backing          *out,
+                        GCancellable     *cancellable,
+                        GError          **error)
 {
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
 
   out->full_backing = qcow2_full_backing_filename (path, backing_file);
   if (backing_format != NULL)
@@ -482,7 +488,7 @@ inspect_backing_remote (HeroVirtExecutor  *executor,
 static guint32
 cluster_bits_for (guint cluster_size)
 {
-  return cluster_size == 0 ? 16 : (guint32) g_bit_nth_lsf (cluster_size, -1);
+  return cluster_size == 0 ? 16 : (guint32)g_bit_nth_lsf (cluster_size, -1);
 }
 
 static gboolean
@@ -497,11 +503,13 @@ create_native (const char                *path,
                const Backing             *backing,
                GError                   **error)
 {
-  Qcow2CreateParams params = { 0, };
+  Qcow2CreateParams params = {
+    0,
+  };
   g_autofree char *message = NULL;
   g_autofree char *temp = NULL;
-  gboolean invalid = FALSE;
-  int fd = -1;
+  gboolean         invalid = FALSE;
+  int              fd = -1;
 
   params.version = is_v2 (hero_virt_disk_create_options_get_compat (options)) ? 2 : 3;
   params.cluster_bits = cluster_bits_for (hero_virt_disk_create_options_get_cluster_size (options));
@@ -520,13 +528,13 @@ create_native (const char                *path,
   temp = make_temp (path, &fd, error);
   if (temp == NULL)
     return FALSE;
-  g_debug ("creating “%s” natively (v%u, %u-byte clusters, %" G_GUINT64_FORMAT " bytes)",
-           path, params.version, 1u << params.cluster_bits, params.size);
+  g_debug ("creating “%s” natively (v%u, %u-byte clusters, %" G_GUINT64_FORMAT " bytes)", path,
+           params.version, 1u << params.cluster_bits, params.size);
   if (!qcow2_create_write (&params, fd, &invalid, &message) || fsync (fd) != 0)
     {
       g_set_error (error, HERO_VIRT_ERROR,
-                   invalid ? HERO_VIRT_ERROR_INVALID_ARGUMENT : HERO_VIRT_ERROR_IO,
-                   "%s", message ? message : g_strerror (errno));
+                   invalid ? HERO_VIRT_ERROR_INVALID_ARGUMENT : HERO_VIRT_ERROR_IO, "%s",
+                   message ? message : g_strerror (errno));
       close (fd);
       g_unlink (temp);
       return FALSE;
@@ -536,15 +544,13 @@ create_native (const char                *path,
 }
 
 static HeroVirtCommand *
-create_command (HeroVirtDiskCreateOptions *options,
-                const Backing             *backing,
-                const char                *target)
+create_command (HeroVirtDiskCreateOptions *options, const Backing *backing, const char *target)
 {
   HeroVirtCommand *command = qemu_img ("create");
-  const char *format = hero_virt_disk_create_options_get_format (options);
-  const char *backing_file = hero_virt_disk_create_options_get_backing_file (options);
-  guint64 size = hero_virt_disk_create_options_get_size (options);
-  g_autoptr(GString) opts = g_string_new (NULL);
+  const char      *format = hero_virt_disk_create_options_get_format (options);
+  const char      *backing_file = hero_virt_disk_create_options_get_backing_file (options);
+  guint64          size = hero_virt_disk_create_options_get_size (options);
+  g_autoptr (GString) opts = g_string_new (NULL);
 
   hero_virt_command_add_args (command, "-q", "-f", format, NULL);
   if (backing_file != NULL)
@@ -553,8 +559,9 @@ create_command (HeroVirtDiskCreateOptions *options,
     {
       guint cluster_size = hero_virt_disk_create_options_get_cluster_size (options);
 
-      g_string_append_printf (opts, "compat=%s", is_v2 (hero_virt_disk_create_options_get_compat (options))
-                                                 ? "0.10" : "1.1");
+      g_string_append_printf (opts, "compat=%s",
+                              is_v2 (hero_virt_disk_create_options_get_compat (options)) ? "0.10"
+                                                                                         : "1.1");
       if (cluster_size != 0)
         g_string_append_printf (opts, ",cluster_size=%u", cluster_size);
       if (hero_virt_disk_create_options_get_lazy_refcounts (options))
@@ -575,10 +582,10 @@ create_with_qemu_img (HeroVirtExecutor          *executor,
                       GCancellable              *cancellable,
                       GError                   **error)
 {
-  g_autoptr(HeroVirtCommand) command = NULL;
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autofree char *temp = NULL;
-  int fd;
+  int              fd;
 
   if (!hero_virt_executor_is_local (executor))
     {
@@ -603,18 +610,20 @@ create_with_qemu_img (HeroVirtExecutor          *executor,
 }
 
 static gboolean
-hero_virt_qcow2_provider_create (HeroVirtDiskProvider       *provider,
-                                 HeroVirtExecutor           *executor,
-                                 const char                 *path,
-                                 HeroVirtDiskCreateOptions  *options,
-                                 GCancellable               *cancellable,
-                                 GError                    **error)
+hero_virt_qcow2_provider_create (HeroVirtDiskProvider      *provider,
+                                 HeroVirtExecutor          *executor,
+                                 const char                *path,
+                                 HeroVirtDiskCreateOptions *options,
+                                 GCancellable              *cancellable,
+                                 GError                   **error)
 {
   const char *format = hero_virt_disk_create_options_get_format (options);
   const char *backing_file = hero_virt_disk_create_options_get_backing_file (options);
   const char *backing_format = hero_virt_disk_create_options_get_backing_format (options);
-  gboolean local = hero_virt_executor_is_local (executor);
-  Backing backing = { NULL, };
+  gboolean    local = hero_virt_executor_is_local (executor);
+  Backing     backing = {
+        NULL,
+  };
   gboolean ok = FALSE;
 
   if (!hero_virt_disk_create_options_validate (options, error))
@@ -637,8 +646,8 @@ hero_virt_qcow2_provider_create (HeroVirtDiskProvider       *provider,
         goto out;
     }
 
-  if (local && strcmp (format, "qcow2") == 0 &&
-      (hero_virt_disk_create_options_get_size (options) != 0 || backing.backing_size != 0))
+  if (local && strcmp (format, "qcow2") == 0
+      && (hero_virt_disk_create_options_get_size (options) != 0 || backing.backing_size != 0))
     ok = create_native (path, options, &backing, error);
   else
     ok = create_with_qemu_img (executor, path, options, &backing, cancellable, error);
@@ -651,10 +660,10 @@ out:
 /* ---- snapshots ---- */
 
 static HeroVirtDiskInfo *
-qcow2_info_for_snapshots (HeroVirtExecutor  *executor,
-                          const char        *path,
-                          GCancellable      *cancellable,
-                          GError           **error)
+qcow2_info_for_snapshots (HeroVirtExecutor *executor,
+                          const char       *path,
+                          GCancellable     *cancellable,
+                          GError          **error)
 {
   HeroVirtDiskInfo *info = get_info (executor, path, cancellable, error);
 
@@ -669,18 +678,18 @@ qcow2_info_for_snapshots (HeroVirtExecutor  *executor,
 }
 
 static gboolean
-snapshot_op (HeroVirtExecutor  *executor,
-             const char        *path,
-             const char        *flag,
-             const char        *name,
-             gboolean           must_exist,
-             GCancellable      *cancellable,
-             GError           **error)
+snapshot_op (HeroVirtExecutor *executor,
+             const char       *path,
+             const char       *flag,
+             const char       *name,
+             gboolean          must_exist,
+             GCancellable     *cancellable,
+             GError          **error)
 {
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
   HeroVirtDiskSnapshot *existing;
-  g_autoptr(HeroVirtCommand) command = NULL;
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) command = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_snapshot_name (name, error))
     return FALSE;
@@ -708,34 +717,34 @@ snapshot_op (HeroVirtExecutor  *executor,
 }
 
 static gboolean
-hero_virt_qcow2_provider_snapshot_create (HeroVirtDiskProvider  *provider,
-                                          HeroVirtExecutor      *executor,
-                                          const char            *path,
-                                          const char            *name,
-                                          GCancellable          *cancellable,
-                                          GError               **error)
+hero_virt_qcow2_provider_snapshot_create (HeroVirtDiskProvider *provider,
+                                          HeroVirtExecutor     *executor,
+                                          const char           *path,
+                                          const char           *name,
+                                          GCancellable         *cancellable,
+                                          GError              **error)
 {
   return snapshot_op (executor, path, "-c", name, FALSE, cancellable, error);
 }
 
 static gboolean
-hero_virt_qcow2_provider_snapshot_delete (HeroVirtDiskProvider  *provider,
-                                          HeroVirtExecutor      *executor,
-                                          const char            *path,
-                                          const char            *name,
-                                          GCancellable          *cancellable,
-                                          GError               **error)
+hero_virt_qcow2_provider_snapshot_delete (HeroVirtDiskProvider *provider,
+                                          HeroVirtExecutor     *executor,
+                                          const char           *path,
+                                          const char           *name,
+                                          GCancellable         *cancellable,
+                                          GError              **error)
 {
   return snapshot_op (executor, path, "-d", name, TRUE, cancellable, error);
 }
 
 static gboolean
-hero_virt_qcow2_provider_snapshot_apply (HeroVirtDiskProvider  *provider,
-                                         HeroVirtExecutor      *executor,
-                                         const char            *path,
-                                         const char            *name,
-                                         GCancellable          *cancellable,
-                                         GError               **error)
+hero_virt_qcow2_provider_snapshot_apply (HeroVirtDiskProvider *provider,
+                                         HeroVirtExecutor     *executor,
+                                         const char           *path,
+                                         const char           *name,
+                                         GCancellable         *cancellable,
+                                         GError              **error)
 {
   return snapshot_op (executor, path, "-a", name, TRUE, cancellable, error);
 }
@@ -743,17 +752,17 @@ hero_virt_qcow2_provider_snapshot_apply (HeroVirtDiskProvider  *provider,
 /* ---- resize, convert, check ---- */
 
 static gboolean
-hero_virt_qcow2_provider_resize (HeroVirtDiskProvider  *provider,
-                                 HeroVirtExecutor      *executor,
-                                 const char            *path,
-                                 guint64                size,
-                                 gboolean               shrink,
-                                 GCancellable          *cancellable,
-                                 GError               **error)
+hero_virt_qcow2_provider_resize (HeroVirtDiskProvider *provider,
+                                 HeroVirtExecutor     *executor,
+                                 const char           *path,
+                                 guint64               size,
+                                 gboolean              shrink,
+                                 GCancellable         *cancellable,
+                                 GError              **error)
 {
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(HeroVirtCommand) command = NULL;
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (HeroVirtCommand) command = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
   guint64 current;
 
   if (size == 0 || size % 512 != 0)
@@ -770,7 +779,8 @@ hero_virt_qcow2_provider_resize (HeroVirtDiskProvider  *provider,
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
                    "Shrinking “%s” from %" G_GUINT64_FORMAT " to %" G_GUINT64_FORMAT
-                   " bytes would lose data; pass shrink=TRUE to allow it", path, current, size);
+                   " bytes would lose data; pass shrink=TRUE to allow it",
+                   path, current, size);
       return FALSE;
     }
   if (size == current)
@@ -788,21 +798,21 @@ hero_virt_qcow2_provider_resize (HeroVirtDiskProvider  *provider,
 }
 
 static gboolean
-hero_virt_qcow2_provider_convert (HeroVirtDiskProvider  *provider,
-                                  HeroVirtExecutor      *executor,
-                                  const char            *path,
-                                  const char            *dest,
-                                  const char            *format,
-                                  gboolean               compress,
-                                  GCancellable          *cancellable,
-                                  GError               **error)
+hero_virt_qcow2_provider_convert (HeroVirtDiskProvider *provider,
+                                  HeroVirtExecutor     *executor,
+                                  const char           *path,
+                                  const char           *dest,
+                                  const char           *format,
+                                  gboolean              compress,
+                                  GCancellable         *cancellable,
+                                  GError              **error)
 {
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(HeroVirtCommand) command = NULL;
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (HeroVirtCommand) command = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autofree char *temp = NULL;
-  gboolean local = hero_virt_executor_is_local (executor);
-  int fd;
+  gboolean         local = hero_virt_executor_is_local (executor);
+  int              fd;
 
   if (compress && strcmp (format, "qcow2") != 0)
     {
@@ -830,7 +840,8 @@ hero_virt_qcow2_provider_convert (HeroVirtDiskProvider  *provider,
     }
 
   command = qemu_img ("convert");
-  hero_virt_command_add_args (command, "-f", hero_virt_disk_info_get_format (info), "-O", format, NULL);
+  hero_virt_command_add_args (command, "-f", hero_virt_disk_info_get_format (info), "-O", format,
+                              NULL);
   if (compress)
     hero_virt_command_add_arg (command, "-c");
   hero_virt_command_add_args (command, "--", path, local ? temp : dest, NULL);
@@ -846,18 +857,18 @@ hero_virt_qcow2_provider_convert (HeroVirtDiskProvider  *provider,
 }
 
 static HeroVirtDiskCheckResult *
-hero_virt_qcow2_provider_check (HeroVirtDiskProvider  *provider,
-                                HeroVirtExecutor      *executor,
-                                const char            *path,
-                                GCancellable          *cancellable,
-                                GError               **error)
+hero_virt_qcow2_provider_check (HeroVirtDiskProvider *provider,
+                                HeroVirtExecutor     *executor,
+                                const char           *path,
+                                GCancellable         *cancellable,
+                                GError              **error)
 {
   /* 2: corruptions found, 3: leaks found; the report is still printed. */
   static const int ok_statuses[] = { 0, 2, 3, -1 };
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(HeroVirtCommand) command = NULL;
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GError) local_error = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (HeroVirtCommand) command = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) local_error = NULL;
   const char *format = NULL;
 
   /* The native reader refuses images qemu-img can still check; only a
@@ -875,18 +886,18 @@ hero_virt_qcow2_provider_check (HeroVirtDiskProvider  *provider,
   result = run (executor, command, cancellable, error);
   if (result == NULL)
     return NULL;
-  if (hero_virt_command_result_get_term_signal (result) == 0 &&
-      hero_virt_command_result_get_exit_status (result) == 63)
+  if (hero_virt_command_result_get_term_signal (result) == 0
+      && hero_virt_command_result_get_exit_status (result) == 63)
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
                    "%s images cannot be checked", format);
       return NULL;
     }
   for (guint i = 0; ok_statuses[i] >= 0; i++)
-    if (hero_virt_command_result_get_term_signal (result) == 0 &&
-        hero_virt_command_result_get_exit_status (result) == ok_statuses[i])
-      return hero_virt_disk_check_result_new_from_json (hero_virt_command_result_get_stdout_text (result),
-                                                        error);
+    if (hero_virt_command_result_get_term_signal (result) == 0
+        && hero_virt_command_result_get_exit_status (result) == ok_statuses[i])
+      return hero_virt_disk_check_result_new_from_json (
+          hero_virt_command_result_get_stdout_text (result), error);
   set_error_from_result (result, error);
   return NULL;
 }
@@ -895,9 +906,9 @@ hero_virt_qcow2_provider_check (HeroVirtDiskProvider  *provider,
  * always usable here; operations that need qemu-img fail with
  * HERO_VIRT_ERROR_UNAVAILABLE when it is missing. */
 static gboolean
-hero_virt_qcow2_provider_is_available (HeroVirtDiskProvider  *provider,
-                                       GCancellable          *cancellable,
-                                       GError               **error)
+hero_virt_qcow2_provider_is_available (HeroVirtDiskProvider *provider,
+                                       GCancellable         *cancellable,
+                                       GError              **error)
 {
   return TRUE;
 }

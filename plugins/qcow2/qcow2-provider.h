@@ -9,7 +9,11 @@
 G_BEGIN_DECLS
 
 #define HERO_VIRT_TYPE_QCOW2_PROVIDER (hero_virt_qcow2_provider_get_type ())
-G_DECLARE_FINAL_TYPE (HeroVirtQcow2Provider, hero_virt_qcow2_provider, HERO_VIRT, QCOW2_PROVIDER, GObject)
+G_DECLARE_FINAL_TYPE (HeroVirtQcow2Provider,
+                      hero_virt_qcow2_provider,
+                      HERO_VIRT,
+                      QCOW2_PROVIDER,
+                      GObject)
 
 void hero_virt_qcow2_provider_register (GTypeModule *module);
 

@@ -27,12 +27,13 @@ new_builder (const char *name)
 static gboolean
 container_exists (const char *name)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = hero_virt_image_list_containers (executor (), NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = hero_virt_image_list_containers (executor (), NULL, &error);
 
   g_assert_no_error (error);
   for (guint i = 0; i < list->len; i++)
-    if (g_strcmp0 (hero_virt_image_container_info_get_name (g_ptr_array_index (list, i)), name) == 0)
+    if (g_strcmp0 (hero_virt_image_container_info_get_name (g_ptr_array_index (list, i)), name)
+        == 0)
       return TRUE;
   return FALSE;
 }
@@ -40,7 +41,7 @@ container_exists (const char *name)
 static guint
 count_containers (void)
 {
-  g_autoptr(GPtrArray) list = hero_virt_image_list_containers (executor (), NULL, NULL);
+  g_autoptr (GPtrArray) list = hero_virt_image_list_containers (executor (), NULL, NULL);
 
   g_assert_nonnull (list);
   return list->len;
@@ -51,23 +52,38 @@ count_containers (void)
 static void
 test_validate_reference (void)
 {
-  const char *good[] = { "scratch", "localhost/web:1", "127.0.0.1:5000/team/app:v1.2",
-                         "docker.io/library/busybox", "registry.example.com/a/b/c@sha256:"
+  const char *good[] = { "scratch",
+                         "localhost/web:1",
+                         "127.0.0.1:5000/team/app:v1.2",
+                         "docker.io/library/busybox",
+                         "registry.example.com/a/b/c@sha256:"
                          "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
-                         "16b7af6a4ee14ebb677dd256ec6963b472613a66575af30f049768c042abbc4e", NULL };
-  const char *bad[] = { "", "-rf", "--privileged", "Upper/Case", "web:", "a b", "web;rm -rf /",
-                        "docker://localhost/web", "localhost/../etc", "web\n", "web:tag:tag",
-                        "$(id)", "web@sha256:short", NULL };
+                         "16b7af6a4ee14ebb677dd256ec6963b472613a66575af30f049768c042abbc4e",
+                         NULL };
+  const char *bad[] = { "",
+                        "-rf",
+                        "--privileged",
+                        "Upper/Case",
+                        "web:",
+                        "a b",
+                        "web;rm -rf /",
+                        "docker://localhost/web",
+                        "localhost/../etc",
+                        "web\n",
+                        "web:tag:tag",
+                        "$(id)",
+                        "web@sha256:short",
+                        NULL };
 
   for (guint i = 0; good[i]; i++)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       g_assert_true (hero_virt_validate_image_reference (good[i], &error));
       g_assert_no_error (error);
     }
   for (guint i = 0; bad[i]; i++)
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       g_assert_false (hero_virt_validate_image_reference (bad[i], &error));
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
     }
@@ -76,7 +92,7 @@ test_validate_reference (void)
 static void
 test_validate_names_paths (void)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   char *path;
 
   g_assert_true (hero_virt_validate_container_name ("web-1.build_x", NULL));
@@ -112,28 +128,39 @@ test_parse_samples (void)
 {
   /* Real output of buildah 1.28 (`images --json --no-trunc`,
    * `containers --json`, `inspect --type image`), trimmed. */
-  const char *images = "[\n {\n \"id\": \"sha256:16b7af6a4ee14ebb677dd256ec6963b472613a66575af30f049768c042abbc4e\",\n"
-                       " \"names\": [\"localhost/bb:1\"],\n \"digest\": \"sha256:1233\",\n \"createdat\": \"13 minutes ago\",\n"
-                       " \"size\": \"2.13 MB\",\n \"created\": 1795863509,\n \"readonly\": false,\n \"history\": null\n }\n]\n";
-  const char *containers = "[{\"id\": \"18b1199991e9\", \"builder\": true, \"imageid\": \"\", \"imagename\": \"scratch\", "
+  const char *images
+      = "[\n {\n \"id\": "
+        "\"sha256:16b7af6a4ee14ebb677dd256ec6963b472613a66575af30f049768c042abbc4e\",\n"
+        " \"names\": [\"localhost/bb:1\"],\n \"digest\": \"sha256:1233\",\n \"createdat\": \"13 "
+        "minutes ago\",\n"
+        " \"size\": \"2.13 MB\",\n \"created\": 1795863509,\n \"readonly\": false,\n \"history\": "
+        "null\n }\n]\n";
+  const char *containers = "[{\"id\": \"18b1199991e9\", \"builder\": true, \"imageid\": \"\", "
+                           "\"imagename\": \"scratch\", "
                            "\"containername\": \"web\"}]";
-  const char *inspect = "{\"Type\": \"buildah 0.0.1\", \"FromImage\": \"localhost/bb:2\", \"FromImageID\": \"32cd5b\", "
-                        "\"FromImageDigest\": \"sha256:67ce\", \"OCIv1\": {\"created\": \"2026-11-28T11:11:35.022556961Z\", "
-                        "\"author\": \"me\", \"architecture\": \"amd64\", \"os\": \"linux\", \"config\": {\"User\": \"root\", "
-                        "\"ExposedPorts\": {\"8080\": {}}, \"Env\": [\"A=1\"], \"Entrypoint\": [\"/bin/httpd\", \"-f\"], "
-                        "\"Cmd\": [\"-p\", \"8080\"], \"WorkingDir\": \"/www\", \"Labels\": {\"x\": \"y\"}}}}";
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = buildah_parse_images (images, &error);
-  g_autoptr(GPtrArray) ctrs = NULL;
-  g_autoptr(HeroVirtImageInfo) info = NULL;
-  g_autoptr(HeroVirtProgress) progress = hero_virt_progress_new ();
+  const char *inspect
+      = "{\"Type\": \"buildah 0.0.1\", \"FromImage\": \"localhost/bb:2\", \"FromImageID\": "
+        "\"32cd5b\", "
+        "\"FromImageDigest\": \"sha256:67ce\", \"OCIv1\": {\"created\": "
+        "\"2026-11-28T11:11:35.022556961Z\", "
+        "\"author\": \"me\", \"architecture\": \"amd64\", \"os\": \"linux\", \"config\": "
+        "{\"User\": \"root\", "
+        "\"ExposedPorts\": {\"8080\": {}}, \"Env\": [\"A=1\"], \"Entrypoint\": [\"/bin/httpd\", "
+        "\"-f\"], "
+        "\"Cmd\": [\"-p\", \"8080\"], \"WorkingDir\": \"/www\", \"Labels\": {\"x\": \"y\"}}}}";
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = buildah_parse_images (images, &error);
+  g_autoptr (GPtrArray) ctrs = NULL;
+  g_autoptr (HeroVirtImageInfo) info = NULL;
+  g_autoptr (HeroVirtProgress) progress = hero_virt_progress_new ();
   BuildahProgress state = { progress, "push", 0, 0, 0 };
 
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 1);
   g_assert_cmpstr (hero_virt_image_info_get_id (g_ptr_array_index (list, 0)), ==,
                    "16b7af6a4ee14ebb677dd256ec6963b472613a66575af30f049768c042abbc4e");
-  g_assert_cmpstr (hero_virt_image_info_get_names (g_ptr_array_index (list, 0))[0], ==, "localhost/bb:1");
+  g_assert_cmpstr (hero_virt_image_info_get_names (g_ptr_array_index (list, 0))[0], ==,
+                   "localhost/bb:1");
   g_assert_cmpint (hero_virt_image_info_get_created (g_ptr_array_index (list, 0)), ==, 1795863509);
   g_clear_pointer (&list, g_ptr_array_unref);
   list = buildah_parse_images ("", &error);
@@ -144,7 +171,8 @@ test_parse_samples (void)
 
   ctrs = buildah_parse_containers (containers, &error);
   g_assert_no_error (error);
-  g_assert_cmpstr (hero_virt_image_container_info_get_name (g_ptr_array_index (ctrs, 0)), ==, "web");
+  g_assert_cmpstr (hero_virt_image_container_info_get_name (g_ptr_array_index (ctrs, 0)), ==,
+                   "web");
   g_assert_true (hero_virt_image_container_info_get_builder (g_ptr_array_index (ctrs, 0)));
 
   info = buildah_parse_inspect (inspect, &error);
@@ -156,7 +184,9 @@ test_parse_samples (void)
   g_assert_cmpint (hero_virt_image_info_get_created (info), >, 0);
 
   buildah_progress_feed (&state, "Getting image source signatures");
-  buildah_progress_feed (&state, "Copying blob sha256:20168a5489ce1ccee187afc45ca736c4918c1c214f9a1cb5e1125603b903badb");
+  buildah_progress_feed (
+      &state,
+      "Copying blob sha256:20168a5489ce1ccee187afc45ca736c4918c1c214f9a1cb5e1125603b903badb");
   g_assert_cmpuint (hero_virt_progress_get_current (progress), ==, 1);
   g_assert_cmpstr (hero_virt_progress_get_message (progress), ==, "Copying blob 20168a5489ce");
   buildah_progress_feed (&state, "Writing manifest to image destination");
@@ -171,11 +201,11 @@ static void
 test_bad_input_runs_nothing (void)
 {
   guint before = count_containers ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtBuilder) dash = new_builder ("--privileged");
-  g_autoptr(HeroVirtBuilder) badbase = hero_virt_builder_new ("ok-name", "Bad Reference");
-  g_autoptr(HeroVirtBuilder) good = new_builder ("hv-bad-input");
-  g_autoptr(HeroVirtImageRegistryOptions) opts = hero_virt_image_registry_options_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtBuilder) dash = new_builder ("--privileged");
+  g_autoptr (HeroVirtBuilder) badbase = hero_virt_builder_new ("ok-name", "Bad Reference");
+  g_autoptr (HeroVirtBuilder) good = new_builder ("hv-bad-input");
+  g_autoptr (HeroVirtImageRegistryOptions) opts = hero_virt_image_registry_options_new ();
 
   g_assert_null (hero_virt_builder_run (dash, "true", NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
@@ -209,14 +239,15 @@ test_bad_input_runs_nothing (void)
   g_assert_null (hero_virt_image_pull ("--help", NULL, NULL, executor (), NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  g_assert_false (hero_virt_image_push (HT_BASE_IMAGE, "docker://-x/y", opts, NULL, executor (), NULL, &error));
+  g_assert_false (
+      hero_virt_image_push (HT_BASE_IMAGE, "docker://-x/y", opts, NULL, executor (), NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (hero_virt_image_tag (HT_BASE_IMAGE, "localhost/x;id", executor (), NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  g_assert_null (hero_virt_image_build ("/tmp", "../Containerfile", "localhost/x:1", NULL, NULL, NULL,
-                                        executor (), NULL, &error));
+  g_assert_null (hero_virt_image_build ("/tmp", "../Containerfile", "localhost/x:1", NULL, NULL,
+                                        NULL, executor (), NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
@@ -234,43 +265,48 @@ test_bad_input_runs_nothing (void)
 static void
 test_builder_chain (void)
 {
-  g_autoptr(HeroVirtBuilder) b = new_builder ("hv-chain");
-  g_autoptr(HeroVirtBuilder) again = NULL;
-  g_autoptr(HeroVirtImageInfo) info = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(GBytes) mode = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtBuilder) b = new_builder ("hv-chain");
+  g_autoptr (HeroVirtBuilder) again = NULL;
+  g_autoptr (HeroVirtImageInfo) info = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GBytes) mode = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *ctx = g_build_filename (fx->dir, "context", NULL);
   g_autofree char *file = g_build_filename (ctx, "hello.txt", NULL);
   g_autofree char *image_id = NULL;
-  const char *stat_argv[] = { "stat", "-c", "%a", "/usr/local/bin/tool", NULL };
+  const char      *stat_argv[] = { "stat", "-c", "%a", "/usr/local/bin/tool", NULL };
 
   g_mkdir_with_parents (ctx, 0755);
   g_assert_true (g_file_set_contents (file, "from the context\n", -1, NULL));
   hero_virt_builder_set_context_dir (b, ctx);
 
-  g_assert_nonnull (hero_virt_builder_run (b, "mkdir -p /www /usr/local/bin && echo built > /built", NULL, &error));
+  g_assert_nonnull (hero_virt_builder_run (b, "mkdir -p /www /usr/local/bin && echo built > /built",
+                                           NULL, &error));
   g_assert_no_error (error);
   hero_virt_builder_write (b, "<h1>hi</h1>", "/www/index.html", NULL, &error);
   g_assert_no_error (error);
-  hero_virt_builder_write_with_mode (b, "#!/bin/sh\necho tool\n", "/usr/local/bin/tool", 0755, NULL, &error);
+  hero_virt_builder_write_with_mode (b, "#!/bin/sh\necho tool\n", "/usr/local/bin/tool", 0755, NULL,
+                                     &error);
   g_assert_no_error (error);
   hero_virt_builder_copy (b, "hello.txt", "/www/hello.txt", NULL, &error);
   g_assert_no_error (error);
   hero_virt_builder_set_working_dir (b, "/www");
   hero_virt_builder_set_env (b, "GREETING", "hello world");
   /* WORKDIR and ENV apply to later run steps. */
-  hero_virt_builder_run (b, "test \"$(pwd)\" = /www && test \"$GREETING\" = 'hello world'", NULL, &error);
+  hero_virt_builder_run (b, "test \"$(pwd)\" = /www && test \"$GREETING\" = 'hello world'", NULL,
+                         &error);
   g_assert_no_error (error);
   mode = hero_virt_builder_read (b, "/www/hello.txt", NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpmem (g_bytes_get_data (mode, NULL), g_bytes_get_size (mode), "from the context\n", 17);
+  g_assert_cmpmem (g_bytes_get_data (mode, NULL), g_bytes_get_size (mode), "from the context\n",
+                   17);
   g_clear_pointer (&mode, g_bytes_unref);
   hero_virt_builder_run_argv (b, stat_argv, NULL, &error);
   g_assert_no_error (error);
 
-  hero_virt_builder_set_entrypoint (b, (const char * const[]) { "/bin/httpd", "-f", "-p", "8080", "-h", "/www", NULL });
-  hero_virt_builder_set_cmd (b, (const char * const[]) { "-v", NULL });
+  hero_virt_builder_set_entrypoint (
+      b, (const char *const[]){ "/bin/httpd", "-f", "-p", "8080", "-h", "/www", NULL });
+  hero_virt_builder_set_cmd (b, (const char *const[]){ "-v", NULL });
   hero_virt_builder_set_label (b, "org.example.role", "web");
   hero_virt_builder_set_annotation (b, "org.example.note", "test");
   hero_virt_builder_set_user (b, "0:0");
@@ -278,7 +314,8 @@ test_builder_chain (void)
   hero_virt_builder_add_volume (b, "/data");
   hero_virt_builder_set_author (b, "HeroVirt tests");
   hero_virt_builder_set_stop_signal (b, "SIGINT");
-  hero_virt_builder_set_healthcheck (b, "wget -q -O- http://127.0.0.1:8080/ || exit 1", 30, 5, 2, 3);
+  hero_virt_builder_set_healthcheck (b, "wget -q -O- http://127.0.0.1:8080/ || exit 1", 30, 5, 2,
+                                     3);
   hero_virt_builder_set_format (b, "docker");
   g_assert_nonnull (hero_virt_builder_commit (b, "localhost/hv-test/web:1", NULL, &error));
   g_assert_no_error (error);
@@ -295,7 +332,8 @@ test_builder_chain (void)
   g_assert_cmpstr (hero_virt_image_info_get_user (info), ==, "0:0");
   g_assert_cmpstr (hero_virt_image_info_get_author (info), ==, "HeroVirt tests");
   g_assert_true (g_strv_contains (hero_virt_image_info_get_env (info), "GREETING=hello world"));
-  g_assert_nonnull (strstr (hero_virt_image_info_get_json (info), "wget -q -O- http://127.0.0.1:8080/ || exit 1"));
+  g_assert_nonnull (strstr (hero_virt_image_info_get_json (info),
+                            "wget -q -O- http://127.0.0.1:8080/ || exit 1"));
   g_assert_nonnull (strstr (hero_virt_image_info_get_json (info), "SIGINT"));
 
   /* A builder of the same name picks up the existing working container. */
@@ -332,16 +370,13 @@ test_builder_chain (void)
 }
 
 static void
-async_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+async_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
 static void
-on_progress (HeroVirtProgress *progress,
-             gpointer          user_data)
+on_progress (HeroVirtProgress *progress, gpointer user_data)
 {
   GPtrArray *messages = user_data;
 
@@ -351,13 +386,13 @@ on_progress (HeroVirtProgress *progress,
 static void
 test_builder_async_progress (void)
 {
-  g_autoptr(HeroVirtBuilder) b = new_builder ("hv-async");
-  g_autoptr(HeroVirtProgress) progress = hero_virt_progress_new ();
-  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GBytes) content = g_bytes_new_static ("async\n", 6);
-  g_autoptr(GBytes) back = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtBuilder) b = new_builder ("hv-async");
+  g_autoptr (HeroVirtProgress) progress = hero_virt_progress_new ();
+  g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GBytes) content = g_bytes_new_static ("async\n", 6);
+  g_autoptr (GBytes) back = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_signal_connect (progress, "changed", G_CALLBACK (on_progress), messages);
   hero_virt_builder_set_progress (b, progress);
@@ -400,24 +435,27 @@ test_builder_async_progress (void)
 static void
 test_image_functions (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) images = NULL;
-  g_autoptr(HeroVirtImageInfo) info = NULL;
-  g_autoptr(HeroVirtProgress) progress = hero_virt_progress_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) images = NULL;
+  g_autoptr (HeroVirtImageInfo) info = NULL;
+  g_autoptr (HeroVirtProgress) progress = hero_virt_progress_new ();
   g_autofree char *ctx = g_build_filename (fx->dir, "build-ctx", NULL);
   g_autofree char *file = g_build_filename (ctx, "Containerfile", NULL);
   g_autofree char *id = NULL;
-  gboolean found = FALSE;
+  gboolean         found = FALSE;
 
-  g_assert_true (hero_virt_image_tag (HT_BASE_IMAGE, "localhost/hv-test/tagged:2", executor (), NULL, &error));
+  g_assert_true (
+      hero_virt_image_tag (HT_BASE_IMAGE, "localhost/hv-test/tagged:2", executor (), NULL, &error));
   g_assert_no_error (error);
   images = hero_virt_image_list (executor (), NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < images->len; i++)
-    if (g_strv_contains (hero_virt_image_info_get_names (g_ptr_array_index (images, i)), "localhost/hv-test/tagged:2"))
+    if (g_strv_contains (hero_virt_image_info_get_names (g_ptr_array_index (images, i)),
+                         "localhost/hv-test/tagged:2"))
       found = TRUE;
   g_assert_true (found);
-  g_assert_true (hero_virt_image_remove ("localhost/hv-test/tagged:2", FALSE, executor (), NULL, &error));
+  g_assert_true (
+      hero_virt_image_remove ("localhost/hv-test/tagged:2", FALSE, executor (), NULL, &error));
   g_assert_no_error (error);
   g_assert_null (hero_virt_image_inspect ("localhost/hv-test/tagged:2", executor (), NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
@@ -428,9 +466,10 @@ test_image_functions (void)
                                       "FROM " HT_BASE_IMAGE "\n"
                                       "ARG WHO=nobody\n"
                                       "RUN echo \"hello $WHO\" > /greeting\n"
-                                      "LABEL built=containerfile\n", -1, NULL));
+                                      "LABEL built=containerfile\n",
+                                      -1, NULL));
   id = hero_virt_image_build (ctx, "Containerfile", "localhost/hv-test/built:1",
-                              (const char * const[]) { "WHO=tests", NULL }, NULL, progress,
+                              (const char *const[]){ "WHO=tests", NULL }, NULL, progress,
                               executor (), NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (id);
@@ -438,34 +477,33 @@ test_image_functions (void)
   info = hero_virt_image_inspect ("localhost/hv-test/built:1", executor (), NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_image_info_get_label (info, "built"), ==, "containerfile");
-  g_assert_true (g_str_has_prefix (id, hero_virt_image_info_get_id (info)) ||
-                 g_str_has_prefix (hero_virt_image_info_get_id (info), id));
+  g_assert_true (g_str_has_prefix (id, hero_virt_image_info_get_id (info))
+                 || g_str_has_prefix (hero_virt_image_info_get_id (info), id));
 }
 
 /* ---- registries ---- */
 
 static char *
-registry_ref (HtRegistry *registry,
-              const char *repo)
+registry_ref (HtRegistry *registry, const char *repo)
 {
   return g_strdup_printf ("%s/%s", registry->address, repo);
 }
 
 static void
-push_pull_roundtrip (HtRegistry                   *registry,
-                     HeroVirtImageRegistryOptions *options,
-                     const char                   *repo)
+push_pull_roundtrip (HtRegistry *registry, HeroVirtImageRegistryOptions *options, const char *repo)
 {
   g_autofree char *dest = registry_ref (registry, repo);
-  g_autoptr(HeroVirtProgress) progress = hero_virt_progress_new ();
-  g_autoptr(GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtProgress) progress = hero_virt_progress_new ();
+  g_autoptr (GPtrArray) messages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GError) error = NULL;
   g_autofree char *id = NULL;
 
   g_signal_connect (progress, "changed", G_CALLBACK (on_progress), messages);
-  g_assert_true (hero_virt_image_push (HT_BASE_IMAGE, dest, options, progress, executor (), NULL, &error));
+  g_assert_true (
+      hero_virt_image_push (HT_BASE_IMAGE, dest, options, progress, executor (), NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (g_ptr_array_find_with_equal_func (messages, "Writing manifest to image destination", g_str_equal, NULL));
+  g_assert_true (g_ptr_array_find_with_equal_func (
+      messages, "Writing manifest to image destination", g_str_equal, NULL));
   g_assert_cmpstr (hero_virt_progress_get_stage (progress), ==, "push");
 
   id = hero_virt_image_pull (dest, options, progress, executor (), NULL, &error);
@@ -480,15 +518,16 @@ static void
 test_registry_http (void)
 {
   HtRegistry *registry = ht_registry_start (fx->dir, HT_REGISTRY_HTTP);
-  g_autoptr(HeroVirtImageRegistryOptions) insecure = hero_virt_image_registry_options_new ();
+  g_autoptr (HeroVirtImageRegistryOptions) insecure = hero_virt_image_registry_options_new ();
   g_autofree char *dest = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (registry == NULL)
     return;
   dest = registry_ref (registry, "hv/http:1");
   /* TLS is verified unless turned off: plain HTTP is refused. */
-  g_assert_false (hero_virt_image_push (HT_BASE_IMAGE, dest, NULL, NULL, executor (), NULL, &error));
+  g_assert_false (
+      hero_virt_image_push (HT_BASE_IMAGE, dest, NULL, NULL, executor (), NULL, &error));
   g_assert_nonnull (error);
   g_assert_nonnull (strstr (error->message, "HTTP response to HTTPS client"));
   g_clear_error (&error);
@@ -502,16 +541,17 @@ static void
 test_registry_tls (void)
 {
   HtRegistry *registry = ht_registry_start (fx->dir, HT_REGISTRY_TLS);
-  g_autoptr(HeroVirtImageRegistryOptions) trusted = hero_virt_image_registry_options_new ();
-  g_autoptr(HeroVirtImageRegistryOptions) untrusted = hero_virt_image_registry_options_new ();
+  g_autoptr (HeroVirtImageRegistryOptions) trusted = hero_virt_image_registry_options_new ();
+  g_autoptr (HeroVirtImageRegistryOptions) untrusted = hero_virt_image_registry_options_new ();
   g_autofree char *dest = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (registry == NULL)
     return;
   dest = registry_ref (registry, "hv/tls:1");
   /* The self-signed CA is not trusted by default. */
-  g_assert_false (hero_virt_image_push (HT_BASE_IMAGE, dest, untrusted, NULL, executor (), NULL, &error));
+  g_assert_false (
+      hero_virt_image_push (HT_BASE_IMAGE, dest, untrusted, NULL, executor (), NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_HOST_KEY);
   g_clear_error (&error);
 
@@ -539,9 +579,9 @@ capture_writer (GLogLevelFlags   log_level,
 static guint
 count_temp_dirs (void)
 {
-  g_autoptr(GDir) dir = g_dir_open (g_get_tmp_dir (), 0, NULL);
+  g_autoptr (GDir) dir = g_dir_open (g_get_tmp_dir (), 0, NULL);
   const char *name;
-  guint n = 0;
+  guint       n = 0;
 
   while ((name = g_dir_read_name (dir)) != NULL)
     if (g_str_has_prefix (name, "hero-virt."))
@@ -553,11 +593,11 @@ static void
 test_registry_auth (void)
 {
   HtRegistry *registry = ht_registry_start (fx->dir, HT_REGISTRY_TLS_AUTH);
-  g_autoptr(HeroVirtImageRegistryOptions) right = hero_virt_image_registry_options_new ();
-  g_autoptr(HeroVirtImageRegistryOptions) wrong = hero_virt_image_registry_options_new ();
-  g_autoptr(HeroVirtImageRegistryOptions) anonymous = hero_virt_image_registry_options_new ();
+  g_autoptr (HeroVirtImageRegistryOptions) right = hero_virt_image_registry_options_new ();
+  g_autoptr (HeroVirtImageRegistryOptions) wrong = hero_virt_image_registry_options_new ();
+  g_autoptr (HeroVirtImageRegistryOptions) anonymous = hero_virt_image_registry_options_new ();
   g_autofree char *dest = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   guint temp_dirs = count_temp_dirs ();
 
   if (registry == NULL)
@@ -569,14 +609,16 @@ test_registry_auth (void)
   hero_virt_image_registry_options_set_credentials (wrong, HT_REGISTRY_USER, "not-the-Pa55word");
   hero_virt_image_registry_options_set_cert_dir (anonymous, registry->cert_dir);
 
-  g_assert_false (hero_virt_image_push (HT_BASE_IMAGE, dest, anonymous, NULL, executor (), NULL, &error));
+  g_assert_false (
+      hero_virt_image_push (HT_BASE_IMAGE, dest, anonymous, NULL, executor (), NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH);
   g_clear_error (&error);
 
   /* Every log line (debug included) is captured: no password may show. */
   captured_logs = g_ptr_array_new_with_free_func (g_free);
   g_log_set_writer_func (capture_writer, NULL, NULL);
-  g_assert_false (hero_virt_image_push (HT_BASE_IMAGE, dest, wrong, NULL, executor (), NULL, &error));
+  g_assert_false (
+      hero_virt_image_push (HT_BASE_IMAGE, dest, wrong, NULL, executor (), NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH);
   g_assert_null (strstr (error->message, "not-the-Pa55word"));
   g_clear_error (&error);
@@ -597,8 +639,7 @@ test_registry_auth (void)
 }
 
 int
-main (int    argc,
-      char **argv)
+main (int argc, char **argv)
 {
   int ret;
 

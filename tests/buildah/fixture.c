@@ -19,7 +19,7 @@ ht_buildah_new (void)
   fixture->executor = hero_virt_local_executor_new ();
   for (guint i = 0; fixture->env[i] != NULL; i++)
     {
-      g_auto(GStrv) kv = g_strsplit (fixture->env[i], "=", 2);
+      g_auto (GStrv) kv = g_strsplit (fixture->env[i], "=", 2);
       hero_virt_local_executor_setenv (fixture->executor, kv[0], kv[1]);
     }
   return fixture;
@@ -30,8 +30,8 @@ ht_buildah_new (void)
 void
 ht_buildah_build_base (HtBuildah *fixture)
 {
-  g_autoptr(HeroVirtBuilder) builder = hero_virt_builder_new ("hv-base", "scratch");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtBuilder) builder = hero_virt_builder_new ("hv-base", "scratch");
+  g_autoptr (GError) error = NULL;
   const char *install[] = { "/bin/busybox", "--install", "-s", "/bin", NULL };
   const char *dirs[] = { "/bin/busybox", "mkdir", "-p", "/tmp", "/etc", "/www", "/root", NULL };
 
@@ -45,7 +45,7 @@ ht_buildah_build_base (HtBuildah *fixture)
   g_assert_nonnull (hero_virt_builder_run_argv (builder, install, NULL, &error));
   g_assert_no_error (error);
   hero_virt_builder_set_env (builder, "PATH", "/bin");
-  hero_virt_builder_set_cmd (builder, (const char * const[]) { "/bin/sh", NULL });
+  hero_virt_builder_set_cmd (builder, (const char *const[]){ "/bin/sh", NULL });
   g_assert_nonnull (hero_virt_builder_commit (builder, HT_BASE_IMAGE, NULL, &error));
   g_assert_no_error (error);
   g_assert_nonnull (hero_virt_builder_remove (builder, NULL, &error));
@@ -59,10 +59,14 @@ ht_buildah_free (HtBuildah *fixture)
     return;
   /* Leave no working containers or layers behind in the private store. */
   {
-    g_autoptr(HeroVirtCommand) rm = hero_virt_command_new_argv ((const char * const[]) { "buildah", "rm", "--all", NULL });
-    g_autoptr(HeroVirtCommand) rmi = hero_virt_command_new_argv ((const char * const[]) { "buildah", "rmi", "--all", "--force", NULL });
-    g_autoptr(HeroVirtCommandResult) r1 = hero_virt_executor_run (HERO_VIRT_EXECUTOR (fixture->executor), rm, NULL, NULL);
-    g_autoptr(HeroVirtCommandResult) r2 = hero_virt_executor_run (HERO_VIRT_EXECUTOR (fixture->executor), rmi, NULL, NULL);
+    g_autoptr (HeroVirtCommand) rm
+        = hero_virt_command_new_argv ((const char *const[]){ "buildah", "rm", "--all", NULL });
+    g_autoptr (HeroVirtCommand) rmi = hero_virt_command_new_argv (
+        (const char *const[]){ "buildah", "rmi", "--all", "--force", NULL });
+    g_autoptr (HeroVirtCommandResult) r1
+        = hero_virt_executor_run (HERO_VIRT_EXECUTOR (fixture->executor), rm, NULL, NULL);
+    g_autoptr (HeroVirtCommandResult) r2
+        = hero_virt_executor_run (HERO_VIRT_EXECUTOR (fixture->executor), rmi, NULL, NULL);
   }
   g_clear_object (&fixture->executor);
   g_strfreev (fixture->env);
@@ -71,10 +75,9 @@ ht_buildah_free (HtBuildah *fixture)
 }
 
 static void
-write_file (const char *path,
-            const char *text)
+write_file (const char *path, const char *text)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_file_set_contents (path, text, -1, &error);
   g_assert_no_error (error);
@@ -94,35 +97,41 @@ make_certs (const char *dir)
 
   g_mkdir_with_parents (ca_dir, 0700);
   write_file (ext, "subjectAltName=IP:127.0.0.1\n");
-  g_free (ht_run ((const char * const[]) { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                                           "-keyout", ca_key, "-out", ca_crt, "-days", "2",
-                                           "-subj", "/CN=HeroVirt test CA", NULL }, FALSE));
-  g_free (ht_run ((const char * const[]) { "openssl", "req", "-newkey", "rsa:2048", "-nodes",
-                                           "-keyout", key, "-out", csr, "-subj", "/CN=127.0.0.1", NULL }, FALSE));
-  g_free (ht_run ((const char * const[]) { "openssl", "x509", "-req", "-in", csr, "-CA", ca_crt,
-                                           "-CAkey", ca_key, "-CAserial", serial, "-CAcreateserial",
-                                           "-out", crt, "-days", "2", "-extfile", ext, NULL }, FALSE));
+  g_free (ht_run ((const char *const[]){ "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
+                                         "-keyout", ca_key, "-out", ca_crt, "-days", "2", "-subj",
+                                         "/CN=HeroVirt test CA", NULL },
+                  FALSE));
+  g_free (
+      ht_run ((const char *const[]){ "openssl", "req", "-newkey", "rsa:2048", "-nodes", "-keyout",
+                                     key, "-out", csr, "-subj", "/CN=127.0.0.1", NULL },
+              FALSE));
+  g_free (ht_run ((const char *const[]){ "openssl", "x509", "-req", "-in", csr, "-CA", ca_crt,
+                                         "-CAkey", ca_key, "-CAserial", serial, "-CAcreateserial",
+                                         "-out", crt, "-days", "2", "-extfile", ext, NULL },
+                  FALSE));
 }
 
 HtRegistry *
-ht_registry_start (const char     *parent_dir,
-                   HtRegistryKind  kind)
+ht_registry_start (const char *parent_dir, HtRegistryKind kind)
 {
   HtRegistry *registry;
-  g_autoptr(GString) config = g_string_new (NULL);
+  g_autoptr (GString) config = g_string_new (NULL);
   g_autofree char *config_path = NULL;
   g_autofree char *log = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   guint16 port;
 
-  if (!ht_require_program ("docker-registry") ||
-      (kind != HT_REGISTRY_HTTP && !ht_require_program ("openssl")) ||
-      (kind == HT_REGISTRY_TLS_AUTH && !ht_require_program ("htpasswd")))
+  if (!ht_require_program ("docker-registry")
+      || (kind != HT_REGISTRY_HTTP && !ht_require_program ("openssl"))
+      || (kind == HT_REGISTRY_TLS_AUTH && !ht_require_program ("htpasswd")))
     return NULL;
 
   registry = g_new0 (HtRegistry, 1);
-  registry->dir = g_build_filename (parent_dir, kind == HT_REGISTRY_HTTP ? "reg-http"
-                                    : kind == HT_REGISTRY_TLS ? "reg-tls" : "reg-auth", NULL);
+  registry->dir = g_build_filename (parent_dir,
+                                    kind == HT_REGISTRY_HTTP  ? "reg-http"
+                                    : kind == HT_REGISTRY_TLS ? "reg-tls"
+                                                              : "reg-auth",
+                                    NULL);
   g_mkdir_with_parents (registry->dir, 0700);
   port = ht_free_port ();
   registry->address = g_strdup_printf ("127.0.0.1:%u", port);
@@ -130,28 +139,31 @@ ht_registry_start (const char     *parent_dir,
   g_string_append_printf (config,
                           "version: 0.1\nlog:\n  level: info\nstorage:\n  filesystem:\n"
                           "    rootdirectory: %s/data\n  delete:\n    enabled: true\n"
-                          "http:\n  addr: %s\n", registry->dir, registry->address);
+                          "http:\n  addr: %s\n",
+                          registry->dir, registry->address);
   if (kind != HT_REGISTRY_HTTP)
     {
       make_certs (registry->dir);
       registry->cert_dir = g_build_filename (registry->dir, "ca", NULL);
-      g_string_append_printf (config, "  tls:\n    certificate: %s/server.crt\n    key: %s/server.key\n",
+      g_string_append_printf (config,
+                              "  tls:\n    certificate: %s/server.crt\n    key: %s/server.key\n",
                               registry->dir, registry->dir);
     }
   if (kind == HT_REGISTRY_TLS_AUTH)
     {
       g_autofree char *htpasswd_path = g_build_filename (registry->dir, "htpasswd", NULL);
-      g_autofree char *line = ht_run ((const char * const[]) { "htpasswd", "-Bbn", HT_REGISTRY_USER,
-                                                               HT_REGISTRY_PASSWORD, NULL }, FALSE);
+      g_autofree char *line = ht_run (
+          (const char *const[]){ "htpasswd", "-Bbn", HT_REGISTRY_USER, HT_REGISTRY_PASSWORD, NULL },
+          FALSE);
       write_file (htpasswd_path, line);
-      g_string_append_printf (config, "auth:\n  htpasswd:\n    realm: hero-virt-test\n    path: %s\n",
-                              htpasswd_path);
+      g_string_append_printf (
+          config, "auth:\n  htpasswd:\n    realm: hero-virt-test\n    path: %s\n", htpasswd_path);
     }
   config_path = g_build_filename (registry->dir, "config.yml", NULL);
   write_file (config_path, config->str);
   log = g_build_filename (registry->dir, "registry.log", NULL);
-  registry->daemon = ht_daemon_start ((const char * const[]) { "docker-registry", "serve", config_path, NULL },
-                                      NULL, log, &error);
+  registry->daemon = ht_daemon_start (
+      (const char *const[]){ "docker-registry", "serve", config_path, NULL }, NULL, log, &error);
   g_assert_no_error (error);
   g_assert_true (ht_wait_for_tcp ("127.0.0.1", port, 10000));
   return registry;
@@ -170,11 +182,10 @@ ht_registry_stop (HtRegistry *registry)
 }
 
 static char *
-key_line (const char *pub_path,
-          guint16     port)
+key_line (const char *pub_path, guint16 port)
 {
   g_autofree char *text = NULL;
-  g_auto(GStrv) parts = NULL;
+  g_auto (GStrv) parts = NULL;
 
   g_assert_true (g_file_get_contents (pub_path, &text, NULL, NULL));
   parts = g_strsplit (g_strstrip (text), " ", 3);
@@ -184,7 +195,7 @@ key_line (const char *pub_path,
 HtSshd *
 ht_sshd_start (const char *parent_dir)
 {
-  HtSshd *sshd;
+  HtSshd          *sshd;
   g_autofree char *config = NULL;
   g_autofree char *config_path = NULL;
   g_autofree char *host_key = NULL;
@@ -192,7 +203,7 @@ ht_sshd_start (const char *parent_dir)
   g_autofree char *authorized = NULL;
   g_autofree char *pub = NULL;
   g_autofree char *log = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   char *line;
 
   if (!ht_require_program ("/usr/sbin/sshd") || !ht_require_program ("ssh-keygen"))
@@ -210,7 +221,9 @@ ht_sshd_start (const char *parent_dir)
   for (guint i = 0; i < 3; i++)
     {
       const char *path = i == 0 ? host_key : i == 1 ? other_key : sshd->user_key;
-      g_free (ht_run ((const char * const[]) { "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", path, NULL }, FALSE));
+      g_free (ht_run (
+          (const char *const[]){ "ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", path, NULL },
+          FALSE));
     }
   authorized = g_build_filename (sshd->dir, "authorized_keys", NULL);
   pub = g_strconcat (sshd->user_key, ".pub", NULL);
@@ -240,18 +253,19 @@ ht_sshd_start (const char *parent_dir)
   config_path = g_build_filename (sshd->dir, "sshd_config", NULL);
   write_file (config_path, config);
   log = g_build_filename (sshd->dir, "sshd.log", NULL);
-  sshd->daemon = ht_daemon_start ((const char * const[]) { "/usr/sbin/sshd", "-D", "-e", "-f", config_path, NULL },
-                                  NULL, log, &error);
+  sshd->daemon = ht_daemon_start (
+      (const char *const[]){ "/usr/sbin/sshd", "-D", "-e", "-f", config_path, NULL }, NULL, log,
+      &error);
   g_assert_no_error (error);
   g_assert_true (ht_wait_for_tcp ("127.0.0.1", sshd->port, 10000));
   return sshd;
 }
 
 HeroVirtSshExecutor *
-ht_sshd_executor (HtSshd     *sshd,
-                  const char *known_hosts)
+ht_sshd_executor (HtSshd *sshd, const char *known_hosts)
 {
-  HeroVirtSshExecutor *ssh = hero_virt_ssh_executor_new ("127.0.0.1", sshd->port, g_get_user_name ());
+  HeroVirtSshExecutor *ssh
+      = hero_virt_ssh_executor_new ("127.0.0.1", sshd->port, g_get_user_name ());
 
   hero_virt_ssh_executor_set_private_key_file (ssh, sshd->user_key);
   hero_virt_ssh_executor_set_known_hosts_file (ssh, known_hosts ? known_hosts : sshd->known_hosts);

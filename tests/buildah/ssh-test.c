@@ -11,7 +11,7 @@
 #include "fixture.h"
 
 static HtSshd *sshd;
-static char *dir;
+static char   *dir;
 
 static HeroVirtSshExecutor *
 connect_ok (void)
@@ -22,13 +22,28 @@ connect_ok (void)
 static void
 test_hostile_argv (void)
 {
-  g_autoptr(HeroVirtSshExecutor) ssh = connect_ok ();
-  const char *hostile[] = { "printf", "%s|", "a b", "'", "\"", "$(touch /tmp/hv-pwned)", "`id`",
-                            ";rm -rf /tmp/hv-x", "line\nbreak", "--flag", "*", "a'b\"c", "", "\\",
-                            "$HOME", "&& echo owned", "|cat", NULL };
-  g_autoptr(GString) expected = g_string_new (NULL);
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtSshExecutor) ssh = connect_ok ();
+  const char *hostile[] = { "printf",
+                            "%s|",
+                            "a b",
+                            "'",
+                            "\"",
+                            "$(touch /tmp/hv-pwned)",
+                            "`id`",
+                            ";rm -rf /tmp/hv-x",
+                            "line\nbreak",
+                            "--flag",
+                            "*",
+                            "a'b\"c",
+                            "",
+                            "\\",
+                            "$HOME",
+                            "&& echo owned",
+                            "|cat",
+                            NULL };
+  g_autoptr (GString) expected = g_string_new (NULL);
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *quoted = NULL;
 
   for (guint i = 2; hostile[i] != NULL; i++)
@@ -39,18 +54,18 @@ test_hostile_argv (void)
   g_assert_cmpstr (hero_virt_command_result_get_stdout_text (result), ==, expected->str);
   g_assert_false (g_file_test ("/tmp/hv-pwned", G_FILE_TEST_EXISTS));
 
-  quoted = hero_virt_ssh_quote_argv ((const char * const[]) { "it's", "$x", NULL });
+  quoted = hero_virt_ssh_quote_argv ((const char *const[]){ "it's", "$x", NULL });
   g_assert_cmpstr (quoted, ==, "'it'\\''s' '$x'");
 }
 
 static void
 test_stdin_status_stderr (void)
 {
-  g_autoptr(HeroVirtSshExecutor) ssh = connect_ok ();
-  g_autoptr(HeroVirtCommand) command = hero_virt_command_new_argv ((const char * const[]) {
-    "sh", "-c", "wc -c; echo to-stderr >&2; exit 5", NULL });
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtSshExecutor) ssh = connect_ok ();
+  g_autoptr (HeroVirtCommand) command = hero_virt_command_new_argv (
+      (const char *const[]){ "sh", "-c", "wc -c; echo to-stderr >&2; exit 5", NULL });
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *big = g_strnfill (300000, 'x');
   g_autofree char *desc = NULL;
 
@@ -59,7 +74,8 @@ test_stdin_status_stderr (void)
   result = hero_virt_executor_run (HERO_VIRT_EXECUTOR (ssh), command, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (hero_virt_command_result_get_exit_status (result), ==, 5);
-  g_assert_cmpstr (g_strstrip ((char *) hero_virt_command_result_get_stdout_text (result)), ==, "300000");
+  g_assert_cmpstr (g_strstrip ((char *)hero_virt_command_result_get_stdout_text (result)), ==,
+                   "300000");
   g_assert_cmpstr (hero_virt_command_result_get_stderr_text (result), ==, "to-stderr\n");
   g_assert_false (hero_virt_command_result_check (result, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_COMMAND_FAILED);
@@ -68,7 +84,8 @@ test_stdin_status_stderr (void)
 
   /* Per-command environment and working directory. */
   g_clear_object (&command);
-  command = hero_virt_command_new_argv ((const char * const[]) { "sh", "-c", "echo \"$HV_VAR\"; pwd", NULL });
+  command = hero_virt_command_new_argv (
+      (const char *const[]){ "sh", "-c", "echo \"$HV_VAR\"; pwd", NULL });
   hero_virt_command_setenv (command, "HV_VAR", "it's set");
   hero_virt_command_set_cwd (command, "/tmp");
   result = hero_virt_executor_run (HERO_VIRT_EXECUTOR (ssh), command, NULL, &error);
@@ -83,14 +100,15 @@ test_stdin_status_stderr (void)
 static void
 test_host_key_checking (void)
 {
-  g_autoptr(HeroVirtSshExecutor) wrong = ht_sshd_executor (sshd, sshd->wrong_known_hosts);
-  g_autoptr(HeroVirtSshExecutor) unknown = NULL;
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtSshExecutor) wrong = ht_sshd_executor (sshd, sshd->wrong_known_hosts);
+  g_autoptr (HeroVirtSshExecutor) unknown = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *empty = g_build_filename (dir, "empty_known_hosts", NULL);
 
-  result = hero_virt_executor_run_argv (HERO_VIRT_EXECUTOR (wrong), (const char * const[]) { "touch", "/tmp/hv-ran", NULL },
-                                        NULL, &error);
+  result = hero_virt_executor_run_argv (HERO_VIRT_EXECUTOR (wrong),
+                                        (const char *const[]){ "touch", "/tmp/hv-ran", NULL }, NULL,
+                                        &error);
   g_assert_null (result);
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_HOST_KEY);
   g_assert_nonnull (strstr (error->message, "does not match"));
@@ -113,9 +131,9 @@ test_host_key_checking (void)
 static void
 test_auth_refused (void)
 {
-  g_autoptr(HeroVirtSshExecutor) ssh = connect_ok ();
+  g_autoptr (HeroVirtSshExecutor) ssh = connect_ok ();
   g_autofree char *other = g_build_filename (sshd->dir, "other_key", NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   hero_virt_ssh_executor_set_private_key_file (ssh, other);
   g_assert_false (hero_virt_ssh_executor_connect (ssh, NULL, &error));
@@ -125,12 +143,12 @@ test_auth_refused (void)
 static void
 test_timeout_and_cancel (void)
 {
-  g_autoptr(HeroVirtSshExecutor) ssh = connect_ok ();
-  g_autoptr(HeroVirtCommand) command = hero_virt_command_new_argv ((const char * const[]) {
-    "sh", "-c", "sleep 41 & sleep 42", NULL });
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtSshExecutor) ssh = connect_ok ();
+  g_autoptr (HeroVirtCommand) command = hero_virt_command_new_argv (
+      (const char *const[]){ "sh", "-c", "sleep 41 & sleep 42", NULL });
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) error = NULL;
 
   hero_virt_command_set_timeout (command, 500);
   g_assert_null (hero_virt_executor_run (HERO_VIRT_EXECUTOR (ssh), command, NULL, &error));
@@ -138,8 +156,11 @@ test_timeout_and_cancel (void)
   g_clear_error (&error);
 
   /* The whole remote process group is gone. */
-  result = hero_virt_executor_run_argv (HERO_VIRT_EXECUTOR (ssh), (const char * const[]) {
-    "sh", "-c", "pgrep -x sleep -a | grep -c 'sleep 4[12]' || true", NULL }, NULL, &error);
+  result = hero_virt_executor_run_argv (
+      HERO_VIRT_EXECUTOR (ssh),
+      (const char *const[]){ "sh", "-c", "pgrep -x sleep -a | grep -c 'sleep 4[12]' || true",
+                             NULL },
+      NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_command_result_get_stdout_text (result), ==, "0\n");
   g_clear_object (&result);
@@ -151,10 +172,7 @@ test_timeout_and_cancel (void)
 }
 
 static void
-cancel_later (GTask        *task,
-              gpointer      source,
-              gpointer      data,
-              GCancellable *unused)
+cancel_later (GTask *task, gpointer source, gpointer data, GCancellable *unused)
 {
   /* Waits until the remote command has started. */
   while (!g_file_test ("/tmp/hv-ssh-started", G_FILE_TEST_EXISTS))
@@ -164,28 +182,27 @@ cancel_later (GTask        *task,
 }
 
 static void
-async_done (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+async_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  *(GAsyncResult **) user_data = g_object_ref (result);
+  *(GAsyncResult **)user_data = g_object_ref (result);
 }
 
 static void
 test_cancel_running (void)
 {
-  g_autoptr(HeroVirtSshExecutor) ssh = connect_ok ();
-  g_autoptr(HeroVirtCommand) command = hero_virt_command_new_argv ((const char * const[]) {
-    "sh", "-c", "touch /tmp/hv-ssh-started; sleep 43", NULL });
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GTask) canceller = g_task_new (NULL, NULL, NULL, NULL);
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(HeroVirtCommandResult) check = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtSshExecutor) ssh = connect_ok ();
+  g_autoptr (HeroVirtCommand) command = hero_virt_command_new_argv (
+      (const char *const[]){ "sh", "-c", "touch /tmp/hv-ssh-started; sleep 43", NULL });
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GTask) canceller = g_task_new (NULL, NULL, NULL, NULL);
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (HeroVirtCommandResult) check = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_unlink ("/tmp/hv-ssh-started");
   g_task_set_task_data (canceller, g_object_ref (cancellable), g_object_unref);
-  hero_virt_executor_run_async (HERO_VIRT_EXECUTOR (ssh), command, cancellable, async_done, &result);
+  hero_virt_executor_run_async (HERO_VIRT_EXECUTOR (ssh), command, cancellable, async_done,
+                                &result);
   g_task_run_in_thread (canceller, cancel_later);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
@@ -194,8 +211,10 @@ test_cancel_running (void)
   g_clear_error (&error);
   g_unlink ("/tmp/hv-ssh-started");
 
-  check = hero_virt_executor_run_argv (HERO_VIRT_EXECUTOR (ssh), (const char * const[]) {
-    "sh", "-c", "pgrep -x sleep -a | grep -c 'sleep 43' || true", NULL }, NULL, &error);
+  check = hero_virt_executor_run_argv (
+      HERO_VIRT_EXECUTOR (ssh),
+      (const char *const[]){ "sh", "-c", "pgrep -x sleep -a | grep -c 'sleep 43' || true", NULL },
+      NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_command_result_get_stdout_text (check), ==, "0\n");
 }
@@ -203,22 +222,22 @@ test_cancel_running (void)
 static void
 test_sftp (void)
 {
-  g_autoptr(HeroVirtSshExecutor) ssh = connect_ok ();
+  g_autoptr (HeroVirtSshExecutor) ssh = connect_ok ();
   HeroVirtExecutor *ex = HERO_VIRT_EXECUTOR (ssh);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *tmp = hero_virt_executor_make_temp_dir (ex, NULL, &error);
   g_autofree char *file = NULL;
-  g_autoptr(GBytes) data = NULL;
-  g_autoptr(GBytes) back = NULL;
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  guint8 *raw = g_malloc (200000);
+  g_autoptr (GBytes) data = NULL;
+  g_autoptr (GBytes) back = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  guint8  *raw = g_malloc (200000);
   GStatBuf st;
 
   g_assert_no_error (error);
   g_assert_cmpint (g_stat (tmp, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0700);
   for (guint i = 0; i < 200000; i++)
-    raw[i] = (guint8) (i * 7);
+    raw[i] = (guint8)(i * 7);
   data = g_bytes_new_take (raw, 200000);
   file = g_build_filename (tmp, "blob", NULL);
   g_assert_true (hero_virt_executor_write_file (ex, file, data, 0640, NULL, &error));
@@ -254,11 +273,11 @@ static void
 test_remote_build (void)
 {
   HtBuildah *fx = ht_buildah_new ();
-  g_autoptr(HeroVirtSshExecutor) ssh = NULL;
-  g_autoptr(HeroVirtBuilder) b = NULL;
-  g_autoptr(HeroVirtImageInfo) info = NULL;
-  g_autoptr(GBytes) page = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtSshExecutor) ssh = NULL;
+  g_autoptr (HeroVirtBuilder) b = NULL;
+  g_autoptr (HeroVirtImageInfo) info = NULL;
+  g_autoptr (GBytes) page = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *ctx = NULL;
   g_autofree char *src = NULL;
 
@@ -268,26 +287,28 @@ test_remote_build (void)
   ssh = connect_ok ();
   for (guint i = 0; fx->env[i] != NULL; i++)
     {
-      g_auto(GStrv) kv = g_strsplit (fx->env[i], "=", 2);
+      g_auto (GStrv) kv = g_strsplit (fx->env[i], "=", 2);
       hero_virt_ssh_executor_setenv (ssh, kv[0], kv[1]);
     }
   /* The context directory is on the build host. */
   ctx = hero_virt_executor_make_temp_dir (HERO_VIRT_EXECUTOR (ssh), NULL, &error);
   g_assert_no_error (error);
   src = g_build_filename (ctx, "app.conf", NULL);
-  g_assert_true (hero_virt_executor_write_file (HERO_VIRT_EXECUTOR (ssh), src,
-                                                g_bytes_new_static ("port=8080\n", 10), 0644, NULL, &error));
+  g_assert_true (hero_virt_executor_write_file (
+      HERO_VIRT_EXECUTOR (ssh), src, g_bytes_new_static ("port=8080\n", 10), 0644, NULL, &error));
 
   b = hero_virt_builder_new ("hv-remote", HT_BASE_IMAGE);
   hero_virt_builder_set_executor (b, HERO_VIRT_EXECUTOR (ssh));
   hero_virt_builder_set_context_dir (b, ctx);
   g_assert_nonnull (hero_virt_builder_run (b, "mkdir -p /www /etc/app", NULL, &error));
   g_assert_no_error (error);
-  g_assert_nonnull (hero_virt_builder_write (b, "<h1>remote</h1>", "/www/index.html", NULL, &error));
+  g_assert_nonnull (
+      hero_virt_builder_write (b, "<h1>remote</h1>", "/www/index.html", NULL, &error));
   g_assert_no_error (error);
   g_assert_nonnull (hero_virt_builder_copy (b, "app.conf", "/etc/app/app.conf", NULL, &error));
   g_assert_no_error (error);
-  hero_virt_builder_set_entrypoint (b, (const char * const[]) { "/bin/httpd", "-f", "-p", "8080", "-h", "/www", NULL });
+  hero_virt_builder_set_entrypoint (
+      b, (const char *const[]){ "/bin/httpd", "-f", "-p", "8080", "-h", "/www", NULL });
   g_assert_nonnull (hero_virt_builder_commit (b, "localhost/hv-test/remote:1", NULL, &error));
   g_assert_no_error (error);
   page = hero_virt_builder_read (b, "/www/index.html", NULL, &error);
@@ -297,14 +318,15 @@ test_remote_build (void)
   g_assert_no_error (error);
 
   /* What the remote host has is what a local look sees (same storage). */
-  info = hero_virt_image_inspect ("localhost/hv-test/remote:1", HERO_VIRT_EXECUTOR (fx->executor), NULL, &error);
+  info = hero_virt_image_inspect ("localhost/hv-test/remote:1", HERO_VIRT_EXECUTOR (fx->executor),
+                                  NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_image_info_get_entrypoint (info)[0], ==, "/bin/httpd");
 
   /* With a wrong host key nothing runs remotely. */
   {
-    g_autoptr(HeroVirtSshExecutor) wrong = ht_sshd_executor (sshd, sshd->wrong_known_hosts);
-    g_autoptr(HeroVirtBuilder) evil = hero_virt_builder_new ("hv-remote-evil", HT_BASE_IMAGE);
+    g_autoptr (HeroVirtSshExecutor) wrong = ht_sshd_executor (sshd, sshd->wrong_known_hosts);
+    g_autoptr (HeroVirtBuilder) evil = hero_virt_builder_new ("hv-remote-evil", HT_BASE_IMAGE);
     hero_virt_builder_set_executor (evil, HERO_VIRT_EXECUTOR (wrong));
     g_assert_null (hero_virt_builder_run (evil, "true", NULL, &error));
     g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_HOST_KEY);
@@ -315,8 +337,7 @@ test_remote_build (void)
 }
 
 int
-main (int    argc,
-      char **argv)
+main (int argc, char **argv)
 {
   int ret;
 

@@ -14,7 +14,8 @@
 
 #define IMAGE "localhost/hv-test/busybox:latest"
 
-static struct {
+static struct
+{
   gboolean               rest;
   char                  *dir;
   char                  *www;
@@ -33,9 +34,9 @@ executor (void)
 static char *
 podman (const char *first, ...)
 {
-  g_autoptr(HeroVirtCommand) command = hero_virt_command_new ("podman");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtCommand) command = hero_virt_command_new ("podman");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   va_list args;
 
   va_start (args, first);
@@ -51,7 +52,7 @@ static guint
 count_containers (void)
 {
   g_autofree char *out = podman ("ps", "--all", "--quiet", NULL);
-  g_auto(GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
+  g_auto (GStrv) lines = g_strsplit (g_strstrip (out), "\n", -1);
 
   return *out ? g_strv_length (lines) : 0;
 }
@@ -65,7 +66,7 @@ import_busybox (void)
   g_autofree char *busybox = g_build_filename (bin, "busybox", NULL);
   g_autofree char *tarball = g_build_filename (env.dir, "rootfs.tar", NULL);
   g_autofree char *tmp = g_build_filename (rootfs, "tmp", NULL);
-  const char *cp[] = { "cp", "/bin/busybox", busybox, NULL };
+  const char      *cp[] = { "cp", "/bin/busybox", busybox, NULL };
   const char *install[] = { "chroot", rootfs, "/bin/busybox", "--install", "-s", "/bin", NULL };
   const char *tar[] = { "tar", "-C", rootfs, "-cf", tarball, ".", NULL };
   g_autofree char *o1 = NULL, *o2 = NULL, *o3 = NULL, *o4 = NULL;
@@ -75,14 +76,14 @@ import_busybox (void)
   o1 = ht_run (cp, FALSE);
   o2 = ht_run (install, FALSE);
   o3 = ht_run (tar, FALSE);
-  o4 = podman ("import", "--change", "ENTRYPOINT [\"/bin/sh\"]", "--change", "ENV PATH=/bin",
-               "--", tarball, IMAGE, NULL);
+  o4 = podman ("import", "--change", "ENTRYPOINT [\"/bin/sh\"]", "--change", "ENV PATH=/bin", "--",
+               tarball, IMAGE, NULL);
 }
 
 static gboolean
 setup (void)
 {
-  g_auto(GStrv) conf = NULL;
+  g_auto (GStrv) conf = NULL;
   g_autofree char *index = NULL;
 
   if (env.ready)
@@ -95,7 +96,7 @@ setup (void)
   env.executor = hero_virt_local_executor_new ();
   for (guint i = 0; conf[i] != NULL; i++)
     {
-      g_auto(GStrv) kv = g_strsplit (conf[i], "=", 2);
+      g_auto (GStrv) kv = g_strsplit (conf[i], "=", 2);
       hero_virt_local_executor_setenv (env.executor, kv[0], kv[1]);
     }
   env.www = g_build_filename (env.dir, "www", NULL);
@@ -109,10 +110,10 @@ setup (void)
       g_autofree char *sock = g_build_filename (env.dir, "podman.sock", NULL);
       g_autofree char *url = g_strconcat ("unix://", sock, NULL);
       g_autofree char *log = g_build_filename (env.dir, "service.log", NULL);
-      const char *argv[] = { "podman", "system", "service", "--time=0", url, NULL };
-      g_autoptr(GError) error = NULL;
+      const char      *argv[] = { "podman", "system", "service", "--time=0", url, NULL };
+      g_autoptr (GError) error = NULL;
 
-      env.service = ht_daemon_start (argv, (const char * const *) conf, log, &error);
+      env.service = ht_daemon_start (argv, (const char *const *)conf, log, &error);
       g_assert_no_error (error);
       g_assert_true (ht_wait_for_unix_socket (sock, 20000));
       hero_virt_local_executor_setenv (env.executor, "CONTAINER_HOST", url);
@@ -125,19 +126,19 @@ setup (void)
  * (stacked when two podman processes raced to mount it); unmount every
  * layer so the directory can be removed. */
 static void
-unmount_storage (const char *dir,
-                 const char *relative)
+unmount_storage (const char *dir, const char *relative)
 {
   g_autofree char *path = g_build_filename (dir, relative, NULL);
-  const char *argv[] = { "umount", "--", path, NULL };
+  const char      *argv[] = { "umount", "--", path, NULL };
 
   for (int i = 0; i < 8; i++)
     {
       int status = 0;
 
-      if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
-                         NULL, NULL, NULL, NULL, &status, NULL) ||
-          !g_spawn_check_wait_status (status, NULL))
+      if (!g_spawn_sync (NULL, (char **)argv, NULL,
+                         G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, NULL, NULL,
+                         &status, NULL)
+          || !g_spawn_check_wait_status (status, NULL))
         break;
     }
 }
@@ -168,31 +169,31 @@ builder (const char *name)
 
 /* GET http://127.0.0.1:port/path from the host; returns the body. */
 static char *
-http_get (guint16     port,
-          const char *path)
+http_get (guint16 port, const char *path)
 {
-  g_autoptr(GSocketClient) client = g_socket_client_new ();
-  g_autoptr(GSocketConnection) conn = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  g_autoptr (GSocketConnection) conn = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *request = g_strdup_printf ("GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", path);
-  g_autoptr(GByteArray) reply = g_byte_array_new ();
-  guint8 buf[4096];
-  gssize n;
+  g_autoptr (GByteArray) reply = g_byte_array_new ();
+  guint8      buf[4096];
+  gssize      n;
   const char *body;
 
   conn = g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, &error);
   g_assert_no_error (error);
-  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request, strlen (request),
-                             NULL, NULL, &error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (conn)), request,
+                             strlen (request), NULL, NULL, &error);
   g_assert_no_error (error);
-  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf, sizeof buf,
-                                   NULL, &error)) > 0)
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (conn)), buf,
+                                   sizeof buf, NULL, &error))
+         > 0)
     g_byte_array_append (reply, buf, n);
   g_assert_no_error (error);
-  g_byte_array_append (reply, (guint8 *) "", 1);
-  g_assert_true (g_str_has_prefix ((char *) reply->data, "HTTP/1.0 200") ||
-                 g_str_has_prefix ((char *) reply->data, "HTTP/1.1 200"));
-  body = strstr ((char *) reply->data, "\r\n\r\n");
+  g_byte_array_append (reply, (guint8 *)"", 1);
+  g_assert_true (g_str_has_prefix ((char *)reply->data, "HTTP/1.0 200")
+                 || g_str_has_prefix ((char *)reply->data, "HTTP/1.1 200"));
+  body = strstr ((char *)reply->data, "\r\n\r\n");
   g_assert_nonnull (body);
   return g_strdup (body + 4);
 }
@@ -200,8 +201,8 @@ http_get (guint16     port,
 static gboolean
 has_container (const char *name)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = hero_virt_container_list ("podman", executor (), TRUE, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = hero_virt_container_list ("podman", executor (), TRUE, NULL, &error);
 
   g_assert_no_error (error);
   for (guint i = 0; i < list->len; i++)
@@ -217,20 +218,21 @@ has_container (const char *name)
 static void
 test_workflow (void)
 {
-  g_autoptr(HeroVirtContainerBuilder) b = NULL;
-  g_autoptr(HeroVirtHealthCheck) health = hero_virt_health_check_new ("wget -q -O- http://127.0.0.1:8080/ || exit 1");
-  g_autoptr(HeroVirtContainer) web = NULL;
-  g_autoptr(HeroVirtContainerStatus) status = NULL;
-  g_autoptr(HeroVirtContainerStats) stats = NULL;
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtContainerBuilder) b = NULL;
+  g_autoptr (HeroVirtHealthCheck) health
+      = hero_virt_health_check_new ("wget -q -O- http://127.0.0.1:8080/ || exit 1");
+  g_autoptr (HeroVirtContainer) web = NULL;
+  g_autoptr (HeroVirtContainerStatus) status = NULL;
+  g_autoptr (HeroVirtContainerStats) stats = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *page = NULL;
   g_autofree char *logs = NULL;
-  const char *entrypoint[] = { "/bin/httpd", NULL };
-  const char *command[] = { "-f", "-v", "-p", "8080", "-h", "/www", NULL };
-  const char *env_cmd[] = { "sh", "-c", "echo $GREETING", NULL };
-  const char *cgroup_cmd[] = { "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes", NULL };
-  guint16 port = ht_free_port ();
+  const char      *entrypoint[] = { "/bin/httpd", NULL };
+  const char      *command[] = { "-f", "-v", "-p", "8080", "-h", "/www", NULL };
+  const char      *env_cmd[] = { "sh", "-c", "echo $GREETING", NULL };
+  const char      *cgroup_cmd[] = { "cat", "/sys/fs/cgroup/memory/memory.limit_in_bytes", NULL };
+  guint16          port = ht_free_port ();
 
   if (!setup ())
     return;
@@ -264,10 +266,12 @@ test_workflow (void)
   g_assert_cmpstr (hero_virt_container_status_get_state (status), ==, "running");
   g_assert_true (hero_virt_container_status_get_running (status));
   g_assert_cmpstr (hero_virt_container_status_get_health_status (status), ==, "healthy");
-  g_assert_cmpstr (hero_virt_container_status_get_health_output (status), ==, "hello from herovirt");
+  g_assert_cmpstr (hero_virt_container_status_get_health_output (status), ==,
+                   "hello from herovirt");
   g_assert_nonnull (hero_virt_container_status_get_started_at (status));
   g_assert_cmpstr (hero_virt_container_status_get_name (status), ==, "web");
-  g_assert_true (g_strv_contains (hero_virt_container_status_get_labels (status), "org.herovirt.test=workflow"));
+  g_assert_true (g_strv_contains (hero_virt_container_status_get_labels (status),
+                                  "org.herovirt.test=workflow"));
 
   logs = hero_virt_container_logs (web, -1, NULL, NULL, &error);
   g_assert_no_error (error);
@@ -308,12 +312,11 @@ test_workflow (void)
 }
 
 static HeroVirtContainer *
-run_sleeper (const char *name,
-             const char *script)
+run_sleeper (const char *name, const char *script)
 {
-  g_autoptr(HeroVirtContainerBuilder) b = builder (name);
-  g_autoptr(GError) error = NULL;
-  const char *command[] = { "-c", script, NULL };
+  g_autoptr (HeroVirtContainerBuilder) b = builder (name);
+  g_autoptr (GError) error = NULL;
+  const char        *command[] = { "-c", script, NULL };
   HeroVirtContainer *c;
 
   hero_virt_container_builder_set_command (b, command);
@@ -325,12 +328,12 @@ run_sleeper (const char *name,
 static void
 test_exec_copy (void)
 {
-  g_autoptr(HeroVirtContainer) c = NULL;
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtContainer) c = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *src = NULL, *dest = NULL, *back = NULL;
-  const char *fail[] = { "sh", "-c", "echo out; echo err >&2; exit 3", NULL };
-  const char *cat[] = { "cat", "/tmp/in.txt", NULL };
+  const char      *fail[] = { "sh", "-c", "echo out; echo err >&2; exit 3", NULL };
+  const char      *cat[] = { "cat", "/tmp/in.txt", NULL };
 
   if (!setup ())
     return;
@@ -361,7 +364,7 @@ test_exec_copy (void)
   g_assert_true (hero_virt_container_kill (c, "SIGKILL", NULL, &error));
   g_assert_no_error (error);
   {
-    g_autoptr(HeroVirtContainerStatus) st = hero_virt_container_status (c, NULL, &error);
+    g_autoptr (HeroVirtContainerStatus) st = hero_virt_container_status (c, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (hero_virt_container_status_get_state (st), ==, "exited");
     g_assert_cmpint (hero_virt_container_status_get_exit_code (st), ==, 137);
@@ -371,7 +374,7 @@ test_exec_copy (void)
   g_assert_true (hero_virt_container_restart (c, 0, NULL, &error));
   g_assert_no_error (error);
   {
-    g_autoptr(HeroVirtContainerStatus) st = hero_virt_container_status (c, NULL, &error);
+    g_autoptr (HeroVirtContainerStatus) st = hero_virt_container_status (c, NULL, &error);
     g_assert_no_error (error);
     g_assert_true (hero_virt_container_status_get_running (st));
     g_assert_null (hero_virt_container_status_get_health_status (st));
@@ -385,7 +388,8 @@ test_exec_copy (void)
   g_assert_no_error (error);
 }
 
-typedef struct {
+typedef struct
+{
   GMainLoop    *loop;
   GCancellable *cancellable;
   GPtrArray    *lines;
@@ -394,10 +398,7 @@ typedef struct {
 } Follow;
 
 static void
-on_log_line (HeroVirtContainer    *c,
-             HeroVirtOutputStream  stream,
-             const char           *line,
-             Follow               *f)
+on_log_line (HeroVirtContainer *c, HeroVirtOutputStream stream, const char *line, Follow *f)
 {
   g_ptr_array_add (f->lines, g_strdup (line));
   if (strstr (line, "tick 3") != NULL)
@@ -405,9 +406,7 @@ on_log_line (HeroVirtContainer    *c,
 }
 
 static void
-on_follow_done (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
+on_follow_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Follow *f = user_data;
 
@@ -421,10 +420,10 @@ on_follow_done (GObject      *source,
 static void
 test_logs_follow (void)
 {
-  g_autoptr(HeroVirtContainer) c = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtContainer) c = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *tail = NULL;
-  Follow f = { 0 };
+  Follow           f = { 0 };
 
   if (!setup ())
     return;
@@ -458,8 +457,8 @@ test_logs_follow (void)
 static void
 expect_invalid (HeroVirtContainerBuilder *b)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtContainer) c = hero_virt_container_builder_build (b, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtContainer) c = hero_virt_container_builder_build (b, NULL, &error);
 
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_assert_null (c);
@@ -471,11 +470,11 @@ expect_invalid (HeroVirtContainerBuilder *b)
 static void
 test_hostile (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtContainer) c = NULL;
-  g_autoptr(GPtrArray) images = NULL;
-  g_autoptr(HeroVirtHealthCheck) bad_interval = hero_virt_health_check_new ("true");
-  g_autoptr(HeroVirtHealthCheck) blank = hero_virt_health_check_new ("  ");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtContainer) c = NULL;
+  g_autoptr (GPtrArray) images = NULL;
+  g_autoptr (HeroVirtHealthCheck) bad_interval = hero_virt_health_check_new ("true");
+  g_autoptr (HeroVirtHealthCheck) blank = hero_virt_health_check_new ("  ");
   guint before;
 
   if (!setup ())
@@ -489,10 +488,12 @@ test_hostile (void)
   expect_invalid (hero_virt_container_builder_set_image (builder ("ok"), "Upper/Case"));
   expect_invalid (hero_virt_container_builder_add_env (builder ("ok"), "A B", "x"));
   expect_invalid (hero_virt_container_builder_add_env (builder ("ok"), "--privileged", "x"));
-  expect_invalid (hero_virt_container_builder_add_port_full (builder ("ok"), "not-an-ip", 80, 80, NULL));
+  expect_invalid (
+      hero_virt_container_builder_add_port_full (builder ("ok"), "not-an-ip", 80, 80, NULL));
   expect_invalid (hero_virt_container_builder_add_port_full (builder ("ok"), NULL, 80, 80, "icmp"));
   expect_invalid (hero_virt_container_builder_add_port (builder ("ok"), 80, 0));
-  expect_invalid (hero_virt_container_builder_add_volume (builder ("ok"), "/etc", "relative", FALSE));
+  expect_invalid (
+      hero_virt_container_builder_add_volume (builder ("ok"), "/etc", "relative", FALSE));
   expect_invalid (hero_virt_container_builder_add_volume (builder ("ok"), "-v", "/x", FALSE));
   expect_invalid (hero_virt_container_builder_add_volume (builder ("ok"), "/a,b", "/x", FALSE));
   expect_invalid (hero_virt_container_builder_set_network (builder ("ok"), "--net=host"));
@@ -505,22 +506,24 @@ test_hostile (void)
   expect_invalid (hero_virt_container_builder_add_label (builder ("ok"), "-l", "x"));
   expect_invalid (hero_virt_container_builder_add_annotation (builder ("ok"), "a b", "x"));
   expect_invalid (hero_virt_container_builder_add_device (builder ("ok"), "/etc/passwd"));
-  expect_invalid (hero_virt_container_builder_set_health_check (builder ("ok"),
-                    hero_virt_health_check_set_interval (bad_interval, "every minute")));
+  expect_invalid (hero_virt_container_builder_set_health_check (
+      builder ("ok"), hero_virt_health_check_set_interval (bad_interval, "every minute")));
   expect_invalid (hero_virt_container_builder_set_health_check (builder ("ok"), blank));
 
   g_assert_null (hero_virt_container_new_for_provider ("--rm", "podman", executor (), &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
-  c = g_object_new (HERO_VIRT_TYPE_CONTAINER, "name", "-f", "executor", executor (), "provider-name", "podman", NULL);
+  c = g_object_new (HERO_VIRT_TYPE_CONTAINER, "name", "-f", "executor", executor (),
+                    "provider-name", "podman", NULL);
   g_assert_false (hero_virt_container_stop (c, 0, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (hero_virt_container_remove (c, TRUE, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  g_assert_false (hero_virt_container_image_remove ("podman", executor (), "--all", TRUE, NULL, &error));
+  g_assert_false (
+      hero_virt_container_image_remove ("podman", executor (), "--all", TRUE, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (hero_virt_container_image_tag ("podman", executor (), IMAGE, "-t", NULL, &error));
@@ -546,27 +549,29 @@ test_hostile (void)
 static void
 test_images (void)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtContainer) c = NULL;
-  g_autoptr(GPtrArray) images = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtContainer) c = NULL;
+  g_autoptr (GPtrArray) images = NULL;
   g_autofree char *id = NULL;
   g_autofree char *pulled = NULL;
   g_autofree char *registry_dir = NULL, *config = NULL, *config_text = NULL, *log = NULL;
   g_autofree char *remote = NULL;
-  guint16 port;
-  HtDaemon *registry;
-  const char *argv[] = { "docker-registry", "serve", NULL, NULL };
-  gboolean found = FALSE;
+  guint16          port;
+  HtDaemon        *registry;
+  const char      *argv[] = { "docker-registry", "serve", NULL, NULL };
+  gboolean         found = FALSE;
 
   if (!setup () || !ht_require_program ("docker-registry"))
     return;
 
-  g_assert_true (hero_virt_container_image_tag ("podman", executor (), IMAGE, "localhost/hv-test/tagged:v1", NULL, &error));
+  g_assert_true (hero_virt_container_image_tag ("podman", executor (), IMAGE,
+                                                "localhost/hv-test/tagged:v1", NULL, &error));
   g_assert_no_error (error);
   images = hero_virt_container_image_list ("podman", executor (), NULL, &error);
   g_assert_no_error (error);
   for (guint i = 0; i < images->len; i++)
-    if (g_strv_contains (hero_virt_container_image_get_names (g_ptr_array_index (images, i)), "localhost/hv-test/tagged:v1"))
+    if (g_strv_contains (hero_virt_container_image_get_names (g_ptr_array_index (images, i)),
+                         "localhost/hv-test/tagged:v1"))
       found = TRUE;
   g_assert_true (found);
 
@@ -582,7 +587,8 @@ test_images (void)
   config = g_build_filename (env.dir, "registry.yml", NULL);
   log = g_build_filename (env.dir, "registry.log", NULL);
   config_text = g_strdup_printf ("version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: %s\n"
-                                 "  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:%u\n", registry_dir, port);
+                                 "  delete:\n    enabled: true\nhttp:\n  addr: 127.0.0.1:%u\n",
+                                 registry_dir, port);
   g_assert_true (g_file_set_contents (config, config_text, -1, NULL));
   argv[2] = config;
   registry = ht_daemon_start (argv, NULL, log, &error);
@@ -590,19 +596,23 @@ test_images (void)
   g_assert_true (ht_wait_for_tcp ("127.0.0.1", port, 10000));
 
   remote = g_strdup_printf ("127.0.0.1:%u/hv-test/committed:1", port);
-  g_assert_true (hero_virt_container_image_push ("podman", executor (), "localhost/hv-test/committed:1", remote,
-                                                 FALSE, NULL, &error));
+  g_assert_true (hero_virt_container_image_push (
+      "podman", executor (), "localhost/hv-test/committed:1", remote, FALSE, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (hero_virt_container_image_remove ("podman", executor (), "localhost/hv-test/committed:1", FALSE, NULL, &error));
+  g_assert_true (hero_virt_container_image_remove (
+      "podman", executor (), "localhost/hv-test/committed:1", FALSE, NULL, &error));
   g_assert_no_error (error);
   pulled = hero_virt_container_image_pull ("podman", executor (), remote, FALSE, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (pulled);
-  g_assert_true (hero_virt_container_image_remove ("podman", executor (), remote, FALSE, NULL, &error));
+  g_assert_true (
+      hero_virt_container_image_remove ("podman", executor (), remote, FALSE, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (hero_virt_container_image_remove ("podman", executor (), "localhost/hv-test/tagged:v1", FALSE, NULL, &error));
+  g_assert_true (hero_virt_container_image_remove (
+      "podman", executor (), "localhost/hv-test/tagged:v1", FALSE, NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (hero_virt_container_image_remove ("podman", executor (), "localhost/hv-test/tagged:v1", FALSE, NULL, &error));
+  g_assert_false (hero_virt_container_image_remove (
+      "podman", executor (), "localhost/hv-test/tagged:v1", FALSE, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
   ht_daemon_stop (registry, 2000);
 }

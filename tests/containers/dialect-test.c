@@ -17,7 +17,7 @@ static char *
 sample (const char *name)
 {
   g_autofree char *path = g_test_build_filename (G_TEST_DIST, "containers", "data", name, NULL);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   char *text = NULL;
 
   g_file_get_contents (path, &text, NULL, &error);
@@ -26,8 +26,7 @@ sample (const char *name)
 }
 
 static HeroVirtContainerStatus *
-find (GPtrArray  *rows,
-      const char *name)
+find (GPtrArray *rows, const char *name)
 {
   for (guint i = 0; i < rows->len; i++)
     if (g_strcmp0 (hero_virt_container_status_get_name (g_ptr_array_index (rows, i)), name) == 0)
@@ -39,8 +38,8 @@ static void
 test_podman_ps (void)
 {
   g_autofree char *text = sample ("podman-ps.json");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = docker_cli_parse_ps (&podman_dialect, text, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = docker_cli_parse_ps (&podman_dialect, text, &error);
   HeroVirtContainerStatus *web, *never;
 
   g_assert_no_error (error);
@@ -69,8 +68,8 @@ static void
 test_podman_inspect (void)
 {
   g_autofree char *text = sample ("podman-inspect.json");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtContainerStatus) st = docker_cli_parse_inspect (text, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtContainerStatus) st = docker_cli_parse_inspect (text, &error);
 
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_container_status_get_name (st), ==, "web1");
@@ -91,9 +90,10 @@ test_podman_stats_images (void)
 {
   g_autofree char *stats_text = sample ("podman-stats.json");
   g_autofree char *images_text = sample ("podman-images.json");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtContainerStats) stats = docker_cli_parse_stats (&podman_dialect, stats_text, &error);
-  g_autoptr(GPtrArray) images = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtContainerStats) stats
+      = docker_cli_parse_stats (&podman_dialect, stats_text, &error);
+  g_autoptr (GPtrArray) images = NULL;
   HeroVirtContainerImage *image;
 
   g_assert_no_error (error);
@@ -116,8 +116,8 @@ static void
 test_nerdctl_ps (void)
 {
   g_autofree char *text = sample ("nerdctl-ps.jsonl");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) rows = docker_cli_parse_ps (&nerdctl_dialect, text, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows = docker_cli_parse_ps (&nerdctl_dialect, text, &error);
   HeroVirtContainerStatus *s;
 
   g_assert_no_error (error);
@@ -126,7 +126,8 @@ test_nerdctl_ps (void)
   g_assert_cmpstr (hero_virt_container_status_get_state (s), ==, "running");
   g_assert_cmpstr (hero_virt_container_status_get_health_status (s), ==, "healthy");
   g_assert_cmpstr (hero_virt_container_status_get_ports (s), ==, "127.0.0.1:18080->8080/tcp");
-  g_assert_true (g_strv_contains (hero_virt_container_status_get_labels (s), "org.herovirt.test=workflow"));
+  g_assert_true (
+      g_strv_contains (hero_virt_container_status_get_labels (s), "org.herovirt.test=workflow"));
   s = find (rows, "old");
   g_assert_cmpstr (hero_virt_container_status_get_state (s), ==, "exited");
   g_assert_cmpint (hero_virt_container_status_get_exit_code (s), ==, 137);
@@ -146,9 +147,9 @@ test_nerdctl_inspect (void)
 {
   g_autofree char *created = sample ("nerdctl-inspect-created.json");
   g_autofree char *healthy = sample ("nerdctl-inspect-healthy.json");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtContainerStatus) a = docker_cli_parse_inspect (created, &error);
-  g_autoptr(HeroVirtContainerStatus) b = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtContainerStatus) a = docker_cli_parse_inspect (created, &error);
+  g_autoptr (HeroVirtContainerStatus) b = NULL;
 
   g_assert_no_error (error);
   /* a never-started container: State.Status "" */
@@ -172,9 +173,10 @@ test_nerdctl_stats_images (void)
 {
   g_autofree char *stats_text = sample ("nerdctl-stats.jsonl");
   g_autofree char *images_text = sample ("nerdctl-images.jsonl");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtContainerStats) stats = docker_cli_parse_stats (&nerdctl_dialect, stats_text, &error);
-  g_autoptr(GPtrArray) images = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtContainerStats) stats
+      = docker_cli_parse_stats (&nerdctl_dialect, stats_text, &error);
+  g_autoptr (GPtrArray) images = NULL;
   HeroVirtContainerImage *untagged;
 
   g_assert_no_error (error);
@@ -189,8 +191,10 @@ test_nerdctl_stats_images (void)
   images = docker_cli_parse_images (&nerdctl_dialect, images_text, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (images->len, ==, 2);
-  g_assert_cmpstr (hero_virt_container_image_get_repository (g_ptr_array_index (images, 0)), ==, "localhost/hv/busybox");
-  g_assert_cmpuint (hero_virt_container_image_get_size (g_ptr_array_index (images, 0)), ==, 2100000);
+  g_assert_cmpstr (hero_virt_container_image_get_repository (g_ptr_array_index (images, 0)), ==,
+                   "localhost/hv/busybox");
+  g_assert_cmpuint (hero_virt_container_image_get_size (g_ptr_array_index (images, 0)), ==,
+                    2100000);
   untagged = g_ptr_array_index (images, 1);
   g_assert_null (hero_virt_container_image_get_repository (untagged));
   g_assert_null (hero_virt_container_image_get_tag (untagged));
@@ -203,7 +207,8 @@ test_sizes (void)
   g_assert_cmpuint (docker_cli_parse_size ("450.6kB"), ==, 450600);
   g_assert_cmpuint (docker_cli_parse_size ("64MiB"), ==, 67108864);
   g_assert_cmpuint (docker_cli_parse_size ("1.5 GB"), ==, 1500000000);
-  g_assert_cmpstr (docker_cli_state_from_status ("Restarting (1) 3 seconds ago", NULL), ==, "restarting");
+  g_assert_cmpstr (docker_cli_state_from_status ("Restarting (1) 3 seconds ago", NULL), ==,
+                   "restarting");
   g_assert_cmpstr (docker_cli_state_from_status ("Paused", NULL), ==, "paused");
   g_assert_cmpstr (docker_cli_state_from_status ("", NULL), ==, "unknown");
 }
@@ -211,7 +216,7 @@ test_sizes (void)
 static char *
 argv_of (HeroVirtCommand *command)
 {
-  return g_strjoinv ("|", (char **) hero_virt_command_get_argv (command));
+  return g_strjoinv ("|", (char **)hero_virt_command_get_argv (command));
 }
 
 /* Both dialects build the same run flags from one builder; nerdctl puts
@@ -219,13 +224,15 @@ argv_of (HeroVirtCommand *command)
 static void
 test_argv (void)
 {
-  g_autoptr(HeroVirtContainerBuilder) b = hero_virt_container_builder_new ("web", "localhost/web:1");
-  g_autoptr(HeroVirtHealthCheck) hc = hero_virt_health_check_new ("curl -f http://localhost/ || exit 1");
-  g_autoptr(HeroVirtLocalExecutor) executor = hero_virt_local_executor_new ();
-  g_autoptr(HeroVirtCommand) podman = NULL;
-  g_autoptr(HeroVirtCommand) nerdctl = NULL;
+  g_autoptr (HeroVirtContainerBuilder) b
+      = hero_virt_container_builder_new ("web", "localhost/web:1");
+  g_autoptr (HeroVirtHealthCheck) hc
+      = hero_virt_health_check_new ("curl -f http://localhost/ || exit 1");
+  g_autoptr (HeroVirtLocalExecutor) executor = hero_virt_local_executor_new ();
+  g_autoptr (HeroVirtCommand) podman = NULL;
+  g_autoptr (HeroVirtCommand) nerdctl = NULL;
   g_autofree char *p = NULL, *n = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   const char *entrypoint[] = { "/bin/sh", "-c", NULL };
   const char *command[] = { "--not-a-flag-for-the-engine", NULL };
 
@@ -255,13 +262,18 @@ test_argv (void)
   podman = docker_cli_command (&podman_dialect, HERO_VIRT_EXECUTOR (executor), "run");
   docker_cli_add_create_args (&podman_dialect, podman, b);
   p = argv_of (podman);
-  g_assert_cmpstr (p, ==,
-    "podman|run|--name=web|--publish=127.0.0.1:8080:80/tcp|--volume=/srv/www:/www:ro|--env=A=b c|"
-    "--network=net1|--network-alias=web.local|--cpus=1.5|--memory=512m|--memory-swap=1g|--cpu-shares=512|"
-    "--restart=on-failure:3|--health-cmd=curl -f http://localhost/ || exit 1|--health-interval=10s|"
-    "--health-retries=5|--snapshotter=native|--runtime=runc|--annotation=io.katacontainers.config=x|"
-    "--label=tier=front|--privileged|--device=/dev/fuse|--entrypoint=[\"/bin/sh\",\"-c\"]|--|localhost/web:1|"
-    "--not-a-flag-for-the-engine");
+  g_assert_cmpstr (
+      p, ==,
+      "podman|run|--name=web|--publish=127.0.0.1:8080:80/tcp|--volume=/srv/www:/www:ro|--env=A=b c|"
+      "--network=net1|--network-alias=web.local|--cpus=1.5|--memory=512m|--memory-swap=1g|--cpu-"
+      "shares=512|"
+      "--restart=on-failure:3|--health-cmd=curl -f http://localhost/ || exit "
+      "1|--health-interval=10s|"
+      "--health-retries=5|--snapshotter=native|--runtime=runc|--annotation=io.katacontainers."
+      "config=x|"
+      "--label=tier=front|--privileged|--device=/dev/fuse|--entrypoint=[\"/bin/"
+      "sh\",\"-c\"]|--|localhost/web:1|"
+      "--not-a-flag-for-the-engine");
 
   hero_virt_local_executor_setenv (executor, "CONTAINERD_NAMESPACE", "hero");
   hero_virt_local_executor_setenv (executor, "CONTAINERD_ADDRESS", "/run/ctrd.sock");

@@ -11,10 +11,9 @@
 #include "testlib.h"
 
 static HeroVirtCommandResult *
-run_ok (HeroVirtExecutor   *executor,
-        HeroVirtCommand    *command)
+run_ok (HeroVirtExecutor *executor, HeroVirtCommand *command)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   HeroVirtCommandResult *result = hero_virt_executor_run (executor, command, NULL, &error);
 
   g_assert_no_error (error);
@@ -26,8 +25,8 @@ static void
 test_exit_status_and_output (void)
 {
   HeroVirtExecutor *executor = hero_virt_executor_get_default ();
-  g_autoptr(HeroVirtCommand) cmd = hero_virt_command_new ("sh");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("sh");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   hero_virt_command_add_args (cmd, "-c", "echo out; echo err >&2; exit 3", NULL);
   result = run_ok (executor, cmd);
@@ -42,11 +41,12 @@ test_exit_status_and_output (void)
 static void
 test_check_message (void)
 {
-  g_autoptr(HeroVirtCommand) cmd = hero_virt_command_new ("sh");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("sh");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) error = NULL;
 
-  hero_virt_command_add_args (cmd, "-c", "echo line1 >&2; echo 'the real reason' >&2; exit 7", NULL);
+  hero_virt_command_add_args (cmd, "-c", "echo line1 >&2; echo 'the real reason' >&2; exit 7",
+                              NULL);
   result = hero_virt_executor_run_checked (hero_virt_executor_get_default (), cmd, NULL, &error);
 
   g_assert_null (result);
@@ -58,10 +58,10 @@ test_check_message (void)
 static void
 test_stdin_env_cwd (void)
 {
-  g_autoptr(HeroVirtLocalExecutor) executor = hero_virt_local_executor_new ();
+  g_autoptr (HeroVirtLocalExecutor) executor = hero_virt_local_executor_new ();
   g_autofree char *dir = ht_tmpdir_new ("executor-cwd");
-  g_autoptr(HeroVirtCommand) cmd = hero_virt_command_new ("sh");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("sh");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autofree char *expected = NULL;
 
   hero_virt_local_executor_setenv (executor, "HV_BASE", "from-executor");
@@ -82,14 +82,14 @@ static void
 test_large_stdin (void)
 {
   /* More than a pipe buffer in both directions at once. */
-  gsize len = 4 * 1024 * 1024;
+  gsize            len = 4 * 1024 * 1024;
   g_autofree char *data = g_malloc (len);
-  g_autoptr(GBytes) bytes = NULL;
-  g_autoptr(HeroVirtCommand) cmd = hero_virt_command_new ("cat");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("cat");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   for (gsize i = 0; i < len; i++)
-    data[i] = (char) ('a' + i % 26);
+    data[i] = (char)('a' + i % 26);
   bytes = g_bytes_new (data, len);
   hero_virt_command_set_stdin (cmd, bytes);
   result = run_ok (hero_virt_executor_get_default (), cmd);
@@ -99,9 +99,9 @@ test_large_stdin (void)
 static void
 test_missing_program (void)
 {
-  g_autoptr(HeroVirtCommand) cmd = hero_virt_command_new ("hero-virt-no-such-tool");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("hero-virt-no-such-tool");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   result = hero_virt_executor_run (hero_virt_executor_get_default (), cmd, NULL, &error);
   g_assert_null (result);
@@ -114,12 +114,12 @@ pid_alive (GPid pid)
 {
   g_autofree char *path = g_strdup_printf ("/proc/%d/stat", pid);
   g_autofree char *stat = NULL;
-  const char *paren;
+  const char      *paren;
 
   if (kill (pid, 0) != 0)
     return FALSE;
-  if (g_file_get_contents (path, &stat, NULL, NULL) && (paren = strrchr (stat, ')')) != NULL &&
-      paren[1] == ' ' && paren[2] == 'Z')
+  if (g_file_get_contents (path, &stat, NULL, NULL) && (paren = strrchr (stat, ')')) != NULL
+      && paren[1] == ' ' && paren[2] == 'Z')
     return FALSE;
   return TRUE;
 }
@@ -138,7 +138,7 @@ read_pid_file (const char *path)
         break;
       g_usleep (10000);
     }
-  return (GPid) atoi (text);
+  return (GPid)atoi (text);
 }
 
 static void
@@ -154,9 +154,9 @@ test_timeout_kills_tree (void)
 {
   g_autofree char *dir = ht_tmpdir_new ("executor-timeout");
   g_autofree char *pidfile = g_build_filename (dir, "grandchild.pid", NULL);
-  g_autoptr(HeroVirtCommand) cmd = hero_virt_command_new ("sh");
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("sh");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
 
   /* The grandchild must die too: no orphans. */
   hero_virt_command_add_args (cmd, "-c", "sleep 300 & echo $! > \"$1\"; wait", "sh", pidfile, NULL);
@@ -169,16 +169,15 @@ test_timeout_kills_tree (void)
   ht_tmpdir_free (g_steal_pointer (&dir));
 }
 
-typedef struct {
+typedef struct
+{
   GMainLoop             *loop;
   HeroVirtCommandResult *result;
   GError                *error;
 } AsyncData;
 
 static void
-run_done (GObject      *source,
-          GAsyncResult *res,
-          gpointer      user_data)
+run_done (GObject *source, GAsyncResult *res, gpointer user_data)
 {
   AsyncData *data = user_data;
 
@@ -200,13 +199,14 @@ test_cancel_kills_tree (void)
 {
   g_autofree char *dir = ht_tmpdir_new ("executor-cancel");
   g_autofree char *pidfile = g_build_filename (dir, "grandchild.pid", NULL);
-  g_autoptr(HeroVirtCommand) cmd = hero_virt_command_new ("sh");
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("sh");
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   AsyncData data = { g_main_loop_new (NULL, FALSE), NULL, NULL };
-  GPid grandchild;
+  GPid      grandchild;
 
   hero_virt_command_add_args (cmd, "-c", "sleep 300 & echo $! > \"$1\"; wait", "sh", pidfile, NULL);
-  hero_virt_executor_run_async (hero_virt_executor_get_default (), cmd, cancellable, run_done, &data);
+  hero_virt_executor_run_async (hero_virt_executor_get_default (), cmd, cancellable, run_done,
+                                &data);
 
   grandchild = read_pid_file (pidfile);
   g_assert_true (pid_alive (grandchild));
@@ -225,10 +225,10 @@ test_cancel_kills_tree (void)
 static void
 test_secret_masked (void)
 {
-  g_autoptr(HeroVirtCommand) cmd = hero_virt_command_new ("sh");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("sh");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autofree char *printed = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   hero_virt_command_add_args (cmd, "-c", "echo \"bad password $1\" >&2; exit 1", "sh", NULL);
   hero_virt_command_add_secret_arg (cmd, "hunter2-s3cret");
@@ -255,9 +255,9 @@ test_argv_is_data (void)
   /* Shell metacharacters and flag-like strings are passed through as one
    * argument each: nothing is interpreted. */
   const char *hostile[] = { "; rm -rf /", "$(id)", "`id`", "--privileged", "a\nb", "'\"", NULL };
-  g_autoptr(HeroVirtCommand) cmd = hero_virt_command_new ("printf");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GString) expected = g_string_new (NULL);
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("printf");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GString) expected = g_string_new (NULL);
 
   hero_virt_command_add_args (cmd, "%s\\0", NULL);
   hero_virt_command_add_argv (cmd, hostile);
@@ -266,43 +266,42 @@ test_argv_is_data (void)
 
   result = run_ok (hero_virt_executor_get_default (), cmd);
   g_assert_cmpmem (g_bytes_get_data (hero_virt_command_result_get_stdout (result), NULL),
-                   g_bytes_get_size (hero_virt_command_result_get_stdout (result)),
-                   expected->str, expected->len);
+                   g_bytes_get_size (hero_virt_command_result_get_stdout (result)), expected->str,
+                   expected->len);
 }
 
 static void
-on_line (HeroVirtCommand      *cmd,
-         HeroVirtOutputStream  stream,
-         const char           *line,
-         gpointer              user_data)
+on_line (HeroVirtCommand *cmd, HeroVirtOutputStream stream, const char *line, gpointer user_data)
 {
   GPtrArray *lines = user_data;
 
-  g_ptr_array_add (lines, g_strdup_printf ("%s:%s", stream == HERO_VIRT_OUTPUT_STREAM_STDOUT ? "out" : "err", line));
+  g_ptr_array_add (
+      lines,
+      g_strdup_printf ("%s:%s", stream == HERO_VIRT_OUTPUT_STREAM_STDOUT ? "out" : "err", line));
 }
 
 static gint
-compare_strings (gconstpointer a,
-                 gconstpointer b)
+compare_strings (gconstpointer a, gconstpointer b)
 {
-  return strcmp (*(const char * const *) a, *(const char * const *) b);
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
 static void
 test_output_lines (void)
 {
-  g_autoptr(HeroVirtCommand) cmd = hero_virt_command_new ("sh");
-  g_autoptr(HeroVirtCommandResult) result = NULL;
-  g_autoptr(GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("sh");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
 
-  hero_virt_command_add_args (cmd, "-c", "echo one; printf '10%%\\r20%%\\r'; echo; echo oops >&2; printf last", NULL);
+  hero_virt_command_add_args (
+      cmd, "-c", "echo one; printf '10%%\\r20%%\\r'; echo; echo oops >&2; printf last", NULL);
   g_signal_connect (cmd, "output-line", G_CALLBACK (on_line), lines);
   result = run_ok (hero_virt_executor_get_default (), cmd);
 
   g_ptr_array_sort (lines, compare_strings);
   g_ptr_array_add (lines, NULL);
   {
-    g_autofree char *joined = g_strjoinv ("|", (char **) lines->pdata);
+    g_autofree char *joined = g_strjoinv ("|", (char **)lines->pdata);
     /* sorted: progress redraws arrive as their own lines */
     g_assert_cmpstr (joined, ==, "err:oops|out:10%|out:20%|out:last|out:one");
   }
@@ -313,11 +312,11 @@ static void
 test_files (void)
 {
   HeroVirtExecutor *executor = hero_virt_executor_get_default ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *dir = hero_virt_executor_make_temp_dir (executor, NULL, &error);
   g_autofree char *file = NULL;
-  g_autoptr(GBytes) contents = g_bytes_new_static ("payload\0with nul", 16);
-  g_autoptr(GBytes) back = NULL;
+  g_autoptr (GBytes) contents = g_bytes_new_static ("payload\0with nul", 16);
+  g_autoptr (GBytes) back = NULL;
   GStatBuf st;
 
   g_assert_no_error (error);
@@ -332,7 +331,8 @@ test_files (void)
   g_assert_no_error (error);
   g_assert_true (g_bytes_equal (back, contents));
 
-  g_assert_false (hero_virt_executor_write_file (executor, "relative/path", contents, 0600, NULL, &error));
+  g_assert_false (
+      hero_virt_executor_write_file (executor, "relative/path", contents, 0600, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
   g_assert_false (hero_virt_executor_remove_path (executor, "/", NULL, &error));
@@ -351,7 +351,7 @@ static void
 test_find_program (void)
 {
   HeroVirtExecutor *executor = hero_virt_executor_get_default ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *sh = hero_virt_executor_find_program (executor, "sh", NULL, &error);
   g_autofree char *none = NULL;
 
@@ -365,7 +365,7 @@ test_find_program (void)
 static gpointer
 thread_run (gpointer data)
 {
-  g_autoptr(HeroVirtCommand) cmd = hero_virt_command_new ("true");
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("true");
   return hero_virt_executor_run (hero_virt_executor_get_default (), cmd, NULL, NULL);
 }
 
@@ -378,15 +378,14 @@ test_threads (void)
     threads[i] = g_thread_new ("runner", thread_run, NULL);
   for (guint i = 0; i < G_N_ELEMENTS (threads); i++)
     {
-      g_autoptr(HeroVirtCommandResult) result = g_thread_join (threads[i]);
+      g_autoptr (HeroVirtCommandResult) result = g_thread_join (threads[i]);
       g_assert_nonnull (result);
       g_assert_true (hero_virt_command_result_get_success (result));
     }
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

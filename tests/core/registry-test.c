@@ -14,8 +14,9 @@
 
 /* ---- scenario set-up, in the parent ---- */
 
-typedef struct {
-  char *root;   /* removed at the end */
+typedef struct
+{
+  char *root; /* removed at the end */
   char *dirs[2];
 } Scenario;
 
@@ -26,16 +27,14 @@ test_plugin_path (const char *name)
 }
 
 static void
-install_plugin (const char *dir,
-                const char *name,
-                const char *as)
+install_plugin (const char *dir, const char *name, const char *as)
 {
   g_autofree char *src = test_plugin_path (name);
   g_autofree char *base = g_path_get_basename (src);
   g_autofree char *dest = g_build_filename (dir, as ? as : base, NULL);
   g_autofree char *contents = NULL;
-  gsize len;
-  g_autoptr(GError) error = NULL;
+  gsize            len;
+  g_autoptr (GError) error = NULL;
 
   g_file_get_contents (src, &contents, &len, &error);
   g_assert_no_error (error);
@@ -45,17 +44,16 @@ install_plugin (const char *dir,
 
 /* A file with the plugin suffix whose contents are not an ELF object. */
 static void
-install_garbage (const char *dir,
-                 const char *as)
+install_garbage (const char *dir, const char *as)
 {
   g_autofree char *dest = g_build_filename (dir, as, NULL);
-  guint8 bytes[4096];
-  g_autoptr(GError) error = NULL;
+  guint8           bytes[4096];
+  g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i < sizeof bytes; i++)
-    bytes[i] = (guint8) (i * 131 + 7);
-  memcpy (bytes, "\177ELF\002\001\001", 7);  /* a plausible header, then noise */
-  g_file_set_contents (dest, (const char *) bytes, sizeof bytes, &error);
+    bytes[i] = (guint8)(i * 131 + 7);
+  memcpy (bytes, "\177ELF\002\001\001", 7); /* a plausible header, then noise */
+  g_file_set_contents (dest, (const char *)bytes, sizeof bytes, &error);
   g_assert_no_error (error);
 }
 
@@ -76,12 +74,10 @@ scenario_new (void)
 /* Runs the current test path in a subprocess that sees only the plugins
  * in the scenario's directories, plus @extra_env (NAME, VALUE, …, NULL). */
 static void
-scenario_run (Scenario   *s,
-              const char *first_name,
-              ...)
+scenario_run (Scenario *s, const char *first_name, ...)
 {
   g_autofree char *path = g_strjoin (G_SEARCHPATH_SEPARATOR_S, s->dirs[0], s->dirs[1], NULL);
-  g_autoptr(GPtrArray) set = g_ptr_array_new ();
+  g_autoptr (GPtrArray) set = g_ptr_array_new ();
   va_list ap;
 
   g_setenv ("HERO_VIRT_PLUGIN_PATH", path, TRUE);
@@ -93,7 +89,7 @@ scenario_run (Scenario   *s,
   for (const char *name = first_name; name != NULL; name = va_arg (ap, const char *))
     {
       g_setenv (name, va_arg (ap, const char *), TRUE);
-      g_ptr_array_add (set, (gpointer) name);
+      g_ptr_array_add (set, (gpointer)name);
     }
   va_end (ap);
 
@@ -120,12 +116,13 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (Scenario, scenario_free)
 static HeroVirtPluginInfo *
 plugin_by_file (const char *basename)
 {
-  g_autoptr(GPtrArray) plugins = hero_virt_registry_get_plugins (hero_virt_registry_get_default ());
+  g_autoptr (GPtrArray) plugins
+      = hero_virt_registry_get_plugins (hero_virt_registry_get_default ());
 
   for (guint i = 0; i < plugins->len; i++)
     {
       HeroVirtPluginInfo *info = g_ptr_array_index (plugins, i);
-      g_autofree char *base = g_path_get_basename (hero_virt_plugin_info_get_path (info));
+      g_autofree char    *base = g_path_get_basename (hero_virt_plugin_info_get_path (info));
 
       if (strcmp (base, basename) == 0)
         return g_object_ref (info);
@@ -136,8 +133,9 @@ plugin_by_file (const char *basename)
 static char *
 provider_names (HeroVirtProviderKind kind)
 {
-  g_autoptr(GPtrArray) providers = hero_virt_registry_get_providers (hero_virt_registry_get_default (), kind);
-  g_autoptr(GString) names = g_string_new (NULL);
+  g_autoptr (GPtrArray) providers
+      = hero_virt_registry_get_providers (hero_virt_registry_get_default (), kind);
+  g_autoptr (GString) names = g_string_new (NULL);
 
   for (guint i = 0; i < providers->len; i++)
     g_string_append_printf (names, "%s%s", i ? " " : "",
@@ -148,7 +146,7 @@ provider_names (HeroVirtProviderKind kind)
 static char *
 joined_kinds (HeroVirtPluginInfo *info)
 {
-  g_auto(GStrv) kinds = hero_virt_plugin_info_get_provider_kinds (info);
+  g_auto (GStrv) kinds = hero_virt_plugin_info_get_provider_kinds (info);
   return g_strjoinv (",", kinds);
 }
 
@@ -162,7 +160,7 @@ static char *
 read_disk_file (const char *path)
 {
   g_autofree char *text = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_file_get_contents (path, &text, NULL, &error);
   g_assert_no_error (error);
@@ -172,8 +170,8 @@ read_disk_file (const char *path)
 static char *
 default_disk_provider_name (GError **error)
 {
-  g_autoptr(GObject) provider = NULL;
-  g_autoptr(GPtrArray) providers = NULL;
+  g_autoptr (GObject) provider = NULL;
+  g_autoptr (GPtrArray) providers = NULL;
 
   provider = hero_virt_registry_get_default_provider (hero_virt_registry_get_default (),
                                                       HERO_VIRT_PROVIDER_KIND_DISK, NULL, error);
@@ -184,7 +182,7 @@ default_disk_provider_name (GError **error)
   for (guint i = 0; i < providers->len; i++)
     {
       HeroVirtProviderInfo *info = g_ptr_array_index (providers, i);
-      g_autoptr(GObject) candidate = hero_virt_provider_info_get_provider (info);
+      g_autoptr (GObject) candidate = hero_virt_provider_info_get_provider (info);
 
       if (candidate == provider)
         return g_strdup (hero_virt_provider_info_get_name (info));
@@ -199,20 +197,22 @@ test_listing (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(GPtrArray) plugins = hero_virt_registry_get_plugins (hero_virt_registry_get_default ());
-      g_autoptr(HeroVirtPluginInfo) good = plugin_by_file ("libherovirt-test-good.so");
-      g_autoptr(HeroVirtPluginInfo) abi = plugin_by_file ("libherovirt-test-wrong-abi.so");
-      g_autoptr(HeroVirtPluginInfo) fail = plugin_by_file ("libherovirt-test-fail-register.so");
-      g_autoptr(HeroVirtPluginInfo) fail_early = plugin_by_file ("libherovirt-test-fail-early.so");
-      g_autoptr(HeroVirtPluginInfo) bad_type = plugin_by_file ("libherovirt-test-bad-type.so");
-      g_autoptr(HeroVirtPluginInfo) bad_name = plugin_by_file ("libherovirt-test-bad-name.so");
-      g_autoptr(HeroVirtPluginInfo) not_plugin = plugin_by_file ("libherovirt-test-not-a-plugin.so");
-      g_autoptr(HeroVirtPluginInfo) broken = plugin_by_file ("libherovirt-broken.so");
-      g_autoptr(HeroVirtPluginInfo) found = NULL;
-      g_autoptr(GPtrArray) good_providers = NULL;
+      g_autoptr (GPtrArray) plugins
+          = hero_virt_registry_get_plugins (hero_virt_registry_get_default ());
+      g_autoptr (HeroVirtPluginInfo) good = plugin_by_file ("libherovirt-test-good.so");
+      g_autoptr (HeroVirtPluginInfo) abi = plugin_by_file ("libherovirt-test-wrong-abi.so");
+      g_autoptr (HeroVirtPluginInfo) fail = plugin_by_file ("libherovirt-test-fail-register.so");
+      g_autoptr (HeroVirtPluginInfo) fail_early = plugin_by_file ("libherovirt-test-fail-early.so");
+      g_autoptr (HeroVirtPluginInfo) bad_type = plugin_by_file ("libherovirt-test-bad-type.so");
+      g_autoptr (HeroVirtPluginInfo) bad_name = plugin_by_file ("libherovirt-test-bad-name.so");
+      g_autoptr (HeroVirtPluginInfo) not_plugin
+          = plugin_by_file ("libherovirt-test-not-a-plugin.so");
+      g_autoptr (HeroVirtPluginInfo) broken = plugin_by_file ("libherovirt-broken.so");
+      g_autoptr (HeroVirtPluginInfo) found = NULL;
+      g_autoptr (GPtrArray) good_providers = NULL;
       g_autofree char *kinds = NULL;
-      g_autofree char *good_path = g_build_filename (g_getenv ("HV_TEST_DIR1"),
-                                                     "libherovirt-test-good.so", NULL);
+      g_autofree char *good_path
+          = g_build_filename (g_getenv ("HV_TEST_DIR1"), "libherovirt-test-good.so", NULL);
       g_autofree char *names = NULL;
 
       /* Every file is listed, loaded or not; the host is still here. */
@@ -222,7 +222,8 @@ test_listing (void)
       g_assert_null (hero_virt_plugin_info_get_error (good));
       g_assert_cmpstr (hero_virt_plugin_info_get_name (good), ==, "testgood");
       g_assert_cmpstr (hero_virt_plugin_info_get_version (good), ==, "1.2.3");
-      g_assert_cmpstr (hero_virt_plugin_info_get_description (good), ==, "Test disk providers of every shape");
+      g_assert_cmpstr (hero_virt_plugin_info_get_description (good), ==,
+                       "Test disk providers of every shape");
       g_assert_cmpstr (hero_virt_plugin_info_get_license (good), ==, "LGPL-2.1-or-later");
       g_assert_cmpstr (hero_virt_plugin_info_get_path (good), ==, good_path);
       kinds = joined_kinds (good);
@@ -237,7 +238,8 @@ test_listing (void)
       g_assert_false (hero_virt_plugin_info_get_loaded (abi));
       g_assert_cmpstr (hero_virt_plugin_info_get_error (abi), ==,
                        "built for plugin ABI 42, this library has ABI 1");
-      g_assert_null (hero_virt_registry_find_plugin (hero_virt_registry_get_default (), "wrongabi"));
+      g_assert_null (
+          hero_virt_registry_find_plugin (hero_virt_registry_get_default (), "wrongabi"));
 
       g_assert_false (hero_virt_plugin_info_get_loaded (fail));
       g_assert_cmpstr (hero_virt_plugin_info_get_name (fail), ==, "failreg");
@@ -251,9 +253,10 @@ test_listing (void)
       /* A plugin keeps its good providers; the bad ones are named in its
        * error and never handed out. */
       g_assert_true (hero_virt_plugin_info_get_loaded (bad_type));
-      g_assert_cmpstr (hero_virt_plugin_info_get_error (bad_type), ==,
-                       "provider “notadisk”: type TestNotADisk does not implement HeroVirtDiskProvider; "
-                       "provider “wrongkind”: type TestPlainDisk does not implement HeroVirtImageProvider");
+      g_assert_cmpstr (
+          hero_virt_plugin_info_get_error (bad_type), ==,
+          "provider “notadisk”: type TestNotADisk does not implement HeroVirtDiskProvider; "
+          "provider “wrongkind”: type TestPlainDisk does not implement HeroVirtImageProvider");
       g_assert_true (hero_virt_plugin_info_get_loaded (bad_name));
       g_assert_cmpstr (hero_virt_plugin_info_get_error (bad_name), ==,
                        "provider name “Bad Name!” is not valid ([a-z0-9_-]+); "
@@ -269,7 +272,8 @@ test_listing (void)
 
       g_assert_false (hero_virt_plugin_info_get_loaded (broken));
       g_assert_null (hero_virt_plugin_info_get_name (broken));
-      g_assert_true (g_str_has_prefix (hero_virt_plugin_info_get_error (broken), "not a loadable module: "));
+      g_assert_true (
+          g_str_has_prefix (hero_virt_plugin_info_get_error (broken), "not a loadable module: "));
 
       /* Only providers from plugins that loaded, most preferred first;
        * the failed plugin's "halfdisk" is not among them. */
@@ -282,7 +286,7 @@ test_listing (void)
     }
   else
     {
-      g_autoptr(Scenario) s = scenario_new ();
+      g_autoptr (Scenario) s = scenario_new ();
 
       install_plugin (s->dirs[0], "good", NULL);
       install_plugin (s->dirs[0], "wrong-abi", NULL);
@@ -303,13 +307,15 @@ test_first_of_a_name_wins (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(HeroVirtPluginInfo) v2 = plugin_by_file ("libherovirt-test-twin2.so");
-      g_autoptr(HeroVirtPluginInfo) v1 = plugin_by_file ("libherovirt-test-twin1.so");
-      g_autoptr(HeroVirtPluginInfo) v1_copy = plugin_by_file ("libherovirt-test-twin1-copy.so");
-      g_autoptr(HeroVirtPluginInfo) found = hero_virt_registry_find_plugin (hero_virt_registry_get_default (), "twin");
+      g_autoptr (HeroVirtPluginInfo) v2 = plugin_by_file ("libherovirt-test-twin2.so");
+      g_autoptr (HeroVirtPluginInfo) v1 = plugin_by_file ("libherovirt-test-twin1.so");
+      g_autoptr (HeroVirtPluginInfo) v1_copy = plugin_by_file ("libherovirt-test-twin1-copy.so");
+      g_autoptr (HeroVirtPluginInfo) found
+          = hero_virt_registry_find_plugin (hero_virt_registry_get_default (), "twin");
       g_autofree char *names = provider_names (HERO_VIRT_PROVIDER_KIND_DISK);
       g_autofree char *expected = NULL;
-      g_auto(GStrv) search_path = hero_virt_registry_get_search_path (hero_virt_registry_get_default ());
+      g_auto (GStrv) search_path
+          = hero_virt_registry_get_search_path (hero_virt_registry_get_default ());
 
       /* dir1 comes first on the path, so version 2.0 there wins over 1.0
        * in dir2 although its file name sorts later. */
@@ -334,7 +340,7 @@ test_first_of_a_name_wins (void)
     }
   else
     {
-      g_autoptr(Scenario) s = scenario_new ();
+      g_autoptr (Scenario) s = scenario_new ();
 
       install_plugin (s->dirs[0], "twin2", NULL);
       install_plugin (s->dirs[1], "twin1", NULL);
@@ -348,12 +354,12 @@ test_default_by_priority_and_availability (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       g_autofree char *name = default_disk_provider_name (&error);
       g_autofree char *path = disk_path ("default.img");
       g_autofree char *text = NULL;
-      g_autoptr(HeroVirtDisk) disk = hero_virt_disk_new (path);
-      g_autoptr(HeroVirtProviderInfo) unavailable = NULL;
+      g_autoptr (HeroVirtDisk) disk = hero_virt_disk_new (path);
+      g_autoptr (HeroVirtProviderInfo) unavailable = NULL;
 
       /* "unavailable" has the highest priority but its probe fails. */
       g_assert_no_error (error);
@@ -374,7 +380,7 @@ test_default_by_priority_and_availability (void)
     }
   else
     {
-      g_autoptr(Scenario) s = scenario_new ();
+      g_autoptr (Scenario) s = scenario_new ();
 
       install_plugin (s->dirs[0], "good", NULL);
       scenario_run (s, NULL);
@@ -386,10 +392,10 @@ test_none_available (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       g_autofree char *name = default_disk_provider_name (&error);
       g_autofree char *path = disk_path ("none.img");
-      g_autoptr(HeroVirtDisk) disk = hero_virt_disk_new (path);
+      g_autoptr (HeroVirtDisk) disk = hero_virt_disk_new (path);
 
       /* The error says why each provider could not be used. */
       g_assert_null (name);
@@ -409,7 +415,7 @@ test_none_available (void)
     }
   else
     {
-      g_autoptr(Scenario) s = scenario_new ();
+      g_autoptr (Scenario) s = scenario_new ();
 
       install_plugin (s->dirs[0], "good", NULL);
       scenario_run (s, "HV_TEST_UNAVAILABLE", "syncdisk,asyncdisk,nodisk", NULL);
@@ -421,8 +427,9 @@ test_no_plugins (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) plugins = hero_virt_registry_get_plugins (hero_virt_registry_get_default ());
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GPtrArray) plugins
+          = hero_virt_registry_get_plugins (hero_virt_registry_get_default ());
       g_autofree char *name = default_disk_provider_name (&error);
 
       g_assert_cmpuint (plugins->len, ==, 0);
@@ -433,7 +440,7 @@ test_no_plugins (void)
     }
   else
     {
-      g_autoptr(Scenario) s = scenario_new ();
+      g_autoptr (Scenario) s = scenario_new ();
 
       scenario_run (s, NULL);
     }
@@ -444,11 +451,11 @@ test_env_override (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(GError) error = NULL;
+      g_autoptr (GError) error = NULL;
       g_autofree char *name = NULL;
       g_autofree char *path = disk_path ("override.img");
       g_autofree char *text = NULL;
-      g_autoptr(HeroVirtDisk) disk = hero_virt_disk_new (path);
+      g_autoptr (HeroVirtDisk) disk = hero_virt_disk_new (path);
 
       name = default_disk_provider_name (&error);
       g_assert_no_error (error);
@@ -480,7 +487,7 @@ test_env_override (void)
     }
   else
     {
-      g_autoptr(Scenario) s = scenario_new ();
+      g_autoptr (Scenario) s = scenario_new ();
 
       install_plugin (s->dirs[0], "good", NULL);
       scenario_run (s, "HERO_VIRT_DISK", "asyncdisk", NULL);
@@ -490,11 +497,18 @@ test_env_override (void)
 /* A provider registered at run time: a static type in this program. */
 #define TEST_TYPE_RUNTIME_DISK (test_runtime_disk_get_type ())
 G_DECLARE_FINAL_TYPE (TestRuntimeDisk, test_runtime_disk, TEST, RUNTIME_DISK, GObject)
-struct _TestRuntimeDisk { GObject parent_instance; };
+struct _TestRuntimeDisk
+{
+  GObject parent_instance;
+};
 
 static gboolean
-runtime_create (HeroVirtDiskProvider *self, HeroVirtExecutor *executor, const char *path,
-                HeroVirtDiskCreateOptions *options, GCancellable *cancellable, GError **error)
+runtime_create (HeroVirtDiskProvider      *self,
+                HeroVirtExecutor          *executor,
+                const char                *path,
+                HeroVirtDiskCreateOptions *options,
+                GCancellable              *cancellable,
+                GError                   **error)
 {
   g_autofree char *text = g_strdup_printf ("%" G_GUINT64_FORMAT " runtime",
                                            hero_virt_disk_create_options_get_size (options));
@@ -507,12 +521,20 @@ test_runtime_disk_iface_init (HeroVirtDiskProviderInterface *iface)
   iface->create = runtime_create;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestRuntimeDisk, test_runtime_disk, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestRuntimeDisk,
+                               test_runtime_disk,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (HERO_VIRT_TYPE_DISK_PROVIDER,
                                                       test_runtime_disk_iface_init))
 
-static void test_runtime_disk_init (TestRuntimeDisk *self) { }
-static void test_runtime_disk_class_init (TestRuntimeDiskClass *klass) { }
+static void
+test_runtime_disk_init (TestRuntimeDisk *self)
+{
+}
+static void
+test_runtime_disk_class_init (TestRuntimeDiskClass *klass)
+{
+}
 
 static void
 test_runtime_registration (void)
@@ -520,13 +542,13 @@ test_runtime_registration (void)
   if (g_test_subprocess ())
     {
       HeroVirtRegistry *registry = hero_virt_registry_get_default ();
-      g_autoptr(GObject) provider = g_object_new (TEST_TYPE_RUNTIME_DISK, NULL);
-      g_autoptr(GObject) plain = g_object_new (G_TYPE_OBJECT, NULL);
-      g_autoptr(GObject) got = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(HeroVirtProviderInfo) info = NULL;
-      g_autoptr(HeroVirtDisk) by_name = NULL;
-      g_autoptr(HeroVirtDisk) by_default = NULL;
+      g_autoptr (GObject) provider = g_object_new (TEST_TYPE_RUNTIME_DISK, NULL);
+      g_autoptr (GObject) plain = g_object_new (G_TYPE_OBJECT, NULL);
+      g_autoptr (GObject) got = NULL;
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HeroVirtProviderInfo) info = NULL;
+      g_autoptr (HeroVirtDisk) by_name = NULL;
+      g_autoptr (HeroVirtDisk) by_default = NULL;
       g_autofree char *name = NULL;
       g_autofree char *path1 = disk_path ("byname.img");
       g_autofree char *path2 = disk_path ("bydefault.img");
@@ -577,30 +599,34 @@ test_runtime_registration (void)
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
       g_assert_cmpstr (error->message, ==, "GObject does not implement HeroVirtDiskProvider");
       g_clear_error (&error);
-      g_assert_false (hero_virt_registry_register_provider (registry, HERO_VIRT_PROVIDER_KIND_CONTAINER,
-                                                            "runtime", 0, provider, &error));
+      g_assert_false (hero_virt_registry_register_provider (
+          registry, HERO_VIRT_PROVIDER_KIND_CONTAINER, "runtime", 0, provider, &error));
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
       g_clear_error (&error);
       for (guint i = 0; i < 4; i++)
         {
-          static const char * const bad[] = { "Runtime", "run time", "", "-x" };
+          static const char *const bad[] = { "Runtime", "run time", "", "-x" };
 
-          g_assert_false (hero_virt_registry_register_provider (registry, HERO_VIRT_PROVIDER_KIND_DISK,
-                                                                bad[i], 0, provider, &error));
+          g_assert_false (hero_virt_registry_register_provider (
+              registry, HERO_VIRT_PROVIDER_KIND_DISK, bad[i], 0, provider, &error));
           g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
           g_clear_error (&error);
         }
 
       /* Unregistering: only run-time providers, once. */
-      g_assert_false (hero_virt_registry_unregister_provider (registry, HERO_VIRT_PROVIDER_KIND_DISK, "syncdisk"));
-      g_assert_true (hero_virt_registry_unregister_provider (registry, HERO_VIRT_PROVIDER_KIND_DISK, "runtime"));
-      g_assert_false (hero_virt_registry_unregister_provider (registry, HERO_VIRT_PROVIDER_KIND_DISK, "runtime"));
+      g_assert_false (hero_virt_registry_unregister_provider (
+          registry, HERO_VIRT_PROVIDER_KIND_DISK, "syncdisk"));
+      g_assert_true (hero_virt_registry_unregister_provider (registry, HERO_VIRT_PROVIDER_KIND_DISK,
+                                                             "runtime"));
+      g_assert_false (hero_virt_registry_unregister_provider (
+          registry, HERO_VIRT_PROVIDER_KIND_DISK, "runtime"));
       names = provider_names (HERO_VIRT_PROVIDER_KIND_DISK);
       g_assert_cmpstr (names, ==, "unavailable syncdisk asyncdisk nodisk");
       g_clear_pointer (&name, g_free);
       name = default_disk_provider_name (&error);
       g_assert_cmpstr (name, ==, "syncdisk");
-      g_assert_null (hero_virt_registry_lookup (registry, HERO_VIRT_PROVIDER_KIND_DISK, "runtime", &error));
+      g_assert_null (
+          hero_virt_registry_lookup (registry, HERO_VIRT_PROVIDER_KIND_DISK, "runtime", &error));
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
       g_clear_error (&error);
 
@@ -612,7 +638,7 @@ test_runtime_registration (void)
     }
   else
     {
-      g_autoptr(Scenario) s = scenario_new ();
+      g_autoptr (Scenario) s = scenario_new ();
 
       install_plugin (s->dirs[0], "good", NULL);
       scenario_run (s, NULL);
@@ -622,9 +648,7 @@ test_runtime_registration (void)
 /* ---- sync/async derivation in the generated interface ---- */
 
 static void
-on_result (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+on_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   GAsyncResult **out = user_data;
 
@@ -643,7 +667,7 @@ wait_for (GAsyncResult **slot)
 static HeroVirtDiskProvider *
 disk_provider (const char *name)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   GObject *provider = hero_virt_registry_get_provider (hero_virt_registry_get_default (),
                                                        HERO_VIRT_PROVIDER_KIND_DISK, name, &error);
   g_assert_no_error (error);
@@ -655,20 +679,21 @@ test_derivation (void)
 {
   if (g_test_subprocess ())
     {
-      g_autoptr(HeroVirtDiskProvider) sync_only = disk_provider ("syncdisk");
-      g_autoptr(HeroVirtDiskProvider) async_only = disk_provider ("asyncdisk");
-      g_autoptr(HeroVirtDiskProvider) neither = disk_provider ("nodisk");
-      g_autoptr(HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (65536);
-      g_autoptr(GAsyncResult) result = NULL;
-      g_autoptr(HeroVirtDiskInfo) info = NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (HeroVirtDiskProvider) sync_only = disk_provider ("syncdisk");
+      g_autoptr (HeroVirtDiskProvider) async_only = disk_provider ("asyncdisk");
+      g_autoptr (HeroVirtDiskProvider) neither = disk_provider ("nodisk");
+      g_autoptr (HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (65536);
+      g_autoptr (GAsyncResult) result = NULL;
+      g_autoptr (HeroVirtDiskInfo) info = NULL;
+      g_autoptr (GError) error = NULL;
       g_autofree char *path_a = disk_path ("sync-served-async.img");
       g_autofree char *path_b = disk_path ("async-served-sync.img");
       g_autofree char *path_c = disk_path ("neither.img");
       g_autofree char *text = NULL;
 
       /* Only sync vfuncs: async callers are served from a worker thread. */
-      hero_virt_disk_provider_create_async (sync_only, NULL, path_a, options, NULL, on_result, &result);
+      hero_virt_disk_provider_create_async (sync_only, NULL, path_a, options, NULL, on_result,
+                                            &result);
       g_assert_true (hero_virt_disk_provider_create_finish (sync_only, wait_for (&result), &error));
       g_assert_no_error (error);
       g_clear_object (&result);
@@ -680,14 +705,17 @@ test_derivation (void)
       g_clear_object (&result);
       g_clear_object (&info);
       /* Errors travel the same way. */
-      hero_virt_disk_provider_create_async (sync_only, NULL, path_a, options, NULL, on_result, &result);
-      g_assert_false (hero_virt_disk_provider_create_finish (sync_only, wait_for (&result), &error));
+      hero_virt_disk_provider_create_async (sync_only, NULL, path_a, options, NULL, on_result,
+                                            &result);
+      g_assert_false (
+          hero_virt_disk_provider_create_finish (sync_only, wait_for (&result), &error));
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS);
       g_clear_error (&error);
       g_clear_object (&result);
 
       /* Only async vfuncs: sync callers get the result too. */
-      g_assert_true (hero_virt_disk_provider_create (async_only, NULL, path_b, options, NULL, &error));
+      g_assert_true (
+          hero_virt_disk_provider_create (async_only, NULL, path_b, options, NULL, &error));
       g_assert_no_error (error);
       info = hero_virt_disk_provider_info (async_only, NULL, path_b, NULL, &error);
       g_assert_no_error (error);
@@ -705,24 +733,29 @@ test_derivation (void)
       g_clear_object (&info);
 
       /* Neither: NOT_SUPPORTED both ways, and nothing done. */
-      g_assert_false (hero_virt_disk_provider_create (neither, NULL, path_c, options, NULL, &error));
+      g_assert_false (
+          hero_virt_disk_provider_create (neither, NULL, path_c, options, NULL, &error));
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
       g_assert_cmpstr (error->message, ==, "TestNoDisk does not support create");
       g_clear_error (&error);
-      hero_virt_disk_provider_snapshot_delete_async (neither, NULL, path_c, "s", NULL, on_result, &result);
-      g_assert_false (hero_virt_disk_provider_snapshot_delete_finish (neither, wait_for (&result), &error));
+      hero_virt_disk_provider_snapshot_delete_async (neither, NULL, path_c, "s", NULL, on_result,
+                                                     &result);
+      g_assert_false (
+          hero_virt_disk_provider_snapshot_delete_finish (neither, wait_for (&result), &error));
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
       g_clear_error (&error);
       g_clear_object (&result);
       g_assert_false (g_file_test (path_c, G_FILE_TEST_EXISTS));
       /* An operation the sync provider left out is not supported either. */
-      g_assert_false (hero_virt_disk_provider_resize (sync_only, NULL, path_a, 1, FALSE, NULL, &error));
+      g_assert_false (
+          hero_virt_disk_provider_resize (sync_only, NULL, path_a, 1, FALSE, NULL, &error));
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
       g_clear_error (&error);
 
       /* Through HeroVirtDisk, the user-facing object. */
       {
-        g_autoptr(HeroVirtDisk) disk = hero_virt_disk_new_for_provider (path_b, "asyncdisk", NULL, &error);
+        g_autoptr (HeroVirtDisk) disk
+            = hero_virt_disk_new_for_provider (path_b, "asyncdisk", NULL, &error);
 
         g_assert_no_error (error);
         info = hero_virt_disk_info (disk, NULL, &error);
@@ -745,7 +778,7 @@ test_derivation (void)
     }
   else
     {
-      g_autoptr(Scenario) s = scenario_new ();
+      g_autoptr (Scenario) s = scenario_new ();
 
       install_plugin (s->dirs[0], "good", NULL);
       scenario_run (s, NULL);
@@ -753,14 +786,14 @@ test_derivation (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/registry/listing", test_listing);
   g_test_add_func ("/registry/first-of-a-name-wins", test_first_of_a_name_wins);
-  g_test_add_func ("/registry/default/priority-and-availability", test_default_by_priority_and_availability);
+  g_test_add_func ("/registry/default/priority-and-availability",
+                   test_default_by_priority_and_availability);
   g_test_add_func ("/registry/default/none-available", test_none_available);
   g_test_add_func ("/registry/default/no-plugins", test_no_plugins);
   g_test_add_func ("/registry/default/env-override", test_env_override);

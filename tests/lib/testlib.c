@@ -19,8 +19,9 @@
 char *
 ht_tmpdir_new (const char *name_prefix)
 {
-  g_autofree char *tmpl = g_strdup_printf ("%s-XXXXXX", name_prefix ? name_prefix : "hero-virt-test");
-  g_autoptr(GError) error = NULL;
+  g_autofree char *tmpl
+      = g_strdup_printf ("%s-XXXXXX", name_prefix ? name_prefix : "hero-virt-test");
+  g_autoptr (GError) error = NULL;
   char *path = g_dir_make_tmp (tmpl, &error);
 
   g_assert_no_error (error);
@@ -35,7 +36,8 @@ ht_tmpdir_free (char *path)
   if (g_str_has_prefix (path, g_get_tmp_dir ()) && strlen (path) > strlen (g_get_tmp_dir ()) + 4)
     {
       const char *argv[] = { "rm", "-rf", "--", path, NULL };
-      g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
+      g_spawn_sync (NULL, (char **)argv, NULL,
+                    G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL | G_SPAWN_STDERR_TO_DEV_NULL,
                     NULL, NULL, NULL, NULL, NULL, NULL);
     }
   g_free (path);
@@ -58,15 +60,15 @@ guint16
 ht_free_port (void)
 {
   struct sockaddr_in addr = { 0 };
-  socklen_t len = sizeof addr;
-  int fd = socket (AF_INET, SOCK_STREAM, 0);
-  guint16 port;
+  socklen_t          len = sizeof addr;
+  int                fd = socket (AF_INET, SOCK_STREAM, 0);
+  guint16            port;
 
   g_assert_cmpint (fd, >=, 0);
   addr.sin_family = AF_INET;
   addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
-  g_assert_cmpint (bind (fd, (struct sockaddr *) &addr, sizeof addr), ==, 0);
-  g_assert_cmpint (getsockname (fd, (struct sockaddr *) &addr, &len), ==, 0);
+  g_assert_cmpint (bind (fd, (struct sockaddr *)&addr, sizeof addr), ==, 0);
+  g_assert_cmpint (getsockname (fd, (struct sockaddr *)&addr, &len), ==, 0);
   port = ntohs (addr.sin_port);
   close (fd);
   return port;
@@ -76,23 +78,23 @@ struct _HtDaemon
 {
   GPid         pid;
   char        *name;
-  GSubprocess *subprocess;  /* its child watch reaps the PID */
+  GSubprocess *subprocess; /* its child watch reaps the PID */
 };
 
 HtDaemon *
-ht_daemon_start (const char * const  *argv,
-                 const char * const  *extra_env,
-                 const char          *log_path,
-                 GError             **error)
+ht_daemon_start (const char *const *argv,
+                 const char *const *extra_env,
+                 const char        *log_path,
+                 GError           **error)
 {
-  g_autoptr(GSubprocessLauncher) launcher = NULL;
-  g_autoptr(GSubprocess) sp = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GSubprocess) sp = NULL;
   HtDaemon *daemon;
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT);
   for (guint i = 0; extra_env != NULL && extra_env[i] != NULL; i++)
     {
-      g_auto(GStrv) kv = g_strsplit (extra_env[i], "=", 2);
+      g_auto (GStrv) kv = g_strsplit (extra_env[i], "=", 2);
       g_subprocess_launcher_setenv (launcher, kv[0], kv[1] ? kv[1] : "", TRUE);
     }
   g_subprocess_launcher_set_stdout_file_path (launcher, log_path ? log_path : "/dev/null");
@@ -120,13 +122,14 @@ pid_alive (GPid pid)
 {
   g_autofree char *stat_path = g_strdup_printf ("/proc/%d/stat", pid);
   g_autofree char *contents = NULL;
-  const char *close_paren;
+  const char      *close_paren;
 
   if (kill (pid, 0) != 0)
     return FALSE;
   /* A zombie is dead for our purposes. */
-  if (g_file_get_contents (stat_path, &contents, NULL, NULL) &&
-      (close_paren = strrchr (contents, ')')) != NULL && close_paren[1] == ' ' && close_paren[2] == 'Z')
+  if (g_file_get_contents (stat_path, &contents, NULL, NULL)
+      && (close_paren = strrchr (contents, ')')) != NULL && close_paren[1] == ' '
+      && close_paren[2] == 'Z')
     return FALSE;
   return TRUE;
 }
@@ -138,8 +141,7 @@ ht_daemon_is_running (HtDaemon *daemon)
 }
 
 void
-ht_daemon_stop (HtDaemon *daemon,
-                guint     grace_ms)
+ht_daemon_stop (HtDaemon *daemon, guint grace_ms)
 {
   gint64 deadline;
 
@@ -147,7 +149,7 @@ ht_daemon_stop (HtDaemon *daemon,
     return;
 
   kill (daemon->pid, SIGTERM);
-  deadline = g_get_monotonic_time () + (gint64) grace_ms * 1000;
+  deadline = g_get_monotonic_time () + (gint64)grace_ms * 1000;
   while (pid_alive (daemon->pid) && g_get_monotonic_time () < deadline)
     g_usleep (10 * 1000);
   if (pid_alive (daemon->pid))
@@ -163,16 +165,15 @@ ht_daemon_stop (HtDaemon *daemon,
 }
 
 gboolean
-ht_wait_for_tcp (const char *host,
-                 guint16     port,
-                 guint       timeout_ms)
+ht_wait_for_tcp (const char *host, guint16 port, guint timeout_ms)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
 
   do
     {
-      g_autoptr(GSocketClient) client = g_socket_client_new ();
-      g_autoptr(GSocketConnection) conn = g_socket_client_connect_to_host (client, host, port, NULL, NULL);
+      g_autoptr (GSocketClient) client = g_socket_client_new ();
+      g_autoptr (GSocketConnection) conn
+          = g_socket_client_connect_to_host (client, host, port, NULL, NULL);
       if (conn != NULL)
         return TRUE;
       g_usleep (20 * 1000);
@@ -182,16 +183,15 @@ ht_wait_for_tcp (const char *host,
 }
 
 gboolean
-ht_wait_for_unix_socket (const char *path,
-                         guint       timeout_ms)
+ht_wait_for_unix_socket (const char *path, guint timeout_ms)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
 
   do
     {
-      g_autoptr(GSocketClient) client = g_socket_client_new ();
-      g_autoptr(GSocketAddress) addr = g_unix_socket_address_new (path);
-      g_autoptr(GSocketConnection) conn = NULL;
+      g_autoptr (GSocketClient) client = g_socket_client_new ();
+      g_autoptr (GSocketAddress) addr = g_unix_socket_address_new (path);
+      g_autoptr (GSocketConnection) conn = NULL;
 
       if (g_file_test (path, G_FILE_TEST_EXISTS))
         conn = g_socket_client_connect (client, G_SOCKET_CONNECTABLE (addr), NULL, NULL);
@@ -204,10 +204,9 @@ ht_wait_for_unix_socket (const char *path,
 }
 
 gboolean
-ht_wait_for_file (const char *path,
-                  guint       timeout_ms)
+ht_wait_for_file (const char *path, guint timeout_ms)
 {
-  gint64 deadline = g_get_monotonic_time () + (gint64) timeout_ms * 1000;
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
 
   while (!g_file_test (path, G_FILE_TEST_EXISTS))
     {
@@ -219,19 +218,19 @@ ht_wait_for_file (const char *path,
 }
 
 char *
-ht_run (const char * const *argv,
-        gboolean            may_fail)
+ht_run (const char *const *argv, gboolean may_fail)
 {
-  g_autoptr(GError) error = NULL;
-  char *out = NULL;
+  g_autoptr (GError) error = NULL;
+  char            *out = NULL;
   g_autofree char *err = NULL;
-  int status = 0;
+  int              status = 0;
 
-  g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status, &error);
+  g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out, &err, &status,
+                &error);
   g_assert_no_error (error);
   if (!may_fail && !g_spawn_check_wait_status (status, NULL))
     {
-      g_autofree char *cmd = g_strjoinv (" ", (char **) argv);
+      g_autofree char *cmd = g_strjoinv (" ", (char **)argv);
       g_error ("setup command failed: %s\n%s", cmd, err);
     }
   return out;
@@ -248,7 +247,7 @@ ht_containers_env_new (const char *dir)
   g_autofree char *run = g_build_filename (dir, "storage", "run", NULL);
   g_autofree char *conf_text = NULL;
   g_autofree char *storage_text = NULL;
-  GPtrArray *env = g_ptr_array_new ();
+  GPtrArray       *env = g_ptr_array_new ();
 
   conf_text = g_strdup ("[containers]\n"
                         "default_ulimits = [\"nofile=4096:4096\", \"nproc=4096:4096\"]\n"
@@ -259,16 +258,18 @@ ht_containers_env_new (const char *dir)
   storage_text = g_strdup_printf ("[storage]\n"
                                   "driver = \"overlay\"\n"
                                   "graphroot = \"%s\"\n"
-                                  "runroot = \"%s\"\n", graph, run);
+                                  "runroot = \"%s\"\n",
+                                  graph, run);
   g_assert_true (g_file_set_contents (conf, conf_text, -1, NULL));
   g_assert_true (g_file_set_contents (storage, storage_text, -1, NULL));
   g_assert_true (g_file_set_contents (registries, "", -1, NULL));
-  g_assert_true (g_file_set_contents_full (auth, "{\"auths\":{}}", -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
+  g_assert_true (
+      g_file_set_contents_full (auth, "{\"auths\":{}}", -1, G_FILE_SET_CONTENTS_NONE, 0600, NULL));
 
   g_ptr_array_add (env, g_strconcat ("CONTAINERS_CONF=", conf, NULL));
   g_ptr_array_add (env, g_strconcat ("CONTAINERS_STORAGE_CONF=", storage, NULL));
   g_ptr_array_add (env, g_strconcat ("CONTAINERS_REGISTRIES_CONF=", registries, NULL));
   g_ptr_array_add (env, g_strconcat ("REGISTRY_AUTH_FILE=", auth, NULL));
   g_ptr_array_add (env, NULL);
-  return (char **) g_ptr_array_free (env, FALSE);
+  return (char **)g_ptr_array_free (env, FALSE);
 }

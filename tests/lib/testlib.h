@@ -10,46 +10,40 @@
 G_BEGIN_DECLS
 
 /* A directory under $TMPDIR removed (recursively) by ht_tmpdir_free(). */
-char       *ht_tmpdir_new            (const char *name_prefix);
-void        ht_tmpdir_free           (char       *path);
+char *ht_tmpdir_new (const char *name_prefix);
+void  ht_tmpdir_free (char *path);
 
 /* Fails the test (in CI, where CI is set) or skips it with a reason when
  * @program is not in PATH. Returns TRUE when the program is there. */
-gboolean    ht_require_program       (const char *program);
+gboolean ht_require_program (const char *program);
 
 /* A TCP port on 127.0.0.1 that was free a moment ago. */
-guint16     ht_free_port             (void);
+guint16 ht_free_port (void);
 
 /* A daemon run in the background with its output in @log_path. */
 typedef struct _HtDaemon HtDaemon;
-HtDaemon   *ht_daemon_start          (const char * const *argv,
-                                      const char * const *extra_env,  /* NAME=VALUE, nullable */
-                                      const char         *log_path,   /* nullable: /dev/null */
-                                      GError            **error);
-GPid        ht_daemon_get_pid        (HtDaemon   *daemon);
-gboolean    ht_daemon_is_running     (HtDaemon   *daemon);
+HtDaemon                *ht_daemon_start (const char *const *argv,
+                                          const char *const *extra_env, /* NAME=VALUE, nullable */
+                                          const char        *log_path,  /* nullable: /dev/null */
+                                          GError           **error);
+GPid                     ht_daemon_get_pid (HtDaemon *daemon);
+gboolean                 ht_daemon_is_running (HtDaemon *daemon);
 /* SIGTERM, then SIGKILL after @grace_ms; waits for the process; frees. */
-void        ht_daemon_stop           (HtDaemon   *daemon,
-                                      guint       grace_ms);
+void ht_daemon_stop (HtDaemon *daemon, guint grace_ms);
 
-gboolean    ht_wait_for_tcp          (const char *host,
-                                      guint16     port,
-                                      guint       timeout_ms);
-gboolean    ht_wait_for_unix_socket  (const char *path,
-                                      guint       timeout_ms);
-gboolean    ht_wait_for_file         (const char *path,
-                                      guint       timeout_ms);
+gboolean ht_wait_for_tcp (const char *host, guint16 port, guint timeout_ms);
+gboolean ht_wait_for_unix_socket (const char *path, guint timeout_ms);
+gboolean ht_wait_for_file (const char *path, guint timeout_ms);
 
 /* Runs argv synchronously (test setup only); asserts success unless
  * @may_fail; returns stdout. */
-char       *ht_run                   (const char * const *argv,
-                                      gboolean            may_fail);
+char *ht_run (const char *const *argv, gboolean may_fail);
 
 /* Writes a containers.conf (runtime runc, ulimits this machine allows)
  * and a storage.conf (graphroot/runroot under @dir) into @dir and returns
  * the environment that points buildah/podman at them:
  * CONTAINERS_CONF, CONTAINERS_STORAGE_CONF, CONTAINERS_REGISTRIES_CONF
  * (empty registries file) and REGISTRY_AUTH_FILE (a private file). */
-char      **ht_containers_env_new    (const char *dir);
+char **ht_containers_env_new (const char *dir);
 
 G_END_DECLS

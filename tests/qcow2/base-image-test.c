@@ -14,7 +14,8 @@
 
 #include "testlib.h"
 
-typedef struct {
+typedef struct
+{
   GThread      *thread;
   GMainContext *context;
   GMainLoop    *loop;
@@ -29,7 +30,7 @@ typedef struct {
 } Server;
 
 static Server server;
-static char *work_dir;
+static char  *work_dir;
 
 static void
 serve (SoupServer        *soup_server,
@@ -38,7 +39,7 @@ serve (SoupServer        *soup_server,
        GHashTable        *query,
        gpointer           user_data)
 {
-  g_auto(GStrv) parts = g_strsplit (path, "/", -1);
+  g_auto (GStrv) parts = g_strsplit (path, "/", -1);
   const char *dir = g_strv_length (parts) == 3 ? parts[1] : "";
   const char *file = g_strv_length (parts) == 3 ? parts[2] : "";
 
@@ -68,8 +69,8 @@ serve (SoupServer        *soup_server,
   if (strcmp (dir, "cut") == 0)
     {
       /* Promise the whole image, send half, hang up. */
-      g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
-      GOutputStream *out = g_io_stream_get_output_stream (stream);
+      g_autoptr (GIOStream) stream = soup_server_message_steal_connection (msg);
+      GOutputStream   *out = g_io_stream_get_output_stream (stream);
       g_autofree char *head = g_strdup_printf ("HTTP/1.1 200 OK\r\nContent-Length: %" G_GSIZE_FORMAT
                                                "\r\nConnection: close\r\n\r\n",
                                                g_bytes_get_size (server.image));
@@ -89,8 +90,8 @@ serve (SoupServer        *soup_server,
 static gpointer
 server_thread (gpointer data)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GSList) uris = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GSList) uris = NULL;
 
   g_main_context_push_thread_default (server.context);
   server.server = soup_server_new (NULL, NULL);
@@ -99,7 +100,7 @@ server_thread (gpointer data)
   g_assert_no_error (error);
   uris = soup_server_get_uris (server.server);
   server.port = g_uri_get_port (uris->data);
-  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify) g_uri_unref);
+  g_slist_free_full (g_steal_pointer (&uris), (GDestroyNotify)g_uri_unref);
 
   g_mutex_lock (&server.lock);
   server.ready = TRUE;
@@ -124,10 +125,10 @@ static void
 server_start (void)
 {
   g_autofree char *img = g_build_filename (work_dir, "source.qcow2", NULL);
-  const char *create[] = { "qemu-img", "create", "-q", "-f", "qcow2", img, "64M", NULL };
-  const char *write[] = { "qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 1M 256k", img, NULL };
-  char *contents;
-  gsize len;
+  const char      *create[] = { "qemu-img", "create", "-q", "-f", "qcow2", img, "64M", NULL };
+  const char      *write[] = { "qemu-io", "-f", "qcow2", "-c", "write -P 0x5a 1M 256k", img, NULL };
+  char            *contents;
+  gsize            len;
 
   g_free (ht_run (create, FALSE));
   g_free (ht_run (write, FALSE));
@@ -181,7 +182,7 @@ fresh_dir (const char *name)
 static guint
 count_entries (const char *dir)
 {
-  g_autoptr(GDir) d = g_dir_open (dir, 0, NULL);
+  g_autoptr (GDir) d = g_dir_open (dir, 0, NULL);
   guint n = 0;
 
   if (d == NULL)
@@ -194,10 +195,11 @@ count_entries (const char *dir)
 static void
 on_progress (HeroVirtProgress *progress, gpointer user_data)
 {
-  GPtrArray *stages = user_data;
+  GPtrArray  *stages = user_data;
   const char *stage = hero_virt_progress_get_stage (progress);
 
-  if (stage && (stages->len == 0 || strcmp (g_ptr_array_index (stages, stages->len - 1), stage) != 0))
+  if (stage
+      && (stages->len == 0 || strcmp (g_ptr_array_index (stages, stages->len - 1), stage) != 0))
     g_ptr_array_add (stages, g_strdup (stage));
 }
 
@@ -207,32 +209,34 @@ builder_for (const char *dir_name, const char *dest, guint64 size)
   g_autofree char *url = url_for (dir_name);
 
   return hero_virt_base_image_builder_set_size (
-           hero_virt_base_image_builder_set_dest_dir (
-             hero_virt_base_image_builder_set_url (hero_virt_base_image_builder_new (), url),
-             dest),
-           size);
+      hero_virt_base_image_builder_set_dest_dir (
+          hero_virt_base_image_builder_set_url (hero_virt_base_image_builder_new (), url), dest),
+      size);
 }
 
 static void
 assert_base_image (HeroVirtBaseImageResult *result, guint64 size)
 {
-  g_autoptr(HeroVirtDisk) disk = hero_virt_disk_new (hero_virt_base_image_result_get_path (result));
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GMappedFile) download = NULL;
-  g_autoptr(GBytes) bytes = NULL;
+  g_autoptr (HeroVirtDisk) disk
+      = hero_virt_disk_new (hero_virt_base_image_result_get_path (result));
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GMappedFile) download = NULL;
+  g_autoptr (GBytes) bytes = NULL;
   g_autofree char *sum = NULL;
 
   info = hero_virt_disk_info (disk, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_disk_info_get_format (info), ==, "qcow2");
   g_assert_cmpuint (hero_virt_disk_info_get_virtual_size (info), ==, size);
-  g_assert_nonnull (hero_virt_disk_info_find_snapshot (info, hero_virt_base_image_result_get_snapshot_name (result)));
+  g_assert_nonnull (hero_virt_disk_info_find_snapshot (
+      info, hero_virt_base_image_result_get_snapshot_name (result)));
   g_assert_cmpstr (hero_virt_base_image_result_get_path (result), !=,
                    hero_virt_base_image_result_get_download_path (result));
 
   /* The download is exactly what was published. */
-  download = g_mapped_file_new (hero_virt_base_image_result_get_download_path (result), FALSE, &error);
+  download
+      = g_mapped_file_new (hero_virt_base_image_result_get_download_path (result), FALSE, &error);
   g_assert_no_error (error);
   bytes = g_mapped_file_get_bytes (download);
   sum = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
@@ -244,14 +248,14 @@ static void
 test_good_then_cached (void)
 {
   g_autofree char *dest = fresh_dir ("good");
-  g_autoptr(HeroVirtBaseImageBuilder) builder = builder_for ("good", dest, 128 << 20);
-  g_autoptr(HeroVirtProgress) progress = hero_virt_progress_new ();
-  g_autoptr(GPtrArray) stages = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(HeroVirtBaseImageResult) result = NULL;
-  g_autoptr(HeroVirtBaseImageResult) again = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtBaseImageBuilder) builder = builder_for ("good", dest, 128 << 20);
+  g_autoptr (HeroVirtProgress) progress = hero_virt_progress_new ();
+  g_autoptr (GPtrArray) stages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (HeroVirtBaseImageResult) result = NULL;
+  g_autoptr (HeroVirtBaseImageResult) again = NULL;
+  g_autoptr (GError) error = NULL;
   const char *expected[] = { "verify", "download", "verify", "copy", "resize", "snapshot", "done" };
-  gint hits;
+  gint        hits;
 
   if (!ht_require_program ("qemu-img"))
     return;
@@ -267,7 +271,7 @@ test_good_then_cached (void)
   g_assert_cmpuint (stages->len, ==, G_N_ELEMENTS (expected));
   for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
     g_assert_cmpstr (g_ptr_array_index (stages, i), ==, expected[i]);
-  g_assert_cmpuint (count_entries (dest), ==, 2);   /* download + base image */
+  g_assert_cmpuint (count_entries (dest), ==, 2); /* download + base image */
 
   /* Second run: verified download reused, base image rebuilt. */
   again = hero_virt_base_image_builder_build (builder, NULL, NULL, &error);
@@ -278,8 +282,9 @@ test_good_then_cached (void)
   g_assert_cmpuint (count_entries (dest), ==, 2);
 }
 
-typedef struct {
-  GMainLoop *loop;
+typedef struct
+{
+  GMainLoop    *loop;
   GAsyncResult *result;
 } Waiter;
 
@@ -296,11 +301,11 @@ static void
 test_async (void)
 {
   g_autofree char *dest = fresh_dir ("async");
-  g_autoptr(HeroVirtBaseImageBuilder) builder = builder_for ("twospace", dest, 0);
-  g_autoptr(HeroVirtBaseImageResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtProgress) progress = hero_virt_progress_new ();
-  g_autoptr(GPtrArray) stages = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (HeroVirtBaseImageBuilder) builder = builder_for ("twospace", dest, 0);
+  g_autoptr (HeroVirtBaseImageResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtProgress) progress = hero_virt_progress_new ();
+  g_autoptr (GPtrArray) stages = g_ptr_array_new_with_free_func (g_free);
   Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
 
   if (!ht_require_program ("qemu-img"))
@@ -330,9 +335,9 @@ static void
 assert_fails_leaving_nothing (const char *dir_name, int code)
 {
   g_autofree char *dest = fresh_dir (dir_name);
-  g_autoptr(HeroVirtBaseImageBuilder) builder = builder_for (dir_name, dest, 0);
-  g_autoptr(HeroVirtBaseImageResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtBaseImageBuilder) builder = builder_for (dir_name, dest, 0);
+  g_autoptr (HeroVirtBaseImageResult) result = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!ht_require_program ("qemu-img"))
     return;
@@ -365,13 +370,14 @@ test_not_found (void)
 {
   g_autofree char *dest = fresh_dir ("nf");
   g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/nf/SHA256SUMS/x", server.port);
-  g_autoptr(HeroVirtBaseImageBuilder) builder = hero_virt_base_image_builder_new ();
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtBaseImageResult) result = NULL;
+  g_autoptr (HeroVirtBaseImageBuilder) builder = hero_virt_base_image_builder_new ();
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtBaseImageResult) result = NULL;
 
   if (!ht_require_program ("qemu-img"))
     return;
-  hero_virt_base_image_builder_set_dest_dir (hero_virt_base_image_builder_set_url (builder, url), dest);
+  hero_virt_base_image_builder_set_dest_dir (hero_virt_base_image_builder_set_url (builder, url),
+                                             dest);
   result = hero_virt_base_image_builder_build (builder, NULL, NULL, &error);
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
   g_assert_cmpuint (count_entries (dest), ==, 0);
@@ -380,9 +386,9 @@ test_not_found (void)
 static void
 test_defaults_and_bad_input (void)
 {
-  g_autoptr(HeroVirtBaseImageBuilder) builder = hero_virt_base_image_builder_new ();
-  g_autoptr(HeroVirtBaseImageResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtBaseImageBuilder) builder = hero_virt_base_image_builder_new ();
+  g_autoptr (HeroVirtBaseImageResult) result = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *dest = fresh_dir ("bad-input");
 
   g_assert_cmpstr (hero_virt_base_image_builder_get_url (builder), ==,
@@ -408,7 +414,7 @@ int
 main (int argc, char *argv[])
 {
   g_autofree char *qemu_img = g_find_program_in_path ("qemu-img");
-  int ret;
+  int              ret;
 
   g_test_init (&argc, &argv, NULL);
   work_dir = ht_tmpdir_new ("base-image-test");

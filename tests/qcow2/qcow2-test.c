@@ -12,7 +12,8 @@
 
 #include "testlib.h"
 
-typedef struct {
+typedef struct
+{
   char *dir;
 } Fixture;
 
@@ -38,26 +39,26 @@ path_in (Fixture *f, const char *name)
 static void
 qemu_img (const char *first, ...)
 {
-  g_autoptr(GPtrArray) argv = g_ptr_array_new ();
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
   g_autofree char *out = NULL;
-  va_list args;
+  va_list          args;
 
   g_ptr_array_add (argv, (gpointer) "qemu-img");
   va_start (args, first);
   for (const char *a = first; a != NULL; a = va_arg (args, const char *))
-    g_ptr_array_add (argv, (gpointer) a);
+    g_ptr_array_add (argv, (gpointer)a);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  out = ht_run ((const char * const *) argv->pdata, FALSE);
+  out = ht_run ((const char *const *)argv->pdata, FALSE);
 }
 
 static JsonNode *
 qemu_img_info (const char *path)
 {
-  const char *argv[] = { "qemu-img", "info", "-U", "--output=json", "--", path, NULL };
+  const char      *argv[] = { "qemu-img", "info", "-U", "--output=json", "--", path, NULL };
   g_autofree char *out = ht_run (argv, FALSE);
-  g_autoptr(JsonParser) parser = json_parser_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) error = NULL;
 
   json_parser_load_from_data (parser, out, -1, &error);
   g_assert_no_error (error);
@@ -67,7 +68,7 @@ qemu_img_info (const char *path)
 static HeroVirtDisk *
 disk_new (const char *path)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
   HeroVirtDisk *disk = hero_virt_disk_new_for_provider (path, "qcow2", NULL, &error);
 
   g_assert_no_error (error);
@@ -78,8 +79,8 @@ disk_new (const char *path)
 static HeroVirtDiskInfo *
 disk_info (const char *path)
 {
-  g_autoptr(HeroVirtDisk) disk = disk_new (path);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtDisk) disk = disk_new (path);
+  g_autoptr (GError) error = NULL;
   HeroVirtDiskInfo *info = hero_virt_disk_info (disk, NULL, &error);
 
   g_assert_no_error (error);
@@ -108,8 +109,8 @@ assert_json_equal (JsonNode *native, JsonNode *expected, const char *what)
 static void
 assert_same_order (JsonNode *native, JsonNode *expected)
 {
-  g_autoptr(GList) a = json_object_get_members (json_node_get_object (native));
-  g_autoptr(GList) b = json_object_get_members (json_node_get_object (expected));
+  g_autoptr (GList) a = json_object_get_members (json_node_get_object (native));
+  g_autoptr (GList) b = json_object_get_members (json_node_get_object (expected));
 
   for (GList *x = a, *y = b; x || y; x = x->next, y = y->next)
     {
@@ -122,8 +123,8 @@ assert_same_order (JsonNode *native, JsonNode *expected)
 static void
 assert_native_matches_qemu (const char *path)
 {
-  g_autoptr(HeroVirtDiskInfo) info = disk_info (path);
-  g_autoptr(JsonNode) expected = qemu_img_info (path);
+  g_autoptr (HeroVirtDiskInfo) info = disk_info (path);
+  g_autoptr (JsonNode) expected = qemu_img_info (path);
 
   assert_json_equal (hero_virt_disk_info_get_json_node (info), expected, path);
   assert_same_order (hero_virt_disk_info_get_json_node (info), expected);
@@ -134,7 +135,7 @@ read_bytes (const char *path)
 {
   char *contents = NULL;
   gsize len = 0;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_file_get_contents (path, &contents, &len, &error);
   g_assert_no_error (error);
@@ -144,7 +145,7 @@ read_bytes (const char *path)
 static void
 write_bytes (const char *path, const void *data, gsize len)
 {
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GError) error = NULL;
 
   g_file_set_contents (path, data, len, &error);
   g_assert_no_error (error);
@@ -153,20 +154,24 @@ write_bytes (const char *path, const void *data, gsize len)
 static void
 put_be32 (guint8 *p, guint32 v)
 {
-  p[0] = v >> 24; p[1] = v >> 16; p[2] = v >> 8; p[3] = v;
+  p[0] = v >> 24;
+  p[1] = v >> 16;
+  p[2] = v >> 8;
+  p[3] = v;
 }
 
 static void
 put_be64 (guint8 *p, guint64 v)
 {
   put_be32 (p, v >> 32);
-  put_be32 (p + 4, (guint32) v);
+  put_be32 (p + 4, (guint32)v);
 }
 
 static void
 put_be16 (guint8 *p, guint16 v)
 {
-  p[0] = v >> 8; p[1] = v;
+  p[0] = v >> 8;
+  p[1] = v;
 }
 
 /* Removes the backing format extension the way an old QEMU would have
@@ -174,11 +179,11 @@ put_be16 (guint8 *p, guint16 v)
 static void
 drop_backing_format (const char *path)
 {
-  g_autoptr(GBytes) bytes = read_bytes (path);
-  gsize len;
-  guint8 *data = g_bytes_unref_to_data (g_bytes_ref (bytes), &len);
+  g_autoptr (GBytes) bytes = read_bytes (path);
+  gsize        len;
+  guint8      *data = g_bytes_unref_to_data (g_bytes_ref (bytes), &len);
   const guint8 magic[] = { 0xe2, 0x79, 0x2a, 0xca };
-  guint8 *p = memmem (data, MIN (len, 4096), magic, sizeof magic);
+  guint8      *p = memmem (data, MIN (len, 4096), magic, sizeof magic);
 
   g_assert_nonnull (p);
   put_be32 (p, 0x12345678);
@@ -191,7 +196,8 @@ drop_backing_format (const char *path)
 static void
 test_info_matches_qemu_img (Fixture *f, gconstpointer data)
 {
-  static const char * const cluster_sizes[] = { "512", "4096", "16384", "65536", "524288", "2097152" };
+  static const char *const cluster_sizes[]
+      = { "512", "4096", "16384", "65536", "524288", "2097152" };
   g_autofree char *base = path_in (f, "base.qcow2");
   g_autofree char *v2 = path_in (f, "v2.qcow2");
   g_autofree char *lazy = path_in (f, "lazy.qcow2");
@@ -227,8 +233,8 @@ test_info_matches_qemu_img (Fixture *f, gconstpointer data)
       {
         g_autofree char *name = g_strdup_printf ("c%s-%u.qcow2", cluster_sizes[i], v);
         g_autofree char *path = path_in (f, name);
-        g_autofree char *opts = g_strdup_printf ("cluster_size=%s,compat=%s", cluster_sizes[i],
-                                                 v ? "1.1" : "0.10");
+        g_autofree char *opts
+            = g_strdup_printf ("cluster_size=%s,compat=%s", cluster_sizes[i], v ? "1.1" : "0.10");
 
         qemu_img ("create", "-q", "-f", "qcow2", "-o", opts, path, "5G", NULL);
         assert_native_matches_qemu (path);
@@ -243,7 +249,7 @@ test_info_matches_qemu_img (Fixture *f, gconstpointer data)
   drop_backing_format (overlay_nofmt);
   assert_native_matches_qemu (overlay_nofmt);
   {
-    g_autoptr(HeroVirtDiskInfo) info = disk_info (overlay_nofmt);
+    g_autoptr (HeroVirtDiskInfo) info = disk_info (overlay_nofmt);
     g_assert_cmpstr (hero_virt_disk_info_get_backing_filename (info), ==, "base.qcow2");
     g_assert_null (hero_virt_disk_info_get_backing_format (info));
   }
@@ -264,8 +270,8 @@ test_info_matches_qemu_img (Fixture *f, gconstpointer data)
   assert_native_matches_qemu (snaps);
   assert_native_matches_qemu (snaps_v2);
   {
-    g_autoptr(HeroVirtDiskInfo) info = disk_info (snaps);
-    g_autoptr(GPtrArray) list = hero_virt_disk_info_get_snapshots (info);
+    g_autoptr (HeroVirtDiskInfo) info = disk_info (snaps);
+    g_autoptr (GPtrArray) list = hero_virt_disk_info_get_snapshots (info);
     g_assert_cmpuint (list->len, ==, 3);
     g_assert_cmpstr (hero_virt_disk_snapshot_get_name (g_ptr_array_index (list, 1)), ==, "snap-2");
   }
@@ -276,12 +282,17 @@ test_info_matches_qemu_img (Fixture *f, gconstpointer data)
 
 /* Sets a header field of a copy of @src; returns the copy's path. */
 static char *
-patched_copy (Fixture *f, const char *src, const char *name, gsize offset, const guint8 *bytes, gsize n)
+patched_copy (Fixture      *f,
+              const char   *src,
+              const char   *name,
+              gsize         offset,
+              const guint8 *bytes,
+              gsize         n)
 {
-  g_autoptr(GBytes) data = read_bytes (src);
-  gsize len;
+  g_autoptr (GBytes) data = read_bytes (src);
+  gsize   len;
   guint8 *copy = g_bytes_unref_to_data (g_bytes_ref (data), &len);
-  char *path = path_in (f, name);
+  char   *path = path_in (f, name);
 
   g_assert_cmpuint (offset + n, <=, len);
   memcpy (copy + offset, bytes, n);
@@ -294,7 +305,7 @@ static void
 test_info_dirty_and_corrupt_flags (Fixture *f, gconstpointer data)
 {
   g_autofree char *base = path_in (f, "lazy.qcow2");
-  guint8 bits[8];
+  guint8           bits[8];
   g_autofree char *dirty = NULL;
   g_autofree char *corrupt = NULL;
 
@@ -308,7 +319,7 @@ test_info_dirty_and_corrupt_flags (Fixture *f, gconstpointer data)
   assert_native_matches_qemu (dirty);
   assert_native_matches_qemu (corrupt);
   {
-    g_autoptr(HeroVirtDiskInfo) info = disk_info (dirty);
+    g_autoptr (HeroVirtDiskInfo) info = disk_info (dirty);
     g_assert_true (hero_virt_disk_info_get_dirty (info));
     g_assert_true (hero_virt_disk_info_get_lazy_refcounts (info));
   }
@@ -321,13 +332,13 @@ test_info_without_qemu_img (Fixture *f, gconstpointer data)
 {
   g_autofree char *img = path_in (f, "a.qcow2");
   g_autofree char *raw = path_in (f, "a.raw");
-  g_autoptr(HeroVirtLocalExecutor) executor = hero_virt_local_executor_new ();
-  g_autoptr(HeroVirtDisk) disk = NULL;
-  g_autoptr(HeroVirtDisk) raw_disk = NULL;
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(HeroVirtDiskInfo) raw_info = NULL;
-  g_autoptr(JsonNode) expected = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtLocalExecutor) executor = hero_virt_local_executor_new ();
+  g_autoptr (HeroVirtDisk) disk = NULL;
+  g_autoptr (HeroVirtDisk) raw_disk = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (HeroVirtDiskInfo) raw_info = NULL;
+  g_autoptr (JsonNode) expected = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *old_path = NULL;
 
   if (!ht_require_program ("qemu-img"))
@@ -360,9 +371,9 @@ static void
 test_info_missing (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = path_in (f, "missing.qcow2");
-  g_autoptr(HeroVirtDisk) disk = disk_new (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(HeroVirtDiskInfo) info = hero_virt_disk_info (disk, NULL, &error);
+  g_autoptr (HeroVirtDisk) disk = disk_new (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = hero_virt_disk_info (disk, NULL, &error);
 
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
   g_assert_null (info);
@@ -370,7 +381,8 @@ test_info_missing (Fixture *f, gconstpointer data)
 
 /* ---- native create ---- */
 
-typedef struct {
+typedef struct
+{
   const char *compat;
   guint       cluster_size;
   guint64     size;
@@ -385,12 +397,13 @@ without_volatile (JsonNode *node)
   /* json_node_copy() shares the object: build a new one. */
   JsonObject *source = json_node_get_object (node);
   JsonObject *object = json_object_new ();
-  JsonNode *copy = json_node_new (JSON_NODE_OBJECT);
-  g_autoptr(GList) members = json_object_get_members (source);
+  JsonNode   *copy = json_node_new (JSON_NODE_OBJECT);
+  g_autoptr (GList) members = json_object_get_members (source);
 
   for (GList *l = members; l; l = l->next)
     if (strcmp (l->data, "filename") != 0 && strcmp (l->data, "actual-size") != 0)
-      json_object_set_member (object, l->data, json_node_copy (json_object_get_member (source, l->data)));
+      json_object_set_member (object, l->data,
+                              json_node_copy (json_object_get_member (source, l->data)));
   json_node_take_object (copy, object);
   return copy;
 }
@@ -398,10 +411,10 @@ without_volatile (JsonNode *node)
 static void
 qemu_img_check_clean (const char *path)
 {
-  const char *argv[] = { "qemu-img", "check", "--output=json", "--", path, NULL };
-  g_autofree char *out = ht_run (argv, FALSE);  /* exit 0: no errors, no leaks */
-  g_autoptr(HeroVirtDiskCheckResult) result = NULL;
-  g_autoptr(GError) error = NULL;
+  const char      *argv[] = { "qemu-img", "check", "--output=json", "--", path, NULL };
+  g_autofree char *out = ht_run (argv, FALSE); /* exit 0: no errors, no leaks */
+  g_autoptr (HeroVirtDiskCheckResult) result = NULL;
+  g_autoptr (GError) error = NULL;
 
   result = hero_virt_disk_check_result_new_from_json (out, &error);
   g_assert_no_error (error);
@@ -415,14 +428,14 @@ create_and_compare (Fixture *f, const CreateCase *c, guint index)
   g_autofree char *ref_name = g_strdup_printf ("qemu-%u.qcow2", index);
   g_autofree char *path = path_in (f, name);
   g_autofree char *ref = path_in (f, ref_name);
-  g_autoptr(HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (c->size);
-  g_autoptr(HeroVirtDisk) disk = disk_new (path);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(JsonNode) expected = NULL;
-  g_autoptr(JsonNode) a = NULL;
-  g_autoptr(JsonNode) b = NULL;
+  g_autoptr (HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (c->size);
+  g_autoptr (HeroVirtDisk) disk = disk_new (path);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (JsonNode) expected = NULL;
+  g_autoptr (JsonNode) a = NULL;
+  g_autoptr (JsonNode) b = NULL;
   g_autofree char *out = NULL;
 
   hero_virt_disk_create_options_set_compat (options, c->compat);
@@ -455,7 +468,7 @@ create_and_compare (Fixture *f, const CreateCase *c, guint index)
   if (c->size)
     g_ptr_array_add (argv, g_strdup_printf ("%" G_GUINT64_FORMAT, c->size));
   g_ptr_array_add (argv, NULL);
-  out = ht_run ((const char * const *) argv->pdata, FALSE);
+  out = ht_run ((const char *const *)argv->pdata, FALSE);
 
   info = hero_virt_disk_info (disk, NULL, &error);
   g_assert_no_error (error);
@@ -466,7 +479,7 @@ create_and_compare (Fixture *f, const CreateCase *c, guint index)
 
   /* And qemu-img reads our image the same way. */
   {
-    g_autoptr(JsonNode) qemu_on_native = qemu_img_info (path);
+    g_autoptr (JsonNode) qemu_on_native = qemu_img_info (path);
     assert_json_equal (hero_virt_disk_info_get_json_node (info), qemu_on_native, path);
   }
   qemu_img_check_clean (path);
@@ -505,9 +518,10 @@ static void
 test_create_native_is_writable (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = path_in (f, "w.qcow2");
-  g_autoptr(HeroVirtDisk) disk = disk_new (path);
-  g_autoptr(HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (G_GUINT64_CONSTANT (4) << 30);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtDisk) disk = disk_new (path);
+  g_autoptr (HeroVirtDiskCreateOptions) options
+      = hero_virt_disk_create_options_new (G_GUINT64_CONSTANT (4) << 30);
+  g_autoptr (GError) error = NULL;
 
   if (!ht_require_program ("qemu-img") || !ht_require_program ("qemu-io"))
     return;
@@ -515,13 +529,16 @@ test_create_native_is_writable (Fixture *f, gconstpointer data)
   g_assert_true (hero_virt_disk_create_with_options (disk, options, NULL, &error));
   g_assert_no_error (error);
   {
-    const char *argv[] = { "qemu-io", "-f", "qcow2", "-c", "write -P 0xab 0 3M",
-                           "-c", "write -P 0xcd 3G 1M", path, NULL };
+    const char *argv[]
+        = { "qemu-io", "-f", "qcow2", "-c", "write -P 0xab 0 3M", "-c", "write -P 0xcd 3G 1M",
+            path,      NULL };
     g_autofree char *out = ht_run (argv, FALSE);
   }
   {
-    const char *argv[] = { "qemu-io", "-f", "qcow2", "-c", "read -P 0xab 0 3M",
-                           "-c", "read -P 0xcd 3G 1M", "-c", "read -P 0 4M 1M", path, NULL };
+    const char *argv[] = {
+      "qemu-io",         "-f", "qcow2", "-c", "read -P 0xab 0 3M", "-c", "read -P 0xcd 3G 1M", "-c",
+      "read -P 0 4M 1M", path, NULL
+    };
     g_autofree char *out = ht_run (argv, FALSE);
     g_assert_null (strstr (out, "Pattern verification failed"));
   }
@@ -532,11 +549,11 @@ static void
 test_create_raw_and_options (Fixture *f, gconstpointer data)
 {
   g_autofree char *raw = path_in (f, "r.raw");
-  g_autoptr(HeroVirtDisk) disk = disk_new (raw);
-  g_autoptr(HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (1 << 20);
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GDir) dir = NULL;
+  g_autoptr (HeroVirtDisk) disk = disk_new (raw);
+  g_autoptr (HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (1 << 20);
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDir) dir = NULL;
 
   if (!ht_require_program ("qemu-img"))
     return;
@@ -565,11 +582,11 @@ test_create_existing (Fixture *f, gconstpointer data)
   for (guint i = 0; i < G_N_ELEMENTS (formats); i++)
     {
       g_autofree char *path = path_in (f, formats[i]);
-      g_autoptr(HeroVirtDisk) disk = disk_new (path);
-      g_autoptr(HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (1 << 20);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GBytes) after = NULL;
-      g_autoptr(GBytes) before = g_bytes_new_static ("precious", 8);
+      g_autoptr (HeroVirtDisk) disk = disk_new (path);
+      g_autoptr (HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (1 << 20);
+      g_autoptr (GError) error = NULL;
+      g_autoptr (GBytes) after = NULL;
+      g_autoptr (GBytes) before = g_bytes_new_static ("precious", 8);
 
       write_bytes (path, "precious", 8);
       hero_virt_disk_create_options_set_format (options, formats[i]);
@@ -585,12 +602,12 @@ test_bad_arguments (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = path_in (f, "x.qcow2");
   g_autofree char *none = path_in (f, "none.qcow2");
-  g_autoptr(HeroVirtDisk) disk = disk_new (path);
-  g_autoptr(HeroVirtDisk) none_disk = disk_new (none);
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) before = NULL;
-  g_autoptr(GBytes) after = NULL;
-  g_autoptr(HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (1 << 30);
+  g_autoptr (HeroVirtDisk) disk = disk_new (path);
+  g_autoptr (HeroVirtDisk) none_disk = disk_new (none);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) before = NULL;
+  g_autoptr (GBytes) after = NULL;
+  g_autoptr (HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (1 << 30);
 
   if (!ht_require_program ("qemu-img"))
     return;
@@ -640,8 +657,8 @@ test_bad_arguments (Fixture *f, gconstpointer data)
 static guint
 snapshot_count (HeroVirtDisk *disk)
 {
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GPtrArray) list = hero_virt_disk_snapshot_list (disk, NULL, &error);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = hero_virt_disk_snapshot_list (disk, NULL, &error);
 
   g_assert_no_error (error);
   return list->len;
@@ -653,12 +670,12 @@ test_operations_sync (Fixture *f, gconstpointer data)
   g_autofree char *path = path_in (f, "ops.qcow2");
   g_autofree char *raw_path = path_in (f, "ops.raw");
   g_autofree char *small_path = path_in (f, "ops-small.qcow2");
-  g_autoptr(HeroVirtDisk) disk = disk_new (path);
-  g_autoptr(HeroVirtDisk) raw = NULL;
-  g_autoptr(HeroVirtDisk) small = NULL;
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(HeroVirtDiskCheckResult) check = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtDisk) disk = disk_new (path);
+  g_autoptr (HeroVirtDisk) raw = NULL;
+  g_autoptr (HeroVirtDisk) small = NULL;
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (HeroVirtDiskCheckResult) check = NULL;
+  g_autoptr (GError) error = NULL;
 
   if (!ht_require_program ("qemu-img") || !ht_require_program ("qemu-io"))
     return;
@@ -689,7 +706,7 @@ test_operations_sync (Fixture *f, gconstpointer data)
   g_assert_true (hero_virt_disk_snapshot_apply (disk, "first", NULL, &error));
   g_assert_no_error (error);
   {
-    const char *argv[] = { "qemu-io", "-f", "qcow2", "-c", "read -P 0x11 0 64k", path, NULL };
+    const char      *argv[] = { "qemu-io", "-f", "qcow2", "-c", "read -P 0x11 0 64k", path, NULL };
     g_autofree char *out = ht_run (argv, FALSE);
     g_assert_null (strstr (out, "Pattern verification failed"));
   }
@@ -758,11 +775,11 @@ static void
 test_check_finds_leaks (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = path_in (f, "leaky.qcow2");
-  g_autoptr(HeroVirtDisk) disk = disk_new (path);
-  g_autoptr(HeroVirtDiskCheckResult) check = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autoptr(GBytes) bytes = NULL;
-  gsize len;
+  g_autoptr (HeroVirtDisk) disk = disk_new (path);
+  g_autoptr (HeroVirtDiskCheckResult) check = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  gsize   len;
   guint8 *data_;
 
   if (!ht_require_program ("qemu-img"))
@@ -783,8 +800,9 @@ test_check_finds_leaks (Fixture *f, gconstpointer data)
   g_assert_cmpuint (hero_virt_disk_check_result_get_leaks (check), ==, 1);
 }
 
-typedef struct {
-  GMainLoop *loop;
+typedef struct
+{
+  GMainLoop    *loop;
   GAsyncResult *result;
 } Waiter;
 
@@ -812,48 +830,66 @@ test_operations_async (Fixture *f, gconstpointer data)
 {
   g_autofree char *path = path_in (f, "async.qcow2");
   g_autofree char *dest = path_in (f, "async.raw");
-  g_autoptr(HeroVirtDisk) disk = disk_new (path);
-  g_autoptr(HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (16 << 20);
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(HeroVirtDiskCheckResult) check = NULL;
-  g_autoptr(HeroVirtDisk) converted = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtDisk) disk = disk_new (path);
+  g_autoptr (HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (16 << 20);
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (HeroVirtDiskCheckResult) check = NULL;
+  g_autoptr (HeroVirtDisk) converted = NULL;
+  g_autoptr (GError) error = NULL;
   Waiter w = { g_main_loop_new (NULL, FALSE), NULL };
 
   if (!ht_require_program ("qemu-img"))
     return;
 
-  g_assert_true (hero_virt_disk_create_finish (disk, ASYNC (&w, hero_virt_disk_create_async (disk, options, NULL, on_done, &w)), &error));
+  g_assert_true (hero_virt_disk_create_finish (
+      disk, ASYNC (&w, hero_virt_disk_create_async (disk, options, NULL, on_done, &w)), &error));
   g_assert_no_error (error);
-  g_assert_true (hero_virt_disk_snapshot_create_finish (disk, ASYNC (&w, hero_virt_disk_snapshot_create_async (disk, "a", NULL, on_done, &w)), &error));
+  g_assert_true (hero_virt_disk_snapshot_create_finish (
+      disk, ASYNC (&w, hero_virt_disk_snapshot_create_async (disk, "a", NULL, on_done, &w)),
+      &error));
   g_assert_no_error (error);
-  g_assert_true (hero_virt_disk_snapshot_create_finish (disk, ASYNC (&w, hero_virt_disk_snapshot_create_async (disk, "b", NULL, on_done, &w)), &error));
+  g_assert_true (hero_virt_disk_snapshot_create_finish (
+      disk, ASYNC (&w, hero_virt_disk_snapshot_create_async (disk, "b", NULL, on_done, &w)),
+      &error));
   g_assert_no_error (error);
-  info = hero_virt_disk_info_finish (disk, ASYNC (&w, hero_virt_disk_info_async (disk, NULL, on_done, &w)), &error);
+  info = hero_virt_disk_info_finish (
+      disk, ASYNC (&w, hero_virt_disk_info_async (disk, NULL, on_done, &w)), &error);
   g_assert_no_error (error);
   g_assert_nonnull (hero_virt_disk_info_find_snapshot (info, "a"));
   g_assert_nonnull (hero_virt_disk_info_find_snapshot (info, "b"));
   g_clear_object (&info);
-  g_assert_true (hero_virt_disk_snapshot_apply_finish (disk, ASYNC (&w, hero_virt_disk_snapshot_apply_async (disk, "a", NULL, on_done, &w)), &error));
+  g_assert_true (hero_virt_disk_snapshot_apply_finish (
+      disk, ASYNC (&w, hero_virt_disk_snapshot_apply_async (disk, "a", NULL, on_done, &w)),
+      &error));
   g_assert_no_error (error);
-  g_assert_true (hero_virt_disk_snapshot_delete_finish (disk, ASYNC (&w, hero_virt_disk_snapshot_delete_async (disk, "b", NULL, on_done, &w)), &error));
+  g_assert_true (hero_virt_disk_snapshot_delete_finish (
+      disk, ASYNC (&w, hero_virt_disk_snapshot_delete_async (disk, "b", NULL, on_done, &w)),
+      &error));
   g_assert_no_error (error);
-  g_assert_false (hero_virt_disk_resize_finish (disk, ASYNC (&w, hero_virt_disk_resize_async (disk, 8 << 20, FALSE, NULL, on_done, &w)), &error));
+  g_assert_false (hero_virt_disk_resize_finish (
+      disk, ASYNC (&w, hero_virt_disk_resize_async (disk, 8 << 20, FALSE, NULL, on_done, &w)),
+      &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  g_assert_true (hero_virt_disk_resize_finish (disk, ASYNC (&w, hero_virt_disk_resize_async (disk, 32 << 20, FALSE, NULL, on_done, &w)), &error));
+  g_assert_true (hero_virt_disk_resize_finish (
+      disk, ASYNC (&w, hero_virt_disk_resize_async (disk, 32 << 20, FALSE, NULL, on_done, &w)),
+      &error));
   g_assert_no_error (error);
-  converted = hero_virt_disk_convert_finish (disk, ASYNC (&w, hero_virt_disk_convert_async (disk, dest, "raw", FALSE, NULL, on_done, &w)), &error);
+  converted = hero_virt_disk_convert_finish (
+      disk, ASYNC (&w, hero_virt_disk_convert_async (disk, dest, "raw", FALSE, NULL, on_done, &w)),
+      &error);
   g_assert_no_error (error);
   g_assert_nonnull (converted);
-  check = hero_virt_disk_check_finish (disk, ASYNC (&w, hero_virt_disk_check_async (disk, NULL, on_done, &w)), &error);
+  check = hero_virt_disk_check_finish (
+      disk, ASYNC (&w, hero_virt_disk_check_async (disk, NULL, on_done, &w)), &error);
   g_assert_no_error (error);
   g_assert_true (hero_virt_disk_check_result_get_clean (check));
-  info = hero_virt_disk_info_finish (disk, ASYNC (&w, hero_virt_disk_info_async (disk, NULL, on_done, &w)), &error);
+  info = hero_virt_disk_info_finish (
+      disk, ASYNC (&w, hero_virt_disk_info_async (disk, NULL, on_done, &w)), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hero_virt_disk_info_get_virtual_size (info), ==, 32 << 20);
   {
-    g_autoptr(GPtrArray) snaps = hero_virt_disk_info_get_snapshots (info);
+    g_autoptr (GPtrArray) snaps = hero_virt_disk_info_get_snapshots (info);
     g_assert_cmpuint (snaps->len, ==, 1);
   }
 
@@ -863,10 +899,11 @@ test_operations_async (Fixture *f, gconstpointer data)
 
 /* ---- hostile files ---- */
 
-typedef struct {
+typedef struct
+{
   const char *name;
-  gsize       offset;   /* where to write; G_MAXSIZE: truncate to @value */
-  guint       width;    /* 2, 4 or 8 */
+  gsize       offset; /* where to write; G_MAXSIZE: truncate to @value */
+  guint       width;  /* 2, 4 or 8 */
   guint64     value;
 } Mutation;
 
@@ -875,39 +912,39 @@ test_hostile (Fixture *f, gconstpointer data)
 {
   g_autofree char *base = path_in (f, "good.qcow2");
   g_autofree char *with_backing = path_in (f, "good-backing.qcow2");
-  const guint64 far = G_GUINT64_CONSTANT (1) << 40;
-  const Mutation cases[] = {
-    { "truncated-50", G_MAXSIZE, 0, 50 },
-    { "truncated-7", G_MAXSIZE, 0, 7 },
-    { "truncated-100", G_MAXSIZE, 0, 100 },
-    { "truncated-4096", G_MAXSIZE, 0, 4096 },
-    { "version-4", 4, 4, 4 },
-    { "cluster-bits-8", 20, 4, 8 },
-    { "cluster-bits-22", 20, 4, 22 },
-    { "cluster-bits-huge", 20, 4, 0xffffffff },
-    { "size-huge", 24, 8, G_MAXUINT64 },
-    { "size-2^62", 24, 8, G_GUINT64_CONSTANT (1) << 62 },
-    { "size-l1-too-small", 24, 8, G_GUINT64_CONSTANT (1) << 45 },
-    { "crypt-method-7", 32, 4, 7 },
-    { "l1-size-huge", 36, 4, 0xffffffff },
-    { "l1-past-eof", 40, 8, far },
-    { "l1-unaligned", 40, 8, 0x30001 },
-    { "refcount-table-past-eof", 48, 8, far },
-    { "refcount-table-offset-max", 48, 8, G_MAXUINT64 & ~G_GUINT64_CONSTANT (0xffff) },
-    { "refcount-table-clusters-0", 56, 4, 0 },
-    { "refcount-table-clusters-huge", 56, 4, 0xffffffff },
-    { "snapshots-too-many", 60, 4, 0xffffffff },
-    { "snapshots-past-eof", 60, 4, 3 },
-    { "incompatible-unknown-bit", 72, 8, G_GUINT64_CONSTANT (1) << 40 },
-    { "incompatible-compression-bit-zlib", 72, 8, 8 },
-    { "refcount-order-7", 96, 4, 7 },
-    { "header-length-50", 100, 4, 50 },
-    { "header-length-huge", 100, 4, 0xfffffff0 },
-    { "extension-too-large", 112, 4 + 4, G_GUINT64_CONSTANT (0xe2792aca) << 32 | 0x7fffffff },
-    { "backing-format-too-long", 112, 8, G_GUINT64_CONSTANT (0xe2792aca) << 32 | 100 },
-    { "backing-offset-past-cluster", 8, 8, 0x20000 },
+  const guint64    far = G_GUINT64_CONSTANT (1) << 40;
+  const Mutation   cases[] = {
+      { "truncated-50", G_MAXSIZE, 0, 50 },
+      { "truncated-7", G_MAXSIZE, 0, 7 },
+      { "truncated-100", G_MAXSIZE, 0, 100 },
+      { "truncated-4096", G_MAXSIZE, 0, 4096 },
+      { "version-4", 4, 4, 4 },
+      { "cluster-bits-8", 20, 4, 8 },
+      { "cluster-bits-22", 20, 4, 22 },
+      { "cluster-bits-huge", 20, 4, 0xffffffff },
+      { "size-huge", 24, 8, G_MAXUINT64 },
+      { "size-2^62", 24, 8, G_GUINT64_CONSTANT (1) << 62 },
+      { "size-l1-too-small", 24, 8, G_GUINT64_CONSTANT (1) << 45 },
+      { "crypt-method-7", 32, 4, 7 },
+      { "l1-size-huge", 36, 4, 0xffffffff },
+      { "l1-past-eof", 40, 8, far },
+      { "l1-unaligned", 40, 8, 0x30001 },
+      { "refcount-table-past-eof", 48, 8, far },
+      { "refcount-table-offset-max", 48, 8, G_MAXUINT64 & ~G_GUINT64_CONSTANT (0xffff) },
+      { "refcount-table-clusters-0", 56, 4, 0 },
+      { "refcount-table-clusters-huge", 56, 4, 0xffffffff },
+      { "snapshots-too-many", 60, 4, 0xffffffff },
+      { "snapshots-past-eof", 60, 4, 3 },
+      { "incompatible-unknown-bit", 72, 8, G_GUINT64_CONSTANT (1) << 40 },
+      { "incompatible-compression-bit-zlib", 72, 8, 8 },
+      { "refcount-order-7", 96, 4, 7 },
+      { "header-length-50", 100, 4, 50 },
+      { "header-length-huge", 100, 4, 0xfffffff0 },
+      { "extension-too-large", 112, 4 + 4, G_GUINT64_CONSTANT (0xe2792aca) << 32 | 0x7fffffff },
+      { "backing-format-too-long", 112, 8, G_GUINT64_CONSTANT (0xe2792aca) << 32 | 100 },
+      { "backing-offset-past-cluster", 8, 8, 0x20000 },
   };
-  g_autoptr(GBytes) good = NULL;
+  g_autoptr (GBytes) good = NULL;
 
   if (!ht_require_program ("qemu-img"))
     return;
@@ -917,21 +954,21 @@ test_hostile (Fixture *f, gconstpointer data)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      const Mutation *m = &cases[i];
+      const Mutation  *m = &cases[i];
       g_autofree char *name = g_strdup_printf ("%s.qcow2", m->name);
       g_autofree char *path = path_in (f, name);
-      g_autoptr(HeroVirtDisk) disk = NULL;
-      g_autoptr(HeroVirtDiskInfo) info = NULL;
-      g_autoptr(GError) error = NULL;
-      gsize len;
+      g_autoptr (HeroVirtDisk) disk = NULL;
+      g_autoptr (HeroVirtDiskInfo) info = NULL;
+      g_autoptr (GError) error = NULL;
+      gsize   len;
       guint8 *copy = g_bytes_unref_to_data (g_bytes_ref (good), &len);
 
       if (m->offset == G_MAXSIZE)
-        len = (gsize) m->value;
+        len = (gsize)m->value;
       else if (m->width == 2)
-        put_be16 (copy + m->offset, (guint16) m->value);
+        put_be16 (copy + m->offset, (guint16)m->value);
       else if (m->width == 4)
-        put_be32 (copy + m->offset, (guint32) m->value);
+        put_be32 (copy + m->offset, (guint32)m->value);
       else
         put_be64 (copy + m->offset, m->value);
       write_bytes (path, copy, len);
@@ -948,13 +985,13 @@ test_hostile (Fixture *f, gconstpointer data)
 
   /* A backing name longer than QEMU allows, and one past the file. */
   {
-    g_autoptr(GBytes) b = read_bytes (with_backing);
-    gsize len;
-    guint8 *copy = g_bytes_unref_to_data (g_bytes_ref (b), &len);
+    g_autoptr (GBytes) b = read_bytes (with_backing);
+    gsize            len;
+    guint8          *copy = g_bytes_unref_to_data (g_bytes_ref (b), &len);
     g_autofree char *path = path_in (f, "backing-too-long.qcow2");
-    g_autoptr(HeroVirtDisk) disk = NULL;
-    g_autoptr(HeroVirtDiskInfo) info = NULL;
-    g_autoptr(GError) error = NULL;
+    g_autoptr (HeroVirtDisk) disk = NULL;
+    g_autoptr (HeroVirtDiskInfo) info = NULL;
+    g_autoptr (GError) error = NULL;
 
     put_be32 (copy + 16, 5000);
     write_bytes (path, copy, len);
@@ -970,17 +1007,20 @@ static void
 test_hostile_snapshots (Fixture *f, gconstpointer data)
 {
   g_autofree char *base = path_in (f, "s.qcow2");
-  g_autoptr(GBytes) good = NULL;
-  guint64 table;
-  gsize len;
+  g_autoptr (GBytes) good = NULL;
+  guint64       table;
+  gsize         len;
   const guint8 *bytes;
-  const struct { const char *name; guint field; guint width; guint64 value; } cases[] = {
-    { "extra-data-huge", 36, 4, 0xffffffff },
-    { "extra-data-1025", 36, 4, 1025 },
-    { "id-size-past-eof", 12, 2, 0xffff },
-    { "name-size-past-eof", 14, 2, 0xffff },
-    { "l1-size-huge", 8, 4, 0xffffffff },
-    { "l1-past-eof", 0, 8, G_GUINT64_CONSTANT (1) << 40 },
+  const struct
+  {
+    const char *name;
+    guint       field;
+    guint       width;
+    guint64     value;
+  } cases[] = {
+    { "extra-data-huge", 36, 4, 0xffffffff }, { "extra-data-1025", 36, 4, 1025 },
+    { "id-size-past-eof", 12, 2, 0xffff },    { "name-size-past-eof", 14, 2, 0xffff },
+    { "l1-size-huge", 8, 4, 0xffffffff },     { "l1-past-eof", 0, 8, G_GUINT64_CONSTANT (1) << 40 },
   };
 
   if (!ht_require_program ("qemu-img"))
@@ -989,9 +1029,9 @@ test_hostile_snapshots (Fixture *f, gconstpointer data)
   qemu_img ("snapshot", "-c", "only", base, NULL);
   good = read_bytes (base);
   bytes = g_bytes_get_data (good, &len);
-  table = ((guint64) bytes[64] << 56) | ((guint64) bytes[65] << 48) | ((guint64) bytes[66] << 40) |
-          ((guint64) bytes[67] << 32) | ((guint64) bytes[68] << 24) | ((guint64) bytes[69] << 16) |
-          ((guint64) bytes[70] << 8) | bytes[71];
+  table = ((guint64)bytes[64] << 56) | ((guint64)bytes[65] << 48) | ((guint64)bytes[66] << 40)
+          | ((guint64)bytes[67] << 32) | ((guint64)bytes[68] << 24) | ((guint64)bytes[69] << 16)
+          | ((guint64)bytes[70] << 8) | bytes[71];
   g_assert_cmpuint (table, >, 0);
   g_assert_cmpuint (table + 64, <, len);
 
@@ -999,16 +1039,16 @@ test_hostile_snapshots (Fixture *f, gconstpointer data)
     {
       g_autofree char *name = g_strdup_printf ("snap-%s.qcow2", cases[i].name);
       g_autofree char *path = path_in (f, name);
-      guint8 *copy = g_memdup2 (bytes, len);
-      g_autoptr(HeroVirtDisk) disk = NULL;
-      g_autoptr(HeroVirtDiskInfo) info = NULL;
-      g_autoptr(GError) error = NULL;
+      guint8          *copy = g_memdup2 (bytes, len);
+      g_autoptr (HeroVirtDisk) disk = NULL;
+      g_autoptr (HeroVirtDiskInfo) info = NULL;
+      g_autoptr (GError) error = NULL;
       guint8 *p = copy + table + cases[i].field;
 
       if (cases[i].width == 2)
-        put_be16 (p, (guint16) cases[i].value);
+        put_be16 (p, (guint16)cases[i].value);
       else if (cases[i].width == 4)
-        put_be32 (p, (guint32) cases[i].value);
+        put_be32 (p, (guint32)cases[i].value);
       else
         put_be64 (p, cases[i].value);
       write_bytes (path, copy, len);
@@ -1036,7 +1076,10 @@ struct _TestRemoteExecutor
 };
 
 static HeroVirtCommandResult *
-remote_run (HeroVirtExecutor *executor, HeroVirtCommand *command, GCancellable *cancellable, GError **error)
+remote_run (HeroVirtExecutor *executor,
+            HeroVirtCommand  *command,
+            GCancellable     *cancellable,
+            GError          **error)
 {
   TestRemoteExecutor *self = TEST_REMOTE_EXECUTOR (executor);
 
@@ -1050,7 +1093,9 @@ remote_iface_init (HeroVirtExecutorInterface *iface)
   iface->run = remote_run;
 }
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestRemoteExecutor, test_remote_executor, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestRemoteExecutor,
+                               test_remote_executor,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (HERO_VIRT_TYPE_EXECUTOR, remote_iface_init))
 
 static void
@@ -1075,8 +1120,9 @@ test_remote_executor_init (TestRemoteExecutor *self)
 static HeroVirtDisk *
 remote_disk (TestRemoteExecutor *executor, const char *path)
 {
-  g_autoptr(GError) error = NULL;
-  HeroVirtDisk *disk = hero_virt_disk_new_for_provider (path, "qcow2", HERO_VIRT_EXECUTOR (executor), &error);
+  g_autoptr (GError) error = NULL;
+  HeroVirtDisk *disk
+      = hero_virt_disk_new_for_provider (path, "qcow2", HERO_VIRT_EXECUTOR (executor), &error);
 
   g_assert_no_error (error);
   return disk;
@@ -1085,20 +1131,20 @@ remote_disk (TestRemoteExecutor *executor, const char *path)
 static void
 test_qemu_img_path (Fixture *f, gconstpointer data)
 {
-  g_autoptr(TestRemoteExecutor) executor = g_object_new (TEST_TYPE_REMOTE_EXECUTOR, NULL);
+  g_autoptr (TestRemoteExecutor) executor = g_object_new (TEST_TYPE_REMOTE_EXECUTOR, NULL);
   g_autofree char *base = path_in (f, "base.qcow2");
   g_autofree char *overlay = path_in (f, "overlay.qcow2");
   g_autofree char *raw = path_in (f, "overlay.raw");
   g_autofree char *missing = path_in (f, "missing.qcow2");
   g_autofree char *bad = path_in (f, "bad.qcow2");
-  g_autoptr(HeroVirtDisk) base_disk = remote_disk (executor, base);
-  g_autoptr(HeroVirtDisk) disk = remote_disk (executor, overlay);
-  g_autoptr(HeroVirtDisk) converted = NULL;
-  g_autoptr(HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (0);
-  g_autoptr(HeroVirtDiskInfo) info = NULL;
-  g_autoptr(HeroVirtDiskInfo) native = NULL;
-  g_autoptr(HeroVirtDiskCheckResult) check = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtDisk) base_disk = remote_disk (executor, base);
+  g_autoptr (HeroVirtDisk) disk = remote_disk (executor, overlay);
+  g_autoptr (HeroVirtDisk) converted = NULL;
+  g_autoptr (HeroVirtDiskCreateOptions) options = hero_virt_disk_create_options_new (0);
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
+  g_autoptr (HeroVirtDiskInfo) native = NULL;
+  g_autoptr (HeroVirtDiskCheckResult) check = NULL;
+  g_autoptr (GError) error = NULL;
   gint before;
 
   if (!ht_require_program ("qemu-img"))
@@ -1123,7 +1169,8 @@ test_qemu_img_path (Fixture *f, gconstpointer data)
   g_assert_cmpuint (hero_virt_disk_info_get_virtual_size (info), ==, 1 << 30);
   g_assert_true (hero_virt_disk_info_get_lazy_refcounts (info));
   native = disk_info (overlay);
-  assert_json_equal (hero_virt_disk_info_get_json_node (native), hero_virt_disk_info_get_json_node (info), overlay);
+  assert_json_equal (hero_virt_disk_info_get_json_node (native),
+                     hero_virt_disk_info_get_json_node (info), overlay);
 
   g_assert_true (hero_virt_disk_snapshot_create (disk, "s1", NULL, &error));
   g_assert_no_error (error);
@@ -1146,16 +1193,16 @@ test_qemu_img_path (Fixture *f, gconstpointer data)
 
   /* qemu-img's refusals become the same errors as the native reader's. */
   {
-    g_autoptr(HeroVirtDisk) m = remote_disk (executor, missing);
-    g_autoptr(HeroVirtDiskInfo) i = hero_virt_disk_info (m, NULL, &error);
+    g_autoptr (HeroVirtDisk) m = remote_disk (executor, missing);
+    g_autoptr (HeroVirtDiskInfo) i = hero_virt_disk_info (m, NULL, &error);
     g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
     g_clear_error (&error);
   }
   {
-    guint8 bits[4];
+    guint8           bits[4];
     g_autofree char *copy = NULL;
-    g_autoptr(HeroVirtDisk) b = NULL;
-    g_autoptr(HeroVirtDiskInfo) i = NULL;
+    g_autoptr (HeroVirtDisk) b = NULL;
+    g_autoptr (HeroVirtDiskInfo) i = NULL;
 
     put_be32 (bits, 22);
     copy = patched_copy (f, base, "bad.qcow2", 20, bits, 4);

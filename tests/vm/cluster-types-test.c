@@ -9,11 +9,19 @@ static void
 test_names (void)
 {
   static const char *const labels_ok[] = { "a", "my-name", "123-abc", "x0" };
-  static const char *const labels_bad[] = { "", "-a", "a-", "A", "a_b", "a.b", "x; rm -rf /",
-    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 64 */ };
+  static const char *const labels_bad[]
+      = { "",
+          "-a",
+          "a-",
+          "A",
+          "a_b",
+          "a.b",
+          "x; rm -rf /",
+          "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa" /* 64 */ };
   static const char *const subdomains_ok[] = { "example.com", "web-1", "a.b-c.d", "0" };
-  static const char *const subdomains_bad[] = { "", ".a", "a.", "a..b", "Web", "a/b", "a_b", "--privileged" };
-  g_autoptr(GError) error = NULL;
+  static const char *const subdomains_bad[]
+      = { "", ".a", "a.", "a..b", "Web", "a/b", "a_b", "--privileged" };
+  g_autoptr (GError) error = NULL;
 
   for (guint i = 0; i < G_N_ELEMENTS (labels_ok); i++)
     g_assert_true (hero_virt_kube_validate_dns1123_label (labels_ok[i], NULL));
@@ -50,16 +58,19 @@ test_names (void)
 static void
 test_kinds (void)
 {
-  g_autoptr(HeroVirtClusterKind) pod = hero_virt_cluster_kind_lookup ("v1", "Pod");
-  g_autoptr(HeroVirtClusterKind) deploy = hero_virt_cluster_kind_lookup (NULL, "deployments");
-  g_autoptr(HeroVirtClusterKind) route = hero_virt_cluster_kind_lookup ("traefik.io/v1alpha1", "IngressRoute");
-  g_autoptr(HeroVirtClusterKind) ns = hero_virt_cluster_kind_lookup ("v1", "Namespace");
-  g_autoptr(HeroVirtClusterKind) svc = hero_virt_cluster_kind_lookup ("v1", "Service");
-  g_autoptr(HeroVirtClusterKind) custom = hero_virt_cluster_kind_new ("example.com", "v1", "Widget", "widgets", TRUE);
-  g_autoptr(HeroVirtClusterKind) hostile = hero_virt_cluster_kind_new ("x", "v1", "Bad", "../secrets", TRUE);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtClusterKind) pod = hero_virt_cluster_kind_lookup ("v1", "Pod");
+  g_autoptr (HeroVirtClusterKind) deploy = hero_virt_cluster_kind_lookup (NULL, "deployments");
+  g_autoptr (HeroVirtClusterKind) route
+      = hero_virt_cluster_kind_lookup ("traefik.io/v1alpha1", "IngressRoute");
+  g_autoptr (HeroVirtClusterKind) ns = hero_virt_cluster_kind_lookup ("v1", "Namespace");
+  g_autoptr (HeroVirtClusterKind) svc = hero_virt_cluster_kind_lookup ("v1", "Service");
+  g_autoptr (HeroVirtClusterKind) custom
+      = hero_virt_cluster_kind_new ("example.com", "v1", "Widget", "widgets", TRUE);
+  g_autoptr (HeroVirtClusterKind) hostile
+      = hero_virt_cluster_kind_new ("x", "v1", "Bad", "../secrets", TRUE);
+  g_autoptr (GError) error = NULL;
   g_autofree char *api_version = NULL;
-  char *path;
+  char            *path;
 
   g_assert_nonnull (pod);
   g_assert_cmpstr (hero_virt_cluster_kind_get_group (pod), ==, "");
@@ -109,13 +120,14 @@ test_kinds (void)
 static void
 test_resources (void)
 {
-  g_autoptr(HeroVirtClusterKind) route = hero_virt_cluster_kind_lookup (NULL, "IngressRoute");
-  g_autoptr(HeroVirtClusterKind) found = NULL;
-  g_autoptr(JsonNode) resource = hero_virt_kube_resource_new (route, "apps", "web");
-  g_autoptr(JsonNode) list = NULL;
-  g_autoptr(JsonNode) unknown = json_from_string ("{\"apiVersion\":\"x.io/v1\",\"kind\":\"Thing\"}", NULL);
-  g_autoptr(GPtrArray) items = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtClusterKind) route = hero_virt_cluster_kind_lookup (NULL, "IngressRoute");
+  g_autoptr (HeroVirtClusterKind) found = NULL;
+  g_autoptr (JsonNode) resource = hero_virt_kube_resource_new (route, "apps", "web");
+  g_autoptr (JsonNode) list = NULL;
+  g_autoptr (JsonNode) unknown
+      = json_from_string ("{\"apiVersion\":\"x.io/v1\",\"kind\":\"Thing\"}", NULL);
+  g_autoptr (GPtrArray) items = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *json = json_to_string (resource, FALSE);
 
   g_assert_cmpstr (json, ==,
@@ -133,45 +145,67 @@ test_resources (void)
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
-  list = json_from_string ("{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"10245\"},"
-                           "\"items\":[{\"metadata\":{\"name\":\"a\",\"uid\":\"u-1\",\"resourceVersion\":\"7\","
-                           "\"labels\":{\"app\":\"web\"}}},{\"metadata\":{\"name\":\"b\"}}]}", NULL);
+  list = json_from_string (
+      "{\"kind\":\"PodList\",\"apiVersion\":\"v1\",\"metadata\":{\"resourceVersion\":\"10245\"},"
+      "\"items\":[{\"metadata\":{\"name\":\"a\",\"uid\":\"u-1\",\"resourceVersion\":\"7\","
+      "\"labels\":{\"app\":\"web\"}}},{\"metadata\":{\"name\":\"b\"}}]}",
+      NULL);
   g_assert_cmpstr (hero_virt_kube_resource_get_resource_version (list), ==, "10245");
   items = hero_virt_kube_list_get_items (list);
   g_assert_cmpuint (items->len, ==, 2);
   g_assert_cmpstr (hero_virt_kube_resource_get_uid (g_ptr_array_index (items, 0)), ==, "u-1");
-  g_assert_cmpstr (hero_virt_kube_resource_get_label (g_ptr_array_index (items, 0), "app"), ==, "web");
+  g_assert_cmpstr (hero_virt_kube_resource_get_label (g_ptr_array_index (items, 0), "app"), ==,
+                   "web");
   g_assert_null (hero_virt_kube_resource_get_label (g_ptr_array_index (items, 1), "app"));
 }
 
 static void
 test_status_errors (void)
 {
-  static const struct {
-    guint http;
+  static const struct
+  {
+    guint       http;
     const char *body;
-    int code;
+    int         code;
   } cases[] = {
-    { 404, "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"pods \\\"x\\\" not found\",\"reason\":\"NotFound\",\"code\":404}", HERO_VIRT_ERROR_NOT_FOUND },
-    { 409, "{\"kind\":\"Status\",\"message\":\"pods \\\"x\\\" already exists\",\"reason\":\"AlreadyExists\",\"code\":409}", HERO_VIRT_ERROR_EXISTS },
-    { 409, "{\"kind\":\"Status\",\"message\":\"Operation cannot be fulfilled\",\"reason\":\"Conflict\",\"code\":409}", HERO_VIRT_ERROR_CONFLICT },
-    { 422, "{\"kind\":\"Status\",\"message\":\"Deployment.apps \\\"X\\\" is invalid\",\"reason\":\"Invalid\",\"code\":422}", HERO_VIRT_ERROR_INVALID_ARGUMENT },
-    { 403, "{\"kind\":\"Status\",\"message\":\"pods is forbidden\",\"reason\":\"Forbidden\",\"code\":403}", HERO_VIRT_ERROR_AUTH },
-    { 415, "{\"kind\":\"Status\",\"message\":\"unknown format\",\"reason\":\"UnsupportedMediaType\",\"code\":415}", HERO_VIRT_ERROR_NOT_SUPPORTED },
+    { 404,
+      "{\"kind\":\"Status\",\"status\":\"Failure\",\"message\":\"pods \\\"x\\\" not "
+      "found\",\"reason\":\"NotFound\",\"code\":404}",
+      HERO_VIRT_ERROR_NOT_FOUND },
+    { 409,
+      "{\"kind\":\"Status\",\"message\":\"pods \\\"x\\\" already "
+      "exists\",\"reason\":\"AlreadyExists\",\"code\":409}",
+      HERO_VIRT_ERROR_EXISTS },
+    { 409,
+      "{\"kind\":\"Status\",\"message\":\"Operation cannot be "
+      "fulfilled\",\"reason\":\"Conflict\",\"code\":409}",
+      HERO_VIRT_ERROR_CONFLICT },
+    { 422,
+      "{\"kind\":\"Status\",\"message\":\"Deployment.apps \\\"X\\\" is "
+      "invalid\",\"reason\":\"Invalid\",\"code\":422}",
+      HERO_VIRT_ERROR_INVALID_ARGUMENT },
+    { 403,
+      "{\"kind\":\"Status\",\"message\":\"pods is "
+      "forbidden\",\"reason\":\"Forbidden\",\"code\":403}",
+      HERO_VIRT_ERROR_AUTH },
+    { 415,
+      "{\"kind\":\"Status\",\"message\":\"unknown "
+      "format\",\"reason\":\"UnsupportedMediaType\",\"code\":415}",
+      HERO_VIRT_ERROR_NOT_SUPPORTED },
     { 500, NULL, HERO_VIRT_ERROR_NETWORK },
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(JsonNode) status = cases[i].body ? json_from_string (cases[i].body, NULL) : NULL;
-      g_autoptr(GError) error = NULL;
+      g_autoptr (JsonNode) status = cases[i].body ? json_from_string (cases[i].body, NULL) : NULL;
+      g_autoptr (GError) error = NULL;
 
       hero_virt_kube_set_error_from_status (&error, cases[i].http, status);
       g_assert_error (error, HERO_VIRT_ERROR, cases[i].code);
     }
   {
-    g_autoptr(JsonNode) status = json_from_string (cases[0].body, NULL);
-    g_autoptr(GError) error = NULL;
+    g_autoptr (JsonNode) status = json_from_string (cases[0].body, NULL);
+    g_autoptr (GError) error = NULL;
 
     hero_virt_kube_set_error_from_status (&error, 404, status);
     g_assert_cmpstr (error->message, ==, "pods \"x\" not found (NotFound)");
@@ -182,19 +216,23 @@ static void
 test_list_options (void)
 {
   static const char *const good_labels[] = {
-    "app=web", "app==web,tier!=db", "env in (prod, staging)", "env notin (dev)", "app", "!canary",
-    "app.kubernetes.io/name=web",
+    "app=web", "app==web,tier!=db", "env in (prod, staging)",     "env notin (dev)",
+    "app",     "!canary",           "app.kubernetes.io/name=web",
   };
   static const char *const bad_labels[] = {
     "=web", "app=web!", "env in prod", "env in (a b)", "Bad_/x=1", "app=a,", "a=b\n",
   };
-  g_autoptr(HeroVirtClusterListOptions) options = hero_virt_cluster_list_options_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtClusterListOptions) options = hero_virt_cluster_list_options_new ();
+  g_autoptr (GError) error = NULL;
 
-  g_assert_true (hero_virt_cluster_list_options_add_label (
-                   hero_virt_cluster_list_options_add_label (options, "app", "web"), "canary", NULL) == options);
-  g_assert_cmpstr (hero_virt_cluster_list_options_get_label_selector (options), ==, "app=web,canary");
-  hero_virt_cluster_list_options_set_field_selector (options, "status.phase=Running,metadata.name!=x");
+  g_assert_true (
+      hero_virt_cluster_list_options_add_label (
+          hero_virt_cluster_list_options_add_label (options, "app", "web"), "canary", NULL)
+      == options);
+  g_assert_cmpstr (hero_virt_cluster_list_options_get_label_selector (options), ==,
+                   "app=web,canary");
+  hero_virt_cluster_list_options_set_field_selector (options,
+                                                     "status.phase=Running,metadata.name!=x");
   hero_virt_cluster_list_options_set_limit (options, 500);
   hero_virt_cluster_list_options_set_timeout_seconds (options, 30);
   g_assert_true (hero_virt_cluster_list_options_validate (options, &error));
@@ -221,13 +259,12 @@ test_list_options (void)
 }
 
 static HeroVirtClusterWatchEvent *
-event_for (const char *type,
-           const char *name)
+event_for (const char *type, const char *name)
 {
-  g_autofree char *json = g_strdup_printf ("{\"type\":\"%s\",\"object\":{\"metadata\":{\"name\":\"%s\"}}}",
-                                           type, name);
-  g_autoptr(JsonNode) node = json_from_string (json, NULL);
-  g_autoptr(GError) error = NULL;
+  g_autofree char *json = g_strdup_printf (
+      "{\"type\":\"%s\",\"object\":{\"metadata\":{\"name\":\"%s\"}}}", type, name);
+  g_autoptr (JsonNode) node = json_from_string (json, NULL);
+  g_autoptr (GError) error = NULL;
   HeroVirtClusterWatchEvent *event = hero_virt_cluster_watch_event_new_from_json (node, &error);
 
   g_assert_no_error (error);
@@ -237,13 +274,13 @@ event_for (const char *type,
 static gpointer
 produce (gpointer data)
 {
-  HeroVirtClusterWatch *watch = data;
+  HeroVirtClusterWatch    *watch = data;
   static const char *const types[] = { "ADDED", "MODIFIED", "DELETED" };
 
   for (guint i = 0; i < 300; i++)
     {
       g_autofree char *name = g_strdup_printf ("pod-%u", i);
-      g_autoptr(HeroVirtClusterWatchEvent) event = event_for (types[i % 3], name);
+      g_autoptr (HeroVirtClusterWatchEvent) event = event_for (types[i % 3], name);
 
       g_assert_true (hero_virt_cluster_watch_push (watch, event));
     }
@@ -254,21 +291,24 @@ produce (gpointer data)
 static void
 test_watch_sync_across_threads (void)
 {
-  g_autoptr(HeroVirtClusterWatch) watch = hero_virt_cluster_watch_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtClusterWatch) watch = hero_virt_cluster_watch_new ();
+  g_autoptr (GError) error = NULL;
   GThread *thread = g_thread_new ("producer", produce, watch);
-  guint n = 0;
+  guint    n = 0;
 
   for (;;)
     {
-      g_autoptr(HeroVirtClusterWatchEvent) event = hero_virt_cluster_watch_next (watch, NULL, &error);
+      g_autoptr (HeroVirtClusterWatchEvent) event
+          = hero_virt_cluster_watch_next (watch, NULL, &error);
       g_autofree char *expected = NULL;
 
       g_assert_no_error (error);
       if (event == NULL)
         break;
       expected = g_strdup_printf ("pod-%u", n);
-      g_assert_cmpstr (hero_virt_kube_resource_get_name (hero_virt_cluster_watch_event_get_object (event)), ==, expected);
+      g_assert_cmpstr (
+          hero_virt_kube_resource_get_name (hero_virt_cluster_watch_event_get_object (event)), ==,
+          expected);
       g_assert_cmpint (hero_virt_cluster_watch_event_get_event_type (event), ==, n % 3);
       n++;
     }
@@ -279,7 +319,7 @@ test_watch_sync_across_threads (void)
   g_assert_null (hero_virt_cluster_watch_next (watch, NULL, &error));
   g_assert_no_error (error);
   {
-    g_autoptr(HeroVirtClusterWatchEvent) late = event_for ("ADDED", "late");
+    g_autoptr (HeroVirtClusterWatchEvent) late = event_for ("ADDED", "late");
     g_assert_false (hero_virt_cluster_watch_push (watch, late));
   }
 }
@@ -287,11 +327,12 @@ test_watch_sync_across_threads (void)
 static void
 test_watch_close_with_error (void)
 {
-  g_autoptr(HeroVirtClusterWatch) watch = hero_virt_cluster_watch_new ();
-  g_autoptr(HeroVirtClusterWatchEvent) event = event_for ("ADDED", "a");
-  g_autoptr(HeroVirtClusterWatchEvent) got = NULL;
-  g_autoptr(GError) failure = g_error_new_literal (HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK, "connection reset");
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtClusterWatch) watch = hero_virt_cluster_watch_new ();
+  g_autoptr (HeroVirtClusterWatchEvent) event = event_for ("ADDED", "a");
+  g_autoptr (HeroVirtClusterWatchEvent) got = NULL;
+  g_autoptr (GError) failure
+      = g_error_new_literal (HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK, "connection reset");
+  g_autoptr (GError) error = NULL;
 
   hero_virt_cluster_watch_push (watch, event);
   hero_virt_cluster_watch_fail (watch, failure);
@@ -305,9 +346,9 @@ test_watch_close_with_error (void)
 static void
 test_watch_cancel_sync (void)
 {
-  g_autoptr(HeroVirtClusterWatch) watch = hero_virt_cluster_watch_new ();
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtClusterWatch) watch = hero_virt_cluster_watch_new ();
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
 
   g_cancellable_cancel (cancellable);
   g_assert_null (hero_virt_cluster_watch_next (watch, cancellable, &error));
@@ -317,21 +358,21 @@ test_watch_cancel_sync (void)
   g_assert_false (g_cancellable_is_cancelled (hero_virt_cluster_watch_get_cancellable (watch)));
 }
 
-typedef struct {
-  GMainLoop *loop;
+typedef struct
+{
+  GMainLoop                 *loop;
   HeroVirtClusterWatchEvent *event;
-  GError *error;
-  gboolean done;
+  GError                    *error;
+  gboolean                   done;
 } AsyncRead;
 
 static void
-read_done (GObject      *source,
-           GAsyncResult *result,
-           gpointer      user_data)
+read_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   AsyncRead *read = user_data;
 
-  read->event = hero_virt_cluster_watch_next_finish (HERO_VIRT_CLUSTER_WATCH (source), result, &read->error);
+  read->event = hero_virt_cluster_watch_next_finish (HERO_VIRT_CLUSTER_WATCH (source), result,
+                                                     &read->error);
   read->done = TRUE;
   g_main_loop_quit (read->loop);
 }
@@ -339,7 +380,7 @@ read_done (GObject      *source,
 static gboolean
 push_later (gpointer data)
 {
-  g_autoptr(HeroVirtClusterWatchEvent) event = event_for ("MODIFIED", "later");
+  g_autoptr (HeroVirtClusterWatchEvent) event = event_for ("MODIFIED", "later");
 
   g_assert_true (hero_virt_cluster_watch_push (data, event));
   return G_SOURCE_REMOVE;
@@ -355,18 +396,20 @@ stop_from_thread (gpointer data)
 static void
 test_watch_async (void)
 {
-  g_autoptr(HeroVirtClusterWatch) watch = hero_virt_cluster_watch_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (HeroVirtClusterWatch) watch = hero_virt_cluster_watch_new ();
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   AsyncRead read = { loop, NULL, NULL, FALSE };
-  GThread *thread;
+  GThread  *thread;
 
   /* Waiting, then fed from the main loop. */
   hero_virt_cluster_watch_next_async (watch, cancellable, read_done, &read);
   g_idle_add (push_later, watch);
   g_main_loop_run (loop);
   g_assert_no_error (read.error);
-  g_assert_cmpstr (hero_virt_kube_resource_get_name (hero_virt_cluster_watch_event_get_object (read.event)), ==, "later");
+  g_assert_cmpstr (
+      hero_virt_kube_resource_get_name (hero_virt_cluster_watch_event_get_object (read.event)), ==,
+      "later");
   g_clear_object (&read.event);
 
   /* Waiting, then cancelled: the stream stays open. */
@@ -391,21 +434,20 @@ test_watch_async (void)
   g_assert_true (g_cancellable_is_cancelled (hero_virt_cluster_watch_get_cancellable (watch)));
 }
 
-typedef struct {
+typedef struct
+{
   GMainLoop *loop;
-  guint n;
-  gboolean ended;
+  guint      n;
+  gboolean   ended;
 } AsyncDrain;
 
 static void
-drain_next (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+drain_next (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  AsyncDrain *drain = user_data;
+  AsyncDrain           *drain = user_data;
   HeroVirtClusterWatch *watch = HERO_VIRT_CLUSTER_WATCH (source);
-  g_autoptr(HeroVirtClusterWatchEvent) event = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtClusterWatchEvent) event = NULL;
+  g_autoptr (GError) error = NULL;
   g_autofree char *expected = NULL;
 
   event = hero_virt_cluster_watch_next_finish (watch, result, &error);
@@ -417,17 +459,19 @@ drain_next (GObject      *source,
       return;
     }
   expected = g_strdup_printf ("pod-%u", drain->n++);
-  g_assert_cmpstr (hero_virt_kube_resource_get_name (hero_virt_cluster_watch_event_get_object (event)), ==, expected);
+  g_assert_cmpstr (
+      hero_virt_kube_resource_get_name (hero_virt_cluster_watch_event_get_object (event)), ==,
+      expected);
   hero_virt_cluster_watch_next_async (watch, NULL, drain_next, drain);
 }
 
 static void
 test_watch_async_across_threads (void)
 {
-  g_autoptr(HeroVirtClusterWatch) watch = hero_virt_cluster_watch_new ();
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (HeroVirtClusterWatch) watch = hero_virt_cluster_watch_new ();
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
   AsyncDrain drain = { loop, 0, FALSE };
-  GThread *thread;
+  GThread   *thread;
 
   /* Readers wait in the main loop while another thread pushes: events
    * arrive in order, callbacks run in the reader's context. */

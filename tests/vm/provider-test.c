@@ -14,15 +14,17 @@ struct _TestMemHypervisor
 {
   GObject parent_instance;
 
-  GMutex lock;             /* the async wrappers call from worker threads */
-  GHashTable *vms;         /* id -> HeroVirtVmSpec */
-  GThread *main_thread;
-  gboolean saw_worker_thread;
+  GMutex      lock; /* the async wrappers call from worker threads */
+  GHashTable *vms;  /* id -> HeroVirtVmSpec */
+  GThread    *main_thread;
+  gboolean    saw_worker_thread;
 };
 
 static void test_mem_hypervisor_iface_init (HeroVirtHypervisorProviderInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestMemHypervisor, test_mem_hypervisor, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestMemHypervisor,
+                               test_mem_hypervisor,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (HERO_VIRT_TYPE_HYPERVISOR_PROVIDER,
                                                       test_mem_hypervisor_iface_init))
 
@@ -58,14 +60,14 @@ note_thread (TestMemHypervisor *self)
 }
 
 static char *
-mem_create (HeroVirtHypervisorProvider  *provider,
-            HeroVirtExecutor            *executor,
-            HeroVirtVmSpec              *spec,
-            GCancellable                *cancellable,
-            GError                     **error)
+mem_create (HeroVirtHypervisorProvider *provider,
+            HeroVirtExecutor           *executor,
+            HeroVirtVmSpec             *spec,
+            GCancellable               *cancellable,
+            GError                    **error)
 {
   TestMemHypervisor *self = TEST_MEM_HYPERVISOR (provider);
-  g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr (GMutexLocker) locker = NULL;
   const char *name;
 
   g_assert_true (HERO_VIRT_IS_EXECUTOR (executor));
@@ -84,8 +86,7 @@ mem_create (HeroVirtHypervisorProvider  *provider,
 }
 
 static HeroVirtVmInfo *
-info_for (const char     *id,
-          HeroVirtVmSpec *spec)
+info_for (const char *id, HeroVirtVmSpec *spec)
 {
   HeroVirtVmInfo *info = hero_virt_vm_info_new (id, HERO_VIRT_VM_STATE_CREATED);
 
@@ -93,14 +94,14 @@ info_for (const char     *id,
 }
 
 static HeroVirtVmInfo *
-mem_info (HeroVirtHypervisorProvider  *provider,
-          HeroVirtExecutor            *executor,
-          const char                  *id,
-          GCancellable                *cancellable,
-          GError                     **error)
+mem_info (HeroVirtHypervisorProvider *provider,
+          HeroVirtExecutor           *executor,
+          const char                 *id,
+          GCancellable               *cancellable,
+          GError                    **error)
 {
   TestMemHypervisor *self = TEST_MEM_HYPERVISOR (provider);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   HeroVirtVmSpec *spec = g_hash_table_lookup (self->vms, id);
 
   note_thread (self);
@@ -113,23 +114,23 @@ mem_info (HeroVirtHypervisorProvider  *provider,
 }
 
 static gint
-compare_ids (gconstpointer a,
-             gconstpointer b)
+compare_ids (gconstpointer a, gconstpointer b)
 {
-  return strcmp (hero_virt_vm_info_get_id (*(HeroVirtVmInfo **) a), hero_virt_vm_info_get_id (*(HeroVirtVmInfo **) b));
+  return strcmp (hero_virt_vm_info_get_id (*(HeroVirtVmInfo **)a),
+                 hero_virt_vm_info_get_id (*(HeroVirtVmInfo **)b));
 }
 
 static GPtrArray *
-mem_list (HeroVirtHypervisorProvider  *provider,
-          HeroVirtExecutor            *executor,
-          GCancellable                *cancellable,
-          GError                     **error)
+mem_list (HeroVirtHypervisorProvider *provider,
+          HeroVirtExecutor           *executor,
+          GCancellable               *cancellable,
+          GError                    **error)
 {
   TestMemHypervisor *self = TEST_MEM_HYPERVISOR (provider);
-  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
-  GPtrArray *infos = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  GPtrArray     *infos = g_ptr_array_new_with_free_func (g_object_unref);
   GHashTableIter iter;
-  gpointer id, spec;
+  gpointer       id, spec;
 
   note_thread (self);
   g_hash_table_iter_init (&iter, self->vms);
@@ -159,7 +160,9 @@ struct _TestMemCluster
 
 static void test_mem_cluster_iface_init (HeroVirtClusterProviderInterface *iface);
 
-G_DEFINE_FINAL_TYPE_WITH_CODE (TestMemCluster, test_mem_cluster, G_TYPE_OBJECT,
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestMemCluster,
+                               test_mem_cluster,
+                               G_TYPE_OBJECT,
                                G_IMPLEMENT_INTERFACE (HERO_VIRT_TYPE_CLUSTER_PROVIDER,
                                                       test_mem_cluster_iface_init))
 
@@ -178,29 +181,28 @@ static void
 mem_get_async (HeroVirtClusterProvider *provider,
                HeroVirtExecutor        *executor,
                HeroVirtClusterKind     *kind,
-               const char              *namespace,
-               const char              *name,
-               GCancellable            *cancellable,
-               GAsyncReadyCallback      callback,
-               gpointer                 user_data)
+               const char *namespace,
+               const char         *name,
+               GCancellable       *cancellable,
+               GAsyncReadyCallback callback,
+               gpointer            user_data)
 {
-  g_autoptr(GTask) task = g_task_new (provider, cancellable, callback, user_data);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (GTask) task = g_task_new (provider, cancellable, callback, user_data);
+  g_autoptr (GError) error = NULL;
   g_autofree char *path = hero_virt_cluster_kind_get_path (kind, namespace, name, &error);
 
   if (path == NULL)
     g_task_return_error (task, g_steal_pointer (&error));
   else if (strcmp (path, "/api/v1/namespaces/default") == 0)
-    g_task_return_pointer (task, hero_virt_kube_resource_new (kind, NULL, name), (GDestroyNotify) json_node_unref);
+    g_task_return_pointer (task, hero_virt_kube_resource_new (kind, NULL, name),
+                           (GDestroyNotify)json_node_unref);
   else
     g_task_return_new_error (task, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
                              "%s \"%s\" not found", hero_virt_cluster_kind_get_plural (kind), name);
 }
 
 static JsonNode *
-mem_get_finish (HeroVirtClusterProvider  *provider,
-                GAsyncResult             *result,
-                GError                  **error)
+mem_get_finish (HeroVirtClusterProvider *provider, GAsyncResult *result, GError **error)
 {
   return g_task_propagate_pointer (G_TASK (result), error);
 }
@@ -214,15 +216,14 @@ test_mem_cluster_iface_init (HeroVirtClusterProviderInterface *iface)
 
 /* --- helpers */
 
-typedef struct {
-  GMainLoop *loop;
+typedef struct
+{
+  GMainLoop    *loop;
   GAsyncResult *result;
 } Waiter;
 
 static void
-got_result (GObject      *source,
-            GAsyncResult *result,
-            gpointer      user_data)
+got_result (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Waiter *waiter = user_data;
 
@@ -240,8 +241,8 @@ wait_for (Waiter *waiter)
 static HeroVirtVmSpec *
 make_spec (const char *name)
 {
-  g_autoptr(HeroVirtVmBuilder) builder = hero_virt_vm_builder_new (name);
-  g_autoptr(GError) error = NULL;
+  g_autoptr (HeroVirtVmBuilder) builder = hero_virt_vm_builder_new (name);
+  g_autoptr (GError) error = NULL;
   HeroVirtVmSpec *spec;
 
   hero_virt_vm_builder_set_kernel (builder, "/boot/vmlinux");
@@ -255,24 +256,26 @@ static void
 test_hypervisor_provider (void)
 {
   HeroVirtRegistry *registry = hero_virt_registry_get_default ();
-  g_autoptr(TestMemHypervisor) mem = g_object_new (TEST_TYPE_MEM_HYPERVISOR, NULL);
-  g_autoptr(GObject) found = NULL;
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(HeroVirtVmSpec) spec_a = make_spec ("alpha");
-  g_autoptr(HeroVirtVmSpec) spec_b = make_spec ("beta");
-  g_autoptr(HeroVirtVmSpec) broken = hero_virt_vm_spec_new_from_json ("{\"name\":\"x\",\"vcpus\":0}", NULL);
-  g_autoptr(HeroVirtVmInfo) info = NULL;
-  g_autoptr(GPtrArray) infos = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TestMemHypervisor) mem = g_object_new (TEST_TYPE_MEM_HYPERVISOR, NULL);
+  g_autoptr (GObject) found = NULL;
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (HeroVirtVmSpec) spec_a = make_spec ("alpha");
+  g_autoptr (HeroVirtVmSpec) spec_b = make_spec ("beta");
+  g_autoptr (HeroVirtVmSpec) broken
+      = hero_virt_vm_spec_new_from_json ("{\"name\":\"x\",\"vcpus\":0}", NULL);
+  g_autoptr (HeroVirtVmInfo) info = NULL;
+  g_autoptr (GPtrArray) infos = NULL;
+  g_autoptr (GError) error = NULL;
   HeroVirtHypervisorProvider *provider;
-  g_autofree char *id = NULL;
-  g_autofree char *id_b = NULL;
-  Waiter waiter = { loop, NULL };
+  g_autofree char            *id = NULL;
+  g_autofree char            *id_b = NULL;
+  Waiter                      waiter = { loop, NULL };
 
-  g_assert_true (hero_virt_registry_register_provider (registry, HERO_VIRT_PROVIDER_KIND_HYPERVISOR, "memvm", 100,
-                                                       G_OBJECT (mem), &error));
+  g_assert_true (hero_virt_registry_register_provider (registry, HERO_VIRT_PROVIDER_KIND_HYPERVISOR,
+                                                       "memvm", 100, G_OBJECT (mem), &error));
   g_assert_no_error (error);
-  found = hero_virt_registry_get_provider (registry, HERO_VIRT_PROVIDER_KIND_HYPERVISOR, "memvm", &error);
+  found = hero_virt_registry_get_provider (registry, HERO_VIRT_PROVIDER_KIND_HYPERVISOR, "memvm",
+                                           &error);
   g_assert_no_error (error);
   g_assert_true (found == G_OBJECT (mem));
   provider = HERO_VIRT_HYPERVISOR_PROVIDER (found);
@@ -322,87 +325,104 @@ test_hypervisor_provider (void)
   g_assert_false (hero_virt_hypervisor_provider_start (provider, NULL, "alpha", NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
   g_clear_error (&error);
-  g_assert_false (hero_virt_hypervisor_provider_stop (provider, NULL, "alpha", TRUE, 10, NULL, &error));
+  g_assert_false (
+      hero_virt_hypervisor_provider_stop (provider, NULL, "alpha", TRUE, 10, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
   g_clear_error (&error);
-  g_assert_false (hero_virt_hypervisor_provider_snapshot (provider, NULL, "alpha", "/snap", NULL, &error));
+  g_assert_false (
+      hero_virt_hypervisor_provider_snapshot (provider, NULL, "alpha", "/snap", NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
   g_clear_error (&error);
-  hero_virt_hypervisor_provider_delete_async (provider, NULL, "alpha", TRUE, NULL, got_result, &waiter);
-  g_assert_false (hero_virt_hypervisor_provider_delete_finish (provider, wait_for (&waiter), &error));
+  hero_virt_hypervisor_provider_delete_async (provider, NULL, "alpha", TRUE, NULL, got_result,
+                                              &waiter);
+  g_assert_false (
+      hero_virt_hypervisor_provider_delete_finish (provider, wait_for (&waiter), &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
   g_clear_error (&error);
   g_clear_object (&waiter.result);
 
   /* A cancelled call runs nothing. */
   {
-    g_autoptr(GCancellable) cancellable = g_cancellable_new ();
-    g_autoptr(HeroVirtVmSpec) spec_c = make_spec ("gamma");
+    g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+    g_autoptr (HeroVirtVmSpec) spec_c = make_spec ("gamma");
 
     g_cancellable_cancel (cancellable);
-    g_assert_null (hero_virt_hypervisor_provider_create (provider, NULL, spec_c, cancellable, &error));
+    g_assert_null (
+        hero_virt_hypervisor_provider_create (provider, NULL, spec_c, cancellable, &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
     g_clear_error (&error);
-    hero_virt_hypervisor_provider_create_async (provider, NULL, spec_c, cancellable, got_result, &waiter);
-    g_assert_null (hero_virt_hypervisor_provider_create_finish (provider, wait_for (&waiter), &error));
+    hero_virt_hypervisor_provider_create_async (provider, NULL, spec_c, cancellable, got_result,
+                                                &waiter);
+    g_assert_null (
+        hero_virt_hypervisor_provider_create_finish (provider, wait_for (&waiter), &error));
     g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
     g_clear_error (&error);
     g_clear_object (&waiter.result);
     g_assert_false (g_hash_table_contains (mem->vms, "gamma"));
   }
 
-  g_assert_true (hero_virt_registry_unregister_provider (registry, HERO_VIRT_PROVIDER_KIND_HYPERVISOR, "memvm"));
+  g_assert_true (hero_virt_registry_unregister_provider (
+      registry, HERO_VIRT_PROVIDER_KIND_HYPERVISOR, "memvm"));
 }
 
 static void
 test_cluster_provider (void)
 {
   HeroVirtRegistry *registry = hero_virt_registry_get_default ();
-  g_autoptr(TestMemCluster) mem = g_object_new (TEST_TYPE_MEM_CLUSTER, NULL);
-  g_autoptr(GMainLoop) loop = g_main_loop_new (NULL, FALSE);
-  g_autoptr(HeroVirtClusterKind) pods = hero_virt_cluster_kind_lookup ("v1", "Pod");
-  g_autoptr(HeroVirtClusterKind) namespaces = hero_virt_cluster_kind_lookup ("v1", "Namespace");
-  g_autoptr(JsonNode) resource = hero_virt_kube_resource_new (pods, "default", "web");
-  g_autoptr(JsonNode) got = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr (TestMemCluster) mem = g_object_new (TEST_TYPE_MEM_CLUSTER, NULL);
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  g_autoptr (HeroVirtClusterKind) pods = hero_virt_cluster_kind_lookup ("v1", "Pod");
+  g_autoptr (HeroVirtClusterKind) namespaces = hero_virt_cluster_kind_lookup ("v1", "Namespace");
+  g_autoptr (JsonNode) resource = hero_virt_kube_resource_new (pods, "default", "web");
+  g_autoptr (JsonNode) got = NULL;
+  g_autoptr (GError) error = NULL;
   HeroVirtClusterProvider *provider = HERO_VIRT_CLUSTER_PROVIDER (mem);
-  Waiter waiter = { loop, NULL };
+  Waiter                   waiter = { loop, NULL };
 
-  g_assert_true (hero_virt_registry_register_provider (registry, HERO_VIRT_PROVIDER_KIND_CLUSTER, "memkube", 100,
-                                                       G_OBJECT (mem), &error));
+  g_assert_true (hero_virt_registry_register_provider (registry, HERO_VIRT_PROVIDER_KIND_CLUSTER,
+                                                       "memkube", 100, G_OBJECT (mem), &error));
   g_assert_no_error (error);
 
   /* The sync wrapper drives the async pair. */
   got = hero_virt_cluster_provider_get (provider, NULL, namespaces, NULL, "default", NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_kube_resource_get_kind (got), ==, "Namespace");
-  g_assert_null (hero_virt_cluster_provider_get (provider, NULL, pods, "default", "Bad_Name", NULL, &error));
+  g_assert_null (
+      hero_virt_cluster_provider_get (provider, NULL, pods, "default", "Bad_Name", NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
 
   /* namespace_exists is derived from get. */
-  g_assert_true (hero_virt_cluster_provider_namespace_exists (provider, NULL, "default", NULL, &error));
+  g_assert_true (
+      hero_virt_cluster_provider_namespace_exists (provider, NULL, "default", NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (hero_virt_cluster_provider_namespace_exists (provider, NULL, "missing", NULL, &error));
+  g_assert_false (
+      hero_virt_cluster_provider_namespace_exists (provider, NULL, "missing", NULL, &error));
   g_assert_no_error (error);
-  g_assert_false (hero_virt_cluster_provider_namespace_exists (provider, NULL, "not.a.label", NULL, &error));
+  g_assert_false (
+      hero_virt_cluster_provider_namespace_exists (provider, NULL, "not.a.label", NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
   g_clear_error (&error);
-  hero_virt_cluster_provider_namespace_exists_async (provider, NULL, "missing", NULL, got_result, &waiter);
-  g_assert_false (hero_virt_cluster_provider_namespace_exists_finish (provider, wait_for (&waiter), &error));
+  hero_virt_cluster_provider_namespace_exists_async (provider, NULL, "missing", NULL, got_result,
+                                                     &waiter);
+  g_assert_false (
+      hero_virt_cluster_provider_namespace_exists_finish (provider, wait_for (&waiter), &error));
   g_assert_no_error (error);
   g_clear_object (&waiter.result);
-  hero_virt_cluster_provider_namespace_exists_async (provider, NULL, "default", NULL, got_result, &waiter);
-  g_assert_true (hero_virt_cluster_provider_namespace_exists_finish (provider, wait_for (&waiter), &error));
+  hero_virt_cluster_provider_namespace_exists_async (provider, NULL, "default", NULL, got_result,
+                                                     &waiter);
+  g_assert_true (
+      hero_virt_cluster_provider_namespace_exists_finish (provider, wait_for (&waiter), &error));
   g_assert_no_error (error);
   g_clear_object (&waiter.result);
 
   /* The rest is NOT_SUPPORTED. */
-  g_assert_null (hero_virt_cluster_provider_create (provider, NULL, pods, NULL, resource, NULL, &error));
+  g_assert_null (
+      hero_virt_cluster_provider_create (provider, NULL, pods, NULL, resource, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
   g_clear_error (&error);
-  hero_virt_cluster_provider_apply_async (provider, NULL, pods, NULL, resource, "hero-virt", FALSE, NULL,
-                                          got_result, &waiter);
+  hero_virt_cluster_provider_apply_async (provider, NULL, pods, NULL, resource, "hero-virt", FALSE,
+                                          NULL, got_result, &waiter);
   g_assert_null (hero_virt_cluster_provider_apply_finish (provider, wait_for (&waiter), &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
   g_clear_error (&error);
@@ -413,12 +433,14 @@ test_cluster_provider (void)
   {
     const char *argv[] = { "ls", "/", NULL };
 
-    g_assert_null (hero_virt_cluster_provider_exec (provider, NULL, NULL, "web", NULL, argv, NULL, NULL, &error));
+    g_assert_null (hero_virt_cluster_provider_exec (provider, NULL, NULL, "web", NULL, argv, NULL,
+                                                    NULL, &error));
     g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
     g_clear_error (&error);
   }
 
-  g_assert_true (hero_virt_registry_unregister_provider (registry, HERO_VIRT_PROVIDER_KIND_CLUSTER, "memkube"));
+  g_assert_true (hero_virt_registry_unregister_provider (registry, HERO_VIRT_PROVIDER_KIND_CLUSTER,
+                                                         "memkube"));
 }
 
 int

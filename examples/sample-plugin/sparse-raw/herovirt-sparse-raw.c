@@ -34,14 +34,17 @@ struct _SampleSparseRaw
 
 static void sample_sparse_raw_disk_provider_init (HeroVirtDiskProviderInterface *iface);
 
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (SampleSparseRaw, sample_sparse_raw, G_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
-                                G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_DISK_PROVIDER,
-                                                               sample_sparse_raw_disk_provider_init))
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (
+    SampleSparseRaw,
+    sample_sparse_raw,
+    G_TYPE_OBJECT,
+    G_TYPE_FLAG_FINAL,
+    G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_DISK_PROVIDER,
+                                   sample_sparse_raw_disk_provider_init))
 
 /* The plugin works on files of this machine only. */
 static gboolean
-require_local (HeroVirtExecutor  *executor,
-               GError           **error)
+require_local (HeroVirtExecutor *executor, GError **error)
 {
   if (hero_virt_executor_is_local (executor))
     return TRUE;
@@ -51,40 +54,35 @@ require_local (HeroVirtExecutor  *executor,
 }
 
 static gboolean
-set_io_error (GError     **error,
-              int          saved_errno,
-              const char  *what,
-              const char  *path)
+set_io_error (GError **error, int saved_errno, const char *what, const char *path)
 {
   g_set_error (error, HERO_VIRT_ERROR,
-               saved_errno == EEXIST ? HERO_VIRT_ERROR_EXISTS :
-               saved_errno == ENOENT ? HERO_VIRT_ERROR_NOT_FOUND : HERO_VIRT_ERROR_IO,
+               saved_errno == EEXIST   ? HERO_VIRT_ERROR_EXISTS
+               : saved_errno == ENOENT ? HERO_VIRT_ERROR_NOT_FOUND
+                                       : HERO_VIRT_ERROR_IO,
                "Could not %s %s: %s", what, path, g_strerror (saved_errno));
   return FALSE;
 }
 
 static gboolean
-sparse_raw_is_available (HeroVirtDiskProvider  *provider,
-                         GCancellable          *cancellable,
-                         GError               **error)
+sparse_raw_is_available (HeroVirtDiskProvider *provider, GCancellable *cancellable, GError **error)
 {
   return TRUE;
 }
 
 static gboolean
-sparse_raw_create (HeroVirtDiskProvider       *provider,
-                   HeroVirtExecutor           *executor,
-                   const char                 *path,
-                   HeroVirtDiskCreateOptions  *options,
-                   GCancellable               *cancellable,
-                   GError                    **error)
+sparse_raw_create (HeroVirtDiskProvider      *provider,
+                   HeroVirtExecutor          *executor,
+                   const char                *path,
+                   HeroVirtDiskCreateOptions *options,
+                   GCancellable              *cancellable,
+                   GError                   **error)
 {
   const char *format = hero_virt_disk_create_options_get_format (options);
-  guint64 size = hero_virt_disk_create_options_get_size (options);
-  int fd;
+  guint64     size = hero_virt_disk_create_options_get_size (options);
+  int         fd;
 
-  if (!require_local (executor, error) ||
-      !hero_virt_disk_create_options_validate (options, error))
+  if (!require_local (executor, error) || !hero_virt_disk_create_options_validate (options, error))
     return FALSE;
   if (format != NULL && !g_str_equal (format, "raw"))
     {
@@ -109,12 +107,12 @@ sparse_raw_create (HeroVirtDiskProvider       *provider,
   fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
   if (fd < 0)
     return set_io_error (error, errno, "create", path);
-  if (ftruncate (fd, (off_t) size) != 0)
+  if (ftruncate (fd, (off_t)size) != 0)
     {
       int saved_errno = errno;
 
       close (fd);
-      g_unlink (path);   /* nothing left behind on failure */
+      g_unlink (path); /* nothing left behind on failure */
       return set_io_error (error, saved_errno, "size", path);
     }
   return g_close (fd, error);
@@ -122,14 +120,14 @@ sparse_raw_create (HeroVirtDiskProvider       *provider,
 
 /* The same members, in the same order, as qemu-img gives for a raw file. */
 static HeroVirtDiskInfo *
-sparse_raw_info (HeroVirtDiskProvider  *provider,
-                 HeroVirtExecutor      *executor,
-                 const char            *path,
-                 GCancellable          *cancellable,
-                 GError               **error)
+sparse_raw_info (HeroVirtDiskProvider *provider,
+                 HeroVirtExecutor     *executor,
+                 const char           *path,
+                 GCancellable         *cancellable,
+                 GError              **error)
 {
-  g_autoptr(JsonBuilder) builder = json_builder_new ();
-  g_autoptr(JsonNode) root = NULL;
+  g_autoptr (JsonBuilder) builder = json_builder_new ();
+  g_autoptr (JsonNode) root = NULL;
   GStatBuf st;
 
   if (!require_local (executor, error))
@@ -154,7 +152,7 @@ sparse_raw_info (HeroVirtDiskProvider  *provider,
   json_builder_set_member_name (builder, "format");
   json_builder_add_string_value (builder, "raw");
   json_builder_set_member_name (builder, "actual-size");
-  json_builder_add_int_value (builder, (gint64) st.st_blocks * 512);
+  json_builder_add_int_value (builder, (gint64)st.st_blocks * 512);
   json_builder_set_member_name (builder, "dirty-flag");
   json_builder_add_boolean_value (builder, FALSE);
   json_builder_end_object (builder);
@@ -164,13 +162,13 @@ sparse_raw_info (HeroVirtDiskProvider  *provider,
 }
 
 static gboolean
-sparse_raw_resize (HeroVirtDiskProvider  *provider,
-                   HeroVirtExecutor      *executor,
-                   const char            *path,
-                   guint64                size,
-                   gboolean               shrink,
-                   GCancellable          *cancellable,
-                   GError               **error)
+sparse_raw_resize (HeroVirtDiskProvider *provider,
+                   HeroVirtExecutor     *executor,
+                   const char           *path,
+                   guint64               size,
+                   gboolean              shrink,
+                   GCancellable         *cancellable,
+                   GError              **error)
 {
   GStatBuf st;
 
@@ -178,16 +176,17 @@ sparse_raw_resize (HeroVirtDiskProvider  *provider,
     return FALSE;
   if (g_stat (path, &st) != 0)
     return set_io_error (error, errno, "read", path);
-  if (size > G_MAXINT64 || (size < (guint64) st.st_size && !shrink))
+  if (size > G_MAXINT64 || (size < (guint64)st.st_size && !shrink))
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
                    size > G_MAXINT64 ? "Size %" G_GUINT64_FORMAT " is too large"
                                      : "Shrinking to %" G_GUINT64_FORMAT " bytes loses data; "
-                                       "pass shrink to allow it", size);
+                                       "pass shrink to allow it",
+                   size);
       return FALSE;
     }
   g_debug ("resizing %s to %" G_GUINT64_FORMAT " bytes", path, size);
-  if (truncate (path, (off_t) size) != 0)
+  if (truncate (path, (off_t)size) != 0)
     return set_io_error (error, errno, "resize", path);
   return TRUE;
 }
@@ -195,18 +194,15 @@ sparse_raw_resize (HeroVirtDiskProvider  *provider,
 /* Copies @in_fd to @out_fd leaving holes where the source reads as zeros,
  * so a copy of a sparse image stays sparse. */
 static gboolean
-copy_sparse (int            in_fd,
-             int            out_fd,
-             GCancellable  *cancellable,
-             GError       **error)
+copy_sparse (int in_fd, int out_fd, GCancellable *cancellable, GError **error)
 {
-  g_autofree char *buffer = g_malloc (1 << 16);
+  g_autofree char  *buffer = g_malloc (1 << 16);
   static const char zeros[1 << 12];
-  off_t offset = 0;
+  off_t             offset = 0;
 
   for (;;)
     {
-      ssize_t n = read (in_fd, buffer, 1 << 16);
+      ssize_t  n = read (in_fd, buffer, 1 << 16);
       gboolean hole = TRUE;
 
       if (n < 0 && errno == EINTR)
@@ -218,7 +214,7 @@ copy_sparse (int            in_fd,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return FALSE;
       for (ssize_t i = 0; hole && i < n; i += sizeof zeros)
-        hole = memcmp (buffer + i, zeros, MIN ((ssize_t) sizeof zeros, n - i)) == 0;
+        hole = memcmp (buffer + i, zeros, MIN ((ssize_t)sizeof zeros, n - i)) == 0;
       if (!hole && pwrite (out_fd, buffer, n, offset) != n)
         return set_io_error (error, errno, "write", "the copy");
       offset += n;
@@ -229,16 +225,16 @@ copy_sparse (int            in_fd,
 }
 
 static gboolean
-sparse_raw_convert (HeroVirtDiskProvider  *provider,
-                    HeroVirtExecutor      *executor,
-                    const char            *path,
-                    const char            *dest,
-                    const char            *format,
-                    gboolean               compress,
-                    GCancellable          *cancellable,
-                    GError               **error)
+sparse_raw_convert (HeroVirtDiskProvider *provider,
+                    HeroVirtExecutor     *executor,
+                    const char           *path,
+                    const char           *dest,
+                    const char           *format,
+                    gboolean              compress,
+                    GCancellable         *cancellable,
+                    GError              **error)
 {
-  int in_fd, out_fd;
+  int      in_fd, out_fd;
   gboolean ok;
 
   if (!require_local (executor, error))
@@ -272,11 +268,11 @@ sparse_raw_convert (HeroVirtDiskProvider  *provider,
 
 /* A raw image has no metadata that could be inconsistent. */
 static HeroVirtDiskCheckResult *
-sparse_raw_check (HeroVirtDiskProvider  *provider,
-                  HeroVirtExecutor      *executor,
-                  const char            *path,
-                  GCancellable          *cancellable,
-                  GError               **error)
+sparse_raw_check (HeroVirtDiskProvider *provider,
+                  HeroVirtExecutor     *executor,
+                  const char           *path,
+                  GCancellable         *cancellable,
+                  GError              **error)
 {
   if (!require_local (executor, error))
     return NULL;
@@ -317,8 +313,7 @@ sample_sparse_raw_init (SampleSparseRaw *self)
 }
 
 static gboolean
-sample_register (HeroVirtPlugin  *plugin,
-                 GError         **error)
+sample_register (HeroVirtPlugin *plugin, GError **error)
 {
   sample_sparse_raw_register_type (G_TYPE_MODULE (plugin));
   /* A low priority: picked only by name (or HERO_VIRT_DISK=sparse-raw). */
@@ -327,5 +322,7 @@ sample_register (HeroVirtPlugin  *plugin,
   return TRUE;
 }
 
-HERO_VIRT_PLUGIN_DEFINE ("sample", "Sample third-party plugin: sparse raw disk images",
-                         "1.0.0", sample_register)
+HERO_VIRT_PLUGIN_DEFINE ("sample",
+                         "Sample third-party plugin: sparse raw disk images",
+                         "1.0.0",
+                         sample_register)

@@ -5,23 +5,22 @@
 #include "test-disk-common.h"
 
 gboolean
-test_disk_check_available (const char  *provider_name,
-                           GError     **error)
+test_disk_check_available (const char *provider_name, GError **error)
 {
-  g_auto(GStrv) names = g_strsplit (g_getenv ("HV_TEST_UNAVAILABLE") ?: "", ",", -1);
+  g_auto (GStrv) names = g_strsplit (g_getenv ("HV_TEST_UNAVAILABLE") ?: "", ",", -1);
 
-  if (!g_strv_contains ((const char * const *) names, provider_name))
+  if (!g_strv_contains ((const char *const *)names, provider_name))
     return TRUE;
-  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
-               "%s-tool is not installed", provider_name);
+  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE, "%s-tool is not installed",
+               provider_name);
   return FALSE;
 }
 
 gboolean
-test_disk_create (const char                 *provider_name,
-                  const char                 *path,
-                  HeroVirtDiskCreateOptions  *options,
-                  GError                    **error)
+test_disk_create (const char                *provider_name,
+                  const char                *path,
+                  HeroVirtDiskCreateOptions *options,
+                  GError                   **error)
 {
   g_autofree char *text = NULL;
 
@@ -37,13 +36,11 @@ test_disk_create (const char                 *provider_name,
 }
 
 HeroVirtDiskInfo *
-test_disk_info (const char  *provider_name,
-                const char  *path,
-                GError     **error)
+test_disk_info (const char *provider_name, const char *path, GError **error)
 {
   g_autofree char *text = NULL;
   g_autofree char *json = NULL;
-  g_auto(GStrv) fields = NULL;
+  g_auto (GStrv) fields = NULL;
 
   if (!g_file_get_contents (path, &text, NULL, NULL))
     {

@@ -11,12 +11,9 @@
 #include <hero-virt.h>
 
 /* HV_TEST_UNAVAILABLE=name,name,… makes those providers' probes fail. */
-gboolean          test_disk_check_available (const char                 *provider_name,
-                                             GError                    **error);
-gboolean          test_disk_create          (const char                 *provider_name,
-                                             const char                 *path,
-                                             HeroVirtDiskCreateOptions  *options,
-                                             GError                    **error);
-HeroVirtDiskInfo *test_disk_info            (const char                 *provider_name,
-                                             const char                 *path,
-                                             GError                    **error);
+gboolean          test_disk_check_available (const char *provider_name, GError **error);
+gboolean          test_disk_create (const char                *provider_name,
+                                    const char                *path,
+                                    HeroVirtDiskCreateOptions *options,
+                                    GError                   **error);
+HeroVirtDiskInfo *test_disk_info (const char *provider_name, const char *path, GError **error);

@@ -16,16 +16,31 @@
 
 #define TEST_TYPE_SYNC_DISK (test_sync_disk_get_type ())
 G_DECLARE_FINAL_TYPE (TestSyncDisk, test_sync_disk, TEST, SYNC_DISK, GObject)
-struct _TestSyncDisk { GObject parent_instance; };
+struct _TestSyncDisk
+{
+  GObject parent_instance;
+};
 
 static void test_sync_disk_iface_init (HeroVirtDiskProviderInterface *iface);
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestSyncDisk, test_sync_disk, G_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestSyncDisk,
+                                test_sync_disk,
+                                G_TYPE_OBJECT,
+                                G_TYPE_FLAG_FINAL,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_DISK_PROVIDER,
                                                                test_sync_disk_iface_init))
 
-static void test_sync_disk_init (TestSyncDisk *self) { }
-static void test_sync_disk_class_init (TestSyncDiskClass *klass) { }
-static void test_sync_disk_class_finalize (TestSyncDiskClass *klass) { }
+static void
+test_sync_disk_init (TestSyncDisk *self)
+{
+}
+static void
+test_sync_disk_class_init (TestSyncDiskClass *klass)
+{
+}
+static void
+test_sync_disk_class_finalize (TestSyncDiskClass *klass)
+{
+}
 
 static gboolean
 sync_is_available (HeroVirtDiskProvider *self, GCancellable *cancellable, GError **error)
@@ -34,16 +49,23 @@ sync_is_available (HeroVirtDiskProvider *self, GCancellable *cancellable, GError
 }
 
 static gboolean
-sync_create (HeroVirtDiskProvider *self, HeroVirtExecutor *executor, const char *path,
-             HeroVirtDiskCreateOptions *options, GCancellable *cancellable, GError **error)
+sync_create (HeroVirtDiskProvider      *self,
+             HeroVirtExecutor          *executor,
+             const char                *path,
+             HeroVirtDiskCreateOptions *options,
+             GCancellable              *cancellable,
+             GError                   **error)
 {
   g_assert (HERO_VIRT_IS_EXECUTOR (executor));
   return test_disk_create ("syncdisk", path, options, error);
 }
 
 static HeroVirtDiskInfo *
-sync_info (HeroVirtDiskProvider *self, HeroVirtExecutor *executor, const char *path,
-           GCancellable *cancellable, GError **error)
+sync_info (HeroVirtDiskProvider *self,
+           HeroVirtExecutor     *executor,
+           const char           *path,
+           GCancellable         *cancellable,
+           GError              **error)
 {
   g_assert (HERO_VIRT_IS_EXECUTOR (executor));
   return test_disk_info ("syncdisk", path, error);
@@ -61,16 +83,31 @@ test_sync_disk_iface_init (HeroVirtDiskProviderInterface *iface)
 
 #define TEST_TYPE_ASYNC_DISK (test_async_disk_get_type ())
 G_DECLARE_FINAL_TYPE (TestAsyncDisk, test_async_disk, TEST, ASYNC_DISK, GObject)
-struct _TestAsyncDisk { GObject parent_instance; };
+struct _TestAsyncDisk
+{
+  GObject parent_instance;
+};
 
 static void test_async_disk_iface_init (HeroVirtDiskProviderInterface *iface);
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestAsyncDisk, test_async_disk, G_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestAsyncDisk,
+                                test_async_disk,
+                                G_TYPE_OBJECT,
+                                G_TYPE_FLAG_FINAL,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_DISK_PROVIDER,
                                                                test_async_disk_iface_init))
 
-static void test_async_disk_init (TestAsyncDisk *self) { }
-static void test_async_disk_class_init (TestAsyncDiskClass *klass) { }
-static void test_async_disk_class_finalize (TestAsyncDiskClass *klass) { }
+static void
+test_async_disk_init (TestAsyncDisk *self)
+{
+}
+static void
+test_async_disk_class_init (TestAsyncDiskClass *klass)
+{
+}
+static void
+test_async_disk_class_finalize (TestAsyncDiskClass *klass)
+{
+}
 
 static gboolean
 async_is_available (HeroVirtDiskProvider *self, GCancellable *cancellable, GError **error)
@@ -81,11 +118,15 @@ async_is_available (HeroVirtDiskProvider *self, GCancellable *cancellable, GErro
 /* The work is done at once, but the result is delivered from the caller's
  * main context like any real asynchronous operation. */
 static void
-async_create_async (HeroVirtDiskProvider *self, HeroVirtExecutor *executor, const char *path,
-                    HeroVirtDiskCreateOptions *options, GCancellable *cancellable,
-                    GAsyncReadyCallback callback, gpointer user_data)
+async_create_async (HeroVirtDiskProvider      *self,
+                    HeroVirtExecutor          *executor,
+                    const char                *path,
+                    HeroVirtDiskCreateOptions *options,
+                    GCancellable              *cancellable,
+                    GAsyncReadyCallback        callback,
+                    gpointer                   user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
   GError *error = NULL;
 
   g_task_set_source_tag (task, async_create_async);
@@ -103,11 +144,15 @@ async_create_finish (HeroVirtDiskProvider *self, GAsyncResult *result, GError **
 }
 
 static void
-async_info_async (HeroVirtDiskProvider *self, HeroVirtExecutor *executor, const char *path,
-                  GCancellable *cancellable, GAsyncReadyCallback callback, gpointer user_data)
+async_info_async (HeroVirtDiskProvider *self,
+                  HeroVirtExecutor     *executor,
+                  const char           *path,
+                  GCancellable         *cancellable,
+                  GAsyncReadyCallback   callback,
+                  gpointer              user_data)
 {
-  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
-  GError *error = NULL;
+  g_autoptr (GTask) task = g_task_new (self, cancellable, callback, user_data);
+  GError           *error = NULL;
   HeroVirtDiskInfo *info;
 
   g_task_set_source_tag (task, async_info_async);
@@ -139,16 +184,31 @@ test_async_disk_iface_init (HeroVirtDiskProviderInterface *iface)
 
 #define TEST_TYPE_NO_DISK (test_no_disk_get_type ())
 G_DECLARE_FINAL_TYPE (TestNoDisk, test_no_disk, TEST, NO_DISK, GObject)
-struct _TestNoDisk { GObject parent_instance; };
+struct _TestNoDisk
+{
+  GObject parent_instance;
+};
 
 static void test_no_disk_iface_init (HeroVirtDiskProviderInterface *iface);
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestNoDisk, test_no_disk, G_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestNoDisk,
+                                test_no_disk,
+                                G_TYPE_OBJECT,
+                                G_TYPE_FLAG_FINAL,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_DISK_PROVIDER,
                                                                test_no_disk_iface_init))
 
-static void test_no_disk_init (TestNoDisk *self) { }
-static void test_no_disk_class_init (TestNoDiskClass *klass) { }
-static void test_no_disk_class_finalize (TestNoDiskClass *klass) { }
+static void
+test_no_disk_init (TestNoDisk *self)
+{
+}
+static void
+test_no_disk_class_init (TestNoDiskClass *klass)
+{
+}
+static void
+test_no_disk_class_finalize (TestNoDiskClass *klass)
+{
+}
 
 static gboolean
 no_is_available (HeroVirtDiskProvider *self, GCancellable *cancellable, GError **error)
@@ -166,28 +226,47 @@ test_no_disk_iface_init (HeroVirtDiskProviderInterface *iface)
 
 #define TEST_TYPE_UNAVAILABLE_DISK (test_unavailable_disk_get_type ())
 G_DECLARE_FINAL_TYPE (TestUnavailableDisk, test_unavailable_disk, TEST, UNAVAILABLE_DISK, GObject)
-struct _TestUnavailableDisk { GObject parent_instance; };
+struct _TestUnavailableDisk
+{
+  GObject parent_instance;
+};
 
 static void test_unavailable_disk_iface_init (HeroVirtDiskProviderInterface *iface);
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestUnavailableDisk, test_unavailable_disk, G_TYPE_OBJECT,
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestUnavailableDisk,
+                                test_unavailable_disk,
+                                G_TYPE_OBJECT,
                                 G_TYPE_FLAG_FINAL,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_DISK_PROVIDER,
                                                                test_unavailable_disk_iface_init))
 
-static void test_unavailable_disk_init (TestUnavailableDisk *self) { }
-static void test_unavailable_disk_class_init (TestUnavailableDiskClass *klass) { }
-static void test_unavailable_disk_class_finalize (TestUnavailableDiskClass *klass) { }
+static void
+test_unavailable_disk_init (TestUnavailableDisk *self)
+{
+}
+static void
+test_unavailable_disk_class_init (TestUnavailableDiskClass *klass)
+{
+}
+static void
+test_unavailable_disk_class_finalize (TestUnavailableDiskClass *klass)
+{
+}
 
 static gboolean
 unavailable_is_available (HeroVirtDiskProvider *self, GCancellable *cancellable, GError **error)
 {
-  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE, "unavailable-tool is not installed");
+  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
+               "unavailable-tool is not installed");
   return FALSE;
 }
 
 static gboolean
-unavailable_create (HeroVirtDiskProvider *self, HeroVirtExecutor *executor, const char *path,
-                    HeroVirtDiskCreateOptions *options, GCancellable *cancellable, GError **error)
+unavailable_create (HeroVirtDiskProvider      *self,
+                    HeroVirtExecutor          *executor,
+                    const char                *path,
+                    HeroVirtDiskCreateOptions *options,
+                    GCancellable              *cancellable,
+                    GError                   **error)
 {
   return test_disk_create ("unavailable", path, options, error);
 }
@@ -200,8 +279,7 @@ test_unavailable_disk_iface_init (HeroVirtDiskProviderInterface *iface)
 }
 
 static gboolean
-test_good_register (HeroVirtPlugin  *plugin,
-                    GError         **error)
+test_good_register (HeroVirtPlugin *plugin, GError **error)
 {
   GTypeModule *module = G_TYPE_MODULE (plugin);
 
@@ -210,12 +288,18 @@ test_good_register (HeroVirtPlugin  *plugin,
   test_no_disk_register_type (module);
   test_unavailable_disk_register_type (module);
 
-  hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_DISK, "syncdisk", TEST_TYPE_SYNC_DISK, 100);
-  hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_DISK, "asyncdisk", TEST_TYPE_ASYNC_DISK, 50);
-  hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_DISK, "nodisk", TEST_TYPE_NO_DISK, 10);
+  hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_DISK, "syncdisk",
+                                 TEST_TYPE_SYNC_DISK, 100);
+  hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_DISK, "asyncdisk",
+                                 TEST_TYPE_ASYNC_DISK, 50);
+  hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_DISK, "nodisk", TEST_TYPE_NO_DISK,
+                                 10);
   hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_DISK, "unavailable",
                                  TEST_TYPE_UNAVAILABLE_DISK, 200);
   return TRUE;
 }
 
-HERO_VIRT_PLUGIN_DEFINE ("testgood", "Test disk providers of every shape", "1.2.3", test_good_register)
+HERO_VIRT_PLUGIN_DEFINE ("testgood",
+                         "Test disk providers of every shape",
+                         "1.2.3",
+                         test_good_register)

@@ -7,20 +7,37 @@
 
 #define TEST_TYPE_TWIN_DISK (test_twin_disk_get_type ())
 G_DECLARE_FINAL_TYPE (TestTwinDisk, test_twin_disk, TEST, TWIN_DISK, GObject)
-struct _TestTwinDisk { GObject parent_instance; };
+struct _TestTwinDisk
+{
+  GObject parent_instance;
+};
 
-static void test_twin_disk_iface_init (HeroVirtDiskProviderInterface *iface) { }
-G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestTwinDisk, test_twin_disk, G_TYPE_OBJECT, G_TYPE_FLAG_FINAL,
+static void
+test_twin_disk_iface_init (HeroVirtDiskProviderInterface *iface)
+{
+}
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (TestTwinDisk,
+                                test_twin_disk,
+                                G_TYPE_OBJECT,
+                                G_TYPE_FLAG_FINAL,
                                 G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_DISK_PROVIDER,
                                                                test_twin_disk_iface_init))
 
-static void test_twin_disk_init (TestTwinDisk *self) { }
-static void test_twin_disk_class_init (TestTwinDiskClass *klass) { }
-static void test_twin_disk_class_finalize (TestTwinDiskClass *klass) { }
+static void
+test_twin_disk_init (TestTwinDisk *self)
+{
+}
+static void
+test_twin_disk_class_init (TestTwinDiskClass *klass)
+{
+}
+static void
+test_twin_disk_class_finalize (TestTwinDiskClass *klass)
+{
+}
 
 static gboolean
-twin_register (HeroVirtPlugin  *plugin,
-               GError         **error)
+twin_register (HeroVirtPlugin *plugin, GError **error)
 {
   test_twin_disk_register_type (G_TYPE_MODULE (plugin));
   hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_DISK, "twin-" TWIN_VERSION_NAME,

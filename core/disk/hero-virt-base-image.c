@@ -1,0 +1,1362 @@
+/* hero-virt-base-image.c: a verified cloud image turned into a base disk
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+
+#include "hero-virt-private.h"
+#include "hero-virt-base-image.h"
+
+#define READ_CHUNK (256 * 1024)
+
+/* ---- the result ---- */
+
+/**
+ * HeroVirtBaseImageResult:
+ *
+ * What [method@HeroVirt.BaseImageBuilder.build] made: the base image (a
+ * qcow2 file beside the download, holding the named snapshot), the
+ * pristine verified download, where it came from, its SHA-256, the size
+ * it was grown to and whether it was downloaded this time.
+ *
+ * Since: 0.1
+ */
+struct _HeroVirtBaseImageResult
+{
+  GObject parent_instance;
+
+  char    *path;
+  char    *download_path;
+  char    *snapshot_name;
+  char    *url;
+  char    *sha256;
+  guint64  resized_to;
+  gboolean downloaded;
+};
+
+enum
+{
+  RESULT_PROP_0,
+  RESULT_PROP_PATH,
+  RESULT_PROP_DOWNLOAD_PATH,
+  RESULT_PROP_SNAPSHOT_NAME,
+  RESULT_PROP_URL,
+  RESULT_PROP_SHA256,
+  RESULT_PROP_RESIZED_TO,
+  RESULT_PROP_DOWNLOADED,
+  RESULT_N_PROPS
+};
+
+static GParamSpec *result_properties[RESULT_N_PROPS];
+
+G_DEFINE_FINAL_TYPE (HeroVirtBaseImageResult, hero_virt_base_image_result, G_TYPE_OBJECT)
+
+static void
+hero_virt_base_image_result_finalize (GObject *object)
+{
+  HeroVirtBaseImageResult *self = HERO_VIRT_BASE_IMAGE_RESULT (object);
+
+  g_free (self->path);
+  g_free (self->download_path);
+  g_free (self->snapshot_name);
+  g_free (self->url);
+  g_free (self->sha256);
+
+  G_OBJECT_CLASS (hero_virt_base_image_result_parent_class)->finalize (object);
+}
+
+static void
+hero_virt_base_image_result_get_property (GObject    *object,
+                                          guint       prop_id,
+                                          GValue     *value,
+                                          GParamSpec *pspec)
+{
+  HeroVirtBaseImageResult *self = HERO_VIRT_BASE_IMAGE_RESULT (object);
+
+  switch (prop_id)
+    {
+    case RESULT_PROP_PATH:
+      g_value_set_string (value, self->path);
+      break;
+    case RESULT_PROP_DOWNLOAD_PATH:
+      g_value_set_string (value, self->download_path);
+      break;
+    case RESULT_PROP_SNAPSHOT_NAME:
+      g_value_set_string (value, self->snapshot_name);
+      break;
+    case RESULT_PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    case RESULT_PROP_SHA256:
+      g_value_set_string (value, self->sha256);
+      break;
+    case RESULT_PROP_RESIZED_TO:
+      g_value_set_uint64 (value, self->resized_to);
+      break;
+    case RESULT_PROP_DOWNLOADED:
+      g_value_set_boolean (value, self->downloaded);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hero_virt_base_image_result_class_init (HeroVirtBaseImageResultClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hero_virt_base_image_result_finalize;
+  object_class->get_property = hero_virt_base_image_result_get_property;
+
+  /**
+   * HeroVirtBaseImageResult:path:
+   *
+   * The base image: a qcow2 file in the destination directory.
+   *
+   * Since: 0.1
+   */
+  result_properties[RESULT_PROP_PATH]
+      = g_param_spec_string ("path", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * HeroVirtBaseImageResult:download-path:
+   *
+   * The verified download, kept as it was published.
+   *
+   * Since: 0.1
+   */
+  result_properties[RESULT_PROP_DOWNLOAD_PATH] = g_param_spec_string (
+      "download-path", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * HeroVirtBaseImageResult:snapshot-name:
+   *
+   * The internal snapshot taken of the fresh base image.
+   *
+   * Since: 0.1
+   */
+  result_properties[RESULT_PROP_SNAPSHOT_NAME] = g_param_spec_string (
+      "snapshot-name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * HeroVirtBaseImageResult:url:
+   *
+   * Where the image was downloaded from.
+   *
+   * Since: 0.1
+   */
+  result_properties[RESULT_PROP_URL]
+      = g_param_spec_string ("url", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * HeroVirtBaseImageResult:sha256:
+   *
+   * The download's SHA-256, in lowercase hex, as verified.
+   *
+   * Since: 0.1
+   */
+  result_properties[RESULT_PROP_SHA256]
+      = g_param_spec_string ("sha256", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * HeroVirtBaseImageResult:resized-to:
+   *
+   * The virtual size the base image was grown to, or 0 if it kept its size.
+   *
+   * Since: 0.1
+   */
+  result_properties[RESULT_PROP_RESIZED_TO] = g_param_spec_uint64 (
+      "resized-to", NULL, NULL, 0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+  /**
+   * HeroVirtBaseImageResult:downloaded:
+   *
+   * Whether the image was downloaded by this build (%FALSE when a verified
+   * earlier download was reused).
+   *
+   * Since: 0.1
+   */
+  result_properties[RESULT_PROP_DOWNLOADED] = g_param_spec_boolean (
+      "downloaded", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
+
+  g_object_class_install_properties (object_class, RESULT_N_PROPS, result_properties);
+}
+
+static void
+hero_virt_base_image_result_init (HeroVirtBaseImageResult *self)
+{
+}
+
+/**
+ * hero_virt_base_image_result_get_path:
+ * @self: a #HeroVirtBaseImageResult
+ *
+ * Returns: (type filename): the base image's path
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_base_image_result_get_path (HeroVirtBaseImageResult *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), NULL);
+  return self->path;
+}
+
+/**
+ * hero_virt_base_image_result_get_download_path:
+ * @self: a #HeroVirtBaseImageResult
+ *
+ * Returns: (type filename): the pristine download's path
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_base_image_result_get_download_path (HeroVirtBaseImageResult *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), NULL);
+  return self->download_path;
+}
+
+/**
+ * hero_virt_base_image_result_get_snapshot_name:
+ * @self: a #HeroVirtBaseImageResult
+ *
+ * Returns: the snapshot taken of the base image
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_base_image_result_get_snapshot_name (HeroVirtBaseImageResult *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), NULL);
+  return self->snapshot_name;
+}
+
+/**
+ * hero_virt_base_image_result_get_url:
+ * @self: a #HeroVirtBaseImageResult
+ *
+ * Returns: where the image came from
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_base_image_result_get_url (HeroVirtBaseImageResult *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), NULL);
+  return self->url;
+}
+
+/**
+ * hero_virt_base_image_result_get_sha256:
+ * @self: a #HeroVirtBaseImageResult
+ *
+ * Returns: the verified SHA-256 of the download, lowercase hex
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_base_image_result_get_sha256 (HeroVirtBaseImageResult *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), NULL);
+  return self->sha256;
+}
+
+/**
+ * hero_virt_base_image_result_get_resized_to:
+ * @self: a #HeroVirtBaseImageResult
+ *
+ * Returns: the size the base image was grown to, or 0
+ *
+ * Since: 0.1
+ */
+guint64
+hero_virt_base_image_result_get_resized_to (HeroVirtBaseImageResult *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), 0);
+  return self->resized_to;
+}
+
+/**
+ * hero_virt_base_image_result_get_downloaded:
+ * @self: a #HeroVirtBaseImageResult
+ *
+ * Returns: whether this build downloaded the image
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_base_image_result_get_downloaded (HeroVirtBaseImageResult *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), FALSE);
+  return self->downloaded;
+}
+
+/* ---- the builder ---- */
+
+/**
+ * HeroVirtBaseImageBuilder:
+ *
+ * Downloads a cloud image, verifies it against the publisher's
+ * `SHA256SUMS`, and turns a copy of it into a base disk image: a qcow2
+ * file, grown to a size if asked, with an internal snapshot to return to.
+ *
+ * ```python
+ * b = HeroVirt.BaseImageBuilder(dest_dir="/var/lib/vms", size=20 << 30)
+ * result = b.build(None, None)
+ * print(result.props.path, result.props.sha256)
+ * ```
+ *
+ * The download is streamed to a temporary file in the destination
+ * directory while its SHA-256 is computed, and renamed into place only once
+ * it matches; a wrong checksum or an interrupted transfer leaves nothing
+ * behind. A verified earlier download is not fetched again. The download
+ * itself is never modified, so it stays verifiable; the base image is a
+ * separate file, built under a temporary name and renamed when complete.
+ *
+ * TLS certificates are verified unless
+ * [property@HeroVirt.BaseImageBuilder:tls-verify] is turned off.
+ *
+ * Since: 0.1
+ */
+struct _HeroVirtBaseImageBuilder
+{
+  GObject parent_instance;
+
+  GMutex   lock;
+  char    *url;
+  char    *checksums_url;
+  char    *dest_dir;
+  guint64  size;
+  char    *snapshot_name;
+  gboolean tls_verify;
+};
+
+enum
+{
+  PROP_0,
+  PROP_URL,
+  PROP_CHECKSUMS_URL,
+  PROP_DEST_DIR,
+  PROP_SIZE,
+  PROP_SNAPSHOT_NAME,
+  PROP_TLS_VERIFY,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (HeroVirtBaseImageBuilder, hero_virt_base_image_builder, G_TYPE_OBJECT)
+
+static void
+hero_virt_base_image_builder_finalize (GObject *object)
+{
+  HeroVirtBaseImageBuilder *self = HERO_VIRT_BASE_IMAGE_BUILDER (object);
+
+  g_free (self->url);
+  g_free (self->checksums_url);
+  g_free (self->dest_dir);
+  g_free (self->snapshot_name);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (hero_virt_base_image_builder_parent_class)->finalize (object);
+}
+
+static void
+hero_virt_base_image_builder_get_property (GObject    *object,
+                                           guint       prop_id,
+                                           GValue     *value,
+                                           GParamSpec *pspec)
+{
+  HeroVirtBaseImageBuilder *self = HERO_VIRT_BASE_IMAGE_BUILDER (object);
+
+  g_mutex_lock (&self->lock);
+  switch (prop_id)
+    {
+    case PROP_URL:
+      g_value_set_string (value, self->url);
+      break;
+    case PROP_CHECKSUMS_URL:
+      g_value_set_string (value, self->checksums_url);
+      break;
+    case PROP_DEST_DIR:
+      g_value_set_string (value, self->dest_dir);
+      break;
+    case PROP_SIZE:
+      g_value_set_uint64 (value, self->size);
+      break;
+    case PROP_SNAPSHOT_NAME:
+      g_value_set_string (value, self->snapshot_name);
+      break;
+    case PROP_TLS_VERIFY:
+      g_value_set_boolean (value, self->tls_verify);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+  g_mutex_unlock (&self->lock);
+}
+
+static gboolean
+replace_string (char **field, const char *value)
+{
+  if (g_strcmp0 (*field, value) == 0)
+    return FALSE;
+  g_free (*field);
+  *field = g_strdup (value);
+  return TRUE;
+}
+
+static void
+hero_virt_base_image_builder_set_property (GObject      *object,
+                                           guint         prop_id,
+                                           const GValue *value,
+                                           GParamSpec   *pspec)
+{
+  HeroVirtBaseImageBuilder *self = HERO_VIRT_BASE_IMAGE_BUILDER (object);
+  gboolean                  changed = FALSE;
+
+  g_mutex_lock (&self->lock);
+  switch (prop_id)
+    {
+    case PROP_URL:
+      changed
+          = replace_string (&self->url, g_value_get_string (value) ? g_value_get_string (value)
+                                                                   : HERO_VIRT_UBUNTU_24_04_URL);
+      break;
+    case PROP_CHECKSUMS_URL:
+      changed = replace_string (&self->checksums_url, g_value_get_string (value));
+      break;
+    case PROP_DEST_DIR:
+      changed = replace_string (&self->dest_dir, g_value_get_string (value));
+      break;
+    case PROP_SIZE:
+      changed = self->size != g_value_get_uint64 (value);
+      self->size = g_value_get_uint64 (value);
+      break;
+    case PROP_SNAPSHOT_NAME:
+      changed = replace_string (&self->snapshot_name,
+                                g_value_get_string (value) ? g_value_get_string (value) : "base");
+      break;
+    case PROP_TLS_VERIFY:
+      changed = self->tls_verify != g_value_get_boolean (value);
+      self->tls_verify = g_value_get_boolean (value);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (object, pspec);
+}
+
+static void
+hero_virt_base_image_builder_class_init (HeroVirtBaseImageBuilderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GParamFlags   flags
+      = G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY;
+
+  object_class->finalize = hero_virt_base_image_builder_finalize;
+  object_class->get_property = hero_virt_base_image_builder_get_property;
+  object_class->set_property = hero_virt_base_image_builder_set_property;
+
+  /**
+   * HeroVirtBaseImageBuilder:url:
+   *
+   * The image to download; the Ubuntu 24.04 amd64 cloud image by default
+   * (%HERO_VIRT_UBUNTU_24_04_URL).
+   *
+   * Since: 0.1
+   */
+  properties[PROP_URL] = g_param_spec_string ("url", NULL, NULL, HERO_VIRT_UBUNTU_24_04_URL, flags);
+  /**
+   * HeroVirtBaseImageBuilder:checksums-url:
+   *
+   * The `SHA256SUMS` file listing the image; %NULL means `SHA256SUMS` in
+   * the image's directory.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_CHECKSUMS_URL] = g_param_spec_string ("checksums-url", NULL, NULL, NULL, flags);
+  /**
+   * HeroVirtBaseImageBuilder:dest-dir:
+   *
+   * Where the download and the base image go; %NULL means
+   * `$XDG_CACHE_HOME/hero-virt/images`. Created if missing.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_DEST_DIR] = g_param_spec_string ("dest-dir", NULL, NULL, NULL, flags);
+  /**
+   * HeroVirtBaseImageBuilder:size:
+   *
+   * The virtual size to grow the base image to, in bytes; 0 keeps the
+   * image's own size.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_SIZE] = g_param_spec_uint64 ("size", NULL, NULL, 0, G_MAXUINT64, 0, flags);
+  /**
+   * HeroVirtBaseImageBuilder:snapshot-name:
+   *
+   * The internal snapshot taken of the fresh base image.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_SNAPSHOT_NAME] = g_param_spec_string ("snapshot-name", NULL, NULL, "base", flags);
+  /**
+   * HeroVirtBaseImageBuilder:tls-verify:
+   *
+   * Whether HTTPS certificates are verified. Turning this off accepts any
+   * certificate; the SHA-256 check still applies.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TLS_VERIFY] = g_param_spec_boolean ("tls-verify", NULL, NULL, TRUE, flags);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hero_virt_base_image_builder_init (HeroVirtBaseImageBuilder *self)
+{
+  g_mutex_init (&self->lock);
+}
+
+/**
+ * hero_virt_base_image_builder_new:
+ *
+ * Returns: (transfer full): a builder for the Ubuntu 24.04 base image, with
+ *   the default properties
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_new (void)
+{
+  return g_object_new (HERO_VIRT_TYPE_BASE_IMAGE_BUILDER, NULL);
+}
+
+/**
+ * hero_virt_base_image_builder_set_url:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @url: (nullable): the image's URL, or %NULL for the default
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:url].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_url (HeroVirtBaseImageBuilder *self, const char *url)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  g_object_set (self, "url", url, NULL);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_set_checksums_url:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @checksums_url: (nullable): the `SHA256SUMS` URL, or %NULL for the one
+ *   beside the image
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:checksums-url].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_checksums_url (HeroVirtBaseImageBuilder *self,
+                                                const char               *checksums_url)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  g_object_set (self, "checksums-url", checksums_url, NULL);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_set_dest_dir:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @dest_dir: (type filename) (nullable): the destination directory
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:dest-dir].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_dest_dir (HeroVirtBaseImageBuilder *self, const char *dest_dir)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  g_object_set (self, "dest-dir", dest_dir, NULL);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_set_size:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @size: the virtual size in bytes, or 0 to keep the image's
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:size].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_size (HeroVirtBaseImageBuilder *self, guint64 size)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  g_object_set (self, "size", size, NULL);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_set_snapshot_name:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @snapshot_name: (nullable): the snapshot's name, or %NULL for `base`
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:snapshot-name].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_snapshot_name (HeroVirtBaseImageBuilder *self,
+                                                const char               *snapshot_name)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  g_object_set (self, "snapshot-name", snapshot_name, NULL);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_set_tls_verify:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @tls_verify: whether to verify HTTPS certificates
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:tls-verify].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_tls_verify (HeroVirtBaseImageBuilder *self, gboolean tls_verify)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  g_object_set (self, "tls-verify", tls_verify, NULL);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_get_url:
+ * @self: a #HeroVirtBaseImageBuilder
+ *
+ * Returns: the image's URL
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_base_image_builder_get_url (HeroVirtBaseImageBuilder *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  return self->url;
+}
+
+/**
+ * hero_virt_base_image_builder_get_checksums_url:
+ * @self: a #HeroVirtBaseImageBuilder
+ *
+ * Returns: (nullable): the `SHA256SUMS` URL, or %NULL for the one beside
+ *   the image
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_base_image_builder_get_checksums_url (HeroVirtBaseImageBuilder *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  return self->checksums_url;
+}
+
+/**
+ * hero_virt_base_image_builder_get_dest_dir:
+ * @self: a #HeroVirtBaseImageBuilder
+ *
+ * Returns: (type filename) (nullable): the destination directory
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_base_image_builder_get_dest_dir (HeroVirtBaseImageBuilder *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  return self->dest_dir;
+}
+
+/**
+ * hero_virt_base_image_builder_get_size:
+ * @self: a #HeroVirtBaseImageBuilder
+ *
+ * Returns: the size to grow to, or 0
+ *
+ * Since: 0.1
+ */
+guint64
+hero_virt_base_image_builder_get_size (HeroVirtBaseImageBuilder *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), 0);
+  return self->size;
+}
+
+/**
+ * hero_virt_base_image_builder_get_snapshot_name:
+ * @self: a #HeroVirtBaseImageBuilder
+ *
+ * Returns: the snapshot's name
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_base_image_builder_get_snapshot_name (HeroVirtBaseImageBuilder *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  return self->snapshot_name;
+}
+
+/**
+ * hero_virt_base_image_builder_get_tls_verify:
+ * @self: a #HeroVirtBaseImageBuilder
+ *
+ * Returns: whether HTTPS certificates are verified
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_base_image_builder_get_tls_verify (HeroVirtBaseImageBuilder *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), FALSE);
+  return self->tls_verify;
+}
+
+/* ---- building ---- */
+
+/* A copy of the settings, so a build in a thread does not race setters. */
+typedef struct
+{
+  char             *url;
+  char             *checksums_url;
+  char             *dest_dir;
+  guint64           size;
+  char             *snapshot_name;
+  gboolean          tls_verify;
+  HeroVirtProgress *progress;
+  SoupSession      *session;
+} Build;
+
+static void
+build_free (Build *b)
+{
+  g_free (b->url);
+  g_free (b->checksums_url);
+  g_free (b->dest_dir);
+  g_free (b->snapshot_name);
+  g_clear_object (&b->progress);
+  g_clear_object (&b->session);
+  g_free (b);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Build, build_free)
+
+static Build *
+build_new (HeroVirtBaseImageBuilder *self, HeroVirtProgress *progress)
+{
+  Build *b = g_new0 (Build, 1);
+
+  g_mutex_lock (&self->lock);
+  b->url = g_strdup (self->url);
+  b->checksums_url = g_strdup (self->checksums_url);
+  b->dest_dir = self->dest_dir
+                    ? g_strdup (self->dest_dir)
+                    : g_build_filename (g_get_user_cache_dir (), "hero-virt", "images", NULL);
+  b->size = self->size;
+  b->snapshot_name = g_strdup (self->snapshot_name);
+  b->tls_verify = self->tls_verify;
+  g_mutex_unlock (&self->lock);
+  b->progress = progress ? g_object_ref (progress) : NULL;
+  return b;
+}
+
+static void
+report (Build *b, const char *stage, guint64 current, guint64 total, const char *message)
+{
+  if (b->progress != NULL)
+    hero_virt_progress_update (b->progress, stage, current, total, message);
+}
+
+/* The image's file name: the last path segment of its URL. */
+static char *
+file_name_from_url (const char *url, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, &local_error);
+  g_autofree char *path = NULL;
+  g_autofree char *name = NULL;
+  const char      *scheme;
+
+  if (uri == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "Invalid image URL: %s", local_error->message);
+      return NULL;
+    }
+  scheme = g_uri_get_scheme (uri);
+  if (g_ascii_strcasecmp (scheme, "https") != 0 && g_ascii_strcasecmp (scheme, "http") != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "Only http and https URLs can be downloaded, not “%s”", url);
+      return NULL;
+    }
+  path = g_uri_unescape_string (g_uri_get_path (uri), NULL);
+  name = path ? g_path_get_basename (path) : NULL;
+  if (name == NULL || *name == '\0' || *name == '.' || *name == '/' || strchr (name, '/') != NULL
+      || !g_utf8_validate (name, -1, NULL))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "The URL “%s” does not name a file", url);
+      return NULL;
+    }
+  return g_steal_pointer (&name);
+}
+
+static char *
+base_name_for (const char *file_name)
+{
+  const char *dot = strrchr (file_name, '.');
+  gsize       stem = dot && dot != file_name ? (gsize)(dot - file_name) : strlen (file_name);
+
+  return g_strdup_printf ("%.*s-base.qcow2", (int)stem, file_name);
+}
+
+static gboolean
+accept_any_certificate (SoupMessage         *msg,
+                        GTlsCertificate     *certificate,
+                        GTlsCertificateFlags errors,
+                        gpointer             user_data)
+{
+  return TRUE;
+}
+
+static SoupMessage *
+new_request (Build *b, const char *url, GError **error)
+{
+  SoupMessage *msg = soup_message_new ("GET", url);
+
+  if (msg == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Invalid URL “%s”",
+                   url);
+      return NULL;
+    }
+  if (!b->tls_verify)
+    g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_any_certificate), NULL);
+  return msg;
+}
+
+static gboolean
+check_status (SoupMessage *msg, const char *url, GError **error)
+{
+  guint status = soup_message_get_status (msg);
+
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    return TRUE;
+  g_set_error (error, HERO_VIRT_ERROR,
+               status == SOUP_STATUS_NOT_FOUND ? HERO_VIRT_ERROR_NOT_FOUND
+                                               : HERO_VIRT_ERROR_NETWORK,
+               "GET %s: HTTP %u %s", url, status, soup_message_get_reason_phrase (msg));
+  return FALSE;
+}
+
+/* Turns a transfer error into NETWORK, keeping cancellation as it is. */
+static void
+propagate_transfer_error (GError **error, GError *local_error, const char *url)
+{
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || local_error->domain == HERO_VIRT_ERROR)
+    g_propagate_error (error, local_error);
+  else
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK, "GET %s: %s", url,
+                   local_error->message);
+      g_error_free (local_error);
+    }
+}
+
+/* Finds @name in a SHA256SUMS text: `<hex> *name` or `<hex>  name`. */
+static char *
+find_checksum (const char *sums, const char *name)
+{
+  g_auto (GStrv) lines = g_strsplit (sums, "\n", -1);
+
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      char       *line = g_strchomp (lines[i]);
+      const char *rest = line + 64;
+      gboolean    hex = strlen (line) > 66;
+
+      for (guint j = 0; hex && j < 64; j++)
+        hex = g_ascii_isxdigit (line[j]);
+      if (!hex || rest[0] != ' ' || (rest[1] != '*' && rest[1] != ' '))
+        continue;
+      if (strcmp (rest + 2, name) == 0)
+        return g_ascii_strdown (line, 64);
+    }
+  return NULL;
+}
+
+static char *
+fetch_expected_checksum (Build *b, const char *name, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *url = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GBytes) body = NULL;
+  g_autofree char *text = NULL;
+  GError          *local_error = NULL;
+  char            *sum;
+
+  url = b->checksums_url ? g_strdup (b->checksums_url)
+                         : g_uri_resolve_relative (b->url, "SHA256SUMS", G_URI_FLAGS_NONE, NULL);
+  if (url == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "Cannot find the SHA256SUMS beside “%s”", b->url);
+      return NULL;
+    }
+  msg = new_request (b, url, error);
+  if (msg == NULL)
+    return NULL;
+  report (b, "verify", 0, 0, "Fetching SHA256SUMS");
+  body = soup_session_send_and_read (b->session, msg, cancellable, &local_error);
+  if (body == NULL)
+    {
+      propagate_transfer_error (error, local_error, url);
+      return NULL;
+    }
+  if (!check_status (msg, url, error))
+    return NULL;
+  text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
+  sum = find_checksum (text, name);
+  if (sum == NULL)
+    g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CHECKSUM, "%s lists no SHA-256 for “%s”",
+                 url, name);
+  return sum;
+}
+
+/* Hashes an existing file; NULL with no error when it does not exist. */
+static char *
+hash_file (Build *b, const char *path, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GFileInputStream) in = NULL;
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autoptr (GFileInfo) info = NULL;
+  g_autofree guint8 *buf = g_malloc (READ_CHUNK);
+  GError            *local_error = NULL;
+  guint64            done = 0, total;
+
+  in = g_file_read (file, cancellable, &local_error);
+  if (in == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        g_error_free (local_error);
+      else
+        g_propagate_error (error, local_error);
+      return NULL;
+    }
+  info = g_file_input_stream_query_info (in, G_FILE_ATTRIBUTE_STANDARD_SIZE, cancellable, NULL);
+  total = info ? (guint64)g_file_info_get_size (info) : 0;
+  for (;;)
+    {
+      gssize n = g_input_stream_read (G_INPUT_STREAM (in), buf, READ_CHUNK, cancellable, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      g_checksum_update (checksum, buf, n);
+      done += n;
+      report (b, "verify", done, total, "Verifying the earlier download");
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+static gboolean
+write_all (int fd, const guint8 *buf, gsize len, GError **error)
+{
+  while (len > 0)
+    {
+      ssize_t n = write (fd, buf, len);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n < 0)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO,
+                       "Could not write the download: %s", g_strerror (errno));
+          return FALSE;
+        }
+      buf += n;
+      len -= n;
+    }
+  return TRUE;
+}
+
+/* Streams the body into @fd while hashing it. */
+static char *
+receive (Build        *b,
+         GInputStream *body,
+         int           fd,
+         guint64       total,
+         GCancellable *cancellable,
+         GError      **error)
+{
+  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree guint8 *buf = g_malloc (READ_CHUNK);
+  guint64            done = 0;
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (body, buf, READ_CHUNK, cancellable, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      g_checksum_update (checksum, buf, n);
+      if (!write_all (fd, buf, n, error))
+        return NULL;
+      done += n;
+      report (b, "download", done, total, NULL);
+    }
+  if (total != 0 && done != total)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK,
+                   "The transfer ended after %" G_GUINT64_FORMAT " of %" G_GUINT64_FORMAT " bytes",
+                   done, total);
+      return NULL;
+    }
+  if (fsync (fd) != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not write the download: %s",
+                   g_strerror (errno));
+      return NULL;
+    }
+  return g_strdup (g_checksum_get_string (checksum));
+}
+
+/* Downloads @b->url to @path through a temporary file in the same
+ * directory, renamed only when its SHA-256 is @expected. */
+static gboolean
+download (Build        *b,
+          const char   *path,
+          const char   *expected,
+          GCancellable *cancellable,
+          GError      **error)
+{
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GInputStream) body = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *base = g_path_get_basename (path);
+  g_autofree char *temp = g_strdup_printf ("%s/.%s.XXXXXX.part", dir, base);
+  g_autofree char *actual = NULL;
+  GError          *local_error = NULL;
+  goffset          length;
+  int              fd;
+
+  msg = new_request (b, b->url, error);
+  if (msg == NULL)
+    return FALSE;
+  report (b, "download", 0, 0, b->url);
+  body = soup_session_send (b->session, msg, cancellable, &local_error);
+  if (body == NULL)
+    {
+      propagate_transfer_error (error, local_error, b->url);
+      return FALSE;
+    }
+  if (!check_status (msg, b->url, error))
+    return FALSE;
+  length = soup_message_headers_get_content_length (soup_message_get_response_headers (msg));
+
+  fd = g_mkstemp_full (temp, O_WRONLY | O_CLOEXEC, 0644);
+  if (fd < 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO,
+                   "Could not create a file in “%s”: %s", dir, g_strerror (errno));
+      return FALSE;
+    }
+  actual = receive (b, body, fd, length > 0 ? (guint64)length : 0, cancellable, &local_error);
+  close (fd);
+  g_input_stream_close (body, NULL, NULL);
+  if (actual == NULL)
+    {
+      g_unlink (temp);
+      propagate_transfer_error (error, local_error, b->url);
+      return FALSE;
+    }
+  report (b, "verify", 0, 0, "Checking the SHA-256");
+  if (g_ascii_strcasecmp (actual, expected) != 0)
+    {
+      g_unlink (temp);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CHECKSUM,
+                   "The SHA-256 of %s is %s, but SHA256SUMS says %s", b->url, actual, expected);
+      return FALSE;
+    }
+  if (g_rename (temp, path) != 0)
+    {
+      int saved_errno = errno;
+      g_unlink (temp);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO,
+                   "Could not rename the download to “%s”: %s", path, g_strerror (saved_errno));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Makes the base image from the download: a qcow2 copy under a temporary
+ * name, grown and snapshotted, then renamed over any older base image. */
+static gboolean
+make_base_image (Build        *b,
+                 const char   *download_path,
+                 const char   *base_path,
+                 GCancellable *cancellable,
+                 GError      **error)
+{
+  g_autoptr (HeroVirtDisk) source = hero_virt_disk_new (download_path);
+  g_autoptr (HeroVirtDisk) work = NULL;
+  g_autofree char *dir = g_path_get_dirname (base_path);
+  g_autofree char *base = g_path_get_basename (base_path);
+  g_autofree char *temp = NULL;
+
+  do
+    {
+      g_free (temp);
+      temp = g_strdup_printf ("%s/.%s.%08x.tmp", dir, base, g_random_int ());
+    }
+  while (g_file_test (temp, G_FILE_TEST_EXISTS));
+
+  report (b, "copy", 0, 0, "Copying the image to a qcow2 base image");
+  work = hero_virt_disk_convert (source, temp, "qcow2", FALSE, cancellable, error);
+  if (work == NULL)
+    return FALSE;
+  if (b->size != 0)
+    {
+      report (b, "resize", 0, b->size, NULL);
+      if (!hero_virt_disk_resize (work, b->size, FALSE, cancellable, error))
+        goto fail;
+    }
+  report (b, "snapshot", 0, 0, b->snapshot_name);
+  if (!hero_virt_disk_snapshot_create (work, b->snapshot_name, cancellable, error))
+    goto fail;
+  if (g_rename (temp, base_path) != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO,
+                   "Could not rename the base image to “%s”: %s", base_path, g_strerror (errno));
+      goto fail;
+    }
+  return TRUE;
+
+fail:
+  g_unlink (temp);
+  return FALSE;
+}
+
+static gpointer
+build_thread (gpointer source_object, gpointer task_data, GCancellable *cancellable, GError **error)
+{
+  Build *b = task_data;
+  g_autoptr (HeroVirtBaseImageResult) result = NULL;
+  g_autofree char *name = NULL;
+  g_autofree char *download_path = NULL;
+  g_autofree char *base_path = NULL;
+  g_autofree char *base_name = NULL;
+  g_autofree char *expected = NULL;
+  g_autofree char *existing = NULL;
+  GError          *local_error = NULL;
+
+  name = file_name_from_url (b->url, error);
+  if (name == NULL || !hero_virt_validate_snapshot_name (b->snapshot_name, error))
+    return NULL;
+  if (b->size % 512 != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "The size must be a multiple of 512 bytes");
+      return NULL;
+    }
+  if (g_mkdir_with_parents (b->dest_dir, 0755) != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not create “%s”: %s",
+                   b->dest_dir, g_strerror (errno));
+      return NULL;
+    }
+  download_path = g_build_filename (b->dest_dir, name, NULL);
+  base_name = base_name_for (name);
+  base_path = g_build_filename (b->dest_dir, base_name, NULL);
+
+  b->session = soup_session_new_with_options ("user-agent", "hero-virt/" PACKAGE_VERSION, NULL);
+  expected = fetch_expected_checksum (b, name, cancellable, error);
+  if (expected == NULL)
+    return NULL;
+
+  result = g_object_new (HERO_VIRT_TYPE_BASE_IMAGE_RESULT, NULL);
+  existing = hash_file (b, download_path, cancellable, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
+  if (existing == NULL || g_ascii_strcasecmp (existing, expected) != 0)
+    {
+      if (!download (b, download_path, expected, cancellable, error))
+        return NULL;
+      result->downloaded = TRUE;
+    }
+
+  if (!make_base_image (b, download_path, base_path, cancellable, error))
+    return NULL;
+
+  result->path = g_steal_pointer (&base_path);
+  result->download_path = g_steal_pointer (&download_path);
+  result->snapshot_name = g_strdup (b->snapshot_name);
+  result->url = g_strdup (b->url);
+  result->sha256 = g_steal_pointer (&expected);
+  result->resized_to = b->size;
+  report (b, "done", 1, 1, result->path);
+  return g_steal_pointer (&result);
+}
+
+/**
+ * hero_virt_base_image_builder_build:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @progress: (nullable): where to report the stages (`download`, `verify`,
+ *   `copy`, `resize`, `snapshot`) and the bytes transferred
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Downloads and verifies the image (unless a verified download is already
+ * there) and makes the base image from it.
+ *
+ * Errors: %HERO_VIRT_ERROR_CHECKSUM when the download does not match
+ * `SHA256SUMS` (or is not listed there), %HERO_VIRT_ERROR_NETWORK when the
+ * transfer fails or is cut short, %HERO_VIRT_ERROR_NOT_FOUND for an HTTP
+ * 404; nothing is left in the destination directory by a failed download.
+ *
+ * Returns: (transfer full): what was built, or %NULL on error
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageResult *
+hero_virt_base_image_builder_build (HeroVirtBaseImageBuilder *self,
+                                    HeroVirtProgress         *progress,
+                                    GCancellable             *cancellable,
+                                    GError                  **error)
+{
+  g_autoptr (Build) b = NULL;
+
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  g_return_val_if_fail (progress == NULL || HERO_VIRT_IS_PROGRESS (progress), NULL);
+
+  b = build_new (self, progress);
+  return build_thread (self, b, cancellable, error);
+}
+
+/**
+ * hero_virt_base_image_builder_build_async:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @progress: (nullable): where to report progress
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: data for @callback
+ *
+ * Starts [method@HeroVirt.BaseImageBuilder.build] in a worker thread.
+ * Progress is reported in the thread-default main context of the caller
+ * that created @progress.
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_base_image_builder_build_async (HeroVirtBaseImageBuilder *self,
+                                          HeroVirtProgress         *progress,
+                                          GCancellable             *cancellable,
+                                          GAsyncReadyCallback       callback,
+                                          gpointer                  user_data)
+{
+  g_return_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self));
+  g_return_if_fail (progress == NULL || HERO_VIRT_IS_PROGRESS (progress));
+
+  _hero_virt_run_in_thread (self, hero_virt_base_image_builder_build_async, build_thread,
+                            build_new (self, progress), (GDestroyNotify)build_free, g_object_unref,
+                            cancellable, callback, user_data);
+}
+
+/**
+ * hero_virt_base_image_builder_build_finish:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@HeroVirt.BaseImageBuilder.build_async].
+ *
+ * Returns: (transfer full): what was built, or %NULL on error
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageResult *
+hero_virt_base_image_builder_build_finish (HeroVirtBaseImageBuilder *self,
+                                           GAsyncResult             *result,
+                                           GError                  **error)
+{
+  return _hero_virt_task_finish (self, result, hero_virt_base_image_builder_build_async, error);
+}
+
+/**
+ * hero_virt_disk_build_ubuntu_24_04_base:
+ * @dest_dir: (type filename): where the download and the base image go
+ * @size: the virtual size to grow the base image to, or 0 to keep it
+ * @progress: (nullable): where to report progress
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Downloads the Ubuntu 24.04 amd64 cloud image, verifies it against
+ * Canonical's `SHA256SUMS` and makes a qcow2 base image from it with a
+ * snapshot called `base`: [class@HeroVirt.BaseImageBuilder] with its
+ * defaults.
+ *
+ * Returns: (transfer full): what was built, or %NULL on error
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageResult *
+hero_virt_disk_build_ubuntu_24_04_base (const char       *dest_dir,
+                                        guint64           size,
+                                        HeroVirtProgress *progress,
+                                        GCancellable     *cancellable,
+                                        GError          **error)
+{
+  g_autoptr (HeroVirtBaseImageBuilder) builder = NULL;
+
+  g_return_val_if_fail (dest_dir != NULL, NULL);
+
+  builder
+      = g_object_new (HERO_VIRT_TYPE_BASE_IMAGE_BUILDER, "dest-dir", dest_dir, "size", size, NULL);
+  return hero_virt_base_image_builder_build (builder, progress, cancellable, error);
+}

@@ -1,0 +1,562 @@
+/* hero-virt-executor.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "hero-virt-private.h"
+
+/**
+ * HeroVirtExecutor:
+ *
+ * Where commands run. Every backend that drives a command line tool runs it
+ * through an executor, so the same plugin code works on this machine
+ * ([class@HeroVirt.LocalExecutor]) or on a remote host
+ * ([class@HeroVirt.SshExecutor]).
+ *
+ * An executor runs a [class@HeroVirt.Command], an argument vector and never
+ * a shell string, and returns a [class@HeroVirt.CommandResult] whatever the
+ * exit status. A cancelled command is killed, never left running.
+ *
+ * Executors also move files to and from their host, so a plugin can hand a
+ * tool a file it wrote, on whichever host the tool runs.
+ *
+ * Since: 0.1
+ */
+
+G_DEFINE_INTERFACE (HeroVirtExecutor, hero_virt_executor, G_TYPE_OBJECT)
+
+static gpointer
+run_thread (gpointer source_object, gpointer task_data, GCancellable *cancellable, GError **error)
+{
+  HeroVirtExecutor *self = source_object;
+
+  return HERO_VIRT_EXECUTOR_GET_IFACE (self)->run (self, task_data, cancellable, error);
+}
+
+static void
+real_run_async (HeroVirtExecutor   *self,
+                HeroVirtCommand    *command,
+                GCancellable       *cancellable,
+                GAsyncReadyCallback callback,
+                gpointer            user_data)
+{
+  _hero_virt_run_in_thread (self, real_run_async, run_thread, g_object_ref (command),
+                            g_object_unref, g_object_unref, cancellable, callback, user_data);
+}
+
+static HeroVirtCommandResult *
+real_run_finish (HeroVirtExecutor *self, GAsyncResult *result, GError **error)
+{
+  return _hero_virt_task_finish (self, result, real_run_async, error);
+}
+
+typedef struct
+{
+  HeroVirtCommand *command;
+  GCancellable    *cancellable;
+} RunSyncData;
+
+static void
+run_sync_start (gpointer            source_object,
+                gpointer            data,
+                GAsyncReadyCallback callback,
+                gpointer            user_data)
+{
+  RunSyncData *rd = data;
+
+  HERO_VIRT_EXECUTOR_GET_IFACE (source_object)
+      ->run_async (source_object, rd->command, rd->cancellable, callback, user_data);
+}
+
+static HeroVirtCommandResult *
+real_run (HeroVirtExecutor *self,
+          HeroVirtCommand  *command,
+          GCancellable     *cancellable,
+          GError          **error)
+{
+  HeroVirtExecutorInterface *iface = HERO_VIRT_EXECUTOR_GET_IFACE (self);
+  RunSyncData                rd = { command, cancellable };
+  g_autoptr (GAsyncResult) result = NULL;
+
+  if (iface->run_async == real_run_async)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
+                   "%s implements neither run nor run_async", G_OBJECT_TYPE_NAME (self));
+      return NULL;
+    }
+
+  result = _hero_virt_run_sync (self, run_sync_start, &rd);
+  return iface->run_finish (self, result, error);
+}
+
+static HeroVirtCommandResult *
+run_fixed (HeroVirtExecutor *self,
+           HeroVirtCommand  *command,
+           GCancellable     *cancellable,
+           GError          **error)
+{
+  return hero_virt_executor_run_checked (self, command, cancellable, error);
+}
+
+static gboolean
+real_write_file (HeroVirtExecutor *self,
+                 const char       *path,
+                 GBytes           *contents,
+                 int               mode,
+                 GCancellable     *cancellable,
+                 GError          **error)
+{
+  g_autoptr (HeroVirtCommand) cmd = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autofree char *mode_str = g_strdup_printf ("%o", (guint)mode & 07777);
+
+  /* A fixed script; the path and mode are positional parameters, never
+   * part of the script text. */
+  cmd = hero_virt_command_new_argv ((const char *const[]){
+      "sh", "-c", "umask 077 && cat > \"$1\" && chmod \"$2\" \"$1\"", "sh", path, mode_str, NULL });
+  hero_virt_command_set_stdin (cmd, contents);
+  result = run_fixed (self, cmd, cancellable, error);
+  return result != NULL;
+}
+
+static GBytes *
+real_read_file (HeroVirtExecutor *self, const char *path, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (HeroVirtCommand) cmd = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+
+  cmd = hero_virt_command_new_argv ((const char *const[]){ "cat", "--", path, NULL });
+  result = run_fixed (self, cmd, cancellable, error);
+  if (result == NULL)
+    return NULL;
+  return g_bytes_ref (hero_virt_command_result_get_stdout (result));
+}
+
+static char *
+real_make_temp_dir (HeroVirtExecutor *self, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (HeroVirtCommand) cmd = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+
+  cmd = hero_virt_command_new_argv (
+      (const char *const[]){ "mktemp", "-d", "-t", "hero-virt.XXXXXXXX", NULL });
+  result = run_fixed (self, cmd, cancellable, error);
+  if (result == NULL)
+    return NULL;
+  return g_strstrip (g_strdup (hero_virt_command_result_get_stdout_text (result)));
+}
+
+static gboolean
+real_remove_path (HeroVirtExecutor *self,
+                  const char       *path,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  g_autoptr (HeroVirtCommand) cmd = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+
+  cmd = hero_virt_command_new_argv ((const char *const[]){ "rm", "-rf", "--", path, NULL });
+  result = run_fixed (self, cmd, cancellable, error);
+  return result != NULL;
+}
+
+static char *
+real_get_description (HeroVirtExecutor *self)
+{
+  return g_strdup (G_OBJECT_TYPE_NAME (self));
+}
+
+static gboolean
+real_is_local (HeroVirtExecutor *self)
+{
+  return FALSE;
+}
+
+static void
+hero_virt_executor_default_init (HeroVirtExecutorInterface *iface)
+{
+  iface->run = real_run;
+  iface->run_async = real_run_async;
+  iface->run_finish = real_run_finish;
+  iface->write_file = real_write_file;
+  iface->read_file = real_read_file;
+  iface->make_temp_dir = real_make_temp_dir;
+  iface->remove_path = real_remove_path;
+  iface->get_description = real_get_description;
+  iface->is_local = real_is_local;
+}
+
+/**
+ * hero_virt_executor_get_default:
+ *
+ * Returns the process-wide local executor, which runs commands on this
+ * machine.
+ *
+ * Returns: (transfer none): the default #HeroVirtExecutor
+ *
+ * Since: 0.1
+ */
+HeroVirtExecutor *
+hero_virt_executor_get_default (void)
+{
+  static gsize             once;
+  static HeroVirtExecutor *local;
+
+  if (g_once_init_enter (&once))
+    {
+      local = HERO_VIRT_EXECUTOR (hero_virt_local_executor_new ());
+      g_once_init_leave (&once, 1);
+    }
+  return local;
+}
+
+/**
+ * hero_virt_executor_run: (virtual run)
+ * @self: a #HeroVirtExecutor
+ * @command: the command to run
+ * @cancellable: (nullable): a #GCancellable; cancelling it kills the command
+ * @error: return location for a #GError
+ *
+ * Runs @command to completion. A command that runs and exits with a
+ * failure is not an error here: check the result, or use
+ * [method@HeroVirt.Executor.run_checked]. Errors are for commands that
+ * could not run (%HERO_VIRT_ERROR_UNAVAILABLE when the program is missing),
+ * ran too long (%HERO_VIRT_ERROR_TIMEOUT) or were cancelled.
+ *
+ * Returns: (transfer full): the result, or %NULL on error
+ *
+ * Since: 0.1
+ */
+HeroVirtCommandResult *
+hero_virt_executor_run (HeroVirtExecutor *self,
+                        HeroVirtCommand  *command,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (HERO_VIRT_IS_COMMAND (command), NULL);
+  g_return_val_if_fail (hero_virt_command_get_program (command) != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return HERO_VIRT_EXECUTOR_GET_IFACE (self)->run (self, command, cancellable, error);
+}
+
+/**
+ * hero_virt_executor_run_async: (virtual run_async)
+ * @self: a #HeroVirtExecutor
+ * @command: the command to run
+ * @cancellable: (nullable): a #GCancellable; cancelling it kills the command
+ * @callback: (scope async): called when the command has finished
+ * @user_data: data for @callback
+ *
+ * Starts running @command. See [method@HeroVirt.Executor.run].
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_executor_run_async (HeroVirtExecutor   *self,
+                              HeroVirtCommand    *command,
+                              GCancellable       *cancellable,
+                              GAsyncReadyCallback callback,
+                              gpointer            user_data)
+{
+  g_return_if_fail (HERO_VIRT_IS_EXECUTOR (self));
+  g_return_if_fail (HERO_VIRT_IS_COMMAND (command));
+
+  HERO_VIRT_EXECUTOR_GET_IFACE (self)->run_async (self, command, cancellable, callback, user_data);
+}
+
+/**
+ * hero_virt_executor_run_finish: (virtual run_finish)
+ * @self: a #HeroVirtExecutor
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@HeroVirt.Executor.run_async].
+ *
+ * Returns: (transfer full): the result, or %NULL on error
+ *
+ * Since: 0.1
+ */
+HeroVirtCommandResult *
+hero_virt_executor_run_finish (HeroVirtExecutor *self, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
+
+  return HERO_VIRT_EXECUTOR_GET_IFACE (self)->run_finish (self, result, error);
+}
+
+/**
+ * hero_virt_executor_run_argv:
+ * @self: a #HeroVirtExecutor
+ * @argv: (array zero-terminated=1): the program and its arguments
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Runs an argument vector with no input. A shortcut for
+ * [method@HeroVirt.Executor.run].
+ *
+ * Returns: (transfer full): the result, or %NULL on error
+ *
+ * Since: 0.1
+ */
+HeroVirtCommandResult *
+hero_virt_executor_run_argv (HeroVirtExecutor  *self,
+                             const char *const *argv,
+                             GCancellable      *cancellable,
+                             GError           **error)
+{
+  g_autoptr (HeroVirtCommand) command = NULL;
+
+  g_return_val_if_fail (argv != NULL && argv[0] != NULL, NULL);
+
+  command = hero_virt_command_new_argv (argv);
+  return hero_virt_executor_run (self, command, cancellable, error);
+}
+
+/**
+ * hero_virt_executor_run_checked:
+ * @self: a #HeroVirtExecutor
+ * @command: the command to run
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Runs @command and fails with %HERO_VIRT_ERROR_COMMAND_FAILED unless it
+ * exits with status 0 (see [method@HeroVirt.CommandResult.check]).
+ *
+ * Returns: (transfer full): the result of a successful run, or %NULL
+ *
+ * Since: 0.1
+ */
+HeroVirtCommandResult *
+hero_virt_executor_run_checked (HeroVirtExecutor *self,
+                                HeroVirtCommand  *command,
+                                GCancellable     *cancellable,
+                                GError          **error)
+{
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+
+  result = hero_virt_executor_run (self, command, cancellable, error);
+  if (result == NULL || !hero_virt_command_result_check (result, error))
+    return NULL;
+  return g_steal_pointer (&result);
+}
+
+/**
+ * hero_virt_executor_write_file: (virtual write_file)
+ * @self: a #HeroVirtExecutor
+ * @path: an absolute path on the executor's host
+ * @contents: the bytes to write
+ * @mode: the file's permission bits, such as 0644
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Writes @contents to @path on the executor's host, replacing any file
+ * there.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_executor_write_file (HeroVirtExecutor *self,
+                               const char       *path,
+                               GBytes           *contents,
+                               int               mode,
+                               GCancellable     *cancellable,
+                               GError          **error)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (contents != NULL, FALSE);
+
+  if (!g_path_is_absolute (path))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not an absolute path", path);
+      return FALSE;
+    }
+  return HERO_VIRT_EXECUTOR_GET_IFACE (self)->write_file (self, path, contents, mode, cancellable,
+                                                          error);
+}
+
+/**
+ * hero_virt_executor_read_file: (virtual read_file)
+ * @self: a #HeroVirtExecutor
+ * @path: an absolute path on the executor's host
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Reads a whole file from the executor's host.
+ *
+ * Returns: (transfer full): the file's contents, or %NULL on error
+ *
+ * Since: 0.1
+ */
+GBytes *
+hero_virt_executor_read_file (HeroVirtExecutor *self,
+                              const char       *path,
+                              GCancellable     *cancellable,
+                              GError          **error)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  if (!g_path_is_absolute (path))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not an absolute path", path);
+      return NULL;
+    }
+  return HERO_VIRT_EXECUTOR_GET_IFACE (self)->read_file (self, path, cancellable, error);
+}
+
+/**
+ * hero_virt_executor_make_temp_dir: (virtual make_temp_dir)
+ * @self: a #HeroVirtExecutor
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Creates a new directory, readable only by its owner, under the host's
+ * temporary directory. Remove it with
+ * [method@HeroVirt.Executor.remove_path].
+ *
+ * Returns: (transfer full) (type filename): its path, or %NULL on error
+ *
+ * Since: 0.1
+ */
+char *
+hero_virt_executor_make_temp_dir (HeroVirtExecutor *self, GCancellable *cancellable, GError **error)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), NULL);
+
+  return HERO_VIRT_EXECUTOR_GET_IFACE (self)->make_temp_dir (self, cancellable, error);
+}
+
+/**
+ * hero_virt_executor_remove_path: (virtual remove_path)
+ * @self: a #HeroVirtExecutor
+ * @path: an absolute path on the executor's host
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Removes a file or a whole directory tree. A path that does not exist is
+ * not an error.
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_executor_remove_path (HeroVirtExecutor *self,
+                                const char       *path,
+                                GCancellable     *cancellable,
+                                GError          **error)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), FALSE);
+  g_return_val_if_fail (path != NULL, FALSE);
+
+  if (!g_path_is_absolute (path) || strcmp (path, "/") == 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "Refusing to remove “%s”", path);
+      return FALSE;
+    }
+  return HERO_VIRT_EXECUTOR_GET_IFACE (self)->remove_path (self, path, cancellable, error);
+}
+
+/**
+ * hero_virt_executor_get_description: (virtual get_description)
+ * @self: a #HeroVirtExecutor
+ *
+ * Returns: (transfer full): a description for logs, such as `local` or
+ *   `ssh://builder@10.0.0.5:22`
+ *
+ * Since: 0.1
+ */
+char *
+hero_virt_executor_get_description (HeroVirtExecutor *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), NULL);
+
+  return HERO_VIRT_EXECUTOR_GET_IFACE (self)->get_description (self);
+}
+
+/**
+ * hero_virt_executor_is_local: (virtual is_local)
+ * @self: a #HeroVirtExecutor
+ *
+ * Tells whether commands run on this machine and see its file system, so a
+ * plugin may do the work itself instead of spawning a tool.
+ *
+ * Returns: %TRUE for a local executor
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_executor_is_local (HeroVirtExecutor *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), FALSE);
+
+  return HERO_VIRT_EXECUTOR_GET_IFACE (self)->is_local (self);
+}
+
+/**
+ * hero_virt_executor_find_program:
+ * @self: a #HeroVirtExecutor
+ * @program: a program name
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Looks @program up in the `PATH` of the executor's host.
+ *
+ * Returns: (transfer full) (nullable): the program's path, or %NULL with
+ *   %HERO_VIRT_ERROR_UNAVAILABLE when it is not installed
+ *
+ * Since: 0.1
+ */
+char *
+hero_virt_executor_find_program (HeroVirtExecutor *self,
+                                 const char       *program,
+                                 GCancellable     *cancellable,
+                                 GError          **error)
+{
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) local_error = NULL;
+  char *path = NULL;
+
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), NULL);
+  g_return_val_if_fail (program != NULL, NULL);
+
+  if (hero_virt_executor_is_local (self))
+    {
+      path = g_find_program_in_path (program);
+    }
+  else
+    {
+      result = hero_virt_executor_run_argv (
+          self, (const char *const[]){ "sh", "-c", "command -v -- \"$1\"", "sh", program, NULL },
+          cancellable, &local_error);
+      if (result == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      if (result != NULL && hero_virt_command_result_get_success (result))
+        path = g_strstrip (g_strdup (hero_virt_command_result_get_stdout_text (result)));
+      if (path != NULL && *path == '\0')
+        g_clear_pointer (&path, g_free);
+    }
+
+  if (path == NULL)
+    {
+      g_autofree char *where = hero_virt_executor_get_description (self);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
+                   "%s is not installed (not found in PATH on %s)", program, where);
+    }
+  return path;
+}

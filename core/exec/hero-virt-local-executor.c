@@ -1,0 +1,672 @@
+/* hero-virt-local-executor.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <unistd.h>
+
+#include <gio/gunixoutputstream.h>
+#include <glib-unix.h>
+
+#include "hero-virt-private.h"
+
+#define G_LOG_DOMAIN_EXEC "HeroVirt"
+
+/**
+ * HeroVirtLocalExecutor:
+ *
+ * Runs commands on this machine with #GSubprocess.
+ *
+ * Each command runs in its own process group, so cancelling it or hitting
+ * its timeout kills the command and everything it started (SIGKILL to the
+ * group), and the child is always reaped.
+ *
+ * Variables set with [method@HeroVirt.LocalExecutor.setenv] are added to
+ * the environment of every command this executor runs; that is how a test
+ * points buildah and podman at a private `containers.conf` and storage
+ * root without touching the process environment.
+ *
+ * Since: 0.1
+ */
+struct _HeroVirtLocalExecutor
+{
+  GObject parent_instance;
+
+  GMutex lock;
+  char **environ; /* extra NAME=VALUE */
+};
+
+static void executor_iface_init (HeroVirtExecutorInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (HeroVirtLocalExecutor,
+                               hero_virt_local_executor,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HERO_VIRT_TYPE_EXECUTOR, executor_iface_init))
+
+/* One run in flight. */
+typedef struct
+{
+  HeroVirtCommand *command;
+  GSubprocess     *subprocess;
+  GPid             pid;
+  char            *display;
+  GByteArray      *out;
+  GByteArray      *err;
+  GString         *out_line;
+  GString         *err_line;
+  gboolean         emit_lines;
+  gboolean         out_cr;
+  gboolean         err_cr;
+  gint64           start;
+  guint            pending; /* stdout, stderr, wait, stdin */
+  gboolean         timed_out;
+  gboolean         killed;
+  GSource         *timeout_source;
+  gulong           cancel_id;
+  GCancellable    *cancellable;
+} RunState;
+
+static void
+run_state_free (RunState *state)
+{
+  if (state->timeout_source != NULL)
+    {
+      g_source_destroy (state->timeout_source);
+      g_source_unref (state->timeout_source);
+    }
+  if (state->cancel_id != 0)
+    g_cancellable_disconnect (state->cancellable, state->cancel_id);
+  g_clear_object (&state->cancellable);
+  g_clear_object (&state->command);
+  g_clear_object (&state->subprocess);
+  g_free (state->display);
+  g_byte_array_unref (state->out);
+  g_byte_array_unref (state->err);
+  g_string_free (state->out_line, TRUE);
+  g_string_free (state->err_line, TRUE);
+  g_free (state);
+}
+
+static void
+kill_group (RunState *state)
+{
+  if (state->killed || state->pid <= 0)
+    return;
+  state->killed = TRUE;
+  /* The child leads its own process group (see child_setup), so this
+   * reaches everything it started. */
+  if (kill (-state->pid, SIGKILL) != 0 && errno == ESRCH)
+    kill (state->pid, SIGKILL);
+}
+
+static void
+child_setup (gpointer user_data)
+{
+  /* Runs between fork and exec: async-signal-safe calls only. */
+  setpgid (0, 0);
+}
+
+static void
+flush_lines (RunState *state, GString *buffer, HeroVirtOutputStream stream, gboolean at_eof)
+{
+  gboolean *after_cr = stream == HERO_VIRT_OUTPUT_STREAM_STDOUT ? &state->out_cr : &state->err_cr;
+  gsize     start = 0;
+
+  for (gsize i = 0; i < buffer->len; i++)
+    {
+      char c = buffer->str[i];
+
+      if (c != '\n' && c != '\r')
+        {
+          *after_cr = FALSE;
+          continue;
+        }
+      /* "\r\n" ends one line; a lone "\r" (a progress redraw) ends one too. */
+      if (!(c == '\n' && i == start && *after_cr))
+        {
+          g_autofree char *line = g_utf8_make_valid (buffer->str + start, i - start);
+          hero_virt_command_emit_line (state->command, stream, line);
+        }
+      *after_cr = c == '\r';
+      start = i + 1;
+    }
+  g_string_erase (buffer, 0, start);
+  if (at_eof && buffer->len > 0)
+    {
+      g_autofree char *line = g_utf8_make_valid (buffer->str, buffer->len);
+      hero_virt_command_emit_line (state->command, stream, line);
+      g_string_truncate (buffer, 0);
+    }
+}
+
+static void maybe_complete (GTask *task);
+
+static void
+read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask        *task = user_data;
+  RunState     *state = g_task_get_task_data (task);
+  GInputStream *stream = G_INPUT_STREAM (source);
+  gboolean      is_out = stream == g_subprocess_get_stdout_pipe (state->subprocess);
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+
+  bytes = g_input_stream_read_bytes_finish (stream, result, &error);
+  if (bytes != NULL && g_bytes_get_size (bytes) > 0)
+    {
+      gsize         len;
+      const guint8 *data = g_bytes_get_data (bytes, &len);
+
+      g_byte_array_append (is_out ? state->out : state->err, data, len);
+      if (state->emit_lines)
+        {
+          GString *line = is_out ? state->out_line : state->err_line;
+          g_string_append_len (line, (const char *)data, len);
+          flush_lines (state, line,
+                       is_out ? HERO_VIRT_OUTPUT_STREAM_STDOUT : HERO_VIRT_OUTPUT_STREAM_STDERR,
+                       FALSE);
+        }
+      /* No cancellable: a cancelled run still drains the pipes while the
+       * child dies, so it can be reaped. */
+      g_input_stream_read_bytes_async (stream, 65536, G_PRIORITY_DEFAULT, NULL, read_cb, task);
+      return;
+    }
+
+  if (state->emit_lines)
+    flush_lines (state, is_out ? state->out_line : state->err_line,
+                 is_out ? HERO_VIRT_OUTPUT_STREAM_STDOUT : HERO_VIRT_OUTPUT_STREAM_STDERR, TRUE);
+  state->pending--;
+  maybe_complete (task);
+}
+
+static void
+write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask    *task = user_data;
+  RunState *state = g_task_get_task_data (task);
+
+  /* A child that exits without reading its input is not an error of ours:
+   * ignore EPIPE and friends; the exit status tells what happened. */
+  g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL);
+  g_output_stream_close (G_OUTPUT_STREAM (source), NULL, NULL);
+  state->pending--;
+  maybe_complete (task);
+}
+
+static void
+wait_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask    *task = user_data;
+  RunState *state = g_task_get_task_data (task);
+
+  g_subprocess_wait_finish (G_SUBPROCESS (source), result, NULL);
+  state->pending--;
+  maybe_complete (task);
+}
+
+static void
+maybe_complete (GTask *task)
+{
+  RunState    *state = g_task_get_task_data (task);
+  GSubprocess *sp = state->subprocess;
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (GBytes) err = NULL;
+  int    exit_status = -1;
+  int    term_signal = 0;
+  gint64 duration;
+
+  if (state->pending > 0)
+    {
+      /* Keep the task alive until every callback has run. */
+      return;
+    }
+
+  duration = g_get_monotonic_time () - state->start;
+
+  if (g_cancellable_is_cancelled (state->cancellable))
+    {
+      g_debug ("cancelled: %s", state->display);
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+      g_object_unref (task);
+      return;
+    }
+  if (state->timed_out)
+    {
+      g_task_return_new_error (task, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TIMEOUT,
+                               "%s did not finish within %u ms and was killed",
+                               hero_virt_command_get_program (state->command),
+                               hero_virt_command_get_timeout (state->command));
+      g_object_unref (task);
+      return;
+    }
+
+  if (g_subprocess_get_if_exited (sp))
+    exit_status = g_subprocess_get_exit_status (sp);
+  else if (g_subprocess_get_if_signaled (sp))
+    term_signal = g_subprocess_get_term_sig (sp);
+
+  out = g_byte_array_free_to_bytes (g_byte_array_ref (state->out));
+  {
+    /* Quote no secret back, even when a tool echoes its arguments. */
+    const char *const *argv = hero_virt_command_get_argv (state->command);
+    gboolean           has_secret = FALSE;
+    for (guint i = 0; argv[i] != NULL; i++)
+      has_secret |= hero_virt_command_arg_is_secret (state->command, i);
+    if (has_secret)
+      {
+        /* An empty GByteArray may have no data at all; redact "" then. */
+        g_autofree char *raw
+            = g_strndup (state->err->len ? (const char *)state->err->data : "", state->err->len);
+        char *redacted = hero_virt_command_redact (state->command, raw);
+        err = g_bytes_new_take (redacted, strlen (redacted));
+      }
+    else
+      err = g_byte_array_free_to_bytes (g_byte_array_ref (state->err));
+  }
+
+  g_debug ("exit %d%s (%.3f s): %s", exit_status, term_signal ? " (signal)" : "", duration / 1e6,
+           state->display);
+  g_task_return_pointer (
+      task,
+      hero_virt_command_result_new (state->display, exit_status, term_signal, out, err, duration),
+      g_object_unref);
+  g_object_unref (task);
+}
+
+static void
+on_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  RunState *state = user_data;
+
+  /* May run in another thread: only kill here; completion happens in the
+   * task's context once the pipes close and the child is reaped. */
+  kill_group (state);
+}
+
+static gboolean
+on_timeout (gpointer user_data)
+{
+  GTask    *task = user_data;
+  RunState *state = g_task_get_task_data (task);
+
+  state->timed_out = TRUE;
+  kill_group (state);
+  g_clear_pointer (&state->timeout_source, g_source_unref);
+  return G_SOURCE_REMOVE;
+}
+
+static char **
+build_environ (HeroVirtLocalExecutor *self, HeroVirtCommand *command)
+{
+  char             **env = g_get_environ ();
+  const char *const *extra;
+
+  g_mutex_lock (&self->lock);
+  for (guint i = 0; self->environ[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (self->environ[i], "=", 2);
+      env = g_environ_setenv (env, kv[0], kv[1] ? kv[1] : "", TRUE);
+    }
+  g_mutex_unlock (&self->lock);
+
+  extra = hero_virt_command_get_environ (command);
+  for (guint i = 0; extra[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (extra[i], "=", 2);
+      env = g_environ_setenv (env, kv[0], kv[1] ? kv[1] : "", TRUE);
+    }
+  return env;
+}
+
+static void
+local_run_async (HeroVirtExecutor   *executor,
+                 HeroVirtCommand    *command,
+                 GCancellable       *cancellable,
+                 GAsyncReadyCallback callback,
+                 gpointer            user_data)
+{
+  HeroVirtLocalExecutor *self = HERO_VIRT_LOCAL_EXECUTOR (executor);
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_auto (GStrv) env = NULL;
+  g_autoptr (GError) error = NULL;
+  GSubprocessFlags flags;
+  GTask           *task;
+  RunState        *state;
+  const char      *ident;
+  GBytes          *input;
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, local_run_async);
+
+  state = g_new0 (RunState, 1);
+  state->command = g_object_ref (command);
+  state->display = hero_virt_command_to_string (command);
+  state->out = g_byte_array_new ();
+  state->err = g_byte_array_new ();
+  state->out_line = g_string_new (NULL);
+  state->err_line = g_string_new (NULL);
+  state->emit_lines = hero_virt_command_wants_lines (command);
+  state->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  g_task_set_task_data (task, state, (GDestroyNotify)run_state_free);
+
+  if (g_task_return_error_if_cancelled (task))
+    {
+      g_object_unref (task);
+      return;
+    }
+
+  flags = G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_PIPE;
+  flags |= hero_virt_command_get_merge_stderr (command) ? G_SUBPROCESS_FLAGS_STDERR_MERGE
+                                                        : G_SUBPROCESS_FLAGS_STDERR_PIPE;
+  launcher = g_subprocess_launcher_new (flags);
+  env = build_environ (self, command);
+  g_subprocess_launcher_set_environ (launcher, env);
+  if (hero_virt_command_get_cwd (command) != NULL)
+    g_subprocess_launcher_set_cwd (launcher, hero_virt_command_get_cwd (command));
+  g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
+
+  g_debug ("run: %s", state->display);
+  state->start = g_get_monotonic_time ();
+  state->subprocess
+      = g_subprocess_launcher_spawnv (launcher, hero_virt_command_get_argv (command), &error);
+  if (state->subprocess == NULL)
+    {
+      if (g_error_matches (error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
+        g_task_return_new_error (task, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
+                                 "%s is not installed (not found in PATH)",
+                                 hero_virt_command_get_program (command));
+      else
+        g_task_return_new_error (task, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not run %s: %s",
+                                 hero_virt_command_get_program (command), error->message);
+      g_object_unref (task);
+      return;
+    }
+
+  ident = g_subprocess_get_identifier (state->subprocess);
+  state->pid = ident ? (GPid)atoi (ident) : 0;
+
+  /* stdout, stderr (unless merged), the exit, and stdin */
+  state->pending = 4;
+  if (hero_virt_command_get_merge_stderr (command))
+    state->pending--;
+
+  input = hero_virt_command_get_stdin (command);
+  if (input != NULL && g_bytes_get_size (input) > 0)
+    {
+      GOutputStream *stdin_pipe = g_subprocess_get_stdin_pipe (state->subprocess);
+
+      /* GSubprocess hands out blocking pipe fds; a pollable write of more
+       * than the pipe buffer would then block this thread while the child
+       * waits for us to read its output. */
+      if (G_IS_UNIX_OUTPUT_STREAM (stdin_pipe))
+        g_unix_set_fd_nonblocking (g_unix_output_stream_get_fd (G_UNIX_OUTPUT_STREAM (stdin_pipe)),
+                                   TRUE, NULL);
+      gsize       len;
+      const void *data = g_bytes_get_data (input, &len);
+      /* The stdin GBytes is kept alive by the command, held by the state. */
+      g_output_stream_write_all_async (g_subprocess_get_stdin_pipe (state->subprocess), data, len,
+                                       G_PRIORITY_DEFAULT, NULL, write_cb, task);
+    }
+  else
+    {
+      g_output_stream_close (g_subprocess_get_stdin_pipe (state->subprocess), NULL, NULL);
+      state->pending--;
+    }
+
+  g_input_stream_read_bytes_async (g_subprocess_get_stdout_pipe (state->subprocess), 65536,
+                                   G_PRIORITY_DEFAULT, NULL, read_cb, task);
+  if (!hero_virt_command_get_merge_stderr (command))
+    g_input_stream_read_bytes_async (g_subprocess_get_stderr_pipe (state->subprocess), 65536,
+                                     G_PRIORITY_DEFAULT, NULL, read_cb, task);
+  g_subprocess_wait_async (state->subprocess, NULL, wait_cb, task);
+
+  if (cancellable != NULL)
+    state->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), state, NULL);
+
+  if (hero_virt_command_get_timeout (command) > 0)
+    {
+      state->timeout_source = g_timeout_source_new (hero_virt_command_get_timeout (command));
+      g_source_set_callback (state->timeout_source, on_timeout, task, NULL);
+      g_source_attach (state->timeout_source, g_task_get_context (task));
+    }
+  /* The task's own reference is dropped in maybe_complete(). */
+}
+
+static HeroVirtCommandResult *
+local_run_finish (HeroVirtExecutor *executor, GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, executor), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static gboolean
+local_write_file (HeroVirtExecutor *executor,
+                  const char       *path,
+                  GBytes           *contents,
+                  int               mode,
+                  GCancellable     *cancellable,
+                  GError          **error)
+{
+  gsize       len;
+  const char *data = g_bytes_get_data (contents, &len);
+  g_autoptr (GError) local_error = NULL;
+
+  if (!g_file_set_contents_full (path, data ? data : "", len, G_FILE_SET_CONTENTS_CONSISTENT,
+                                 mode & 07777, &local_error))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "%s", local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static GBytes *
+local_read_file (HeroVirtExecutor *executor,
+                 const char       *path,
+                 GCancellable     *cancellable,
+                 GError          **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  char *data;
+  gsize len;
+
+  if (!g_file_get_contents (path, &data, &len, &local_error))
+    {
+      g_set_error (error, HERO_VIRT_ERROR,
+                   g_error_matches (local_error, G_FILE_ERROR, G_FILE_ERROR_NOENT)
+                       ? HERO_VIRT_ERROR_NOT_FOUND
+                       : HERO_VIRT_ERROR_IO,
+                   "%s", local_error->message);
+      return NULL;
+    }
+  return g_bytes_new_take (data, len);
+}
+
+static char *
+local_make_temp_dir (HeroVirtExecutor *executor, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  char *path = g_dir_make_tmp ("hero-virt.XXXXXX", &local_error);
+
+  if (path == NULL)
+    g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "%s", local_error->message);
+  return path;
+}
+
+static gboolean
+remove_recursive (GFile *file, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GFileEnumerator) children = NULL;
+
+  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
+  if (children != NULL)
+    {
+      GFileInfo *info;
+      while ((info = g_file_enumerator_next_file (children, cancellable, NULL)) != NULL)
+        {
+          g_autoptr (GFile) child = g_file_get_child (file, g_file_info_get_name (info));
+          g_object_unref (info);
+          if (!remove_recursive (child, cancellable, error))
+            return FALSE;
+        }
+    }
+  if (!g_file_delete (file, cancellable, error))
+    {
+      if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_clear_error (error);
+          return TRUE;
+        }
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+local_remove_path (HeroVirtExecutor *executor,
+                   const char       *path,
+                   GCancellable     *cancellable,
+                   GError          **error)
+{
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_autoptr (GError) local_error = NULL;
+
+  if (!remove_recursive (file, cancellable, &local_error))
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "%s", local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static char *
+local_get_description (HeroVirtExecutor *executor)
+{
+  return g_strdup ("local");
+}
+
+static gboolean
+local_is_local (HeroVirtExecutor *executor)
+{
+  return TRUE;
+}
+
+static void
+executor_iface_init (HeroVirtExecutorInterface *iface)
+{
+  iface->run_async = local_run_async;
+  iface->run_finish = local_run_finish;
+  iface->write_file = local_write_file;
+  iface->read_file = local_read_file;
+  iface->make_temp_dir = local_make_temp_dir;
+  iface->remove_path = local_remove_path;
+  iface->get_description = local_get_description;
+  iface->is_local = local_is_local;
+}
+
+static void
+hero_virt_local_executor_finalize (GObject *object)
+{
+  HeroVirtLocalExecutor *self = HERO_VIRT_LOCAL_EXECUTOR (object);
+
+  g_strfreev (self->environ);
+  g_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (hero_virt_local_executor_parent_class)->finalize (object);
+}
+
+static void
+hero_virt_local_executor_class_init (HeroVirtLocalExecutorClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hero_virt_local_executor_finalize;
+
+  /* Writing a command's stdin after it exited must fail with EPIPE, not
+   * kill the host process (GSocket does the same). */
+#ifdef SIGPIPE
+  {
+    struct sigaction action;
+    if (sigaction (SIGPIPE, NULL, &action) == 0 && action.sa_handler == SIG_DFL)
+      signal (SIGPIPE, SIG_IGN);
+  }
+#endif
+}
+
+static void
+hero_virt_local_executor_init (HeroVirtLocalExecutor *self)
+{
+  g_mutex_init (&self->lock);
+  self->environ = g_new0 (char *, 1);
+}
+
+/**
+ * hero_virt_local_executor_new:
+ *
+ * Creates an executor that runs commands on this machine.
+ *
+ * Returns: (transfer full): a new #HeroVirtLocalExecutor
+ *
+ * Since: 0.1
+ */
+HeroVirtLocalExecutor *
+hero_virt_local_executor_new (void)
+{
+  return g_object_new (HERO_VIRT_TYPE_LOCAL_EXECUTOR, NULL);
+}
+
+/**
+ * hero_virt_local_executor_setenv:
+ * @self: a #HeroVirtLocalExecutor
+ * @variable: the variable's name
+ * @value: (nullable): its value, or %NULL to stop setting it
+ *
+ * Sets an environment variable for every command this executor runs.
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtLocalExecutor *
+hero_virt_local_executor_setenv (HeroVirtLocalExecutor *self,
+                                 const char            *variable,
+                                 const char            *value)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_LOCAL_EXECUTOR (self), NULL);
+  g_return_val_if_fail (variable != NULL && *variable != '\0' && strchr (variable, '=') == NULL,
+                        self);
+
+  g_mutex_lock (&self->lock);
+  if (value != NULL)
+    self->environ = g_environ_setenv (self->environ, variable, value, TRUE);
+  else
+    self->environ = g_environ_unsetenv (self->environ, variable);
+  g_mutex_unlock (&self->lock);
+  return self;
+}
+
+/**
+ * hero_virt_local_executor_get_environ:
+ * @self: a #HeroVirtLocalExecutor
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the variables added
+ *   to every command's environment, as `NAME=VALUE`
+ *
+ * Since: 0.1
+ */
+const char *const *
+hero_virt_local_executor_get_environ (HeroVirtLocalExecutor *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_LOCAL_EXECUTOR (self), NULL);
+
+  return (const char *const *)self->environ;
+}

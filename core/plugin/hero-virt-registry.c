@@ -1,0 +1,834 @@
+/* hero-virt-registry.c: plugin discovery and provider selection
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "hero-virt-private.h"
+#include "hero-virt-registry-private.h"
+
+/**
+ * HeroVirtRegistry:
+ *
+ * Finds plugins, keeps what it learnt of each, and hands out providers.
+ *
+ * The default registry ([func@HeroVirt.Registry.get_default]) scans, on
+ * first use, every directory in `HERO_VIRT_PLUGIN_PATH` (PATH syntax,
+ * searched first), then the installed plugin directory (replaced by
+ * `HERO_VIRT_PLUGIN_SYSTEM_PATH` when that is set, so tests can ignore
+ * installed plugins). Each `*.so` there is opened and its descriptor
+ * checked, ABI version first, before any of its code runs. A file that is
+ * not a plugin, a plugin built for another ABI, a plugin whose register
+ * function fails, or a second plugin with a name already taken is listed
+ * with its error and skipped: the first plugin of a name wins.
+ *
+ * Providers are chosen by kind: by name, or the default, which is the one
+ * named in `HERO_VIRT_<KIND>` (`HERO_VIRT_DISK=qcow2`, like GIO's
+ * `GIO_USE_VFS`) or else the highest-priority provider whose availability
+ * probe passes. Providers can also be registered at run time from any
+ * language with [method@HeroVirt.Registry.register_provider].
+ *
+ * Since: 0.1
+ */
+struct _HeroVirtRegistry
+{
+  GObject parent_instance;
+
+  GRecMutex           lock;
+  GPtrArray          *plugins;                               /* HeroVirtPluginInfo */
+  GPtrArray          *providers[HERO_VIRT_PROVIDER_N_KINDS]; /* HeroVirtProviderInfo */
+  GHashTable         *plugin_by_name;                        /* name -> HeroVirtPluginInfo */
+  HeroVirtPluginInfo *loading;                               /* while a register func runs */
+  char              **search_path;
+};
+
+G_DEFINE_FINAL_TYPE (HeroVirtRegistry, hero_virt_registry, G_TYPE_OBJECT)
+
+static const char *const kind_names[HERO_VIRT_PROVIDER_N_KINDS] = {
+  "disk", "image", "container", "hypervisor", "cluster",
+};
+
+/**
+ * hero_virt_provider_kind_to_string:
+ * @kind: a #HeroVirtProviderKind
+ *
+ * Returns: the kind's name: `disk`, `image`, `container`, `hypervisor` or
+ *   `cluster`
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_provider_kind_to_string (HeroVirtProviderKind kind)
+{
+  g_return_val_if_fail ((guint)kind < HERO_VIRT_PROVIDER_N_KINDS, NULL);
+  return kind_names[kind];
+}
+
+/**
+ * hero_virt_provider_kind_from_string:
+ * @str: a kind's name
+ * @out_kind: (out): the kind
+ *
+ * Parses a kind's name as printed by
+ * [func@HeroVirt.ProviderKind.to_string].
+ *
+ * Returns: %TRUE if @str names a kind
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_provider_kind_from_string (const char *str, HeroVirtProviderKind *out_kind)
+{
+  g_return_val_if_fail (str != NULL, FALSE);
+
+  for (guint i = 0; i < HERO_VIRT_PROVIDER_N_KINDS; i++)
+    if (g_ascii_strcasecmp (str, kind_names[i]) == 0)
+      {
+        if (out_kind != NULL)
+          *out_kind = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+/**
+ * hero_virt_provider_kind_get_interface_type:
+ * @kind: a #HeroVirtProviderKind
+ *
+ * Returns: the interface a provider of @kind implements, such as
+ *   %HERO_VIRT_TYPE_DISK_PROVIDER
+ *
+ * Since: 0.1
+ */
+GType
+hero_virt_provider_kind_get_interface_type (HeroVirtProviderKind kind)
+{
+  switch (kind)
+    {
+    case HERO_VIRT_PROVIDER_KIND_DISK:
+      return HERO_VIRT_TYPE_DISK_PROVIDER;
+    case HERO_VIRT_PROVIDER_KIND_IMAGE:
+      return HERO_VIRT_TYPE_IMAGE_PROVIDER;
+    case HERO_VIRT_PROVIDER_KIND_CONTAINER:
+      return HERO_VIRT_TYPE_CONTAINER_PROVIDER;
+    case HERO_VIRT_PROVIDER_KIND_HYPERVISOR:
+      return HERO_VIRT_TYPE_HYPERVISOR_PROVIDER;
+    case HERO_VIRT_PROVIDER_KIND_CLUSTER:
+      return HERO_VIRT_TYPE_CLUSTER_PROVIDER;
+    default:
+      g_return_val_if_reached (G_TYPE_INVALID);
+    }
+}
+
+static gboolean
+is_valid_provider_name (const char *name)
+{
+  if (name == NULL || !g_ascii_isalnum (name[0]) || strlen (name) > 64)
+    return FALSE;
+  for (const char *p = name; *p; p++)
+    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-' && *p != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static void
+hero_virt_registry_finalize (GObject *object)
+{
+  HeroVirtRegistry *self = HERO_VIRT_REGISTRY (object);
+
+  g_ptr_array_unref (self->plugins);
+  for (guint i = 0; i < HERO_VIRT_PROVIDER_N_KINDS; i++)
+    g_ptr_array_unref (self->providers[i]);
+  g_hash_table_unref (self->plugin_by_name);
+  g_strfreev (self->search_path);
+  g_rec_mutex_clear (&self->lock);
+
+  G_OBJECT_CLASS (hero_virt_registry_parent_class)->finalize (object);
+}
+
+static void
+hero_virt_registry_class_init (HeroVirtRegistryClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hero_virt_registry_finalize;
+}
+
+static void
+hero_virt_registry_init (HeroVirtRegistry *self)
+{
+  g_rec_mutex_init (&self->lock);
+  self->plugins = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < HERO_VIRT_PROVIDER_N_KINDS; i++)
+    self->providers[i] = g_ptr_array_new_with_free_func (g_object_unref);
+  self->plugin_by_name = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+static char **
+compute_search_path (void)
+{
+  GPtrArray  *dirs = g_ptr_array_new ();
+  const char *env = g_getenv ("HERO_VIRT_PLUGIN_PATH");
+  const char *system = g_getenv ("HERO_VIRT_PLUGIN_SYSTEM_PATH");
+
+  if (env != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (*parts[i] != '\0')
+          g_ptr_array_add (dirs, g_strdup (parts[i]));
+    }
+  if (system != NULL)
+    {
+      g_auto (GStrv) parts = g_strsplit (system, G_SEARCHPATH_SEPARATOR_S, -1);
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (*parts[i] != '\0')
+          g_ptr_array_add (dirs, g_strdup (parts[i]));
+    }
+  else
+    g_ptr_array_add (dirs, g_strdup (HERO_VIRT_PLUGINDIR));
+
+  g_ptr_array_add (dirs, NULL);
+  return (char **)g_ptr_array_free (dirs, FALSE);
+}
+
+static HeroVirtProviderInfo *
+find_provider_locked (HeroVirtRegistry *self, HeroVirtProviderKind kind, const char *name)
+{
+  GPtrArray *list = self->providers[kind];
+
+  for (guint i = 0; i < list->len; i++)
+    {
+      HeroVirtProviderInfo *info = g_ptr_array_index (list, i);
+      if (strcmp (hero_virt_provider_info_get_name (info), name) == 0)
+        return info;
+    }
+  return NULL;
+}
+
+static gint
+compare_priority (gconstpointer a, gconstpointer b)
+{
+  HeroVirtProviderInfo *pa = *(HeroVirtProviderInfo **)a;
+  HeroVirtProviderInfo *pb = *(HeroVirtProviderInfo **)b;
+  int                   qa = hero_virt_provider_info_get_priority (pa);
+  int                   qb = hero_virt_provider_info_get_priority (pb);
+
+  if (qa != qb)
+    return qa > qb ? -1 : 1;
+  return strcmp (hero_virt_provider_info_get_name (pa), hero_virt_provider_info_get_name (pb));
+}
+
+static void
+add_provider_locked (HeroVirtRegistry *self, HeroVirtProviderInfo *info)
+{
+  HeroVirtProviderKind kind = hero_virt_provider_info_get_kind (info);
+
+  g_ptr_array_add (self->providers[kind], g_object_ref (info));
+  g_ptr_array_sort (self->providers[kind], compare_priority);
+}
+
+static void
+append_plugin_error (HeroVirtPluginInfo *info, const char *message)
+{
+  const char      *old = hero_virt_plugin_info_get_error (info);
+  g_autofree char *joined = old ? g_strdup_printf ("%s; %s", old, message) : g_strdup (message);
+
+  _hero_virt_plugin_info_set_error (info, joined);
+}
+
+void
+_hero_virt_registry_plugin_add_provider (HeroVirtRegistry    *self,
+                                         HeroVirtPlugin      *plugin,
+                                         HeroVirtProviderKind kind,
+                                         const char          *name,
+                                         GType                type,
+                                         int                  priority)
+{
+  g_autoptr (HeroVirtProviderInfo) info = NULL;
+  g_autofree char *message = NULL;
+
+  g_rec_mutex_lock (&self->lock);
+
+  if (self->loading == NULL)
+    message = g_strdup_printf ("provider “%s” added outside the register function", name);
+  else if ((guint)kind >= HERO_VIRT_PROVIDER_N_KINDS)
+    message = g_strdup_printf ("provider “%s” has an unknown kind %d", name, kind);
+  else if (!is_valid_provider_name (name))
+    message = g_strdup_printf ("provider name “%s” is not valid ([a-z0-9_-]+)", name);
+  else if (!g_type_is_a (type, hero_virt_provider_kind_get_interface_type (kind))
+           || G_TYPE_IS_ABSTRACT (type))
+    message
+        = g_strdup_printf ("provider “%s”: type %s does not implement %s", name, g_type_name (type),
+                           g_type_name (hero_virt_provider_kind_get_interface_type (kind)));
+  else if (find_provider_locked (self, kind, name) != NULL)
+    message = g_strdup_printf ("%s provider “%s” is already registered; skipped", kind_names[kind],
+                               name);
+
+  if (message != NULL)
+    {
+      if (self->loading != NULL)
+        append_plugin_error (self->loading, message);
+      g_debug ("plugin %s: %s", hero_virt_plugin_get_name (plugin), message);
+      g_rec_mutex_unlock (&self->lock);
+      return;
+    }
+
+  info = _hero_virt_provider_info_new (kind, name, priority, type, NULL,
+                                       hero_virt_plugin_get_name (plugin));
+  _hero_virt_plugin_info_add_provider (self->loading, info);
+  add_provider_locked (self, info);
+
+  g_rec_mutex_unlock (&self->lock);
+}
+
+static void
+forget_plugin_providers_locked (HeroVirtRegistry *self, HeroVirtPluginInfo *info)
+{
+  g_autoptr (GPtrArray) providers = hero_virt_plugin_info_get_providers (info);
+
+  for (guint i = 0; i < providers->len; i++)
+    {
+      HeroVirtProviderInfo *provider = g_ptr_array_index (providers, i);
+
+      g_ptr_array_remove (self->providers[hero_virt_provider_info_get_kind (provider)], provider);
+    }
+  _hero_virt_plugin_info_clear_providers (info);
+}
+
+static void
+load_plugin_file (HeroVirtRegistry *self, const char *path)
+{
+  g_autoptr (HeroVirtPluginInfo) info = _hero_virt_plugin_info_new (path);
+  const HeroVirtPluginDesc *desc = NULL;
+  HeroVirtPluginInfo       *existing;
+  HeroVirtPlugin           *plugin;
+  GModule                  *module;
+
+  g_ptr_array_add (self->plugins, g_object_ref (info));
+
+  /* LOCAL: plugins do not see each other's symbols. LAZY: a plugin with a
+   * missing symbol can still be inspected and rejected. */
+  module = g_module_open (path, G_MODULE_BIND_LAZY | G_MODULE_BIND_LOCAL);
+  if (module == NULL)
+    {
+      g_autofree char *msg = g_strdup_printf ("not a loadable module: %s", g_module_error ());
+      _hero_virt_plugin_info_set_error (info, msg);
+      g_debug ("%s: %s", path, msg);
+      return;
+    }
+
+  if (!g_module_symbol (module, HERO_VIRT_PLUGIN_DESC_SYMBOL, (gpointer *)&desc) || desc == NULL)
+    {
+      _hero_virt_plugin_info_set_error (
+          info, "not a HeroVirt plugin (no " HERO_VIRT_PLUGIN_DESC_SYMBOL " symbol)");
+      g_module_close (module);
+      return;
+    }
+
+  if (desc->abi_version != HERO_VIRT_PLUGIN_ABI_VERSION)
+    {
+      g_autofree char *msg = g_strdup_printf ("built for plugin ABI %u, this library has ABI %u",
+                                              desc->abi_version, HERO_VIRT_PLUGIN_ABI_VERSION);
+      _hero_virt_plugin_info_set_error (info, msg);
+      g_module_close (module);
+      return;
+    }
+
+  if (desc->name == NULL || !is_valid_provider_name (desc->name) || desc->register_func == NULL)
+    {
+      _hero_virt_plugin_info_set_error (info,
+                                        "invalid descriptor (bad name or no register function)");
+      g_module_close (module);
+      return;
+    }
+
+  _hero_virt_plugin_info_set_desc (info, desc->name, desc->version, desc->description,
+                                   desc->license);
+
+  existing = g_hash_table_lookup (self->plugin_by_name, desc->name);
+  if (existing != NULL)
+    {
+      g_autofree char *msg
+          = g_strdup_printf ("a plugin named “%s” was already loaded from %s; skipped", desc->name,
+                             hero_virt_plugin_info_get_path (existing));
+      _hero_virt_plugin_info_set_error (info, msg);
+      g_module_close (module);
+      return;
+    }
+
+  /* From here on the module stays resident. */
+  g_module_make_resident (module);
+  plugin = _hero_virt_plugin_new (module, desc, path, self);
+
+  self->loading = info;
+  if (!g_type_module_use (G_TYPE_MODULE (plugin)))
+    {
+      g_autoptr (GError) error = _hero_virt_plugin_take_error (plugin);
+      g_autofree char *msg
+          = g_strdup_printf ("failed to register: %s", error ? error->message : "unknown error");
+      append_plugin_error (info, msg);
+      self->loading = NULL;
+      /* Providers it announced before failing must not be handed out. */
+      forget_plugin_providers_locked (self, info);
+      /* Keep the GTypeModule alive: a type may have been registered. */
+      return;
+    }
+  self->loading = NULL;
+
+  _hero_virt_plugin_info_set_loaded (info, TRUE);
+  g_hash_table_insert (self->plugin_by_name, (gpointer)hero_virt_plugin_info_get_name (info), info);
+  g_debug ("loaded plugin %s %s from %s", desc->name, desc->version, path);
+  /* The plugin object is intentionally kept (never unused). */
+}
+
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(const char *const *)a, *(const char *const *)b);
+}
+
+static void
+scan_directory (HeroVirtRegistry *self, const char *dir)
+{
+  g_autoptr (GDir) d = NULL;
+  g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
+  const char *name;
+
+  if (g_file_test (dir, G_FILE_TEST_IS_REGULAR))
+    {
+      load_plugin_file (self, dir);
+      return;
+    }
+
+  d = g_dir_open (dir, 0, NULL);
+  if (d == NULL)
+    return;
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    if (g_str_has_suffix (name, "." G_MODULE_SUFFIX))
+      g_ptr_array_add (files, g_build_filename (dir, name, NULL));
+
+  g_ptr_array_sort (files, compare_paths);
+  for (guint i = 0; i < files->len; i++)
+    load_plugin_file (self, g_ptr_array_index (files, i));
+}
+
+static HeroVirtRegistry *
+hero_virt_registry_new_scanned (void)
+{
+  HeroVirtRegistry *self = g_object_new (HERO_VIRT_TYPE_REGISTRY, NULL);
+
+  /* Make sure the interfaces exist before any plugin refers to them. */
+  _hero_virt_registry_ensure_types ();
+
+  self->search_path = compute_search_path ();
+  g_rec_mutex_lock (&self->lock);
+  for (guint i = 0; self->search_path[i] != NULL; i++)
+    scan_directory (self, self->search_path[i]);
+  g_rec_mutex_unlock (&self->lock);
+  return self;
+}
+
+/**
+ * hero_virt_registry_get_default:
+ *
+ * Returns the process-wide registry, scanning the plugin directories the
+ * first time. No initialisation call is needed.
+ *
+ * Returns: (transfer none): the default #HeroVirtRegistry
+ *
+ * Since: 0.1
+ */
+HeroVirtRegistry *
+hero_virt_registry_get_default (void)
+{
+  static gsize             once;
+  static HeroVirtRegistry *registry;
+
+  if (g_once_init_enter (&once))
+    {
+      registry = hero_virt_registry_new_scanned ();
+      g_once_init_leave (&once, 1);
+    }
+  return registry;
+}
+
+/**
+ * hero_virt_registry_get_plugins:
+ * @self: a #HeroVirtRegistry
+ *
+ * Lists every plugin file found, in search order, including the ones that
+ * were skipped (see [property@HeroVirt.PluginInfo:error]).
+ *
+ * Returns: (transfer container) (element-type HeroVirtPluginInfo): the
+ *   plugins
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+hero_virt_registry_get_plugins (HeroVirtRegistry *self)
+{
+  GPtrArray *ret;
+
+  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  ret = g_ptr_array_new_full (self->plugins->len, g_object_unref);
+  for (guint i = 0; i < self->plugins->len; i++)
+    g_ptr_array_add (ret, g_object_ref (g_ptr_array_index (self->plugins, i)));
+  g_rec_mutex_unlock (&self->lock);
+  return ret;
+}
+
+/**
+ * hero_virt_registry_find_plugin:
+ * @self: a #HeroVirtRegistry
+ * @name: a plugin name
+ *
+ * Returns: (transfer full) (nullable): the loaded plugin called @name
+ *
+ * Since: 0.1
+ */
+HeroVirtPluginInfo *
+hero_virt_registry_find_plugin (HeroVirtRegistry *self, const char *name)
+{
+  HeroVirtPluginInfo *info;
+
+  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  info = g_hash_table_lookup (self->plugin_by_name, name);
+  if (info != NULL)
+    g_object_ref (info);
+  g_rec_mutex_unlock (&self->lock);
+  return info;
+}
+
+/**
+ * hero_virt_registry_get_providers:
+ * @self: a #HeroVirtRegistry
+ * @kind: a #HeroVirtProviderKind
+ *
+ * Lists the providers of @kind, most preferred first.
+ *
+ * Returns: (transfer container) (element-type HeroVirtProviderInfo): the
+ *   providers
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+hero_virt_registry_get_providers (HeroVirtRegistry *self, HeroVirtProviderKind kind)
+{
+  GPtrArray *ret;
+  GPtrArray *list;
+
+  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
+  g_return_val_if_fail ((guint)kind < HERO_VIRT_PROVIDER_N_KINDS, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  list = self->providers[kind];
+  ret = g_ptr_array_new_full (list->len, g_object_unref);
+  for (guint i = 0; i < list->len; i++)
+    g_ptr_array_add (ret, g_object_ref (g_ptr_array_index (list, i)));
+  g_rec_mutex_unlock (&self->lock);
+  return ret;
+}
+
+/**
+ * hero_virt_registry_lookup:
+ * @self: a #HeroVirtRegistry
+ * @kind: a #HeroVirtProviderKind
+ * @name: a provider name
+ * @error: return location for a #GError
+ *
+ * Finds a provider by kind and name.
+ *
+ * Returns: (transfer full): the provider's info, or %NULL with
+ *   %HERO_VIRT_ERROR_NOT_FOUND
+ *
+ * Since: 0.1
+ */
+HeroVirtProviderInfo *
+hero_virt_registry_lookup (HeroVirtRegistry    *self,
+                           HeroVirtProviderKind kind,
+                           const char          *name,
+                           GError             **error)
+{
+  HeroVirtProviderInfo *info;
+
+  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
+  g_return_val_if_fail ((guint)kind < HERO_VIRT_PROVIDER_N_KINDS, NULL);
+  g_return_val_if_fail (name != NULL, NULL);
+
+  g_rec_mutex_lock (&self->lock);
+  info = find_provider_locked (self, kind, name);
+  if (info != NULL)
+    g_object_ref (info);
+  g_rec_mutex_unlock (&self->lock);
+
+  if (info == NULL)
+    {
+      g_autoptr (GPtrArray) all = hero_virt_registry_get_providers (self, kind);
+      g_autoptr (GString) names = g_string_new (NULL);
+
+      for (guint i = 0; i < all->len; i++)
+        g_string_append_printf (names, "%s%s", i ? ", " : "",
+                                hero_virt_provider_info_get_name (g_ptr_array_index (all, i)));
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
+                   "No %s provider named “%s” (known: %s)", kind_names[kind], name,
+                   names->len ? names->str : "none");
+    }
+  return info;
+}
+
+/**
+ * hero_virt_registry_get_provider:
+ * @self: a #HeroVirtRegistry
+ * @kind: a #HeroVirtProviderKind
+ * @name: (nullable): a provider name, or %NULL for the default of @kind
+ * @error: return location for a #GError
+ *
+ * Returns a provider object of @kind: the one called @name, or the
+ * default (see [method@HeroVirt.Registry.get_default_provider]).
+ *
+ * Returns: (transfer full): the provider, which implements the interface
+ *   of @kind, or %NULL on error
+ *
+ * Since: 0.1
+ */
+GObject *
+hero_virt_registry_get_provider (HeroVirtRegistry    *self,
+                                 HeroVirtProviderKind kind,
+                                 const char          *name,
+                                 GError             **error)
+{
+  g_autoptr (HeroVirtProviderInfo) info = NULL;
+
+  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
+
+  if (name == NULL)
+    return hero_virt_registry_get_default_provider (self, kind, NULL, error);
+
+  info = hero_virt_registry_lookup (self, kind, name, error);
+  if (info == NULL)
+    return NULL;
+  return hero_virt_provider_info_get_provider (info);
+}
+
+/**
+ * hero_virt_registry_get_default_provider:
+ * @self: a #HeroVirtRegistry
+ * @kind: a #HeroVirtProviderKind
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns the default provider of @kind: the one named by the environment
+ * variable `HERO_VIRT_<KIND>` (such as `HERO_VIRT_CONTAINER=podman`) if it
+ * is set, else the highest-priority provider whose availability probe
+ * passes. When none is available the error says why for each.
+ *
+ * Returns: (transfer full): the provider, or %NULL on error
+ *
+ * Since: 0.1
+ */
+GObject *
+hero_virt_registry_get_default_provider (HeroVirtRegistry    *self,
+                                         HeroVirtProviderKind kind,
+                                         GCancellable        *cancellable,
+                                         GError             **error)
+{
+  g_autofree char *var = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (GString) reasons = NULL;
+  const char *forced;
+
+  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
+  g_return_val_if_fail ((guint)kind < HERO_VIRT_PROVIDER_N_KINDS, NULL);
+
+  {
+    g_autofree char *upper = g_ascii_strup (kind_names[kind], -1);
+    var = g_strconcat ("HERO_VIRT_", upper, NULL);
+  }
+  forced = g_getenv (var);
+  if (forced != NULL && *forced != '\0')
+    {
+      g_autoptr (GError) local_error = NULL;
+      GObject *provider = hero_virt_registry_get_provider (self, kind, forced, &local_error);
+
+      if (provider == NULL)
+        g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND, "%s=%s: %s", var, forced,
+                     local_error->message);
+      return provider;
+    }
+
+  list = hero_virt_registry_get_providers (self, kind);
+  reasons = g_string_new (NULL);
+  for (guint i = 0; i < list->len; i++)
+    {
+      HeroVirtProviderInfo *info = g_ptr_array_index (list, i);
+      g_autoptr (GError) local_error = NULL;
+
+      if (hero_virt_provider_info_check_available (info, cancellable, &local_error))
+        return hero_virt_provider_info_get_provider (info);
+
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return NULL;
+        }
+      g_string_append_printf (reasons, "%s%s: %s", reasons->len ? "; " : "",
+                              hero_virt_provider_info_get_name (info),
+                              local_error ? local_error->message : "unavailable");
+    }
+
+  if (list->len == 0)
+    g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
+                 "No %s provider is installed (no plugin registered one; see `hero-virt plugins`)",
+                 kind_names[kind]);
+  else
+    g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
+                 "No %s provider is available: %s", kind_names[kind], reasons->str);
+  return NULL;
+}
+
+/**
+ * hero_virt_registry_register_provider:
+ * @self: a #HeroVirtRegistry
+ * @kind: what the provider provides
+ * @name: its name, unique within @kind (`[a-z0-9_-]+`)
+ * @priority: the higher, the more preferred as the default of @kind
+ * @provider: an object implementing the interface of @kind
+ * @error: return location for a #GError
+ *
+ * Registers a provider at run time. From Python:
+ *
+ * ```python
+ * class MemDisk(GObject.Object, HeroVirt.DiskProvider):
+ *     def do_info(self, executor, path, cancellable):
+ *         ...
+ *
+ * HeroVirt.Registry.get_default().register_provider(
+ *     HeroVirt.ProviderKind.DISK, "mem", 100, MemDisk())
+ * ```
+ *
+ * From then on it is used like a provider from a plugin: by name, or as
+ * the default when its priority is the highest.
+ *
+ * Returns: %TRUE on success; %HERO_VIRT_ERROR_EXISTS when the name is
+ *   taken, %HERO_VIRT_ERROR_INVALID_ARGUMENT for a bad name or an object
+ *   of the wrong type
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_registry_register_provider (HeroVirtRegistry    *self,
+                                      HeroVirtProviderKind kind,
+                                      const char          *name,
+                                      int                  priority,
+                                      GObject             *provider,
+                                      GError             **error)
+{
+  g_autoptr (HeroVirtProviderInfo) info = NULL;
+  GType iface;
+
+  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), FALSE);
+  g_return_val_if_fail (G_IS_OBJECT (provider), FALSE);
+
+  if ((guint)kind >= HERO_VIRT_PROVIDER_N_KINDS)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "Unknown provider kind %d", kind);
+      return FALSE;
+    }
+  if (!is_valid_provider_name (name))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not a valid provider name (lower-case letters, digits, - and _)",
+                   name ? name : "(null)");
+      return FALSE;
+    }
+  iface = hero_virt_provider_kind_get_interface_type (kind);
+  if (!g_type_is_a (G_OBJECT_TYPE (provider), iface))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "%s does not implement %s", G_OBJECT_TYPE_NAME (provider), g_type_name (iface));
+      return FALSE;
+    }
+
+  g_rec_mutex_lock (&self->lock);
+  if (find_provider_locked (self, kind, name) != NULL)
+    {
+      g_rec_mutex_unlock (&self->lock);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS,
+                   "A %s provider named “%s” is already registered", kind_names[kind], name);
+      return FALSE;
+    }
+  info = _hero_virt_provider_info_new (kind, name, priority, G_TYPE_INVALID, provider, NULL);
+  add_provider_locked (self, info);
+  g_rec_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/**
+ * hero_virt_registry_unregister_provider:
+ * @self: a #HeroVirtRegistry
+ * @kind: the provider's kind
+ * @name: the provider's name
+ *
+ * Removes a provider registered with
+ * [method@HeroVirt.Registry.register_provider]. Providers from plugins
+ * cannot be removed.
+ *
+ * Returns: %TRUE if a provider was removed
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_registry_unregister_provider (HeroVirtRegistry    *self,
+                                        HeroVirtProviderKind kind,
+                                        const char          *name)
+{
+  HeroVirtProviderInfo *info;
+  gboolean              removed = FALSE;
+
+  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), FALSE);
+  g_return_val_if_fail ((guint)kind < HERO_VIRT_PROVIDER_N_KINDS, FALSE);
+  g_return_val_if_fail (name != NULL, FALSE);
+
+  g_rec_mutex_lock (&self->lock);
+  info = find_provider_locked (self, kind, name);
+  if (info != NULL && hero_virt_provider_info_get_plugin_name (info) == NULL)
+    removed = g_ptr_array_remove (self->providers[kind], info);
+  g_rec_mutex_unlock (&self->lock);
+  return removed;
+}
+
+/**
+ * hero_virt_registry_get_search_path:
+ * @self: a #HeroVirtRegistry
+ *
+ * Returns: (transfer full) (array zero-terminated=1) (element-type filename):
+ *   the directories scanned for plugins, in order
+ *
+ * Since: 0.1
+ */
+char **
+hero_virt_registry_get_search_path (HeroVirtRegistry *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
+
+  return g_strdupv (self->search_path);
+}
+
+void
+_hero_virt_registry_ensure_types (void)
+{
+  g_type_ensure (HERO_VIRT_TYPE_DISK_PROVIDER);
+  g_type_ensure (HERO_VIRT_TYPE_IMAGE_PROVIDER);
+  g_type_ensure (HERO_VIRT_TYPE_CONTAINER_PROVIDER);
+  g_type_ensure (HERO_VIRT_TYPE_HYPERVISOR_PROVIDER);
+  g_type_ensure (HERO_VIRT_TYPE_CLUSTER_PROVIDER);
+  g_type_ensure (HERO_VIRT_TYPE_ERROR);
+}

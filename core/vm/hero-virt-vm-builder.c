@@ -1,0 +1,478 @@
+/* hero-virt-vm-builder.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "hero-virt-vm-private.h"
+
+/**
+ * HeroVirtVmBuilder:
+ *
+ * Builds a [class@HeroVirt.VmSpec] step by step. Every setter returns the
+ * builder, so calls chain; [method@HeroVirt.VmBuilder.build] validates
+ * and hands out an immutable spec, leaving the builder free to make more.
+ *
+ * ```python
+ * spec = (HeroVirt.VmBuilder.new("web")
+ *         .set_kernel("/boot/vmlinux").set_cmdline("console=ttyS0 root=/dev/vda")
+ *         .set_vcpus(2).set_memory_mb(1024)
+ *         .add_disk("/var/lib/vms/web.qcow2", False)
+ *         .add_tap_net("tap0")
+ *         .build())
+ * ```
+ *
+ * The builder's properties mirror the spec's, so
+ * `HeroVirt.VmBuilder(name="web", vcpus=2)` works too.
+ *
+ * Since: 0.1
+ */
+struct _HeroVirtVmBuilder
+{
+  GObject parent_instance;
+
+  HeroVirtVmSpec *spec; /* edited in place; copied by build() */
+};
+
+static GParamSpec *properties[VM_SPEC_N_PROPS];
+
+G_DEFINE_FINAL_TYPE (HeroVirtVmBuilder, hero_virt_vm_builder, G_TYPE_OBJECT)
+
+static void
+hero_virt_vm_builder_finalize (GObject *object)
+{
+  HeroVirtVmBuilder *self = HERO_VIRT_VM_BUILDER (object);
+
+  g_clear_object (&self->spec);
+
+  G_OBJECT_CLASS (hero_virt_vm_builder_parent_class)->finalize (object);
+}
+
+static void
+hero_virt_vm_builder_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  _hero_virt_vm_spec_get_prop (HERO_VIRT_VM_BUILDER (object)->spec, prop_id, value);
+}
+
+static void
+hero_virt_vm_builder_set_property (GObject      *object,
+                                   guint         prop_id,
+                                   const GValue *value,
+                                   GParamSpec   *pspec)
+{
+  if (_hero_virt_vm_spec_set_prop (HERO_VIRT_VM_BUILDER (object)->spec, prop_id, value))
+    g_object_notify_by_pspec (object, pspec);
+}
+
+static void
+hero_virt_vm_builder_class_init (HeroVirtVmBuilderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hero_virt_vm_builder_finalize;
+  object_class->get_property = hero_virt_vm_builder_get_property;
+  object_class->set_property = hero_virt_vm_builder_set_property;
+
+  /**
+   * HeroVirtVmBuilder:name:
+   *
+   * See [property@HeroVirt.VmSpec:name].
+   *
+   * Since: 0.1
+   */
+  /**
+   * HeroVirtVmBuilder:kernel:
+   *
+   * See [property@HeroVirt.VmSpec:kernel].
+   *
+   * Since: 0.1
+   */
+  /**
+   * HeroVirtVmBuilder:initramfs:
+   *
+   * See [property@HeroVirt.VmSpec:initramfs].
+   *
+   * Since: 0.1
+   */
+  /**
+   * HeroVirtVmBuilder:cmdline:
+   *
+   * See [property@HeroVirt.VmSpec:cmdline].
+   *
+   * Since: 0.1
+   */
+  /**
+   * HeroVirtVmBuilder:firmware:
+   *
+   * See [property@HeroVirt.VmSpec:firmware].
+   *
+   * Since: 0.1
+   */
+  /**
+   * HeroVirtVmBuilder:vcpus:
+   *
+   * See [property@HeroVirt.VmSpec:vcpus].
+   *
+   * Since: 0.1
+   */
+  /**
+   * HeroVirtVmBuilder:memory-mb:
+   *
+   * See [property@HeroVirt.VmSpec:memory-mb].
+   *
+   * Since: 0.1
+   */
+  /**
+   * HeroVirtVmBuilder:serial-mode:
+   *
+   * See [property@HeroVirt.VmSpec:serial-mode].
+   *
+   * Since: 0.1
+   */
+  /**
+   * HeroVirtVmBuilder:serial-path:
+   *
+   * See [property@HeroVirt.VmSpec:serial-path].
+   *
+   * Since: 0.1
+   */
+  /**
+   * HeroVirtVmBuilder:extra-args:
+   *
+   * See [property@HeroVirt.VmSpec:extra-args].
+   *
+   * Since: 0.1
+   */
+  _hero_virt_vm_spec_make_pspecs (properties, G_PARAM_READWRITE);
+  g_object_class_install_properties (object_class, VM_SPEC_N_PROPS, properties);
+}
+
+static void
+hero_virt_vm_builder_init (HeroVirtVmBuilder *self)
+{
+  self->spec = g_object_new (HERO_VIRT_TYPE_VM_SPEC, NULL);
+}
+
+/**
+ * hero_virt_vm_builder_new:
+ * @name: (nullable): the VM's name
+ *
+ * Returns: (transfer full): a new builder for a VM with 1 vCPU, 512 MiB
+ *   of memory, no disks and no network
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_new (const char *name)
+{
+  return g_object_new (HERO_VIRT_TYPE_VM_BUILDER, "name", name, NULL);
+}
+
+#define DEFINE_STRING_SETTER(field, prop)                                                          \
+  HeroVirtVmBuilder *hero_virt_vm_builder_set_##field (HeroVirtVmBuilder *self, const char *field) \
+  {                                                                                                \
+    g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);                                   \
+    g_object_set (self, prop, field, NULL);                                                        \
+    return self;                                                                                   \
+  }
+
+/**
+ * hero_virt_vm_builder_set_name:
+ * @self: a #HeroVirtVmBuilder
+ * @name: (nullable): the new value
+ *
+ * Sets [property@HeroVirt.VmBuilder:name].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+DEFINE_STRING_SETTER (name, "name")
+
+/**
+ * hero_virt_vm_builder_set_kernel:
+ * @self: a #HeroVirtVmBuilder
+ * @kernel: (type filename) (nullable): the new value
+ *
+ * Sets [property@HeroVirt.VmBuilder:kernel].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+DEFINE_STRING_SETTER (kernel, "kernel")
+
+/**
+ * hero_virt_vm_builder_set_initramfs:
+ * @self: a #HeroVirtVmBuilder
+ * @initramfs: (type filename) (nullable): the new value
+ *
+ * Sets [property@HeroVirt.VmBuilder:initramfs].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+DEFINE_STRING_SETTER (initramfs, "initramfs")
+
+/**
+ * hero_virt_vm_builder_set_cmdline:
+ * @self: a #HeroVirtVmBuilder
+ * @cmdline: (nullable): the new value
+ *
+ * Sets [property@HeroVirt.VmBuilder:cmdline].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+DEFINE_STRING_SETTER (cmdline, "cmdline")
+
+/**
+ * hero_virt_vm_builder_set_firmware:
+ * @self: a #HeroVirtVmBuilder
+ * @firmware: (type filename) (nullable): the new value
+ *
+ * Sets [property@HeroVirt.VmBuilder:firmware].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+DEFINE_STRING_SETTER (firmware, "firmware")
+
+/**
+ * hero_virt_vm_builder_set_vcpus:
+ * @self: a #HeroVirtVmBuilder
+ * @vcpus: the new value
+ *
+ * Sets [property@HeroVirt.VmBuilder:vcpus].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_set_vcpus (HeroVirtVmBuilder *self, guint vcpus)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+
+  g_object_set (self, "vcpus", vcpus, NULL);
+  return self;
+}
+
+/**
+ * hero_virt_vm_builder_set_memory_mb:
+ * @self: a #HeroVirtVmBuilder
+ * @memory_mb: the new value
+ *
+ * Sets [property@HeroVirt.VmBuilder:memory-mb].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_set_memory_mb (HeroVirtVmBuilder *self, guint64 memory_mb)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+
+  g_object_set (self, "memory-mb", memory_mb, NULL);
+  return self;
+}
+
+/**
+ * hero_virt_vm_builder_set_serial:
+ * @self: a #HeroVirtVmBuilder
+ * @mode: where the serial console goes
+ * @path: (type filename) (nullable): the file or socket for the file and
+ *   socket modes, or %NULL for one in the VM's directory
+ *
+ * Sets [property@HeroVirt.VmBuilder:serial-mode] and
+ * [property@HeroVirt.VmBuilder:serial-path].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_set_serial (HeroVirtVmBuilder   *self,
+                                 HeroVirtVmSerialMode mode,
+                                 const char          *path)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+
+  g_object_set (self, "serial-mode", mode, "serial-path", path, NULL);
+  return self;
+}
+
+/**
+ * hero_virt_vm_builder_add_disk:
+ * @self: a #HeroVirtVmBuilder
+ * @path: (type filename): the image's absolute path
+ * @readonly: whether the guest sees it read-only
+ *
+ * Attaches a disk whose format the backend probes. Use
+ * [method@HeroVirt.VmBuilder.add_disk_device] to give the format.
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_add_disk (HeroVirtVmBuilder *self, const char *path, gboolean readonly)
+{
+  g_autoptr (HeroVirtVmDisk) disk = NULL;
+
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  disk = hero_virt_vm_disk_set_readonly (hero_virt_vm_disk_new (path), readonly);
+  _hero_virt_vm_spec_add_disk (self->spec, disk);
+  return self;
+}
+
+/**
+ * hero_virt_vm_builder_add_disk_device:
+ * @self: a #HeroVirtVmBuilder
+ * @disk: the disk; it is copied, so later changes to it do not count
+ *
+ * Attaches a disk.
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_add_disk_device (HeroVirtVmBuilder *self, HeroVirtVmDisk *disk)
+{
+  g_autoptr (HeroVirtVmDisk) copy = NULL;
+
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+  g_return_val_if_fail (HERO_VIRT_IS_VM_DISK (disk), NULL);
+
+  copy = g_object_new (HERO_VIRT_TYPE_VM_DISK, "path", hero_virt_vm_disk_get_path (disk), "format",
+                       hero_virt_vm_disk_get_format (disk), "readonly",
+                       hero_virt_vm_disk_get_readonly (disk), NULL);
+  _hero_virt_vm_spec_add_disk (self->spec, copy);
+  return self;
+}
+
+/**
+ * hero_virt_vm_builder_add_user_net:
+ * @self: a #HeroVirtVmBuilder
+ *
+ * Adds a user-mode network device (see %HERO_VIRT_VM_NET_MODE_USER).
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_add_user_net (HeroVirtVmBuilder *self)
+{
+  g_autoptr (HeroVirtVmNet) net = hero_virt_vm_net_new_user ();
+
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+
+  _hero_virt_vm_spec_add_net (self->spec, net);
+  return self;
+}
+
+/**
+ * hero_virt_vm_builder_add_tap_net:
+ * @self: a #HeroVirtVmBuilder
+ * @tap: (nullable): the host tap interface, or %NULL to let the backend
+ *   create one
+ *
+ * Adds a network device on a tap interface.
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_add_tap_net (HeroVirtVmBuilder *self, const char *tap)
+{
+  g_autoptr (HeroVirtVmNet) net = hero_virt_vm_net_new_for_tap (tap);
+
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+
+  _hero_virt_vm_spec_add_net (self->spec, net);
+  return self;
+}
+
+/**
+ * hero_virt_vm_builder_add_net_device:
+ * @self: a #HeroVirtVmBuilder
+ * @net: the device; it is copied, so later changes to it do not count
+ *
+ * Adds a network device.
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_add_net_device (HeroVirtVmBuilder *self, HeroVirtVmNet *net)
+{
+  g_autoptr (HeroVirtVmNet) copy = NULL;
+
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+  g_return_val_if_fail (HERO_VIRT_IS_VM_NET (net), NULL);
+
+  copy = g_object_new (HERO_VIRT_TYPE_VM_NET, "mode", hero_virt_vm_net_get_mode (net), "tap",
+                       hero_virt_vm_net_get_tap (net), "mac", hero_virt_vm_net_get_mac (net), NULL);
+  _hero_virt_vm_spec_add_net (self->spec, copy);
+  return self;
+}
+
+/**
+ * hero_virt_vm_builder_add_extra_arg:
+ * @self: a #HeroVirtVmBuilder
+ * @arg: one argument for the hypervisor's command line
+ *
+ * Appends to [property@HeroVirt.VmBuilder:extra-args].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_add_extra_arg (HeroVirtVmBuilder *self, const char *arg)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+  g_return_val_if_fail (arg != NULL, NULL);
+
+  _hero_virt_vm_spec_add_extra_arg (self->spec, arg);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[VM_SPEC_PROP_EXTRA_ARGS]);
+  return self;
+}
+
+/**
+ * hero_virt_vm_builder_build:
+ * @self: a #HeroVirtVmBuilder
+ * @error: return location for a #GError
+ *
+ * Validates what was set (see [method@HeroVirt.VmSpec.validate]) and
+ * returns it as a new spec. The builder is left as it was.
+ *
+ * Returns: (transfer full): a new valid #HeroVirtVmSpec, or %NULL with
+ *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
+HeroVirtVmSpec *
+hero_virt_vm_builder_build (HeroVirtVmBuilder *self, GError **error)
+{
+  g_autoptr (JsonNode) node = NULL;
+
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+
+  if (!hero_virt_vm_spec_validate (self->spec, error))
+    return NULL;
+  /* A deep copy through the record format, so the result shares nothing
+   * with the builder. */
+  node = hero_virt_vm_spec_to_json_node (self->spec);
+  return hero_virt_vm_spec_new_from_json_node (node, error);
+}

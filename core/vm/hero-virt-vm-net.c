@@ -1,0 +1,333 @@
+/* hero-virt-vm-net.c
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "config.h"
+
+#include "hero-virt-vm-private.h"
+
+/**
+ * HeroVirtVmNet:
+ *
+ * A network device of a virtual machine: user-mode networking, or a tap
+ * interface on the host, with an optional MAC address.
+ *
+ * Since: 0.1
+ */
+struct _HeroVirtVmNet
+{
+  GObject parent_instance;
+
+  HeroVirtVmNetMode mode;
+  char             *tap;
+  char             *mac;
+};
+
+enum
+{
+  PROP_0,
+  PROP_MODE,
+  PROP_TAP,
+  PROP_MAC,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+G_DEFINE_FINAL_TYPE (HeroVirtVmNet, hero_virt_vm_net, G_TYPE_OBJECT)
+
+static void
+hero_virt_vm_net_finalize (GObject *object)
+{
+  HeroVirtVmNet *self = HERO_VIRT_VM_NET (object);
+
+  g_free (self->tap);
+  g_free (self->mac);
+
+  G_OBJECT_CLASS (hero_virt_vm_net_parent_class)->finalize (object);
+}
+
+static void
+hero_virt_vm_net_get_property (GObject *object, guint prop_id, GValue *value, GParamSpec *pspec)
+{
+  HeroVirtVmNet *self = HERO_VIRT_VM_NET (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      g_value_set_enum (value, self->mode);
+      break;
+    case PROP_TAP:
+      g_value_set_string (value, self->tap);
+      break;
+    case PROP_MAC:
+      g_value_set_string (value, self->mac);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hero_virt_vm_net_set_property (GObject      *object,
+                               guint         prop_id,
+                               const GValue *value,
+                               GParamSpec   *pspec)
+{
+  HeroVirtVmNet *self = HERO_VIRT_VM_NET (object);
+
+  switch (prop_id)
+    {
+    case PROP_MODE:
+      self->mode = g_value_get_enum (value);
+      break;
+    case PROP_TAP:
+      g_free (self->tap);
+      self->tap = g_value_dup_string (value);
+      break;
+    case PROP_MAC:
+      if (g_strcmp0 (self->mac, g_value_get_string (value)) == 0)
+        return;
+      g_free (self->mac);
+      self->mac = g_value_dup_string (value);
+      g_object_notify_by_pspec (object, pspec);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hero_virt_vm_net_class_init (HeroVirtVmNetClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hero_virt_vm_net_finalize;
+  object_class->get_property = hero_virt_vm_net_get_property;
+  object_class->set_property = hero_virt_vm_net_set_property;
+
+  /**
+   * HeroVirtVmNet:mode:
+   *
+   * How the device reaches the host.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MODE] = g_param_spec_enum (
+      "mode", NULL, NULL, HERO_VIRT_TYPE_VM_NET_MODE, HERO_VIRT_VM_NET_MODE_USER,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * HeroVirtVmNet:tap:
+   *
+   * The host tap interface's name (tap mode), or %NULL to let the backend
+   * create one.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TAP] = g_param_spec_string (
+      "tap", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * HeroVirtVmNet:mac:
+   *
+   * The guest's MAC address as `52:54:00:12:34:56`, or %NULL for one the
+   * backend picks.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MAC]
+      = g_param_spec_string ("mac", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_STATIC_STRINGS | G_PARAM_EXPLICIT_NOTIFY);
+
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hero_virt_vm_net_init (HeroVirtVmNet *self)
+{
+}
+
+/**
+ * hero_virt_vm_net_new_user:
+ *
+ * Returns: (transfer full): a new user-mode network device
+ *
+ * Since: 0.1
+ */
+HeroVirtVmNet *
+hero_virt_vm_net_new_user (void)
+{
+  return g_object_new (HERO_VIRT_TYPE_VM_NET, "mode", HERO_VIRT_VM_NET_MODE_USER, NULL);
+}
+
+/**
+ * hero_virt_vm_net_new_for_tap:
+ * @tap: (nullable): the host tap interface's name, or %NULL to let the
+ *   backend create one
+ *
+ * Returns: (transfer full): a new tap network device
+ *
+ * Since: 0.1
+ */
+HeroVirtVmNet *
+hero_virt_vm_net_new_for_tap (const char *tap)
+{
+  return g_object_new (HERO_VIRT_TYPE_VM_NET, "mode", HERO_VIRT_VM_NET_MODE_TAP, "tap", tap, NULL);
+}
+
+/**
+ * hero_virt_vm_net_set_mac:
+ * @self: a #HeroVirtVmNet
+ * @mac: (nullable): the new value
+ *
+ * Sets [property@HeroVirt.VmNet:mac].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmNet *
+hero_virt_vm_net_set_mac (HeroVirtVmNet *self, const char *mac)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_NET (self), NULL);
+
+  g_object_set (self, "mac", mac, NULL);
+  return self;
+}
+
+/**
+ * hero_virt_vm_net_get_mode:
+ * @self: a #HeroVirtVmNet
+ *
+ * Returns: the value of [property@HeroVirt.VmNet:mode]
+ *
+ * Since: 0.1
+ */
+HeroVirtVmNetMode
+hero_virt_vm_net_get_mode (HeroVirtVmNet *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_NET (self), HERO_VIRT_VM_NET_MODE_USER);
+  return self->mode;
+}
+
+/**
+ * hero_virt_vm_net_get_tap:
+ * @self: a #HeroVirtVmNet
+ *
+ * Returns: (nullable): the value of [property@HeroVirt.VmNet:tap]
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_vm_net_get_tap (HeroVirtVmNet *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_NET (self), NULL);
+  return self->tap;
+}
+
+/**
+ * hero_virt_vm_net_get_mac:
+ * @self: a #HeroVirtVmNet
+ *
+ * Returns: (nullable): the value of [property@HeroVirt.VmNet:mac]
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_vm_net_get_mac (HeroVirtVmNet *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_NET (self), NULL);
+  return self->mac;
+}
+
+static gboolean
+is_mac (const char *mac)
+{
+  for (guint i = 0; i < 17; i++)
+    {
+      if (i % 3 == 2 ? mac[i] != ':' : !g_ascii_isxdigit (mac[i]))
+        return FALSE;
+    }
+  return mac[17] == '\0';
+}
+
+/**
+ * hero_virt_vm_net_validate:
+ * @self: a #HeroVirtVmNet
+ * @error: return location for a #GError
+ *
+ * Checks the device before anything runs: a tap name of at most 15
+ * characters from `[A-Za-z0-9_.-]` (the kernel's IFNAMSIZ) and only in
+ * tap mode, and a MAC address of six hex pairs separated by colons.
+ *
+ * Returns: %TRUE if the device is valid, else %FALSE with
+ *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_vm_net_validate (HeroVirtVmNet *self, GError **error)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_NET (self), FALSE);
+
+  if (self->tap != NULL && self->mode != HERO_VIRT_VM_NET_MODE_TAP)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "Only a tap network device has a tap name");
+      return FALSE;
+    }
+  if (self->tap != NULL
+      && (*self->tap == '\0' || *self->tap == '-' || strlen (self->tap) > 15
+          || strspn (self->tap, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
+                 != strlen (self->tap)))
+    {
+      g_set_error (
+          error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+          "Invalid tap interface name “%s” (1 to 15 of A-Z a-z 0-9 _ . -, not starting with -)",
+          self->tap);
+      return FALSE;
+    }
+  if (self->mac != NULL && !is_mac (self->mac))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "Invalid MAC address “%s” (expected six hex pairs such as 52:54:00:12:34:56)",
+                   self->mac);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+JsonObject *
+_hero_virt_vm_net_to_json (HeroVirtVmNet *self)
+{
+  JsonObject *object = json_object_new ();
+
+  json_object_set_string_member (object, "mode",
+                                 self->mode == HERO_VIRT_VM_NET_MODE_TAP ? "tap" : "user");
+  if (self->tap != NULL)
+    json_object_set_string_member (object, "tap", self->tap);
+  if (self->mac != NULL)
+    json_object_set_string_member (object, "mac", self->mac);
+  return object;
+}
+
+HeroVirtVmNet *
+_hero_virt_vm_net_from_json (JsonObject *object, GError **error)
+{
+  const char    *mode = json_object_get_string_member_with_default (object, "mode", "");
+  const char    *tap = json_object_get_string_member_with_default (object, "tap", NULL);
+  const char    *mac = json_object_get_string_member_with_default (object, "mac", NULL);
+  HeroVirtVmNet *net;
+
+  if (strcmp (mode, "tap") == 0)
+    net = hero_virt_vm_net_new_for_tap (tap);
+  else if (strcmp (mode, "user") == 0)
+    net = hero_virt_vm_net_new_user ();
+  else
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                   "Unknown VM network mode “%s” (user or tap)", mode);
+      return NULL;
+    }
+  net->mac = g_strdup (mac);
+  return net;
+}
