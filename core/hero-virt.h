@@ -10,6 +10,7 @@
 #include "hero-virt-types.h"
 #include "hero-virt-enum-types.h"
 #include "hero-virt-error.h"
+#include "hero-virt-validate.h"
 #include "hero-virt-command.h"
 #include "hero-virt-command-result.h"
 #include "hero-virt-executor.h"

@@ -694,6 +694,40 @@ hero_virt_registry_get_default_provider (HeroVirtRegistry    *self,
 }
 
 /**
+ * hero_virt_registry_find_provider:
+ * @self: a #HeroVirtRegistry
+ * @kind: a #HeroVirtProviderKind
+ * @name: (nullable): the provider's name, or %NULL for the default
+ * @executor: (nullable): where the provider's commands will run, or %NULL
+ *   for the default executor
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * The provider every user-facing object uses: the one called @name, or
+ * else the default of @kind for @executor, judged by what the executor's
+ * host has (see [method@HeroVirt.Registry.get_default_provider]).
+ *
+ * Returns: (transfer full): the provider, or %NULL on error
+ *
+ * Since: 0.1
+ */
+GObject *
+hero_virt_registry_find_provider (HeroVirtRegistry    *self,
+                                  HeroVirtProviderKind kind,
+                                  const char          *name,
+                                  HeroVirtExecutor    *executor,
+                                  GCancellable        *cancellable,
+                                  GError             **error)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
+  g_return_val_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor), NULL);
+
+  if (name != NULL)
+    return hero_virt_registry_get_provider (self, kind, name, error);
+  return hero_virt_registry_get_default_provider (self, kind, cancellable, error);
+}
+
+/**
  * hero_virt_registry_register_provider:
  * @self: a #HeroVirtRegistry
  * @kind: what the provider provides

@@ -9,6 +9,7 @@
 #endif
 
 #include "hero-virt-types.h"
+#include "hero-virt-executor.h"
 #include "hero-virt-plugin-info.h"
 
 G_BEGIN_DECLS
@@ -40,6 +41,13 @@ GObject *hero_virt_registry_get_default_provider (HeroVirtRegistry    *self,
                                                   HeroVirtProviderKind kind,
                                                   GCancellable        *cancellable,
                                                   GError             **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+GObject *hero_virt_registry_find_provider (HeroVirtRegistry    *self,
+                                           HeroVirtProviderKind kind,
+                                           const char          *name,
+                                           HeroVirtExecutor    *executor,
+                                           GCancellable        *cancellable,
+                                           GError             **error);
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_registry_register_provider (HeroVirtRegistry    *self,
                                                HeroVirtProviderKind kind,
