@@ -33,6 +33,8 @@ ninja -C build
 step "tests"
 status=0
 meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 2 || status=$?
+step "time per suite"
+./scripts/suite-times.py build/meson-logs/testlog.json || true
 
 if [ "$quick" -eq 0 ]; then
   step "AddressSanitizer + UBSan build"
@@ -45,9 +47,12 @@ if [ "$quick" -eq 0 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 \
       --suite sanitize || status=$?
+  step "time per suite (sanitizers)"
+  ./scripts/suite-times.py build-asan/meson-logs/testlog.json || true
 fi
 
 step "summary"
+printf "whole run: %d s\n" "$SECONDS"
 if [ "$status" -eq 0 ]; then
   echo "all tests passed"
 else
