@@ -53,6 +53,22 @@ fi
 
 step "summary"
 printf "whole run: %d s\n" "$SECONDS"
+/usr/bin/python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
+import json, os, sys
+ok = bad = skipped = 0
+for path in sys.argv[1:]:
+    if not os.path.exists(path):
+        continue
+    for line in open(path):
+        r = json.loads(line)['result']
+        if r in ('OK', 'EXPECTEDFAIL'):
+            ok += 1
+        elif r == 'SKIP':
+            skipped += 1
+        else:
+            bad += 1
+print('%d passed, %d failed, %d skipped' % (ok, bad, skipped))
+PY
 if [ "$status" -eq 0 ]; then
   echo "all tests passed"
 else
