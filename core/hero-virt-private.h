@@ -40,4 +40,33 @@ GAsyncResult *_hero_virt_run_sync (gpointer source_object, HeroVirtAsyncStart st
 
 void _hero_virt_registry_ensure_types (void);
 
+/* Internal validators (hero-virt-validate.c); each reports through
+ * hero_virt_set_invalid_argument(). An array is a NULL-terminated
+ * GPtrArray of strings, as the builders keep their lists. */
+#define _HERO_VIRT_NAME_RE "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,252}$"
+
+gboolean _hero_virt_validate_port_mapping (const char *spec, GError **error);
+gboolean _hero_virt_validate_volume (const char *spec, GError **error);
+gboolean _hero_virt_validate_key_values (GPtrArray  *array,
+                                         const char *what,
+                                         const char *key_pattern,
+                                         GError    **error);
+gboolean _hero_virt_validate_each (GPtrArray  *array,
+                                   const char *what,
+                                   const char *pattern,
+                                   const char *why,
+                                   GError    **error);
+gboolean
+_hero_virt_validate_copy_paths (const char *host_path, const char *container_path, GError **error);
+gboolean _hero_virt_validate_since (const char *since, GError **error);
+gboolean _hero_virt_validate_signal (const char *signal, GError **error);
+gboolean _hero_virt_validate_duration (const char *what, const char *value, GError **error);
+
+gboolean _hero_virt_validate_vm_name (const char *name, GError **error);
+/* Absolute, non-empty, no newline or comma: commas separate options in
+ * both `cloud-hypervisor --disk path=…,readonly=on` and qemu's `-drive`. */
+gboolean _hero_virt_validate_vm_path (const char *what, const char *path, GError **error);
+gboolean _hero_virt_validate_tap_name (const char *tap, GError **error);
+gboolean _hero_virt_validate_mac_address (const char *mac, GError **error);
+
 G_END_DECLS
