@@ -38,7 +38,13 @@ typedef void (*HeroVirtAsyncStart) (gpointer            source_object,
                                     gpointer            user_data);
 GAsyncResult *_hero_virt_run_sync (gpointer source_object, HeroVirtAsyncStart start, gpointer data);
 
-void _hero_virt_registry_ensure_types (void);
+/* The kinds of provider (plugin/hero-virt-provider-kind.c). */
+void     _hero_virt_provider_kind_ensure_types (void);
+gboolean _hero_virt_provider_kind_is_available (HeroVirtProviderKind kind,
+                                                GObject             *provider,
+                                                HeroVirtExecutor    *executor,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
 
 /* Internal validators (hero-virt-validate.c); each reports through
  * hero_virt_set_invalid_argument(). An array is a NULL-terminated
@@ -68,5 +74,8 @@ gboolean _hero_virt_validate_vm_name (const char *name, GError **error);
 gboolean _hero_virt_validate_vm_path (const char *what, const char *path, GError **error);
 gboolean _hero_virt_validate_tap_name (const char *tap, GError **error);
 gboolean _hero_virt_validate_mac_address (const char *mac, GError **error);
+
+/* A plugin's or provider's name: `[a-z0-9_-]+`, at most 64. */
+gboolean _hero_virt_validate_provider_name (const char *name, GError **error);
 
 G_END_DECLS

@@ -646,3 +646,18 @@ bad:
   return hero_virt_set_invalid_argument (error, "MAC address", mac,
                                          "expected six hex pairs such as 52:54:00:12:34:56");
 }
+
+/* ---- plugins (internal: the registry) ---- */
+
+gboolean
+_hero_virt_validate_provider_name (const char *name, GError **error)
+{
+  size_t len = name ? strlen (name) : 0;
+
+  if (name == NULL || !g_ascii_isalnum (name[0]) || len > 64
+      || strspn (name, "abcdefghijklmnopqrstuvwxyz0123456789-_") != len)
+    return hero_virt_set_invalid_argument (
+        error, "provider name", name,
+        "use 1 to 64 of a-z 0-9 - _, starting with a letter or digit");
+  return TRUE;
+}

@@ -1072,11 +1072,14 @@ cli_image_commit (HeroVirtContainerProvider *self,
 }
 
 static gboolean
-cli_is_available (HeroVirtContainerProvider *self, GCancellable *cancellable, GError **error)
+cli_is_available (HeroVirtContainerProvider *self,
+                  HeroVirtExecutor          *executor,
+                  GCancellable              *cancellable,
+                  GError                   **error)
 {
-  g_autofree char *path = hero_virt_executor_find_program (hero_virt_executor_get_default (),
-                                                           docker_cli_get_dialect (self)->program,
-                                                           cancellable, error);
+  g_autofree char *path = hero_virt_executor_find_program (
+      executor, docker_cli_get_dialect (self)->program, cancellable, error);
+
   return path != NULL;
 }
 

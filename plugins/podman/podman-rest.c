@@ -1338,12 +1338,26 @@ rest_image_commit (HeroVirtContainerProvider *self,
   return g_strdup (id ? id : reference);
 }
 
+/* Judged on the executor the call will use: the service socket there is
+ * enough, else the CLI must be installed there. */
+static gboolean
+rest_is_available (HeroVirtContainerProvider *self,
+                   HeroVirtExecutor          *executor,
+                   GCancellable              *cancellable,
+                   GError                   **error)
+{
+  g_autofree char *socket = podman_rest_find_socket (executor);
+
+  return socket != NULL || cli.is_available (self, executor, cancellable, error);
+}
+
 void
 podman_rest_iface_init (HeroVirtContainerProviderInterface *iface)
 {
   /* Keep the CLI implementation to fall back on. */
   cli = *iface;
 
+  iface->is_available = rest_is_available;
   iface->create = rest_create;
   iface->start = rest_start;
   iface->stop = rest_stop;

@@ -903,14 +903,21 @@ hero_virt_qcow2_provider_check (HeroVirtDiskProvider *provider,
 }
 
 /* The native reader and writer work on any local file, so the provider is
- * always usable here; operations that need qemu-img fail with
- * HERO_VIRT_ERROR_UNAVAILABLE when it is missing. */
+ * always usable on this machine (operations that need qemu-img fail with
+ * HERO_VIRT_ERROR_UNAVAILABLE when it is missing); on another host every
+ * operation runs qemu-img, which must be there. */
 static gboolean
 hero_virt_qcow2_provider_is_available (HeroVirtDiskProvider *provider,
+                                       HeroVirtExecutor     *executor,
                                        GCancellable         *cancellable,
                                        GError              **error)
 {
-  return TRUE;
+  g_autofree char *path = NULL;
+
+  if (hero_virt_executor_is_local (executor))
+    return TRUE;
+  path = hero_virt_executor_find_program (executor, "qemu-img", cancellable, error);
+  return path != NULL;
 }
 
 static void

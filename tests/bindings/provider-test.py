@@ -30,7 +30,7 @@ class MemDisk(GObject.Object, HeroVirt.DiskProvider):
     def _record(self, op):
         self.calls.append((op, threading.current_thread() is threading.main_thread()))
 
-    def do_is_available(self, cancellable):
+    def do_is_available(self, executor, cancellable):
         return True
 
     def do_create(self, executor, path, options, cancellable):
