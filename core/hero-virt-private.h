@@ -38,6 +38,19 @@ typedef void (*HeroVirtAsyncStart) (gpointer            source_object,
                                     gpointer            user_data);
 GAsyncResult *_hero_virt_run_sync (gpointer source_object, HeroVirtAsyncStart start, gpointer data);
 
+/* For the executors (exec/hero-virt-executor.c). */
+char **_hero_virt_executor_dup_environ (HeroVirtExecutor *self);
+void   _hero_virt_executor_log_command (HeroVirtExecutor *self,
+                                        HeroVirtCommand  *command,
+                                        const char       *display,
+                                        const char       *outcome,
+                                        int               exit_status,
+                                        int               term_signal,
+                                        gint64            duration_us);
+/* Standard error as the result keeps it: with the command's secrets
+ * masked, even when a tool echoes its arguments. */
+GBytes *_hero_virt_command_redact_output (HeroVirtCommand *command, GByteArray *output);
+
 /* The kinds of provider (plugin/hero-virt-provider-kind.c). */
 void     _hero_virt_provider_kind_ensure_types (void);
 gboolean _hero_virt_provider_kind_is_available (HeroVirtProviderKind kind,

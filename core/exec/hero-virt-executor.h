@@ -131,6 +131,10 @@ char *hero_virt_executor_get_description (HeroVirtExecutor *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_executor_is_local (HeroVirtExecutor *self);
 HERO_VIRT_AVAILABLE_IN_ALL
+void hero_virt_executor_setenv (HeroVirtExecutor *self, const char *variable, const char *value);
+HERO_VIRT_AVAILABLE_IN_ALL
+const char *const *hero_virt_executor_get_environ (HeroVirtExecutor *self);
+HERO_VIRT_AVAILABLE_IN_ALL
 char *hero_virt_executor_find_program (HeroVirtExecutor *self,
                                        const char       *program,
                                        GCancellable     *cancellable,

@@ -111,7 +111,7 @@ check_chown_chmod (const char *chown, const char *chmod, GError **error)
 static HeroVirtCommand *
 buildah (const char *subcommand)
 {
-  HeroVirtCommand *command = hero_virt_command_new ("buildah");
+  HeroVirtCommand *command = HERO_VIRT_COMMAND_NEW ("buildah");
 
   hero_virt_command_add_arg (command, subcommand);
   return command;
@@ -146,12 +146,6 @@ run (HeroVirtExecutor *executor,
   g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autoptr (GError) local_error = NULL;
 
-  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
-    {
-      g_autofree char *line = hero_virt_command_to_string (command);
-      g_autofree char *where = hero_virt_executor_get_description (executor);
-      g_debug ("running on %s: %s", where, line);
-    }
   result = hero_virt_executor_run (executor, command, cancellable, error);
   if (result == NULL)
     return NULL;
@@ -193,17 +187,9 @@ expect_last_line (HeroVirtCommandResult *result, const char *what, GError **erro
 static gboolean
 executor_has_env (HeroVirtExecutor *executor, const char *variable)
 {
-  const char *const *env = NULL;
-
-  if (HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
-    {
-      if (g_getenv (variable) != NULL)
-        return TRUE;
-      env = hero_virt_local_executor_get_environ (HERO_VIRT_LOCAL_EXECUTOR (executor));
-    }
-  else if (HERO_VIRT_IS_SSH_EXECUTOR (executor))
-    env = hero_virt_ssh_executor_get_environ (HERO_VIRT_SSH_EXECUTOR (executor));
-  return env != NULL && g_environ_getenv ((char **)env, variable) != NULL;
+  if (HERO_VIRT_IS_LOCAL_EXECUTOR (executor) && g_getenv (variable) != NULL)
+    return TRUE;
+  return g_environ_getenv ((char **)hero_virt_executor_get_environ (executor), variable) != NULL;
 }
 
 /* The runtime to pass with --runtime, or NULL to leave it to buildah's

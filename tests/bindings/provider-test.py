@@ -7,7 +7,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import json
 import os
-import sys
 import tempfile
 import threading
 
@@ -15,8 +14,7 @@ import gi
 gi.require_version("HeroVirt", "1")
 from gi.repository import GLib, GObject, HeroVirt  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taptest import test, run  # noqa: E402
+from tap import test, run  # noqa: E402
 
 
 class MemDisk(GObject.Object, HeroVirt.DiskProvider):
