@@ -192,30 +192,6 @@ hero_virt_executor_default_init (HeroVirtExecutorInterface *iface)
 }
 
 /**
- * hero_virt_executor_get_default:
- *
- * Returns the process-wide local executor, which runs commands on this
- * machine.
- *
- * Returns: (transfer none): the default #HeroVirtExecutor
- *
- * Since: 0.1
- */
-HeroVirtExecutor *
-hero_virt_executor_get_default (void)
-{
-  static gsize             once;
-  static HeroVirtExecutor *local;
-
-  if (g_once_init_enter (&once))
-    {
-      local = HERO_VIRT_EXECUTOR (hero_virt_local_executor_new ());
-      g_once_init_leave (&once, 1);
-    }
-  return local;
-}
-
-/**
  * hero_virt_executor_run: (virtual run)
  * @self: a #HeroVirtExecutor
  * @command: the command to run

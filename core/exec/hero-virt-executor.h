@@ -79,9 +79,6 @@ struct _HeroVirtExecutorInterface
 };
 
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtExecutor *hero_virt_executor_get_default (void);
-
-HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtCommandResult *hero_virt_executor_run (HeroVirtExecutor *self,
                                                HeroVirtCommand  *command,
                                                GCancellable     *cancellable,

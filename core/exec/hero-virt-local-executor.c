@@ -584,3 +584,29 @@ hero_virt_local_executor_new (void)
 {
   return g_object_new (HERO_VIRT_TYPE_LOCAL_EXECUTOR, NULL);
 }
+
+/**
+ * hero_virt_executor_get_default:
+ *
+ * Returns the process-wide local executor, which runs commands on this
+ * machine.
+ *
+ * Returns: (transfer none): the default #HeroVirtExecutor
+ *
+ * Since: 0.1
+ */
+HeroVirtExecutor *
+hero_virt_executor_get_default (void)
+{
+  /* Made here, not beside the interface: the interface knows no
+   * implementation. */
+  static gsize             once;
+  static HeroVirtExecutor *local;
+
+  if (g_once_init_enter (&once))
+    {
+      local = HERO_VIRT_EXECUTOR (hero_virt_local_executor_new ());
+      g_once_init_leave (&once, 1);
+    }
+  return local;
+}

@@ -23,4 +23,7 @@ G_DECLARE_FINAL_TYPE (HeroVirtLocalExecutor,
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtLocalExecutor *hero_virt_local_executor_new (void);
 
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtExecutor *hero_virt_executor_get_default (void);
+
 G_END_DECLS
