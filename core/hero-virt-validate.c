@@ -45,6 +45,35 @@ hero_virt_set_invalid_argument (GError    **error,
   return FALSE;
 }
 
+/**
+ * hero_virt_validate_text:
+ * @what: what the value is, such as `label` (used in the message)
+ * @value: (nullable): the value
+ * @error: return location for a #GError
+ *
+ * Checks that @value is valid UTF-8 without control characters (no line
+ * breaks, tabs or escapes): what may go into an argument, a file or a
+ * request header as it is. %NULL passes.
+ *
+ * Returns: %TRUE if acceptable, else %FALSE with
+ *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_validate_text (const char *what, const char *value, GError **error)
+{
+  if (value == NULL)
+    return TRUE;
+  if (!g_utf8_validate (value, -1, NULL))
+    return hero_virt_set_invalid_argument (error, what, value, "it is not UTF-8");
+  for (const char *p = value; *p; p++)
+    if ((guchar)*p < 0x20 || *p == 0x7f)
+      return hero_virt_set_invalid_argument (error, what, value,
+                                             "control characters are not allowed");
+  return TRUE;
+}
+
 /* ---- images and containers ---- */
 
 /* The grammar of distribution/reference (what buildah, podman and the
@@ -466,6 +495,173 @@ hero_virt_kube_validate_label_value (const char *value, GError **error)
         "'_' or '.', and must start and end with an alphanumeric character (at most 63 "
         "characters)");
   return TRUE;
+}
+
+/* Kubernetes selectors */
+
+static gboolean
+selector_error (GError **error, const char *what, const char *requirement, const char *why)
+{
+  g_autofree char *kind = g_strdup_printf ("%s selector requirement", what);
+
+  return hero_virt_set_invalid_argument (error, kind, requirement, why);
+}
+
+/* Splits on commas outside parentheses, so `k in (a,b)` stays whole. */
+static GPtrArray *
+split_requirements (const char *selector)
+{
+  GPtrArray  *parts = g_ptr_array_new_with_free_func (g_free);
+  const char *start = selector;
+  int         depth = 0;
+
+  for (const char *p = selector;; p++)
+    {
+      if (*p == '(')
+        depth++;
+      else if (*p == ')')
+        depth--;
+      else if ((*p == ',' && depth == 0) || *p == '\0')
+        {
+          g_ptr_array_add (parts, g_strstrip (g_strndup (start, p - start)));
+          if (*p == '\0')
+            break;
+          start = p + 1;
+        }
+    }
+  return parts;
+}
+
+static gboolean
+validate_set (const char *requirement, const char *values, GError **error)
+{
+  g_autofree char *inner = NULL;
+  g_auto (GStrv) items = NULL;
+  size_t len = strlen (values);
+
+  if (len < 2 || values[0] != '(' || values[len - 1] != ')')
+    return selector_error (error, "label", requirement, "expected a parenthesised list of values");
+  inner = g_strndup (values + 1, len - 2);
+  items = g_strsplit (inner, ",", -1);
+  for (guint i = 0; items[i] != NULL; i++)
+    if (!hero_virt_kube_validate_label_value (g_strstrip (items[i]), NULL))
+      return selector_error (error, "label", requirement, "invalid label value in the list");
+  return TRUE;
+}
+
+static gboolean
+validate_label_requirement (const char *req, GError **error)
+{
+  static const char *const set_ops[] = { " notin ", " in " };
+  const char              *op;
+  g_autofree char         *key = NULL;
+
+  if (*req == '\0')
+    return selector_error (error, "label", req, "empty requirement");
+  if (*req == '!')
+    return hero_virt_kube_validate_label_key (req + 1, NULL)
+           || selector_error (error, "label", req, "invalid label key");
+  for (guint i = 0; i < G_N_ELEMENTS (set_ops); i++)
+    {
+      op = strstr (req, set_ops[i]);
+      if (op == NULL)
+        continue;
+      g_autofree char *values = g_strstrip (g_strdup (op + strlen (set_ops[i])));
+
+      key = g_strstrip (g_strndup (req, op - req));
+      if (!hero_virt_kube_validate_label_key (key, NULL))
+        return selector_error (error, "label", req, "invalid label key");
+      return validate_set (req, values, error);
+    }
+  op = strpbrk (req, "!=");
+  key = g_strstrip (g_strndup (req, op ? (size_t)(op - req) : strlen (req)));
+  if (!hero_virt_kube_validate_label_key (key, NULL))
+    return selector_error (error, "label", req, "invalid label key");
+  if (op == NULL)
+    return TRUE;
+  if (op[0] == '!' && op[1] != '=')
+    return selector_error (error, "label", req, "expected “!=”");
+  op += (op[0] == '!' || op[1] == '=') ? 2 : 1;
+  while (*op == ' ')
+    op++;
+  if (!hero_virt_kube_validate_label_value (op, NULL))
+    return selector_error (error, "label", req, "invalid label value");
+  return TRUE;
+}
+
+static gboolean
+validate_field_requirement (const char *req, GError **error)
+{
+  const char *op = strpbrk (req, "!=");
+  size_t      key_len = op ? (size_t)(op - req) : 0;
+
+  if (op == NULL || key_len == 0
+      || strspn (req, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._")
+             != key_len)
+    return selector_error (error, "field", req,
+                           "expected field=value, field==value or field!=value");
+  if (op[0] == '!' && op[1] != '=')
+    return selector_error (error, "field", req, "expected “!=”");
+  return TRUE;
+}
+
+static gboolean
+validate_selector (const char *selector,
+                   gboolean (*validate_requirement) (const char *, GError **),
+                   GError **error)
+{
+  g_autoptr (GPtrArray) reqs = NULL;
+
+  if (*selector == '\0')
+    return TRUE;
+  reqs = split_requirements (selector);
+  for (guint i = 0; i < reqs->len; i++)
+    if (!validate_requirement (g_ptr_array_index (reqs, i), error))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * hero_virt_kube_validate_label_selector:
+ * @selector: a label selector such as `app=web,tier in (front,back),!canary`
+ * @error: return location for a #GError
+ *
+ * Checks a label selector's syntax as the API server parses it:
+ * comma-separated requirements `key`, `!key`, `key=value`, `key==value`,
+ * `key!=value`, `key in (v1,v2)` and `key notin (v1,v2)`, with valid
+ * label keys and values. The empty selector selects everything.
+ *
+ * Returns: %TRUE if valid, else %FALSE with %HERO_VIRT_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_kube_validate_label_selector (const char *selector, GError **error)
+{
+  g_return_val_if_fail (selector != NULL, FALSE);
+
+  return validate_selector (selector, validate_label_requirement, error);
+}
+
+/**
+ * hero_virt_kube_validate_field_selector:
+ * @selector: a field selector such as `status.phase=Running,metadata.name!=web`
+ * @error: return location for a #GError
+ *
+ * Checks a field selector's syntax: comma-separated `field=value`,
+ * `field==value` or `field!=value` with a field path of letters, digits,
+ * `.` and `_`. The empty selector selects everything.
+ *
+ * Returns: %TRUE if valid, else %FALSE with %HERO_VIRT_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_kube_validate_field_selector (const char *selector, GError **error)
+{
+  g_return_val_if_fail (selector != NULL, FALSE);
+
+  return validate_selector (selector, validate_field_requirement, error);
 }
 
 /* ---- container settings (internal: the container builder and container) ---- */

@@ -19,6 +19,9 @@ gboolean hero_virt_set_invalid_argument (GError    **error,
                                          const char *why);
 
 HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_text (const char *what, const char *value, GError **error);
+
+HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_validate_image_reference (const char *reference, GError **error);
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_validate_container_name (const char *name, GError **error);
@@ -38,5 +41,9 @@ HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_kube_validate_label_key (const char *key, GError **error);
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_kube_validate_label_value (const char *value, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kube_validate_label_selector (const char *selector, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kube_validate_field_selector (const char *selector, GError **error);
 
 G_END_DECLS

@@ -6,9 +6,9 @@
  * a remote executor works unchanged. Options are always given as
  * --flag=value and user operands come after "--", so a value that looks
  * like an option stays a value. The core validated every name before the
- * provider was called.
+ * provider was called. The executor logs each command under the calling
+ * plugin's domain (DockerCliDialect.log_domain); this file logs nothing.
  */
-#define G_LOG_DOMAIN "HeroVirt-DockerCli"
 
 #include <stdlib.h>
 #include <string.h>

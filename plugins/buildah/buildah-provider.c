@@ -41,25 +41,15 @@ G_DEFINE_DYNAMIC_TYPE_EXTENDED (
 
 /* ---- validation ---- */
 
-static gboolean
-has_control (const char *s)
-{
-  for (; *s; s++)
-    if ((guchar)*s < 0x20 || *s == 0x7f)
-      return TRUE;
-  return FALSE;
-}
-
 /* A word passed as an option value: not empty, no control characters, not
  * looking like a flag. */
 static gboolean
 check_word (const char *what, const char *value, GError **error)
 {
-  if (value == NULL || *value == '\0' || value[0] == '-' || has_control (value))
-    return hero_virt_set_invalid_argument (
-        error, what, value,
-        "it must be non-empty, without control characters, not starting with “-”");
-  return TRUE;
+  if (value == NULL || *value == '\0' || value[0] == '-')
+    return hero_virt_set_invalid_argument (error, what, value,
+                                           "it must be non-empty, not starting with “-”");
+  return hero_virt_validate_text (what, value, error);
 }
 
 static gboolean
@@ -75,10 +65,9 @@ check_isolation (const char *isolation, GError **error)
 static gboolean
 check_container_path (const char *path, GError **error)
 {
-  if (path == NULL || *path == '\0' || has_control (path))
-    return hero_virt_set_invalid_argument (error, "path in the container", path,
-                                           "it must be non-empty, without control characters");
-  return TRUE;
+  if (path == NULL || *path == '\0')
+    return hero_virt_set_invalid_argument (error, "path in the container", path, "it is empty");
+  return hero_virt_validate_text ("path in the container", path, error);
 }
 
 /* A path on the executor's host: absolute, no `..`, no control chars. */
@@ -284,9 +273,11 @@ add_registry_options (HeroVirtCommand              *command,
       g_autofree char *file = NULL;
       char            *text;
 
-      if (strchr (user, ':') != NULL || has_control (user))
+      if (strchr (user, ':') != NULL)
         return hero_virt_set_invalid_argument (error, "registry user name", user,
-                                               "it must not contain “:” or control characters");
+                                               "it must not contain “:”");
+      if (!hero_virt_validate_text ("registry user name", user, error))
+        return FALSE;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "auths");
@@ -449,10 +440,9 @@ copy_or_add (const char        *subcommand,
       gboolean url = strcmp (subcommand, "add") == 0
                      && (g_str_has_prefix (sources[i], "https://")
                          || g_str_has_prefix (sources[i], "http://"));
-      if (url ? has_control (sources[i]) : !check_host_path (sources[i], error))
-        return url ? hero_virt_set_invalid_argument (error, "URL", sources[i],
-                                                     "control characters are not allowed")
-                   : FALSE;
+      if (url ? !hero_virt_validate_text ("URL", sources[i], error)
+              : !check_host_path (sources[i], error))
+        return FALSE;
     }
   if (chown != NULL)
     hero_virt_command_add_args (command, "--chown", chown, NULL);
