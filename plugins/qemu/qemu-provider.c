@@ -103,15 +103,43 @@ require_local (HeroVirtExecutor *executor, GError **error)
   return FALSE;
 }
 
+static gboolean
+cpu_has_hardware_virtualization (void)
+{
+  g_autofree char *cpuinfo = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL))
+    return FALSE;
+  lines = g_strsplit (cpuinfo, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "flags"))
+      {
+        g_auto (GStrv) flags = g_strsplit (lines[i], " ", -1);
+
+        return g_strv_contains ((const char *const *)flags, "vmx")
+               || g_strv_contains ((const char *const *)flags, "svm");
+      }
+  return FALSE;
+}
+
+/* KVM when /dev/kvm opens and the CPU has VT-x or AMD-V. A /dev/kvm
+ * without them is a paravirtual KVM (such as kvm_pvm inside a cloud VM)
+ * that boots only guests built for it, so TCG it is.
+ * $HERO_VIRT_QEMU_ACCEL (kvm or tcg) decides instead when set. */
 static const char *
 choose_accel (void)
 {
-  int fd = open ("/dev/kvm", O_RDWR | O_CLOEXEC);
+  const char *forced = g_getenv ("HERO_VIRT_QEMU_ACCEL");
+  int         fd;
 
+  if (g_strcmp0 (forced, "kvm") == 0 || g_strcmp0 (forced, "tcg") == 0)
+    return g_intern_string (forced);
+  fd = open ("/dev/kvm", O_RDWR | O_CLOEXEC);
   if (fd < 0)
     return "tcg";
   close (fd);
-  return "kvm";
+  return cpu_has_hardware_virtualization () ? "kvm" : "tcg";
 }
 
 static VmRecord *
