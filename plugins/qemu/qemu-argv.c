@@ -154,8 +154,8 @@ qemu_build_argv (HeroVirtVmSpec *spec, const QemuLaunch *launch)
 
   for (guint i = 0; i < nets->len; i++)
     {
-      HeroVirtVmNet *net = g_ptr_array_index (nets, i);
-      const char    *mac = hero_virt_vm_net_get_mac (net);
+      HeroVirtVmNet   *net = g_ptr_array_index (nets, i);
+      const char      *mac = hero_virt_vm_net_get_mac (net);
       g_autofree char *tap = NULL;
 
       add (argv, "-netdev");

@@ -10,15 +10,15 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  const char *binary;         /* qemu-system-x86_64 */
-  const char *accel;          /* "kvm" or "tcg" */
-  const char *qmp_socket;     /* the QMP unix socket to listen on */
-  const char *pidfile;        /* -pidfile */
-  const char *console_log;    /* the serial log for HERO_VIRT_VM_SERIAL_MODE_DEFAULT */
-  const char *const *formats; /* one image format per spec disk, stated */
-  guint       max_vcpus;      /* for vCPU hot-plug; 0: the spec's count */
-  gboolean    incoming;       /* -incoming defer -S: restore from a migration stream */
-  gboolean    daemonize;      /* -daemonize (the plugin); FALSE for the bench's foreground */
+  const char        *binary;      /* qemu-system-x86_64 */
+  const char        *accel;       /* "kvm" or "tcg" */
+  const char        *qmp_socket;  /* the QMP unix socket to listen on */
+  const char        *pidfile;     /* -pidfile */
+  const char        *console_log; /* the serial log for HERO_VIRT_VM_SERIAL_MODE_DEFAULT */
+  const char *const *formats;     /* one image format per spec disk, stated */
+  guint              max_vcpus;   /* for vCPU hot-plug; 0: the spec's count */
+  gboolean           incoming;    /* -incoming defer -S: restore from a migration stream */
+  gboolean           daemonize;   /* -daemonize (the plugin); FALSE for the bench's foreground */
 } QemuLaunch;
 
 /* qemu's option syntax separates key=value pairs with commas; a comma in

@@ -223,7 +223,8 @@ static void
 record_state (HeroVirtQemuProvider *self, const char *id, const char *state)
 {
   StateUpdate update = { state };
-  g_autoptr (VmRecord) record = vm_record_update (root_of (self), id, set_state_func, &update, NULL);
+  g_autoptr (VmRecord) record
+      = vm_record_update (root_of (self), id, set_state_func, &update, NULL);
 }
 
 /* pidfd_open + a start-time check + pidfd_send_signal: the signal goes to
@@ -354,15 +355,16 @@ qemu_create (HeroVirtHypervisorProvider *provider,
     return NULL;
   if (hero_virt_vm_spec_get_vcpus (spec) > MAX_VCPUS)
     {
-      hero_virt_set_invalid_argument (error, "vCPU count", NULL,
-                                      "qemu's pc machine takes at most 255 vCPUs");
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "VM “%s” asks for %u vCPUs; qemu's pc machine takes at most %u", name,
+                   hero_virt_vm_spec_get_vcpus (spec), MAX_VCPUS);
       return NULL;
     }
   if (hero_virt_vm_spec_get_memory_mb (spec) > host_memory_mb ())
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "VM “%s” asks for %" G_GUINT64_FORMAT " MiB, more than this host's %" G_GUINT64_FORMAT
-                   " MiB",
+                   "VM “%s” asks for %" G_GUINT64_FORMAT
+                   " MiB, more than this host's %" G_GUINT64_FORMAT " MiB",
                    name, hero_virt_vm_spec_get_memory_mb (spec), host_memory_mb ());
       return NULL;
     }
@@ -463,8 +465,8 @@ launch (HeroVirtQemuProvider *self,
         GCancellable         *cancellable,
         GError              **error)
 {
-  HeroVirtVmSpec *spec = record->spec;
-  GPtrArray      *disks = hero_virt_vm_spec_get_disks (spec);
+  HeroVirtVmSpec  *spec = record->spec;
+  GPtrArray       *disks = hero_virt_vm_spec_get_disks (spec);
   g_autofree char *binary = find_qemu (self);
   g_autofree char *qmp_socket = g_build_filename (record->dir, "qmp.sock", NULL);
   g_autofree char *pidfile = g_build_filename (record->dir, "qemu.pid", NULL);
@@ -509,10 +511,9 @@ launch (HeroVirtQemuProvider *self,
       HeroVirtVmDisk *disk = g_ptr_array_index (disks, i);
       const char     *format = hero_virt_vm_disk_get_format (disk);
 
-      g_ptr_array_add (formats, (gpointer)(format != NULL
-                                               ? format
-                                               : qemu_detect_image_format (
-                                                     hero_virt_vm_disk_get_path (disk))));
+      g_ptr_array_add (formats, (gpointer)(format != NULL ? format
+                                                          : qemu_detect_image_format (
+                                                              hero_virt_vm_disk_get_path (disk))));
     }
   g_ptr_array_add (formats, NULL);
 
@@ -553,8 +554,8 @@ launch (HeroVirtQemuProvider *self,
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &local_error);
   if (process == NULL)
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE, "Cannot run %s: %s",
-                   binary, local_error->message);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE, "Cannot run %s: %s", binary,
+                   local_error->message);
       return NULL;
     }
   /* -daemonize: this returns once qemu is set up (its QMP socket listens)
@@ -779,8 +780,8 @@ qemu_reboot (HeroVirtHypervisorProvider *provider,
              GCancellable               *cancellable,
              GError                    **error)
 {
-  return simple_command (HERO_VIRT_QEMU_PROVIDER (provider), executor, id, "reboot",
-                         "system_reset", NULL, cancellable, error);
+  return simple_command (HERO_VIRT_QEMU_PROVIDER (provider), executor, id, "reboot", "system_reset",
+                         NULL, cancellable, error);
 }
 
 static gboolean
@@ -861,18 +862,18 @@ info_for_record (VmRecord *record, GCancellable *cancellable)
       json_builder_add_string_value (builder, status != NULL ? status : "unreachable");
       if (qmp != NULL)
         {
-          JsonObject *version = json_object_get_object_member (qemu_qmp_get_greeting (qmp),
-                                                               "version");
-          JsonObject *numbers = version != NULL ? json_object_get_object_member (version, "qemu")
-                                                : NULL;
+          JsonObject *version
+              = json_object_get_object_member (qemu_qmp_get_greeting (qmp), "version");
+          JsonObject *numbers
+              = version != NULL ? json_object_get_object_member (version, "qemu") : NULL;
 
           if (numbers != NULL)
             {
-              g_autofree char *text = g_strdup_printf (
-                  "%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT,
-                  json_object_get_int_member (numbers, "major"),
-                  json_object_get_int_member (numbers, "minor"),
-                  json_object_get_int_member (numbers, "micro"));
+              g_autofree char *text
+                  = g_strdup_printf ("%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT ".%" G_GINT64_FORMAT,
+                                     json_object_get_int_member (numbers, "major"),
+                                     json_object_get_int_member (numbers, "minor"),
+                                     json_object_get_int_member (numbers, "micro"));
               json_builder_set_member_name (builder, "qemu_version");
               json_builder_add_string_value (builder, text);
             }
@@ -883,8 +884,8 @@ info_for_record (VmRecord *record, GCancellable *cancellable)
     {
       gboolean never = g_strcmp0 (not_running_state (record), "created") == 0;
 
-      info = hero_virt_vm_info_new (record->id,
-                                    never ? HERO_VIRT_VM_STATE_CREATED : HERO_VIRT_VM_STATE_STOPPED);
+      info = hero_virt_vm_info_new (record->id, never ? HERO_VIRT_VM_STATE_CREATED
+                                                      : HERO_VIRT_VM_STATE_STOPPED);
       hero_virt_vm_info_set_pid (info, 0);
     }
   json_builder_end_object (builder);

@@ -9,7 +9,11 @@
 G_BEGIN_DECLS
 
 #define HERO_VIRT_TYPE_QEMU_PROVIDER (hero_virt_qemu_provider_get_type ())
-G_DECLARE_FINAL_TYPE (HeroVirtQemuProvider, hero_virt_qemu_provider, HERO_VIRT, QEMU_PROVIDER, GObject)
+G_DECLARE_FINAL_TYPE (HeroVirtQemuProvider,
+                      hero_virt_qemu_provider,
+                      HERO_VIRT,
+                      QEMU_PROVIDER,
+                      GObject)
 
 void hero_virt_qemu_provider_register (GTypeModule *module);
 

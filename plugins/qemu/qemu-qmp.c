@@ -60,7 +60,7 @@ read_message (QemuQmp *qmp, gint64 deadline, GError **error)
 
       if (newline != NULL)
         {
-          gsize len = (gsize)(newline - qmp->buffer->str);
+          gsize            len = (gsize)(newline - qmp->buffer->str);
           g_autofree char *line = g_strndup (qmp->buffer->str, len);
           g_autoptr (JsonParser) parser = json_parser_new ();
           g_autoptr (GError) local_error = NULL;
@@ -227,7 +227,10 @@ qemu_qmp_send_fd (QemuQmp *qmp, const char *fdname, int fd, GError **error)
 }
 
 QemuQmp *
-qemu_qmp_connect (const char *socket_path, guint timeout_ms, GCancellable *cancellable, GError **error)
+qemu_qmp_connect (const char   *socket_path,
+                  guint         timeout_ms,
+                  GCancellable *cancellable,
+                  GError      **error)
 {
   g_autoptr (QemuQmp) qmp = g_new0 (QemuQmp, 1);
   g_autoptr (JsonObject) greeting = NULL;
@@ -249,8 +252,7 @@ qemu_qmp_connect (const char *socket_path, guint timeout_ms, GCancellable *cance
     }
   strcpy (addr.sun_path, socket_path);
   qmp->fd = socket (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (qmp->fd < 0
-      || connect (qmp->fd, (struct sockaddr *)&addr, sizeof addr) < 0)
+  if (qmp->fd < 0 || connect (qmp->fd, (struct sockaddr *)&addr, sizeof addr) < 0)
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
                    "Cannot connect to qemu's QMP socket %s: %s", socket_path, g_strerror (errno));

@@ -32,10 +32,8 @@ JsonObject *qemu_qmp_get_greeting (QemuQmp *qmp);
 /* Runs @command with @arguments (nullable, not consumed) and returns its
  * "return" value; a QMP error is %HERO_VIRT_ERROR_COMMAND_FAILED with its
  * "desc". */
-JsonNode *qemu_qmp_execute (QemuQmp    *qmp,
-                            const char *command,
-                            JsonObject *arguments,
-                            GError    **error);
+JsonNode *
+qemu_qmp_execute (QemuQmp *qmp, const char *command, JsonObject *arguments, GError **error);
 
 /* Passes @fd to qemu under @fdname (`getfd` with SCM_RIGHTS). */
 gboolean qemu_qmp_send_fd (QemuQmp *qmp, const char *fdname, int fd, GError **error);
