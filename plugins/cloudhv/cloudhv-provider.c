@@ -8,7 +8,7 @@
  * API on that socket: vmm.ping until it answers, vm.create with the spec
  * as a VmConfig, vm.boot. Stop asks the guest (vm.power-button) and
  * waits; forced, it asks the VMM (vm.shutdown, vmm.shutdown), then sends
- * SIGTERM and SIGKILL. A VM's record (cloudhv-record.h) keeps the spec, the
+ * SIGTERM and SIGKILL. A VM's record (libs/vm-record) keeps the spec, the
  * process id and its start time, so info is live: a dead or reused pid is
  * never taken for a running VM.
  *
@@ -32,7 +32,7 @@
 #include "cloudhv-client.h"
 #include "cloudhv-config.h"
 #include "cloudhv-provider.h"
-#include "cloudhv-record.h"
+#include "vm-record.h"
 
 #define PROVIDER_NAME "cloudhv"
 
