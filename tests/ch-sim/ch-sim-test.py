@@ -667,6 +667,78 @@ def test_curl():
         sim.close()
 
 
+def guest_files():
+    """The kernel and initramfs of the VM tests (tests/vm/guest), or None."""
+    script = os.path.join(os.environ.get("HERO_VIRT_SOURCE_ROOT", ""), "tests", "vm", "guest",
+                          "build-guest.sh")
+    if not shutil.which("qemu-system-x86_64") or not os.path.exists(script):
+        return None, "qemu-system-x86_64 or tests/vm/guest/build-guest.sh missing"
+    out = tempfile.mkdtemp(prefix="ch-sim-guest-")
+    r = subprocess.run(["bash", script, out], capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        shutil.rmtree(out, ignore_errors=True)
+        return None, "build-guest.sh failed: " + r.stderr.strip().splitlines()[-1]
+    files = dict(line.split("=", 1) for line in r.stdout.split() if "=" in line)
+    return (files["KERNEL"], files["INITRD"], out), None
+
+
+def children(pid):
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as f:
+            return [int(x) for x in f.read().split()]
+    except OSError:
+        return []
+
+
+def test_qemu_guest(guest):
+    kernel, initrd, _ = guest
+    sim = Sim("--sim-guest", "qemu")
+    serial = os.path.join(sim.dir, "serial.log")
+
+    def lines():
+        try:
+            with open(serial) as f:
+                return f.read().count("\n")
+        except FileNotFoundError:
+            return 0
+
+    def wait_for(text, timeout=90):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if os.path.exists(serial) and text in open(serial).read():
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"no {text!r} on the console")
+
+    try:
+        config = {"payload": {"kernel": kernel, "initramfs": initrd,
+                              "cmdline": "console=ttyS0 quiet panic=-1"},
+                  "memory": {"size": 256 << 20},
+                  "serial": {"mode": "File", "file": serial}, "console": {"mode": "Off"}}
+        expect(sim.json_call("PUT", "vm.create", config)[0], 204, "create")
+        expect(sim.json_call("PUT", "vm.boot")[0], 204, "boot")
+        qemu = children(sim.proc.pid)
+        assert len(qemu) == 1, qemu
+        wait_for("HEROVIRT-TICK")
+        expect(sim.json_call("PUT", "vm.pause")[0], 204, "pause")
+        time.sleep(0.5)
+        before = lines()
+        time.sleep(1.0)
+        expect(lines(), before, "the console stops while paused")
+        expect(sim.json_call("GET", "vm.info")[1]["state"], "Paused", "state")
+        expect(sim.json_call("PUT", "vm.resume")[0], 204, "resume")
+        time.sleep(1.0)
+        assert lines() > before, "the console goes on after resume"
+        expect(sim.json_call("PUT", "vm.power-button")[0], 204, "power button")
+        expect(sim.exit_code(timeout=30), 0, "the guest powered off, the process exits")
+        assert "Power down" in open(serial).read()
+        assert not os.path.exists(sim.sock), "socket removed"
+        for pid in qemu:
+            assert not os.path.exists(f"/proc/{pid}"), "qemu is gone"
+    finally:
+        sim.close()
+
+
 def main():
     tap = Tap()
     if SIM is None or not os.access(SIM, os.X_OK):
@@ -687,6 +759,17 @@ def main():
     tap.run("SIGTERM exits cleanly", test_sigterm)
     tap.run("stale sockets: v48 fails, v53 replaces", test_stale_socket)
     tap.run("the cloud-hypervisor command line", test_command_line)
+    guest, why = guest_files()
+    if guest:
+        try:
+            tap.run("--sim-guest qemu: a real console, paused and resumed, power button",
+                    test_qemu_guest, guest)
+        finally:
+            shutil.rmtree(guest[2], ignore_errors=True)
+    elif os.environ.get("CI") == "true":
+        tap.run("--sim-guest qemu", lambda: (_ for _ in ()).throw(AssertionError(why)))
+    else:
+        tap.skip("--sim-guest qemu", why)
     if CURL:
         tap.run("curl --unix-socket", test_curl)
     elif os.environ.get("CI") == "true":

@@ -1286,8 +1286,10 @@ qemu_start (ChSimVmm *vmm, const char *action)
   ADD ("-no-user-config");
   ADD ("-display");
   ADD ("none");
+  /* TCG unless told otherwise: a /dev/kvm may be there without usable
+   * hardware virtualisation (nested, paravirtual) */
   ADD ("-accel");
-  ADD (g_file_test ("/dev/kvm", G_FILE_TEST_EXISTS) ? "kvm:tcg" : "tcg");
+  ADD ("%s", g_getenv ("HERO_VIRT_QEMU_ACCEL") ? g_getenv ("HERO_VIRT_QEMU_ACCEL") : "tcg");
   ADD ("-m");
   ADD ("%" G_GUINT64_FORMAT "M", vmm->current_ram >> 20);
   ADD ("-smp");
@@ -1347,15 +1349,42 @@ qemu_start (ChSimVmm *vmm, const char *action)
                       G_SPAWN_DO_NOT_REAP_CHILD | G_SPAWN_SEARCH_PATH | G_SPAWN_STDOUT_TO_DEV_NULL,
                       NULL, NULL, &pid, &error))
     return api_error (CH_SIM_ERROR_OTHER, action, "Cannot spawn qemu", error->message, NULL);
+  /* wait for the monitor socket so that pause/resume work at once; a
+   * qemu that exits meanwhile failed to start */
+  for (int i = 0; i < 250 && !g_file_test (vmm->qemu_monitor, G_FILE_TEST_EXISTS); i++)
+    {
+      int status;
+      if (waitpid (pid, &status, WNOHANG) == pid)
+        {
+          g_spawn_close_pid (pid);
+          return api_error (CH_SIM_ERROR_OTHER, action, "Cannot spawn qemu",
+                            "qemu-system-x86_64 exited at start (see its stderr)", NULL);
+        }
+      g_usleep (20000);
+    }
   vmm->qemu_pid = pid;
   vmm->qemu_watch = g_child_watch_add (pid, qemu_exited_cb, vmm);
-  /* wait for the monitor socket so that pause/resume work at once */
-  for (int i = 0; i < 100 && !g_file_test (vmm->qemu_monitor, G_FILE_TEST_EXISTS); i++)
-    g_usleep (20000);
   return NULL;
 }
 
-/* One HMP command on qemu's monitor socket. */
+/* Reads from the monitor until its "(qemu) " prompt. */
+static void
+read_prompt (GInputStream *in)
+{
+  g_autoptr (GString) seen = g_string_new (NULL);
+  char buf[1024];
+
+  while (strstr (seen->str, "(qemu)") == NULL)
+    {
+      gssize n = g_input_stream_read (in, buf, sizeof buf - 1, NULL, NULL);
+      if (n <= 0)
+        return;
+      g_string_append_len (seen, buf, n);
+    }
+}
+
+/* One HMP command on qemu's monitor socket, waiting until qemu has run
+ * it (the next prompt). */
 static void
 qemu_monitor (ChSimVmm *vmm, const char *command)
 {
@@ -1364,7 +1393,7 @@ qemu_monitor (ChSimVmm *vmm, const char *command)
   g_autoptr (GSocketConnection) connection = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *line = g_strdup_printf ("%s\n", command);
-  char             buf[4096];
+  GInputStream    *in;
 
   if (vmm->qemu_monitor == NULL || vmm->qemu_pid <= 0)
     return;
@@ -1375,13 +1404,12 @@ qemu_monitor (ChSimVmm *vmm, const char *command)
       ch_sim_log ("qemu monitor: %s", error->message);
       return;
     }
-  /* read the banner, send, read the echo */
-  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), buf, sizeof buf,
-                       NULL, NULL);
+  g_socket_set_timeout (g_socket_connection_get_socket (connection), 5);
+  in = g_io_stream_get_input_stream (G_IO_STREAM (connection));
+  read_prompt (in);
   g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)), line,
                              strlen (line), NULL, NULL, NULL);
-  g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)), buf, sizeof buf,
-                       NULL, NULL);
+  read_prompt (in);
 }
 
 static void
