@@ -385,6 +385,7 @@ create_console_devices (ChSimVmm *vmm, const char *action)
 }
 
 static void        qemu_stop (ChSimVmm *vmm);
+static void        qemu_remove_dir (ChSimVmm *vmm);
 static ChSimError *qemu_start (ChSimVmm *vmm, const char *action);
 static void        qemu_monitor (ChSimVmm *vmm, const char *command);
 
@@ -589,8 +590,7 @@ ch_sim_vmm_free (ChSimVmm *vmm)
     return;
   drop_vm (vmm);
   g_clear_pointer (&vmm->config, json_object_unref);
-  g_free (vmm->qemu_dir);
-  g_free (vmm->qemu_monitor);
+  qemu_remove_dir (vmm);
   g_free (vmm);
 }
 
@@ -1245,6 +1245,17 @@ ch_sim_vm_migration (ChSimVmm *vmm, const char *which)
 /* ---- --sim-guest qemu ---- */
 
 static void
+qemu_remove_dir (ChSimVmm *vmm)
+{
+  if (vmm->qemu_monitor)
+    unlink (vmm->qemu_monitor);
+  if (vmm->qemu_dir)
+    rmdir (vmm->qemu_dir);
+  g_clear_pointer (&vmm->qemu_dir, g_free);
+  g_clear_pointer (&vmm->qemu_monitor, g_free);
+}
+
+static void
 qemu_exited_cb (GPid pid, gint status, gpointer data)
 {
   ChSimVmm *vmm = data;
@@ -1254,6 +1265,7 @@ qemu_exited_cb (GPid pid, gint status, gpointer data)
   if (vmm->qemu_pid != pid)
     return;
   vmm->qemu_pid = 0;
+  qemu_remove_dir (vmm);
   ch_sim_log ("qemu exited (status %d): the guest powered off", status);
   /* The guest powered off (or qemu died): as cloud-hypervisor on a guest
    * shutdown. */
@@ -1357,6 +1369,7 @@ qemu_start (ChSimVmm *vmm, const char *action)
       if (waitpid (pid, &status, WNOHANG) == pid)
         {
           g_spawn_close_pid (pid);
+          qemu_remove_dir (vmm);
           return api_error (CH_SIM_ERROR_OTHER, action, "Cannot spawn qemu",
                             "qemu-system-x86_64 exited at start (see its stderr)", NULL);
         }
@@ -1424,10 +1437,5 @@ qemu_stop (ChSimVmm *vmm)
   kill (pid, SIGKILL);
   waitpid (pid, NULL, 0);
   g_spawn_close_pid (pid);
-  if (vmm->qemu_monitor)
-    unlink (vmm->qemu_monitor);
-  if (vmm->qemu_dir)
-    rmdir (vmm->qemu_dir);
-  g_clear_pointer (&vmm->qemu_dir, g_free);
-  g_clear_pointer (&vmm->qemu_monitor, g_free);
+  qemu_remove_dir (vmm);
 }
