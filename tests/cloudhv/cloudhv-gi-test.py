@@ -1,0 +1,182 @@
+#!/usr/bin/python3
+# The cloudhv plugin from Python, as a new user would drive it: registry →
+# provider, the VM's lifecycle against hero-virt-ch-sim, a second "process"
+# (a fresh provider reading the same records), kill -9, hostile specs,
+# errors as GLib.Error with cloud-hypervisor's message.
+# SPDX-License-Identifier: LGPL-2.1-or-later
+import os
+import shutil
+import signal
+import sys
+import tempfile
+import time
+import traceback
+
+import gi
+gi.require_version("HeroVirt", "1")
+from gi.repository import GLib, HeroVirt  # noqa: E402
+
+SIM = os.environ.get("HERO_VIRT_CH_SIM") or shutil.which("hero-virt-ch-sim")
+TESTS = []
+
+
+def test(func):
+    TESTS.append(func)
+    return func
+
+
+def expect_error(code, func, *args):
+    try:
+        func(*args)
+    except GLib.Error as e:
+        assert e.matches(HeroVirt.error_quark(), code), f"wanted {code}, got {e.code}: {e.message}"
+        return e
+    raise AssertionError(f"{func.__name__} did not fail")
+
+
+class Env:
+    def __init__(self):
+        self.dir = tempfile.mkdtemp(prefix="cloudhv-gi-")
+        self.records = os.path.join(self.dir, "vms")
+        self.kernel = os.path.join(self.dir, "vmlinuz")
+        self.disk = os.path.join(self.dir, "disk.raw")
+        for path, size in ((self.kernel, 4096), (self.disk, 1 << 20)):
+            with open(path, "wb") as f:
+                f.truncate(size)
+        self.provider = self.new_provider()
+
+    def new_provider(self):
+        registry = HeroVirt.Registry.get_default()
+        provider = registry.get_provider(HeroVirt.ProviderKind.HYPERVISOR, "cloudhv")
+        provider.props.binary = SIM
+        provider.props.state_dir = self.records
+        return provider
+
+    def spec(self, name):
+        return (HeroVirt.VmBuilder.new(name)
+                .set_kernel(self.kernel)
+                .set_cmdline("console=ttyS0")
+                .set_vcpus(1)
+                .set_memory_mb(128)
+                .add_disk(self.disk, False)
+                .build())
+
+    def close(self):
+        for vm in self.provider.list(None, None):
+            try:
+                self.provider.delete(None, vm.get_id(), False, None)
+            except GLib.Error:
+                pass
+        self.provider.props.binary = None
+        self.provider.props.state_dir = None
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def alive(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def wait_dead(pid, seconds=3):
+    deadline = time.monotonic() + seconds
+    while alive(pid) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    return not alive(pid)
+
+
+@test
+def lifecycle():
+    env = Env()
+    try:
+        p = env.provider
+        assert p.is_available(None)
+        vm = p.create(None, env.spec("py-web"), None)
+        assert vm == "py-web"
+        assert p.info(None, vm, None).get_state() == HeroVirt.VmState.CREATED
+        assert p.start(None, vm, None)
+        info = p.info(None, vm, None)
+        assert info.get_state() == HeroVirt.VmState.RUNNING, info.get_state()
+        pid = info.get_pid()
+        assert alive(pid)
+        details = info.get_details()
+        assert details.get_object().get_string_member("state") == "Running"
+        # a second process sees the same VM through the records
+        other = env.new_provider()
+        assert [i.get_id() for i in other.list(None, None)] == ["py-web"]
+        assert other.info(None, vm, None).get_pid() == pid
+        p.pause(None, vm, None)
+        assert other.info(None, vm, None).get_state() == HeroVirt.VmState.PAUSED
+        p.resume(None, vm, None)
+        assert p.info(None, vm, None).get_state() == HeroVirt.VmState.RUNNING
+        with open(info.get_console_path()) as f:
+            assert "Linux version" in f.read()
+        # the power button: the guest powers off, the process ends
+        assert p.stop(None, vm, False, 10, None)
+        assert wait_dead(pid)
+        stopped = p.info(None, vm, None)
+        assert stopped.get_state() == HeroVirt.VmState.STOPPED and stopped.get_pid() == 0
+        # kill -9: reported stopped, never running
+        p.start(None, vm, None)
+        pid = p.info(None, vm, None).get_pid()
+        os.kill(pid, signal.SIGKILL)
+        assert wait_dead(pid)
+        assert p.info(None, vm, None).get_state() == HeroVirt.VmState.STOPPED
+        assert p.delete(None, vm, False, None)
+        expect_error(HeroVirt.Error.NOT_FOUND, p.info, None, vm, None)
+    finally:
+        env.close()
+
+
+@test
+def errors():
+    env = Env()
+    try:
+        p = env.provider
+        vm = p.create(None, env.spec("py-err"), None)
+        p.start(None, vm, None)
+        e = expect_error(HeroVirt.Error.COMMAND_FAILED, p.resize, None, vm, 1000, 0, None)
+        assert "Error from API: The VM could not be resized" in e.message, e.message
+        assert "Requested vCPUs exceed maximum" in e.message, e.message
+        expect_error(HeroVirt.Error.EXISTS, p.start, None, vm, None)
+        expect_error(HeroVirt.Error.FAILED, p.snapshot, None, vm,
+                     os.path.join(env.dir, "snap"), None)
+        expect_error(HeroVirt.Error.INVALID_ARGUMENT, p.info, None, "../etc", None)
+        # a comma in a disk path: refused, nothing started, no record left
+        comma = os.path.join(env.dir, "a.qcow2,readonly=off")
+        with open(comma, "wb") as f:
+            f.truncate(512)
+        spec = HeroVirt.VmSpec.new_from_json(
+            env.spec("py-comma").to_json(False).replace(env.disk, comma))
+        expect_error(HeroVirt.Error.INVALID_ARGUMENT, p.create, None, spec, None)
+        assert not os.path.exists(os.path.join(env.records, "py-comma"))
+        # the hypervisor missing
+        p.props.binary = "/nonexistent/cloud-hypervisor"
+        expect_error(HeroVirt.Error.UNAVAILABLE, p.is_available, None)
+    finally:
+        env.close()
+
+
+def main():
+    if SIM is None:
+        print("Bail out! hero-virt-ch-sim not built (set HERO_VIRT_CH_SIM)")
+        return 1
+    failed = 0
+    for n, func in enumerate(TESTS, 1):
+        try:
+            func()
+        except Exception:
+            failed += 1
+            print(f"not ok {n} - {func.__name__}")
+            for line in traceback.format_exc().splitlines():
+                print("# " + line)
+        else:
+            print(f"ok {n} - {func.__name__}")
+    print(f"1..{len(TESTS)}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
