@@ -531,6 +531,73 @@ test_async_and_records (Fixture *f, gconstpointer data)
   g_assert_no_error (error);
 }
 
+typedef struct
+{
+  Fixture *f;
+  gboolean ok;
+  GError  *error;
+} StartRace;
+
+static gpointer
+start_thread (gpointer data)
+{
+  StartRace *r = data;
+
+  r->ok = hero_virt_hypervisor_provider_start (r->f->provider, NULL, "race1", NULL, &r->error);
+  return NULL;
+}
+
+/* Two starts at once start the VM once: the other sees it running. */
+static void
+test_start_race (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HeroVirtVmSpec) spec = make_spec (f, "race1");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id
+      = hero_virt_hypervisor_provider_create (f->provider, NULL, spec, NULL, &error);
+  StartRace r[2] = { { f, FALSE, NULL }, { f, FALSE, NULL } };
+  GThread  *threads[2];
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < 2; i++)
+    threads[i] = g_thread_new ("start", start_thread, &r[i]);
+  for (guint i = 0; i < 2; i++)
+    g_thread_join (threads[i]);
+  g_assert_true (r[0].ok != r[1].ok);
+  for (guint i = 0; i < 2; i++)
+    if (!r[i].ok)
+      {
+        g_assert_error (r[i].error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS);
+        g_clear_error (&r[i].error);
+      }
+  g_assert_cmpint (state_of (f, id), ==, HERO_VIRT_VM_STATE_RUNNING);
+}
+
+/* A cancelled start starts nothing. */
+static void
+test_cancelled (Fixture *f, gconstpointer data)
+{
+  g_autoptr (HeroVirtVmSpec) spec = make_spec (f, "cancel1");
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GError) error = NULL;
+  g_autofree char *id
+      = hero_virt_hypervisor_provider_create (f->provider, NULL, spec, NULL, &error);
+
+  g_assert_no_error (error);
+  g_cancellable_cancel (cancellable);
+  g_assert_false (hero_virt_hypervisor_provider_start (f->provider, NULL, id, cancellable, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_assert_cmpint (state_of (f, id), ==, HERO_VIRT_VM_STATE_CREATED);
+  g_clear_error (&error);
+  {
+    g_autoptr (HeroVirtVmSpec) other = make_spec (f, "cancel2");
+    g_assert_null (
+        hero_virt_hypervisor_provider_create (f->provider, NULL, other, cancellable, &error));
+    g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_assert_false (record_exists (f, "cancel2"));
+  }
+}
+
 int
 main (int argc, char **argv)
 {
@@ -557,6 +624,8 @@ main (int argc, char **argv)
   ADD ("/cloudhv/error-array", test_error_array, NULL);
   ADD ("/cloudhv/binary-missing", test_binary_missing, NULL);
   ADD ("/cloudhv/async-and-records", test_async_and_records, NULL);
+  ADD ("/cloudhv/start-race", test_start_race, NULL);
+  ADD ("/cloudhv/cancelled", test_cancelled, NULL);
 #undef ADD
   return g_test_run ();
 }
