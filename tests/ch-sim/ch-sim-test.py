@@ -408,6 +408,51 @@ def test_devices(version):
         sim.close()
 
 
+def test_every_route():
+    """The routes not covered elsewhere, on a booted VM."""
+    sim = Sim()
+    try:
+        sim.json_call("PUT", "vm.create", vm_config(sim))
+        sim.json_call("PUT", "vm.boot")
+        pmem = os.path.join(sim.dir, "pmem.img")
+        with open(pmem, "wb") as f:
+            f.truncate(1 << 20)
+        for endpoint, body in (("vm.add-net", {}),
+                               ("vm.add-fs", {"tag": "share", "socket": "/run/virtiofsd.sock"}),
+                               ("vm.add-pmem", {"file": pmem}),
+                               ("vm.add-vsock", {"cid": 3, "socket": "/run/vsock.sock"}),
+                               ("vm.add-vdpa", {"path": "/dev/vhost-vdpa-0"}),
+                               ("vm.add-device", {"path": "/sys/bus/pci/devices/0000:01:00.0"}),
+                               ("vm.add-user-device", {"socket": "/run/vfio-user.sock"}),
+                               ("vm.add-generic-vhost-user", {"socket": "/run/vhost.sock"})):
+            status, got = sim.json_call("PUT", endpoint, body)
+            expect(status, 200, endpoint)
+            assert got["id"] and got["bdf"].startswith("0000:00:"), (endpoint, got)
+        status, got = sim.json_call("PUT", "vm.add-vsock", {"cid": 4, "socket": "/run/v2"})
+        expect((status, got[-1]), (500, "Too many virtio-vsock devices"), "second vsock")
+        status, got = sim.json_call("PUT", "vm.add-fs", {"socket": "/run/x"})
+        assert status == 400 and "missing field `tag`" in got[1], got
+        status, got = sim.json_call("GET", "vm.info")
+        assert len(got["config"]["net"]) == 1 and got["config"]["vsock"]["cid"] == 3, got
+        expect(sim.json_call("PUT", "vm.nmi")[0], 204, "vm.nmi")
+        status, got = sim.json_call("PUT", "vm.resize-zone", {"id": "z0", "desired_ram": 1 << 30})
+        expect((status, got[-1]), (500, "Failed resizing a memory zone"), "resize-zone")
+        status, got = sim.json_call("PUT", "vm.send-migration",
+                                    {"destination_url": "unix:/tmp/none"})
+        expect((status, got[1]), (500, "Error dispatching the migration worker"), "send")
+        status, got = sim.json_call("PUT", "vm.receive-migration",
+                                    {"receiver_url": "unix:/tmp/none"})
+        expect((status, got[1]), (500, "Error receiving migration"), "receive")
+        status, got = sim.json_call("PUT", "vm.resize-disk", {"id": "_disk0", "desired_size": 1})
+        expect(status, 204, "resize-disk")
+        expect(sim.json_call("PUT", "vm.shutdown")[0], 204, "vm.shutdown")
+        status, got = sim.json_call("PUT", "vm.nmi")
+        expect((status, got), (500, ["Error from API", "Error triggering NMI", "VM is not running"]),
+               "nmi stopped")
+    finally:
+        sim.close()
+
+
 def test_snapshot_restore():
     sim = Sim()
     snap = tempfile.mkdtemp(prefix="ch-sim-snap-")
@@ -753,6 +798,7 @@ def main():
     tap.run("state machine, v48 codes", lifecycle, 48)
     tap.run("devices, v53+ codes", test_devices, 53)
     tap.run("devices, v48 codes", test_devices, 48)
+    tap.run("every other route", test_every_route)
     tap.run("snapshot and restore", test_snapshot_restore)
     tap.run("vmm.shutdown exits and removes the socket", test_vmm_shutdown_exits)
     tap.run("power button: guest power-off, --no-shutdown", test_power_button)
