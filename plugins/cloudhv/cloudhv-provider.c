@@ -199,7 +199,7 @@ same_process_alive (gint64 pid, guint64 start_time)
 }
 
 static gboolean
-wait_exit (gint64 pid, guint64 start_time, guint timeout_ms, GCancellable *cancellable)
+wait_exit (gint64 pid, guint64 start_time, guint64 timeout_ms, GCancellable *cancellable)
 {
   gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
 
@@ -703,7 +703,8 @@ cloudhv_stop (HeroVirtHypervisorProvider *provider,
         api_call (record, "PUT", "vmm.shutdown", NULL, NULL, cancellable, &local_error);
       if (local_error != NULL)
         g_debug ("asking %s to stop: %s", id, local_error->message);
-      if (!wait_exit (record->pid, record->start_time, timeout_seconds * 1000, cancellable))
+      if (!wait_exit (record->pid, record->start_time, (guint64)timeout_seconds * 1000,
+                      cancellable))
         {
           if (g_cancellable_set_error_if_cancelled (cancellable, error))
             return FALSE;
