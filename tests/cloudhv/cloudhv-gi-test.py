@@ -7,6 +7,7 @@
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import tempfile
 import time
@@ -159,6 +160,70 @@ def errors():
         env.close()
 
 
+def guest_files():
+    """The VM tests' guest (tests/vm/guest/build-guest.sh), or a reason."""
+    script = os.path.join(os.environ.get("HERO_VIRT_SOURCE_ROOT", ""), "tests", "vm", "guest",
+                          "build-guest.sh")
+    if not shutil.which("qemu-system-x86_64") or not os.path.exists(script):
+        return None, "qemu-system-x86_64 or tests/vm/guest/build-guest.sh missing"
+    out = tempfile.mkdtemp(prefix="cloudhv-guest-")
+    r = subprocess.run(["bash", script, out], capture_output=True, text=True, timeout=600)
+    if r.returncode != 0:
+        shutil.rmtree(out, ignore_errors=True)
+        return None, "build-guest.sh failed: " + (r.stderr.strip().splitlines() or ["?"])[-1]
+    files = dict(line.split("=", 1) for line in r.stdout.split() if "=" in line)
+    return (files["KERNEL"], files["INITRD"], out), None
+
+
+def real_guest(guest):
+    """The simulator running the guest under qemu: the console is real."""
+    kernel, initrd, _ = guest
+    env = Env()
+    try:
+        p = env.provider
+        spec = (HeroVirt.VmBuilder.new("py-real")
+                .set_kernel(kernel)
+                .set_initramfs(initrd)
+                .set_cmdline("console=ttyS0 quiet panic=-1")
+                .set_vcpus(1)
+                .set_memory_mb(256)
+                .add_extra_arg("--sim-guest")
+                .add_extra_arg("qemu")
+                .build())
+        vm = p.create(None, spec, None)
+        p.start(None, vm, None)
+        info = p.info(None, vm, None)
+        console = info.get_console_path()
+
+        def text():
+            try:
+                with open(console) as f:
+                    return f.read()
+            except FileNotFoundError:
+                return ""
+
+        deadline = time.monotonic() + 120
+        while "HEROVIRT-TICK" not in text():
+            assert time.monotonic() < deadline, "the guest did not boot: " + text()[-500:]
+            time.sleep(0.2)
+        p.pause(None, vm, None)
+        time.sleep(0.5)
+        before = text().count("\n")
+        time.sleep(1.0)
+        assert text().count("\n") == before, "the console goes on while paused"
+        assert p.info(None, vm, None).get_state() == HeroVirt.VmState.PAUSED
+        p.resume(None, vm, None)
+        time.sleep(1.0)
+        assert text().count("\n") > before, "the console does not go on after resume"
+        # the guest answers the ACPI power button and powers off
+        assert p.stop(None, vm, False, 60, None)
+        assert "Power down" in text()
+        assert p.info(None, vm, None).get_state() == HeroVirt.VmState.STOPPED
+        p.delete(None, vm, False, None)
+    finally:
+        env.close()
+
+
 def main():
     if SIM is None:
         print("Bail out! hero-virt-ch-sim not built (set HERO_VIRT_CH_SIM)")
@@ -174,7 +239,26 @@ def main():
                 print("# " + line)
         else:
             print(f"ok {n} - {func.__name__}")
-    print(f"1..{len(TESTS)}")
+    n = len(TESTS) + 1
+    guest, why = guest_files()
+    if guest is None and os.environ.get("CI") == "true":
+        failed += 1
+        print(f"not ok {n} - real_guest # {why}")
+    elif guest is None:
+        print(f"ok {n} - real_guest # SKIP {why}")
+    else:
+        try:
+            real_guest(guest)
+        except Exception:
+            failed += 1
+            print(f"not ok {n} - real_guest")
+            for line in traceback.format_exc().splitlines():
+                print("# " + line)
+        else:
+            print(f"ok {n} - real_guest")
+        finally:
+            shutil.rmtree(guest[2], ignore_errors=True)
+    print(f"1..{n}")
     return 1 if failed else 0
 
 
