@@ -438,6 +438,20 @@ test_hostile (Fixture *f, gconstpointer data)
     g_assert_false (hero_virt_hypervisor_provider_start (f->provider, NULL, "ghost", NULL, &error));
     g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
   }
+  /* a records directory with a comma would reach the command line
+   * (--api-socket path=…): refused */
+  {
+    g_autofree char *odd = g_build_filename (f->dir, "vms,readonly=on", NULL);
+    g_autoptr (HeroVirtVmSpec) spec = make_spec (f, "oddroot");
+    g_autoptr (GError) error = NULL;
+
+    g_object_set (f->provider, "state-dir", odd, NULL);
+    g_assert_null (hero_virt_hypervisor_provider_create (f->provider, NULL, spec, NULL, &error));
+    g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "comma"));
+    g_assert_false (g_file_test (odd, G_FILE_TEST_EXISTS));
+    g_object_set (f->provider, "state-dir", f->records, NULL);
+  }
   /* a disk removed after create: start refuses before launching */
   {
     g_autoptr (HeroVirtVmSpec) spec = make_spec (f, "gone");
