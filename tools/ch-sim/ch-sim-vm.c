@@ -137,6 +137,14 @@ api_error (ChSimErrorKind kind, const char *action, const char *cause, ...)
   return error;
 }
 
+/* Replaces the action message (the chain's second entry). */
+static void
+set_action (ChSimError *error, const char *action)
+{
+  g_free (g_ptr_array_index (error->chain, 1));
+  g_ptr_array_index (error->chain, 1) = g_strdup (action);
+}
+
 static const char *
 state_name (VmState state)
 {
@@ -520,9 +528,7 @@ boot_new_vm (ChSimVmm *vmm, const char *action)
   if (error != NULL)
     {
       /* reboot and restore report under their own action name */
-      if (strcmp (action, "The VM could not boot") != 0)
-        g_free (g_ptr_array_steal_index (error->chain, 1)),
-            g_ptr_array_insert (error->chain, 1, g_strdup (action));
+      set_action (error, action);
       return error;
     }
   assign_ids (vmm);
@@ -780,12 +786,8 @@ ch_sim_vmm_shutdown (ChSimVmm *vmm)
   ChSimError *error = ch_sim_vm_delete (vmm);
 
   if (error != NULL)
-    {
-      g_ptr_array_index (error->chain, 1)
-          = (g_free (g_ptr_array_index (error->chain, 1)), g_strdup ("The VMM could not shutdown"));
-      return error;
-    }
-  return NULL;
+    set_action (error, "The VMM could not shutdown");
+  return error;
 }
 
 static JsonNode *
