@@ -104,7 +104,18 @@ def lifecycle():
         assert alive(pid)
         details = info.get_details()
         assert details.get_object().get_string_member("state") == "Running"
-        # a second process sees the same VM through the records
+        # another process sees the same VM through the records
+        script = ("import sys, gi; gi.require_version('HeroVirt', '1'); "
+                  "from gi.repository import HeroVirt; "
+                  "p = HeroVirt.Registry.get_default().get_provider("
+                  "HeroVirt.ProviderKind.HYPERVISOR, 'cloudhv'); "
+                  "p.props.binary = sys.argv[1]; p.props.state_dir = sys.argv[2]; "
+                  "i = p.info(None, 'py-web', None); "
+                  "print(i.get_state().value_nick, i.get_pid())")
+        out = subprocess.run([sys.executable, "-c", script, SIM, env.records],
+                             capture_output=True, text=True, timeout=60)
+        assert out.returncode == 0, out.stderr
+        assert out.stdout.split() == ["running", str(pid)], out.stdout
         other = env.new_provider()
         assert [i.get_id() for i in other.list(None, None)] == ["py-web"]
         assert other.info(None, vm, None).get_pid() == pid
