@@ -108,13 +108,21 @@ require_local (HeroVirtExecutor *executor, GError **error)
 
 static gboolean
 cloudhv_is_available (HeroVirtHypervisorProvider *provider,
+                      HeroVirtExecutor           *executor,
                       GCancellable               *cancellable,
                       GError                    **error)
 {
-  g_autofree char *binary = resolve_binary (SELF (provider), error);
+  g_autofree char *binary = NULL;
   g_autofree char *out = NULL;
   const char      *argv[] = { NULL, "-V", NULL };
 
+  if (executor != NULL && !HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
+                   "the cloudhv provider runs VMs on this machine only, through a local executor");
+      return FALSE;
+    }
+  binary = resolve_binary (SELF (provider), error);
   if (binary == NULL)
     return FALSE;
   /* The simulator runs anywhere; the real thing needs KVM (or MSHV). */

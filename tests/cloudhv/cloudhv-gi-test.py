@@ -93,7 +93,7 @@ def lifecycle():
     env = Env()
     try:
         p = env.provider
-        assert p.is_available(None)
+        assert p.is_available(None, None)
         vm = p.create(None, env.spec("py-web"), None)
         assert vm == "py-web"
         assert p.info(None, vm, None).get_state() == HeroVirt.VmState.CREATED
@@ -166,7 +166,7 @@ def errors():
         assert not os.path.exists(os.path.join(env.records, "py-comma"))
         # the hypervisor missing
         p.props.binary = "/nonexistent/cloud-hypervisor"
-        expect_error(HeroVirt.Error.UNAVAILABLE, p.is_available, None)
+        expect_error(HeroVirt.Error.UNAVAILABLE, p.is_available, None, None)
     finally:
         env.close()
 

@@ -177,11 +177,11 @@ test_available (Fixture *f, gconstpointer data)
 {
   g_autoptr (GError) error = NULL;
 
-  g_assert_true (hero_virt_hypervisor_provider_is_available (f->provider, NULL, &error));
+  g_assert_true (hero_virt_hypervisor_provider_is_available (f->provider, NULL, NULL, &error));
   g_assert_no_error (error);
   /* the provider property wins over the environment */
   g_object_set (f->provider, "binary", "/nonexistent/cloud-hypervisor", NULL);
-  g_assert_false (hero_virt_hypervisor_provider_is_available (f->provider, NULL, &error));
+  g_assert_false (hero_virt_hypervisor_provider_is_available (f->provider, NULL, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE);
 }
 
