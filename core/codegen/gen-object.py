@@ -85,7 +85,10 @@
 #                                       validated when set
 #     "check": "fn",                    optional hand-written check of the whole
 #                                       call: gboolean fn (Self *, args…,
-#                                       GError **) (no Self for free functions)
+#                                       GError **) (no Self for free functions);
+#                                       or {"func": "fn", "args": ["a", "b"]}
+#                                       to pass only some (C expressions), or
+#                                       a list of either
 #     "locals": [["options", "object:HeroVirtDiskCreateOptions",
 #                 "hero_virt_disk_create_options_new (size)"]],
 #                                       values computed after the checks (and
@@ -404,8 +407,11 @@ def main():
                         conds.append('(%s == NULL || %s (%s, %s))' % (nm, v, nm, err))
                     else:
                         conds.append('%s (%s, %s)' % (v, nm, err))
-            if op_check:
-                conds.append('%s (%s%s%s)' % (op_check, self_arg(), arg_names(), err))
+            for chk in ([op_check] if isinstance(op_check, (str, dict)) else op_check or []):
+                if isinstance(chk, dict):
+                    conds.append('%s (%s)' % (chk['func'], ''.join('%s, ' % a for a in chk['args']) + err))
+                else:
+                    conds.append('%s (%s%s%s)' % (chk, self_arg(), arg_names(), err))
             return conds
 
         def local_checks(err, ref=lambda nm: nm):
@@ -510,7 +516,7 @@ def main():
 
         # ---- async: the data a call keeps until it completes
         c.append('typedef struct\n{')
-        c.append('  %s *provider;\n  HeroVirtExecutor *executor;' % ProvT)
+        c.append('  %s *provider_;\n  HeroVirtExecutor *executor_;' % ProvT)
         for nm, t, _ in args:
             c.append('  %s;' % decl(t.fieldtype, nm))
         for l in locals_:
@@ -519,7 +525,7 @@ def main():
             c.append('  gboolean prepared;')
         c.append('} %s;\n' % Data)
         c.append('static void\n%s_call_free (gpointer p)\n{\n  %s *d = p;\n' % (fn, Data))
-        c.append('  g_clear_object (&d->provider);\n  g_clear_object (&d->executor);')
+        c.append('  g_clear_object (&d->provider_);\n  g_clear_object (&d->executor_);')
         for nm, t, _ in args:
             fr = t.free('d->' + nm)
             if fr:
@@ -596,7 +602,7 @@ def main():
                      '      return;\n    }' % fn)
         # Locals are referred to through d, arguments by name.
         cargs = provider_call_args()
-        c.append('  %s_%s_async (d->provider, d->executor%s, g_task_get_cancellable (task), %s_done, task);\n}\n' %
+        c.append('  %s_%s_async (d->provider_, d->executor_%s, g_task_get_cancellable (task), %s_done, task);\n}\n' %
                  (pprefix, call, cargs, fn))
 
         if prepare:
@@ -632,16 +638,16 @@ void
             c.append('  d->%s = %s;' % (nm, t.copy(nm)))
         c.append('  g_task_set_task_data (task, d, %s_call_free);\n' % fn)
         conds = checks('&local_error')
-        conds.append('(d->provider = %s (%s, cancellable, &local_error))' %
+        conds.append('(d->provider_ = %s (%s, cancellable, &local_error))' %
                      (lookup_fn, 'self' if is_object else executor_expr))
         c.append('  if (!%s)\n    {\n      %s_return_error (task, local_error);\n'
                  '      g_object_unref (task);\n      return;\n    }' % ('\n      || !'.join(conds), fn))
         if executor_owned:
-            c.append('  d->executor = %s;' % executor_expr)
+            c.append('  d->executor_ = %s;' % executor_expr)
         else:
-            c.append('  d->executor = %s;\n  if (d->executor != NULL)\n    g_object_ref (d->executor);' % executor_expr)
+            c.append('  d->executor_ = %s;\n  if (d->executor_ != NULL)\n    g_object_ref (d->executor_);' % executor_expr)
         if prepare:
-            c.append('  %s_async (%sd->provider, cancellable, %s_prepared, task);\n}\n' % (prepare, self_arg(), fn))
+            c.append('  %s_async (%sd->provider_, cancellable, %s_prepared, task);\n}\n' % (prepare, self_arg(), fn))
         else:
             c.append('  %s_call (task);\n}\n' % fn)
 
