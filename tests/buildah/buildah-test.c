@@ -397,10 +397,10 @@ test_builder_async_progress (void)
   g_signal_connect (progress, "changed", G_CALLBACK (on_progress), messages);
   hero_virt_builder_set_progress (b, progress);
 
-  hero_virt_builder_write_async (b, content, "/async.txt", 0600, NULL, async_done, &result);
+  hero_virt_builder_write_bytes_async (b, content, "/async.txt", 0600, NULL, async_done, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_true (hero_virt_builder_write_finish (b, result, &error));
+  g_assert_true (hero_virt_builder_write_bytes_finish (b, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
