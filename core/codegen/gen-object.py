@@ -137,6 +137,8 @@
 import importlib
 import json
 import os
+import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -683,10 +685,26 @@ void
            kind='boolean' if ret.task_bool else 'pointer'))
 
     h.append('G_END_DECLS')
-    with open(out_h, 'w') as f:
-        f.write('\n'.join(h) + '\n')
-    with open(out_c, 'w') as f:
-        f.write('\n'.join(c) + '\n')
+    # Formatted like the hand-written code when clang-format is at hand (it
+    # finds the tree's .clang-format from the spec's directory), so the
+    # generated code reads the same in a debugger.
+    for path, lines in ((out_h, h), (out_c, c)):
+        text = '\n'.join(lines) + '\n'
+        with open(path, 'w') as f:
+            f.write(clang_format(text, os.path.join(os.path.dirname(os.path.abspath(spec_path)),
+                                                    os.path.basename(path))))
+
+
+def clang_format(text, assume_filename):
+    exe = shutil.which('clang-format')
+    if exe is None:
+        return text
+    try:
+        out = subprocess.run([exe, '--assume-filename=' + assume_filename], input=text,
+                             capture_output=True, text=True, check=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return text
+    return out.stdout
 
 
 if __name__ == '__main__':
