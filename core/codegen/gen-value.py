@@ -340,7 +340,9 @@ def generate(t):
     c.append('G_DEFINE_FINAL_TYPE (%s, %s, G_TYPE_OBJECT)\n' % (t.TypeName, t.prefix))
 
     # finalize
-    c.append('static void\n%s_finalize (GObject *object)\n{\n  %s *self = %s (object);\n' % (t.prefix, t.TypeName, t.CAST))
+    c.append('static void\n%s_finalize (GObject *object)\n{' % t.prefix)
+    if t.document or any(f.base in POINTERS for f in t.fields):
+        c.append('  %s *self = %s (object);\n' % (t.TypeName, t.CAST))
     for f in t.fields:
         if f.base in POINTERS:
             c.append('  ' + f.free('self->' + f.name))
