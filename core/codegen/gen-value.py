@@ -110,6 +110,7 @@ class Field:
         self.spec = spec
         self.name = spec['name']
         self.prop = spec.get('property_name', self.name.replace('_', '-'))
+        self.arg = spec.get('arg', self.name)  # the setter's parameter name
         self.PROP = 'PROP_' + self.name.upper()
         base, _, param = spec['type'].partition(':')
         self.base = base
@@ -190,7 +191,8 @@ class Field:
         n = c_string(self.prop)
         b = self.base
         if b in ('string', 'filename'):
-            return 'g_param_spec_string (%s, NULL, NULL, NULL, %s)' % (n, flags)
+            d = c_string(self.default) if self.default is not None else 'NULL'
+            return 'g_param_spec_string (%s, NULL, NULL, %s, %s)' % (n, d, flags)
         if b == 'strv':
             return 'g_param_spec_boxed (%s, NULL, NULL, G_TYPE_STRV, %s)' % (n, flags)
         if b == 'json':
@@ -358,6 +360,35 @@ def generate(t):
             c.append('    case %s:\n      g_value_set_%s (value, self->%s);\n      break;' % (f.PROP, f.gvalue, f.name))
         c.append('    default:\n      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);\n    }\n}\n')
 
+    by_name = {f.name: f for f in t.fields}
+
+    # store_<field>: the one place a setter-mode field changes; it notifies
+    if t.mode == 'setters':
+        for f in t.props:
+            c.append('static void\n%s_store_%s (%s, %s)\n{' % (t.prefix, f.name, self_arg, f.decl(f.set_type, f.name)))
+            me = 'self->' + f.name
+            early = '    return;'
+            b = f.base
+            if b in ('string', 'filename'):
+                c.append('  if (g_strcmp0 (%s, %s) == 0)\n%s\n  g_free (%s);\n  %s = g_strdup (%s);' % (me, f.name, early, me, me, f.name))
+            elif b == 'strv':
+                c.append('  if (%s == (char **)%s || (%s != NULL && %s != NULL && g_strv_equal ((const char *const *)%s, %s)))\n%s' % (
+                    me, f.name, me, f.name, me, f.name, early))
+                c.append('  g_strfreev (%s);\n  %s = g_strdupv ((char **)%s);' % (me, me, f.name))
+            elif b == 'object':
+                c.append('  if (!g_set_object (&%s, %s))\n%s' % (me, f.name, early))
+            elif b == 'json':
+                c.append('  if (%s == %s || (%s != NULL && %s != NULL && json_node_equal (%s, %s)))\n%s' % (
+                    me, f.name, me, f.name, me, f.name, early))
+                c.append('  g_clear_pointer (&%s, json_node_unref);\n  %s = %s ? json_node_copy (%s) : NULL;' % (me, me, f.name, f.name))
+            elif b == 'bytes':
+                c.append('  if (%s == %s)\n%s\n  g_clear_pointer (&%s, g_bytes_unref);\n  %s = %s ? g_bytes_ref (%s) : NULL;' % (
+                    me, f.name, early, me, me, f.name, f.name))
+            else:
+                val = '!!' + f.name if b == 'bool' else f.name
+                c.append('  if (%s == %s)\n%s\n  %s = %s;' % (me, val, early, me, val))
+            c.append('  g_object_notify_by_pspec (G_OBJECT (self), properties[%s]);\n}\n' % f.PROP)
+
     # set_property
     writable = t.mode in ('construct-only', 'setters') and t.props
     if writable:
@@ -367,7 +398,8 @@ def generate(t):
             c.append('    case %s:' % f.PROP)
             if t.mode == 'setters':
                 getter = 'g_value_get_%s (value)' % f.gvalue
-                c.append('      %s_set_%s (self, %s);' % (t.prefix, f.name, getter))
+                fn = 'set' if f.spec.get('setter', True) else 'store'
+                c.append('      %s_%s_%s (self, %s);' % (t.prefix, fn, f.name, getter))
             else:
                 if f.base in POINTERS:
                     c.append('      ' + f.free('self->' + f.name))
@@ -403,11 +435,11 @@ def generate(t):
     for f in t.fields:
         if f.nonzero_default:
             c.append('  self->%s = %s;' % (f.name, f.c_default))
+        if f.base in ('string', 'filename') and f.default is not None:
+            c.append('  self->%s = g_strdup (%s);' % (f.name, c_string(f.default)))
         if f.base == 'objects':
             c.append('  self->%s = g_ptr_array_new_with_free_func (g_object_unref);' % f.name)
     c.append('}\n')
-
-    by_name = {f.name: f for f in t.fields}
 
     # constructors
     for ctor in t.spec.get('constructors', []):
@@ -435,46 +467,46 @@ def generate(t):
             c.append('  self->%s = %s;' % (f.name, f.copy(f.name, json_ref=True)))
         c.append('  return self;\n}\n')
 
-    # setters
+    # setters: a public setter per field unless "setter": false, and the
+    # multi-field setters of "setters"; each stores through store_<field>
     if t.mode == 'setters':
         ret = ('%s *' % t.TypeName) if t.chain else 'void'
         fail = 'NULL' if t.chain else ''
-        for f in t.props:
-            name = '%s_set_%s' % (t.prefix, f.name)
-            declare(ret, name, [self_arg, f.decl(f.set_type, f.name)])
-            ann = f.arg_annotations()
-            extra = '; it is copied' if f.base == 'json' else ''
-            c.append('/**\n * %s:\n * @self: a #%s\n%s\n *\n * Sets [property@%s:%s].\n *' % (
-                name, t.TypeName, tagged('@%s:' % f.name, (ann + ': ' if ann else '') + 'the new value' + extra),
-                gi_name(t.TypeName), f.prop))
+
+        def setter_head(name, args, doc, since):
+            params = [self_arg] + [f.decl(f.set_type, f.arg) for f, _ in args]
+            declare(ret, name, params)
+            lines = ['/**', ' * %s:' % name, ' * @self: a #%s' % t.TypeName]
+            for f, d in args:
+                ann = f.arg_annotations()
+                lines.append(tagged('@%s:' % f.arg, (ann + ': ' if ann else '') + d))
+            lines.append(' *')
+            lines.append(wrap_doc(doc))
+            lines.append(' *')
             if t.chain:
-                c.append(' * Returns: (transfer none): @self\n *')
-            c.append(' * Since: %s\n */' % f.since)
-            c.append('%s\n%s (%s, %s)\n{' % (ret.strip(), name, self_arg, f.decl(f.set_type, f.name)))
+                lines.append(' * Returns: (transfer none): @self\n *')
+            lines.append(' * Since: %s\n */' % since)
+            c.append('\n'.join(lines))
+            c.append('%s\n%s (%s)\n{' % (ret.strip(), name, ', '.join(params)))
             c.append('  g_return_val_if_fail (%s (self), %s);\n' % (t.IS, fail) if t.chain
                      else '  g_return_if_fail (%s (self));\n' % t.IS)
-            me = 'self->' + f.name
-            early = '    return%s;' % (' self' if t.chain else '')
-            b = f.base
-            if b in ('string', 'filename'):
-                c.append('  if (g_strcmp0 (%s, %s) == 0)\n%s\n  g_free (%s);\n  %s = g_strdup (%s);' % (me, f.name, early, me, me, f.name))
-            elif b == 'strv':
-                c.append('  if (%s == (char **)%s || (%s != NULL && %s != NULL && g_strv_equal ((const char *const *)%s, %s)))\n%s' % (
-                    me, f.name, me, f.name, me, f.name, early))
-                c.append('  g_strfreev (%s);\n  %s = g_strdupv ((char **)%s);' % (me, me, f.name))
-            elif b == 'object':
-                c.append('  if (!g_set_object (&%s, %s))\n%s' % (me, f.name, early))
-            elif b == 'json':
-                c.append('  if (%s == %s || (%s != NULL && %s != NULL && json_node_equal (%s, %s)))\n%s' % (
-                    me, f.name, me, f.name, me, f.name, early))
-                c.append('  g_clear_pointer (&%s, json_node_unref);\n  %s = %s ? json_node_copy (%s) : NULL;' % (me, me, f.name, f.name))
-            elif b == 'bytes':
-                c.append('  if (%s == %s)\n%s\n  g_clear_pointer (&%s, g_bytes_unref);\n  %s = %s ? g_bytes_ref (%s) : NULL;' % (
-                    me, f.name, early, me, me, f.name, f.name))
-            else:
-                val = '!!' + f.name if b == 'bool' else f.name
-                c.append('  if (%s == %s)\n%s\n  %s = %s;' % (me, val, early, me, val))
-            c.append('  g_object_notify_by_pspec (G_OBJECT (self), properties[%s]);' % f.PROP)
+
+        for f in t.props:
+            if f.spec.get('setter', True):
+                extra = '; it is copied' if f.base == 'json' else ''
+                setter_head('%s_set_%s' % (t.prefix, f.name), [(f, 'the new value' + extra)],
+                            'Sets [property@%s:%s].' % (gi_name(t.TypeName), f.prop), f.since)
+                c.append('  %s_store_%s (self, %s);' % (t.prefix, f.name, f.arg))
+                if t.chain:
+                    c.append('  return self;')
+                c.append('}\n')
+        for ms in t.spec.get('setters', []):
+            args = [(by_name[a[0]], a[1]) for a in ms['args']]
+            setter_head('%s_%s' % (t.prefix, ms['name']), args, ms['doc'], ms.get('since', t.since))
+            c.append('  g_object_freeze_notify (G_OBJECT (self));')
+            for f, _ in args:
+                c.append('  %s_store_%s (self, %s);' % (t.prefix, f.name, f.arg))
+            c.append('  g_object_thaw_notify (G_OBJECT (self));')
             if t.chain:
                 c.append('  return self;')
             c.append('}\n')
