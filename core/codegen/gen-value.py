@@ -24,6 +24,8 @@
 #                                    (G_PARAM_EXPLICIT_NOTIFY)
 #   setters_return_self   setters return @self for chaining (default true)
 #   constructors  [{"name": "new", "args": [[field, doc], …], "doc": …}]
+#   setters       multi-field setters: [{"name": "set_x", "args": [[field,
+#                 doc], …], "doc": …}]
 #   json          {"what": "disk info",   noun for parse errors
 #                  "names": "underscore" | "dash",  default member names
 #                  "strict": bool,  a member of the wrong type is an error
@@ -41,6 +43,10 @@
 #                   enum:CType | object:CType | objects:CType | json | bytes,
 #                   "doc": property doc, "returns": getter doc,
 #                   "nullable": bool (pointer types; default true),
+#                   "arg_nullable": the same for setter and constructor
+#                   arguments, when it differs,
+#                   "setter": false for no public setter of its own,
+#                   "arg": the setter's parameter name,
 #                   "default", "min", "max",
 #                   "json": member name or dotted path, null for none,
 #                   "required": parsing fails without it,
@@ -117,6 +123,7 @@ class Field:
         self.param = param
         self.doc = spec.get('doc', '')
         self.nullable = spec.get('nullable', True)
+        self.arg_nullable = spec.get('arg_nullable', self.nullable)  # for setters and constructors
         self.has_property = spec.get('property', base != 'objects')
         self.since = spec.get('since', typ.since)
         names = typ.json.get('names', 'underscore')
@@ -260,7 +267,7 @@ class Field:
             ann.append('(type filename)')
         if self.base == 'strv':
             ann.append('(array zero-terminated=1)')
-        if self.base in POINTERS and self.nullable:
+        if self.base in POINTERS and self.arg_nullable:
             ann.append('(nullable)')
         return ' '.join(ann)
 
@@ -460,7 +467,7 @@ def generate(t):
         c.append('\n'.join(doc))
         c.append('%s *\n%s (%s)\n{\n  %s *self;\n' % (t.TypeName, name, ', '.join(params) or 'void', t.TypeName))
         for f, _ in args:
-            if f.base in POINTERS and not f.nullable:
+            if f.base in POINTERS and not f.arg_nullable:
                 c.append('  g_return_val_if_fail (%s != NULL, NULL);' % f.name)
         c.append('\n  self = g_object_new (%s, NULL);' % t.GTYPE)
         for f, _ in args:

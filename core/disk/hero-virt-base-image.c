@@ -417,40 +417,43 @@ hero_virt_base_image_builder_set_property (GObject      *object,
                                            GParamSpec   *pspec)
 {
   HeroVirtBaseImageBuilder *self = HERO_VIRT_BASE_IMAGE_BUILDER (object);
-  gboolean                  changed = FALSE;
 
-  g_mutex_lock (&self->lock);
   switch (prop_id)
     {
     case PROP_URL:
-      changed
-          = replace_string (&self->url, g_value_get_string (value) ? g_value_get_string (value)
-                                                                   : HERO_VIRT_UBUNTU_24_04_URL);
+      hero_virt_base_image_builder_set_url (self, g_value_get_string (value));
       break;
     case PROP_CHECKSUMS_URL:
-      changed = replace_string (&self->checksums_url, g_value_get_string (value));
+      hero_virt_base_image_builder_set_checksums_url (self, g_value_get_string (value));
       break;
     case PROP_DEST_DIR:
-      changed = replace_string (&self->dest_dir, g_value_get_string (value));
+      hero_virt_base_image_builder_set_dest_dir (self, g_value_get_string (value));
       break;
     case PROP_SIZE:
-      changed = self->size != g_value_get_uint64 (value);
-      self->size = g_value_get_uint64 (value);
+      hero_virt_base_image_builder_set_size (self, g_value_get_uint64 (value));
       break;
     case PROP_SNAPSHOT_NAME:
-      changed = replace_string (&self->snapshot_name,
-                                g_value_get_string (value) ? g_value_get_string (value) : "base");
+      hero_virt_base_image_builder_set_snapshot_name (self, g_value_get_string (value));
       break;
     case PROP_TLS_VERIFY:
-      changed = self->tls_verify != g_value_get_boolean (value);
-      self->tls_verify = g_value_get_boolean (value);
+      hero_virt_base_image_builder_set_tls_verify (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* The setters' one body: store under the lock, notify outside it. */
+static void
+store_string (HeroVirtBaseImageBuilder *self, char **field, const char *value, guint prop_id)
+{
+  gboolean changed;
+
+  g_mutex_lock (&self->lock);
+  changed = replace_string (field, value);
   g_mutex_unlock (&self->lock);
   if (changed)
-    g_object_notify_by_pspec (object, pspec);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 static void
@@ -556,7 +559,7 @@ HeroVirtBaseImageBuilder *
 hero_virt_base_image_builder_set_url (HeroVirtBaseImageBuilder *self, const char *url)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "url", url, NULL);
+  store_string (self, &self->url, url ? url : HERO_VIRT_UBUNTU_24_04_URL, PROP_URL);
   return self;
 }
 
@@ -577,7 +580,7 @@ hero_virt_base_image_builder_set_checksums_url (HeroVirtBaseImageBuilder *self,
                                                 const char               *checksums_url)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "checksums-url", checksums_url, NULL);
+  store_string (self, &self->checksums_url, checksums_url, PROP_CHECKSUMS_URL);
   return self;
 }
 
@@ -596,7 +599,7 @@ HeroVirtBaseImageBuilder *
 hero_virt_base_image_builder_set_dest_dir (HeroVirtBaseImageBuilder *self, const char *dest_dir)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "dest-dir", dest_dir, NULL);
+  store_string (self, &self->dest_dir, dest_dir, PROP_DEST_DIR);
   return self;
 }
 
@@ -614,8 +617,15 @@ hero_virt_base_image_builder_set_dest_dir (HeroVirtBaseImageBuilder *self, const
 HeroVirtBaseImageBuilder *
 hero_virt_base_image_builder_set_size (HeroVirtBaseImageBuilder *self, guint64 size)
 {
+  gboolean changed;
+
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "size", size, NULL);
+  g_mutex_lock (&self->lock);
+  changed = self->size != size;
+  self->size = size;
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
   return self;
 }
 
@@ -635,7 +645,8 @@ hero_virt_base_image_builder_set_snapshot_name (HeroVirtBaseImageBuilder *self,
                                                 const char               *snapshot_name)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "snapshot-name", snapshot_name, NULL);
+  store_string (self, &self->snapshot_name, snapshot_name ? snapshot_name : "base",
+                PROP_SNAPSHOT_NAME);
   return self;
 }
 
@@ -653,8 +664,15 @@ hero_virt_base_image_builder_set_snapshot_name (HeroVirtBaseImageBuilder *self,
 HeroVirtBaseImageBuilder *
 hero_virt_base_image_builder_set_tls_verify (HeroVirtBaseImageBuilder *self, gboolean tls_verify)
 {
+  gboolean changed;
+
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "tls-verify", tls_verify, NULL);
+  g_mutex_lock (&self->lock);
+  changed = self->tls_verify != !!tls_verify;
+  self->tls_verify = !!tls_verify;
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_VERIFY]);
   return self;
 }
 
