@@ -697,10 +697,11 @@ def generate_json(t, h, c, declare):
         wrong = 'return json_wrong (error, %s, %s, %s);' % (what, m, c_string(expect))
 
         def block(stmt, indent):
-            pad = ' ' * indent
+            # the body of an if at the given indent, GNU style
+            pad = ' ' * (indent + 2)
             lines = stmt.split('\n')
             if len(lines) == 1:
-                return pad + '  ' + lines[0]
+                return pad + lines[0]
             return '%s{\n%s\n%s}' % (pad, '\n'.join((pad + '  ' + l) if l else '' for l in lines), pad)
 
         def guarded(indent):
@@ -708,7 +709,7 @@ def generate_json(t, h, c, declare):
             pad = ' ' * indent
             out = []
             if check == 'TRUE':
-                return block(assign, indent - 2) if assign else ''
+                return '\n'.join((pad + l) if l else '' for l in assign.split('\n'))
             out.append('%sif (%s)' % (pad, check))
             out.append(block(assign, indent))
             if t.strict or f.required:
