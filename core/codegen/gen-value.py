@@ -12,6 +12,7 @@
 #   summary       one line for the header's first comment
 #   doc           the class documentation
 #   includes      headers the public header needs besides hero-virt-types.h
+#   private_include   the header the .c includes (hero-virt-private.h)
 #   mode          how values get in:
 #                   "readonly"       read-only properties; only the generated
 #                                    constructors and JSON parsers fill it in
@@ -36,8 +37,8 @@
 #                  "to_node", "to_string", "from_node", "from_string",
 #                  "from_object", "document_getter": function names (without
 #                  the type prefix), null to leave one out}
-#   extra_decls   prototypes of hand-written functions (their code and docs
-#                 live in a companion .c file)
+#   extra_decls   prototypes of hand-written functions; their code and docs
+#                 live in hero-virt-<type>-extra.c and use only the public API
 #   fields        [{"name": snake_case, "type": string | filename | strv |
 #                   bool | int | uint | int64 | uint64 | double |
 #                   enum:CType | object:CType | objects:CType | json | bytes,
@@ -53,6 +54,8 @@
 #                   "always": written to JSON even when it is the default,
 #                   "enum_json": "nick" | "upper-nick",
 #                   "property": false for no GObject property,
+#                   "property_name": when it is not the name with dashes,
+#                   "fail": what the getter returns for a wrong instance,
 #                   "since"}]
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -639,7 +642,6 @@ def generate_json(t, h, c, declare):
     c.append('  object = json_node_get_object (node);\n  self = g_object_new (%s, NULL);' % t.GTYPE)
     if t.document:
         c.append('  self->document = json_node_copy (node);')
-    strict = 'TRUE' if t.strict else 'FALSE'
     what = c_string(t.What)
     for f in jfields:
         m = c_string(f.member)
@@ -831,7 +833,10 @@ value_set_enum (JsonObject *object, const char *member, GType type, int value, g
   const char *nick = v ? v->value_nick : "unknown";
 
   if (upper)
-    json_object_set_string_member (object, member, g_autofree_strup (nick));
+    {
+      g_autofree char *upper_nick = g_ascii_strup (nick, -1);
+      json_object_set_string_member (object, member, upper_nick);
+    }
   else
     json_object_set_string_member (object, member, nick);
   g_type_class_unref (klass);
@@ -847,11 +852,7 @@ def main():
     h, c = generate(t)
     if 'value_set_enum (' in c:
         marker = 'G_DEFINE_FINAL_TYPE (%s, %s, G_TYPE_OBJECT)\n' % (t.TypeName, t.prefix)
-        writer = ENUM_WRITER.replace(
-            '    json_object_set_string_member (object, member, g_autofree_strup (nick));',
-            '    {\n      g_autofree char *upper_nick = g_ascii_strup (nick, -1);\n'
-            '      json_object_set_string_member (object, member, upper_nick);\n    }')
-        c = c.replace(marker, marker + '\n' + writer, 1)
+        c = c.replace(marker, marker + '\n' + ENUM_WRITER, 1)
     with open(out_h, 'w') as f:
         f.write(h)
     with open(out_c, 'w') as f:
