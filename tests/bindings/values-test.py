@@ -7,16 +7,12 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import json
-import os
-import sys
 
 import gi
 gi.require_version("HeroVirt", "1")
 gi.require_version("Json", "1.0")
 from gi.repository import GLib, GObject, HeroVirt, Json  # noqa: E402
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taptest import test, run  # noqa: E402
+from tap import test, run  # noqa: E402
 
 QEMU_INFO = {
     "filename": "/images/a.qcow2", "format": "qcow2", "virtual-size": 10485760,
