@@ -700,6 +700,13 @@ qemu_stop (HeroVirtHypervisorProvider *provider,
       g_autoptr (QemuQmp) qmp = connect_qmp (record, cancellable, &qmp_error);
       g_autoptr (JsonNode) result = NULL;
 
+      g_autofree char *status = qmp != NULL ? query_status (qmp, NULL) : NULL;
+
+      /* A paused guest cannot see the power button: let it run first. */
+      if (g_strcmp0 (status, "paused") == 0 || g_strcmp0 (status, "postmigrate") == 0)
+        {
+          g_autoptr (JsonNode) resumed = qemu_qmp_execute (qmp, "cont", NULL, NULL);
+        }
       if (qmp != NULL)
         result = qemu_qmp_execute (qmp, "system_powerdown", NULL, &qmp_error);
       if (result != NULL)
@@ -878,6 +885,17 @@ info_for_record (VmRecord *record, GCancellable *cancellable)
               json_builder_add_string_value (builder, text);
             }
         }
+      if (qmp != NULL)
+        {
+          g_autoptr (JsonNode) cpus = qemu_qmp_execute (qmp, "query-cpus-fast", NULL, NULL);
+
+          if (cpus != NULL && JSON_NODE_HOLDS_ARRAY (cpus))
+            {
+              json_builder_set_member_name (builder, "vcpus");
+              json_builder_add_int_value (builder,
+                                          json_array_get_length (json_node_get_array (cpus)));
+            }
+        }
       hero_virt_vm_info_set_api_socket (info, record->api_socket);
     }
   else
@@ -965,11 +983,17 @@ qemu_delete (HeroVirtHypervisorProvider *provider,
 {
   HeroVirtQemuProvider *self = HERO_VIRT_QEMU_PROVIDER (provider);
   g_autoptr (VmRecord) record = NULL;
+  g_autoptr (VmRecordStartLock) lock = NULL;
 
   if (!vm_record_validate_id (id, error) || !require_local (executor, error))
     return FALSE;
   record = load_vm (self, id, error);
   if (record == NULL)
+    return FALSE;
+  /* No start may run meanwhile: it would launch a qemu whose record is
+   * about to go. */
+  lock = vm_record_start_lock_acquire (root_of (self), id, error);
+  if (lock == NULL)
     return FALSE;
   if (!qemu_stop (provider, executor, id, TRUE, 0, cancellable, error))
     return FALSE;
@@ -1034,9 +1058,11 @@ wait_for_migration (QemuQmp *qmp, const char *what, guint timeout_ms, GError **e
 }
 
 static gboolean
-prepare_destination (const char *destination, GError **error)
+prepare_destination (const char *destination, gboolean *created, GError **error)
 {
   g_autoptr (GDir) dir = NULL;
+
+  *created = FALSE;
 
   if (destination == NULL || !g_path_is_absolute (destination))
     return hero_virt_set_invalid_argument (error, "snapshot directory", destination,
@@ -1049,6 +1075,7 @@ prepare_destination (const char *destination, GError **error)
                        destination, g_strerror (errno));
           return FALSE;
         }
+      *created = TRUE;
       return TRUE;
     }
   dir = g_dir_open (destination, 0, NULL);
@@ -1078,6 +1105,7 @@ qemu_snapshot (HeroVirtHypervisorProvider *provider,
   g_autofree char *meta_path = NULL;
   g_autofree char *meta_text = NULL;
   gboolean         ok;
+  gboolean         created = FALSE;
   int              fd;
 
   if (!vm_record_validate_id (id, error) || !require_local (executor, error))
@@ -1094,7 +1122,7 @@ qemu_snapshot (HeroVirtHypervisorProvider *provider,
                    "Cannot snapshot VM “%s”: it is %s; pause it first", id, status);
       return FALSE;
     }
-  if (!prepare_destination (destination, error))
+  if (!prepare_destination (destination, &created, error))
     return FALSE;
 
   state_path = g_build_filename (destination, SNAPSHOT_STATE, NULL);
@@ -1103,18 +1131,27 @@ qemu_snapshot (HeroVirtHypervisorProvider *provider,
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Cannot create %s: %s", state_path,
                    g_strerror (errno));
+      if (created)
+        g_rmdir (destination);
       return FALSE;
     }
   ok = qemu_qmp_send_fd (qmp, "herovirt-snapshot", fd, error);
   close (fd);
   if (!ok)
-    return FALSE;
+    {
+      g_unlink (state_path);
+      if (created)
+        g_rmdir (destination);
+      return FALSE;
+    }
   arguments = json_object_new ();
   json_object_set_string_member (arguments, "uri", "fd:herovirt-snapshot");
   result = qemu_qmp_execute (qmp, "migrate", arguments, error);
   if (result == NULL || !wait_for_migration (qmp, "Saving the VM state", 600000, error))
     {
       g_unlink (state_path);
+      if (created)
+        g_rmdir (destination);
       return FALSE;
     }
 
@@ -1140,6 +1177,41 @@ qemu_snapshot (HeroVirtHypervisorProvider *provider,
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                    0600, error)
          || (g_prefix_error (error, "Cannot write %s: ", meta_path), FALSE);
+}
+
+/* A migration stream loads only into the same machine: same memory and
+ * vCPUs. Say so before qemu says something obscure. */
+static gboolean
+check_snapshot_matches (VmRecord *record, const char *meta_path, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (HeroVirtVmSpec) saved = NULL;
+  JsonNode *root;
+
+  if (!json_parser_load_from_file (parser, meta_path, NULL)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || !json_object_has_member (json_node_get_object (root), "spec")
+      || (saved = hero_virt_vm_spec_new_from_json_node (
+              json_object_get_member (json_node_get_object (root), "spec"), NULL))
+             == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT, "%s is not a qemu snapshot",
+                   meta_path);
+      return FALSE;
+    }
+  if (hero_virt_vm_spec_get_memory_mb (saved) != hero_virt_vm_spec_get_memory_mb (record->spec)
+      || hero_virt_vm_spec_get_vcpus (saved) != hero_virt_vm_spec_get_vcpus (record->spec))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED,
+                   "Cannot restore VM “%s” (%u vCPUs, %" G_GUINT64_FORMAT
+                   " MiB) from a snapshot of “%s” (%u vCPUs, %" G_GUINT64_FORMAT " MiB)",
+                   record->id, hero_virt_vm_spec_get_vcpus (record->spec),
+                   hero_virt_vm_spec_get_memory_mb (record->spec),
+                   hero_virt_vm_spec_get_name (saved), hero_virt_vm_spec_get_vcpus (saved),
+                   hero_virt_vm_spec_get_memory_mb (saved));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1175,7 +1247,7 @@ qemu_restore (HeroVirtHypervisorProvider *provider,
       return FALSE;
     }
   lock = begin_start (self, executor, id, &record, error);
-  if (lock == NULL)
+  if (lock == NULL || !check_snapshot_matches (record, meta_path, error))
     return FALSE;
   fd = open (state_path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)

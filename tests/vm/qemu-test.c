@@ -445,6 +445,17 @@ test_lifecycle (void)
   g_clear_pointer (&text, g_free);
   g_assert_true (wait_for_console (info, "HEROVIRT-TICK 3", 10, 1));
 
+  /* A snapshot needs a paused VM. */
+  {
+    g_autofree char *early = g_build_filename (fx.tmp, "early-snap", NULL);
+
+    g_assert_false (hero_virt_hypervisor_provider_snapshot (fx.provider, fx.executor, "guest",
+                                                            early, NULL, &error));
+    g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED);
+    g_clear_error (&error);
+    g_assert_false (g_file_test (early, G_FILE_TEST_EXISTS));
+  }
+
   /* Pause: the console stops; resume: it goes on. */
   g_assert_true (
       hero_virt_hypervisor_provider_pause (fx.provider, fx.executor, "guest", NULL, &error));
@@ -489,6 +500,11 @@ test_lifecycle (void)
   g_assert_true (
       hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 2, 0, NULL, &error));
   g_assert_no_error (error);
+  g_clear_object (&info);
+  info = get_info ("guest");
+  g_assert_cmpint (json_object_get_int_member (
+                       json_node_get_object (hero_virt_vm_info_get_details (info)), "vcpus"),
+                   ==, 2);
   g_assert_false (
       hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 1, 0, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
@@ -516,6 +532,12 @@ test_lifecycle (void)
       hero_virt_hypervisor_provider_pause (fx.provider, fx.executor, "guest", NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "stopped"));
+  g_clear_error (&error);
+
+  /* Not from a directory that holds no snapshot. */
+  g_assert_false (hero_virt_hypervisor_provider_restore (fx.provider, fx.executor, "guest", fx.tmp,
+                                                         NULL, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* Restore the snapshot: paused, then on from where it was (no boot). */
