@@ -455,6 +455,15 @@ environ_of (HeroVirtExecutor *executor)
   return NULL;
 }
 
+/* Room for vCPU hot-plug: twice the boot count. Not for a 1-vCPU VM: a
+ * guest that may see a second CPU boots SMP (per-CPU areas, locked
+ * instructions), which costs boot time under TCG for a rare resize. */
+static guint
+max_vcpus_for (guint vcpus)
+{
+  return vcpus < 2 ? vcpus : MIN (MAX_VCPUS, vcpus * 2);
+}
+
 /* Launches qemu for @record (the start lock held, the VM not running),
  * records its pid and connects to QMP. Returns the QMP connection. */
 static QemuQmp *
@@ -525,7 +534,7 @@ launch (HeroVirtQemuProvider *self,
   params.pidfile = pidfile;
   params.console_log = console_log;
   params.formats = (const char *const *)formats->pdata;
-  params.max_vcpus = MIN (MAX_VCPUS, MAX (hero_virt_vm_spec_get_vcpus (spec), 4));
+  params.max_vcpus = max_vcpus_for (hero_virt_vm_spec_get_vcpus (spec));
   params.incoming = incoming;
   params.daemonize = TRUE;
   argv = qemu_build_argv (spec, &params);
@@ -1122,6 +1131,23 @@ qemu_snapshot (HeroVirtHypervisorProvider *provider,
                    "Cannot snapshot VM “%s”: it is %s; pause it first", id, status);
       return FALSE;
     }
+  {
+    g_autoptr (JsonNode) cpus = qemu_qmp_execute (qmp, "query-cpus-fast", NULL, error);
+
+    if (cpus == NULL)
+      return FALSE;
+    /* A restore starts qemu with the spec's vCPUs; the stream must match. */
+    if (JSON_NODE_HOLDS_ARRAY (cpus)
+        && json_array_get_length (json_node_get_array (cpus))
+               != hero_virt_vm_spec_get_vcpus (record->spec))
+      {
+        g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
+                     "Cannot snapshot VM “%s”: it has hot-plugged vCPUs (%u, booted with %u)", id,
+                     json_array_get_length (json_node_get_array (cpus)),
+                     hero_virt_vm_spec_get_vcpus (record->spec));
+        return FALSE;
+      }
+  }
   if (!prepare_destination (destination, &created, error))
     return FALSE;
 
@@ -1332,8 +1358,9 @@ qemu_resize (HeroVirtHypervisorProvider *provider,
   if (vcpus > json_array_get_length (array))
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
-                   "VM “%s” was started with room for %u vCPUs, not %u", id,
-                   json_array_get_length (array), vcpus);
+                   "VM “%s” was started with room for %u vCPUs, not %u (qemu leaves room for "
+                   "twice the boot count, none for a 1-vCPU VM)",
+                   id, json_array_get_length (array), vcpus);
       return FALSE;
     }
   wanted = vcpus - present;

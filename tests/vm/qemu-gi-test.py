@@ -153,6 +153,9 @@ def guest_lifecycle():
         time.sleep(0.05)
     assert len(console(i)) > size
 
+    # a 1-vCPU guest boots without room for hot-plug
+    expect_error(Err.NOT_SUPPORTED, p.resize, ex, "pyguest", 2, 0, None)
+
     # a second process reads the record
     child = subprocess.run([sys.executable, __file__, "--child", "pyguest"], check=True,
                            stdout=subprocess.PIPE, text=True, env=os.environ).stdout.split()

@@ -401,6 +401,7 @@ test_lifecycle (void)
     g_assert_true (g_file_set_contents (fx.disk, zeros, 1024 * 1024, NULL));
   }
   builder = guest_builder ("guest");
+  hero_virt_vm_builder_set_vcpus (builder, 2); /* room to hot-plug up to 4 */
   hero_virt_vm_builder_add_disk_device (
       builder, hero_virt_vm_disk_set_format (hero_virt_vm_disk_new (fx.disk), "raw"));
   hero_virt_vm_builder_add_user_net (builder);
@@ -496,17 +497,22 @@ test_lifecycle (void)
   g_test_trap_assert_passed ();
   g_test_trap_assert_stdout ("*second process sees guest running*");
 
-  /* vCPU hot-plug up; down and memory are not supported. */
+  /* vCPU hot-plug up (within room for twice the boot count); down, past
+   * the room, and memory are not supported. */
   g_assert_true (
-      hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 2, 0, NULL, &error));
+      hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 3, 0, NULL, &error));
   g_assert_no_error (error);
   g_clear_object (&info);
   info = get_info ("guest");
   g_assert_cmpint (json_object_get_int_member (
                        json_node_get_object (hero_virt_vm_info_get_details (info)), "vcpus"),
-                   ==, 2);
+                   ==, 3);
   g_assert_false (
       hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 1, 0, NULL, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  g_assert_false (
+      hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 5, 0, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
   g_clear_error (&error);
   g_assert_false (hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 0, 512,
