@@ -27,7 +27,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -225,40 +224,6 @@ record_state (HeroVirtQemuProvider *self, const char *id, const char *state)
   StateUpdate update = { state };
   g_autoptr (VmRecord) record
       = vm_record_update (root_of (self), id, set_state_func, &update, NULL);
-}
-
-/* pidfd_open + a start-time check + pidfd_send_signal: the signal goes to
- * the recorded process or nowhere, even if the pid was reused. */
-static void
-signal_vm (VmRecord *record, int sig)
-{
-#if defined(SYS_pidfd_open) && defined(SYS_pidfd_send_signal)
-  int fd = (int)syscall (SYS_pidfd_open, (pid_t)record->pid, 0);
-
-  if (fd >= 0)
-    {
-      if (vm_record_is_running (record))
-        syscall (SYS_pidfd_send_signal, fd, sig, NULL, 0);
-      close (fd);
-      return;
-    }
-#endif
-  if (vm_record_is_running (record))
-    kill ((pid_t)record->pid, sig);
-}
-
-static gboolean
-wait_for_exit (VmRecord *record, guint timeout_ms, GCancellable *cancellable)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-
-  while (vm_record_is_running (record))
-    {
-      if (g_get_monotonic_time () >= deadline || g_cancellable_is_cancelled (cancellable))
-        return FALSE;
-      g_usleep (10000);
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -606,8 +571,8 @@ launch (HeroVirtQemuProvider *self,
   status = qmp != NULL ? query_status (qmp, error) : NULL;
   if (status == NULL)
     {
-      signal_vm (updated, SIGKILL);
-      wait_for_exit (updated, 5000, NULL);
+      vm_record_signal (updated, SIGKILL);
+      vm_record_wait_exit (updated, 5000, NULL);
       cleanup_after_exit (self, updated);
       return NULL;
     }
@@ -721,7 +686,7 @@ qemu_stop (HeroVirtHypervisorProvider *provider,
       if (result != NULL)
         {
           g_clear_pointer (&qmp, qemu_qmp_free); /* free the monitor for others */
-          wait_for_exit (record, timeout_seconds * 1000, cancellable);
+          vm_record_wait_exit (record, timeout_seconds * 1000, cancellable);
         }
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -741,11 +706,11 @@ qemu_stop (HeroVirtHypervisorProvider *provider,
                          id, timeout_seconds);
           return FALSE;
         }
-      signal_vm (record, SIGTERM);
-      if (!wait_for_exit (record, 3000, NULL))
+      vm_record_signal (record, SIGTERM);
+      if (!vm_record_wait_exit (record, 3000, NULL))
         {
-          signal_vm (record, SIGKILL);
-          if (!wait_for_exit (record, 10000, NULL))
+          vm_record_signal (record, SIGKILL);
+          if (!vm_record_wait_exit (record, 10000, NULL))
             {
               g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED,
                            "qemu of VM “%s” (pid %" G_GINT64_FORMAT ") survived SIGKILL", id,
@@ -1298,8 +1263,8 @@ qemu_restore (HeroVirtHypervisorProvider *provider,
 
       if (launched != NULL)
         {
-          signal_vm (launched, SIGKILL);
-          wait_for_exit (launched, 5000, NULL);
+          vm_record_signal (launched, SIGKILL);
+          vm_record_wait_exit (launched, 5000, NULL);
           cleanup_after_exit (self, launched);
         }
     }
