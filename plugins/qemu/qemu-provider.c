@@ -302,6 +302,32 @@ check_spec_files (HeroVirtVmSpec *spec, GError **error)
 
 /* ---- create ---- */
 
+static gboolean
+check_port_forwards (HeroVirtVmSpec *spec, GError **error)
+{
+  const char *const *extra = hero_virt_vm_spec_get_extra_args (spec);
+  GPtrArray         *nets = hero_virt_vm_spec_get_nets (spec);
+  gboolean           user = FALSE;
+  gboolean           forwards = FALSE;
+
+  for (guint i = 0; i < nets->len; i++)
+    if (hero_virt_vm_net_get_mode (g_ptr_array_index (nets, i)) == HERO_VIRT_VM_NET_MODE_USER)
+      user = TRUE;
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    if (g_str_has_prefix (extra[i], "hostfwd="))
+      {
+        g_autofree char *forward = qemu_parse_hostfwd (extra[i], error);
+
+        if (forward == NULL)
+          return FALSE;
+        forwards = TRUE;
+      }
+  if (forwards && !user)
+    return hero_virt_set_invalid_argument (error, "port forward", hero_virt_vm_spec_get_name (spec),
+                                           "a port forward needs a user-mode network");
+  return TRUE;
+}
+
 static char *
 qemu_create (HeroVirtHypervisorProvider *provider,
              HeroVirtExecutor           *executor,
@@ -333,7 +359,7 @@ qemu_create (HeroVirtHypervisorProvider *provider,
                    name, hero_virt_vm_spec_get_memory_mb (spec), host_memory_mb ());
       return NULL;
     }
-  if (!check_spec_files (spec, error))
+  if (!check_spec_files (spec, error) || !check_port_forwards (spec, error))
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
