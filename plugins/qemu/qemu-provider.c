@@ -545,8 +545,8 @@ launch (HeroVirtQemuProvider *self,
     }
   if (fstat (log_fd, &st) == 0)
     log_offset = st.st_size;
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT
-                                        | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  /* stdin is /dev/null; qemu closes the rest once it daemonizes. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   if (envp != NULL)
     g_subprocess_launcher_set_environ (launcher, (char **)envp);
   g_subprocess_launcher_take_stderr_fd (launcher, log_fd);
