@@ -319,38 +319,6 @@ check_path (HeroVirtDisk *self, GError **error)
   return TRUE;
 }
 
-/**
- * hero_virt_validate_snapshot_name:
- * @name: a snapshot name
- * @error: return location for a #GError
- *
- * Checks a snapshot name: 1 to 255 bytes of printable UTF-8, not starting
- * with `-`.
- *
- * Returns: %TRUE if @name is acceptable, else %FALSE with
- *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_validate_snapshot_name (const char *name, GError **error)
-{
-  if (name == NULL || *name == '\0' || strlen (name) > 255 || name[0] == '-'
-      || !g_utf8_validate (name, -1, NULL))
-    goto bad;
-  for (const char *p = name; *p; p = g_utf8_next_char (p))
-    if (!g_unichar_isprint (g_utf8_get_char (p)))
-      goto bad;
-  return TRUE;
-
-bad:
-  g_set_error (
-      error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-      "Invalid snapshot name “%s”: use 1 to 255 printable characters, not starting with “-”",
-      name && g_utf8_validate (name, -1, NULL) ? name : "(invalid)");
-  return FALSE;
-}
-
 /* Common start of every method: checks, then the provider. */
 static HeroVirtDiskProvider *
 begin (HeroVirtDisk *self, const char *snapshot_name, GError **error)

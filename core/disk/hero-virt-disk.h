@@ -154,7 +154,4 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtDiskCheckResult *
 hero_virt_disk_check_finish (HeroVirtDisk *self, GAsyncResult *result, GError **error);
 
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_validate_snapshot_name (const char *name, GError **error);
-
 G_END_DECLS

@@ -1,5 +1,4 @@
-/* hero-virt-image.h: image functions and the validators for names and
- * references
+/* hero-virt-image.h: image functions
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -17,13 +16,6 @@
 #include "hero-virt-image-registry-options.h"
 
 G_BEGIN_DECLS
-
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_validate_image_reference (const char *reference, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_validate_container_name (const char *name, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-char *hero_virt_resolve_host_path (const char *root, const char *path, GError **error);
 
 HERO_VIRT_AVAILABLE_IN_ALL
 GPtrArray *

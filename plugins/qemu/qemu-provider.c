@@ -442,7 +442,7 @@ static const char *const *
 environ_of (HeroVirtExecutor *executor)
 {
   if (executor != NULL && HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
-    return hero_virt_local_executor_get_environ (HERO_VIRT_LOCAL_EXECUTOR (executor));
+    return hero_virt_executor_get_environ (executor);
   return NULL;
 }
 
@@ -1388,9 +1388,20 @@ qemu_resize (HeroVirtHypervisorProvider *provider,
 /* ---- availability, GObject ---- */
 
 static gboolean
-qemu_is_available (HeroVirtHypervisorProvider *provider, GCancellable *cancellable, GError **error)
+qemu_is_available (HeroVirtHypervisorProvider *provider,
+                   HeroVirtExecutor           *executor,
+                   GCancellable               *cancellable,
+                   GError                    **error)
 {
-  g_autofree char *binary = find_qemu (HERO_VIRT_QEMU_PROVIDER (provider));
+  g_autofree char *binary = NULL;
+
+  if (executor != NULL && !HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
+                   "the qemu provider runs VMs on this machine only, through a local executor");
+      return FALSE;
+    }
+  binary = find_qemu (HERO_VIRT_QEMU_PROVIDER (provider));
 
   if (binary != NULL && g_file_test (binary, G_FILE_TEST_IS_EXECUTABLE))
     return TRUE;
