@@ -345,6 +345,17 @@ spec_changed (JsonObject *old, JsonObject *obj)
   return FALSE;
 }
 
+static void
+strip_times (JsonArray *managed)
+{
+  for (guint i = 0; managed != NULL && i < json_array_get_length (managed); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (managed, i);
+      if (entry != NULL)
+        json_object_remove_member (entry, "time");
+    }
+}
+
 static gboolean
 same_ignoring_rv (JsonObject *a, JsonObject *b)
 {
@@ -355,8 +366,8 @@ same_ignoring_rv (JsonObject *a, JsonObject *b)
 
   json_object_remove_member (ks_json_ensure_object (x, "metadata"), "resourceVersion");
   json_object_remove_member (ks_json_ensure_object (y, "metadata"), "resourceVersion");
-  json_object_remove_member (ks_json_ensure_object (x, "metadata"), "managedFields");
-  json_object_remove_member (ks_json_ensure_object (y, "metadata"), "managedFields");
+  strip_times (ks_json_get_array (ks_meta (x), "managedFields"));
+  strip_times (ks_json_get_array (ks_meta (y), "managedFields"));
   json_node_set_object (nx, x);
   json_node_set_object (ny, y);
   return ks_json_node_equal (nx, ny);
@@ -433,6 +444,12 @@ ks_api_update (KsSim       *sim,
           json_object_remove_member (meta, keep[i]);
       }
   }
+  /* A request that sets managedFields itself (kubectl's client-side to
+   * server-side apply upgrade does) gets them as sent. */
+  if (manager != NULL && json_object_has_member (meta, "managedFields")
+      && !ks_json_node_equal (json_object_get_member (meta, "managedFields"),
+                              json_object_get_member (old_meta, "managedFields")))
+    manager = NULL;
   if (manager != NULL)
     {
       JsonNode *mf = json_object_get_member (old_meta, "managedFields");
@@ -1247,7 +1264,8 @@ handle_delete (KsRequest *req)
     }
   else
     {
-      ks_respond_status (req->msg, ks_status_success (req->res, req->name, ks_meta_uid (result)));
+      g_autoptr (JsonObject) ok = ks_status_success (req->res, req->name, ks_meta_uid (result));
+      ks_respond (req->msg, 200, ok);
     }
   json_object_unref (result);
 }
@@ -1293,7 +1311,10 @@ handle_delete_collection (KsRequest *req)
       g_clear_pointer (&result, json_object_unref);
     }
   clear_delete_options (&opts);
-  ks_respond_status (req->msg, ks_status_success (req->res, NULL, NULL));
+  {
+    g_autoptr (JsonObject) ok = ks_status_success (req->res, NULL, NULL);
+    ks_respond (req->msg, 200, ok);
+  }
 }
 
 static void

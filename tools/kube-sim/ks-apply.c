@@ -545,7 +545,11 @@ ks_apply (KsSim       *sim,
       g_hash_table_iter_init (&iter, applied);
       while (g_hash_table_iter_next (&iter, &path, NULL))
         {
+          const char *last = strrchr (path, '\x1f');
           if (!g_hash_table_contains (e->set, path))
+            continue;
+          /* Owning a list element is co-owning its key, never a conflict. */
+          if (g_str_has_prefix (last ? last + 1 : (const char *)path, "k:"))
             continue;
           if (ks_json_node_equal (value_at (live, path), value_at (config, path)))
             continue;
