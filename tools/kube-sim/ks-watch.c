@@ -242,7 +242,7 @@ ks_watch_serve (KsSim             *sim,
   w->labels = labels;
   w->fields = fields;
   w->table = table;
-  w->bookmarks = bm_s && (strcmp (bm_s, "true") == 0 || strcmp (bm_s, "1") == 0);
+  w->bookmarks = bm_s && (g_ascii_strcasecmp (bm_s, "true") == 0 || strcmp (bm_s, "1") == 0);
   w->visible = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   soup_server_message_set_status (msg, 200, NULL);
