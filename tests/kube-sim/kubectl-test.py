@@ -281,6 +281,29 @@ def test_errors(k):
     assert p.returncode != 0 and "Unauthorized" in p.stderr, p.stderr
 
 
+def test_create_protobuf(k):
+    # kubectl's typed clients send protobuf bodies
+    k.run("create", "namespace", "made")
+    k.run("create", "configmap", "cm1", "-n", "made", "--from-literal=a=1", "--from-literal=b=2")
+    assert k.json("get", "configmap", "cm1", "-n", "made")["data"] == {"a": "1", "b": "2"}
+    k.run("create", "secret", "generic", "s1", "-n", "made", "--from-literal=password=pw")
+    assert k.json("get", "secret", "s1", "-n", "made")["data"] == {"password": "cHc="}
+    k.run("create", "deployment", "d1", "-n", "made", "--image=nginx:1.25", "--replicas=2")
+    k.run("rollout", "status", "deployment/d1", "-n", "made", "--timeout=60s")
+    spec = k.json("get", "deployment", "d1", "-n", "made")["spec"]
+    assert spec["replicas"] == 2 and spec["strategy"]["type"] == "RollingUpdate", spec
+    k.run("create", "service", "clusterip", "svc1", "-n", "made", "--tcp=80:8080")
+    ports = k.json("get", "service", "svc1", "-n", "made")["spec"]["ports"]
+    assert ports[0]["port"] == 80 and ports[0]["targetPort"] == 8080, ports
+    k.run("create", "serviceaccount", "robot", "-n", "made")
+    k.run("run", "one", "-n", "made", "--image=busybox:1.36", "--restart=Never", "--", "sleep", "60")
+    k.run("wait", "--for=condition=Ready", "pod/one", "-n", "made", "--timeout=30s")
+    k.run("scale", "deployment/d1", "-n", "made", "--replicas=3")
+    k.run("rollout", "status", "deployment/d1", "-n", "made", "--timeout=60s")
+    assert len(k.json("get", "pods", "-n", "made", "-l", "app=d1")["items"]) == 3
+    k.run("delete", "namespace", "made", "--timeout=60s")
+
+
 def test_chunking(k):
     docs = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: chunk-{i:02d}, labels: {{set: chunk}}}}\n"
                    for i in range(23))
@@ -311,6 +334,7 @@ def main():
         tap.run("kubectl explain", test_explain, k)
         tap.run("errors and auth", test_errors, k)
         tap.run("limit/continue chunking", test_chunking, k)
+        tap.run("kubectl create/run/scale (protobuf bodies)", test_create_protobuf, k)
     return tap.done()
 
 

@@ -2,6 +2,7 @@
  * deletecollection) and the subresources status, scale, finalize and log. */
 #include "ks-server.h"
 #include "ks-node-agent.h"
+#include "ks-proto.h"
 
 #include <string.h>
 
@@ -71,6 +72,14 @@ ks_request_body_object (KsRequest *req, JsonObject **error_status)
     {
       *error_status = ks_status_bad_request ("the body of the request was empty");
       return NULL;
+    }
+  if (g_str_has_prefix (content_type_of (req->msg), "application/vnd.kubernetes.protobuf"))
+    {
+      g_autofree char *perror = NULL;
+      JsonObject      *obj = ks_proto_decode ((const guint8 *)data, size, &perror);
+      if (obj == NULL)
+        *error_status = ks_status_new (415, "UnsupportedMediaType", perror);
+      return obj;
     }
   if (data[i] == '{' || data[i] == '[')
     {

@@ -750,16 +750,19 @@ default_workload (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
         json_object_set_int_member (spec, "revisionHistoryLimit", 10);
       if (!json_object_has_member (spec, "progressDeadlineSeconds"))
         json_object_set_int_member (spec, "progressDeadlineSeconds", 600);
-      if (!json_object_has_member (spec, "strategy"))
-        {
-          JsonObject *strategy = json_object_new ();
-          JsonObject *rolling = json_object_new ();
+      {
+        JsonObject *strategy = ks_json_ensure_object (spec, "strategy");
+        if (!json_object_has_member (strategy, "type"))
           json_object_set_string_member (strategy, "type", "RollingUpdate");
-          json_object_set_string_member (rolling, "maxUnavailable", "25%");
-          json_object_set_string_member (rolling, "maxSurge", "25%");
-          json_object_set_object_member (strategy, "rollingUpdate", rolling);
-          json_object_set_object_member (spec, "strategy", strategy);
-        }
+        if (g_strcmp0 (ks_json_get_string (strategy, "type"), "RollingUpdate") == 0)
+          {
+            JsonObject *rolling = ks_json_ensure_object (strategy, "rollingUpdate");
+            if (!json_object_has_member (rolling, "maxUnavailable"))
+              json_object_set_string_member (rolling, "maxUnavailable", "25%");
+            if (!json_object_has_member (rolling, "maxSurge"))
+              json_object_set_string_member (rolling, "maxSurge", "25%");
+          }
+      }
     }
   if (template != NULL)
     {
@@ -769,6 +772,9 @@ default_workload (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
     }
   if (!json_object_has_member (obj, "status"))
     json_object_set_object_member (obj, "status", json_object_new ());
+  if (strcmp (res->kind, "ReplicaSet") == 0
+      && !json_object_has_member (ks_json_get_object (obj, "status"), "replicas"))
+    json_object_set_int_member (ks_json_get_object (obj, "status"), "replicas", 0);
 }
 
 static JsonObject *
