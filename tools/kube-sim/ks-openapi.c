@@ -116,8 +116,9 @@ builtin_schemas (void)
       g_auto (GStrv) parts = g_strsplit (line + 2, "|", 4);
       if (line[0] == 'T')
         {
+          char *owned = g_strdup (parts[0]);
           current = json_object_new ();
-          current_name = parts[0];
+          current_name = owned;
           json_object_set_string_member (current, "description", parts[1] ? parts[1] : "");
           json_object_set_string_member (current, "type", "object");
           if (parts[1] && parts[2])
@@ -127,7 +128,7 @@ builtin_schemas (void)
               json_array_add_object_element (list, gvk_array (gvk[0], gvk[1], gvk[2]));
               json_object_set_array_member (current, "x-kubernetes-group-version-kind", list);
             }
-          g_hash_table_insert (schemas, g_strdup (current_name), current);
+          g_hash_table_insert (schemas, owned, current);
         }
       else if (current != NULL && parts[0] && parts[1])
         {
