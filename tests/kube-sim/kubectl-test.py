@@ -271,6 +271,10 @@ def test_errors(k):
     p = k.run("get", "secrets", context="kube-sim-readonly", check=False)
     assert p.returncode != 0 and "Forbidden" in p.stderr and 'User "readonly" cannot list resource "secrets"' in p.stderr, p.stderr
     assert k.run("get", "configmaps", context="kube-sim-readonly").returncode == 0
+    assert k.run("auth", "can-i", "list", "secrets").stdout.strip() == "yes"
+    p = k.run("auth", "can-i", "list", "secrets", context="kube-sim-readonly", check=False)
+    assert p.returncode == 1 and p.stdout.startswith("no"), p.stdout
+    assert "readonly" in k.run("auth", "whoami", context="kube-sim-readonly").stdout
     assert k.run("get", "configmaps", context="kube-sim-alice").returncode == 0
     anon = os.path.join(k.sim.dir, "anonymous")
     with open(anon, "w") as f:

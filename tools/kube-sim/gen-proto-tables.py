@@ -22,6 +22,9 @@ ROOTS = [
     ("apps/v1", "ReplicaSet", "k8s.io.api.apps.v1.ReplicaSet"),
     ("autoscaling/v1", "Scale", "k8s.io.api.autoscaling.v1.Scale"),
     ("v1", "DeleteOptions", "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions"),
+    ("authorization.k8s.io/v1", "SelfSubjectAccessReview",
+     "k8s.io.api.authorization.v1.SelfSubjectAccessReview"),
+    ("authentication.k8s.io/v1", "SelfSubjectReview", "k8s.io.api.authentication.v1.SelfSubjectReview"),
 ]
 # Decoded by hand in ks-proto.c.
 SPECIAL = {

@@ -820,6 +820,49 @@ handle_list (KsRequest *req)
   }
 }
 
+/* SelfSubjectAccessReview and SelfSubjectReview: what kubectl auth can-i and
+ * kubectl auth whoami ask. */
+static void
+review (KsRequest *req, JsonObject *obj)
+{
+  JsonObject *status = json_object_new ();
+  JsonObject *spec = ks_json_get_object (obj, "spec");
+
+  json_object_set_string_member (obj, "apiVersion", req->res->group_version);
+  json_object_set_string_member (obj, "kind", req->res->kind);
+  ks_json_ensure_object (obj, "metadata");
+  if (strcmp (req->res->kind, "SelfSubjectAccessReview") == 0)
+    {
+      JsonObject *attrs = ks_json_get_object (spec, "resourceAttributes");
+      const char *resource = ks_json_get_string (attrs, "resource");
+      const char *group = ks_json_get_string (attrs, "group");
+      gboolean    denied = req->user->readonly && g_strcmp0 (resource, "secrets") == 0
+                        && (group == NULL || *group == '\0');
+      json_object_set_boolean_member (status, "allowed", !denied);
+      if (denied)
+        {
+          json_object_set_boolean_member (status, "denied", TRUE);
+          json_object_set_string_member (status, "reason",
+                                         "secrets are not readable with this token");
+        }
+      else
+        json_object_set_string_member (status, "reason", "kube-sim allows everything else");
+    }
+  else
+    {
+      JsonObject *info = json_object_new ();
+      JsonArray  *groups = json_array_new ();
+      json_object_set_string_member (info, "username", req->user->name);
+      for (guint i = 0; req->user->groups && req->user->groups[i]; i++)
+        json_array_add_string_element (groups, req->user->groups[i]);
+      json_array_add_string_element (groups, "system:authenticated");
+      json_object_set_array_member (info, "groups", groups);
+      json_object_set_object_member (status, "userInfo", info);
+    }
+  json_object_set_object_member (obj, "status", status);
+  ks_respond (req->msg, 201, obj);
+}
+
 static void
 handle_create (KsRequest *req)
 {
@@ -834,6 +877,11 @@ handle_create (KsRequest *req)
   if (obj == NULL)
     {
       ks_respond_status (req->msg, status);
+      return;
+    }
+  if (req->res->flags & KS_RES_REVIEW)
+    {
+      review (req, obj);
       return;
     }
   manager = manager_for (req, "unknown");
@@ -1382,6 +1430,13 @@ ks_api_handle (KsRequest *req)
             }
           return;
         }
+    }
+  if ((req->res->flags & KS_RES_REVIEW) && (strcmp (m, "POST") != 0 || req->name != NULL))
+    {
+      ks_respond_status (req->msg, ks_status_new (405, "MethodNotAllowed",
+                                                  "the server does not allow this method on the "
+                                                  "requested resource"));
+      return;
     }
   if (req->res->flags & KS_RES_READONLY && strcmp (m, "GET") != 0)
     {

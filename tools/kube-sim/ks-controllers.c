@@ -113,6 +113,56 @@ terminating (JsonObject *obj)
   return json_object_has_member (ks_meta (obj), "deletionTimestamp");
 }
 
+/* An Event about obj, as the controllers and the kubelet write them. */
+void
+ks_event_record (KsSim      *sim,
+                 KsResource *res,
+                 JsonObject *obj,
+                 const char *type,
+                 const char *reason,
+                 const char *component,
+                 const char *message)
+{
+  KsResource      *events = core (sim, "events");
+  const char      *ns = res->namespaced ? ks_meta_namespace (obj) : "default";
+  g_autofree char *name
+      = g_strdup_printf ("%s.%08x%08x", ks_meta_name (obj), g_random_int (), g_random_int ());
+  g_autofree char *now = ks_now_rfc3339 ();
+  JsonObject      *event = new_object ("v1", "Event", ns, name);
+  JsonObject      *ref = json_object_new ();
+  JsonObject      *source = json_object_new ();
+
+  if (ks_store_get (core (sim, "namespaces"), NULL, ns) == NULL)
+    {
+      json_object_unref (event);
+      json_object_unref (ref);
+      json_object_unref (source);
+      return;
+    }
+  json_object_set_string_member (ref, "kind", res->kind);
+  json_object_set_string_member (ref, "namespace", ks_meta_namespace (obj) ?: "");
+  json_object_set_string_member (ref, "name", ks_meta_name (obj));
+  json_object_set_string_member (ref, "uid", ks_meta_uid (obj) ?: "");
+  json_object_set_string_member (ref, "apiVersion", res->group_version);
+  json_object_set_string_member (ref, "resourceVersion",
+                                 ks_json_get_string (ks_meta (obj), "resourceVersion") ?: "");
+  if (!res->namespaced)
+    json_object_remove_member (ref, "namespace");
+  json_object_set_object_member (event, "involvedObject", ref);
+  json_object_set_string_member (event, "reason", reason);
+  json_object_set_string_member (event, "message", message);
+  json_object_set_string_member (source, "component", component);
+  json_object_set_object_member (event, "source", source);
+  json_object_set_string_member (event, "firstTimestamp", now);
+  json_object_set_string_member (event, "lastTimestamp", now);
+  json_object_set_int_member (event, "count", 1);
+  json_object_set_string_member (event, "type", type);
+  json_object_set_null_member (event, "eventTime");
+  json_object_set_string_member (event, "reportingComponent", component);
+  json_object_set_string_member (event, "reportingInstance", "");
+  create_quiet (sim, events, ns, event);
+}
+
 char *
 ks_allocate_pod_ip (KsSim *sim)
 {
@@ -198,8 +248,17 @@ schedule_pods (KsSim *sim)
       json_object_set_array_member (status, "conditions", conditions);
       update_quiet (sim, pods, pod, copy, "status");
       pod = ks_store_get (pods, ks_meta_namespace (pod), ks_meta_name (pod));
-      if (sim->agent != NULL && pod != NULL)
-        sim->agent->vtable->pod_scheduled (sim->agent, pod);
+      if (pod != NULL)
+        {
+          g_autofree char *message
+              = g_strdup_printf ("Successfully assigned %s/%s to %s", ks_meta_namespace (pod),
+                                 ks_meta_name (pod), NODE_NAME);
+          json_object_ref (pod);
+          ks_event_record (sim, pods, pod, "Normal", "Scheduled", "default-scheduler", message);
+          if (sim->agent != NULL)
+            sim->agent->vtable->pod_scheduled (sim->agent, pod);
+          json_object_unref (pod);
+        }
     }
 }
 
@@ -440,7 +499,19 @@ reconcile_replicaset (KsSim *sim, KsResource *rss, JsonObject *rs)
       if (ks_json_get_object (template, "spec"))
         json_object_set_object_member (
             pod, "spec", ks_json_object_deep_copy (ks_json_get_object (template, "spec")));
-      create_quiet (sim, pods, ns, pod);
+      {
+        JsonObject *made = NULL;
+        JsonObject *st = ks_api_create (sim, pods, ns, pod, FALSE, NULL, &made);
+        if (st == NULL)
+          {
+            g_autofree char *message = g_strdup_printf ("Created pod: %s", ks_meta_name (made));
+            ks_event_record (sim, rss, rs, "Normal", "SuccessfulCreate", "replicaset-controller",
+                             message);
+          }
+        g_clear_pointer (&st, json_object_unref);
+        g_clear_pointer (&made, json_object_unref);
+        json_object_unref (pod);
+      }
     }
   if ((gint64)active > want)
     {
@@ -451,6 +522,11 @@ reconcile_replicaset (KsSim *sim, KsResource *rss, JsonObject *rs)
           JsonObject *pod = g_ptr_array_index (owned, i);
           if (terminating (pod))
             continue;
+          {
+            g_autofree char *message = g_strdup_printf ("Deleted pod: %s", ks_meta_name (pod));
+            ks_event_record (sim, rss, rs, "Normal", "SuccessfulDelete", "replicaset-controller",
+                             message);
+          }
           delete_quiet (sim, pods, pod, NULL);
           extra--;
         }
@@ -607,7 +683,14 @@ reconcile_deployment (KsSim *sim, KsResource *deploys, JsonObject *d)
       json_object_set_object_member (rspec, "selector", sel);
       json_object_set_object_member (rspec, "template", tcopy);
       json_object_set_object_member (rs, "spec", rspec);
-      create_quiet (sim, rss, ns, rs);
+      {
+        g_autofree char *scaled
+            = g_strdup_printf ("Scaled up replica set %s from 0 to %" G_GINT64_FORMAT, name,
+                               recreate && old_active > 0 ? 0 : want);
+        create_quiet (sim, rss, ns, rs);
+        ks_event_record (sim, deploys, d, "Normal", "ScalingReplicaSet", "deployment-controller",
+                         scaled);
+      }
       g_ptr_array_unref (owned);
       owned = owned_list (rss, ns, ks_meta_uid (d));
       for (guint i = 0; i < owned->len; i++)
@@ -635,7 +718,13 @@ reconcile_deployment (KsSim *sim, KsResource *deploys, JsonObject *d)
           }
         if (ks_json_get_int (ks_json_get_object (rs, "spec"), "replicas", -1) != target)
           {
+            gint64 from = ks_json_get_int (ks_json_get_object (rs, "spec"), "replicas", 0);
+            g_autofree char *scaled = g_strdup_printf (
+                "Scaled %s replica set %s from %" G_GINT64_FORMAT " to %" G_GINT64_FORMAT,
+                target > from ? "up" : "down", ks_meta_name (rs), from, target);
             JsonObject *c = ks_json_object_deep_copy (rs);
+            ks_event_record (sim, deploys, d, "Normal", "ScalingReplicaSet",
+                             "deployment-controller", scaled);
             json_object_set_int_member (ks_json_ensure_object (c, "spec"), "replicas", target);
             if (rs == current)
               {

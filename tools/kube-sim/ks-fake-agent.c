@@ -116,6 +116,23 @@ timer_fired (gpointer data)
   else if (!json_object_has_member (ks_meta (pod), "deletionTimestamp"))
     {
       g_autoptr (JsonObject) status = running_status (sim, pod);
+      JsonArray *containers = ks_json_get_array (ks_json_get_object (pod, "spec"), "containers");
+      json_object_ref (pod);
+      for (guint i = 0; containers != NULL && i < json_array_get_length (containers); i++)
+        {
+          JsonObject      *c = json_array_get_object_element (containers, i);
+          g_autofree char *pulled = g_strdup_printf ("Container image \"%s\" already present on "
+                                                     "machine",
+                                                     ks_json_get_string (c, "image"));
+          g_autofree char *created
+              = g_strdup_printf ("Created container: %s", ks_json_get_string (c, "name"));
+          g_autofree char *started
+              = g_strdup_printf ("Started container %s", ks_json_get_string (c, "name"));
+          ks_event_record (sim, pods, pod, "Normal", "Pulled", "kubelet", pulled);
+          ks_event_record (sim, pods, pod, "Normal", "Created", "kubelet", created);
+          ks_event_record (sim, pods, pod, "Normal", "Started", "kubelet", started);
+        }
+      json_object_unref (pod);
       ks_pod_set_status (sim, t->ns, t->name, t->uid, status);
     }
   return G_SOURCE_REMOVE;

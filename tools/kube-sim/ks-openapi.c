@@ -373,7 +373,7 @@ build_group (KsSim *sim, const char *gv)
       g_autofree char *name = NULL;
       g_autofree char *list_name = NULL;
       JsonObject      *list;
-      if (strcmp (res->group_version, gv) != 0)
+      if (strcmp (res->group_version, gv) != 0 || (res->flags & KS_RES_REVIEW))
         continue;
       any = TRUE;
       name = schema_name (res);
@@ -469,6 +469,8 @@ ks_openapi_v3_root (KsSim *sim)
       if (json_object_has_member (paths, key))
         continue;
       doc = ks_openapi_v3_group (sim, res->group_version);
+      if (doc == NULL)
+        continue;
       hash = g_compute_checksum_for_bytes (G_CHECKSUM_SHA512, doc);
       url = g_strdup_printf ("/openapi/v3/%s?hash=%s", key, hash);
       entry = json_object_new ();

@@ -252,9 +252,12 @@ ks_discovery_resource_list (KsSim *sim, const char *group, const char *version)
       if (strcmp (res->group, group) != 0 || strcmp (res->version, version) != 0)
         continue;
       any = TRUE;
-      json_array_add_object_element (
-          list, api_resource (res, res->plural, res->kind,
-                              (res->flags & KS_RES_READONLY) ? readonly_verbs : default_verbs));
+      static const char *const create_verb[] = { "create", NULL };
+      json_array_add_object_element (list, api_resource (res, res->plural, res->kind,
+                                                         (res->flags & KS_RES_REVIEW) ? create_verb
+                                                         : (res->flags & KS_RES_READONLY)
+                                                             ? readonly_verbs
+                                                             : default_verbs));
       if (res->flags & KS_RES_STATUS)
         {
           g_autofree char *name = g_strconcat (res->plural, "/status", NULL);
@@ -1019,6 +1022,10 @@ ks_resources_init (KsSim *sim)
                        "customresourcedefinitions", FALSE,
                        KS_RES_STATUS | KS_RES_GENERATION | KS_RES_DELETE_RETURNS_OBJ);
   r->short_names = strv_new ("crd", "crds", NULL);
+  ks_resource_add (sim, "authorization.k8s.io", "v1", "SelfSubjectAccessReview",
+                   "selfsubjectaccessreviews", FALSE, KS_RES_REVIEW);
+  ks_resource_add (sim, "authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews",
+                   FALSE, KS_RES_REVIEW);
   r->categories = strv_new ("api-extensions", NULL);
   r->validate = validate_crd;
 }

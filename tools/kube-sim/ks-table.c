@@ -96,7 +96,10 @@ pod_cells (JsonArray *cells, JsonObject *obj)
         ready++;
       restarts += ks_json_get_int (cs, "restartCount", 0);
     }
-  json_array_add_string_element (cells, g_strdup_printf ("%u/%u", ready, total));
+  {
+    g_autofree char *text = g_strdup_printf ("%u/%u", ready, total);
+    json_array_add_string_element (cells, text);
+  }
   if (json_object_has_member (ks_meta (obj), "deletionTimestamp"))
     phase = "Terminating";
   else if (g_strcmp0 (phase, "Pending") == 0 && ks_json_lookup (obj, "spec.nodeName") != NULL)
@@ -143,12 +146,22 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
   json_object_set_string_member (table, "kind", "Table");
   json_object_set_string_member (table, "apiVersion", "meta.k8s.io/v1");
   json_object_set_object_member (table, "metadata", ks_json_object_deep_copy (list_meta));
-  add_column (cols, "Name", "string", "name", 0);
+  if (strcmp (kind, "Event") == 0)
+    {
+      add_column (cols, "Last Seen", "string", "", 0);
+      add_column (cols, "Type", "string", "", 0);
+      add_column (cols, "Reason", "string", "", 0);
+      add_column (cols, "Object", "string", "", 0);
+      add_column (cols, "Message", "string", "", 0);
+    }
+  add_column (cols, "Name", "string", "name", strcmp (kind, "Event") == 0 ? 1 : 0);
   if (strcmp (kind, "Pod") == 0)
     {
       add_column (cols, "Ready", "string", "", 0);
       add_column (cols, "Status", "string", "", 0);
       add_column (cols, "Restarts", "string", "", 0);
+      add_column (cols, "IP", "string", "", 1);
+      add_column (cols, "Node", "string", "", 1);
     }
   else if (strcmp (kind, "Deployment") == 0)
     {
@@ -186,7 +199,8 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
       if (g_strv_length (parts) == 3)
         add_column (cols, parts[0], parts[2], "", 0);
     }
-  add_column (cols, "Age", "string", "", 0);
+  if (strcmp (kind, "Event") != 0)
+    add_column (cols, "Age", "string", "", 0);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -195,9 +209,32 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
       JsonArray  *cells = json_array_new ();
       JsonObject *partial = json_object_new ();
 
+      if (strcmp (kind, "Event") == 0)
+        {
+          const char *ts = ks_json_get_string (obj, "lastTimestamp");
+          g_autoptr (GDateTime) then = ts ? g_date_time_new_from_iso8601 (ts, NULL) : NULL;
+          g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+          g_autofree char *seen
+              = then ? human_duration (g_date_time_difference (now, then) / G_TIME_SPAN_SECOND)
+                     : age_of (obj);
+          JsonObject      *ref = ks_json_get_object (obj, "involvedObject");
+          g_autofree char *kind_lower
+              = g_ascii_strdown (ks_json_get_string (ref, "kind") ?: "", -1);
+          g_autofree char *what
+              = g_strdup_printf ("%s/%s", kind_lower, ks_json_get_string (ref, "name") ?: "");
+          json_array_add_string_element (cells, seen);
+          json_array_add_string_element (cells, ks_json_get_string (obj, "type") ?: "");
+          json_array_add_string_element (cells, ks_json_get_string (obj, "reason") ?: "");
+          json_array_add_string_element (cells, what);
+          json_array_add_string_element (cells, ks_json_get_string (obj, "message") ?: "");
+        }
       json_array_add_string_element (cells, ks_meta_name (obj));
       if (strcmp (kind, "Pod") == 0)
-        pod_cells (cells, obj);
+        {
+          pod_cells (cells, obj);
+          json_array_add_string_element (cells, get_str (obj, "status.podIP", "<none>"));
+          json_array_add_string_element (cells, get_str (obj, "spec.nodeName", "<none>"));
+        }
       else if (strcmp (kind, "Deployment") == 0)
         {
           g_autofree char *ready = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
@@ -240,12 +277,14 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
           const char *path = parts[1] ? parts[1] : "";
           if (*path == '.')
             path++;
-          json_array_add_string_element (cells, node_to_cell (ks_json_lookup (obj, path)));
+          g_autofree char *cell = node_to_cell (ks_json_lookup (obj, path));
+          json_array_add_string_element (cells, cell);
         }
-      {
-        g_autofree char *age = age_of (obj);
-        json_array_add_string_element (cells, age);
-      }
+      if (strcmp (kind, "Event") != 0)
+        {
+          g_autofree char *age = age_of (obj);
+          json_array_add_string_element (cells, age);
+        }
       json_object_set_array_member (row, "cells", cells);
       json_object_set_string_member (partial, "kind", "PartialObjectMetadata");
       json_object_set_string_member (partial, "apiVersion", "meta.k8s.io/v1");

@@ -23,6 +23,7 @@ typedef enum
   KS_RES_CUSTOM = 1 << 3,             /* served from a CustomResourceDefinition */
   KS_RES_GENERATION = 1 << 4,         /* metadata.generation follows spec changes */
   KS_RES_READONLY = 1 << 5,           /* only get/list/watch */
+  KS_RES_REVIEW = 1 << 6,             /* create-only, answered and not stored (reviews) */
 } KsResourceFlags;
 
 /* Defaulting and validation hooks of one kind. validate returns a Status
@@ -205,6 +206,13 @@ void  ks_pod_set_status (KsSim      *sim,
                          JsonObject *status);
 void  ks_pod_remove (KsSim *sim, const char *ns, const char *name, const char *uid);
 char *ks_allocate_pod_ip (KsSim *sim);
+void  ks_event_record (KsSim      *sim,
+                       KsResource *res,
+                       JsonObject *obj,
+                       const char *type,
+                       const char *reason,
+                       const char *component,
+                       const char *message);
 
 /* ---- create/update/delete used by both the API and controllers (ks-api.c) ---- */
 JsonObject *ks_api_create (KsSim       *sim,
