@@ -268,6 +268,12 @@ def test_errors(k):
     bad = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: Bad_Name}\n"
     p = k.run("apply", "-f", "-", input=bad, check=False)
     assert p.returncode != 0 and 'is invalid' in p.stderr and "RFC 1123" in p.stderr, p.stderr
+    typo = ("apiVersion: traefik.io/v1alpha1\nkind: Middleware\nmetadata: {name: typo}\n"
+            "spec: {stripPrefix: {prefixs: [/x]}}\n")
+    p = k.run("apply", "-f", "-", input=typo, check=False)
+    assert p.returncode != 0 and 'strict decoding error: unknown field "spec.stripPrefix.prefixs"' in p.stderr, p.stderr
+    p = k.run("apply", "--validate=warn", "-f", "-", input=typo)
+    assert 'Warning: unknown field "spec.stripPrefix.prefixs"' in p.stderr, p.stderr
     p = k.run("get", "secrets", context="kube-sim-readonly", check=False)
     assert p.returncode != 0 and "Forbidden" in p.stderr and 'User "readonly" cannot list resource "secrets"' in p.stderr, p.stderr
     assert k.run("get", "configmaps", context="kube-sim-readonly").returncode == 0

@@ -44,6 +44,9 @@ type_name (JsonNode *node)
   return "unknown";
 }
 
+/* Unknown fields pruned while validating one object. */
+static GPtrArray *pruned;
+
 static void
 value_text (GString *out, JsonNode *node)
 {
@@ -124,7 +127,10 @@ check_schema (JsonArray *causes, const char *path, JsonNode *node, JsonObject *s
           if (sub != NULL)
             check_schema (causes, child, json_object_get_member (obj, key), sub);
           else if (!preserve && (props != NULL || type != NULL))
-            json_object_remove_member (obj, key); /* pruning */
+            {
+              g_ptr_array_add (pruned, g_strdup (child + 1));
+              json_object_remove_member (obj, key); /* pruning */
+            }
         }
       g_list_free (members);
       if (props != NULL)
@@ -172,6 +178,9 @@ validate_custom (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
 
   if (schema == NULL)
     return NULL;
+  if (pruned == NULL)
+    pruned = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_set_size (pruned, 0);
   members = json_object_get_members (obj);
   for (GList *l = members; l != NULL; l = l->next)
     {
@@ -184,7 +193,10 @@ validate_custom (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
       if (sub != NULL)
         check_schema (causes, path, json_object_get_member (obj, key), sub);
       else if (!ks_json_get_bool (schema, "x-kubernetes-preserve-unknown-fields", FALSE))
-        json_object_remove_member (obj, key);
+        {
+          g_ptr_array_add (pruned, g_strdup (key));
+          json_object_remove_member (obj, key);
+        }
     }
   g_list_free (members);
   {
@@ -198,6 +210,26 @@ validate_custom (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
   }
   if (json_array_get_length (causes) > 0)
     return ks_status_invalid (res, ks_meta_name (obj), causes);
+  if (pruned->len > 0 && g_strcmp0 (sim->field_validation, "Ignore") != 0)
+    {
+      g_autoptr (GString) text = g_string_new (NULL);
+      for (guint i = 0; i < pruned->len; i++)
+        {
+          g_autofree char *one
+              = g_strdup_printf ("unknown field \"%s\"", (char *)g_ptr_array_index (pruned, i));
+          if (g_strcmp0 (sim->field_validation, "Strict") == 0)
+            g_string_append_printf (text, "%s%s", i ? ", " : "", one);
+          else if (sim->warnings != NULL)
+            g_ptr_array_add (sim->warnings, g_steal_pointer (&one));
+        }
+      if (text->len > 0)
+        {
+          g_autofree char *message = g_strdup_printf (
+              "%s in version \"%s\" cannot be handled as a %s: strict decoding error: %s",
+              res->kind, res->version, res->kind, text->str);
+          return ks_status_bad_request (message);
+        }
+    }
   return NULL;
 }
 

@@ -277,11 +277,50 @@ ks_json_object_to_string (JsonObject *object)
   return json_to_string (node, FALSE);
 }
 
+/* json-glib parses recursively: refuse documents nested deeper than any
+ * Kubernetes object before they reach it. */
+static gboolean
+nesting_ok (const char *data, gsize length)
+{
+  gboolean in_string = FALSE;
+  guint    depth = 0;
+
+  if (length == (gsize)-1)
+    length = strlen (data);
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if (c == '{' || c == '[')
+        {
+          if (++depth > 200)
+            return FALSE;
+        }
+      else if ((c == '}' || c == ']') && depth > 0)
+        depth--;
+    }
+  return TRUE;
+}
+
 JsonNode *
 ks_json_parse (const char *data, gsize length, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new_immutable ();
 
+  if (!nesting_ok (data, length))
+    {
+      g_set_error (error, JSON_PARSER_ERROR, JSON_PARSER_ERROR_PARSE,
+                   "the document is nested too deeply");
+      return NULL;
+    }
   if (!json_parser_load_from_data (parser, data, length, error))
     return NULL;
   if (json_parser_get_root (parser) == NULL)

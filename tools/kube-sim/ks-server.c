@@ -246,6 +246,26 @@ respond_owned (SoupServerMessage *msg, guint code, JsonObject *body)
 }
 
 static void
+add_warnings (KsSim *sim, SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+
+  for (guint i = 0; i < sim->warnings->len; i++)
+    {
+      g_autoptr (GString) value = g_string_new ("299 - \"");
+      for (const char *p = g_ptr_array_index (sim->warnings, i); *p; p++)
+        {
+          if (*p == '"' || *p == '\\')
+            g_string_append_c (value, '\\');
+          g_string_append_c (value, *p);
+        }
+      g_string_append_c (value, '"');
+      soup_message_headers_append (headers, "Warning", value->str);
+    }
+  g_ptr_array_set_size (sim->warnings, 0);
+}
+
+static void
 route_resource (KsSim             *sim,
                 SoupServerMessage *msg,
                 GHashTable        *query,
@@ -294,7 +314,12 @@ route_resource (KsSim             *sim,
     }
   if (req.name != NULL && *req.name == '\0')
     req.name = NULL;
+  if (sim->warnings == NULL)
+    sim->warnings = g_ptr_array_new_with_free_func (g_free);
+  sim->field_validation = query ? g_hash_table_lookup (query, "fieldValidation") : NULL;
   ks_api_handle (&req);
+  sim->field_validation = NULL;
+  add_warnings (sim, msg);
 }
 
 static gboolean

@@ -112,7 +112,9 @@ struct _KsSim
   guint            controller_idle;
   gboolean         gc_dirty;
   gboolean         verbose;
-  GHashTable      *openapi_cache; /* group_version -> char* document */
+  GHashTable      *openapi_cache;    /* group_version -> char* document */
+  const char      *field_validation; /* of the request being served: Strict, Warn, Ignore */
+  GPtrArray       *warnings;         /* Warning headers for the request being served */
 };
 
 /* ---- resources (ks-resources.c) ---- */
