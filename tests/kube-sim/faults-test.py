@@ -138,6 +138,26 @@ def test_latency_and_body():
         assert status == 413 and body["reason"] == "RequestEntityTooLarge", body
 
 
+def test_admin_endpoints():
+    with Simulator() as sim:
+        assert request(sim, "DELETE", "/kube-sim/requests")[0] == 204
+        status, _, body = request(sim, "PUT", "/kube-sim/faults", {"fail500": 1, "methods": ["POST"]})
+        assert status == 200 and body["count500"] == 1 and body["methods"] == ["POST"], body
+        assert request(sim, "POST", "/api/v1/namespaces/default/configmaps", cm("x"))[0] == 500
+        assert request(sim, "POST", "/api/v1/namespaces/default/configmaps", cm("x"))[0] == 201
+        assert request(sim, "GET", "/api/v1/namespaces/default/configmaps/x")[0] == 200
+        status, _, body = request(sim, "GET", "/kube-sim/requests")
+        seen = [(r["method"], r["status"], r.get("fault")) for r in body["requests"]]
+        assert seen == [("POST", 500, "500"), ("POST", 201, None), ("GET", 200, None)], seen
+        assert body["requests"][0]["path"] == "/api/v1/namespaces/default/configmaps"
+        status, _, body = request(sim, "PUT", "/kube-sim/faults", {"latency": 200, "fail429": "100%", "methods": []})
+        assert body["latency"] == 200 and body["rate429"] == 1.0
+        assert request(sim, "GET", "/api/v1/namespaces")[0] == 429
+        request(sim, "PUT", "/kube-sim/faults", {"latency": 0, "fail429": 0})
+        assert request(sim, "GET", "/api/v1/namespaces")[0] == 200
+        assert request(sim, "GET", "/kube-sim/requests", cert=False)[0] == 401
+
+
 def test_sigterm():
     sim = Simulator()
     try:
@@ -157,6 +177,7 @@ def main():
     tap.run("--fail-429 with Retry-After", test_faults_429)
     tap.run("--fail-drop and rates", test_faults_drop)
     tap.run("--latency and --max-body", test_latency_and_body)
+    tap.run("/kube-sim/requests and /kube-sim/faults", test_admin_endpoints)
     tap.run("SIGTERM stops cleanly", test_sigterm)
     return tap.done()
 

@@ -157,7 +157,7 @@ fault_hit (double rate, gint *count)
 
 /* TRUE when a fault answered the request. */
 static gboolean
-inject_fault (KsSim *sim, SoupServerMessage *msg)
+inject_fault (KsSim *sim, SoupServerMessage *msg, const char **fault)
 {
   KsFaults *f = &sim->faults;
 
@@ -167,6 +167,7 @@ inject_fault (KsSim *sim, SoupServerMessage *msg)
     return FALSE;
   if (fault_hit (f->rate_drop, &f->count_drop))
     {
+      *fault = "drop";
       GIOStream *stream = soup_server_message_steal_connection (msg);
       if (stream != NULL)
         {
@@ -177,6 +178,7 @@ inject_fault (KsSim *sim, SoupServerMessage *msg)
     }
   if (fault_hit (f->rate_429, &f->count_429))
     {
+      *fault = "429";
       g_autofree char *after = g_strdup_printf ("%u", f->retry_after);
       JsonObject      *status
           = ks_status_new (429, "TooManyRequests", "Too many requests, please try again later.");
@@ -190,6 +192,7 @@ inject_fault (KsSim *sim, SoupServerMessage *msg)
     }
   if (fault_hit (f->rate_500, &f->count_500))
     {
+      *fault = "500";
       JsonObject *status
           = ks_status_new (500, "InternalError", "Internal error occurred: injected by kube-sim");
       JsonObject *details = json_object_new ();
@@ -332,9 +335,32 @@ is_public_path (const char *path)
 }
 
 static void
+serve (KsSim *sim, SoupServerMessage *msg, const char *path, GHashTable *query, KsUser *user);
+
+static void
 process (KsSim *sim, SoupServerMessage *msg, const char *path, GHashTable *query)
 {
   KsUser     *user = authenticate (sim, msg);
+  const char *fault = NULL;
+
+  if (user != NULL && g_str_has_prefix (path, "/kube-sim/"))
+    {
+      ks_admin_handle (sim, msg, path);
+      return;
+    }
+  if (user != NULL && (g_str_has_prefix (path, "/api/") || g_str_has_prefix (path, "/apis/"))
+      && inject_fault (sim, msg, &fault))
+    {
+      ks_admin_record (sim, msg, path, user->name, fault);
+      return;
+    }
+  serve (sim, msg, path, query, user);
+  ks_admin_record (sim, msg, path, user ? user->name : NULL, NULL);
+}
+
+static void
+serve (KsSim *sim, SoupServerMessage *msg, const char *path, GHashTable *query, KsUser *user)
+{
   const char *method = soup_server_message_get_method (msg);
   g_auto (GStrv) parts = NULL;
   guint n;
@@ -354,9 +380,6 @@ process (KsSim *sim, SoupServerMessage *msg, const char *path, GHashTable *query
       ks_respond_status (msg, ks_status_new (401, "Unauthorized", "Unauthorized"));
       return;
     }
-  if ((g_str_has_prefix (path, "/api/") || g_str_has_prefix (path, "/apis/"))
-      && inject_fault (sim, msg))
-    return;
 
   if (is_public_path (path))
     {

@@ -247,6 +247,15 @@ GBytes *ks_openapi_v3_root (KsSim *sim);
 GBytes *ks_openapi_v3_group (KsSim *sim, const char *group_version);
 void    ks_openapi_invalidate (KsSim *sim);
 
+/* ---- /kube-sim/ endpoints (ks-admin.c) ---- */
+gboolean ks_faults_parse_rate (const char *value, double *rate, gint *count);
+void     ks_admin_record (KsSim             *sim,
+                          SoupServerMessage *msg,
+                          const char        *path,
+                          const char        *user,
+                          const char        *fault);
+void     ks_admin_handle (KsSim *sim, SoupServerMessage *msg, const char *path);
+
 /* ---- HTTP server (ks-server.c) and watch streams (ks-watch.c) ---- */
 gboolean    ks_server_start (KsSim *sim, SoupServer *server, GError **error);
 void        ks_watch_serve (KsSim             *sim,

@@ -60,27 +60,6 @@ read_tokens_file (KsSim *sim, const char *path, GError **error)
   return TRUE;
 }
 
-static gboolean
-parse_rate (const char *value, double *rate, gint *count)
-{
-  char *end = NULL;
-
-  if (value == NULL)
-    return TRUE;
-  if (g_str_has_suffix (value, "%"))
-    {
-      *rate = g_ascii_strtod (value, &end) / 100.0;
-      return end != NULL && *end == '%';
-    }
-  if (strchr (value, '.') != NULL)
-    {
-      *rate = g_ascii_strtod (value, &end);
-      return end != NULL && *end == '\0' && *rate >= 0 && *rate <= 1;
-    }
-  *count = (gint)g_ascii_strtoll (value, &end, 10);
-  return end != NULL && *end == '\0' && *count >= 0;
-}
-
 int
 main (int argc, char **argv)
 {
@@ -183,9 +162,9 @@ main (int argc, char **argv)
   sim->faults.latency_ms = MAX (latency, 0);
   sim->faults.retry_after = MAX (retry_after, 0);
   sim->faults.max_body = max_body > 0 ? (gsize)max_body : 0;
-  if (!parse_rate (fail_429, &sim->faults.rate_429, &sim->faults.count_429)
-      || !parse_rate (fail_500, &sim->faults.rate_500, &sim->faults.count_500)
-      || !parse_rate (fail_drop, &sim->faults.rate_drop, &sim->faults.count_drop))
+  if (!ks_faults_parse_rate (fail_429, &sim->faults.rate_429, &sim->faults.count_429)
+      || !ks_faults_parse_rate (fail_500, &sim->faults.rate_500, &sim->faults.count_500)
+      || !ks_faults_parse_rate (fail_drop, &sim->faults.rate_drop, &sim->faults.count_drop))
     {
       g_printerr ("hero-virt-kube-sim: a fault is a rate (0.25 or 25%%) or a count (3)\n");
       return 2;
