@@ -158,6 +158,19 @@ def test_admin_endpoints():
         assert request(sim, "GET", "/kube-sim/requests", cert=False)[0] == 401
 
 
+def test_basic_auth():
+    import base64
+    with Simulator("--basic-auth", "bob=secret") as sim:
+        good = "Basic " + base64.b64encode(b"bob:secret").decode()
+        bad = "Basic " + base64.b64encode(b"bob:wrong").decode()
+        status, _, body = request(sim, "GET", "/apis/authentication.k8s.io/v1", cert=False,
+                                  headers={"Authorization": good})
+        assert status == 200, body
+        assert request(sim, "GET", "/api/v1/namespaces", cert=False, headers={"Authorization": bad})[0] == 401
+        with open(sim.kubeconfig) as f:
+            assert "username: bob" in f.read()
+
+
 def test_sigterm():
     sim = Simulator()
     try:
@@ -178,6 +191,7 @@ def main():
     tap.run("--fail-drop and rates", test_faults_drop)
     tap.run("--latency and --max-body", test_latency_and_body)
     tap.run("/kube-sim/requests and /kube-sim/faults", test_admin_endpoints)
+    tap.run("--basic-auth", test_basic_auth)
     tap.run("SIGTERM stops cleanly", test_sigterm)
     return tap.done()
 

@@ -137,6 +137,24 @@ authenticate (KsSim *sim, SoupServerMessage *msg)
         token++;
       return find_user_by_token (sim, token);
     }
+  if (auth != NULL && g_ascii_strncasecmp (auth, "Basic ", 6) == 0)
+    {
+      gsize            len = 0;
+      g_autofree char *raw = (char *)g_base64_decode (auth + 6, &len);
+      g_autofree char *pair = raw ? g_strndup (raw, len) : NULL;
+      char            *colon = pair ? strchr (pair, ':') : NULL;
+      if (colon == NULL)
+        return NULL;
+      *colon = '\0';
+      for (guint i = 0; i < sim->users->len; i++)
+        {
+          KsUser *user = g_ptr_array_index (sim->users, i);
+          if (user->password != NULL && strcmp (user->name, pair) == 0
+              && strcmp (user->password, colon + 1) == 0)
+            return user;
+        }
+      return NULL;
+    }
   if (auth != NULL)
     return NULL;
   return user_from_certificate (sim, msg);

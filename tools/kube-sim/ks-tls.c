@@ -280,8 +280,13 @@ ks_kubeconfig_write (const char             *path,
                           "    client-certificate-data: %s\n    client-key-data: %s\n",
                           cert, key);
   for (guint i = 0; i < n_token_users; i++)
-    g_string_append_printf (out, "- name: %s\n  user:\n    token: %s\n", token_users[i].name,
-                            token_users[i].token);
+    if (token_users[i].token != NULL)
+      g_string_append_printf (out, "- name: %s\n  user:\n    token: %s\n", token_users[i].name,
+                              token_users[i].token);
+    else
+      g_string_append_printf (out, "- name: %s\n  user:\n    username: %s\n    password: %s\n",
+                              token_users[i].name, token_users[i].name,
+                              token_users[i].password ? token_users[i].password : "");
   return g_file_set_contents_full (path, out->str, out->len, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
                                    error);
 }

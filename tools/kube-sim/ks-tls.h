@@ -27,8 +27,9 @@ gboolean ks_pki_write_files (KsPki *pki, const char *dir, GError **error);
 
 typedef struct
 {
-  const char *name;  /* user and context name */
-  const char *token; /* NULL: the client certificate */
+  const char *name;     /* user and context name */
+  const char *token;    /* NULL: the client certificate */
+  const char *password; /* with name: basic authentication */
 } KsKubeconfigUser;
 
 gboolean ks_kubeconfig_write (const char             *path,

@@ -75,6 +75,7 @@ typedef struct
   char    *name;
   char    *token;
   char   **groups;
+  char    *password; /* basic authentication, when set */
   gboolean readonly; /* Forbidden for secrets */
 } KsUser;
 

@@ -72,6 +72,7 @@ main (int argc, char **argv)
   g_autofree char *fail_429 = NULL, *fail_500 = NULL, *fail_drop = NULL;
   g_autofree char *fault_methods = NULL;
   g_auto (GStrv) tokens = NULL;
+  g_auto (GStrv) basic = NULL;
   gint     port = 0;
   gint     latency = 0;
   gint     retry_after = 1;
@@ -99,6 +100,9 @@ main (int argc, char **argv)
           "DIR" },
         { "token", 't', 0, G_OPTION_ARG_STRING_ARRAY, &tokens, "Accept a bearer token for a user",
           "USER=TOKEN" },
+        { "basic-auth", 0, 0, G_OPTION_ARG_STRING_ARRAY, &basic,
+          "Accept HTTP basic authentication for a user (for clients that still use it)",
+          "USER=PASSWORD" },
         { "tokens-file", 0, 0, G_OPTION_ARG_FILENAME, &tokens_file,
           "Static tokens, one token,user[,uid] a line", "FILE" },
         { "readonly-token", 0, 0, G_OPTION_ARG_STRING, &readonly_token,
@@ -183,6 +187,21 @@ main (int argc, char **argv)
       name = g_strndup (tokens[i], eq - tokens[i]);
       g_ptr_array_add (sim->users, user_new (name, eq + 1, FALSE));
     }
+  for (guint i = 0; basic != NULL && basic[i] != NULL; i++)
+    {
+      const char      *eq = strchr (basic[i], '=');
+      g_autofree char *name = NULL;
+      KsUser          *user;
+      if (eq == NULL || eq == basic[i])
+        {
+          g_printerr ("hero-virt-kube-sim: --basic-auth wants USER=PASSWORD\n");
+          return 2;
+        }
+      name = g_strndup (basic[i], eq - basic[i]);
+      user = user_new (name, NULL, FALSE);
+      user->password = g_strdup (eq + 1);
+      g_ptr_array_add (sim->users, user);
+    }
   if (readonly_token != NULL)
     g_ptr_array_add (sim->users, user_new ("readonly", readonly_token, TRUE));
   if (tokens_file != NULL && !read_tokens_file (sim, tokens_file, &error))
@@ -258,6 +277,7 @@ main (int argc, char **argv)
           KsUser *user = g_ptr_array_index (sim->users, i);
           users[i].name = user->name;
           users[i].token = user->token;
+          users[i].password = user->password;
         }
       if (!ks_kubeconfig_write (kubeconfig, url, pki, users, sim->users->len, &error))
         {
