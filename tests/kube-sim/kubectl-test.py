@@ -161,6 +161,14 @@ def test_rollout_template_change(k):
     wait_for(pods_updated, 30, 0.3)
     hist = k.run("rollout", "history", "deployment/web").stdout
     assert "REVISION" in hist, hist
+    k.run("rollout", "undo", "deployment/web")
+    k.run("rollout", "status", "deployment/web", "--timeout=60s")
+    dep = k.json("get", "deployment", "web")
+    assert dep["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.25"
+    assert dep["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "3", dep["metadata"]
+    revisions = k.run("rollout", "history", "deployment/web").stdout.split()
+    assert "2" in revisions and "3" in revisions and "1" not in revisions, revisions
+    assert len(k.json("get", "replicasets", "-l", "app=web")["items"]) == 2
 
 
 def test_server_side_apply(k, path):

@@ -701,6 +701,48 @@ reconcile_deployment (KsSim *sim, KsResource *deploys, JsonObject *d)
   if (current == NULL)
     return;
   {
+    /* Rolling back to an older template makes its replica set the newest
+     * revision again; the deployment carries the revision too. */
+    const char *rev = ks_json_get_string (ks_json_get_object (ks_meta (current), "annotations"),
+                                          "deployment.kubernetes.io/revision");
+    gint64      current_rev = rev ? g_ascii_strtoll (rev, NULL, 10) : 0;
+    if (current_rev < max_revision)
+      {
+        JsonObject      *c = ks_json_object_deep_copy (current);
+        g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT, max_revision + 1);
+        json_object_set_string_member (ks_json_ensure_object (ks_meta (c), "annotations"),
+                                       "deployment.kubernetes.io/revision", next);
+        update_quiet (sim, rss, current, c, NULL);
+        current_rev = max_revision + 1;
+        g_ptr_array_unref (owned);
+        owned = owned_list (rss, ns, ks_meta_uid (d));
+        current = NULL;
+        for (guint i = 0; i < owned->len; i++)
+          if (g_strcmp0 (ks_meta_label (g_ptr_array_index (owned, i), "pod-template-hash"), hash)
+              == 0)
+            current = g_ptr_array_index (owned, i);
+        if (current == NULL)
+          return;
+      }
+    if (current_rev > 0)
+      {
+        g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, current_rev);
+        if (g_strcmp0 (ks_json_get_string (ks_json_get_object (ks_meta (d), "annotations"),
+                                           "deployment.kubernetes.io/revision"),
+                       value)
+            != 0)
+          {
+            JsonObject *c = ks_json_object_deep_copy (d);
+            json_object_set_string_member (ks_json_ensure_object (ks_meta (c), "annotations"),
+                                           "deployment.kubernetes.io/revision", value);
+            update_quiet (sim, deploys, d, c, NULL);
+            d = ks_store_get (deploys, ns, ks_meta_name (c));
+            if (d == NULL)
+              return;
+          }
+      }
+  }
+  {
     gint64 new_available
         = ks_json_get_int (ks_json_get_object (current, "status"), "availableReplicas", 0);
     gint64 new_want = (recreate && old_active > 0) ? 0 : want;
