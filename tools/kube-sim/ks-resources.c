@@ -887,6 +887,36 @@ validate_data_keys (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *ol
             }
         }
     }
+  if (secret)
+    {
+      const char              *type = ks_json_get_string (obj, "type");
+      const char *const       *need = NULL;
+      static const char *const tls[] = { "tls.crt", "tls.key", NULL };
+      static const char *const docker[] = { ".dockerconfigjson", NULL };
+      static const char *const dockercfg[] = { ".dockercfg", NULL };
+      static const char *const ssh[] = { "ssh-privatekey", NULL };
+      if (g_strcmp0 (type, "kubernetes.io/tls") == 0)
+        need = tls;
+      else if (g_strcmp0 (type, "kubernetes.io/dockerconfigjson") == 0)
+        need = docker;
+      else if (g_strcmp0 (type, "kubernetes.io/dockercfg") == 0)
+        need = dockercfg;
+      else if (g_strcmp0 (type, "kubernetes.io/ssh-auth") == 0)
+        need = ssh;
+      for (guint i = 0; need != NULL && need[i] != NULL; i++)
+        if (data == NULL || !json_object_has_member (data, need[i]))
+          {
+            g_autofree char *field = g_strdup_printf ("data[%s]", need[i]);
+            ks_causes_add (causes, "FieldValueRequired", field, "Required value");
+          }
+      if (g_strcmp0 (type, "kubernetes.io/basic-auth") == 0
+          && (data == NULL
+              || (!json_object_has_member (data, "username")
+                  && !json_object_has_member (data, "password"))))
+        ks_causes_add (causes, "FieldValueRequired", "data[username]", "Required value");
+      if (old != NULL && g_strcmp0 (type, ks_json_get_string (old, "type")) != 0)
+        ks_causes_add (causes, "FieldValueInvalid", "type", "Invalid value: field is immutable");
+    }
   if (old != NULL && ks_json_get_bool (old, "immutable", FALSE)
       && !ks_json_node_equal (json_object_get_member (old, "data"),
                               json_object_get_member (obj, "data")))
