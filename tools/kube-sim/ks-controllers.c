@@ -1077,6 +1077,12 @@ create_system_objects (KsSim *sim)
   json_object_set_string_member (info, "systemUUID", "");
   json_object_set_string_member (info, "bootID", "");
   json_object_set_object_member (status, "nodeInfo", info);
+  json_object_set_object_member (
+      status, "capacity",
+      string_map ("cpu", "4", "memory", "8Gi", "pods", "110", "ephemeral-storage", "100Gi", NULL));
+  json_object_set_object_member (
+      status, "allocatable",
+      string_map ("cpu", "4", "memory", "8Gi", "pods", "110", "ephemeral-storage", "100Gi", NULL));
   json_object_set_object_member (node, "status", status);
   create_quiet (sim, core (sim, "nodes"), NULL, node);
 
