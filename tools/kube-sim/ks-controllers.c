@@ -9,6 +9,19 @@
 
 #define NODE_NAME "kube-sim-node"
 
+/* A sorted list of a resource's objects, each held: a controller may replace
+ * an object in the store while it still reads it. */
+static GPtrArray *
+held_list (KsResource *res, const char *ns)
+{
+  GPtrArray *items = ks_store_list (res, ns);
+
+  g_ptr_array_set_free_func (items, (GDestroyNotify)json_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    json_object_ref (g_ptr_array_index (items, i));
+  return items;
+}
+
 static KsResource *
 core (KsSim *sim, const char *plural)
 {
@@ -219,11 +232,12 @@ static void
 schedule_pods (KsSim *sim)
 {
   KsResource *pods = core (sim, "pods");
-  g_autoptr (GPtrArray) items = ks_store_list (pods, NULL);
+  g_autoptr (GPtrArray) items = held_list (pods, NULL);
 
   for (guint i = 0; i < items->len; i++)
     {
       JsonObject      *pod = g_ptr_array_index (items, i);
+      JsonObject      *held;
       JsonObject      *copy;
       JsonObject      *status;
       JsonArray       *conditions;
@@ -235,8 +249,11 @@ schedule_pods (KsSim *sim)
       copy = ks_json_object_deep_copy (pod);
       json_object_set_string_member (ks_json_ensure_object (copy, "spec"), "nodeName", NODE_NAME);
       update_quiet (sim, pods, pod, copy, NULL);
-      pod = ks_store_get (pods, ks_meta_namespace (pod), ks_meta_name (pod));
-      copy = ks_json_object_deep_copy (pod);
+      held = ks_store_get (pods, ks_meta_namespace (pod), ks_meta_name (pod));
+      if (held == NULL)
+        continue;
+      held = json_object_ref (held);
+      copy = ks_json_object_deep_copy (held);
       status = ks_json_ensure_object (copy, "status");
       conditions = json_array_new ();
       cond = json_object_new ();
@@ -246,7 +263,8 @@ schedule_pods (KsSim *sim)
       json_object_set_string_member (cond, "lastTransitionTime", now);
       json_array_add_object_element (conditions, cond);
       json_object_set_array_member (status, "conditions", conditions);
-      update_quiet (sim, pods, pod, copy, "status");
+      update_quiet (sim, pods, held, copy, "status");
+      json_object_unref (held);
       pod = ks_store_get (pods, ks_meta_namespace (pod), ks_meta_name (pod));
       if (pod != NULL)
         {
@@ -333,7 +351,7 @@ static void
 reconcile_namespaces (KsSim *sim)
 {
   KsResource *namespaces = core (sim, "namespaces");
-  g_autoptr (GPtrArray) items = ks_store_list (namespaces, NULL);
+  g_autoptr (GPtrArray) items = held_list (namespaces, NULL);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -845,7 +863,7 @@ reconcile_endpoints (KsSim *sim)
   KsResource *services = core (sim, "services");
   KsResource *pods = core (sim, "pods");
   KsResource *endpoints = core (sim, "endpoints");
-  g_autoptr (GPtrArray) items = ks_store_list (services, NULL);
+  g_autoptr (GPtrArray) items = held_list (services, NULL);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -967,16 +985,13 @@ reconcile (gpointer data)
         }
       {
         KsResource *deploys = apps (sim, "deployments");
-        g_autoptr (GPtrArray) items = ks_store_list (deploys, NULL);
+        g_autoptr (GPtrArray) items = held_list (deploys, NULL);
         for (guint i = 0; i < items->len; i++)
           reconcile_deployment (sim, deploys, g_ptr_array_index (items, i));
       }
       {
         KsResource *rss = apps (sim, "replicasets");
-        g_autoptr (GPtrArray) items = ks_store_list (rss, NULL);
-        g_ptr_array_set_free_func (items, (GDestroyNotify)json_object_unref);
-        for (guint i = 0; i < items->len; i++)
-          json_object_ref (g_ptr_array_index (items, i));
+        g_autoptr (GPtrArray) items = held_list (rss, NULL);
         for (guint i = 0; i < items->len; i++)
           reconcile_replicaset (sim, rss, g_ptr_array_index (items, i));
       }
