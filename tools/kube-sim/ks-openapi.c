@@ -382,8 +382,19 @@ build_group (KsSim *sim, const char *gv)
           json_object_set_object_member (out, name, custom_schema (res));
           add_with_refs (out, schemas, "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
         }
-      else
+      else if (g_hash_table_contains (schemas, name))
         add_with_refs (out, schemas, name);
+      else
+        {
+          /* Kinds without a schema here: the envelope, the rest free-form. */
+          JsonObject *generic = custom_schema (res);
+          JsonObject *props = ks_json_get_object (generic, "properties");
+          json_object_set_string_member (generic, "description", res->kind);
+          json_object_set_object_member (props, "spec", type_schema ("any", NULL, ""));
+          json_object_set_object_member (props, "status", type_schema ("any", NULL, ""));
+          json_object_set_object_member (out, name, generic);
+          add_with_refs (out, schemas, "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
+        }
       list_name = g_strconcat (name, "List", NULL);
       list = json_object_new ();
       json_object_set_string_member (list, "description", "A list of objects.");

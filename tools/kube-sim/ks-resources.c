@@ -1052,6 +1052,48 @@ ks_resources_init (KsSim *sim)
                        "customresourcedefinitions", FALSE,
                        KS_RES_STATUS | KS_RES_GENERATION | KS_RES_DELETE_RETURNS_OBJ);
   r->short_names = strv_new ("crd", "crds", NULL);
+  /* Stored and served, without controllers: what manifests carry beside the
+   * workloads (RBAC, ingresses, jobs, claims, leases, …). */
+  {
+    static const struct
+    {
+      const char *group, *kind, *plural, *short_name;
+      gboolean    namespaced;
+      guint       flags;
+    } plain[] = {
+      { "", "PersistentVolumeClaim", "persistentvolumeclaims", "pvc", TRUE, KS_RES_STATUS },
+      { "", "PersistentVolume", "persistentvolumes", "pv", FALSE, KS_RES_STATUS },
+      { "", "ResourceQuota", "resourcequotas", "quota", TRUE, KS_RES_STATUS },
+      { "", "LimitRange", "limitranges", "limits", TRUE, 0 },
+      { "", "PodTemplate", "podtemplates", NULL, TRUE, 0 },
+      { "apps", "StatefulSet", "statefulsets", "sts", TRUE,
+        KS_RES_STATUS | KS_RES_SCALE | KS_RES_GENERATION },
+      { "apps", "DaemonSet", "daemonsets", "ds", TRUE, KS_RES_STATUS | KS_RES_GENERATION },
+      { "batch", "Job", "jobs", NULL, TRUE, KS_RES_STATUS | KS_RES_GENERATION },
+      { "batch", "CronJob", "cronjobs", "cj", TRUE, KS_RES_STATUS | KS_RES_GENERATION },
+      { "networking.k8s.io", "Ingress", "ingresses", "ing", TRUE,
+        KS_RES_STATUS | KS_RES_GENERATION },
+      { "networking.k8s.io", "IngressClass", "ingressclasses", NULL, FALSE, 0 },
+      { "networking.k8s.io", "NetworkPolicy", "networkpolicies", "netpol", TRUE,
+        KS_RES_GENERATION },
+      { "policy", "PodDisruptionBudget", "poddisruptionbudgets", "pdb", TRUE,
+        KS_RES_STATUS | KS_RES_GENERATION },
+      { "rbac.authorization.k8s.io", "Role", "roles", NULL, TRUE, 0 },
+      { "rbac.authorization.k8s.io", "RoleBinding", "rolebindings", NULL, TRUE, 0 },
+      { "rbac.authorization.k8s.io", "ClusterRole", "clusterroles", NULL, FALSE, 0 },
+      { "rbac.authorization.k8s.io", "ClusterRoleBinding", "clusterrolebindings", NULL, FALSE, 0 },
+      { "coordination.k8s.io", "Lease", "leases", NULL, TRUE, 0 },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+      {
+        r = ks_resource_add (sim, plain[i].group, "v1", plain[i].kind, plain[i].plural,
+                             plain[i].namespaced, plain[i].flags);
+        if (plain[i].short_name != NULL)
+          r->short_names = strv_new (plain[i].short_name, NULL);
+        if (strcmp (plain[i].group, "apps") == 0 || strcmp (plain[i].group, "batch") == 0)
+          r->categories = strv_new ("all", NULL);
+      }
+  }
   ks_resource_add (sim, "authorization.k8s.io", "v1", "SelfSubjectAccessReview",
                    "selfsubjectaccessreviews", FALSE, KS_RES_REVIEW);
   ks_resource_add (sim, "authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews",
