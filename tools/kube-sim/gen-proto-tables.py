@@ -4,7 +4,11 @@
 # "kubectl create configmap"), read from the generated.proto files of
 # k8s.io/api and k8s.io/apimachinery. Only numbers, names and types are kept.
 #
-#   gen-proto-tables.py OUT.c FILE.proto...
+#   gen-proto-tables.py ks-proto-tables.c FILE.proto... && clang-format -i ks-proto-tables.c
+#
+# with the generated.proto files of k8s.io/api (core/v1, apps/v1, autoscaling/v1, batch/v1,
+# networking/v1, policy/v1, rbac/v1, coordination/v1, authorization/v1, authentication/v1) and
+# k8s.io/apimachinery (pkg/apis/meta/v1, pkg/runtime, pkg/util/intstr, pkg/api/resource).
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import re
 import sys
