@@ -4,14 +4,13 @@
  * and scheduling pods onto the node agent. */
 #include "kube-sim.h"
 #include "ks-node-agent.h"
+#include "ks-controllers-private.h"
 
 #include <string.h>
 
-#define NODE_NAME "kube-sim-node"
-
 /* A sorted list of a resource's objects, each held: a controller may replace
  * an object in the store while it still reads it. */
-static GPtrArray *
+GPtrArray *
 held_list (KsResource *res, const char *ns)
 {
   GPtrArray *items = ks_store_list (res, ns);
@@ -22,19 +21,19 @@ held_list (KsResource *res, const char *ns)
   return items;
 }
 
-static KsResource *
+KsResource *
 core (KsSim *sim, const char *plural)
 {
   return ks_resource_find (sim, "", "v1", plural);
 }
 
-static KsResource *
+KsResource *
 apps (KsSim *sim, const char *plural)
 {
   return ks_resource_find (sim, "apps", "v1", plural);
 }
 
-static void
+void
 create_quiet (KsSim *sim, KsResource *res, const char *ns, JsonObject *obj)
 {
   JsonObject *result = NULL;
@@ -52,7 +51,7 @@ create_quiet (KsSim *sim, KsResource *res, const char *ns, JsonObject *obj)
 }
 
 /* Writes obj (a changed copy of old) as the controller; no-op when equal. */
-static void
+void
 update_quiet (KsSim *sim, KsResource *res, JsonObject *old, JsonObject *obj, const char *sub)
 {
   JsonObject *result = NULL;
@@ -64,7 +63,7 @@ update_quiet (KsSim *sim, KsResource *res, JsonObject *old, JsonObject *obj, con
   json_object_unref (obj);
 }
 
-static void
+void
 delete_quiet (KsSim *sim, KsResource *res, JsonObject *obj, const char *propagation)
 {
   JsonObject *result = NULL;
@@ -79,7 +78,7 @@ delete_quiet (KsSim *sim, KsResource *res, JsonObject *obj, const char *propagat
   json_object_unref (obj);
 }
 
-static JsonObject *
+JsonObject *
 new_object (const char *api_version, const char *kind, const char *ns, const char *name)
 {
   JsonObject *obj = json_object_new ();
@@ -95,7 +94,7 @@ new_object (const char *api_version, const char *kind, const char *ns, const cha
   return obj;
 }
 
-static JsonObject *
+JsonObject *
 owner_ref (KsResource *res, JsonObject *owner)
 {
   JsonObject *ref = json_object_new ();
@@ -109,7 +108,7 @@ owner_ref (KsResource *res, JsonObject *owner)
   return ref;
 }
 
-static gboolean
+gboolean
 owned_by (JsonObject *obj, const char *uid)
 {
   JsonArray *refs = ks_json_get_array (ks_meta (obj), "ownerReferences");
@@ -120,7 +119,7 @@ owned_by (JsonObject *obj, const char *uid)
   return FALSE;
 }
 
-static gboolean
+gboolean
 terminating (JsonObject *obj)
 {
   return json_object_has_member (ks_meta (obj), "deletionTimestamp");
@@ -280,7 +279,7 @@ schedule_pods (KsSim *sim)
     }
 }
 
-static gboolean
+gboolean
 pod_ready (JsonObject *pod)
 {
   JsonArray *conditions = ks_json_get_array (ks_json_get_object (pod, "status"), "conditions");
@@ -467,7 +466,7 @@ collect_garbage (KsSim *sim)
 
 /* ---- replicasets ---- */
 
-static GPtrArray *
+GPtrArray *
 owned_list (KsResource *res, const char *ns, const char *uid)
 {
   g_autoptr (GPtrArray) all = ks_store_list (res, ns);
@@ -581,7 +580,7 @@ reconcile_replicaset (KsSim *sim, KsResource *rss, JsonObject *rs)
 
 /* ---- deployments ---- */
 
-static char *
+char *
 template_hash (JsonObject *template)
 {
   static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
@@ -995,6 +994,9 @@ reconcile (gpointer data)
         for (guint i = 0; i < items->len; i++)
           reconcile_replicaset (sim, rss, g_ptr_array_index (items, i));
       }
+      reconcile_jobs (sim);
+      reconcile_statefulsets (sim);
+      reconcile_daemonsets (sim);
       schedule_pods (sim);
       reconcile_endpoints (sim);
       if (sim->rv == before)
@@ -1026,7 +1028,7 @@ ks_controllers_kick (KsSim *sim)
     sim->controller_idle = g_idle_add (reconcile, sim);
 }
 
-static JsonObject *
+JsonObject *
 string_map (const char *first, ...)
 {
   JsonObject *map = json_object_new ();

@@ -481,8 +481,8 @@ default_containers (JsonArray *containers)
     }
 }
 
-static void
-default_pod_spec (JsonObject *spec)
+void
+ks_default_pod_spec (JsonObject *spec)
 {
   if (spec == NULL)
     return;
@@ -506,7 +506,7 @@ default_pod (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
   JsonObject *spec = ks_json_ensure_object (obj, "spec");
   JsonObject *status;
 
-  default_pod_spec (spec);
+  ks_default_pod_spec (spec);
   if (old != NULL)
     return;
   if (!json_object_has_member (spec, "serviceAccountName"))
@@ -771,7 +771,7 @@ default_workload (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
     {
       JsonObject *tmeta = ks_json_ensure_object (template, "metadata");
       (void)tmeta;
-      default_pod_spec (ks_json_ensure_object (template, "spec"));
+      ks_default_pod_spec (ks_json_ensure_object (template, "spec"));
     }
   if (!json_object_has_member (obj, "status"))
     json_object_set_object_member (obj, "status", json_object_new ());
@@ -780,8 +780,8 @@ default_workload (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
     json_object_set_int_member (ks_json_get_object (obj, "status"), "replicas", 0);
 }
 
-static JsonObject *
-validate_workload (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
+JsonObject *
+ks_validate_workload (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
 {
   g_autoptr (JsonArray) causes = json_array_new ();
   JsonObject *spec = ks_json_get_object (obj, "spec");
@@ -1040,13 +1040,13 @@ ks_resources_init (KsSim *sim)
   r->short_names = strv_new ("deploy", NULL);
   r->categories = strv_new ("all", NULL);
   r->defaults = default_workload;
-  r->validate = validate_workload;
+  r->validate = ks_validate_workload;
   r = ks_resource_add (sim, "apps", "v1", "ReplicaSet", "replicasets", TRUE,
                        KS_RES_STATUS | KS_RES_SCALE | KS_RES_GENERATION);
   r->short_names = strv_new ("rs", NULL);
   r->categories = strv_new ("all", NULL);
   r->defaults = default_workload;
-  r->validate = validate_workload;
+  r->validate = ks_validate_workload;
 
   r = ks_resource_add (sim, "apiextensions.k8s.io", "v1", "CustomResourceDefinition",
                        "customresourcedefinitions", FALSE,

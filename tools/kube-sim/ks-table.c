@@ -182,6 +182,21 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
       add_column (cols, "External-IP", "string", "", 0);
       add_column (cols, "Port(s)", "string", "", 0);
     }
+  else if (strcmp (kind, "StatefulSet") == 0)
+    add_column (cols, "Ready", "string", "", 0);
+  else if (strcmp (kind, "DaemonSet") == 0)
+    {
+      add_column (cols, "Desired", "integer", "", 0);
+      add_column (cols, "Current", "integer", "", 0);
+      add_column (cols, "Ready", "integer", "", 0);
+      add_column (cols, "Up-to-date", "integer", "", 0);
+      add_column (cols, "Available", "integer", "", 0);
+    }
+  else if (strcmp (kind, "Job") == 0)
+    {
+      add_column (cols, "Status", "string", "", 0);
+      add_column (cols, "Completions", "string", "", 0);
+    }
   else if (strcmp (kind, "Namespace") == 0)
     add_column (cols, "Status", "string", "", 0);
   else if (strcmp (kind, "ConfigMap") == 0)
@@ -258,6 +273,30 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
           json_array_add_string_element (cells, get_str (obj, "spec.clusterIP", "<none>"));
           json_array_add_string_element (cells, "<none>");
           json_array_add_string_element (cells, ports->str);
+        }
+      else if (strcmp (kind, "StatefulSet") == 0)
+        {
+          g_autofree char *ready = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                                                    get_int (obj, "status.readyReplicas"),
+                                                    get_int (obj, "spec.replicas"));
+          json_array_add_string_element (cells, ready);
+        }
+      else if (strcmp (kind, "DaemonSet") == 0)
+        {
+          json_array_add_int_element (cells, get_int (obj, "status.desiredNumberScheduled"));
+          json_array_add_int_element (cells, get_int (obj, "status.currentNumberScheduled"));
+          json_array_add_int_element (cells, get_int (obj, "status.numberReady"));
+          json_array_add_int_element (cells, get_int (obj, "status.updatedNumberScheduled"));
+          json_array_add_int_element (cells, get_int (obj, "status.numberAvailable"));
+        }
+      else if (strcmp (kind, "Job") == 0)
+        {
+          gint64           done = get_int (obj, "status.succeeded");
+          gint64           want = get_int (obj, "spec.completions");
+          g_autofree char *completions
+              = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, done, want);
+          json_array_add_string_element (cells, want > 0 && done >= want ? "Complete" : "Running");
+          json_array_add_string_element (cells, completions);
         }
       else if (strcmp (kind, "Namespace") == 0)
         json_array_add_string_element (cells, get_str (obj, "status.phase", "Active"));

@@ -272,6 +272,7 @@ main (int argc, char **argv)
   sim->server_url = g_strdup (url);
 
   ks_resources_init (sim);
+  ks_workloads_init (sim);
   if (!no_traefik)
     ks_install_traefik_crds (sim);
   sim->agent = ks_fake_agent_new (sim, "kube-sim-node", ready_ms);
