@@ -44,6 +44,11 @@ ROOTS = [
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview",
      "k8s.io.api.authorization.v1.SelfSubjectAccessReview"),
     ("authentication.k8s.io/v1", "SelfSubjectReview", "k8s.io.api.authentication.v1.SelfSubjectReview"),
+    # older kubectl (1.26, 1.27) ask the beta and alpha versions: the same fields
+    ("authentication.k8s.io/v1beta1", "SelfSubjectReview",
+     "k8s.io.api.authentication.v1.SelfSubjectReview"),
+    ("authentication.k8s.io/v1alpha1", "SelfSubjectReview",
+     "k8s.io.api.authentication.v1.SelfSubjectReview"),
 ]
 # Decoded by hand in ks-proto.c.
 SPECIAL = {

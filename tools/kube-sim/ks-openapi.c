@@ -500,11 +500,26 @@ ks_openapi_v3_root (KsSim *sim)
 GBytes *
 ks_openapi_v2 (KsSim *sim)
 {
-  static const guint8 doc[]
-      = { 0x0a, 0x03, '2', '.', '0', 0x12, 0x14, 0x0a, 0x0a, 'K', 'u', 'b', 'e', 'r',
-          'n',  'e',  't', 'e', 's', 0x12, 0x06, 'v',  '1',  '.', '3', '2', '.', '4' };
+  /* field 1 (swagger) "2.0"; field 2 (info) {1: title, 2: version} */
+  static const char title[] = "Kubernetes";
+  static const char version[] = "v1.32.4";
+  GByteArray       *doc = g_byte_array_new ();
+  guint8            head[]
+      = { 0x0a, 0x03, '2', '.', '0', 0x12, (guint8)(2 + strlen (title) + 2 + strlen (version)) };
+  guint8 tag;
 
-  return g_bytes_new_static (doc, sizeof doc);
+  g_byte_array_append (doc, head, sizeof head);
+  tag = 0x0a;
+  g_byte_array_append (doc, &tag, 1);
+  tag = strlen (title);
+  g_byte_array_append (doc, &tag, 1);
+  g_byte_array_append (doc, (const guint8 *)title, strlen (title));
+  tag = 0x12;
+  g_byte_array_append (doc, &tag, 1);
+  tag = strlen (version);
+  g_byte_array_append (doc, &tag, 1);
+  g_byte_array_append (doc, (const guint8 *)version, strlen (version));
+  return g_byte_array_free_to_bytes (doc);
 }
 
 void

@@ -36,6 +36,10 @@ const char *const ks_proto_table[] = {
   "R authorization.k8s.io/v1 SelfSubjectAccessReview "
   "k8s.io.api.authorization.v1.SelfSubjectAccessReview",
   "R authentication.k8s.io/v1 SelfSubjectReview k8s.io.api.authentication.v1.SelfSubjectReview",
+  "R authentication.k8s.io/v1beta1 SelfSubjectReview "
+  "k8s.io.api.authentication.v1.SelfSubjectReview",
+  "R authentication.k8s.io/v1alpha1 SelfSubjectReview "
+  "k8s.io.api.authentication.v1.SelfSubjectReview",
   "M k8s.io.api.core.v1.ConfigMap",
   "F 1 metadata m:k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta",
   "F 2 data map:s:s",

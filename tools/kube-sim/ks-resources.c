@@ -1098,6 +1098,8 @@ ks_resources_init (KsSim *sim)
                    "selfsubjectaccessreviews", FALSE, KS_RES_REVIEW);
   ks_resource_add (sim, "authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews",
                    FALSE, KS_RES_REVIEW);
+  ks_resource_add (sim, "authentication.k8s.io", "v1beta1", "SelfSubjectReview",
+                   "selfsubjectreviews", FALSE, KS_RES_REVIEW);
   r->categories = strv_new ("api-extensions", NULL);
   r->validate = validate_crd;
 }
