@@ -1576,90 +1576,9 @@ hero_virt_container_builder_add_device (HeroVirtContainerBuilder *self, const ch
 /* ---- validation ---- */
 
 static gboolean
-invalid (GError **error, const char *what, const char *value, const char *why)
-{
-  g_autofree char *shown
-      = value != NULL && g_utf8_validate (value, -1, NULL) ? g_strescape (value, NULL) : NULL;
-
-  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Invalid %s “%s”: %s",
-               what, shown ? shown : "(not UTF-8)", why);
-  return FALSE;
-}
-
-static gboolean
 matches (const char *pattern, const char *value)
 {
   return value != NULL && g_regex_match_simple (pattern, value, 0, 0);
-}
-
-#define NAME_RE "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,252}$"
-
-static gboolean
-check_port (const char *spec, GError **error)
-{
-  g_autoptr (GMatchInfo) match = NULL;
-  g_autoptr (GRegex) re = g_regex_new (
-      "^(?:(\\[[0-9a-fA-F:.]+\\]|[0-9.]+):)?([0-9]{1,5}):([0-9]{1,5})/(tcp|udp|sctp)$", 0, 0, NULL);
-  g_autofree char *ip = NULL;
-  g_autofree char *host = NULL;
-  g_autofree char *ctr = NULL;
-
-  if (!g_regex_match (re, spec, 0, &match))
-    return invalid (error, "port", spec, "use [host-ip:]host-port:container-port/(tcp|udp|sctp)");
-  ip = g_match_info_fetch (match, 1);
-  host = g_match_info_fetch (match, 2);
-  ctr = g_match_info_fetch (match, 3);
-  if (ip != NULL && *ip != '\0')
-    {
-      g_autofree char *bare = ip[0] == '[' ? g_strndup (ip + 1, strlen (ip) - 2) : g_strdup (ip);
-      g_autoptr (GInetAddress) address = g_inet_address_new_from_string (bare);
-
-      if (address == NULL)
-        return invalid (error, "port host address", ip, "not an IP address");
-    }
-  if (atoi (host) > 65535 || atoi (ctr) < 1 || atoi (ctr) > 65535)
-    return invalid (error, "port", spec, "ports go from 1 to 65535 (0 on the host side picks one)");
-  return TRUE;
-}
-
-static gboolean
-check_volume (const char *spec, GError **error)
-{
-  g_auto (GStrv) parts = g_strsplit (spec, ":", -1);
-  guint n = g_strv_length (parts);
-
-  if (n < 2 || n > 3 || (n == 3 && !g_str_equal (parts[2], "ro"))
-      || !(parts[0][0] == '/' || matches (NAME_RE, parts[0])) || parts[1][0] != '/'
-      || strchr (spec, ',') != NULL)
-    return invalid (
-        error, "volume", spec,
-        "use /host/path:/container/path[:ro] or volume-name:/container/path[:ro], without “,”");
-  return TRUE;
-}
-
-static gboolean
-check_key_values (GPtrArray *array, const char *what, const char *key_re, GError **error)
-{
-  for (guint i = 0; array != NULL && i + 1 < array->len; i++)
-    {
-      const char      *item = g_ptr_array_index (array, i);
-      const char      *eq = strchr (item, '=');
-      g_autofree char *key = eq ? g_strndup (item, eq - item) : g_strdup (item);
-
-      if (eq == NULL || !matches (key_re, key))
-        return invalid (error, what, item,
-                        "use key=value with a key of letters, digits and _ . / -");
-    }
-  return TRUE;
-}
-
-static gboolean
-check_each (GPtrArray *array, const char *what, const char *re, const char *why, GError **error)
-{
-  for (guint i = 0; array != NULL && i + 1 < array->len; i++)
-    if (!matches (re, g_ptr_array_index (array, i)))
-      return invalid (error, what, g_ptr_array_index (array, i), why);
-  return TRUE;
 }
 
 /**
@@ -1686,54 +1605,58 @@ hero_virt_container_builder_validate (HeroVirtContainerBuilder *self, GError **e
   if (self->name != NULL && !hero_virt_validate_container_name (self->name, error))
     return FALSE;
   if (self->image == NULL)
-    return invalid (error, "image reference", "", "a container needs an image");
+    return hero_virt_set_invalid_argument (error, "image reference", "",
+                                           "a container needs an image");
   if (!hero_virt_validate_image_reference (self->image, error))
     return FALSE;
   for (guint i = 0; self->ports != NULL && i + 1 < self->ports->len; i++)
-    if (!check_port (g_ptr_array_index (self->ports, i), error))
+    if (!_hero_virt_validate_port_mapping (g_ptr_array_index (self->ports, i), error))
       return FALSE;
   for (guint i = 0; self->volumes != NULL && i + 1 < self->volumes->len; i++)
-    if (!check_volume (g_ptr_array_index (self->volumes, i), error))
+    if (!_hero_virt_validate_volume (g_ptr_array_index (self->volumes, i), error))
       return FALSE;
-  if (!check_key_values (self->env, "environment variable", "^[A-Za-z_][A-Za-z0-9_]*$", error)
-      || !check_key_values (self->labels, "label", "^[A-Za-z0-9][A-Za-z0-9._/-]*$", error)
-      || !check_key_values (self->annotations, "annotation", "^[A-Za-z0-9][A-Za-z0-9._/-]*$",
-                            error))
+  if (!_hero_virt_validate_key_values (self->env, "environment variable",
+                                       "^[A-Za-z_][A-Za-z0-9_]*$", error)
+      || !_hero_virt_validate_key_values (self->labels, "label", "^[A-Za-z0-9][A-Za-z0-9._/-]*$",
+                                          error)
+      || !_hero_virt_validate_key_values (self->annotations, "annotation",
+                                          "^[A-Za-z0-9][A-Za-z0-9._/-]*$", error))
     return FALSE;
-  if (self->network != NULL && !matches (NAME_RE, self->network))
-    return invalid (error, "network", self->network,
-                    "use a network name of letters, digits, _ . -");
-  if (!check_each (self->network_aliases, "network alias", NAME_RE, "use letters, digits, _ . -",
-                   error)
-      || !check_each (self->devices, "device",
-                      "^/dev/[A-Za-z0-9_./-]+(:/dev/[A-Za-z0-9_./-]+)?(:[rwm]{1,3})?$",
-                      "use /dev/host[:/dev/container[:rwm]]", error))
+  if (self->network != NULL && !matches (_HERO_VIRT_NAME_RE, self->network))
+    return hero_virt_set_invalid_argument (error, "network", self->network,
+                                           "use a network name of letters, digits, _ . -");
+  if (!_hero_virt_validate_each (self->network_aliases, "network alias", _HERO_VIRT_NAME_RE,
+                                 "use letters, digits, _ . -", error)
+      || !_hero_virt_validate_each (
+          self->devices, "device", "^/dev/[A-Za-z0-9_./-]+(:/dev/[A-Za-z0-9_./-]+)?(:[rwm]{1,3})?$",
+          "use /dev/host[:/dev/container[:rwm]]", error))
     return FALSE;
   if (self->memory_limit != NULL
       && !matches ("^[0-9]+(\\.[0-9]+)?[bkmgBKMG]?$", self->memory_limit))
-    return invalid (error, "memory limit", self->memory_limit, "use a size such as 512m or 1g");
+    return hero_virt_set_invalid_argument (error, "memory limit", self->memory_limit,
+                                           "use a size such as 512m or 1g");
   if (self->memory_swap_limit != NULL
       && !matches ("^(-1|[0-9]+(\\.[0-9]+)?[bkmgBKMG]?)$", self->memory_swap_limit))
-    return invalid (error, "memory+swap limit", self->memory_swap_limit,
-                    "use a size such as 1g, or -1");
+    return hero_virt_set_invalid_argument (error, "memory+swap limit", self->memory_swap_limit,
+                                           "use a size such as 1g, or -1");
   if (!isfinite (self->cpu_limit) || self->cpu_limit < 0)
-    return invalid (error, "CPU limit", "", "use a positive number of CPUs");
+    return hero_virt_set_invalid_argument (error, "CPU limit", "", "use a positive number of CPUs");
   if (self->restart_policy != NULL
       && !matches ("^(no|always|unless-stopped|on-failure(:[0-9]{1,4})?)$", self->restart_policy))
-    return invalid (error, "restart policy", self->restart_policy,
-                    "use no, always, unless-stopped or on-failure[:N]");
+    return hero_virt_set_invalid_argument (error, "restart policy", self->restart_policy,
+                                           "use no, always, unless-stopped or on-failure[:N]");
   if (self->health_check != NULL && !hero_virt_health_check_validate (self->health_check, error))
     return FALSE;
-  if (self->snapshotter != NULL && !matches (NAME_RE, self->snapshotter))
-    return invalid (error, "snapshotter", self->snapshotter,
-                    "use a snapshotter name such as overlayfs");
+  if (self->snapshotter != NULL && !matches (_HERO_VIRT_NAME_RE, self->snapshotter))
+    return hero_virt_set_invalid_argument (error, "snapshotter", self->snapshotter,
+                                           "use a snapshotter name such as overlayfs");
   if (self->runtime != NULL
       && !matches ("^([a-zA-Z0-9][a-zA-Z0-9_.-]*|/[A-Za-z0-9_./-]+)$", self->runtime))
-    return invalid (error, "runtime", self->runtime,
-                    "use a runtime name such as runc, or an absolute path");
-  if (self->provider_name != NULL && !matches (NAME_RE, self->provider_name))
-    return invalid (error, "provider name", self->provider_name,
-                    "use a provider name such as podman");
+    return hero_virt_set_invalid_argument (error, "runtime", self->runtime,
+                                           "use a runtime name such as runc, or an absolute path");
+  if (self->provider_name != NULL && !matches (_HERO_VIRT_NAME_RE, self->provider_name))
+    return hero_virt_set_invalid_argument (error, "provider name", self->provider_name,
+                                           "use a provider name such as podman");
   return TRUE;
 }
 

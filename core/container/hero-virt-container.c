@@ -243,19 +243,6 @@ hero_virt_container_init (HeroVirtContainer *self)
   g_mutex_init (&self->lock);
 }
 
-/* ---- validation ---- */
-
-static gboolean
-invalid (GError **error, const char *what, const char *value, const char *why)
-{
-  g_autofree char *shown
-      = value != NULL && g_utf8_validate (value, -1, NULL) ? g_strescape (value, NULL) : NULL;
-
-  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Invalid %s “%s”: %s",
-               what, shown ? shown : "(not UTF-8)", why);
-  return FALSE;
-}
-
 /* ---- construction ---- */
 
 /**
@@ -701,28 +688,6 @@ hero_virt_container_start_finish (HeroVirtContainer *self, GAsyncResult *result,
   return call_finish_bool (self, result, hero_virt_container_start_async, error);
 }
 
-static gboolean
-check_paths (const char *host_path, const char *container_path, GError **error)
-{
-  if (host_path == NULL || *host_path == '\0' || *host_path == '-'
-      || strchr (host_path, ':') != NULL)
-    return invalid (error, "host path", host_path ? host_path : "",
-                    "give a path that does not start with “-” and has no “:”");
-  if (container_path == NULL || container_path[0] != '/' || strchr (container_path, ':') != NULL)
-    return invalid (error, "container path", container_path ? container_path : "",
-                    "give an absolute path without “:”");
-  return TRUE;
-}
-
-static gboolean
-check_since (const char *since, GError **error)
-{
-  if (since != NULL && !g_regex_match_simple ("^[0-9][0-9A-Za-z:.+-]*$", since, 0, 0))
-    return invalid (error, "time", since,
-                    "use an RFC 3339 time, a Unix time or a duration such as 10m");
-  return TRUE;
-}
-
 static void
 set_log_context (HeroVirtContainer *self)
 {
@@ -833,13 +798,8 @@ hero_virt_container_kill (HeroVirtContainer *self,
 
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER (self), FALSE);
 
-  if (signal != NULL
-      && !g_regex_match_simple ("^(SIG)?[A-Z0-9+-]{1,12}$|^[0-9]{1,2}$", signal, 0, 0))
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Invalid signal “%s”",
-                   signal);
-      return FALSE;
-    }
+  if (!_hero_virt_validate_signal (signal, error))
+    return FALSE;
   if ((ref = get_ref (self, error)) == NULL
       || (provider = hero_virt_container_get_provider (self, cancellable, error)) == NULL)
     return FALSE;
@@ -1074,7 +1034,7 @@ hero_virt_container_copy_in (HeroVirtContainer *self,
 
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER (self), FALSE);
 
-  if (!check_paths (host_path, container_path, error))
+  if (!_hero_virt_validate_copy_paths (host_path, container_path, error))
     return FALSE;
   if ((ref = get_ref (self, error)) == NULL
       || (provider = hero_virt_container_get_provider (self, cancellable, error)) == NULL)
@@ -1159,7 +1119,7 @@ hero_virt_container_copy_out (HeroVirtContainer *self,
 
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER (self), FALSE);
 
-  if (!check_paths (host_path, container_path, error))
+  if (!_hero_virt_validate_copy_paths (host_path, container_path, error))
     return FALSE;
   if ((ref = get_ref (self, error)) == NULL
       || (provider = hero_virt_container_get_provider (self, cancellable, error)) == NULL)
@@ -1246,7 +1206,7 @@ hero_virt_container_follow_logs (HeroVirtContainer *self,
 
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER (self), FALSE);
 
-  if (!check_since (since, error))
+  if (!_hero_virt_validate_since (since, error))
     return FALSE;
   if ((ref = get_ref (self, error)) == NULL
       || (provider = hero_virt_container_get_provider (self, cancellable, error)) == NULL)
@@ -1424,7 +1384,7 @@ hero_virt_container_logs (HeroVirtContainer *self,
 
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER (self), NULL);
 
-  if (!check_since (since, error))
+  if (!_hero_virt_validate_since (since, error))
     return NULL;
   if ((ref = get_ref (self, error)) == NULL
       || (provider = hero_virt_container_get_provider (self, cancellable, error)) == NULL)

@@ -15,8 +15,7 @@ import gi
 gi.require_version("HeroVirt", "1")
 from gi.repository import GLib, HeroVirt  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taptest import test, run  # noqa: E402
+from tap import test, run  # noqa: E402
 
 if shutil.which("qemu-img") is None:
     # The plugin's backend is part of the test: missing it is a failure.
@@ -74,7 +73,7 @@ def async_create_and_info():
         state["info"] = d.info_finish(res)
         loop.quit()
 
-    disk.create_async(HeroVirt.DiskCreateOptions(size=64 << 20), None, created)
+    disk.create_async(64 << 20, None, created)
     loop.run_with_guard()
     assert json.loads(state["info"].to_json(False)) == qemu_img_info(path)
     assert [s.get_name() for s in state["info"].get_snapshots()] == ["s1"]

@@ -10,7 +10,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 import urllib.request
@@ -19,8 +18,7 @@ import gi
 gi.require_version("HeroVirt", "1")
 from gi.repository import GLib, HeroVirt  # noqa: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bindings"))
-from taptest import test, run  # noqa: E402
+from tap import test, run  # noqa: E402
 
 IMAGE = "localhost/hv-gi/busybox:latest"
 STATE = {}
