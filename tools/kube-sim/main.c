@@ -84,6 +84,7 @@ main (int argc, char **argv)
   gint     bookmark_ms = 1000;
   gboolean no_traefik = FALSE;
   gboolean verbose = FALSE;
+  gboolean show_version = FALSE;
   gboolean allow_plain = FALSE;
   KsSim   *sim;
   KsPki   *pki;
@@ -138,6 +139,7 @@ main (int argc, char **argv)
         { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &allow_plain,
           "Serve plain HTTP instead of TLS (tokens only)", NULL },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every request to stderr", NULL },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, "Print the version and exit", NULL },
         { NULL }
   };
 
@@ -150,6 +152,11 @@ main (int argc, char **argv)
     {
       g_printerr ("hero-virt-kube-sim: %s\n", error->message);
       return 2;
+    }
+  if (show_version)
+    {
+      printf ("hero-virt-kube-sim %s (serves the Kubernetes v1.32.4 API)\n", KS_VERSION);
+      return 0;
     }
   if (node_agent != NULL && strcmp (node_agent, "fake") != 0)
     {
