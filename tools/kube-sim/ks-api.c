@@ -1458,6 +1458,14 @@ ks_api_handle (KsRequest *req)
                                                   "requested resource"));
       return;
     }
+  if (req->name == NULL && req->res->namespaced && req->ns == NULL && strcmp (m, "GET") != 0)
+    {
+      /* A namespaced kind's all-namespaces path is read-only. */
+      ks_respond_status (req->msg, ks_status_new (405, "MethodNotAllowed",
+                                                  "the server does not allow this method on the "
+                                                  "requested resource"));
+      return;
+    }
   if (req->name == NULL)
     {
       if (strcmp (m, "GET") == 0)
