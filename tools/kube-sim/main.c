@@ -320,6 +320,7 @@ main (int argc, char **argv)
 
   ks_resources_init (sim);
   ks_workloads_init (sim);
+  ks_metrics_init (sim);
   if (!no_traefik)
     ks_install_traefik_crds (sim);
   sim->agent = ks_fake_agent_new (sim, "kube-sim-node", ready_ms);
