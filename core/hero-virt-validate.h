@@ -20,6 +20,14 @@ gboolean hero_virt_set_invalid_argument (GError    **error,
 
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_validate_text (const char *what, const char *value, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_env_name (const char *name, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_size (const char *what, const char *value, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_single_line (const char *what, const char *value, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_device (const char *spec, GError **error);
 
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_validate_image_reference (const char *reference, GError **error);

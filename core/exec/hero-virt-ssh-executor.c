@@ -913,6 +913,8 @@ typedef struct
   GString         *pid_line; /* the wrapper's first line: the remote PID */
   gboolean         have_pid;
   long             pid;
+  gsize            cap;       /* most bytes kept of each stream */
+  const char      *too_large; /* the stream that went past it */
 } RunState;
 
 static void
@@ -970,13 +972,29 @@ take_output (RunState *state, gboolean is_err, const char *data, gsize len)
     }
   if (len == 0)
     return;
-  g_byte_array_append (is_err ? state->err : state->out, (const guint8 *)data, len);
+  {
+    GByteArray *keep = is_err ? state->err : state->out;
+
+    if (keep->len + len > state->cap && !state->emit_lines)
+      {
+        if (state->too_large == NULL)
+          state->too_large = is_err ? "its standard error" : "its standard output";
+        return;
+      }
+    /* Streaming callers get every line; only the copy kept is bounded. */
+    g_byte_array_append (keep, (const guint8 *)data, MIN (len, state->cap - keep->len));
+  }
   if (state->emit_lines)
     {
       GString *line = is_err ? state->err_line : state->out_line;
       g_string_append_len (line, data, len);
       flush_lines (state->command, line,
                    is_err ? HERO_VIRT_OUTPUT_STREAM_STDERR : HERO_VIRT_OUTPUT_STREAM_STDOUT, FALSE);
+      /* A line longer than the cap is cut there: the buffer is bounded. */
+      if (line->len > state->cap)
+        flush_lines (state->command, line,
+                     is_err ? HERO_VIRT_OUTPUT_STREAM_STDERR : HERO_VIRT_OUTPUT_STREAM_STDOUT,
+                     TRUE);
     }
 }
 
@@ -1080,8 +1098,21 @@ pump (HeroVirtSshExecutor *self,
   for (;;)
     {
       gboolean progressed = FALSE;
-      gboolean out_open = TRUE;
-      ssize_t  n;
+      ssize_t  n, n_err;
+
+      /* Hard limits, checked on every pass: a command that never stops
+       * writing (yes) never makes a read come back empty. */
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (deadline != 0 && g_get_monotonic_time () >= deadline)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TIMEOUT,
+                       "Timed out talking to %s:%u", self->host, self->port);
+          return FALSE;
+        }
+      if (state->too_large != NULL)
+        return _hero_virt_output_too_large (error, hero_virt_command_get_program (state->command),
+                                            state->too_large, state->cap);
 
       if (!eof_sent && in_off < in_len)
         {
@@ -1104,20 +1135,27 @@ pump (HeroVirtSshExecutor *self,
             }
         }
 
-      while ((n = libssh2_channel_read (channel, buf, sizeof buf)) > 0)
+      /* One read of each stream per pass, so the checks above run. */
+      if ((n = libssh2_channel_read (channel, buf, sizeof buf)) > 0)
         {
           take_output (state, FALSE, buf, n);
           progressed = TRUE;
         }
-      if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
-        out_open = FALSE;
-      while ((n = libssh2_channel_read_stderr (channel, buf, sizeof buf)) > 0)
+      if ((n_err = libssh2_channel_read_stderr (channel, buf, sizeof buf)) > 0)
         {
-          take_output (state, TRUE, buf, n);
+          take_output (state, TRUE, buf, n_err);
           progressed = TRUE;
         }
+      if ((n < 0 && n != LIBSSH2_ERROR_EAGAIN) || (n_err < 0 && n_err != LIBSSH2_ERROR_EAGAIN))
+        {
+          g_autofree char *msg = session_error (self);
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK,
+                       "Lost the SSH connection to %s:%u while %s ran: %s", self->host, self->port,
+                       hero_virt_command_get_program (state->command), msg);
+          return FALSE;
+        }
 
-      if (libssh2_channel_eof (channel) || !out_open)
+      if (n == 0 && n_err <= 0 && libssh2_channel_eof (channel))
         return TRUE;
       if (!progressed && !wait_socket (self, deadline, cancellable, error))
         return FALSE;
@@ -1173,6 +1211,7 @@ run_locked (HeroVirtSshExecutor *self,
   state.out_line = g_string_new (NULL);
   state.err_line = g_string_new (NULL);
   state.pid_line = g_string_new (NULL);
+  state.cap = _hero_virt_executor_output_cap (HERO_VIRT_EXECUTOR (self), command);
 
   if (local_error == NULL)
     pump (self, channel, &state, hero_virt_command_get_stdin (command), deadline, cancellable,
@@ -1207,6 +1246,20 @@ run_locked (HeroVirtSshExecutor *self,
   while ((rc = libssh2_channel_wait_closed (channel)) == LIBSSH2_ERROR_EAGAIN)
     if (!wait_socket (self, deadline_after (5000), NULL, NULL))
       break;
+  if (rc < 0)
+    {
+      /* No exit status came: the connection went away at the end. */
+      g_autofree char *msg = session_error (self);
+      _hero_virt_executor_log_command (HERO_VIRT_EXECUTOR (self), command, display, msg, 0, 0,
+                                       g_get_monotonic_time () - start);
+      libssh2_channel_free (channel);
+      disconnect_locked (self);
+      run_state_clear (&state);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK,
+                   "Lost the SSH connection to %s:%u before %s's exit status came: %s", self->host,
+                   self->port, hero_virt_command_get_program (command), msg);
+      return NULL;
+    }
   exit_status = libssh2_channel_get_exit_status (channel);
   libssh2_channel_get_exit_signal (channel, &signal_name, NULL, NULL, NULL, NULL, NULL);
   while (libssh2_channel_free (channel) == LIBSSH2_ERROR_EAGAIN)
@@ -1426,6 +1479,7 @@ static GBytes *
 read_locked (HeroVirtSshExecutor *self, const char *path, GCancellable *cancellable, GError **error)
 {
   gint64 deadline = deadline_after (self->command_timeout);
+  gsize  cap = _hero_virt_executor_output_cap (HERO_VIRT_EXECUTOR (self), NULL);
   g_autoptr (GByteArray) data = g_byte_array_new ();
   LIBSSH2_SFTP_HANDLE *handle;
   char                 buf[65536];
@@ -1456,6 +1510,16 @@ read_locked (HeroVirtSshExecutor *self, const char *path, GCancellable *cancella
         }
       if (n == 0)
         break;
+      if (data->len + (gsize)n > cap)
+        {
+          g_autofree char *size = g_format_size_full (cap, G_FORMAT_SIZE_IEC_UNITS);
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+                       "%s on %s:%u is larger than the executor's limit of %s (%" G_GSIZE_FORMAT
+                       " bytes)",
+                       path, self->host, self->port, size, cap);
+          sftp_close (self, handle);
+          return NULL;
+        }
       g_byte_array_append (data, (const guint8 *)buf, n);
     }
   sftp_close (self, handle);
