@@ -1003,3 +1003,95 @@ _hero_virt_validate_provider_name (const char *name, GError **error)
         "use 1 to 64 of a-z 0-9 - _, starting with a letter or digit");
   return TRUE;
 }
+
+/* ---- untrusted JSON ---- */
+
+/**
+ * hero_virt_json_parse_untrusted:
+ * @data: (array length=len) (element-type guint8): the JSON text
+ * @len: its length in bytes
+ * @max_depth: the deepest nesting of arrays and objects allowed, or 0 for
+ *   128
+ * @max_bytes: the longest text allowed, or 0 for 64 MiB
+ * @error: return location for a #GError
+ *
+ * Parses JSON that came from outside (a tool's output, a REST body, a
+ * Kubernetes object) with bounds checked first: a cheap scan over the
+ * bytes refuses text longer than @max_bytes or nested deeper than
+ * @max_depth with %HERO_VIRT_ERROR_TOO_LARGE before json-glib sees it
+ * (json-glib recurses per level and runs out of stack on input some 100 000
+ * levels deep).
+ *
+ * Returns: (transfer full): the root node, or %NULL with
+ *   %HERO_VIRT_ERROR_TOO_LARGE or %HERO_VIRT_ERROR_PARSE
+ *
+ * Since: 0.1
+ */
+JsonNode *
+hero_virt_json_parse_untrusted (const guint8 *data,
+                                gsize         len,
+                                guint         max_depth,
+                                gsize         max_bytes,
+                                GError      **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) local_error = NULL;
+  gboolean in_string = FALSE;
+  guint    depth = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (max_depth == 0)
+    max_depth = 128;
+  if (max_bytes == 0)
+    max_bytes = 64 * 1024 * 1024;
+  if (len > max_bytes)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+                   "JSON of %" G_GSIZE_FORMAT " bytes is longer than the limit of %" G_GSIZE_FORMAT
+                   " bytes",
+                   len, max_bytes);
+      return NULL;
+    }
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            {
+              g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+                           "JSON nested deeper than %u levels (at byte %" G_GSIZE_FORMAT ")",
+                           max_depth, i);
+              return NULL;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, (const char *)data, len, &local_error))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "Invalid JSON: %s",
+                   local_error->message);
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "Invalid JSON: it is empty");
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
+}

@@ -199,6 +199,46 @@ test_device (void)
     }
 }
 
+static void
+test_json_untrusted (void)
+{
+  gsize            n = 100000;
+  g_autofree char *deep = g_malloc (2 * n + 1);
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *ok = "{\"a\": [1, {\"b\": \"[[[[{{\\\"\"}], \"c\": null}";
+
+  /* 100 000 levels: json-glib alone would overflow its stack. */
+  memset (deep, '[', n);
+  memset (deep + n, ']', n);
+  deep[2 * n] = '\0';
+  node = hero_virt_json_parse_untrusted ((const guint8 *)deep, 2 * n, 0, 0, &error);
+  g_assert_null (node);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "deeper than 128 levels"));
+  g_clear_error (&error);
+
+  /* Brackets inside strings do not count; the depth limit is exact. */
+  node = hero_virt_json_parse_untrusted ((const guint8 *)ok, strlen (ok), 3, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  g_clear_pointer (&node, json_node_unref);
+  node = hero_virt_json_parse_untrusted ((const guint8 *)ok, strlen (ok), 2, 0, &error);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* Size, then syntax. */
+  node = hero_virt_json_parse_untrusted ((const guint8 *)ok, strlen (ok), 0, 10, &error);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  node = hero_virt_json_parse_untrusted ((const guint8 *)"{\"a\":", 5, 0, 0, &error);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE);
+  g_clear_error (&error);
+  node = hero_virt_json_parse_untrusted ((const guint8 *)"", 0, 0, 0, &error);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE);
+  g_clear_error (&error);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -212,6 +252,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/validate/env-name", test_env_name);
   g_test_add_func ("/validate/single-line", test_single_line);
   g_test_add_func ("/validate/device", test_device);
+  g_test_add_func ("/validate/json-untrusted", test_json_untrusted);
 
   return g_test_run ();
 }
