@@ -17,11 +17,21 @@
  * first use, every directory in `HERO_VIRT_PLUGIN_PATH` (PATH syntax,
  * searched first), then the installed plugin directory (replaced by
  * `HERO_VIRT_PLUGIN_SYSTEM_PATH` when that is set, so tests can ignore
- * installed plugins). Each `*.so` there is opened and its descriptor
- * checked, ABI version first, before any of its code runs. A file that is
- * not a plugin, a plugin built for another ABI, a plugin whose register
- * function fails, or a second plugin with a name already taken is listed
- * with its error and skipped: the first plugin of a name wins.
+ * installed plugins); relative entries are ignored, and so are both
+ * variables in a setuid process. Each `*.so` there, and its directory,
+ * must belong to root or to the user and be writable by nobody else.
+ *
+ * A plugin file not seen before is first opened in a helper process,
+ * `hero-virt-plugin-scanner` (like `gst-plugin-scanner`): a plugin that
+ * crashes, aborts or hangs in its constructors or its register function
+ * is listed with that error and never loaded here. What the scanner said
+ * is cached by path, size and modification time
+ * (`$XDG_CACHE_HOME/hero-virt/registry-1.json`), so a warm start spawns
+ * nothing. In the host, the descriptor is checked, ABI version first,
+ * before any of its code runs. A file that is not a plugin, a plugin
+ * built for another ABI, a plugin whose register function fails, or a
+ * second plugin with a name already taken is listed with its error and
+ * skipped: the first plugin of a name wins.
  *
  * Providers are chosen by kind: by name, or the default, which is the one
  * named in `HERO_VIRT_<KIND>` (`HERO_VIRT_DISK=qcow2`, like GIO's
