@@ -42,6 +42,7 @@ gboolean            _hero_virt_plugin_path_is_safe (const char *path, char **rea
 HeroVirtScanResult *_hero_virt_plugin_scan_out_of_process (const char *path);
 void                _hero_virt_scan_result_free (HeroVirtScanResult *result);
 gboolean            _hero_virt_scan_result_loaded (const HeroVirtScanResult *result);
+gboolean            _hero_virt_scan_result_is_cacheable (const HeroVirtScanResult *result);
 void _hero_virt_scan_result_fill_info (const HeroVirtScanResult *result, HeroVirtPluginInfo *info);
 HeroVirtScanCache *_hero_virt_scan_cache_open (void);
 HeroVirtScanResult      *

@@ -112,6 +112,7 @@ struct _HeroVirtScanResult
   char    *license;
   char    *error;
   gboolean loaded;
+  gboolean transient; /* the scanner could not run: not worth caching */
 };
 
 void
@@ -180,6 +181,14 @@ gboolean
 _hero_virt_scan_result_loaded (const HeroVirtScanResult *r)
 {
   return r->loaded;
+}
+
+/* A crash, a hang or a report is kept; a scanner that could not run (not
+ * installed, killed from outside) says nothing about the plugin. */
+gboolean
+_hero_virt_scan_result_is_cacheable (const HeroVirtScanResult *r)
+{
+  return !r->transient;
 }
 
 /* What a plugin that the scanner did not pass is listed as. */
@@ -299,8 +308,13 @@ _hero_virt_plugin_scan_out_of_process (const char *path)
                                "never returned)",
                                timeout);
       else
-        msg = g_strdup_printf ("not loaded: the plugin scanner %s could not run: %s", scanner,
-                               error->message);
+        {
+          msg = g_strdup_printf ("not loaded: the plugin scanner %s could not run: %s", scanner,
+                                 error->message);
+          r = result_new_error (msg);
+          r->transient = TRUE;
+          return r;
+        }
       return result_new_error (msg);
     }
   if (hero_virt_command_result_get_term_signal (result) != 0)
@@ -323,7 +337,9 @@ _hero_virt_plugin_scan_out_of_process (const char *path)
       g_autofree char *msg = g_strdup_printf (
           "not loaded: the plugin scanner exited with status %d without a report%s%s",
           hero_virt_command_result_get_exit_status (result), *err ? ": " : "", err);
-      return result_new_error (msg);
+      r = result_new_error (msg);
+      r->transient = TRUE;
+      return r;
     }
   return r;
 }

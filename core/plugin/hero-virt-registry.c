@@ -329,7 +329,8 @@ consider_plugin_file (HeroVirtRegistry *self, const char *path, HeroVirtScanCach
   if (result == NULL)
     {
       result = _hero_virt_plugin_scan_out_of_process (path);
-      _hero_virt_scan_cache_store (cache, path, &st, result);
+      if (_hero_virt_scan_result_is_cacheable (result))
+        _hero_virt_scan_cache_store (cache, path, &st, result);
     }
   if (_hero_virt_scan_result_loaded (result))
     load_plugin_file (self, path);

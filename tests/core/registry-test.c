@@ -1038,7 +1038,7 @@ test_scanner_crash_and_hang (void)
 
       hero_virt_registry_get_default ();
       /* Warm: the cache answers, so the hanging plugin costs nothing. */
-      if (!g_str_equal (phase, "cold"))
+      if (!g_str_equal (phase, "cold") && !g_str_equal (phase, "rescanned"))
         g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
       assert_scan_listing (phase);
       return;
@@ -1077,6 +1077,9 @@ test_scanner_crash_and_hang (void)
       g_assert_cmpint (g_utime (good, &times), ==, 0);
       scenario_run (s, "HV_PHASE", "touched", "HERO_VIRT_REGISTRY_CACHE", cache,
                     "HERO_VIRT_PLUGIN_SCANNER", "/bin/false", NULL);
+      /* A scanner that could not report is not cached against the plugin:
+       * with the real one it loads again. */
+      scenario_run (s, "HV_PHASE", "rescanned", "HERO_VIRT_REGISTRY_CACHE", cache, NULL);
 
       /* hero-virt plugins lists them with the error, and exits normally. */
       if (g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
