@@ -11,6 +11,144 @@
 
 #include "hero-virt-private.h"
 
+/* ---- libssh2, opened on first use ----
+ *
+ * libssh2 and the libcrypto it pulls in are not linked: loading them with
+ * the library would cost every process that never opens an SSH
+ * connection (`hero-virt plugins`, say) a few milliseconds of relocations
+ * at start-up. They are opened when the first connection is made; the
+ * names below make every libssh2 call in this file (and every libssh2.h
+ * macro, which expands to them) go through the pointers loaded then. */
+#define HV_SSH2_SONAME "libssh2.so.1"
+
+#define HV_SSH2_SYMBOLS(X)                                                                         \
+  X (libssh2_channel_close)                                                                        \
+  X (libssh2_channel_eof)                                                                          \
+  X (libssh2_channel_free)                                                                         \
+  X (libssh2_channel_get_exit_signal)                                                              \
+  X (libssh2_channel_get_exit_status)                                                              \
+  X (libssh2_channel_open_ex)                                                                      \
+  X (libssh2_channel_process_startup)                                                              \
+  X (libssh2_channel_read_ex)                                                                      \
+  X (libssh2_channel_send_eof)                                                                     \
+  X (libssh2_channel_wait_closed)                                                                  \
+  X (libssh2_channel_write_ex)                                                                     \
+  X (libssh2_free)                                                                                 \
+  X (libssh2_hostkey_hash)                                                                         \
+  X (libssh2_init)                                                                                 \
+  X (libssh2_knownhost_checkp)                                                                     \
+  X (libssh2_knownhost_free)                                                                       \
+  X (libssh2_knownhost_init)                                                                       \
+  X (libssh2_knownhost_readfile)                                                                   \
+  X (libssh2_session_block_directions)                                                             \
+  X (libssh2_session_disconnect_ex)                                                                \
+  X (libssh2_session_free)                                                                         \
+  X (libssh2_session_handshake)                                                                    \
+  X (libssh2_session_hostkey)                                                                      \
+  X (libssh2_session_init_ex)                                                                      \
+  X (libssh2_session_last_errno)                                                                   \
+  X (libssh2_session_last_error)                                                                   \
+  X (libssh2_session_set_blocking)                                                                 \
+  X (libssh2_session_set_timeout)                                                                  \
+  X (libssh2_sftp_close_handle)                                                                    \
+  X (libssh2_sftp_fstat_ex)                                                                        \
+  X (libssh2_sftp_init)                                                                            \
+  X (libssh2_sftp_last_error)                                                                      \
+  X (libssh2_sftp_mkdir_ex)                                                                        \
+  X (libssh2_sftp_open_ex)                                                                         \
+  X (libssh2_sftp_read)                                                                            \
+  X (libssh2_sftp_readdir_ex)                                                                      \
+  X (libssh2_sftp_rmdir_ex)                                                                        \
+  X (libssh2_sftp_shutdown)                                                                        \
+  X (libssh2_sftp_stat_ex)                                                                         \
+  X (libssh2_sftp_unlink_ex)                                                                       \
+  X (libssh2_sftp_write)                                                                           \
+  X (libssh2_userauth_publickey_fromfile_ex)
+
+#define HV_SSH2_POINTER(name) static __typeof__ (&name) p_##name;
+HV_SSH2_SYMBOLS (HV_SSH2_POINTER)
+#undef HV_SSH2_POINTER
+
+#define libssh2_channel_close (*p_libssh2_channel_close)
+#define libssh2_channel_eof (*p_libssh2_channel_eof)
+#define libssh2_channel_free (*p_libssh2_channel_free)
+#define libssh2_channel_get_exit_signal (*p_libssh2_channel_get_exit_signal)
+#define libssh2_channel_get_exit_status (*p_libssh2_channel_get_exit_status)
+#define libssh2_channel_open_ex (*p_libssh2_channel_open_ex)
+#define libssh2_channel_process_startup (*p_libssh2_channel_process_startup)
+#define libssh2_channel_read_ex (*p_libssh2_channel_read_ex)
+#define libssh2_channel_send_eof (*p_libssh2_channel_send_eof)
+#define libssh2_channel_wait_closed (*p_libssh2_channel_wait_closed)
+#define libssh2_channel_write_ex (*p_libssh2_channel_write_ex)
+#define libssh2_free (*p_libssh2_free)
+#define libssh2_hostkey_hash (*p_libssh2_hostkey_hash)
+#define libssh2_init (*p_libssh2_init)
+#define libssh2_knownhost_checkp (*p_libssh2_knownhost_checkp)
+#define libssh2_knownhost_free (*p_libssh2_knownhost_free)
+#define libssh2_knownhost_init (*p_libssh2_knownhost_init)
+#define libssh2_knownhost_readfile (*p_libssh2_knownhost_readfile)
+#define libssh2_session_block_directions (*p_libssh2_session_block_directions)
+#define libssh2_session_disconnect_ex (*p_libssh2_session_disconnect_ex)
+#define libssh2_session_free (*p_libssh2_session_free)
+#define libssh2_session_handshake (*p_libssh2_session_handshake)
+#define libssh2_session_hostkey (*p_libssh2_session_hostkey)
+#define libssh2_session_init_ex (*p_libssh2_session_init_ex)
+#define libssh2_session_last_errno (*p_libssh2_session_last_errno)
+#define libssh2_session_last_error (*p_libssh2_session_last_error)
+#define libssh2_session_set_blocking (*p_libssh2_session_set_blocking)
+#define libssh2_session_set_timeout (*p_libssh2_session_set_timeout)
+#define libssh2_sftp_close_handle (*p_libssh2_sftp_close_handle)
+#define libssh2_sftp_fstat_ex (*p_libssh2_sftp_fstat_ex)
+#define libssh2_sftp_init (*p_libssh2_sftp_init)
+#define libssh2_sftp_last_error (*p_libssh2_sftp_last_error)
+#define libssh2_sftp_mkdir_ex (*p_libssh2_sftp_mkdir_ex)
+#define libssh2_sftp_open_ex (*p_libssh2_sftp_open_ex)
+#define libssh2_sftp_read (*p_libssh2_sftp_read)
+#define libssh2_sftp_readdir_ex (*p_libssh2_sftp_readdir_ex)
+#define libssh2_sftp_rmdir_ex (*p_libssh2_sftp_rmdir_ex)
+#define libssh2_sftp_shutdown (*p_libssh2_sftp_shutdown)
+#define libssh2_sftp_stat_ex (*p_libssh2_sftp_stat_ex)
+#define libssh2_sftp_unlink_ex (*p_libssh2_sftp_unlink_ex)
+#define libssh2_sftp_write (*p_libssh2_sftp_write)
+#define libssh2_userauth_publickey_fromfile_ex (*p_libssh2_userauth_publickey_fromfile_ex)
+
+/* Opens libssh2 once; FALSE (with %HERO_VIRT_ERROR_UNAVAILABLE) when it
+ * is not installed or lacks a function. */
+static gboolean
+ssh2_load (GError **error)
+{
+  static gsize    once;
+  static gboolean loaded;
+  static char    *failure;
+
+  if (g_once_init_enter (&once))
+    {
+      GModule *module = g_module_open (HV_SSH2_SONAME, G_MODULE_BIND_LOCAL);
+
+      loaded = module != NULL;
+      if (module == NULL)
+        failure = g_strdup (g_module_error ());
+#define HV_SSH2_RESOLVE(name)                                                                      \
+  if (loaded && !g_module_symbol (module, #name, (gpointer *)&p_##name))                           \
+    {                                                                                              \
+      loaded = FALSE;                                                                              \
+      failure = g_strdup_printf ("it has no %s", #name);                                           \
+    }
+      HV_SSH2_SYMBOLS (HV_SSH2_RESOLVE)
+#undef HV_SSH2_RESOLVE
+      if (loaded)
+        {
+          g_module_make_resident (module);
+          (*p_libssh2_init) (0);
+        }
+      g_once_init_leave (&once, 1);
+    }
+  if (!loaded)
+    g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
+                 "libssh2 (%s) could not be loaded: %s", HV_SSH2_SONAME, failure);
+  return loaded;
+}
+
 /**
  * HeroVirtSshExecutor:
  *
@@ -569,18 +707,6 @@ hero_virt_ssh_executor_get_user (HeroVirtSshExecutor *self)
 /* ---- session plumbing (called with self->lock held) ---- */
 
 static void
-libssh2_init_once (void)
-{
-  static gsize once;
-
-  if (g_once_init_enter (&once))
-    {
-      libssh2_init (0);
-      g_once_init_leave (&once, 1);
-    }
-}
-
-static void
 disconnect_locked (HeroVirtSshExecutor *self)
 {
   if (self->sftp != NULL)
@@ -808,7 +934,8 @@ connect_locked (HeroVirtSshExecutor *self, GCancellable *cancellable, GError **e
   if (self->session != NULL)
     return TRUE;
 
-  libssh2_init_once ();
+  if (!ssh2_load (error))
+    return FALSE;
   client = g_socket_client_new ();
   g_socket_client_set_timeout (client, MAX (1, self->connect_timeout / 1000));
   self->connection
