@@ -1207,6 +1207,27 @@ kill_remote (HeroVirtSshExecutor *self, long pid)
   g_debug ("killed remote process group %ld", pid);
 }
 
+/* A run given up on (cancelled, timed out) before the wrapper's PID line
+ * was read: read on a little, so the remote process group can still be
+ * killed. */
+static void
+recover_pid (HeroVirtSshExecutor *self, LIBSSH2_CHANNEL *channel, RunState *state)
+{
+  gint64 deadline = deadline_after (2000);
+  char   buf[4096];
+
+  while (!state->have_pid)
+    {
+      ssize_t n = libssh2_channel_read (channel, buf, sizeof buf);
+
+      if (n > 0)
+        take_output (state, FALSE, buf, n);
+      else if (n != LIBSSH2_ERROR_EAGAIN || libssh2_channel_eof (channel)
+               || !wait_socket (self, deadline, NULL, NULL))
+        break;
+    }
+}
+
 static gboolean
 pump (HeroVirtSshExecutor *self,
       LIBSSH2_CHANNEL     *channel,
@@ -1348,6 +1369,9 @@ run_locked (HeroVirtSshExecutor *self,
     {
       _hero_virt_executor_log_command (HERO_VIRT_EXECUTOR (self), command, display,
                                        local_error->message, 0, 0, g_get_monotonic_time () - start);
+      if (!state.have_pid
+          && !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK))
+        recover_pid (self, channel, &state);
       if (state.have_pid)
         kill_remote (self, state.pid);
       /* The abandoned channel may still hold data; a fresh session is the

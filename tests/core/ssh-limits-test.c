@@ -60,7 +60,7 @@ test_chatty_timeout (void)
   start = g_get_monotonic_time ();
   g_assert_null (hero_virt_executor_run (HERO_VIRT_EXECUTOR (ssh), cmd, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TIMEOUT);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 6 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
   g_assert_cmpuint (lines, >, 1000);
   g_clear_error (&error);
 
@@ -96,7 +96,7 @@ test_chatty_cancel (void)
   g_assert_null (hero_virt_executor_run (HERO_VIRT_EXECUTOR (ssh), cmd, cancellable, &error));
   g_thread_join (thread);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 6 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 15 * G_USEC_PER_SEC);
   assert_gone (read_pid (pidfile));
 }
 
