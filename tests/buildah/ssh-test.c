@@ -306,8 +306,11 @@ test_remote_build (void)
   ctx = hero_virt_executor_make_temp_dir (HERO_VIRT_EXECUTOR (ssh), NULL, &error);
   g_assert_no_error (error);
   src = g_build_filename (ctx, "app.conf", NULL);
-  g_assert_true (hero_virt_executor_write_file (
-      HERO_VIRT_EXECUTOR (ssh), src, g_bytes_new_static ("port=8080\n", 10), 0644, NULL, &error));
+  {
+    g_autoptr (GBytes) conf = g_bytes_new_static ("port=8080\n", 10);
+    g_assert_true (
+        hero_virt_executor_write_file (HERO_VIRT_EXECUTOR (ssh), src, conf, 0644, NULL, &error));
+  }
 
   b = hero_virt_builder_new ("hv-remote", HT_BASE_IMAGE);
   hero_virt_builder_set_executor (b, HERO_VIRT_EXECUTOR (ssh));
