@@ -7,11 +7,13 @@
 #include "vm-record.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -652,6 +654,39 @@ vm_record_is_running (const VmRecord *record)
   if (record->pid <= 0 || record->start_time == 0)
     return FALSE;
   return vm_record_process_start_time (record->pid) == record->start_time;
+}
+
+void
+vm_record_signal (const VmRecord *record, int sig)
+{
+#if defined(SYS_pidfd_open) && defined(SYS_pidfd_send_signal)
+  int fd = record->pid > 0 ? (int)syscall (SYS_pidfd_open, (pid_t)record->pid, 0) : -1;
+
+  if (fd >= 0)
+    {
+      /* The pidfd pins the process: checked now, it stays the one. */
+      if (vm_record_is_running (record))
+        syscall (SYS_pidfd_send_signal, fd, sig, NULL, 0);
+      close (fd);
+      return;
+    }
+#endif
+  if (vm_record_is_running (record))
+    kill ((pid_t)record->pid, sig);
+}
+
+gboolean
+vm_record_wait_exit (const VmRecord *record, guint timeout_ms, GCancellable *cancellable)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  while (vm_record_is_running (record))
+    {
+      if (g_get_monotonic_time () >= deadline || g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      g_usleep (10000);
+    }
+  return TRUE;
 }
 
 void

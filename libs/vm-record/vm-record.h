@@ -93,6 +93,15 @@ gboolean vm_record_is_running (const VmRecord *record);
  * is a zombie. */
 guint64 vm_record_process_start_time (gint64 pid);
 
+/* Sends @sig to the recorded process only if it is still that process
+ * (pidfd_open, then the start-time check, then pidfd_send_signal: a pid
+ * reused meanwhile gets nothing). */
+void vm_record_signal (const VmRecord *record, int sig);
+
+/* Polls until the recorded process is gone (or a zombie), up to
+ * @timeout_ms; FALSE when it still runs (or @cancellable fired). */
+gboolean vm_record_wait_exit (const VmRecord *record, guint timeout_ms, GCancellable *cancellable);
+
 /* Records @pid (and its start time, read now) in @record; pid 0 clears. */
 void vm_record_set_process (VmRecord *record, gint64 pid);
 

@@ -326,10 +326,17 @@ test_dead_and_reused_pid (void)
   g_assert_false (vm_record_is_running (record));
   record->start_time -= 1;
 
+  /* Signals never reach a process with another start time. */
+  record->start_time += 1;
+  vm_record_signal (record, SIGKILL);
+  g_usleep (100000);
+  record->start_time -= 1;
+  g_assert_true (vm_record_is_running (record));
+  g_assert_false (vm_record_wait_exit (record, 50, NULL));
+
   /* A zombie is not running either, nor is a reaped process. */
-  kill (pid, SIGKILL);
-  for (guint i = 0; i < 200 && vm_record_process_start_time (pid) != 0; i++)
-    g_usleep (10000);
+  vm_record_signal (record, SIGKILL);
+  g_assert_true (vm_record_wait_exit (record, 5000, NULL));
   g_assert_false (vm_record_is_running (record));
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_assert_false (vm_record_is_running (record));
