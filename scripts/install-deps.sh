@@ -14,6 +14,8 @@ packages=(
   containernetworking-plugins netavark aardvark-dns iptables busybox-static
   # disks and VMs
   qemu-utils qemu-system-x86 cpio
+  # cloud-init NoCloud seeds (genisoimage; isoinfo reads them back in tests)
+  genisoimage
   # remote execution, registries with TLS and auth
   openssh-server openssh-client openssl apache2-utils ca-certificates curl
 )
