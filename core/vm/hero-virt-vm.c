@@ -861,3 +861,98 @@ hero_virt_vm_wait_for_console_finish (HeroVirtVm *self, GAsyncResult *result, GE
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }
+
+/* ---- SSH into the guest ---- */
+
+/* The host side of a `hostfwd=tcp:[ADDR]:HOST-[GADDR]:GUEST` extra
+ * argument forwarding to @guest_port, or 0. */
+static guint
+forwarded_port (const char *arg, guint guest_port, char **host_addr)
+{
+  g_auto (GStrv) sides = NULL;
+  g_auto (GStrv) host = NULL;
+  g_auto (GStrv) guest = NULL;
+  guint64 hport, gport;
+
+  if (!g_str_has_prefix (arg, "hostfwd=tcp:"))
+    return 0;
+  sides = g_strsplit (arg + strlen ("hostfwd=tcp:"), "-", -1);
+  if (g_strv_length (sides) != 2)
+    return 0;
+  host = g_strsplit (sides[0], ":", -1);
+  guest = g_strsplit (sides[1], ":", -1);
+  if (g_strv_length (host) != 2 || g_strv_length (guest) != 2
+      || !g_ascii_string_to_unsigned (host[1], 10, 1, 65535, &hport, NULL)
+      || !g_ascii_string_to_unsigned (guest[1], 10, 1, 65535, &gport, NULL) || gport != guest_port)
+    return 0;
+  *host_addr = g_strdup (*host[0] != '\0' ? host[0] : "127.0.0.1");
+  return (guint)hport;
+}
+
+/**
+ * hero_virt_vm_get_ssh_executor:
+ * @self: a #HeroVirtVm
+ * @user: the guest user to log in as
+ * @guest_port: the guest's SSH port, or 0 for 22
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Returns an executor that runs commands inside the guest over SSH,
+ * through the host port its user-mode network forwards to @guest_port
+ * ([method@HeroVirt.VmBuilder.add_port_forward]). It is not connected yet;
+ * set its key and known-hosts file as for any
+ * [class@HeroVirt.SshExecutor]. A VM without such a forward is
+ * %HERO_VIRT_ERROR_NOT_FOUND; a VM on another host's executor is
+ * %HERO_VIRT_ERROR_NOT_SUPPORTED (its forward listens on that host).
+ *
+ * Returns: (transfer full): a new #HeroVirtSshExecutor, or %NULL on error
+ *
+ * Since: 0.1
+ */
+HeroVirtSshExecutor *
+hero_virt_vm_get_ssh_executor (HeroVirtVm   *self,
+                               const char   *user,
+                               guint         guest_port,
+                               GCancellable *cancellable,
+                               GError      **error)
+{
+  g_autoptr (HeroVirtVmInfo) info = NULL;
+  HeroVirtVmSpec    *spec = self->spec;
+  const char *const *extra;
+
+  g_return_val_if_fail (HERO_VIRT_IS_VM (self), NULL);
+  g_return_val_if_fail (user != NULL, NULL);
+
+  if (guest_port == 0)
+    guest_port = 22;
+  if (!hero_virt_executor_is_local (self->executor))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
+                   "VM “%s” runs through another host's executor; its forwarded port listens there",
+                   self->id);
+      return NULL;
+    }
+  if (!_hero_virt_vm_check_id (self, error))
+    return NULL;
+  if (spec == NULL)
+    {
+      info = hero_virt_vm_get_info (self, cancellable, error);
+      if (info == NULL)
+        return NULL;
+      spec = hero_virt_vm_info_get_spec (info);
+    }
+  extra = spec != NULL ? hero_virt_vm_spec_get_extra_args (spec) : NULL;
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    {
+      g_autofree char *addr = NULL;
+      guint            port = forwarded_port (extra[i], guest_port, &addr);
+
+      if (port != 0)
+        return hero_virt_ssh_executor_new (addr, port, user);
+    }
+  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
+               "VM “%s” forwards no host TCP port to its port %u; add one with "
+               "hero_virt_vm_builder_add_port_forward()",
+               self->id, guest_port);
+  return NULL;
+}

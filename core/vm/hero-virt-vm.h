@@ -12,6 +12,7 @@
 
 #include "hero-virt-types.h"
 #include "hero-virt-executor.h"
+#include "hero-virt-ssh-executor.h"
 #include "hero-virt-hypervisor-provider.h"
 #include "hero-virt-vm-spec.h"
 #include "hero-virt-vm-info.h"
@@ -66,6 +67,12 @@ void hero_virt_vm_wait_for_console_async (HeroVirtVm         *self,
                                           gpointer            user_data);
 HERO_VIRT_AVAILABLE_IN_ALL
 char *hero_virt_vm_wait_for_console_finish (HeroVirtVm *self, GAsyncResult *result, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtSshExecutor *hero_virt_vm_get_ssh_executor (HeroVirtVm   *self,
+                                                    const char   *user,
+                                                    guint         guest_port,
+                                                    GCancellable *cancellable,
+                                                    GError      **error);
 
 G_END_DECLS
 

@@ -259,6 +259,20 @@ def hostile_specs():
 
 
 @test
+def ssh_executor_through_forward():
+    os.environ["HERO_VIRT_HYPERVISOR"] = "qemu"
+    spec = (HeroVirt.VmBuilder.new("sshy").set_kernel("/k").add_user_net()
+            .add_port_forward("tcp", 40022, 22).add_port_forward("tcp", 40080, 80).build())
+    vm = HeroVirt.Vm.new(spec)
+    ex = vm.get_ssh_executor("root", 0, None)
+    assert (ex.get_host(), ex.get_port(), ex.get_user()) == ("127.0.0.1", 40022, "root")
+    assert vm.get_ssh_executor("root", 80, None).get_port() == 40080
+    expect_error(Err.NOT_FOUND, vm.get_ssh_executor, "root", 2222, None)
+    expect_error(Err.NOT_FOUND, HeroVirt.Vm.new_for_id("nope").get_ssh_executor, "root", 22, None)
+    return None
+
+
+@test
 def cloudhv_through_env():
     sim = os.environ.get("HERO_VIRT_CH_SIM") or shutil.which("hero-virt-ch-sim")
     if sim is None:
