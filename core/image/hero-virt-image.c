@@ -1,5 +1,5 @@
-/* hero-virt-image.c: the validators for names, references and host paths,
- * and the hooks of the image functions generated from image-object.json
+/* hero-virt-image.c: the hooks of the image functions generated from
+ * image-object.json (the validators are in hero-virt-validate.c)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */

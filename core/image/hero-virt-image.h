@@ -1,4 +1,5 @@
-/* hero-virt-image.h: image functions
+/* hero-virt-image.h: the image functions (generated: hero-virt-image-object.h;
+ * their validators are in hero-virt-validate.h)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -14,10 +15,6 @@
 #include "hero-virt-image-info.h"
 #include "hero-virt-image-container-info.h"
 #include "hero-virt-image-registry-options.h"
-
-G_BEGIN_DECLS
-
-G_END_DECLS
 
 /* The image functions, generated from image-object.json. */
 #include "hero-virt-image-object.h"

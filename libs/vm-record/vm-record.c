@@ -536,6 +536,19 @@ compare_strings (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
+/* What a process killed in the middle of create or delete left: a create
+ * takes milliseconds, so ten minutes old is abandoned. */
+static void
+remove_if_stale (const char *root, const char *name)
+{
+  g_autofree char *path = g_build_filename (root, name, NULL);
+  struct stat      st;
+
+  if (lstat (path, &st) == 0 && S_ISDIR (st.st_mode)
+      && (gint64)st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - 600)
+    rm_rf (path);
+}
+
 GPtrArray *
 vm_record_list_ids (const char *root, GError **error)
 {
@@ -557,6 +570,11 @@ vm_record_list_ids (const char *root, GError **error)
     {
       g_autofree char *path = NULL;
 
+      if (g_str_has_prefix (name, ".creating-") || g_str_has_prefix (name, ".deleting-"))
+        {
+          remove_if_stale (resolved, name);
+          continue;
+        }
       if (!vm_record_validate_id (name, NULL))
         continue;
       path = g_build_filename (resolved, name, RECORD_FILE, NULL);

@@ -66,7 +66,8 @@ VmRecord *vm_record_load (const char *root, const char *id, GError **error);
 
 /* The ids of every record under the root, sorted; an absent root is an
  * empty list. Entries that are not valid ids (temporary directories) are
- * skipped. (element-type utf8) */
+ * skipped; temporary directories older than ten minutes (left by a process
+ * killed during create or delete) are removed. (element-type utf8) */
 GPtrArray *vm_record_list_ids (const char *root, GError **error);
 
 /* Loads, calls @func with the record (which it may change) and writes it

@@ -886,8 +886,8 @@ hero_virt_buildah_provider_iface_init (HeroVirtImageProviderInterface *iface)
   iface->run = buildah_run_argv;
   iface->copy = buildah_copy;
   iface->add = buildah_add;
-  iface->write_content = buildah_write_content;
-  iface->read_content = buildah_read_content;
+  iface->write = buildah_write_content;
+  iface->read = buildah_read_content;
   iface->config = buildah_config;
   iface->commit = buildah_commit;
   iface->remove_container = buildah_remove_container;

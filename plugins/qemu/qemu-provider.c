@@ -394,6 +394,7 @@ set_launch_func (VmRecord *record, gpointer user_data, GError **error)
   record->console_path = g_strdup (update->console_path);
   g_free (record->log_path);
   record->log_path = g_strdup (update->log_path);
+  json_object_remove_member (record->extra, "last_shutdown");
   json_object_set_string_member (record->extra, "accel", update->accel);
   json_object_set_string_member (record->extra, "state", update->state);
   json_object_set_int_member (record->extra, "max_vcpus", update->max_vcpus);
@@ -545,8 +546,8 @@ launch (HeroVirtQemuProvider *self,
     }
   if (fstat (log_fd, &st) == 0)
     log_offset = st.st_size;
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT
-                                        | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  /* stdin is /dev/null; qemu closes the rest once it daemonizes. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   if (envp != NULL)
     g_subprocess_launcher_set_environ (launcher, (char **)envp);
   g_subprocess_launcher_take_stderr_fd (launcher, log_fd);
@@ -672,6 +673,29 @@ qemu_start (HeroVirtHypervisorProvider *provider,
 /* ---- stop, reboot, pause, resume ---- */
 
 static gboolean
+set_shutdown_func (VmRecord *record, gpointer user_data, GError **error)
+{
+  JsonObject *event = user_data;
+  JsonObject *data = json_object_has_member (event, "data")
+                         ? json_object_get_object_member (event, "data")
+                         : NULL;
+
+  if (data != NULL && json_object_has_member (data, "reason"))
+    json_object_set_string_member (record->extra, "last_shutdown",
+                                   json_object_get_string_member (data, "reason"));
+  return TRUE;
+}
+
+/* Keeps qemu's reason ("guest-shutdown", "host-qmp-quit", …) in the
+ * record, for info's details. */
+static void
+record_shutdown (HeroVirtQemuProvider *self, const char *id, JsonObject *event)
+{
+  g_autoptr (VmRecord) updated
+      = vm_record_update (root_of (self), id, set_shutdown_func, event, NULL);
+}
+
+static gboolean
 qemu_stop (HeroVirtHypervisorProvider *provider,
            HeroVirtExecutor           *executor,
            const char                 *id,
@@ -711,8 +735,20 @@ qemu_stop (HeroVirtHypervisorProvider *provider,
         result = qemu_qmp_execute (qmp, "system_powerdown", NULL, &qmp_error);
       if (result != NULL)
         {
-          g_clear_pointer (&qmp, qemu_qmp_free); /* free the monitor for others */
-          vm_record_wait_exit (record, timeout_seconds * 1000, cancellable);
+          guint  timeout_ms = timeout_seconds * 1000;
+          gint64 t0 = g_get_monotonic_time ();
+          g_autoptr (JsonObject) shutdown = NULL;
+          guint waited;
+
+          /* Most guests answer within a second: qemu's SHUTDOWN event says
+           * why it ends. A slower guest gets the monitor back for others
+           * while we watch its process. */
+          shutdown = qemu_qmp_wait_event (qmp, "SHUTDOWN", MIN (timeout_ms, 3000), NULL);
+          if (shutdown != NULL)
+            record_shutdown (self, record->id, shutdown);
+          g_clear_pointer (&qmp, qemu_qmp_free);
+          waited = (guint)((g_get_monotonic_time () - t0) / 1000);
+          vm_record_wait_exit (record, timeout_ms > waited ? timeout_ms - waited : 0, cancellable);
         }
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -842,6 +878,12 @@ info_for_record (VmRecord *record, GCancellable *cancellable)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "provider");
   json_builder_add_string_value (builder, PROVIDER_NAME);
+  if (json_object_has_member (record->extra, "last_shutdown"))
+    {
+      json_builder_set_member_name (builder, "last_shutdown");
+      json_builder_add_string_value (
+          builder, json_object_get_string_member (record->extra, "last_shutdown"));
+    }
   if (accel != NULL)
     {
       json_builder_set_member_name (builder, "accel");

@@ -95,6 +95,24 @@ def info(vm_id):
 
 
 @test
+def hypervisor_env_picks_the_plugin():
+    registry = HeroVirt.Registry.get_default()
+    old = os.environ.get("HERO_VIRT_HYPERVISOR")
+    try:
+        os.environ["HERO_VIRT_HYPERVISOR"] = "qemu"
+        chosen = registry.get_default_provider(HeroVirt.ProviderKind.HYPERVISOR, None)
+        assert chosen == fx.provider, chosen
+        found = registry.find_provider(HeroVirt.ProviderKind.HYPERVISOR, None, fx.executor, None)
+        assert found == fx.provider, found
+        assert fx.provider.is_available(fx.executor, None)
+    finally:
+        if old is None:
+            del os.environ["HERO_VIRT_HYPERVISOR"]
+        else:
+            os.environ["HERO_VIRT_HYPERVISOR"] = old
+
+
+@test
 def hostile_specs_leave_nothing():
     p, ex = fx.provider, fx.executor
     comma = os.path.join(fx.tmp, "a.qcow2,readonly=off")

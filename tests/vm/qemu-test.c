@@ -597,6 +597,11 @@ test_lifecycle (void)
   info = get_info ("guest");
   g_assert_cmpint (hero_virt_vm_info_get_state (info), ==, HERO_VIRT_VM_STATE_STOPPED);
   g_assert_cmpint (hero_virt_vm_info_get_pid (info), ==, 0);
+  /* qemu's SHUTDOWN event said the guest powered itself off. */
+  g_assert_cmpstr (
+      json_object_get_string_member (json_node_get_object (hero_virt_vm_info_get_details (info)),
+                                     "last_shutdown"),
+      ==, "guest-shutdown");
   g_assert_true (hero_virt_hypervisor_provider_stop (fx.provider, fx.executor, "guest", FALSE, 1,
                                                      NULL, &error));
   g_assert_false (
