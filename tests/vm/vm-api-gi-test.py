@@ -6,9 +6,11 @@
 # process, stopped asynchronously, restored from the snapshot (no second
 # boot), killed with kill -9 (reported stopped) and deleted with its disks. The cloudhv plugin, picked with HERO_VIRT_HYPERVISOR=cloudhv, runs
 # the lifecycle against hero-virt-ch-sim. Hostile specs leave nothing. A
-# cloud-init seed is written and read back with isoinfo (the test guest's
-# initramfs has no iso9660 module, so the guest does not mount it).
+# cloud-init seed is written with genisoimage; the booted guest mounts it
+# (isofs.ko and an /init of ours appended to the test initramfs) and prints
+# user-data and meta-data on its console; isoinfo reads another one back.
 # SPDX-License-Identifier: LGPL-2.1-or-later
+import gzip
 import json
 import os
 import shutil
@@ -77,6 +79,72 @@ def guest():
         fx.kernel, fx.initrd = paths["KERNEL"], paths["INITRD"]
 
 
+SEED_INIT = r"""#!/bin/busybox sh
+/bin/busybox --install -s /bin
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev
+for m in button evdev virtio_ring virtio virtio_pci_legacy_dev virtio_pci_modern_dev virtio_pci \
+    virtio_blk cdrom isofs; do insmod /lib/modules/$m.ko 2>/dev/null; done
+mkdir -p /seed
+for try in 1 2 3 4 5 6 7 8 9 10; do
+  for d in /dev/vd?; do
+    mount -t iso9660 -o ro "$d" /seed 2>/tmp/mount.err && [ -e /seed/user-data ] && break 2
+    umount /seed 2>/dev/null
+  done
+  sleep 0.2
+done
+if [ -e /seed/user-data ]; then
+  for f in user-data meta-data network-config; do
+    [ -e /seed/$f ] && sed "s|^|HEROVIRT-SEED $f |" /seed/$f
+  done
+  echo "HEROVIRT-SEED-END"
+else
+  echo "HEROVIRT-SEED-MISSING disks: $(ls /sys/block | tr '\\n' ' ') fs: $(grep iso /proc/filesystems) $(cat /tmp/mount.err)"
+fi
+printf '#!/bin/sh\necho "HEROVIRT-POWER-BUTTON"\npoweroff -f\n' > /etc/acpi/PWRF/00000080
+chmod +x /etc/acpi/PWRF/00000080
+acpid -c /etc/acpi -l /tmp/acpid.log
+echo "HEROVIRT-GUEST-READY uptime=$(cut -d' ' -f1 /proc/uptime)"
+n=0
+while :; do n=$((n+1)); echo "HEROVIRT-TICK $n"; sleep 0.2; done
+"""
+
+
+def seed_reading_initrd():
+    """The test guest's initramfs plus isofs.ko (and cdrom.ko) and an /init that mounts the
+    cloud-init seed and prints it on the console (a later cpio archive's
+    files replace an earlier one's)."""
+    isofs_ko = None
+    for root in (os.path.dirname(os.path.dirname(fx.kernel)),):
+        base = os.path.join(root, "lib", "modules")
+        for v in os.listdir(base):
+            cand = os.path.join(base, v, "kernel", "fs", "isofs", "isofs.ko")
+            if os.path.exists(cand):
+                isofs_ko = cand
+    if isofs_ko is None:
+        return None
+    stage = os.path.join(fx.tmp, "seed-stage")
+    os.makedirs(os.path.join(stage, "lib", "modules"))
+    shutil.copy(isofs_ko, os.path.join(stage, "lib", "modules", "isofs.ko"))
+    cdrom = os.path.join(os.path.dirname(isofs_ko), "..", "..", "drivers", "cdrom", "cdrom.ko")
+    shutil.copy(cdrom, os.path.join(stage, "lib", "modules", "cdrom.ko"))  # isofs needs it
+    with open(os.path.join(stage, "init"), "w") as f:
+        f.write(SEED_INIT)
+    os.chmod(os.path.join(stage, "init"), 0o755)
+    files = subprocess.run(["find", ".", "-mindepth", "1"], cwd=stage, check=True,
+                           stdout=subprocess.PIPE).stdout
+    extra = subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=stage, input=files,
+                           check=True, stdout=subprocess.PIPE).stdout
+    extra = gzip.compress(extra, 1)
+    out = os.path.join(fx.tmp, "seed-initrd.cpio.gz")
+    with open(out, "wb") as f, open(fx.initrd, "rb") as orig:
+        f.write(orig.read())
+        f.write(extra)
+    shutil.rmtree(stage)
+    return out
+
+
 def builder(name, kernel=None):
     return (HeroVirt.VmBuilder.new(name).set_kernel(kernel or fx.kernel)
             .set_initramfs(fx.initrd if kernel is None else None)
@@ -118,8 +186,16 @@ def qemu_lifecycle():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
-    spec = (builder("web-1").add_disk_device(HeroVirt.VmDisk.new(overlay).set_format("qcow2"))
-            .add_user_net().add_port_forward("tcp", port, 22).build())
+    # a cloud-init seed the guest mounts and prints (its initramfs gets
+    # isofs.ko and an /init that does it)
+    seed_path = os.path.join(fx.tmp, "web-1-seed.iso")
+    (HeroVirt.CloudInit.new("web-1").add_ssh_key("ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHero t@h")
+     .add_runcmd("echo hello").write_seed(None, seed_path, None))
+    initrd = seed_reading_initrd() if shutil.which("genisoimage") else None
+    b = builder("web-1").add_disk_device(HeroVirt.VmDisk.new(overlay).set_format("qcow2"))
+    if initrd is not None:
+        b.set_initramfs(initrd).add_cloud_init_seed(seed_path)
+    spec = b.add_user_net().add_port_forward("tcp", port, 22).build()
     assert f"hostfwd=tcp:127.0.0.1:{port}-:22" in spec.get_extra_args()
     vm = HeroVirt.Vm.new(spec)
     assert vm.get_id() == "web-1"
@@ -132,6 +208,14 @@ def qemu_lifecycle():
     line = vm.wait_for_console("HEROVIRT-GUEST-READY", 90, None)
     assert "HEROVIRT-GUEST-READY" in line, line
     assert vm.get_info(None).get_state() == State.RUNNING
+    if initrd is not None:
+        log = vm.get_console_log(0, None)
+        assert "HEROVIRT-SEED-END" in log, log[-2000:]
+        assert 'HEROVIRT-SEED user-data hostname: "web-1"' in log, log[-2000:]
+        assert 'HEROVIRT-SEED user-data   - "echo hello"' in log, log[-2000:]
+        assert 'HEROVIRT-SEED meta-data instance-id: "web-1"' in log, log[-2000:]
+    elif CI:
+        raise AssertionError("the guest kernel has no isofs.ko")
     expect_error(Err.TIMEOUT, vm.wait_for_console, "NEVER-WRITTEN", 1, None)
     expect_error(Err.INVALID_ARGUMENT, vm.wait_for_console, "(", 1, None)
 
@@ -397,11 +481,12 @@ def main():
             sys.stdout.flush()
     finally:
         # nothing left running: force-delete whatever a failed test left
-        for name in records():
-            try:
-                HeroVirt.Vm.new_for_id(name).delete(False, None)
-            except GLib.Error:
-                pass
+        for provider in ("qemu", "cloudhv"):
+            for name in records():
+                try:
+                    HeroVirt.Vm.new_full(None, name, provider, None).delete(False, None)
+                except GLib.Error:
+                    pass
         shutil.rmtree(fx.tmp, ignore_errors=True)
     return 1 if failed else 0
 
