@@ -68,7 +68,7 @@ try:
     p = run("info", "cli-1", "-p", "cloudhv", ok=False)
     assert p.returncode == 1 and "not-found" in p.stderr, (p.returncode, p.stderr)
     print("ok 1 vm-cli")
-except Exception as e:  # noqa: BLE001
+except Exception:  # noqa: BLE001
     import traceback
     for line in traceback.format_exc().splitlines():
         print("# " + line)
