@@ -516,3 +516,95 @@ out:
   hero_virt_executor_remove_path (executor, tmp, NULL, NULL);
   return ok;
 }
+
+typedef struct
+{
+  HeroVirtExecutor *executor;
+  char             *path;
+} SeedData;
+
+static void
+seed_data_free (gpointer p)
+{
+  SeedData *d = p;
+
+  g_clear_object (&d->executor);
+  g_free (d->path);
+  g_free (d);
+}
+
+static void
+seed_thread (GTask *task, gpointer source, gpointer task_data, GCancellable *cancellable)
+{
+  SeedData *d = task_data;
+  GError   *error = NULL;
+
+  if (hero_virt_cloud_init_write_seed (HERO_VIRT_CLOUD_INIT (source), d->executor, d->path,
+                                       cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+/**
+ * hero_virt_cloud_init_write_seed_async:
+ * @self: a #HeroVirtCloudInit
+ * @executor: (nullable): where to write it, or %NULL for this machine
+ * @path: (type filename): the ISO image to write
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the operation completes
+ * @user_data: data for @callback
+ *
+ * Starts [method@HeroVirt.CloudInit.write_seed] in a worker thread (do not
+ * change the seed until it completes); finish it with
+ * [method@HeroVirt.CloudInit.write_seed_finish].
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_cloud_init_write_seed_async (HeroVirtCloudInit  *self,
+                                       HeroVirtExecutor   *executor,
+                                       const char         *path,
+                                       GCancellable       *cancellable,
+                                       GAsyncReadyCallback callback,
+                                       gpointer            user_data)
+{
+  g_autoptr (GTask) task = NULL;
+  SeedData *d;
+
+  g_return_if_fail (HERO_VIRT_IS_CLOUD_INIT (self));
+  g_return_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor));
+  g_return_if_fail (path != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hero_virt_cloud_init_write_seed_async);
+  d = g_new0 (SeedData, 1);
+  d->executor = executor != NULL ? g_object_ref (executor) : NULL;
+  d->path = g_strdup (path);
+  g_task_set_task_data (task, d, seed_data_free);
+  g_task_run_in_thread (task, seed_thread);
+}
+
+/**
+ * hero_virt_cloud_init_write_seed_finish:
+ * @self: a #HeroVirtCloudInit
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@HeroVirt.CloudInit.write_seed_async].
+ *
+ * Returns: %TRUE on success
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_cloud_init_write_seed_finish (HeroVirtCloudInit *self,
+                                        GAsyncResult      *result,
+                                        GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, hero_virt_cloud_init_write_seed_async),
+                        FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

@@ -47,5 +47,16 @@ gboolean hero_virt_cloud_init_write_seed (HeroVirtCloudInit *self,
                                           const char        *path,
                                           GCancellable      *cancellable,
                                           GError           **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+void hero_virt_cloud_init_write_seed_async (HeroVirtCloudInit  *self,
+                                            HeroVirtExecutor   *executor,
+                                            const char         *path,
+                                            GCancellable       *cancellable,
+                                            GAsyncReadyCallback callback,
+                                            gpointer            user_data);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_cloud_init_write_seed_finish (HeroVirtCloudInit *self,
+                                                 GAsyncResult      *result,
+                                                 GError           **error);
 
 G_END_DECLS

@@ -424,7 +424,7 @@ def cloud_init_seed():
             .add_runcmd("echo 'quoted: \"x\"' > /tmp/x")
             .set_network_config("version: 2\nethernets:\n  eth0:\n    dhcp4: true\n"))
     path = os.path.join(fx.tmp, "seed.iso")
-    seed.write_seed(None, path, None)
+    assert run_async(lambda cb: seed.write_seed_async(None, path, None, cb), seed.write_seed_finish)
     listing = subprocess.run(["isoinfo", "-d", "-i", path], check=True,
                              stdout=subprocess.PIPE, text=True).stdout
     assert "Volume id: cidata" in listing, listing
