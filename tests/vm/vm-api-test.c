@@ -164,8 +164,13 @@ test_lifecycle (void)
   {
     gint64 deadline = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
-    while (state_of (vm) == HERO_VIRT_VM_STATE_RUNNING)
+    HeroVirtVmState state;
+
+    /* never running again: unknown while the killed process is not yet
+     * reaped, then stopped */
+    while ((state = state_of (vm)) != HERO_VIRT_VM_STATE_STOPPED)
       {
+        g_assert_cmpint (state, !=, HERO_VIRT_VM_STATE_RUNNING);
         g_assert_cmpint (g_get_monotonic_time (), <, deadline);
         g_usleep (50000);
       }
