@@ -56,6 +56,8 @@
 #include "hero-virt-vm-info.h"
 #include "hero-virt-virt-detect.h"
 #include "hero-virt-hypervisor-provider.h"
+#include "hero-virt-vm.h"
+#include "hero-virt-cloud-init.h"
 
 /* clusters */
 #include "hero-virt-cluster-enums.h"

@@ -17,6 +17,8 @@ packages=(
   qemu-utils qemu-system-x86 cpio
   # Kubernetes: the simulator is tested with real clients
   python3-kubernetes
+  # cloud-init NoCloud seeds (genisoimage; isoinfo reads them back in tests)
+  genisoimage
   # remote execution, registries with TLS and auth
   openssh-server openssh-client openssl apache2-utils ca-certificates curl
 )

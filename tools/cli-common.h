@@ -97,5 +97,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HvCliProgressBar, hv_cli_progress_bar_free)
 int hv_cli_disk (int argc, char **argv);
 int hv_cli_image (int argc, char **argv);
 int hv_cli_container (int argc, char **argv);
+int hv_cli_vm (int argc, char **argv);
 
 G_END_DECLS

@@ -474,6 +474,9 @@ static const HvCliCommand commands[]
 #ifdef HAVE_CLI_CONTAINER_C
         { "container", "COMMAND ...", "Run and manage containers", hv_cli_container },
 #endif
+#ifdef HAVE_CLI_VM_C
+        { "vm", "COMMAND ...", "Create, run, watch and delete virtual machines", hv_cli_vm },
+#endif
         { "version", "", "Print the version", cmd_version },
         { NULL } };
 

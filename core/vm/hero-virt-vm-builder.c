@@ -512,3 +512,65 @@ hero_virt_vm_builder_build (HeroVirtVmBuilder *self, GError **error)
   node = hero_virt_vm_spec_to_json_node (self->spec);
   return hero_virt_vm_spec_new_from_json_node (node, error);
 }
+
+/**
+ * hero_virt_vm_builder_add_cloud_init_seed:
+ * @self: a #HeroVirtVmBuilder
+ * @path: (type filename): the seed image's absolute path, as
+ *   [method@HeroVirt.CloudInit.write_seed] wrote it
+ *
+ * Attaches a cloud-init NoCloud seed: a read-only raw disk (its format is
+ * stated, never probed).
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_add_cloud_init_seed (HeroVirtVmBuilder *self, const char *path)
+{
+  g_autoptr (HeroVirtVmDisk) disk = NULL;
+
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+  g_return_val_if_fail (path != NULL, NULL);
+
+  disk = hero_virt_vm_disk_new (path);
+  hero_virt_vm_disk_set_format (disk, "raw");
+  hero_virt_vm_disk_set_readonly (disk, TRUE);
+  _hero_virt_vm_spec_add_disk (self->spec, disk);
+  return self;
+}
+
+/**
+ * hero_virt_vm_builder_add_port_forward:
+ * @self: a #HeroVirtVmBuilder
+ * @protocol: `tcp` or `udp`
+ * @host_port: the port on the host's loopback address (1 to 65535)
+ * @guest_port: the guest's port (1 to 65535)
+ *
+ * Forwards 127.0.0.1:@host_port on the host to @guest_port in the guest,
+ * through a user-mode network (add one with
+ * [method@HeroVirt.VmBuilder.add_user_net]). It is kept as the extra
+ * argument `hostfwd=PROTO:127.0.0.1:HOST-:GUEST`, which the qemu plugin
+ * turns into a forward of its user network; a backend without user
+ * networking refuses the VM. Bad values are reported by
+ * [method@HeroVirt.VmBuilder.build].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmBuilder *
+hero_virt_vm_builder_add_port_forward (HeroVirtVmBuilder *self,
+                                       const char        *protocol,
+                                       guint              host_port,
+                                       guint              guest_port)
+{
+  g_autofree char *arg = NULL;
+
+  g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
+  g_return_val_if_fail (protocol != NULL, NULL);
+
+  arg = g_strdup_printf ("hostfwd=%s:127.0.0.1:%u-:%u", protocol, host_port, guest_port);
+  return hero_virt_vm_builder_add_extra_arg (self, arg);
+}

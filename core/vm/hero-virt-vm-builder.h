@@ -56,6 +56,14 @@ HeroVirtVmBuilder *hero_virt_vm_builder_add_net_device (HeroVirtVmBuilder *self,
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtVmBuilder *hero_virt_vm_builder_add_extra_arg (HeroVirtVmBuilder *self, const char *arg);
 HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtVmBuilder *hero_virt_vm_builder_add_cloud_init_seed (HeroVirtVmBuilder *self,
+                                                             const char        *path);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtVmBuilder *hero_virt_vm_builder_add_port_forward (HeroVirtVmBuilder *self,
+                                                          const char        *protocol,
+                                                          guint              host_port,
+                                                          guint              guest_port);
+HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtVmSpec *hero_virt_vm_builder_build (HeroVirtVmBuilder *self, GError **error);
 
 G_END_DECLS
