@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "hero-virt-private.h"
+#include "hero-virt-container-private.h"
 
 /**
  * HeroVirtContainer:
@@ -22,7 +22,7 @@
  *        .set_health_check(HeroVirt.HealthCheck.new("wget -q -O- http://127.0.0.1/"))
  *        .build(None))
  * web.wait_healthy(30000, None)
- * print(web.status(None).props.health_status, web.stats(None).props.memory_usage)
+ * print(web.inspect(None).props.health_status, web.stats(None).props.memory_usage)
  * web.stop(5, None)
  * web.remove(False, None)
  * ```
@@ -43,7 +43,6 @@ struct _HeroVirtContainer
   char                      *provider_name;
   HeroVirtExecutor          *executor;
   HeroVirtContainerProvider *provider;
-  GMainContext              *log_context;
   GMutex                     lock;
 };
 
@@ -79,7 +78,6 @@ hero_virt_container_finalize (GObject *object)
   g_free (self->provider_name);
   g_clear_object (&self->executor);
   g_clear_object (&self->provider);
-  g_clear_pointer (&self->log_context, g_main_context_unref);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (hero_virt_container_parent_class)->finalize (object);
@@ -243,19 +241,6 @@ hero_virt_container_init (HeroVirtContainer *self)
   g_mutex_init (&self->lock);
 }
 
-/* ---- validation ---- */
-
-static gboolean
-invalid (GError **error, const char *what, const char *value, const char *why)
-{
-  g_autofree char *shown
-      = value != NULL && g_utf8_validate (value, -1, NULL) ? g_strescape (value, NULL) : NULL;
-
-  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Invalid %s “%s”: %s",
-               what, shown ? shown : "(not UTF-8)", why);
-  return FALSE;
-}
-
 /* ---- construction ---- */
 
 /**
@@ -353,28 +338,15 @@ hero_virt_container_get_executor (HeroVirtContainer *self)
   return self->executor;
 }
 
-static HeroVirtContainerProvider *
-resolve_provider (const char *provider_name, GCancellable *cancellable, GError **error)
+HeroVirtContainerProvider *
+_hero_virt_container_find_provider (const char       *name,
+                                    HeroVirtExecutor *executor,
+                                    GCancellable     *cancellable,
+                                    GError          **error)
 {
-  HeroVirtRegistry *registry = hero_virt_registry_get_default ();
-  g_autoptr (GObject) provider = NULL;
-
-  if (provider_name != NULL)
-    provider = hero_virt_registry_get_provider (registry, HERO_VIRT_PROVIDER_KIND_CONTAINER,
-                                                provider_name, error);
-  else
-    provider = hero_virt_registry_get_default_provider (registry, HERO_VIRT_PROVIDER_KIND_CONTAINER,
-                                                        cancellable, error);
-  if (provider == NULL)
-    return NULL;
-  if (!HERO_VIRT_IS_CONTAINER_PROVIDER (provider))
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PLUGIN,
-                   "Provider “%s” is not a container provider",
-                   provider_name ? provider_name : "(default)");
-      return NULL;
-    }
-  return HERO_VIRT_CONTAINER_PROVIDER (g_steal_pointer (&provider));
+  return HERO_VIRT_CONTAINER_PROVIDER (hero_virt_registry_find_provider (
+      hero_virt_registry_get_default (), HERO_VIRT_PROVIDER_KIND_CONTAINER, name, executor,
+      cancellable, error));
 }
 
 /**
@@ -405,7 +377,8 @@ hero_virt_container_get_provider (HeroVirtContainer *self,
   if (provider != NULL)
     return provider;
 
-  provider = resolve_provider (self->provider_name, cancellable, error);
+  provider = _hero_virt_container_find_provider (self->provider_name, self->executor, cancellable,
+                                                 error);
   if (provider == NULL)
     return NULL;
   g_mutex_lock (&self->lock);
@@ -426,71 +399,6 @@ get_ref (HeroVirtContainer *self, GError **error)
   return ref;
 }
 
-/**
- * hero_virt_container_emit_log_line:
- * @self: a #HeroVirtContainer
- * @stream: which stream the line came from
- * @line: the line, without its terminator
- *
- * Emits [signal@HeroVirt.Container::log-line]. For providers implementing
- * [method@HeroVirt.ContainerProvider.logs_follow]; may be called from any
- * thread.
- *
- * Since: 0.1
- */
-typedef struct
-{
-  HeroVirtContainer   *self;
-  HeroVirtOutputStream stream;
-  char                *line;
-} LogLine;
-
-static gboolean
-emit_log_line_cb (gpointer data)
-{
-  LogLine *l = data;
-
-  g_signal_emit (l->self, signals[SIGNAL_LOG_LINE], 0, l->stream, l->line);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-log_line_free (gpointer data)
-{
-  LogLine *l = data;
-
-  g_object_unref (l->self);
-  g_free (l->line);
-  g_free (l);
-}
-
-void
-hero_virt_container_emit_log_line (HeroVirtContainer   *self,
-                                   HeroVirtOutputStream stream,
-                                   const char          *line)
-{
-  g_autoptr (GMainContext) context = NULL;
-  LogLine *l;
-
-  g_return_if_fail (HERO_VIRT_IS_CONTAINER (self));
-  g_return_if_fail (line != NULL);
-
-  g_mutex_lock (&self->lock);
-  context = self->log_context ? g_main_context_ref (self->log_context) : NULL;
-  g_mutex_unlock (&self->lock);
-
-  if (context == NULL || g_main_context_is_owner (context))
-    {
-      g_signal_emit (self, signals[SIGNAL_LOG_LINE], 0, stream, line);
-      return;
-    }
-  l = g_new0 (LogLine, 1);
-  l->self = g_object_ref (self);
-  l->stream = stream;
-  l->line = g_strdup (line);
-  g_main_context_invoke_full (context, G_PRIORITY_DEFAULT, emit_log_line_cb, l, log_line_free);
-}
-
 /* ---- asynchronous forms: each runs the synchronous one in a thread ---- */
 
 typedef enum
@@ -502,11 +410,10 @@ typedef enum
   OP_REMOVE,
   OP_COPY_IN,
   OP_COPY_OUT,
-  OP_FOLLOW,
   OP_WAIT_HEALTHY,
   OP_EXEC,
   OP_LOGS,
-  OP_STATUS,
+  OP_INSPECT,
   OP_STATS,
   OP_HEALTH,
   OP_COMMIT,
@@ -577,8 +484,6 @@ call_thread (gpointer source, gpointer data, GCancellable *cancellable, GError *
       return BOOL_RESULT (hero_virt_container_copy_in (self, c->s1, c->s2, cancellable, error));
     case OP_COPY_OUT:
       return BOOL_RESULT (hero_virt_container_copy_out (self, c->s1, c->s2, cancellable, error));
-    case OP_FOLLOW:
-      return BOOL_RESULT (hero_virt_container_follow_logs (self, c->i, c->s1, cancellable, error));
     case OP_WAIT_HEALTHY:
       return BOOL_RESULT (hero_virt_container_wait_healthy (self, c->u, cancellable, error));
     case OP_EXEC:
@@ -586,8 +491,8 @@ call_thread (gpointer source, gpointer data, GCancellable *cancellable, GError *
                                        error);
     case OP_LOGS:
       return hero_virt_container_logs (self, c->i, c->s1, cancellable, error);
-    case OP_STATUS:
-      return hero_virt_container_status (self, cancellable, error);
+    case OP_INSPECT:
+      return hero_virt_container_inspect (self, cancellable, error);
     case OP_STATS:
       return hero_virt_container_stats (self, cancellable, error);
     case OP_HEALTH:
@@ -706,11 +611,13 @@ check_paths (const char *host_path, const char *container_path, GError **error)
 {
   if (host_path == NULL || *host_path == '\0' || *host_path == '-'
       || strchr (host_path, ':') != NULL)
-    return invalid (error, "host path", host_path ? host_path : "",
-                    "give a path that does not start with “-” and has no “:”");
+    return hero_virt_set_invalid_argument (
+        error, "host path", host_path ? host_path : "",
+        "give a path that does not start with “-” and has no “:”");
   if (container_path == NULL || container_path[0] != '/' || strchr (container_path, ':') != NULL)
-    return invalid (error, "container path", container_path ? container_path : "",
-                    "give an absolute path without “:”");
+    return hero_virt_set_invalid_argument (error, "container path",
+                                           container_path ? container_path : "",
+                                           "give an absolute path without “:”");
   return TRUE;
 }
 
@@ -718,18 +625,9 @@ static gboolean
 check_since (const char *since, GError **error)
 {
   if (since != NULL && !g_regex_match_simple ("^[0-9][0-9A-Za-z:.+-]*$", since, 0, 0))
-    return invalid (error, "time", since,
-                    "use an RFC 3339 time, a Unix time or a duration such as 10m");
+    return hero_virt_set_invalid_argument (
+        error, "time", since, "use an RFC 3339 time, a Unix time or a duration such as 10m");
   return TRUE;
-}
-
-static void
-set_log_context (HeroVirtContainer *self)
-{
-  g_mutex_lock (&self->lock);
-  g_clear_pointer (&self->log_context, g_main_context_unref);
-  self->log_context = g_main_context_ref_thread_default ();
-  g_mutex_unlock (&self->lock);
 }
 
 /**
@@ -1218,6 +1116,127 @@ hero_virt_container_copy_out_finish (HeroVirtContainer *self, GAsyncResult *resu
   return call_finish_bool (self, result, hero_virt_container_copy_out_async, error);
 }
 
+/* ---- following the log ----
+ *
+ * The provider hands each line to on_line, from whatever thread it reads
+ * them in. The container emits them as ::log-line, in order and all before
+ * the call completes: in the calling thread for the synchronous form, in
+ * the caller's thread-default main context for the asynchronous one. */
+
+typedef struct
+{
+  HeroVirtOutputStream stream;
+  char                 line[];
+} LogLine;
+
+typedef struct
+{
+  gatomicrefcount    ref;
+  HeroVirtContainer *self;
+  GMainContext      *context;
+  GThread           *thread; /* the synchronous caller's, else NULL */
+  GMutex             lock;
+  GQueue             pending; /* LogLine, not yet emitted */
+  gboolean           scheduled;
+} Follow;
+
+static Follow *
+follow_new (HeroVirtContainer *self, GThread *thread)
+{
+  Follow *f = g_new0 (Follow, 1);
+
+  g_atomic_ref_count_init (&f->ref);
+  f->self = g_object_ref (self);
+  f->context = g_main_context_ref_thread_default ();
+  f->thread = thread;
+  g_mutex_init (&f->lock);
+  return f;
+}
+
+static Follow *
+follow_ref (Follow *f)
+{
+  g_atomic_ref_count_inc (&f->ref);
+  return f;
+}
+
+static void
+follow_unref (gpointer data)
+{
+  Follow *f = data;
+
+  if (!g_atomic_ref_count_dec (&f->ref))
+    return;
+  g_queue_clear_full (&f->pending, g_free);
+  g_mutex_clear (&f->lock);
+  g_main_context_unref (f->context);
+  g_object_unref (f->self);
+  g_free (f);
+}
+
+static void
+follow_drain (Follow *f)
+{
+  LogLine *l;
+
+  for (;;)
+    {
+      g_mutex_lock (&f->lock);
+      l = g_queue_pop_head (&f->pending);
+      g_mutex_unlock (&f->lock);
+      if (l == NULL)
+        return;
+      g_signal_emit (f->self, signals[SIGNAL_LOG_LINE], 0, l->stream, l->line);
+      g_free (l);
+    }
+}
+
+static gboolean
+follow_drain_idle (gpointer data)
+{
+  Follow *f = data;
+
+  g_mutex_lock (&f->lock);
+  f->scheduled = FALSE;
+  g_mutex_unlock (&f->lock);
+  follow_drain (f);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_line (HeroVirtOutputStream stream, const char *line, gpointer data)
+{
+  Follow  *f = data;
+  gboolean here = f->thread ? g_thread_self () == f->thread : g_main_context_is_owner (f->context);
+  gboolean schedule;
+  LogLine *l;
+
+  g_mutex_lock (&f->lock);
+  if (here && g_queue_is_empty (&f->pending))
+    {
+      g_mutex_unlock (&f->lock);
+      g_signal_emit (f->self, signals[SIGNAL_LOG_LINE], 0, stream, line);
+      return;
+    }
+  l = g_malloc (sizeof (LogLine) + strlen (line) + 1);
+  l->stream = stream;
+  strcpy (l->line, line);
+  g_queue_push_tail (&f->pending, l);
+  schedule = !f->scheduled;
+  f->scheduled = TRUE;
+  g_mutex_unlock (&f->lock);
+  /* An idle source rather than g_main_context_invoke(), which would run
+   * the emission here when no thread happens to own the context yet. */
+  if (schedule)
+    {
+      g_autoptr (GSource) idle = g_idle_source_new ();
+
+      g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+      g_source_set_callback (idle, follow_drain_idle, follow_ref (f), follow_unref);
+      g_source_attach (idle, f->context);
+    }
+}
+
 /**
  * hero_virt_container_follow_logs:
  * @self: a #HeroVirtContainer
@@ -1243,16 +1262,34 @@ hero_virt_container_follow_logs (HeroVirtContainer *self,
 {
   g_autoptr (HeroVirtContainerProvider) provider = NULL;
   const char *ref;
+  Follow     *f;
+  gboolean    ok;
 
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER (self), FALSE);
 
-  if (!check_since (since, error))
-    return FALSE;
-  if ((ref = get_ref (self, error)) == NULL
+  if (!check_since (since, error) || (ref = get_ref (self, error)) == NULL
       || (provider = hero_virt_container_get_provider (self, cancellable, error)) == NULL)
     return FALSE;
-  return hero_virt_container_provider_logs_follow (provider, self->executor, self, tail, since,
-                                                   cancellable, error);
+  f = follow_new (self, g_thread_self ());
+  ok = hero_virt_container_provider_follow_logs (provider, self->executor, ref, tail, since,
+                                                 on_line, f, cancellable, error);
+  follow_drain (f);
+  follow_unref (f);
+  return ok;
+}
+
+static void
+follow_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError *error = NULL;
+
+  follow_drain (g_task_get_task_data (task));
+  if (hero_virt_container_provider_follow_logs_finish (HERO_VIRT_CONTAINER_PROVIDER (source),
+                                                       result, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
 }
 
 /**
@@ -1264,7 +1301,8 @@ hero_virt_container_follow_logs (HeroVirtContainer *self,
  * @callback: (scope async): called when done
  * @user_data: data for @callback
  *
- * The asynchronous form of [method@HeroVirt.Container.follow_logs].
+ * The asynchronous form of [method@HeroVirt.Container.follow_logs]. The
+ * lines are emitted in the thread-default main context of the caller.
  *
  * Since: 0.1
  */
@@ -1276,16 +1314,27 @@ hero_virt_container_follow_logs_async (HeroVirtContainer  *self,
                                        GAsyncReadyCallback callback,
                                        gpointer            user_data)
 {
-  Call *call;
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (HeroVirtContainerProvider) provider = NULL;
+  GError     *error = NULL;
+  const char *ref;
+  Follow     *f;
 
   g_return_if_fail (HERO_VIRT_IS_CONTAINER (self));
 
-  call = call_new (OP_FOLLOW);
-  call->i = tail;
-  call->s1 = g_strdup (since);
-  set_log_context (self);
-  call_start (self, hero_virt_container_follow_logs_async, call, NULL, cancellable, callback,
-              user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hero_virt_container_follow_logs_async);
+  if (!check_since (since, &error) || (ref = get_ref (self, &error)) == NULL
+      || (provider = hero_virt_container_get_provider (self, cancellable, &error)) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  f = follow_new (self, NULL);
+  g_task_set_task_data (task, follow_ref (f), follow_unref);
+  hero_virt_container_provider_follow_logs_async (provider, self->executor, ref, tail, since,
+                                                  on_line, f, follow_unref, cancellable,
+                                                  follow_done, g_steal_pointer (&task));
 }
 
 /**
@@ -1296,7 +1345,7 @@ hero_virt_container_follow_logs_async (HeroVirtContainer  *self,
  *
  * Finishes [method@HeroVirt.Container.follow_logs_async].
  *
- * Returns: %TRUE on success
+ * Returns: %TRUE once the container stopped
  *
  * Since: 0.1
  */
@@ -1305,7 +1354,9 @@ hero_virt_container_follow_logs_finish (HeroVirtContainer *self,
                                         GAsyncResult      *result,
                                         GError           **error)
 {
-  return call_finish_bool (self, result, hero_virt_container_follow_logs_async, error);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 /**
@@ -1483,7 +1534,7 @@ hero_virt_container_logs_finish (HeroVirtContainer *self, GAsyncResult *result, 
 }
 
 /**
- * hero_virt_container_status:
+ * hero_virt_container_inspect:
  * @self: a #HeroVirtContainer
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
@@ -1497,7 +1548,7 @@ hero_virt_container_logs_finish (HeroVirtContainer *self, GAsyncResult *result, 
  * Since: 0.1
  */
 HeroVirtContainerStatus *
-hero_virt_container_status (HeroVirtContainer *self, GCancellable *cancellable, GError **error)
+hero_virt_container_inspect (HeroVirtContainer *self, GCancellable *cancellable, GError **error)
 {
   g_autoptr (HeroVirtContainerProvider) provider = NULL;
   const char *ref;
@@ -1511,34 +1562,34 @@ hero_virt_container_status (HeroVirtContainer *self, GCancellable *cancellable, 
 }
 
 /**
- * hero_virt_container_status_async:
+ * hero_virt_container_inspect_async:
  * @self: a #HeroVirtContainer
  * @cancellable: (nullable): a #GCancellable
  * @callback: (scope async): called when done
  * @user_data: data for @callback
  *
- * The asynchronous form of [method@HeroVirt.Container.status].
+ * The asynchronous form of [method@HeroVirt.Container.inspect].
  *
  * Since: 0.1
  */
 void
-hero_virt_container_status_async (HeroVirtContainer  *self,
-                                  GCancellable       *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer            user_data)
+hero_virt_container_inspect_async (HeroVirtContainer  *self,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data)
 {
   Call *call;
 
   g_return_if_fail (HERO_VIRT_IS_CONTAINER (self));
 
-  call = call_new (OP_STATUS);
+  call = call_new (OP_INSPECT);
 
-  call_start (self, hero_virt_container_status_async, call, g_object_unref, cancellable, callback,
+  call_start (self, hero_virt_container_inspect_async, call, g_object_unref, cancellable, callback,
               user_data);
 }
 
 /**
- * hero_virt_container_status_finish:
+ * hero_virt_container_inspect_finish:
  * @self: a #HeroVirtContainer
  * @result: the #GAsyncResult
  * @error: return location for a #GError
@@ -1551,9 +1602,9 @@ hero_virt_container_status_async (HeroVirtContainer  *self,
  * Since: 0.1
  */
 HeroVirtContainerStatus *
-hero_virt_container_status_finish (HeroVirtContainer *self, GAsyncResult *result, GError **error)
+hero_virt_container_inspect_finish (HeroVirtContainer *self, GAsyncResult *result, GError **error)
 {
-  return _hero_virt_task_finish (self, result, hero_virt_container_status_async, error);
+  return _hero_virt_task_finish (self, result, hero_virt_container_inspect_async, error);
 }
 
 /**
@@ -1653,8 +1704,8 @@ hero_virt_container_run_health_check (HeroVirtContainer *self,
   if ((ref = get_ref (self, error)) == NULL
       || (provider = hero_virt_container_get_provider (self, cancellable, error)) == NULL)
     return NULL;
-  return hero_virt_container_provider_health_check (provider, self->executor, ref, cancellable,
-                                                    error);
+  return hero_virt_container_provider_run_health_check (provider, self->executor, ref, cancellable,
+                                                        error);
 }
 
 /**
@@ -1879,7 +1930,7 @@ hero_virt_container_wait_healthy (HeroVirtContainer *self,
   for (;;)
     {
       g_autoptr (HeroVirtContainerStatus) status
-          = hero_virt_container_status (self, cancellable, error);
+          = hero_virt_container_inspect (self, cancellable, error);
       g_autofree char *health = NULL;
 
       if (status == NULL)
@@ -1951,7 +2002,7 @@ hero_virt_container_list (const char       *provider_name,
 
   if (executor == NULL)
     executor = hero_virt_executor_get_default ();
-  provider = resolve_provider (provider_name, cancellable, error);
+  provider = _hero_virt_container_find_provider (provider_name, executor, cancellable, error);
   if (provider == NULL)
     return NULL;
   return hero_virt_container_provider_list (provider, executor, all, cancellable, error);
@@ -2034,7 +2085,7 @@ hero_virt_container_image_list (const char       *provider_name,
 
   if (executor == NULL)
     executor = hero_virt_executor_get_default ();
-  provider = resolve_provider (provider_name, cancellable, error);
+  provider = _hero_virt_container_find_provider (provider_name, executor, cancellable, error);
   if (provider == NULL)
     return NULL;
   return hero_virt_container_provider_image_list (provider, executor, cancellable, error);
@@ -2120,7 +2171,7 @@ hero_virt_container_image_pull (const char       *provider_name,
     return NULL;
   if (executor == NULL)
     executor = hero_virt_executor_get_default ();
-  provider = resolve_provider (provider_name, cancellable, error);
+  provider = _hero_virt_container_find_provider (provider_name, executor, cancellable, error);
   if (provider == NULL)
     return NULL;
   return hero_virt_container_provider_image_pull (provider, executor, reference, tls_verify,
@@ -2214,7 +2265,7 @@ hero_virt_container_image_push (const char       *provider_name,
     return FALSE;
   if (executor == NULL)
     executor = hero_virt_executor_get_default ();
-  provider = resolve_provider (provider_name, cancellable, error);
+  provider = _hero_virt_container_find_provider (provider_name, executor, cancellable, error);
   if (provider == NULL)
     return FALSE;
   return hero_virt_container_provider_image_push (provider, executor, reference, destination,
@@ -2310,7 +2361,7 @@ hero_virt_container_image_tag (const char       *provider_name,
     return FALSE;
   if (executor == NULL)
     executor = hero_virt_executor_get_default ();
-  provider = resolve_provider (provider_name, cancellable, error);
+  provider = _hero_virt_container_find_provider (provider_name, executor, cancellable, error);
   if (provider == NULL)
     return FALSE;
   return hero_virt_container_provider_image_tag (provider, executor, reference, new_reference,
@@ -2402,7 +2453,7 @@ hero_virt_container_image_remove (const char       *provider_name,
     return FALSE;
   if (executor == NULL)
     executor = hero_virt_executor_get_default ();
-  provider = resolve_provider (provider_name, cancellable, error);
+  provider = _hero_virt_container_find_provider (provider_name, executor, cancellable, error);
   if (provider == NULL)
     return FALSE;
   return hero_virt_container_provider_image_remove (provider, executor, reference, force,

@@ -43,11 +43,6 @@ HeroVirtContainerProvider *hero_virt_container_get_provider (HeroVirtContainer *
                                                              GError           **error);
 
 HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_container_emit_log_line (HeroVirtContainer   *self,
-                                        HeroVirtOutputStream stream,
-                                        const char          *line);
-
-HERO_VIRT_AVAILABLE_IN_ALL
 gboolean
 hero_virt_container_start (HeroVirtContainer *self, GCancellable *cancellable, GError **error);
 HERO_VIRT_AVAILABLE_IN_ALL
@@ -216,15 +211,15 @@ hero_virt_container_logs_finish (HeroVirtContainer *self, GAsyncResult *result, 
 
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtContainerStatus *
-hero_virt_container_status (HeroVirtContainer *self, GCancellable *cancellable, GError **error);
+hero_virt_container_inspect (HeroVirtContainer *self, GCancellable *cancellable, GError **error);
 HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_container_status_async (HeroVirtContainer  *self,
-                                       GCancellable       *cancellable,
-                                       GAsyncReadyCallback callback,
-                                       gpointer            user_data);
+void hero_virt_container_inspect_async (HeroVirtContainer  *self,
+                                        GCancellable       *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer            user_data);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtContainerStatus *
-hero_virt_container_status_finish (HeroVirtContainer *self, GAsyncResult *result, GError **error);
+hero_virt_container_inspect_finish (HeroVirtContainer *self, GAsyncResult *result, GError **error);
 
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtContainerStats *

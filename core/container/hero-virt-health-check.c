@@ -95,6 +95,8 @@ hero_virt_health_check_get_property (GObject    *object,
     }
 }
 
+/* The libsoup way round: a property is set through its public setter,
+ * which stores the value and notifies. */
 static void
 hero_virt_health_check_set_property (GObject      *object,
                                      guint         prop_id,
@@ -106,32 +108,36 @@ hero_virt_health_check_set_property (GObject      *object,
   switch (prop_id)
     {
     case PROP_CMD:
-      g_free (self->cmd);
-      self->cmd = g_value_dup_string (value);
-      g_object_notify_by_pspec (object, pspec);
+      hero_virt_health_check_set_cmd (self, g_value_get_string (value));
       break;
     case PROP_INTERVAL:
-      g_free (self->interval);
-      self->interval = g_value_dup_string (value);
-      g_object_notify_by_pspec (object, pspec);
+      hero_virt_health_check_set_interval (self, g_value_get_string (value));
       break;
     case PROP_TIMEOUT:
-      g_free (self->timeout);
-      self->timeout = g_value_dup_string (value);
-      g_object_notify_by_pspec (object, pspec);
+      hero_virt_health_check_set_timeout (self, g_value_get_string (value));
       break;
     case PROP_RETRIES:
-      self->retries = g_value_get_uint (value);
-      g_object_notify_by_pspec (object, pspec);
+      hero_virt_health_check_set_retries (self, g_value_get_uint (value));
       break;
     case PROP_START_PERIOD:
-      g_free (self->start_period);
-      self->start_period = g_value_dup_string (value);
-      g_object_notify_by_pspec (object, pspec);
+      hero_virt_health_check_set_start_period (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* Stores @value in @field and notifies @prop_id if it changed. */
+static HeroVirtHealthCheck *
+set_string (HeroVirtHealthCheck *self, char **field, guint prop_id, const char *value)
+{
+  if (g_strcmp0 (*field, value) != 0)
+    {
+      g_free (*field);
+      *field = g_strdup (value);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+    }
+  return self;
 }
 
 static void
@@ -298,8 +304,7 @@ hero_virt_health_check_set_cmd (HeroVirtHealthCheck *self, const char *cmd)
 {
   g_return_val_if_fail (HERO_VIRT_IS_HEALTH_CHECK (self), NULL);
 
-  g_object_set (self, "cmd", cmd, NULL);
-  return self;
+  return set_string (self, &self->cmd, PROP_CMD, cmd);
 }
 
 /**
@@ -336,8 +341,7 @@ hero_virt_health_check_set_interval (HeroVirtHealthCheck *self, const char *inte
 {
   g_return_val_if_fail (HERO_VIRT_IS_HEALTH_CHECK (self), NULL);
 
-  g_object_set (self, "interval", interval, NULL);
-  return self;
+  return set_string (self, &self->interval, PROP_INTERVAL, interval);
 }
 
 /**
@@ -374,8 +378,7 @@ hero_virt_health_check_set_timeout (HeroVirtHealthCheck *self, const char *timeo
 {
   g_return_val_if_fail (HERO_VIRT_IS_HEALTH_CHECK (self), NULL);
 
-  g_object_set (self, "timeout", timeout, NULL);
-  return self;
+  return set_string (self, &self->timeout, PROP_TIMEOUT, timeout);
 }
 
 /**
@@ -412,7 +415,11 @@ hero_virt_health_check_set_retries (HeroVirtHealthCheck *self, guint retries)
 {
   g_return_val_if_fail (HERO_VIRT_IS_HEALTH_CHECK (self), NULL);
 
-  g_object_set (self, "retries", retries, NULL);
+  if (self->retries != retries)
+    {
+      self->retries = retries;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRIES]);
+    }
   return self;
 }
 
@@ -450,6 +457,5 @@ hero_virt_health_check_set_start_period (HeroVirtHealthCheck *self, const char *
 {
   g_return_val_if_fail (HERO_VIRT_IS_HEALTH_CHECK (self), NULL);
 
-  g_object_set (self, "start-period", start_period, NULL);
-  return self;
+  return set_string (self, &self->start_period, PROP_START_PERIOD, start_period);
 }

@@ -261,7 +261,7 @@ test_workflow (void)
 
   g_assert_true (hero_virt_container_wait_healthy (web, 30000, NULL, &error));
   g_assert_no_error (error);
-  status = hero_virt_container_status (web, NULL, &error);
+  status = hero_virt_container_inspect (web, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_container_status_get_state (status), ==, "running");
   g_assert_true (hero_virt_container_status_get_running (status));
@@ -297,7 +297,7 @@ test_workflow (void)
   g_assert_true (hero_virt_container_stop (web, 1, NULL, &error));
   g_assert_no_error (error);
   g_clear_object (&status);
-  status = hero_virt_container_status (web, NULL, &error);
+  status = hero_virt_container_inspect (web, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_container_status_get_state (status), ==, "exited");
   g_assert_false (hero_virt_container_status_get_running (status));
@@ -306,7 +306,7 @@ test_workflow (void)
   g_assert_no_error (error);
   g_assert_false (has_container ("web"));
   g_clear_object (&status);
-  status = hero_virt_container_status (web, NULL, &error);
+  status = hero_virt_container_inspect (web, NULL, &error);
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
   g_assert_null (status);
 }
@@ -364,7 +364,7 @@ test_exec_copy (void)
   g_assert_true (hero_virt_container_kill (c, "SIGKILL", NULL, &error));
   g_assert_no_error (error);
   {
-    g_autoptr (HeroVirtContainerStatus) st = hero_virt_container_status (c, NULL, &error);
+    g_autoptr (HeroVirtContainerStatus) st = hero_virt_container_inspect (c, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (hero_virt_container_status_get_state (st), ==, "exited");
     g_assert_cmpint (hero_virt_container_status_get_exit_code (st), ==, 137);
@@ -374,7 +374,7 @@ test_exec_copy (void)
   g_assert_true (hero_virt_container_restart (c, 0, NULL, &error));
   g_assert_no_error (error);
   {
-    g_autoptr (HeroVirtContainerStatus) st = hero_virt_container_status (c, NULL, &error);
+    g_autoptr (HeroVirtContainerStatus) st = hero_virt_container_inspect (c, NULL, &error);
     g_assert_no_error (error);
     g_assert_true (hero_virt_container_status_get_running (st));
     g_assert_null (hero_virt_container_status_get_health_status (st));
