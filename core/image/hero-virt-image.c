@@ -1,4 +1,5 @@
-/* hero-virt-image.c: image functions and validators
+/* hero-virt-image.c: the validators for names, references and host paths,
+ * and the hooks of the image functions generated from image-object.json
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -26,17 +27,6 @@ compile_once (GRegex **slot, const char *pattern)
   return *slot;
 }
 
-static void
-set_invalid (GError **error, const char *what, const char *value, const char *why)
-{
-  g_autofree char *shown = NULL;
-
-  if (value != NULL && g_utf8_validate (value, -1, NULL))
-    shown = g_strescape (value, NULL);
-  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Invalid %s “%s”: %s",
-               what, shown ? shown : "(not UTF-8)", why);
-}
-
 /**
  * hero_virt_validate_image_reference:
  * @reference: an image reference such as `localhost/web:1`,
@@ -62,24 +52,27 @@ hero_virt_validate_image_reference (const char *reference, GError **error)
 
   if (reference == NULL || *reference == '\0')
     {
-      set_invalid (error, "image reference", "", "it is empty");
+      hero_virt_set_invalid_argument (error, "image reference", "", "it is empty");
       return FALSE;
     }
   if (reference[0] == '-')
     {
-      set_invalid (error, "image reference", reference, "it must not start with “-”");
+      hero_virt_set_invalid_argument (error, "image reference", reference,
+                                      "it must not start with “-”");
       return FALSE;
     }
   if (!g_regex_match (compile_once (&re, REFERENCE), reference, 0, &match))
     {
-      set_invalid (error, "image reference", reference,
-                   "expected [registry[:port]/]name[:tag][@digest] with a lower-case name");
+      hero_virt_set_invalid_argument (
+          error, "image reference", reference,
+          "expected [registry[:port]/]name[:tag][@digest] with a lower-case name");
       return FALSE;
     }
   name = g_match_info_fetch (match, 1);
   if (strlen (name) > 255)
     {
-      set_invalid (error, "image reference", reference, "the name is longer than 255 characters");
+      hero_virt_set_invalid_argument (error, "image reference", reference,
+                                      "the name is longer than 255 characters");
       return FALSE;
     }
   return TRUE;
@@ -106,7 +99,7 @@ hero_virt_validate_container_name (const char *name, GError **error)
   if (name == NULL
       || !g_regex_match (compile_once (&re, "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,252}$"), name, 0, NULL))
     {
-      set_invalid (
+      hero_virt_set_invalid_argument (
           error, "container name", name ? name : "",
           "use 1 to 253 letters, digits, “_”, “.” and “-”, starting with a letter or digit");
       return FALSE;
@@ -141,20 +134,21 @@ hero_virt_resolve_host_path (const char *root, const char *path, GError **error)
 
   if (path == NULL || *path == '\0')
     {
-      set_invalid (error, "path", "", "it is empty");
+      hero_virt_set_invalid_argument (error, "path", "", "it is empty");
       return NULL;
     }
   for (const char *p = path; *p; p++)
     if ((guchar)*p < 0x20)
       {
-        set_invalid (error, "path", path, "control characters are not allowed");
+        hero_virt_set_invalid_argument (error, "path", path, "control characters are not allowed");
         return NULL;
       }
 
   absolute = g_path_is_absolute (path);
   if (!absolute && root == NULL)
     {
-      set_invalid (error, "path", path, "a relative path needs a context directory");
+      hero_virt_set_invalid_argument (error, "path", path,
+                                      "a relative path needs a context directory");
       return NULL;
     }
 
@@ -168,9 +162,9 @@ hero_virt_resolve_host_path (const char *root, const char *path, GError **error)
         {
           if (absolute || kept->len == 0)
             {
-              set_invalid (error, "path", path,
-                           absolute ? "“..” is not allowed in an absolute path"
-                                    : "it leaves its directory through “..”");
+              hero_virt_set_invalid_argument (error, "path", path,
+                                              absolute ? "“..” is not allowed in an absolute path"
+                                                       : "it leaves its directory through “..”");
               return NULL;
             }
           g_ptr_array_remove_index (kept, kept->len - 1);
@@ -194,410 +188,30 @@ hero_virt_resolve_host_path (const char *root, const char *path, GError **error)
   return g_string_free (g_steal_pointer (&out), FALSE);
 }
 
-static HeroVirtImageProvider *
-get_provider (GCancellable *cancellable, GError **error)
-{
-  GObject *provider;
+/* Hooks of the generated functions (image-object.json). */
 
-  provider = hero_virt_registry_get_default_provider (
-      hero_virt_registry_get_default (), HERO_VIRT_PROVIDER_KIND_IMAGE, cancellable, error);
-  return provider ? HERO_VIRT_IMAGE_PROVIDER (provider) : NULL;
+char **
+_hero_virt_image_one_name (const char *name)
+{
+  char **names = g_new0 (char *, 2);
+
+  names[0] = g_strdup (name);
+  return names;
 }
 
-static HeroVirtExecutor *
-or_default (HeroVirtExecutor *executor)
+const char *
+_hero_virt_image_strip_transport (const char *destination)
 {
-  return executor != NULL ? executor : hero_virt_executor_get_default ();
-}
-
-/**
- * hero_virt_image_list:
- * @executor: (nullable): where to run, or %NULL for this machine
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Lists the local images of the default image provider.
- *
- * Returns: (transfer container) (element-type HeroVirt.ImageInfo): the
- *   images, or %NULL on error
- *
- * Since: 0.1
- */
-GPtrArray *
-hero_virt_image_list (HeroVirtExecutor *executor, GCancellable *cancellable, GError **error)
-{
-  g_autoptr (HeroVirtImageProvider) provider = get_provider (cancellable, error);
-
-  if (provider == NULL)
-    return NULL;
-  return hero_virt_image_provider_list_images (provider, or_default (executor), cancellable, error);
-}
-
-/**
- * hero_virt_image_list_containers:
- * @executor: (nullable): where to run, or %NULL for this machine
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Lists the working containers of the default image provider.
- *
- * Returns: (transfer container) (element-type HeroVirt.ImageContainerInfo):
- *   the containers, or %NULL on error
- *
- * Since: 0.1
- */
-GPtrArray *
-hero_virt_image_list_containers (HeroVirtExecutor *executor,
-                                 GCancellable     *cancellable,
-                                 GError          **error)
-{
-  g_autoptr (HeroVirtImageProvider) provider = get_provider (cancellable, error);
-
-  if (provider == NULL)
-    return NULL;
-  return hero_virt_image_provider_list_containers (provider, or_default (executor), cancellable,
-                                                   error);
-}
-
-/**
- * hero_virt_image_inspect:
- * @reference: an image reference or ID
- * @executor: (nullable): where to run, or %NULL for this machine
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Reads an image's details, configuration included.
- *
- * Returns: (transfer full): the image's info, or %NULL on error
- *   (%HERO_VIRT_ERROR_NOT_FOUND if there is no such image)
- *
- * Since: 0.1
- */
-HeroVirtImageInfo *
-hero_virt_image_inspect (const char       *reference,
-                         HeroVirtExecutor *executor,
-                         GCancellable     *cancellable,
-                         GError          **error)
-{
-  g_autoptr (HeroVirtImageProvider) provider = NULL;
-
-  if (!hero_virt_validate_image_reference (reference, error))
-    return NULL;
-  provider = get_provider (cancellable, error);
-  if (provider == NULL)
-    return NULL;
-  return hero_virt_image_provider_inspect_image (provider, or_default (executor), reference,
-                                                 cancellable, error);
-}
-
-/**
- * hero_virt_image_remove:
- * @reference: an image reference or ID
- * @force: remove it even if containers use it
- * @executor: (nullable): where to run, or %NULL for this machine
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Removes a local image.
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_image_remove (const char       *reference,
-                        gboolean          force,
-                        HeroVirtExecutor *executor,
-                        GCancellable     *cancellable,
-                        GError          **error)
-{
-  g_autoptr (HeroVirtImageProvider) provider = NULL;
-
-  if (!hero_virt_validate_image_reference (reference, error))
-    return FALSE;
-  provider = get_provider (cancellable, error);
-  if (provider == NULL)
-    return FALSE;
-  return hero_virt_image_provider_remove_image (provider, or_default (executor), reference, force,
-                                                cancellable, error);
-}
-
-/**
- * hero_virt_image_tag:
- * @reference: an image reference or ID
- * @new_name: another reference for the image
- * @executor: (nullable): where to run, or %NULL for this machine
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Gives a local image another name.
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_image_tag (const char       *reference,
-                     const char       *new_name,
-                     HeroVirtExecutor *executor,
-                     GCancellable     *cancellable,
-                     GError          **error)
-{
-  g_autoptr (HeroVirtImageProvider) provider = NULL;
-  const char *names[] = { new_name, NULL };
-
-  if (!hero_virt_validate_image_reference (reference, error)
-      || !hero_virt_validate_image_reference (new_name, error))
-    return FALSE;
-  provider = get_provider (cancellable, error);
-  if (provider == NULL)
-    return FALSE;
-  return hero_virt_image_provider_tag_image (provider, or_default (executor), reference, names,
-                                             cancellable, error);
-}
-
-static void
-forward_pointer (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  char *(*finish) (HeroVirtImageProvider *, GAsyncResult *, GError **)
-      = g_task_get_task_data (task);
-  GError *error = NULL;
-  char   *ret = finish (HERO_VIRT_IMAGE_PROVIDER (source), result, &error);
-
-  if (ret != NULL)
-    g_task_return_pointer (task, ret, g_free);
-  else
-    g_task_return_error (task, error);
-}
-
-static void
-forward_bool (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  GError *error = NULL;
-
-  if (hero_virt_image_provider_push_finish (HERO_VIRT_IMAGE_PROVIDER (source), result, &error))
-    g_task_return_boolean (task, TRUE);
-  else
-    g_task_return_error (task, error);
-}
-
-/* Validation and provider lookup for the async forms: NULL after
- * reporting the error through @task. */
-static HeroVirtImageProvider *
-begin_async (GTask *task, const char *reference, const char *reference2)
-{
-  GError                *error = NULL;
-  HeroVirtImageProvider *provider;
-
-  if ((reference != NULL && !hero_virt_validate_image_reference (reference, &error))
-      || (reference2 != NULL && !hero_virt_validate_image_reference (reference2, &error)))
-    {
-      g_task_return_error (task, error);
-      return NULL;
-    }
-  provider = get_provider (g_task_get_cancellable (task), &error);
-  if (provider == NULL)
-    g_task_return_error (task, error);
-  return provider;
-}
-
-/**
- * hero_virt_image_pull:
- * @reference: the image reference
- * @options: (nullable): TLS and credentials, or %NULL for the defaults
- *   (TLS verified, anonymous)
- * @progress: (nullable): updated as layers arrive
- * @executor: (nullable): where to run, or %NULL for this machine
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Pulls an image from its registry.
- *
- * Returns: (transfer full): the image ID, or %NULL on error
- *
- * Since: 0.1
- */
-char *
-hero_virt_image_pull (const char                   *reference,
-                      HeroVirtImageRegistryOptions *options,
-                      HeroVirtProgress             *progress,
-                      HeroVirtExecutor             *executor,
-                      GCancellable                 *cancellable,
-                      GError                      **error)
-{
-  g_autoptr (HeroVirtImageProvider) provider = NULL;
-
-  if (!hero_virt_validate_image_reference (reference, error))
-    return NULL;
-  provider = get_provider (cancellable, error);
-  if (provider == NULL)
-    return NULL;
-  return hero_virt_image_provider_pull (provider, or_default (executor), reference, options,
-                                        progress, cancellable, error);
-}
-
-/**
- * hero_virt_image_pull_async:
- * @reference: the image reference
- * @options: (nullable): TLS and credentials
- * @progress: (nullable): updated as layers arrive
- * @executor: (nullable): where to run, or %NULL for this machine
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Starts [func@HeroVirt.image_pull].
- *
- * Since: 0.1
- */
-void
-hero_virt_image_pull_async (const char                   *reference,
-                            HeroVirtImageRegistryOptions *options,
-                            HeroVirtProgress             *progress,
-                            HeroVirtExecutor             *executor,
-                            GCancellable                 *cancellable,
-                            GAsyncReadyCallback           callback,
-                            gpointer                      user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autoptr (HeroVirtImageProvider) provider = NULL;
-
-  g_task_set_source_tag (task, hero_virt_image_pull_async);
-  g_task_set_task_data (task, hero_virt_image_provider_pull_finish, NULL);
-  provider = begin_async (task, reference, NULL);
-  if (provider == NULL)
-    {
-      g_object_unref (task);
-      return;
-    }
-  hero_virt_image_provider_pull_async (provider, or_default (executor), reference, options,
-                                       progress, cancellable, forward_pointer, task);
-}
-
-/**
- * hero_virt_image_pull_finish:
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Finishes [func@HeroVirt.image_pull_async].
- *
- * Returns: (transfer full): the image ID, or %NULL on error
- *
- * Since: 0.1
- */
-char *
-hero_virt_image_pull_finish (GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
-}
-
-/**
- * hero_virt_image_push:
- * @reference: the local image reference or ID
- * @destination: (nullable): where to push (`registry:port/repo:tag`,
- *   optionally with `docker://`), or %NULL to push to @reference
- * @options: (nullable): TLS and credentials, or %NULL for the defaults
- * @progress: (nullable): updated as layers are sent
- * @executor: (nullable): where to run, or %NULL for this machine
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Pushes a local image to a registry.
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_image_push (const char                   *reference,
-                      const char                   *destination,
-                      HeroVirtImageRegistryOptions *options,
-                      HeroVirtProgress             *progress,
-                      HeroVirtExecutor             *executor,
-                      GCancellable                 *cancellable,
-                      GError                      **error)
-{
-  g_autoptr (HeroVirtImageProvider) provider = NULL;
-
   if (destination != NULL && g_str_has_prefix (destination, "docker://"))
-    destination += strlen ("docker://");
-  if (!hero_virt_validate_image_reference (reference, error)
-      || (destination != NULL && !hero_virt_validate_image_reference (destination, error)))
-    return FALSE;
-  provider = get_provider (cancellable, error);
-  if (provider == NULL)
-    return FALSE;
-  return hero_virt_image_provider_push (provider, or_default (executor), reference, destination,
-                                        options, progress, cancellable, error);
+    return destination + strlen ("docker://");
+  return destination;
 }
 
-/**
- * hero_virt_image_push_async:
- * @reference: the local image reference or ID
- * @destination: (nullable): where to push, or %NULL
- * @options: (nullable): TLS and credentials
- * @progress: (nullable): updated as layers are sent
- * @executor: (nullable): where to run, or %NULL for this machine
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Starts [func@HeroVirt.image_push].
- *
- * Since: 0.1
- */
-void
-hero_virt_image_push_async (const char                   *reference,
-                            const char                   *destination,
-                            HeroVirtImageRegistryOptions *options,
-                            HeroVirtProgress             *progress,
-                            HeroVirtExecutor             *executor,
-                            GCancellable                 *cancellable,
-                            GAsyncReadyCallback           callback,
-                            gpointer                      user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autoptr (HeroVirtImageProvider) provider = NULL;
-
-  g_task_set_source_tag (task, hero_virt_image_push_async);
-  if (destination != NULL && g_str_has_prefix (destination, "docker://"))
-    destination += strlen ("docker://");
-  provider = begin_async (task, reference, destination);
-  if (provider == NULL)
-    {
-      g_object_unref (task);
-      return;
-    }
-  hero_virt_image_provider_push_async (provider, or_default (executor), reference, destination,
-                                       options, progress, cancellable, forward_bool, task);
-}
-
-/**
- * hero_virt_image_push_finish:
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Finishes [func@HeroVirt.image_push_async].
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
 gboolean
-hero_virt_image_push_finish (GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-static gboolean
-check_build_args (const char        *context_dir,
-                  const char        *containerfile,
-                  const char *const *build_args,
-                  GError           **error)
+_hero_virt_image_check_build (const char        *context_dir,
+                              const char        *containerfile,
+                              const char *const *build_args,
+                              GError           **error)
 {
   g_autofree char *dir = hero_virt_resolve_host_path (NULL, context_dir, error);
   g_autofree char *file = NULL;
@@ -610,125 +224,7 @@ check_build_args (const char        *context_dir,
   for (guint i = 0; build_args != NULL && build_args[i] != NULL; i++)
     if (strchr (build_args[i], '=') == NULL || build_args[i][0] == '=' || build_args[i][0] == '-'
         || strpbrk (build_args[i], "\n\r") != NULL)
-      {
-        set_invalid (error, "build argument", build_args[i], "use NAME=VALUE");
-        return FALSE;
-      }
+      return hero_virt_set_invalid_argument (error, "build argument", build_args[i],
+                                             "use NAME=VALUE");
   return TRUE;
-}
-
-/**
- * hero_virt_image_build:
- * @context_dir: (type filename): the build context, an absolute path on
- *   the executor's host
- * @containerfile: (nullable) (type filename): the Containerfile, relative
- *   to @context_dir (it may not leave it) or absolute; %NULL for the one in
- *   @context_dir
- * @tag: the image reference to write
- * @build_args: (nullable) (array zero-terminated=1): `NAME=VALUE` build
- *   arguments
- * @options: (nullable): TLS and credentials for base images
- * @progress: (nullable): updated as steps run
- * @executor: (nullable): where to run, or %NULL for this machine
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Builds an image from a Containerfile.
- *
- * Returns: (transfer full): the image ID, or %NULL on error
- *
- * Since: 0.1
- */
-char *
-hero_virt_image_build (const char                   *context_dir,
-                       const char                   *containerfile,
-                       const char                   *tag,
-                       const char *const            *build_args,
-                       HeroVirtImageRegistryOptions *options,
-                       HeroVirtProgress             *progress,
-                       HeroVirtExecutor             *executor,
-                       GCancellable                 *cancellable,
-                       GError                      **error)
-{
-  g_autoptr (HeroVirtImageProvider) provider = NULL;
-
-  if (!hero_virt_validate_image_reference (tag, error)
-      || !check_build_args (context_dir, containerfile, build_args, error))
-    return NULL;
-  provider = get_provider (cancellable, error);
-  if (provider == NULL)
-    return NULL;
-  return hero_virt_image_provider_build (provider, or_default (executor), context_dir,
-                                         containerfile, tag, build_args, NULL, NULL, options,
-                                         progress, cancellable, error);
-}
-
-/**
- * hero_virt_image_build_async:
- * @context_dir: (type filename): the build context
- * @containerfile: (nullable) (type filename): the Containerfile, or %NULL
- * @tag: the image reference to write
- * @build_args: (nullable) (array zero-terminated=1): build arguments
- * @options: (nullable): TLS and credentials for base images
- * @progress: (nullable): updated as steps run
- * @executor: (nullable): where to run, or %NULL for this machine
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Starts [func@HeroVirt.image_build].
- *
- * Since: 0.1
- */
-void
-hero_virt_image_build_async (const char                   *context_dir,
-                             const char                   *containerfile,
-                             const char                   *tag,
-                             const char *const            *build_args,
-                             HeroVirtImageRegistryOptions *options,
-                             HeroVirtProgress             *progress,
-                             HeroVirtExecutor             *executor,
-                             GCancellable                 *cancellable,
-                             GAsyncReadyCallback           callback,
-                             gpointer                      user_data)
-{
-  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
-  g_autoptr (HeroVirtImageProvider) provider = NULL;
-  GError *error = NULL;
-
-  g_task_set_source_tag (task, hero_virt_image_build_async);
-  g_task_set_task_data (task, hero_virt_image_provider_build_finish, NULL);
-  if (!check_build_args (context_dir, containerfile, build_args, &error))
-    {
-      g_task_return_error (task, error);
-      g_object_unref (task);
-      return;
-    }
-  provider = begin_async (task, tag, NULL);
-  if (provider == NULL)
-    {
-      g_object_unref (task);
-      return;
-    }
-  hero_virt_image_provider_build_async (provider, or_default (executor), context_dir, containerfile,
-                                        tag, build_args, NULL, NULL, options, progress, cancellable,
-                                        forward_pointer, task);
-}
-
-/**
- * hero_virt_image_build_finish:
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Finishes [func@HeroVirt.image_build_async].
- *
- * Returns: (transfer full): the image ID, or %NULL on error
- *
- * Since: 0.1
- */
-char *
-hero_virt_image_build_finish (GAsyncResult *result, GError **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, NULL), NULL);
-  return g_task_propagate_pointer (G_TASK (result), error);
 }

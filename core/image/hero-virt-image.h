@@ -1,5 +1,5 @@
-/* hero-virt-image.h: image functions and the validators for names and
- * references
+/* hero-virt-image.h: the validators for names and references; the image
+ * functions themselves are generated (hero-virt-image-object.h)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -25,88 +25,7 @@ gboolean hero_virt_validate_container_name (const char *name, GError **error);
 HERO_VIRT_AVAILABLE_IN_ALL
 char *hero_virt_resolve_host_path (const char *root, const char *path, GError **error);
 
-HERO_VIRT_AVAILABLE_IN_ALL
-GPtrArray *
-hero_virt_image_list (HeroVirtExecutor *executor, GCancellable *cancellable, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-GPtrArray *hero_virt_image_list_containers (HeroVirtExecutor *executor,
-                                            GCancellable     *cancellable,
-                                            GError          **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtImageInfo *hero_virt_image_inspect (const char       *reference,
-                                            HeroVirtExecutor *executor,
-                                            GCancellable     *cancellable,
-                                            GError          **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_image_remove (const char       *reference,
-                                 gboolean          force,
-                                 HeroVirtExecutor *executor,
-                                 GCancellable     *cancellable,
-                                 GError          **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_image_tag (const char       *reference,
-                              const char       *new_name,
-                              HeroVirtExecutor *executor,
-                              GCancellable     *cancellable,
-                              GError          **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-char *hero_virt_image_pull (const char                   *reference,
-                            HeroVirtImageRegistryOptions *options,
-                            HeroVirtProgress             *progress,
-                            HeroVirtExecutor             *executor,
-                            GCancellable                 *cancellable,
-                            GError                      **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_image_pull_async (const char                   *reference,
-                                 HeroVirtImageRegistryOptions *options,
-                                 HeroVirtProgress             *progress,
-                                 HeroVirtExecutor             *executor,
-                                 GCancellable                 *cancellable,
-                                 GAsyncReadyCallback           callback,
-                                 gpointer                      user_data);
-HERO_VIRT_AVAILABLE_IN_ALL
-char *hero_virt_image_pull_finish (GAsyncResult *result, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_image_push (const char                   *reference,
-                               const char                   *destination,
-                               HeroVirtImageRegistryOptions *options,
-                               HeroVirtProgress             *progress,
-                               HeroVirtExecutor             *executor,
-                               GCancellable                 *cancellable,
-                               GError                      **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_image_push_async (const char                   *reference,
-                                 const char                   *destination,
-                                 HeroVirtImageRegistryOptions *options,
-                                 HeroVirtProgress             *progress,
-                                 HeroVirtExecutor             *executor,
-                                 GCancellable                 *cancellable,
-                                 GAsyncReadyCallback           callback,
-                                 gpointer                      user_data);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_image_push_finish (GAsyncResult *result, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-char *hero_virt_image_build (const char                   *context_dir,
-                             const char                   *containerfile,
-                             const char                   *tag,
-                             const char *const            *build_args,
-                             HeroVirtImageRegistryOptions *options,
-                             HeroVirtProgress             *progress,
-                             HeroVirtExecutor             *executor,
-                             GCancellable                 *cancellable,
-                             GError                      **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_image_build_async (const char                   *context_dir,
-                                  const char                   *containerfile,
-                                  const char                   *tag,
-                                  const char *const            *build_args,
-                                  HeroVirtImageRegistryOptions *options,
-                                  HeroVirtProgress             *progress,
-                                  HeroVirtExecutor             *executor,
-                                  GCancellable                 *cancellable,
-                                  GAsyncReadyCallback           callback,
-                                  gpointer                      user_data);
-HERO_VIRT_AVAILABLE_IN_ALL
-char *hero_virt_image_build_finish (GAsyncResult *result, GError **error);
-
 G_END_DECLS
+
+/* The image functions, generated from image-object.json. */
+#include "hero-virt-image-object.h"

@@ -926,10 +926,10 @@ hero_virt_buildah_provider_iface_init (HeroVirtImageProviderInterface *iface)
   iface->commit = buildah_commit;
   iface->remove_container = buildah_remove_container;
   iface->list_containers = buildah_list_containers;
-  iface->list_images = buildah_list_images;
-  iface->inspect_image = buildah_inspect_image;
-  iface->remove_image = buildah_remove_image;
-  iface->tag_image = buildah_tag_image;
+  iface->list = buildah_list_images;
+  iface->inspect = buildah_inspect_image;
+  iface->remove = buildah_remove_image;
+  iface->tag = buildah_tag_image;
   iface->pull = buildah_pull;
   iface->push = buildah_push;
   iface->build = buildah_build;
