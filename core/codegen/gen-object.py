@@ -40,6 +40,11 @@
 #                                       hero_virt_registry_find_provider
 #                                       (default registry, kind, NULL, the
 #                                       executor, …)
+#     "lookup_args": ["provider_name", "executor"],
+#                                       free functions only: the C expressions
+#                                       (arguments by name) "lookup" takes
+#                                       before the cancellable and error,
+#                                       e.g. to pick a provider by name
 #     "check": "_hero_virt_disk_check_path",
 #                                       optional: gboolean fn (Self *, GError **)
 #                                       run first by every operation
@@ -262,6 +267,7 @@ def main():
     executor_expr = spec['executor']
     executor_owned = spec.get('executor_owned', False)
     lookup = spec.get('lookup')
+    lookup_args = spec.get('lookup_args')
     obj_check = spec.get('check')
     prepare = spec.get('prepare')
     finally_stmt = spec.get('finally')
@@ -291,17 +297,22 @@ def main():
     c.append('')
 
     # The provider lookup every operation shares.
-    lookup_params = ('%s *self' % SelfT) if is_object else 'HeroVirtExecutor *executor'
-    c.append('static %s *\n%s_lookup_provider (%s,\n    GCancellable *cancellable,\n    GError **error)\n{' %
-             (ProvT, base.replace('-', '_'), lookup_params))
-    if lookup:
-        c.append('  return %s (%s, cancellable, error);\n}\n' % (lookup, 'self' if is_object else 'executor'))
-    else:
-        c.append('  GObject *provider = hero_virt_registry_find_provider (hero_virt_registry_get_default (),\n'
-                 '      %s, NULL, %s, cancellable, error);\n\n'
-                 '  return provider != NULL ? %s (provider) : NULL;\n}\n' %
-                 (kind, 'executor' if not is_object else executor_expr, PROV_CAST))
     lookup_fn = base.replace('-', '_') + '_lookup_provider'
+    lookup_call = 'self' if is_object else executor_expr
+    if lookup_args:
+        lookup_fn = lookup  # called directly with its own arguments
+        lookup_call = ', '.join(lookup_args)
+    else:
+        lookup_params = ('%s *self' % SelfT) if is_object else 'HeroVirtExecutor *executor'
+        c.append('static %s *\n%s (%s,\n    GCancellable *cancellable,\n    GError **error)\n{' %
+                 (ProvT, lookup_fn, lookup_params))
+        if lookup:
+            c.append('  return %s (%s, cancellable, error);\n}\n' % (lookup, 'self' if is_object else 'executor'))
+        else:
+            c.append('  GObject *provider = hero_virt_registry_find_provider (hero_virt_registry_get_default (),\n'
+                     '      %s, NULL, %s, cancellable, error);\n\n'
+                     '  return provider != NULL ? %s (provider) : NULL;\n}\n' %
+                     (kind, 'executor' if not is_object else executor_expr, PROV_CAST))
 
     for op in spec['ops']:
         n = op['name']
@@ -469,7 +480,7 @@ def main():
         if conds:
             c.append('  if (!%s)\n    goto out;' % '\n      || !'.join(conds))
         c.append('  provider = %s (%s, cancellable, error);\n  if (provider == NULL)\n    goto out;' %
-                 (lookup_fn, 'self' if is_object else executor_expr))
+                 (lookup_fn, lookup_call))
         if executor_owned:
             c.append('  executor_ = %s;' % executor_expr)
         else:
@@ -639,7 +650,7 @@ void
         c.append('  g_task_set_task_data (task, d, %s_call_free);\n' % fn)
         conds = checks('&local_error')
         conds.append('(d->provider_ = %s (%s, cancellable, &local_error))' %
-                     (lookup_fn, 'self' if is_object else executor_expr))
+                     (lookup_fn, lookup_call))
         c.append('  if (!%s)\n    {\n      %s_return_error (task, local_error);\n'
                  '      g_object_unref (task);\n      return;\n    }' % ('\n      || !'.join(conds), fn))
         if executor_owned:

@@ -1,4 +1,6 @@
-/* hero-virt-container-private.h: the container spec's internals (never installed)
+/* hero-virt-container-private.h: the container spec's internals, the
+ * Container's state and the hooks its generated methods call
+ * (container-object.json, container-functions.json); never installed
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -62,11 +64,31 @@ HeroVirtContainerSpec *_hero_virt_container_spec_snapshot (HeroVirtContainerSpec
                                                            HeroVirtHealthCheck   *health_check,
                                                            GError               **error);
 
-/* The provider every container object uses: @name's, or the default for
- * @executor. */
+struct _HeroVirtContainer
+{
+  GObject parent_instance;
+
+  char                      *name;
+  char                      *id;
+  char                      *provider_name;
+  HeroVirtExecutor          *executor;
+  HeroVirtContainerProvider *provider;
+  GMutex                     lock;
+};
+
+/* The provider @name, or the default one for @executor. */
 HeroVirtContainerProvider *_hero_virt_container_find_provider (const char       *name,
                                                                HeroVirtExecutor *executor,
                                                                GCancellable     *cancellable,
                                                                GError          **error);
+/* What the provider is told: the container's ID when known, else its name. */
+const char *_hero_virt_container_ref (HeroVirtContainer *self);
+gboolean    _hero_virt_container_check_ref (HeroVirtContainer *self, GError **error);
+gboolean    _hero_virt_container_check_signal (const char *signal, GError **error);
+gboolean    _hero_virt_container_check_paths (const char *host_path,
+                                              const char *container_path,
+                                              GError    **error);
+gboolean    _hero_virt_container_check_argv (const char *const *argv, GError **error);
+gboolean    _hero_virt_container_check_since (const char *since, GError **error);
 
 G_END_DECLS
