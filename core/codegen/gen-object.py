@@ -111,6 +111,9 @@
 #                                       itself (transfer none) from the sync
 #                                       form and a gboolean from _finish
 #     "returns_doc": "…",
+#     "gi_name": "ContainerImage.list", free functions only: how GI names
+#                                       the function when it starts with a
+#                                       class's name (for doc links)
 #     "post": "expr",                   C expression giving the method's
 #                                       result from the provider's, evaluated
 #                                       on success with the arguments, the
@@ -255,7 +258,15 @@ def main():
     else:
         SelfT = None
         prefix = 'hero_virt_' + spec['prefix']
-        docref = lambda n: '[func@HeroVirt.%s_%s]' % (spec['prefix'], n)
+        # "gi_name" (per op): where GI puts the function when its name starts
+        # with a class's, e.g. `ContainerImage.list` for container_image_list.
+        gi_names = {op['name']: op['gi_name'] for op in spec['ops'] if 'gi_name' in op}
+
+        def docref(n):
+            for base, gi in gi_names.items():
+                if n == base or n in (base + '_async', base + '_finish'):
+                    return '[func@HeroVirt.%s%s]' % (gi, n[len(base):])
+            return '[func@HeroVirt.%s_%s]' % (spec['prefix'], n)
 
     PName = pspec['name']
     ProvT = 'HeroVirt' + PName

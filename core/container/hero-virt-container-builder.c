@@ -24,12 +24,16 @@
  * works from Python. Everything is checked by
  * [method@HeroVirt.ContainerBuilder.validate] before any command runs: a
  * name such as `--privileged` or `x; rm -rf /` is refused, never passed on.
+ * The provider receives the settings as an immutable
+ * [class@HeroVirt.ContainerSpec] ([method@HeroVirt.ContainerBuilder.build_spec]),
+ * never the builder, so the builder can be changed and reused meanwhile.
  *
  * ```c
- * g_autoptr(HeroVirtContainerBuilder) b = hero_virt_container_builder_new ("web",
- * "localhost/web:1"); hero_virt_container_builder_add_port (b, 8080, 80);
+ * g_autoptr (HeroVirtContainerBuilder) b = hero_virt_container_builder_new ("web", IMAGE);
+ *
+ * hero_virt_container_builder_add_port (b, 8080, 80);
  * hero_virt_container_builder_set_memory_limit (b, "64m");
- * g_autoptr(HeroVirtContainer) web = hero_virt_container_builder_build (b, NULL, &error);
+ * g_autoptr (HeroVirtContainer) web = hero_virt_container_builder_build (b, NULL, &error);
  * ```
  *
  * Since: 0.1
