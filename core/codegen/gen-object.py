@@ -55,17 +55,20 @@
 #                                       before the call: gboolean fn (Self *,
 #                                       Provider *, GCancellable *, GError **)
 #                                       and, for the async forms,
-#                                       fn_async (Self *, Provider *,
+#                                       void fn_async (Self *, Provider *,
 #                                       GCancellable *, GAsyncReadyCallback,
 #                                       gpointer) / gboolean fn_finish (Self *,
-#                                       GAsyncResult *, GError **)
-#     "finally": "expr",                optional C statement run after the call
-#                                       when "prepare" succeeded (success or
-#                                       not), e.g. to release a lock
-#     "on_error": "expr",               optional C statement run on every error
+#                                       GAsyncResult *, GError **); a failing
+#                                       prepare cleans up after itself
+#     "finally": "stmt",                optional C statement run after the
+#                                       call (success or not) when "prepare"
+#                                       succeeded, e.g. to give back a lock
+#     "on_error": "stmt",               optional C statement run on every error
 #                                       after the precondition checks, with
-#                                       `error` (GError **) and the arguments
-#                                       in scope, e.g. to name the failed step
+#                                       `self`, the arguments and `error`
+#                                       (GError **, may be NULL in the sync
+#                                       form) in scope, e.g. to name the step
+#                                       that failed
 #     "ops": [ … ]
 #   }
 #
@@ -96,10 +99,14 @@
 #                                       a list of either
 #     "locals": [["options", "object:HeroVirtDiskCreateOptions",
 #                 "hero_virt_disk_create_options_new (size)"]],
-#                                       values computed after the checks (and
-#                                       after "prepare"), owned by the call; a
-#                                       type starting with `&` is borrowed;
-#                                       `raw:CTYPE:FREE` is any C type
+#                                       values computed after "prepare", owned
+#                                       by the call (kept until it completes):
+#                                       name, type, C expression (arguments,
+#                                       `self` and `error` in scope); a type
+#                                       starting with `&` is borrowed,
+#                                       `raw:CTYPE:FREEFUNC` is any C type; a
+#                                       4th element "fallible" means %NULL is
+#                                       a failure with `error` set
 #     "provider_args": ["self->path", "options"],
 #                                       C expressions for the provider
 #                                       operation's arguments after the
@@ -120,19 +127,26 @@
 #                                       locals, `result` (the provider's result,
 #                                       owned by the expression) and `error` in
 #                                       scope
+#     "prepare", "finally", "on_error": per-op versions of the above
 #   }
 #
 # Hooks are ordinary C functions in the hand-written source, declared in a
-# private header that the generated source includes. The order of a call:
-# precondition checks (g_return_if_fail), the object "check", argument
-# validators, the op "check", provider lookup, "prepare", locals, local
-# validators, the provider call, "finally", "post".
+# private header that the generated source includes (with the object's
+# struct, so expressions like `self->path` work). The order of a call:
+# precondition checks (g_return_if_fail: the object, non-nullable pointers,
+# object types), the object "check", argument validators, the op "check",
+# provider lookup, "prepare", the executor, locals, local validators, the
+# provider call, "post", "finally"; "on_error" on any failure after the
+# preconditions. The async forms keep their arguments and locals in a
+# typed struct per operation (HeroVirt<Object><Op>Call) until they finish.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 
 import importlib
 import json
 import os
+import shutil
+import subprocess
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -207,7 +221,8 @@ class Ret:
 
 class Local:
     def __init__(self, spec):
-        name, tspec, expr = spec
+        name, tspec, expr = spec[:3]
+        self.fallible = 'fallible' in spec[3:]
         self.name = name
         self.expr = expr
         self.borrowed = tspec.startswith('&')
@@ -280,9 +295,6 @@ def main():
     lookup = spec.get('lookup')
     lookup_args = spec.get('lookup_args')
     obj_check = spec.get('check')
-    prepare = spec.get('prepare')
-    finally_stmt = spec.get('finally')
-    on_error = spec.get('on_error')
 
     base = os.path.basename(out_h)[:-2]
     src_name = os.path.basename(spec_path)
@@ -352,6 +364,9 @@ def main():
         if len(pargs) != len(pargs_spec):
             raise SystemExit('%s: op %s passes %d provider arguments, %s takes %d' %
                              (spec_path, n, len(pargs), call, len(pargs_spec)))
+        prepare = op.get('prepare', spec.get('prepare'))
+        finally_stmt = op.get('finally', spec.get('finally')) if prepare else None
+        on_error = op.get('on_error', spec.get('on_error'))
         validate = op.get('validate', {})
         op_check = op.get('check')
         doc = op.get('doc', pop.get('doc', ''))
@@ -475,12 +490,14 @@ def main():
 {''' % dict(fn=fn, self_doc=('\n * @self: a #%s' % SelfT) if is_object else '', argdocs=arg_docs(),
             doc=wrap_doc(doc), ret_ann=(ret.annotation() + ': ') if ret.annotation() else '',
             ret_doc=ret_doc, since=since, rt=ret.ctype, sig=sig(fn, sync_tail)))
+        plain = pret.is_bool and ret.is_bool and not post
+        rv = 'result' if plain else 'ret'
         c.append('  g_autoptr (%s) provider = NULL;' % ProvT)
         c.append('  HeroVirtExecutor *executor_ = NULL;')
         for l in locals_:
             c.append('  %s = %s;' % (decl(l.ctype, l.name), 'NULL' if l.ctype.endswith('*') else '0'))
         c.append('  %s = %s;' % (decl(pret.ctype, 'result'), pret.fail()))
-        if not (pret.is_bool and ret.is_bool and not post):
+        if not plain:
             c.append('  %s = %s;' % (decl(ret.ctype, 'ret'), ret.fail()))
         if prepare and finally_stmt:
             c.append('  gboolean prepared = FALSE;')
@@ -492,31 +509,29 @@ def main():
             c.append('  if (!%s)\n    goto out;' % '\n      || !'.join(conds))
         c.append('  provider = %s (%s, cancellable, error);\n  if (provider == NULL)\n    goto out;' %
                  (lookup_fn, lookup_call))
-        if executor_owned:
-            c.append('  executor_ = %s;' % executor_expr)
-        else:
-            c.append('  executor_ = %s;\n  if (executor_ != NULL)\n    g_object_ref (executor_);' % executor_expr)
         if prepare:
             c.append('  if (!%s (%sprovider, cancellable, error))\n    goto out;' % (prepare, self_arg()))
             if finally_stmt:
                 c.append('  prepared = TRUE;')
+        if executor_owned:
+            c.append('  executor_ = %s;' % executor_expr)
+        else:
+            c.append('  executor_ = %s;\n  if (executor_ != NULL)\n    g_object_ref (executor_);' % executor_expr)
         for l in locals_:
             c.append('  %s = %s;' % (l.name, l.expr))
+            if l.fallible:
+                c.append('  if (%s == NULL)\n    goto out;' % l.name)
         lconds = local_checks('error')
         if lconds:
             c.append('  if (!%s)\n    goto out;' % '\n      || !'.join(lconds))
         c.append('  result = %s_%s (provider, executor_%s, cancellable, error);' %
                  (pprefix, call, provider_call_args()))
-        if prepare and finally_stmt:
-            c.append('  prepared = FALSE;\n  %s;' % finally_stmt)
-        if pret.is_bool and ret.is_bool and not post:
-            pass
-        else:
-            c.append('  if (!result)\n    goto out;')
+        if not plain:
             if post:
-                c.append('  ret = %s;' % post)
+                c.append('  if (result)\n    {\n      ret = %s;' % post)
                 if not pret.is_bool:
-                    c.append('  result = NULL; /* the post-processing took it */')
+                    c.append('      result = NULL; /* the post-processing took it */')
+                c.append('    }')
             elif pret.is_bool:
                 c.append('  ret = result;')
             else:
@@ -531,7 +546,6 @@ def main():
             if fr:
                 c.append('  ' + fr)
         c.append('  g_clear_object (&executor_);')
-        rv = 'result' if (pret.is_bool and ret.is_bool and not post) else 'ret'
         if on_error:
             c.append('  if (!%s)\n    %s;' % (rv, on_error))
         c.append('  return %s;\n}\n' % rv)
@@ -543,8 +557,6 @@ def main():
             c.append('  %s;' % decl(t.fieldtype, nm))
         for l in locals_:
             c.append('  %s;' % decl(l.fieldtype, l.name))
-        if prepare:
-            c.append('  gboolean prepared;')
         c.append('} %s;\n' % Data)
         c.append('static void\n%s_call_free (gpointer p)\n{\n  %s *d = p;\n' % (fn, Data))
         c.append('  g_clear_object (&d->provider_);\n  g_clear_object (&d->executor_);')
@@ -558,82 +570,81 @@ def main():
                 c.append('  ' + fr)
         c.append('  g_free (d);\n}\n')
 
-        # error reporting
+        def aliases(with_locals=True, init_locals=True):
+            out = ['  %s *d G_GNUC_UNUSED = g_task_get_task_data (task);' % Data]
+            if is_object:
+                out.append('  %s *self G_GNUC_UNUSED = g_task_get_source_object (task);' % SelfT)
+            for nm, t, _ in args:
+                out.append('  %s G_GNUC_UNUSED = %sd->%s;' % (
+                    decl(t.ctype, nm), '(const char *const *) ' if t.base == 'strv' else '', nm))
+            if with_locals:
+                for l in locals_:
+                    out.append('  %s G_GNUC_UNUSED = %s;' % (
+                        decl(l.ctype, l.name), ('d->' + l.name) if init_locals else
+                        ('NULL' if l.ctype.endswith('*') else '0')))
+            return '\n'.join(out)
+
+        # error reporting: every async error goes through here
         c.append('static void\n%s_return_error (GTask *task,\n    GError *local_error)\n{' % fn)
         if on_error:
-            c.append('  %s *d G_GNUC_UNUSED = g_task_get_task_data (task);' % Data)
-            if is_object:
-                c.append('  %s *self G_GNUC_UNUSED = g_task_get_source_object (task);' % SelfT)
-            for nm, t, _ in args:
-                c.append('  %s G_GNUC_UNUSED = %sd->%s;' % (decl(t.ctype, nm),
-                                                         '(const char *const *) ' if t.base == 'strv' else '', nm))
+            c.append(aliases(with_locals=False))
             c.append('  GError **error = &local_error;\n\n  %s;' % on_error)
-        c.append('  g_task_return_error (task, local_error);\n}\n')
+        c.append('  g_task_return_error (task, local_error);\n  g_object_unref (task);\n}\n')
 
         # completion
-        c.append('static void\n%s_done (GObject *source,\n    GAsyncResult *res,\n    gpointer user_data)\n{' % fn)
-        c.append('  g_autoptr (GTask) task = user_data;\n  %s *d G_GNUC_UNUSED = g_task_get_task_data (task);' % Data)
-        if is_object:
-            c.append('  %s *self G_GNUC_UNUSED = g_task_get_source_object (task);' % SelfT)
-        for nm, t, _ in args:
-            c.append('  %s G_GNUC_UNUSED = %sd->%s;' % (decl(t.ctype, nm),
-                                                     '(const char *const *) ' if t.base == 'strv' else '', nm))
-        for l in locals_:
-            c.append('  %s G_GNUC_UNUSED = d->%s;' % (decl(l.ctype, l.name), l.name))
+        c.append('static void\n%s_done (GObject *source_,\n    GAsyncResult *res_,\n    gpointer user_data)\n{' % fn)
+        c.append('  GTask *task = user_data;')
+        c.append(aliases())
         c.append('  GError *local_error = NULL;')
-        c.append('  %s = %s_%s_finish (%s (source), res, &local_error);' %
+        c.append('  GError **error G_GNUC_UNUSED = &local_error;')
+        c.append('  %s = %s_%s_finish (%s (source_), res_, &local_error);' %
                  (decl(pret.ctype, 'result'), pprefix, call, PROV_CAST))
         if post or not ret.task_bool:
-            c.append('  %s;' % decl(ret.ctype, 'ret'))
-        c.append('  GError **error G_GNUC_UNUSED = &local_error;\n')
-        if prepare and finally_stmt:
-            c.append('  d->prepared = FALSE;\n  %s;' % finally_stmt)
-        c.append('  if (!result)\n    {\n      %s_return_error (task, local_error);\n      return;\n    }' % fn)
+            c.append('  %s = %s;' % (decl(ret.ctype, 'ret'), ret.fail()))
+        c.append('')
         if post:
-            c.append('  ret = %s;' % post)
-            c.append('  if (!ret)\n    {\n      %s_return_error (task, local_error);\n      return;\n    }' % fn)
+            c.append('  if (result)\n    ret = %s;' % post)
         elif not ret.task_bool:
             c.append('  ret = result;')
+        if prepare and finally_stmt:
+            c.append('  %s;' % finally_stmt)
+        okv = 'ret' if (post or not ret.task_bool) else 'result'
+        c.append('  if (!%s)\n    {\n      %s_return_error (task, local_error);\n      return;\n    }' % (okv, fn))
         if ret.task_bool:
-            c.append('  g_task_return_boolean (task, TRUE);\n}\n')
+            c.append('  g_task_return_boolean (task, TRUE);')
         else:
-            c.append('  g_task_return_pointer (task, ret, %s);\n}\n' % ret.free_func())
+            c.append('  g_task_return_pointer (task, ret, %s);' % ret.free_func())
+        c.append('  g_object_unref (task);\n}\n')
 
         # the provider call, once everything is ready
         c.append('static void\n%s_call (GTask *task)\n{' % fn)
-        c.append('  %s *d = g_task_get_task_data (task);' % Data)
-        if is_object:
-            c.append('  %s *self G_GNUC_UNUSED = g_task_get_source_object (task);' % SelfT)
-        for nm, t, _ in args:
-            c.append('  %s G_GNUC_UNUSED = %sd->%s;' % (decl(t.ctype, nm),
-                                                     '(const char *const *) ' if t.base == 'strv' else '', nm))
-        for l in locals_:
-            c.append('  %s G_GNUC_UNUSED = %s;' % (decl(l.ctype, l.name), 'NULL' if l.ctype.endswith('*') else '0'))
-        if locals_:
-            c.append('  GError *local_error G_GNUC_UNUSED = NULL;')
+        c.append(aliases(init_locals=False))
+        c.append('  GError *local_error G_GNUC_UNUSED = NULL;')
+        c.append('  GError **error G_GNUC_UNUSED = &local_error;')
         c.append('')
+        if executor_owned:
+            c.append('  d->executor_ = %s;' % executor_expr)
+        else:
+            c.append('  d->executor_ = %s;\n  if (d->executor_ != NULL)\n    g_object_ref (d->executor_);' % executor_expr)
+        fail_block = '    {\n%s      %s_return_error (task, local_error);\n      return;\n    }' % (
+            ('      %s;\n' % finally_stmt) if (prepare and finally_stmt) else '', fn)
         for l in locals_:
             c.append('  d->%s = %s;\n  %s = d->%s;' % (l.name, l.expr, l.name, l.name))
-        dref = lambda nm: 'd->' + nm
-        lconds = local_checks('&local_error', dref)
+            if l.fallible:
+                c.append('  if (%s == NULL)\n%s' % (l.name, fail_block))
+        lconds = local_checks('&local_error')
         if lconds:
-            c.append('  if (!%s)\n    {' % '\n      || !'.join(lconds))
-            if prepare and finally_stmt:
-                c.append('      d->prepared = FALSE;\n      %s;' % finally_stmt)
-            c.append('      %s_return_error (task, local_error);\n      g_object_unref (task);\n'
-                     '      return;\n    }' % fn)
-        # Locals are referred to through d, arguments by name.
-        cargs = provider_call_args()
+            c.append('  if (!%s)\n%s' % ('\n      || !'.join(lconds), fail_block))
         c.append('  %s_%s_async (d->provider_, d->executor_%s, g_task_get_cancellable (task), %s_done, task);\n}\n' %
-                 (pprefix, call, cargs, fn))
+                 (pprefix, call, provider_call_args(), fn))
 
         if prepare:
-            c.append('static void\n%s_prepared (GObject *source,\n    GAsyncResult *res,\n    gpointer user_data)\n{' % fn)
-            c.append('  GTask *task = user_data;\n  %s *d = g_task_get_task_data (task);\n  GError *local_error = NULL;\n' % Data)
-            c.append('  if (!%s_finish (%s (source), res, &local_error))\n    {\n'
-                     '      %s_return_error (task, local_error);\n      g_object_unref (task);\n      return;\n    }' %
+            c.append('static void\n%s_prepared (GObject *source_,\n    GAsyncResult *res_,\n    gpointer user_data)\n{' % fn)
+            c.append('  GTask *task = user_data;\n  GError *local_error = NULL;\n')
+            c.append('  if (!%s_finish (%s (source_), res_, &local_error))\n    {\n'
+                     '      %s_return_error (task, local_error);\n      return;\n    }' %
                      (prepare, CAST_SELF, fn))
-            c.append('  d->prepared = TRUE;\n  %s_call (task);\n}\n' % fn)
+            c.append('  %s_call (task);\n}\n' % fn)
 
         # async entry
         c.append('''/**
@@ -662,12 +673,8 @@ void
         conds = checks('&local_error')
         conds.append('(d->provider_ = %s (%s, cancellable, &local_error))' %
                      (lookup_fn, lookup_call))
-        c.append('  if (!%s)\n    {\n      %s_return_error (task, local_error);\n'
-                 '      g_object_unref (task);\n      return;\n    }' % ('\n      || !'.join(conds), fn))
-        if executor_owned:
-            c.append('  d->executor_ = %s;' % executor_expr)
-        else:
-            c.append('  d->executor_ = %s;\n  if (d->executor_ != NULL)\n    g_object_ref (d->executor_);' % executor_expr)
+        c.append('  if (!%s)\n    {\n      %s_return_error (task, local_error);\n      return;\n    }' %
+                 ('\n      || !'.join(conds), fn))
         if prepare:
             c.append('  %s_async (%sd->provider_, cancellable, %s_prepared, task);\n}\n' % (prepare, self_arg(), fn))
         else:
@@ -700,10 +707,26 @@ void
            kind='boolean' if ret.task_bool else 'pointer'))
 
     h.append('G_END_DECLS')
-    with open(out_h, 'w') as f:
-        f.write('\n'.join(h) + '\n')
-    with open(out_c, 'w') as f:
-        f.write('\n'.join(c) + '\n')
+    # Formatted like the hand-written code when clang-format is at hand (it
+    # finds the tree's .clang-format from the spec's directory), so the
+    # generated code reads the same in a debugger.
+    for path, lines in ((out_h, h), (out_c, c)):
+        text = '\n'.join(lines) + '\n'
+        with open(path, 'w') as f:
+            f.write(clang_format(text, os.path.join(os.path.dirname(os.path.abspath(spec_path)),
+                                                    os.path.basename(path))))
+
+
+def clang_format(text, assume_filename):
+    exe = shutil.which('clang-format')
+    if exe is None:
+        return text
+    try:
+        out = subprocess.run([exe, '--assume-filename=' + assume_filename], input=text,
+                             capture_output=True, text=True, check=True, timeout=60)
+    except (OSError, subprocess.SubprocessError):
+        return text
+    return out.stdout
 
 
 if __name__ == '__main__':
