@@ -449,7 +449,7 @@ typedef struct
   GThread           *thread; /* the synchronous caller's, else NULL */
   GMutex             lock;
   GQueue             pending; /* LogLine, not yet emitted */
-  gboolean           scheduled;
+  GSource           *idle;    /* attached to emit them, or NULL */
 } Follow;
 
 static Follow *
@@ -480,6 +480,7 @@ follow_unref (gpointer data)
   if (!g_atomic_ref_count_dec (&f->ref))
     return;
   g_queue_clear_full (&f->pending, g_free);
+  g_clear_pointer (&f->idle, g_source_unref);
   g_mutex_clear (&f->lock);
   g_main_context_unref (f->context);
   g_object_unref (f->self);
@@ -509,10 +510,26 @@ follow_drain_idle (gpointer data)
   Follow *f = data;
 
   g_mutex_lock (&f->lock);
-  f->scheduled = FALSE;
+  g_clear_pointer (&f->idle, g_source_unref);
   g_mutex_unlock (&f->lock);
   follow_drain (f);
   return G_SOURCE_REMOVE;
+}
+
+/* The operation completed: the provider calls on_line no more. Emits what
+ * is left here and now, so nothing waits for a main loop that may never
+ * run (a synchronous caller need not have one). */
+static void
+follow_finish (Follow *f)
+{
+  g_autoptr (GSource) idle = NULL;
+
+  g_mutex_lock (&f->lock);
+  idle = g_steal_pointer (&f->idle);
+  g_mutex_unlock (&f->lock);
+  if (idle != NULL)
+    g_source_destroy (idle);
+  follow_drain (f);
 }
 
 static void
@@ -520,7 +537,6 @@ on_line (HeroVirtOutputStream stream, const char *line, gpointer data)
 {
   Follow  *f = data;
   gboolean here = f->thread ? g_thread_self () == f->thread : g_main_context_is_owner (f->context);
-  gboolean schedule;
   LogLine *l;
 
   g_mutex_lock (&f->lock);
@@ -534,19 +550,16 @@ on_line (HeroVirtOutputStream stream, const char *line, gpointer data)
   l->stream = stream;
   strcpy (l->line, line);
   g_queue_push_tail (&f->pending, l);
-  schedule = !f->scheduled;
-  f->scheduled = TRUE;
-  g_mutex_unlock (&f->lock);
   /* An idle source rather than g_main_context_invoke(), which would run
    * the emission here when no thread happens to own the context yet. */
-  if (schedule)
+  if (f->idle == NULL)
     {
-      g_autoptr (GSource) idle = g_idle_source_new ();
-
-      g_source_set_priority (idle, G_PRIORITY_DEFAULT);
-      g_source_set_callback (idle, follow_drain_idle, follow_ref (f), follow_unref);
-      g_source_attach (idle, f->context);
+      f->idle = g_idle_source_new ();
+      g_source_set_priority (f->idle, G_PRIORITY_DEFAULT);
+      g_source_set_callback (f->idle, follow_drain_idle, follow_ref (f), follow_unref);
+      g_source_attach (f->idle, f->context);
     }
+  g_mutex_unlock (&f->lock);
 }
 
 /**
@@ -587,7 +600,7 @@ hero_virt_container_follow_logs (HeroVirtContainer *self,
   f = follow_new (self, g_thread_self ());
   ok = hero_virt_container_provider_follow_logs (provider, self->executor, ref, tail, since,
                                                  on_line, f, cancellable, error);
-  follow_drain (f);
+  follow_finish (f);
   follow_unref (f);
   return ok;
 }
@@ -598,7 +611,7 @@ follow_done (GObject *source, GAsyncResult *result, gpointer user_data)
   g_autoptr (GTask) task = user_data;
   GError *error = NULL;
 
-  follow_drain (g_task_get_task_data (task));
+  follow_finish (g_task_get_task_data (task));
   if (hero_virt_container_provider_follow_logs_finish (HERO_VIRT_CONTAINER_PROVIDER (source),
                                                        result, &error))
     g_task_return_boolean (task, TRUE);
