@@ -38,6 +38,57 @@ typedef void (*HeroVirtAsyncStart) (gpointer            source_object,
                                     gpointer            user_data);
 GAsyncResult *_hero_virt_run_sync (gpointer source_object, HeroVirtAsyncStart start, gpointer data);
 
-void _hero_virt_registry_ensure_types (void);
+/* For the executors (exec/hero-virt-executor.c). */
+char **_hero_virt_executor_dup_environ (HeroVirtExecutor *self);
+void   _hero_virt_executor_log_command (HeroVirtExecutor *self,
+                                        HeroVirtCommand  *command,
+                                        const char       *display,
+                                        const char       *outcome,
+                                        int               exit_status,
+                                        int               term_signal,
+                                        gint64            duration_us);
+/* Standard error as the result keeps it: with the command's secrets
+ * masked, even when a tool echoes its arguments. */
+GBytes *_hero_virt_command_redact_output (HeroVirtCommand *command, GByteArray *output);
+
+/* The kinds of provider (plugin/hero-virt-provider-kind.c). */
+void     _hero_virt_provider_kind_ensure_types (void);
+gboolean _hero_virt_provider_kind_is_available (HeroVirtProviderKind kind,
+                                                GObject             *provider,
+                                                HeroVirtExecutor    *executor,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
+
+/* Internal validators (hero-virt-validate.c); each reports through
+ * hero_virt_set_invalid_argument(). Lists are NULL-terminated string
+ * arrays (a NULL list is empty). */
+#define _HERO_VIRT_NAME_RE "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,252}$"
+
+gboolean _hero_virt_validate_port_mapping (const char *spec, GError **error);
+gboolean _hero_virt_validate_volume (const char *spec, GError **error);
+gboolean _hero_virt_validate_key_values (const char *const *items,
+                                         const char        *what,
+                                         const char        *key_pattern,
+                                         GError           **error);
+gboolean _hero_virt_validate_each (const char *const *items,
+                                   const char        *what,
+                                   const char        *pattern,
+                                   const char        *why,
+                                   GError           **error);
+gboolean
+_hero_virt_validate_copy_paths (const char *host_path, const char *container_path, GError **error);
+gboolean _hero_virt_validate_since (const char *since, GError **error);
+gboolean _hero_virt_validate_signal (const char *signal, GError **error);
+gboolean _hero_virt_validate_duration (const char *what, const char *value, GError **error);
+
+gboolean _hero_virt_validate_vm_name (const char *name, GError **error);
+/* Absolute, non-empty, no newline or comma: commas separate options in
+ * both `cloud-hypervisor --disk path=…,readonly=on` and qemu's `-drive`. */
+gboolean _hero_virt_validate_vm_path (const char *what, const char *path, GError **error);
+gboolean _hero_virt_validate_tap_name (const char *tap, GError **error);
+gboolean _hero_virt_validate_mac_address (const char *mac, GError **error);
+
+/* A plugin's or provider's name: `[a-z0-9_-]+`, at most 64. */
+gboolean _hero_virt_validate_provider_name (const char *name, GError **error);
 
 G_END_DECLS

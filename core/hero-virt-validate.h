@@ -18,4 +18,32 @@ gboolean hero_virt_set_invalid_argument (GError    **error,
                                          const char *value,
                                          const char *why);
 
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_text (const char *what, const char *value, GError **error);
+
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_image_reference (const char *reference, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_container_name (const char *name, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+char *hero_virt_resolve_host_path (const char *root, const char *path, GError **error);
+
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_snapshot_name (const char *name, GError **error);
+
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kube_validate_dns1123_label (const char *name, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kube_validate_dns1123_subdomain (const char *name, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kube_validate_dns1035_label (const char *name, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kube_validate_label_key (const char *key, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kube_validate_label_value (const char *value, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kube_validate_label_selector (const char *selector, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kube_validate_field_selector (const char *selector, GError **error);
+
 G_END_DECLS

@@ -33,6 +33,8 @@ ninja -C build
 step "tests"
 status=0
 meson test -C build --print-errorlogs --num-processes 2 --timeout-multiplier 2 || status=$?
+step "time per suite"
+./scripts/suite-times.py build/meson-logs/testlog.json || true
 
 if [ "$quick" -eq 0 ]; then
   step "AddressSanitizer + UBSan build"
@@ -45,9 +47,28 @@ if [ "$quick" -eq 0 ]; then
   ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
     meson test -C build-asan --print-errorlogs --num-processes 2 --timeout-multiplier 3 \
       --suite sanitize || status=$?
+  step "time per suite (sanitizers)"
+  ./scripts/suite-times.py build-asan/meson-logs/testlog.json || true
 fi
 
 step "summary"
+printf "whole run: %d s\n" "$SECONDS"
+/usr/bin/python3 - build/meson-logs/testlog.json build-asan/meson-logs/testlog.json <<'PY'
+import json, os, sys
+ok = bad = skipped = 0
+for path in sys.argv[1:]:
+    if not os.path.exists(path):
+        continue
+    for line in open(path):
+        r = json.loads(line)['result']
+        if r in ('OK', 'EXPECTEDFAIL'):
+            ok += 1
+        elif r == 'SKIP':
+            skipped += 1
+        else:
+            bad += 1
+print('%d passed, %d failed, %d skipped' % (ok, bad, skipped))
+PY
 if [ "$status" -eq 0 ]; then
   echo "all tests passed"
 else

@@ -17,7 +17,7 @@ provider_to_json (HeroVirtProviderInfo *provider)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (GError) error = NULL;
-  gboolean available = hero_virt_provider_info_check_available (provider, NULL, &error);
+  gboolean available = hero_virt_provider_info_check_available (provider, NULL, NULL, &error);
 
   json_builder_begin_object (b);
   json_builder_set_member_name (b, "kind");
@@ -82,7 +82,7 @@ static void
 print_provider (HeroVirtProviderInfo *provider)
 {
   g_autoptr (GError) error = NULL;
-  gboolean available = hero_virt_provider_info_check_available (provider, NULL, &error);
+  gboolean available = hero_virt_provider_info_check_available (provider, NULL, NULL, &error);
 
   g_print ("    %-10s %-12s priority %-4d %s%s%s\n",
            hero_virt_provider_kind_to_string (hero_virt_provider_info_get_kind (provider)),

@@ -69,8 +69,8 @@ setup (void)
   conf_env = g_new0 (char *, 3);
   conf_env[0] = g_strconcat ("CONTAINERS_CONF=", conf, NULL);
   conf_env[1] = g_strconcat ("CONTAINERS_STORAGE_CONF=", storage, NULL);
-  hero_virt_local_executor_setenv (executor, "CONTAINERS_CONF", conf);
-  hero_virt_local_executor_setenv (executor, "CONTAINERS_STORAGE_CONF", storage);
+  hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (executor), "CONTAINERS_CONF", conf);
+  hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (executor), "CONTAINERS_STORAGE_CONF", storage);
   g_mkdir_with_parents (bin, 0755);
   run_or_die (HERO_VIRT_EXECUTOR (executor), cp);
   run_or_die (HERO_VIRT_EXECUTOR (executor), install);
@@ -187,9 +187,9 @@ main (int argc, char **argv)
   for (guint i = 0; conf_env[i] != NULL; i++)
     {
       g_auto (GStrv) kv = g_strsplit (conf_env[i], "=", 2);
-      hero_virt_local_executor_setenv (rest, kv[0], kv[1]);
+      hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (rest), kv[0], kv[1]);
     }
-  hero_virt_local_executor_setenv (rest, "CONTAINER_HOST", url);
+  hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (rest), "CONTAINER_HOST", url);
 
   /* one warm-up lifecycle each, not timed */
   lifecycle (HERO_VIRT_EXECUTOR (rest), "bench-warm-rest");

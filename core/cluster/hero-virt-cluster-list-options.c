@@ -408,121 +408,6 @@ DEFINE_GETTER (resource_version, const char *)
  */
 DEFINE_GETTER (timeout_seconds, guint)
 
-static gboolean
-selector_error (GError **error, const char *what, const char *requirement, const char *why)
-{
-  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-               "Invalid %s selector requirement “%s”: %s", what, requirement, why);
-  return FALSE;
-}
-
-/* Splits on commas outside parentheses, so `k in (a,b)` stays whole. */
-static GPtrArray *
-split_requirements (const char *selector)
-{
-  GPtrArray  *parts = g_ptr_array_new_with_free_func (g_free);
-  const char *start = selector;
-  int         depth = 0;
-
-  for (const char *p = selector;; p++)
-    {
-      if (*p == '(')
-        depth++;
-      else if (*p == ')')
-        depth--;
-      else if ((*p == ',' && depth == 0) || *p == '\0')
-        {
-          g_ptr_array_add (parts, g_strstrip (g_strndup (start, p - start)));
-          if (*p == '\0')
-            break;
-          start = p + 1;
-        }
-    }
-  return parts;
-}
-
-static gboolean
-validate_set (const char *requirement, const char *values, GError **error)
-{
-  g_autofree char *inner = NULL;
-  g_auto (GStrv) items = NULL;
-  size_t len = strlen (values);
-
-  if (len < 2 || values[0] != '(' || values[len - 1] != ')')
-    return selector_error (error, "label", requirement, "expected a parenthesised list of values");
-  inner = g_strndup (values + 1, len - 2);
-  items = g_strsplit (inner, ",", -1);
-  for (guint i = 0; items[i] != NULL; i++)
-    if (!hero_virt_kube_validate_label_value (g_strstrip (items[i]), NULL))
-      return selector_error (error, "label", requirement, "invalid label value in the list");
-  return TRUE;
-}
-
-static gboolean
-validate_label_requirement (const char *req, GError **error)
-{
-  static const char *const set_ops[] = { " notin ", " in " };
-  const char              *op;
-  g_autofree char         *key = NULL;
-
-  if (*req == '\0')
-    return selector_error (error, "label", req, "empty requirement");
-  if (*req == '!')
-    return hero_virt_kube_validate_label_key (req + 1, NULL)
-           || selector_error (error, "label", req, "invalid label key");
-  for (guint i = 0; i < G_N_ELEMENTS (set_ops); i++)
-    {
-      op = strstr (req, set_ops[i]);
-      if (op == NULL)
-        continue;
-      g_autofree char *values = g_strstrip (g_strdup (op + strlen (set_ops[i])));
-
-      key = g_strstrip (g_strndup (req, op - req));
-      if (!hero_virt_kube_validate_label_key (key, NULL))
-        return selector_error (error, "label", req, "invalid label key");
-      return validate_set (req, values, error);
-    }
-  op = strpbrk (req, "!=");
-  key = g_strstrip (g_strndup (req, op ? (size_t)(op - req) : strlen (req)));
-  if (!hero_virt_kube_validate_label_key (key, NULL))
-    return selector_error (error, "label", req, "invalid label key");
-  if (op == NULL)
-    return TRUE;
-  if (op[0] == '!' && op[1] != '=')
-    return selector_error (error, "label", req, "expected “!=”");
-  op += (op[0] == '!' || op[1] == '=') ? 2 : 1;
-  while (*op == ' ')
-    op++;
-  if (!hero_virt_kube_validate_label_value (op, NULL))
-    return selector_error (error, "label", req, "invalid label value");
-  return TRUE;
-}
-
-static gboolean
-validate_field_requirement (const char *req, GError **error)
-{
-  const char *op = strpbrk (req, "!=");
-  size_t      key_len = op ? (size_t)(op - req) : 0;
-
-  if (op == NULL || key_len == 0
-      || strspn (req, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._")
-             != key_len)
-    return selector_error (error, "field", req,
-                           "expected field=value, field==value or field!=value");
-  if (op[0] == '!' && op[1] != '=')
-    return selector_error (error, "field", req, "expected “!=”");
-  return TRUE;
-}
-
-static gboolean
-has_control_chars (const char *s)
-{
-  for (; *s != '\0'; s++)
-    if ((guchar)*s < 0x20 || *s == 0x7f)
-      return TRUE;
-  return FALSE;
-}
-
 /**
  * hero_virt_cluster_list_options_validate:
  * @self: a #HeroVirtClusterListOptions
@@ -545,29 +430,12 @@ hero_virt_cluster_list_options_validate (HeroVirtClusterListOptions *self, GErro
     {
       char **field = string_field (self, prop);
 
-      if (field != NULL && *field != NULL && has_control_chars (*field))
-        {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                       "List option “%s” contains control characters",
-                       g_param_spec_get_name (properties[prop]));
-          return FALSE;
-        }
+      if (field != NULL
+          && !hero_virt_validate_text (g_param_spec_get_name (properties[prop]), *field, error))
+        return FALSE;
     }
-  if (self->label_selector != NULL && *self->label_selector != '\0')
-    {
-      g_autoptr (GPtrArray) reqs = split_requirements (self->label_selector);
-
-      for (guint i = 0; i < reqs->len; i++)
-        if (!validate_label_requirement (g_ptr_array_index (reqs, i), error))
-          return FALSE;
-    }
-  if (self->field_selector != NULL && *self->field_selector != '\0')
-    {
-      g_autoptr (GPtrArray) reqs = split_requirements (self->field_selector);
-
-      for (guint i = 0; i < reqs->len; i++)
-        if (!validate_field_requirement (g_ptr_array_index (reqs, i), error))
-          return FALSE;
-    }
-  return TRUE;
+  return (self->label_selector == NULL
+          || hero_virt_kube_validate_label_selector (self->label_selector, error))
+         && (self->field_selector == NULL
+             || hero_virt_kube_validate_field_selector (self->field_selector, error));
 }

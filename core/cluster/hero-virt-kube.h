@@ -1,4 +1,4 @@
-/* hero-virt-kube.h: Kubernetes names, resources and errors
+/* hero-virt-kube.h: Kubernetes resources and errors
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,17 +15,6 @@
 #include "hero-virt-cluster-provider.h"
 
 G_BEGIN_DECLS
-
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_kube_validate_dns1123_label (const char *name, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_kube_validate_dns1123_subdomain (const char *name, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_kube_validate_dns1035_label (const char *name, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_kube_validate_label_key (const char *key, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_kube_validate_label_value (const char *value, GError **error);
 
 HERO_VIRT_AVAILABLE_IN_ALL
 JsonNode *

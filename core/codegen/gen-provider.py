@@ -243,7 +243,7 @@ def main():
 
     # vtable doc
     h.append('/**\n * %sInterface:\n * @g_iface: the parent interface' % TypeName)
-    h.append(' * @is_available: probes whether the backend can be used here')
+    h.append(' * @is_available: probes whether the backend can be used on an executor\'s host')
     for op in spec['ops']:
         n = op['name']
         h.append(' * @%s: %s' % (n, op.get('summary', 'synchronous ' + n.replace('_', ' '))))
@@ -253,7 +253,7 @@ def main():
     h.append(wrap_doc('The virtual functions of #%s. Implement the plain functions, the _async/_finish pairs, or both; every public wrapper derives what is missing. An operation with neither fails with %%HERO_VIRT_ERROR_NOT_SUPPORTED. Every operation receives the #HeroVirtExecutor to run commands with; it is never %%NULL.' % TypeName))
     h.append(' *\n * Since: %s\n */' % since)
     h.append('struct _%sInterface\n{\n  GTypeInterface g_iface;\n' % TypeName)
-    h.append('  gboolean (*is_available) (%s *self,\n                            GCancellable *cancellable,\n                            GError **error);\n' % TypeName)
+    h.append('  gboolean (*is_available) (%s *self,\n                            HeroVirtExecutor *executor,\n                            GCancellable *cancellable,\n                            GError **error);\n' % TypeName)
 
     def params(op, with_names=True):
         out = []
@@ -273,7 +273,7 @@ def main():
         h.append('  %s (*%s_finish) (%s *self,\n        GAsyncResult *result,\n        GError **error);\n' % (r.ctype, n, TypeName))
     h.append('  /*< private >*/\n  gpointer padding[%d];\n};\n' % spec.get('padding', 16))
 
-    h.append('HERO_VIRT_AVAILABLE_IN_ALL\ngboolean %s_is_available (%s *self,\n    GCancellable *cancellable,\n    GError **error);\n' % (prefix, TypeName))
+    h.append('HERO_VIRT_AVAILABLE_IN_ALL\ngboolean %s_is_available (%s *self,\n    HeroVirtExecutor *executor,\n    GCancellable *cancellable,\n    GError **error);\n' % (prefix, TypeName))
 
     for op in spec['ops']:
         n = op['name']
@@ -296,12 +296,17 @@ def main():
     c.append('''/**
  * %(prefix)s_is_available: (virtual is_available)
  * @self: a #%(T)s
+ * @executor: (nullable): the executor the provider's commands would run
+ *   on, or %%NULL for the local executor
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Probes whether the provider's backend can be used here: its tool is
- * installed, its daemon answers. A provider without a probe is always
- * available.
+ * Probes whether the provider's backend can be used on @executor's host:
+ * its tool is installed there (ask with
+ * [method@HeroVirt.Executor.find_program]), its daemon answers. A
+ * provider without a probe is always available. The registry calls this
+ * once per provider and executor and remembers a positive answer
+ * ([method@HeroVirt.ProviderInfo.check_available]).
  *
  * Returns: %%TRUE if the provider can be used; otherwise %%FALSE with
  *   an error saying why
@@ -310,17 +315,21 @@ def main():
  */
 gboolean
 %(prefix)s_is_available (%(T)s *self,
+    HeroVirtExecutor *executor,
     GCancellable *cancellable,
     GError **error)
 {
   %(T)sInterface *iface;
 
   g_return_val_if_fail (HERO_VIRT_IS_%(U)s (self), FALSE);
+  g_return_val_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor), FALSE);
 
   iface = HERO_VIRT_%(U)s_GET_IFACE (self);
   if (iface->is_available == NULL)
     return TRUE;
-  return iface->is_available (self, cancellable, error);
+  if (executor == NULL)
+    executor = hero_virt_executor_get_default ();
+  return iface->is_available (self, executor, cancellable, error);
 }
 ''' % dict(prefix=prefix, T=TypeName, U=UPPER, since=since))
 

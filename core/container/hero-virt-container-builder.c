@@ -1397,12 +1397,8 @@ hero_virt_container_builder_build_spec (HeroVirtContainerBuilder *self, GError *
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
   if (self->provider_name != NULL
-      && !g_regex_match_simple ("^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,252}$", self->provider_name, 0, 0))
-    {
-      hero_virt_set_invalid_argument (error, "provider name", self->provider_name,
-                                      "use a provider name such as podman");
-      return NULL;
-    }
+      && !_hero_virt_validate_provider_name (self->provider_name, error))
+    return NULL;
   return _hero_virt_container_spec_snapshot (self->draft, self->health_check, error);
 }
 

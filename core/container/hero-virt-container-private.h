@@ -84,11 +84,6 @@ HeroVirtContainerProvider *_hero_virt_container_find_provider (const char       
 /* What the provider is told: the container's ID when known, else its name. */
 const char *_hero_virt_container_ref (HeroVirtContainer *self);
 gboolean    _hero_virt_container_check_ref (HeroVirtContainer *self, GError **error);
-gboolean    _hero_virt_container_check_signal (const char *signal, GError **error);
-gboolean    _hero_virt_container_check_paths (const char *host_path,
-                                              const char *container_path,
-                                              GError    **error);
 gboolean    _hero_virt_container_check_argv (const char *const *argv, GError **error);
-gboolean    _hero_virt_container_check_since (const char *since, GError **error);
 
 G_END_DECLS

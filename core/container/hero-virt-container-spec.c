@@ -5,7 +5,6 @@
 #include "config.h"
 
 #include <math.h>
-#include <string.h>
 
 #include "hero-virt-container-private.h"
 
@@ -373,81 +372,6 @@ matches (const char *pattern, const char *value)
   return value != NULL && g_regex_match_simple (pattern, value, 0, 0);
 }
 
-#define NAME_RE "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,252}$"
-
-static gboolean
-check_port (const char *spec, GError **error)
-{
-  g_autoptr (GMatchInfo) match = NULL;
-  g_autoptr (GRegex) re = g_regex_new (
-      "^(?:(\\[[0-9a-fA-F:.]+\\]|[0-9.]+):)?([0-9]{1,5}):([0-9]{1,5})/(tcp|udp|sctp)$", 0, 0, NULL);
-  g_autofree char *ip = NULL;
-  g_autofree char *host = NULL;
-  g_autofree char *ctr = NULL;
-
-  if (!g_regex_match (re, spec, 0, &match))
-    return hero_virt_set_invalid_argument (error, "port", spec,
-                                           "use [host-ip:]host-port:container-port/(tcp|udp|sctp)");
-  ip = g_match_info_fetch (match, 1);
-  host = g_match_info_fetch (match, 2);
-  ctr = g_match_info_fetch (match, 3);
-  if (ip != NULL && *ip != '\0')
-    {
-      g_autofree char *bare = ip[0] == '[' ? g_strndup (ip + 1, strlen (ip) - 2) : g_strdup (ip);
-      g_autoptr (GInetAddress) address = g_inet_address_new_from_string (bare);
-
-      if (address == NULL)
-        return hero_virt_set_invalid_argument (error, "port host address", ip, "not an IP address");
-    }
-  if (atoi (host) > 65535 || atoi (ctr) < 1 || atoi (ctr) > 65535)
-    return hero_virt_set_invalid_argument (
-        error, "port", spec, "ports go from 1 to 65535 (0 on the host side picks one)");
-  return TRUE;
-}
-
-static gboolean
-check_volume (const char *spec, GError **error)
-{
-  g_auto (GStrv) parts = g_strsplit (spec, ":", -1);
-  guint n = g_strv_length (parts);
-
-  if (n < 2 || n > 3 || (n == 3 && !g_str_equal (parts[2], "ro"))
-      || !(parts[0][0] == '/' || matches (NAME_RE, parts[0])) || parts[1][0] != '/'
-      || strchr (spec, ',') != NULL)
-    return hero_virt_set_invalid_argument (
-        error, "volume", spec,
-        "use /host/path:/container/path[:ro] or volume-name:/container/path[:ro], without “,”");
-  return TRUE;
-}
-
-static gboolean
-check_key_values (const char *const *items, const char *what, const char *key_re, GError **error)
-{
-  for (guint i = 0; items != NULL && items[i] != NULL; i++)
-    {
-      const char      *eq = strchr (items[i], '=');
-      g_autofree char *key = eq ? g_strndup (items[i], eq - items[i]) : g_strdup (items[i]);
-
-      if (eq == NULL || !matches (key_re, key))
-        return hero_virt_set_invalid_argument (
-            error, what, items[i], "use key=value with a key of letters, digits and _ . / -");
-    }
-  return TRUE;
-}
-
-static gboolean
-check_each (const char *const *items,
-            const char        *what,
-            const char        *re,
-            const char        *why,
-            GError           **error)
-{
-  for (guint i = 0; items != NULL && items[i] != NULL; i++)
-    if (!matches (re, items[i]))
-      return hero_virt_set_invalid_argument (error, what, items[i], why);
-  return TRUE;
-}
-
 static gboolean
 check_optional (const char *value,
                 const char *what,
@@ -475,25 +399,27 @@ _hero_virt_container_spec_validate (HeroVirtContainerSpec *self, GError **error)
   if (!hero_virt_validate_image_reference (STRING (self, IMAGE), error))
     return FALSE;
   for (guint i = 0; ports != NULL && ports[i] != NULL; i++)
-    if (!check_port (ports[i], error))
+    if (!_hero_virt_validate_port_mapping (ports[i], error))
       return FALSE;
   for (guint i = 0; volumes != NULL && volumes[i] != NULL; i++)
-    if (!check_volume (volumes[i], error))
+    if (!_hero_virt_validate_volume (volumes[i], error))
       return FALSE;
   if (!isfinite (cpus) || cpus < 0)
     return hero_virt_set_invalid_argument (error, "CPU limit", "", "use a positive number of CPUs");
-  return check_key_values (STRV (self, ENV), "environment variable", "^[A-Za-z_][A-Za-z0-9_]*$",
-                           error)
-         && check_key_values (STRV (self, LABELS), "label", "^[A-Za-z0-9][A-Za-z0-9._/-]*$", error)
-         && check_key_values (STRV (self, ANNOTATIONS), "annotation",
-                              "^[A-Za-z0-9][A-Za-z0-9._/-]*$", error)
-         && check_optional (STRING (self, NETWORK), "network", NAME_RE,
+  return _hero_virt_validate_key_values (STRV (self, ENV), "environment variable",
+                                         "^[A-Za-z_][A-Za-z0-9_]*$", error)
+         && _hero_virt_validate_key_values (STRV (self, LABELS), "label",
+                                            "^[A-Za-z0-9][A-Za-z0-9._/-]*$", error)
+         && _hero_virt_validate_key_values (STRV (self, ANNOTATIONS), "annotation",
+                                            "^[A-Za-z0-9][A-Za-z0-9._/-]*$", error)
+         && check_optional (STRING (self, NETWORK), "network", _HERO_VIRT_NAME_RE,
                             "use a network name of letters, digits, _ . -", error)
-         && check_each (STRV (self, NETWORK_ALIASES), "network alias", NAME_RE,
-                        "use letters, digits, _ . -", error)
-         && check_each (STRV (self, DEVICES), "device",
-                        "^/dev/[A-Za-z0-9_./-]+(:/dev/[A-Za-z0-9_./-]+)?(:[rwm]{1,3})?$",
-                        "use /dev/host[:/dev/container[:rwm]]", error)
+         && _hero_virt_validate_each (STRV (self, NETWORK_ALIASES), "network alias",
+                                      _HERO_VIRT_NAME_RE, "use letters, digits, _ . -", error)
+         && _hero_virt_validate_each (
+             STRV (self, DEVICES), "device",
+             "^/dev/[A-Za-z0-9_./-]+(:/dev/[A-Za-z0-9_./-]+)?(:[rwm]{1,3})?$",
+             "use /dev/host[:/dev/container[:rwm]]", error)
          && check_optional (STRING (self, MEMORY_LIMIT), "memory limit",
                             "^[0-9]+(\\.[0-9]+)?[bkmgBKMG]?$", "use a size such as 512m or 1g",
                             error)
@@ -503,7 +429,7 @@ _hero_virt_container_spec_validate (HeroVirtContainerSpec *self, GError **error)
          && check_optional (STRING (self, RESTART_POLICY), "restart policy",
                             "^(no|always|unless-stopped|on-failure(:[0-9]{1,4})?)$",
                             "use no, always, unless-stopped or on-failure[:N]", error)
-         && check_optional (STRING (self, SNAPSHOTTER), "snapshotter", NAME_RE,
+         && check_optional (STRING (self, SNAPSHOTTER), "snapshotter", _HERO_VIRT_NAME_RE,
                             "use a snapshotter name such as overlayfs", error)
          && check_optional (STRING (self, RUNTIME), "runtime",
                             "^([a-zA-Z0-9][a-zA-Z0-9_.-]*|/[A-Za-z0-9_./-]+)$",

@@ -393,39 +393,11 @@ _hero_virt_container_check_ref (HeroVirtContainer *self, GError **error)
 }
 
 gboolean
-_hero_virt_container_check_signal (const char *signal, GError **error)
-{
-  return g_regex_match_simple ("^(SIG)?[A-Z0-9+-]{1,12}$|^[0-9]{1,2}$", signal, 0, 0)
-         || hero_virt_set_invalid_argument (error, "signal", signal,
-                                            "use a signal name such as SIGTERM, or its number");
-}
-
-gboolean
-_hero_virt_container_check_paths (const char *host_path, const char *container_path, GError **error)
-{
-  if (*host_path == '\0' || *host_path == '-' || strchr (host_path, ':') != NULL)
-    return hero_virt_set_invalid_argument (
-        error, "host path", host_path, "give a path that does not start with “-” and has no “:”");
-  if (container_path[0] != '/' || strchr (container_path, ':') != NULL)
-    return hero_virt_set_invalid_argument (error, "container path", container_path,
-                                           "give an absolute path without “:”");
-  return TRUE;
-}
-
-gboolean
 _hero_virt_container_check_argv (const char *const *argv, GError **error)
 {
   return (argv[0] != NULL && *argv[0] != '\0')
          || hero_virt_set_invalid_argument (error, "command", argv[0],
                                             "exec needs a program to run");
-}
-
-gboolean
-_hero_virt_container_check_since (const char *since, GError **error)
-{
-  return g_regex_match_simple ("^[0-9][0-9A-Za-z:.+-]*$", since, 0, 0)
-         || hero_virt_set_invalid_argument (
-             error, "time", since, "use an RFC 3339 time, a Unix time or a duration such as 10m");
 }
 
 /* ---- following the log ----
@@ -592,8 +564,7 @@ hero_virt_container_follow_logs (HeroVirtContainer *self,
 
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER (self), FALSE);
 
-  if ((since != NULL && !_hero_virt_container_check_since (since, error))
-      || !_hero_virt_container_check_ref (self, error)
+  if (!_hero_virt_validate_since (since, error) || !_hero_virt_container_check_ref (self, error)
       || (provider = hero_virt_container_get_provider (self, cancellable, error)) == NULL)
     return FALSE;
   ref = _hero_virt_container_ref (self);
@@ -651,8 +622,7 @@ hero_virt_container_follow_logs_async (HeroVirtContainer  *self,
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, hero_virt_container_follow_logs_async);
-  if ((since != NULL && !_hero_virt_container_check_since (since, &error))
-      || !_hero_virt_container_check_ref (self, &error)
+  if (!_hero_virt_validate_since (since, &error) || !_hero_virt_container_check_ref (self, &error)
       || (provider = hero_virt_container_get_provider (self, cancellable, &error)) == NULL)
     {
       g_task_return_error (task, error);

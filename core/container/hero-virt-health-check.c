@@ -226,13 +226,6 @@ hero_virt_health_check_new (const char *cmd)
   return g_object_new (HERO_VIRT_TYPE_HEALTH_CHECK, "cmd", cmd, NULL);
 }
 
-static gboolean
-is_duration (const char *value)
-{
-  return value == NULL
-         || g_regex_match_simple ("^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$|^0$", value, 0, 0);
-}
-
 /**
  * hero_virt_health_check_validate:
  * @self: a #HeroVirtHealthCheck
@@ -249,7 +242,8 @@ gboolean
 hero_virt_health_check_validate (HeroVirtHealthCheck *self, GError **error)
 {
   const char *durations[] = { self->interval, self->timeout, self->start_period };
-  const char *names[] = { "interval", "timeout", "start period" };
+  const char *names[]
+      = { "health check interval", "health check timeout", "health check start period" };
 
   g_return_val_if_fail (HERO_VIRT_IS_HEALTH_CHECK (self), FALSE);
 
@@ -260,13 +254,8 @@ hero_virt_health_check_validate (HeroVirtHealthCheck *self, GError **error)
       return FALSE;
     }
   for (guint i = 0; i < G_N_ELEMENTS (durations); i++)
-    if (!is_duration (durations[i]))
-      {
-        g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                     "Invalid health check %s “%s”: use a duration such as 30s, 1m30s or 500ms",
-                     names[i], durations[i]);
-        return FALSE;
-      }
+    if (!_hero_virt_validate_duration (names[i], durations[i], error))
+      return FALSE;
   return TRUE;
 }
 

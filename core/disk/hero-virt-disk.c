@@ -220,8 +220,8 @@ hero_virt_disk_new_for_provider (const char       *path,
 
   if (executor != NULL && !hero_virt_executor_is_local (executor) && !g_path_is_absolute (path))
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "“%s” must be an absolute path on a remote host", path);
+      hero_virt_set_invalid_argument (error, "disk path", path,
+                                      "it must be absolute on a remote host");
       return NULL;
     }
   if (provider_name != NULL)
@@ -313,43 +313,14 @@ _hero_virt_disk_check_path (HeroVirtDisk *self, GError **error)
   return TRUE;
 }
 
-/**
- * hero_virt_validate_snapshot_name:
- * @name: a snapshot name
- * @error: return location for a #GError
- *
- * Checks a snapshot name: 1 to 255 bytes of printable UTF-8, not starting
- * with `-`.
- *
- * Returns: %TRUE if @name is acceptable, else %FALSE with
- *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_validate_snapshot_name (const char *name, GError **error)
-{
-  if (name == NULL || *name == '\0' || strlen (name) > 255 || name[0] == '-'
-      || !g_utf8_validate (name, -1, NULL))
-    goto bad;
-  for (const char *p = name; *p; p = g_utf8_next_char (p))
-    if (!g_unichar_isprint (g_utf8_get_char (p)))
-      goto bad;
-  return TRUE;
-
-bad:
-  return hero_virt_set_invalid_argument (
-      error, "snapshot name", name, "use 1 to 255 printable characters, not starting with “-”");
-}
-
 gboolean
 _hero_virt_disk_check_new_size (guint64 size, GError **error)
 {
   if (size == 0 || size % 512 != 0)
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "The new size must be a positive multiple of 512 bytes");
-      return FALSE;
+      g_autofree char *shown = g_strdup_printf ("%" G_GUINT64_FORMAT, size);
+      return hero_virt_set_invalid_argument (error, "size", shown,
+                                             "use a positive multiple of 512 bytes");
     }
   return TRUE;
 }
@@ -364,24 +335,13 @@ _hero_virt_disk_check_convert (HeroVirtDisk *self,
   static const char *const formats[] = { "qcow2", "raw", "vmdk", "vdi", "vhdx", "vpc", NULL };
 
   if (dest == NULL || *dest == '\0')
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "No destination given");
-      return FALSE;
-    }
+    return hero_virt_set_invalid_argument (error, "destination", dest, "it is empty");
   if (!hero_virt_executor_is_local (self->executor) && !g_path_is_absolute (dest))
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "“%s” must be an absolute path on a remote host", dest);
-      return FALSE;
-    }
+    return hero_virt_set_invalid_argument (error, "destination", dest,
+                                           "it must be absolute on a remote host");
   if (format == NULL || !g_strv_contains (formats, format))
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "Unsupported output format “%s” (qcow2, raw, vmdk, vdi, vhdx or vpc)",
-                   format ? format : "");
-      return FALSE;
-    }
+    return hero_virt_set_invalid_argument (error, "output format", format,
+                                           "use qcow2, raw, vmdk, vdi, vhdx or vpc");
   return TRUE;
 }
 

@@ -32,9 +32,6 @@ HeroVirtExecutor *hero_virt_disk_get_executor (HeroVirtDisk *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtDiskProvider *hero_virt_disk_get_provider (HeroVirtDisk *self, GError **error);
 
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_validate_snapshot_name (const char *name, GError **error);
-
 G_END_DECLS
 
 /* The I/O methods, generated from disk-object.json. */

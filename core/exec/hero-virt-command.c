@@ -1,11 +1,10 @@
-/* hero-virt-command.c
+/* hero-virt-command.c: an argv to run, with stdin, environment and secrets
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "config.h"
 
-#include "hero-virt-command.h"
-#include "hero-virt-enum-types.h"
+#include "hero-virt-private.h"
 
 /**
  * HeroVirtCommand:
@@ -18,6 +17,11 @@
  * to the program unchanged but shown as `***` wherever the command is
  * printed: in debug logs, in [method@HeroVirt.Command.to_string] and in
  * error messages.
+ *
+ * The executor that runs a command writes one debug line for it, when it
+ * ends, under the command's [property@HeroVirt.Command:log-domain]: a
+ * plugin creates its commands with HERO_VIRT_COMMAND_NEW(), so that
+ * `G_MESSAGES_DEBUG=HeroVirt-Podman` shows what podman's provider ran.
  *
  * Setters return the command itself so calls can be chained:
  *
@@ -39,6 +43,7 @@ struct _HeroVirtCommand
   char      *cwd;
   guint      timeout_ms;
   gboolean   merge_stderr;
+  char      *log_domain;
 };
 
 enum
@@ -47,6 +52,7 @@ enum
   PROP_PROGRAM,
   PROP_CWD,
   PROP_TIMEOUT,
+  PROP_LOG_DOMAIN,
   N_PROPS
 };
 
@@ -71,6 +77,7 @@ hero_virt_command_finalize (GObject *object)
   g_clear_pointer (&self->stdin_bytes, g_bytes_unref);
   g_clear_pointer (&self->environ, g_strfreev);
   g_clear_pointer (&self->cwd, g_free);
+  g_clear_pointer (&self->log_domain, g_free);
 
   G_OBJECT_CLASS (hero_virt_command_parent_class)->finalize (object);
 }
@@ -90,6 +97,9 @@ hero_virt_command_get_property (GObject *object, guint prop_id, GValue *value, G
       break;
     case PROP_TIMEOUT:
       g_value_set_uint (value, self->timeout_ms);
+      break;
+    case PROP_LOG_DOMAIN:
+      g_value_set_string (value, self->log_domain);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -115,6 +125,9 @@ hero_virt_command_set_property (GObject      *object,
       break;
     case PROP_TIMEOUT:
       hero_virt_command_set_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_LOG_DOMAIN:
+      hero_virt_command_set_log_domain (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -164,6 +177,18 @@ hero_virt_command_class_init (HeroVirtCommandClass *klass)
   properties[PROP_TIMEOUT]
       = g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, 0,
                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * HeroVirtCommand:log-domain:
+   *
+   * The log domain the executor writes the command's debug line under,
+   * such as `HeroVirt-Podman`; %NULL for `HeroVirt`.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_LOG_DOMAIN]
+      = g_param_spec_string ("log-domain", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -495,6 +520,51 @@ hero_virt_command_set_timeout (HeroVirtCommand *self, guint timeout_ms)
 }
 
 /**
+ * hero_virt_command_set_log_domain:
+ * @self: a #HeroVirtCommand
+ * @log_domain: (nullable): a log domain such as `HeroVirt-Podman`, or
+ *   %NULL for `HeroVirt`
+ *
+ * Sets the log domain the executor writes the command's debug line under.
+ * Plugins pass their `G_LOG_DOMAIN`, most simply through
+ * HERO_VIRT_COMMAND_NEW().
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtCommand *
+hero_virt_command_set_log_domain (HeroVirtCommand *self, const char *log_domain)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_COMMAND (self), NULL);
+
+  if (g_strcmp0 (self->log_domain, log_domain) != 0)
+    {
+      g_free (self->log_domain);
+      self->log_domain = g_strdup (log_domain);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LOG_DOMAIN]);
+    }
+  return self;
+}
+
+/**
+ * hero_virt_command_get_log_domain:
+ * @self: a #HeroVirtCommand
+ *
+ * Returns: (nullable): the log domain set with
+ *   [method@HeroVirt.Command.set_log_domain]
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_command_get_log_domain (HeroVirtCommand *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_COMMAND (self), NULL);
+
+  return self->log_domain;
+}
+
+/**
  * hero_virt_command_set_merge_stderr:
  * @self: a #HeroVirtCommand
  * @merge: whether to send standard error to standard output
@@ -738,6 +808,23 @@ hero_virt_command_redact (HeroVirtCommand *self, const char *text)
         g_string_replace (str, arg, "***", 0);
     }
   return g_string_free (g_steal_pointer (&str), FALSE);
+}
+
+GBytes *
+_hero_virt_command_redact_output (HeroVirtCommand *self, GByteArray *output)
+{
+  gboolean         has_secret = FALSE;
+  g_autofree char *raw = NULL;
+  char            *redacted;
+
+  for (guint i = 0; i + 1 < self->argv->len; i++)
+    has_secret |= hero_virt_command_arg_is_secret (self, i);
+  if (!has_secret)
+    return g_byte_array_free_to_bytes (g_byte_array_ref (output));
+  /* An empty GByteArray may have no data at all; redact "" then. */
+  raw = g_strndup (output->len ? (const char *)output->data : "", output->len);
+  redacted = hero_virt_command_redact (self, raw);
+  return g_bytes_new_take (redacted, strlen (redacted));
 }
 
 /**

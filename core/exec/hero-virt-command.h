@@ -62,6 +62,24 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtCommand *hero_virt_command_set_timeout (HeroVirtCommand *self, guint timeout_ms);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtCommand *hero_virt_command_set_merge_stderr (HeroVirtCommand *self, gboolean merge);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtCommand *hero_virt_command_set_log_domain (HeroVirtCommand *self, const char *log_domain);
+
+/**
+ * HERO_VIRT_COMMAND_NEW:
+ * @program: the program to run
+ *
+ * Creates a command like hero_virt_command_new() whose debug line is
+ * written under the caller's `G_LOG_DOMAIN` (see
+ * [method@HeroVirt.Command.set_log_domain]). Plugins create their
+ * commands with it.
+ *
+ * Returns: (transfer full): a new #HeroVirtCommand
+ *
+ * Since: 0.1
+ */
+#define HERO_VIRT_COMMAND_NEW(program)                                                             \
+  hero_virt_command_set_log_domain (hero_virt_command_new (program), G_LOG_DOMAIN)
 
 HERO_VIRT_AVAILABLE_IN_ALL
 const char *hero_virt_command_get_program (HeroVirtCommand *self);
@@ -81,6 +99,8 @@ HERO_VIRT_AVAILABLE_IN_ALL
 guint hero_virt_command_get_timeout (HeroVirtCommand *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_command_get_merge_stderr (HeroVirtCommand *self);
+HERO_VIRT_AVAILABLE_IN_ALL
+const char *hero_virt_command_get_log_domain (HeroVirtCommand *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 char *hero_virt_command_to_string (HeroVirtCommand *self);
 HERO_VIRT_AVAILABLE_IN_ALL

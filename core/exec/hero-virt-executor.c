@@ -1,4 +1,4 @@
-/* hero-virt-executor.c
+/* hero-virt-executor.c: where commands run
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -25,6 +25,8 @@
  */
 
 G_DEFINE_INTERFACE (HeroVirtExecutor, hero_virt_executor, G_TYPE_OBJECT)
+
+static GQuark environ_quark; /* the variables of hero_virt_executor_setenv() */
 
 static gpointer
 run_thread (gpointer source_object, gpointer task_data, GCancellable *cancellable, GError **error)
@@ -185,30 +187,8 @@ hero_virt_executor_default_init (HeroVirtExecutorInterface *iface)
   iface->remove_path = real_remove_path;
   iface->get_description = real_get_description;
   iface->is_local = real_is_local;
-}
 
-/**
- * hero_virt_executor_get_default:
- *
- * Returns the process-wide local executor, which runs commands on this
- * machine.
- *
- * Returns: (transfer none): the default #HeroVirtExecutor
- *
- * Since: 0.1
- */
-HeroVirtExecutor *
-hero_virt_executor_get_default (void)
-{
-  static gsize             once;
-  static HeroVirtExecutor *local;
-
-  if (g_once_init_enter (&once))
-    {
-      local = HERO_VIRT_EXECUTOR (hero_virt_local_executor_new ());
-      g_once_init_leave (&once, 1);
-    }
-  return local;
+  environ_quark = g_quark_from_static_string ("hero-virt-executor-environ");
 }
 
 /**
@@ -559,4 +539,118 @@ hero_virt_executor_find_program (HeroVirtExecutor *self,
                    "%s is not installed (not found in PATH on %s)", program, where);
     }
   return path;
+}
+
+/* ---- the environment every command gets ---- */
+
+/* Kept on the executor object, whatever implements it; one lock for all,
+ * since variables are set while setting up, not per command. */
+G_LOCK_DEFINE_STATIC (environ);
+
+static char **
+environ_of (HeroVirtExecutor *self)
+{
+  return g_object_get_qdata (G_OBJECT (self), environ_quark);
+}
+
+/**
+ * hero_virt_executor_setenv:
+ * @self: a #HeroVirtExecutor
+ * @variable: the variable's name
+ * @value: (nullable): its value, or %NULL to stop setting it
+ *
+ * Sets an environment variable for every command @self runs; that is how
+ * a test points buildah and podman at a private `containers.conf` and
+ * storage root without touching the process environment. The local
+ * executor adds the variables to its own environment; the SSH executor
+ * passes them through `env` on the remote side, since sshd normally
+ * refuses to.
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_executor_setenv (HeroVirtExecutor *self, const char *variable, const char *value)
+{
+  char **env;
+
+  g_return_if_fail (HERO_VIRT_IS_EXECUTOR (self));
+  g_return_if_fail (variable != NULL && *variable != '\0' && strchr (variable, '=') == NULL);
+
+  G_LOCK (environ);
+  env = g_object_steal_qdata (G_OBJECT (self), environ_quark);
+  if (env == NULL)
+    env = g_new0 (char *, 1);
+  if (value != NULL)
+    env = g_environ_setenv (env, variable, value, TRUE);
+  else
+    env = g_environ_unsetenv (env, variable);
+  g_object_set_qdata_full (G_OBJECT (self), environ_quark, env, (GDestroyNotify)g_strfreev);
+  G_UNLOCK (environ);
+}
+
+/**
+ * hero_virt_executor_get_environ:
+ * @self: a #HeroVirtExecutor
+ *
+ * Returns: (transfer none) (array zero-terminated=1): the variables set
+ *   with [method@HeroVirt.Executor.setenv], as `NAME=VALUE`
+ *
+ * Since: 0.1
+ */
+const char *const *
+hero_virt_executor_get_environ (HeroVirtExecutor *self)
+{
+  static const char *const none[] = { NULL };
+  char                   **env;
+
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), NULL);
+
+  G_LOCK (environ);
+  env = environ_of (self);
+  G_UNLOCK (environ);
+  return env ? (const char *const *)env : none;
+}
+
+/* A copy of the variables, for an executor building a command's
+ * environment while another thread may set one. */
+char **
+_hero_virt_executor_dup_environ (HeroVirtExecutor *self)
+{
+  char **env;
+
+  G_LOCK (environ);
+  env = g_strdupv (environ_of (self));
+  G_UNLOCK (environ);
+  return env ? env : g_new0 (char *, 1);
+}
+
+/* ---- the one log line of a command ---- */
+
+/* Written by the executor when a command has ended, under the command's
+ * log domain (the plugin's), with secrets masked in @display: @outcome
+ * says why it did not end by itself (cancelled, not started), else the
+ * exit status or signal is given. */
+void
+_hero_virt_executor_log_command (HeroVirtExecutor *self,
+                                 HeroVirtCommand  *command,
+                                 const char       *display,
+                                 const char       *outcome,
+                                 int               exit_status,
+                                 int               term_signal,
+                                 gint64            duration_us)
+{
+  const char      *domain = hero_virt_command_get_log_domain (command);
+  g_autofree char *where = NULL;
+  g_autofree char *status = NULL;
+
+  if (domain == NULL)
+    domain = G_LOG_DOMAIN;
+  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, domain))
+    return;
+  where = hero_virt_executor_get_description (self);
+  if (outcome == NULL)
+    outcome = status = term_signal ? g_strdup_printf ("signal %d", term_signal)
+                                   : g_strdup_printf ("exit %d", exit_status);
+  g_log (domain, G_LOG_LEVEL_DEBUG, "%s: %s (%s, %.3f s)", where, display, outcome,
+         duration_us / 1e6);
 }

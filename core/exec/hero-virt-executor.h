@@ -79,9 +79,6 @@ struct _HeroVirtExecutorInterface
 };
 
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtExecutor *hero_virt_executor_get_default (void);
-
-HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtCommandResult *hero_virt_executor_run (HeroVirtExecutor *self,
                                                HeroVirtCommand  *command,
                                                GCancellable     *cancellable,
@@ -130,6 +127,10 @@ HERO_VIRT_AVAILABLE_IN_ALL
 char *hero_virt_executor_get_description (HeroVirtExecutor *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_executor_is_local (HeroVirtExecutor *self);
+HERO_VIRT_AVAILABLE_IN_ALL
+void hero_virt_executor_setenv (HeroVirtExecutor *self, const char *variable, const char *value);
+HERO_VIRT_AVAILABLE_IN_ALL
+const char *const *hero_virt_executor_get_environ (HeroVirtExecutor *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 char *hero_virt_executor_find_program (HeroVirtExecutor *self,
                                        const char       *program,

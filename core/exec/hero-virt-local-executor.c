@@ -1,4 +1,4 @@
-/* hero-virt-local-executor.c
+/* hero-virt-local-executor.c: runs commands on this machine
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -14,8 +14,6 @@
 
 #include "hero-virt-private.h"
 
-#define G_LOG_DOMAIN_EXEC "HeroVirt"
-
 /**
  * HeroVirtLocalExecutor:
  *
@@ -25,19 +23,14 @@
  * its timeout kills the command and everything it started (SIGKILL to the
  * group), and the child is always reaped.
  *
- * Variables set with [method@HeroVirt.LocalExecutor.setenv] are added to
- * the environment of every command this executor runs; that is how a test
- * points buildah and podman at a private `containers.conf` and storage
- * root without touching the process environment.
+ * Variables set with [method@HeroVirt.Executor.setenv] are added to the
+ * environment of every command this executor runs.
  *
  * Since: 0.1
  */
 struct _HeroVirtLocalExecutor
 {
   GObject parent_instance;
-
-  GMutex lock;
-  char **environ; /* extra NAME=VALUE */
 };
 
 static void executor_iface_init (HeroVirtExecutorInterface *iface);
@@ -229,13 +222,16 @@ maybe_complete (GTask *task)
 
   if (g_cancellable_is_cancelled (state->cancellable))
     {
-      g_debug ("cancelled: %s", state->display);
+      _hero_virt_executor_log_command (g_task_get_source_object (task), state->command,
+                                       state->display, "cancelled", 0, 0, duration);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
       g_object_unref (task);
       return;
     }
   if (state->timed_out)
     {
+      _hero_virt_executor_log_command (g_task_get_source_object (task), state->command,
+                                       state->display, "timed out, killed", 0, 0, duration);
       g_task_return_new_error (task, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TIMEOUT,
                                "%s did not finish within %u ms and was killed",
                                hero_virt_command_get_program (state->command),
@@ -250,26 +246,9 @@ maybe_complete (GTask *task)
     term_signal = g_subprocess_get_term_sig (sp);
 
   out = g_byte_array_free_to_bytes (g_byte_array_ref (state->out));
-  {
-    /* Quote no secret back, even when a tool echoes its arguments. */
-    const char *const *argv = hero_virt_command_get_argv (state->command);
-    gboolean           has_secret = FALSE;
-    for (guint i = 0; argv[i] != NULL; i++)
-      has_secret |= hero_virt_command_arg_is_secret (state->command, i);
-    if (has_secret)
-      {
-        /* An empty GByteArray may have no data at all; redact "" then. */
-        g_autofree char *raw
-            = g_strndup (state->err->len ? (const char *)state->err->data : "", state->err->len);
-        char *redacted = hero_virt_command_redact (state->command, raw);
-        err = g_bytes_new_take (redacted, strlen (redacted));
-      }
-    else
-      err = g_byte_array_free_to_bytes (g_byte_array_ref (state->err));
-  }
-
-  g_debug ("exit %d%s (%.3f s): %s", exit_status, term_signal ? " (signal)" : "", duration / 1e6,
-           state->display);
+  err = _hero_virt_command_redact_output (state->command, state->err);
+  _hero_virt_executor_log_command (g_task_get_source_object (task), state->command, state->display,
+                                   NULL, exit_status, term_signal, duration);
   g_task_return_pointer (
       task,
       hero_virt_command_result_new (state->display, exit_status, term_signal, out, err, duration),
@@ -300,26 +279,25 @@ on_timeout (gpointer user_data)
 }
 
 static char **
-build_environ (HeroVirtLocalExecutor *self, HeroVirtCommand *command)
+add_variables (char **env, const char *const *variables)
 {
-  char             **env = g_get_environ ();
-  const char *const *extra;
-
-  g_mutex_lock (&self->lock);
-  for (guint i = 0; self->environ[i] != NULL; i++)
+  for (guint i = 0; variables[i] != NULL; i++)
     {
-      g_auto (GStrv) kv = g_strsplit (self->environ[i], "=", 2);
-      env = g_environ_setenv (env, kv[0], kv[1] ? kv[1] : "", TRUE);
-    }
-  g_mutex_unlock (&self->lock);
-
-  extra = hero_virt_command_get_environ (command);
-  for (guint i = 0; extra[i] != NULL; i++)
-    {
-      g_auto (GStrv) kv = g_strsplit (extra[i], "=", 2);
+      g_auto (GStrv) kv = g_strsplit (variables[i], "=", 2);
       env = g_environ_setenv (env, kv[0], kv[1] ? kv[1] : "", TRUE);
     }
   return env;
+}
+
+/* The process's environment, then the executor's variables, then the
+ * command's. */
+static char **
+build_environ (HeroVirtLocalExecutor *self, HeroVirtCommand *command)
+{
+  g_auto (GStrv) mine = _hero_virt_executor_dup_environ (HERO_VIRT_EXECUTOR (self));
+  char **env = add_variables (g_get_environ (), (const char *const *)mine);
+
+  return add_variables (env, hero_virt_command_get_environ (command));
 }
 
 static void
@@ -369,12 +347,12 @@ local_run_async (HeroVirtExecutor   *executor,
     g_subprocess_launcher_set_cwd (launcher, hero_virt_command_get_cwd (command));
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
 
-  g_debug ("run: %s", state->display);
   state->start = g_get_monotonic_time ();
   state->subprocess
       = g_subprocess_launcher_spawnv (launcher, hero_virt_command_get_argv (command), &error);
   if (state->subprocess == NULL)
     {
+      _hero_virt_executor_log_command (executor, command, state->display, error->message, 0, 0, 0);
       if (g_error_matches (error, G_SPAWN_ERROR, G_SPAWN_ERROR_NOENT))
         g_task_return_new_error (task, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
                                  "%s is not installed (not found in PATH)",
@@ -574,23 +552,8 @@ executor_iface_init (HeroVirtExecutorInterface *iface)
 }
 
 static void
-hero_virt_local_executor_finalize (GObject *object)
-{
-  HeroVirtLocalExecutor *self = HERO_VIRT_LOCAL_EXECUTOR (object);
-
-  g_strfreev (self->environ);
-  g_mutex_clear (&self->lock);
-
-  G_OBJECT_CLASS (hero_virt_local_executor_parent_class)->finalize (object);
-}
-
-static void
 hero_virt_local_executor_class_init (HeroVirtLocalExecutorClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = hero_virt_local_executor_finalize;
-
   /* Writing a command's stdin after it exited must fail with EPIPE, not
    * kill the host process (GSocket does the same). */
 #ifdef SIGPIPE
@@ -605,8 +568,6 @@ hero_virt_local_executor_class_init (HeroVirtLocalExecutorClass *klass)
 static void
 hero_virt_local_executor_init (HeroVirtLocalExecutor *self)
 {
-  g_mutex_init (&self->lock);
-  self->environ = g_new0 (char *, 1);
 }
 
 /**
@@ -625,48 +586,27 @@ hero_virt_local_executor_new (void)
 }
 
 /**
- * hero_virt_local_executor_setenv:
- * @self: a #HeroVirtLocalExecutor
- * @variable: the variable's name
- * @value: (nullable): its value, or %NULL to stop setting it
+ * hero_virt_executor_get_default:
  *
- * Sets an environment variable for every command this executor runs.
+ * Returns the process-wide local executor, which runs commands on this
+ * machine.
  *
- * Returns: (transfer none): @self
+ * Returns: (transfer none): the default #HeroVirtExecutor
  *
  * Since: 0.1
  */
-HeroVirtLocalExecutor *
-hero_virt_local_executor_setenv (HeroVirtLocalExecutor *self,
-                                 const char            *variable,
-                                 const char            *value)
+HeroVirtExecutor *
+hero_virt_executor_get_default (void)
 {
-  g_return_val_if_fail (HERO_VIRT_IS_LOCAL_EXECUTOR (self), NULL);
-  g_return_val_if_fail (variable != NULL && *variable != '\0' && strchr (variable, '=') == NULL,
-                        self);
+  /* Made here, not beside the interface: the interface knows no
+   * implementation. */
+  static gsize             once;
+  static HeroVirtExecutor *local;
 
-  g_mutex_lock (&self->lock);
-  if (value != NULL)
-    self->environ = g_environ_setenv (self->environ, variable, value, TRUE);
-  else
-    self->environ = g_environ_unsetenv (self->environ, variable);
-  g_mutex_unlock (&self->lock);
-  return self;
-}
-
-/**
- * hero_virt_local_executor_get_environ:
- * @self: a #HeroVirtLocalExecutor
- *
- * Returns: (transfer none) (array zero-terminated=1): the variables added
- *   to every command's environment, as `NAME=VALUE`
- *
- * Since: 0.1
- */
-const char *const *
-hero_virt_local_executor_get_environ (HeroVirtLocalExecutor *self)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_LOCAL_EXECUTOR (self), NULL);
-
-  return (const char *const *)self->environ;
+  if (g_once_init_enter (&once))
+    {
+      local = HERO_VIRT_EXECUTOR (hero_virt_local_executor_new ());
+      g_once_init_leave (&once, 1);
+    }
+  return local;
 }

@@ -22,11 +22,8 @@ G_DECLARE_FINAL_TYPE (HeroVirtLocalExecutor,
 
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtLocalExecutor *hero_virt_local_executor_new (void);
+
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtLocalExecutor *hero_virt_local_executor_setenv (HeroVirtLocalExecutor *self,
-                                                        const char            *variable,
-                                                        const char            *value);
-HERO_VIRT_AVAILABLE_IN_ALL
-const char *const *hero_virt_local_executor_get_environ (HeroVirtLocalExecutor *self);
+HeroVirtExecutor *hero_virt_executor_get_default (void);
 
 G_END_DECLS

@@ -54,7 +54,6 @@ struct _HeroVirtSshExecutor
   gboolean verify_host_key;
   guint    connect_timeout;
   guint    command_timeout;
-  char   **environ;
 
   GSocketConnection *connection;
   int                fd;
@@ -140,7 +139,6 @@ hero_virt_ssh_executor_finalize (GObject *object)
     memset (self->passphrase, 0, strlen (self->passphrase));
   g_free (self->passphrase);
   g_free (self->known_hosts_file);
-  g_strfreev (self->environ);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (hero_virt_ssh_executor_parent_class)->finalize (object);
@@ -367,7 +365,6 @@ static void
 hero_virt_ssh_executor_init (HeroVirtSshExecutor *self)
 {
   g_mutex_init (&self->lock);
-  self->environ = g_new0 (char *, 1);
   self->fd = -1;
 }
 
@@ -522,52 +519,6 @@ hero_virt_ssh_executor_set_command_timeout (HeroVirtSshExecutor *self, guint tim
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_COMMAND_TIMEOUT]);
     }
   return self;
-}
-
-/**
- * hero_virt_ssh_executor_setenv:
- * @self: a #HeroVirtSshExecutor
- * @variable: the variable's name
- * @value: (nullable): its value, or %NULL to stop setting it
- *
- * Sets a variable in the environment of every command this executor runs
- * (through `env` on the remote side, since sshd normally refuses to pass
- * variables).
- *
- * Returns: (transfer none): @self
- *
- * Since: 0.1
- */
-HeroVirtSshExecutor *
-hero_virt_ssh_executor_setenv (HeroVirtSshExecutor *self, const char *variable, const char *value)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_SSH_EXECUTOR (self), NULL);
-  g_return_val_if_fail (variable != NULL && *variable != '\0' && strchr (variable, '=') == NULL,
-                        self);
-
-  g_mutex_lock (&self->lock);
-  if (value != NULL)
-    self->environ = g_environ_setenv (self->environ, variable, value, TRUE);
-  else
-    self->environ = g_environ_unsetenv (self->environ, variable);
-  g_mutex_unlock (&self->lock);
-  return self;
-}
-
-/**
- * hero_virt_ssh_executor_get_environ:
- * @self: a #HeroVirtSshExecutor
- *
- * Returns: (array zero-terminated=1) (transfer none): the variables set
- *   with [method@HeroVirt.SshExecutor.setenv], as `NAME=VALUE`
- *
- * Since: 0.1
- */
-const char *const *
-hero_virt_ssh_executor_get_environ (HeroVirtSshExecutor *self)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_SSH_EXECUTOR (self), NULL);
-  return (const char *const *)self->environ;
 }
 
 /**
@@ -1039,7 +990,8 @@ build_command_line (HeroVirtSshExecutor *self, HeroVirtCommand *command)
   g_auto (GStrv) full = NULL;
   g_autofree char   *quoted = NULL;
   const char *const *extra = hero_virt_command_get_environ (command);
-  GString           *line = g_string_new ("printf '%s\\n' \"$$\" && ");
+  g_auto (GStrv) mine = _hero_virt_executor_dup_environ (HERO_VIRT_EXECUTOR (self));
+  GString *line = g_string_new ("printf '%s\\n' \"$$\" && ");
 
   if (hero_virt_command_get_cwd (command) != NULL)
     {
@@ -1047,10 +999,10 @@ build_command_line (HeroVirtSshExecutor *self, HeroVirtCommand *command)
       g_autofree char *dir = hero_virt_ssh_quote_argv (cd);
       g_string_append_printf (line, "cd -- %s && ", dir);
     }
-  if (self->environ[0] != NULL || extra[0] != NULL)
+  if (mine[0] != NULL || extra[0] != NULL)
     {
       g_strv_builder_add (argv, "env");
-      g_strv_builder_addv (argv, (const char **)self->environ);
+      g_strv_builder_addv (argv, (const char **)mine);
       g_strv_builder_addv (argv, (const char **)extra);
     }
   g_strv_builder_addv (argv, (const char **)hero_virt_command_get_argv (command));
@@ -1199,7 +1151,6 @@ run_locked (HeroVirtSshExecutor *self,
 
   deadline = deadline_after (timeout ? timeout : self->command_timeout);
   line = build_command_line (self, command);
-  g_debug ("run on %s@%s:%u: %s", self->user, self->host, self->port, display);
 
   channel = open_channel (self, deadline, cancellable, error);
   if (channel == NULL)
@@ -1229,6 +1180,8 @@ run_locked (HeroVirtSshExecutor *self,
 
   if (local_error != NULL)
     {
+      _hero_virt_executor_log_command (HERO_VIRT_EXECUTOR (self), command, display,
+                                       local_error->message, 0, 0, g_get_monotonic_time () - start);
       if (state.have_pid)
         kill_remote (self, state.pid);
       /* The abandoned channel may still hold data; a fresh session is the
@@ -1267,20 +1220,7 @@ run_locked (HeroVirtSshExecutor *self,
     }
 
   out = g_byte_array_free_to_bytes (g_byte_array_ref (state.out));
-  {
-    const char *const *argv = hero_virt_command_get_argv (command);
-    gboolean           has_secret = FALSE;
-    for (guint i = 0; argv[i] != NULL; i++)
-      has_secret |= hero_virt_command_arg_is_secret (command, i);
-    if (has_secret)
-      {
-        g_autofree char *raw = g_strndup ((const char *)state.err->data, state.err->len);
-        char            *redacted = hero_virt_command_redact (command, raw);
-        err = g_bytes_new_take (redacted, strlen (redacted));
-      }
-    else
-      err = g_byte_array_free_to_bytes (g_byte_array_ref (state.err));
-  }
+  err = _hero_virt_command_redact_output (command, state.err);
   run_state_clear (&state);
 
   {
@@ -1304,8 +1244,8 @@ run_locked (HeroVirtSshExecutor *self,
         exit_status = -1;
         libssh2_free (self->session, signal_name);
       }
-    g_debug ("exit %d (%.3f s) on %s: %s", exit_status, (g_get_monotonic_time () - start) / 1e6,
-             self->host, display);
+    _hero_virt_executor_log_command (HERO_VIRT_EXECUTOR (self), command, display, NULL, exit_status,
+                                     term_signal, g_get_monotonic_time () - start);
     return hero_virt_command_result_new (display, exit_status, term_signal, out, err,
                                          g_get_monotonic_time () - start);
   }

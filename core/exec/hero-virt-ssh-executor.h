@@ -37,11 +37,6 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtSshExecutor *hero_virt_ssh_executor_set_command_timeout (HeroVirtSshExecutor *self,
                                                                  guint                timeout_ms);
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtSshExecutor *
-hero_virt_ssh_executor_setenv (HeroVirtSshExecutor *self, const char *variable, const char *value);
-HERO_VIRT_AVAILABLE_IN_ALL
-const char *const *hero_virt_ssh_executor_get_environ (HeroVirtSshExecutor *self);
-HERO_VIRT_AVAILABLE_IN_ALL
 const char *hero_virt_ssh_executor_get_host (HeroVirtSshExecutor *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 guint hero_virt_ssh_executor_get_port (HeroVirtSshExecutor *self);

@@ -1115,11 +1115,7 @@ gboolean
 _hero_virt_builder_check_command (const char *command, GError **error)
 {
   if (command == NULL || *command == '\0')
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "The command is empty");
-      return FALSE;
-    }
+    return hero_virt_set_invalid_argument (error, "command", command, "it is empty");
   return TRUE;
 }
 
@@ -1127,11 +1123,8 @@ gboolean
 _hero_virt_builder_check_argv (const char *const *argv, GError **error)
 {
   if (argv == NULL || argv[0] == NULL || *argv[0] == '\0')
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "The argument vector is empty");
-      return FALSE;
-    }
+    return hero_virt_set_invalid_argument (error, "argument vector", NULL,
+                                           "it is empty or starts with an empty program");
   return TRUE;
 }
 

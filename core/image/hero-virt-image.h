@@ -1,5 +1,5 @@
-/* hero-virt-image.h: the validators for names and references; the image
- * functions themselves are generated (hero-virt-image-object.h)
+/* hero-virt-image.h: the image functions (generated: hero-virt-image-object.h;
+ * their validators are in hero-virt-validate.h)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,17 +15,6 @@
 #include "hero-virt-image-info.h"
 #include "hero-virt-image-container-info.h"
 #include "hero-virt-image-registry-options.h"
-
-G_BEGIN_DECLS
-
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_validate_image_reference (const char *reference, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_validate_container_name (const char *name, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-char *hero_virt_resolve_host_path (const char *root, const char *path, GError **error);
-
-G_END_DECLS
 
 /* The image functions, generated from image-object.json. */
 #include "hero-virt-image-object.h"

@@ -1,11 +1,11 @@
-/* hero-virt-plugin-info.c
+/* hero-virt-plugin-info.c: what the registry knows of plugins and providers
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "config.h"
 
 #include "hero-virt-private.h"
-#include "hero-virt-registry-private.h"
+#include "hero-virt-plugin-info-private.h"
 
 /**
  * HeroVirtPluginInfo:
@@ -34,8 +34,8 @@ struct _HeroVirtPluginInfo
  * HeroVirtProviderInfo:
  *
  * One provider known to the registry: its kind, name and priority, the
- * plugin that registered it (none for providers registered at run time)
- * and the provider object itself.
+ * plugin that registered it (none for providers registered at run time),
+ * the provider object itself, and the executors it was found available on.
  *
  * Since: 0.1
  */
@@ -49,9 +49,9 @@ struct _HeroVirtProviderInfo
   GType                type;
   char                *plugin_name;
 
-  GMutex   lock;
-  GObject *instance;
-  gboolean available_checked;
+  GMutex      lock;
+  GObject    *instance;
+  GHashTable *available_on; /* HeroVirtExecutor (weak) -> itself */
 };
 
 enum
@@ -251,6 +251,15 @@ _hero_virt_plugin_info_set_error (HeroVirtPluginInfo *self, const char *error)
 }
 
 void
+_hero_virt_plugin_info_append_error (HeroVirtPluginInfo *self, const char *error)
+{
+  char *joined = self->error ? g_strdup_printf ("%s; %s", self->error, error) : g_strdup (error);
+
+  g_free (self->error);
+  self->error = joined;
+}
+
+void
 _hero_virt_plugin_info_set_loaded (HeroVirtPluginInfo *self, gboolean loaded)
 {
   self->loaded = loaded;
@@ -260,12 +269,6 @@ void
 _hero_virt_plugin_info_add_provider (HeroVirtPluginInfo *self, HeroVirtProviderInfo *provider)
 {
   g_ptr_array_add (self->providers, g_object_ref (provider));
-}
-
-void
-_hero_virt_plugin_info_clear_providers (HeroVirtPluginInfo *self)
-{
-  g_ptr_array_set_size (self->providers, 0);
 }
 
 /**
@@ -430,10 +433,26 @@ hero_virt_plugin_info_get_provider_kinds (HeroVirtPluginInfo *self)
 /* HeroVirtProviderInfo */
 
 static void
+forget_executor (gpointer data, GObject *executor)
+{
+  HeroVirtProviderInfo *self = data;
+
+  g_mutex_lock (&self->lock);
+  g_hash_table_remove (self->available_on, executor);
+  g_mutex_unlock (&self->lock);
+}
+
+static void
 hero_virt_provider_info_finalize (GObject *object)
 {
   HeroVirtProviderInfo *self = HERO_VIRT_PROVIDER_INFO (object);
+  GHashTableIter        iter;
+  gpointer              executor;
 
+  g_hash_table_iter_init (&iter, self->available_on);
+  while (g_hash_table_iter_next (&iter, &executor, NULL))
+    g_object_weak_unref (executor, forget_executor, self);
+  g_hash_table_unref (self->available_on);
   g_free (self->name);
   g_free (self->plugin_name);
   g_clear_object (&self->instance);
@@ -523,6 +542,7 @@ static void
 hero_virt_provider_info_init (HeroVirtProviderInfo *self)
 {
   g_mutex_init (&self->lock);
+  self->available_on = g_hash_table_new (NULL, NULL);
 }
 
 HeroVirtProviderInfo *
@@ -649,56 +669,48 @@ hero_virt_provider_info_get_provider (HeroVirtProviderInfo *self)
 /**
  * hero_virt_provider_info_check_available:
  * @self: a #HeroVirtProviderInfo
+ * @executor: (nullable): the executor the provider would run its commands
+ *   on, or %NULL for the default executor
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Asks the provider whether its backend can be used here (the tool is
- * installed, the daemon answers). A positive answer is remembered.
+ * Asks the provider whether its backend can be used on @executor's host
+ * (the tool is installed there, the daemon answers). A positive answer is
+ * remembered for as long as @executor lives; a negative one is asked
+ * again next time, so a tool installed meanwhile is found.
  *
- * Returns: %TRUE if the provider is available
+ * Returns: %TRUE if the provider is available on @executor
  *
  * Since: 0.1
  */
 gboolean
 hero_virt_provider_info_check_available (HeroVirtProviderInfo *self,
+                                         HeroVirtExecutor     *executor,
                                          GCancellable         *cancellable,
                                          GError              **error)
 {
   g_autoptr (GObject) provider = NULL;
-  gboolean ok;
+  gboolean known;
 
   g_return_val_if_fail (HERO_VIRT_IS_PROVIDER_INFO (self), FALSE);
+  g_return_val_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor), FALSE);
 
-  if (self->available_checked)
+  if (executor == NULL)
+    executor = hero_virt_executor_get_default ();
+
+  g_mutex_lock (&self->lock);
+  known = g_hash_table_contains (self->available_on, executor);
+  g_mutex_unlock (&self->lock);
+  if (known)
     return TRUE;
 
   provider = hero_virt_provider_info_get_provider (self);
-  switch (self->kind)
-    {
-    case HERO_VIRT_PROVIDER_KIND_DISK:
-      ok = hero_virt_disk_provider_is_available (HERO_VIRT_DISK_PROVIDER (provider), cancellable,
-                                                 error);
-      break;
-    case HERO_VIRT_PROVIDER_KIND_IMAGE:
-      ok = hero_virt_image_provider_is_available (HERO_VIRT_IMAGE_PROVIDER (provider), cancellable,
-                                                  error);
-      break;
-    case HERO_VIRT_PROVIDER_KIND_CONTAINER:
-      ok = hero_virt_container_provider_is_available (HERO_VIRT_CONTAINER_PROVIDER (provider),
-                                                      cancellable, error);
-      break;
-    case HERO_VIRT_PROVIDER_KIND_HYPERVISOR:
-      ok = hero_virt_hypervisor_provider_is_available (HERO_VIRT_HYPERVISOR_PROVIDER (provider),
-                                                       cancellable, error);
-      break;
-    case HERO_VIRT_PROVIDER_KIND_CLUSTER:
-      ok = hero_virt_cluster_provider_is_available (HERO_VIRT_CLUSTER_PROVIDER (provider),
-                                                    cancellable, error);
-      break;
-    default:
-      g_assert_not_reached ();
-    }
-  if (ok)
-    self->available_checked = TRUE;
-  return ok;
+  if (!_hero_virt_provider_kind_is_available (self->kind, provider, executor, cancellable, error))
+    return FALSE;
+
+  g_mutex_lock (&self->lock);
+  if (g_hash_table_add (self->available_on, executor))
+    g_object_weak_ref (G_OBJECT (executor), forget_executor, self);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
 }

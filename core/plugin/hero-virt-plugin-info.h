@@ -9,6 +9,7 @@
 #endif
 
 #include "hero-virt-types.h"
+#include "hero-virt-executor.h"
 
 G_BEGIN_DECLS
 
@@ -57,6 +58,7 @@ HERO_VIRT_AVAILABLE_IN_ALL
 GObject *hero_virt_provider_info_get_provider (HeroVirtProviderInfo *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_provider_info_check_available (HeroVirtProviderInfo *self,
+                                                  HeroVirtExecutor     *executor,
                                                   GCancellable         *cancellable,
                                                   GError              **error);
 

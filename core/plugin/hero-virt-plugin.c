@@ -5,7 +5,7 @@
 #include "config.h"
 
 #include "hero-virt-private.h"
-#include "hero-virt-registry-private.h"
+#include "hero-virt-plugin-private.h"
 
 /**
  * HeroVirtPlugin:
@@ -14,7 +14,8 @@
  * types with (`G_DEFINE_DYNAMIC_TYPE_EXTENDED`,
  * `G_IMPLEMENT_INTERFACE_DYNAMIC`), and the object it announces its
  * providers to, from the register function named in its
- * HERO_VIRT_PLUGIN_DEFINE() descriptor.
+ * HERO_VIRT_PLUGIN_DEFINE() descriptor. The plugin only keeps what it is
+ * told; the registry reads it once the register function has returned.
  *
  * Plugins are never unloaded: their types stay registered for the life of
  * the process.
@@ -28,8 +29,9 @@ struct _HeroVirtPlugin
   GModule                  *module;
   const HeroVirtPluginDesc *desc;
   char                     *path;
-  HeroVirtRegistry         *registry; /* unowned; the registry outlives plugins */
+  GArray                   *announcements; /* HeroVirtProviderAnnouncement */
   GError                   *load_error;
+  gboolean                  registering;
   gboolean                  registered;
 };
 
@@ -45,14 +47,16 @@ hero_virt_plugin_load (GTypeModule *module)
     return TRUE;
 
   g_clear_error (&self->load_error);
-  if (!self->desc->register_func (self, &self->load_error))
+  self->registering = TRUE;
+  self->registered = self->desc->register_func (self, &self->load_error);
+  self->registering = FALSE;
+  if (!self->registered)
     {
       if (self->load_error == NULL)
         g_set_error (&self->load_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PLUGIN,
                      "The plugin's register function failed");
       return FALSE;
     }
-  self->registered = TRUE;
   return TRUE;
 }
 
@@ -68,6 +72,7 @@ hero_virt_plugin_finalize (GObject *object)
   HeroVirtPlugin *self = HERO_VIRT_PLUGIN (object);
 
   g_free (self->path);
+  g_array_unref (self->announcements);
   g_clear_error (&self->load_error);
 
   G_OBJECT_CLASS (hero_virt_plugin_parent_class)->finalize (object);
@@ -85,22 +90,28 @@ hero_virt_plugin_class_init (HeroVirtPluginClass *klass)
 }
 
 static void
+clear_announcement (gpointer data)
+{
+  HeroVirtProviderAnnouncement *announcement = data;
+
+  g_free (announcement->name);
+}
+
+static void
 hero_virt_plugin_init (HeroVirtPlugin *self)
 {
+  self->announcements = g_array_new (FALSE, FALSE, sizeof (HeroVirtProviderAnnouncement));
+  g_array_set_clear_func (self->announcements, clear_announcement);
 }
 
 HeroVirtPlugin *
-_hero_virt_plugin_new (GModule                  *module,
-                       const HeroVirtPluginDesc *desc,
-                       const char               *path,
-                       HeroVirtRegistry         *registry)
+_hero_virt_plugin_new (GModule *module, const HeroVirtPluginDesc *desc, const char *path)
 {
   HeroVirtPlugin *self = g_object_new (HERO_VIRT_TYPE_PLUGIN, NULL);
 
   self->module = module;
   self->desc = desc;
   self->path = g_strdup (path);
-  self->registry = registry;
   g_type_module_set_name (G_TYPE_MODULE (self), desc->name);
   return self;
 }
@@ -111,6 +122,12 @@ _hero_virt_plugin_take_error (HeroVirtPlugin *self)
   return g_steal_pointer (&self->load_error);
 }
 
+GArray *
+_hero_virt_plugin_get_announcements (HeroVirtPlugin *self)
+{
+  return self->announcements;
+}
+
 /**
  * hero_virt_plugin_add_provider:
  * @self: the plugin being loaded
@@ -119,8 +136,10 @@ _hero_virt_plugin_take_error (HeroVirtPlugin *self)
  * @type: the provider's #GType; it must implement the interface of @kind
  * @priority: the higher, the more preferred as the default of @kind
  *
- * Announces a provider. Call it from the plugin's register function. The
- * provider object is created the first time it is needed.
+ * Announces a provider. Call it from the plugin's register function; the
+ * registry checks the announcement (name, type, kind) when the function
+ * has returned successfully. The provider object is created the first
+ * time it is needed.
  *
  * Since: 0.1
  */
@@ -133,8 +152,10 @@ hero_virt_plugin_add_provider (HeroVirtPlugin      *self,
 {
   g_return_if_fail (HERO_VIRT_IS_PLUGIN (self));
   g_return_if_fail (name != NULL);
+  g_return_if_fail (self->registering);
 
-  _hero_virt_registry_plugin_add_provider (self->registry, self, kind, name, type, priority);
+  g_array_append_val (self->announcements,
+                      ((HeroVirtProviderAnnouncement){ kind, g_strdup (name), type, priority }));
 }
 
 /**

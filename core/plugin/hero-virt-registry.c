@@ -5,7 +5,8 @@
 #include "config.h"
 
 #include "hero-virt-private.h"
-#include "hero-virt-registry-private.h"
+#include "hero-virt-plugin-private.h"
+#include "hero-virt-plugin-info-private.h"
 
 /**
  * HeroVirtRegistry:
@@ -25,7 +26,8 @@
  * Providers are chosen by kind: by name, or the default, which is the one
  * named in `HERO_VIRT_<KIND>` (`HERO_VIRT_DISK=qcow2`, like GIO's
  * `GIO_USE_VFS`) or else the highest-priority provider whose availability
- * probe passes. Providers can also be registered at run time from any
+ * probe passes on the executor the provider will run its commands on
+ * ([method@HeroVirt.Registry.find_provider]). Providers can also be registered at run time from any
  * language with [method@HeroVirt.Registry.register_provider].
  *
  * Since: 0.1
@@ -34,102 +36,14 @@ struct _HeroVirtRegistry
 {
   GObject parent_instance;
 
-  GRecMutex           lock;
-  GPtrArray          *plugins;                               /* HeroVirtPluginInfo */
-  GPtrArray          *providers[HERO_VIRT_PROVIDER_N_KINDS]; /* HeroVirtProviderInfo */
-  GHashTable         *plugin_by_name;                        /* name -> HeroVirtPluginInfo */
-  HeroVirtPluginInfo *loading;                               /* while a register func runs */
-  char              **search_path;
+  GRecMutex   lock;
+  GPtrArray  *plugins;                               /* HeroVirtPluginInfo */
+  GPtrArray  *providers[HERO_VIRT_PROVIDER_N_KINDS]; /* HeroVirtProviderInfo */
+  GHashTable *plugin_by_name;                        /* name -> HeroVirtPluginInfo */
+  char      **search_path;
 };
 
 G_DEFINE_FINAL_TYPE (HeroVirtRegistry, hero_virt_registry, G_TYPE_OBJECT)
-
-static const char *const kind_names[HERO_VIRT_PROVIDER_N_KINDS] = {
-  "disk", "image", "container", "hypervisor", "cluster",
-};
-
-/**
- * hero_virt_provider_kind_to_string:
- * @kind: a #HeroVirtProviderKind
- *
- * Returns: the kind's name: `disk`, `image`, `container`, `hypervisor` or
- *   `cluster`
- *
- * Since: 0.1
- */
-const char *
-hero_virt_provider_kind_to_string (HeroVirtProviderKind kind)
-{
-  g_return_val_if_fail ((guint)kind < HERO_VIRT_PROVIDER_N_KINDS, NULL);
-  return kind_names[kind];
-}
-
-/**
- * hero_virt_provider_kind_from_string:
- * @str: a kind's name
- * @out_kind: (out): the kind
- *
- * Parses a kind's name as printed by
- * [func@HeroVirt.ProviderKind.to_string].
- *
- * Returns: %TRUE if @str names a kind
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_provider_kind_from_string (const char *str, HeroVirtProviderKind *out_kind)
-{
-  g_return_val_if_fail (str != NULL, FALSE);
-
-  for (guint i = 0; i < HERO_VIRT_PROVIDER_N_KINDS; i++)
-    if (g_ascii_strcasecmp (str, kind_names[i]) == 0)
-      {
-        if (out_kind != NULL)
-          *out_kind = i;
-        return TRUE;
-      }
-  return FALSE;
-}
-
-/**
- * hero_virt_provider_kind_get_interface_type:
- * @kind: a #HeroVirtProviderKind
- *
- * Returns: the interface a provider of @kind implements, such as
- *   %HERO_VIRT_TYPE_DISK_PROVIDER
- *
- * Since: 0.1
- */
-GType
-hero_virt_provider_kind_get_interface_type (HeroVirtProviderKind kind)
-{
-  switch (kind)
-    {
-    case HERO_VIRT_PROVIDER_KIND_DISK:
-      return HERO_VIRT_TYPE_DISK_PROVIDER;
-    case HERO_VIRT_PROVIDER_KIND_IMAGE:
-      return HERO_VIRT_TYPE_IMAGE_PROVIDER;
-    case HERO_VIRT_PROVIDER_KIND_CONTAINER:
-      return HERO_VIRT_TYPE_CONTAINER_PROVIDER;
-    case HERO_VIRT_PROVIDER_KIND_HYPERVISOR:
-      return HERO_VIRT_TYPE_HYPERVISOR_PROVIDER;
-    case HERO_VIRT_PROVIDER_KIND_CLUSTER:
-      return HERO_VIRT_TYPE_CLUSTER_PROVIDER;
-    default:
-      g_return_val_if_reached (G_TYPE_INVALID);
-    }
-}
-
-static gboolean
-is_valid_provider_name (const char *name)
-{
-  if (name == NULL || !g_ascii_isalnum (name[0]) || strlen (name) > 64)
-    return FALSE;
-  for (const char *p = name; *p; p++)
-    if (!g_ascii_islower (*p) && !g_ascii_isdigit (*p) && *p != '-' && *p != '_')
-      return FALSE;
-  return TRUE;
-}
 
 static void
 hero_virt_registry_finalize (GObject *object)
@@ -228,72 +142,47 @@ add_provider_locked (HeroVirtRegistry *self, HeroVirtProviderInfo *info)
   g_ptr_array_sort (self->providers[kind], compare_priority);
 }
 
+/* Checks what @plugin announced while it registered and adds the good
+ * providers; each bad one is named in @info's error and skipped. */
 static void
-append_plugin_error (HeroVirtPluginInfo *info, const char *message)
+add_announced_providers_locked (HeroVirtRegistry   *self,
+                                HeroVirtPluginInfo *info,
+                                HeroVirtPlugin     *plugin)
 {
-  const char      *old = hero_virt_plugin_info_get_error (info);
-  g_autofree char *joined = old ? g_strdup_printf ("%s; %s", old, message) : g_strdup (message);
+  GArray *announcements = _hero_virt_plugin_get_announcements (plugin);
 
-  _hero_virt_plugin_info_set_error (info, joined);
-}
-
-void
-_hero_virt_registry_plugin_add_provider (HeroVirtRegistry    *self,
-                                         HeroVirtPlugin      *plugin,
-                                         HeroVirtProviderKind kind,
-                                         const char          *name,
-                                         GType                type,
-                                         int                  priority)
-{
-  g_autoptr (HeroVirtProviderInfo) info = NULL;
-  g_autofree char *message = NULL;
-
-  g_rec_mutex_lock (&self->lock);
-
-  if (self->loading == NULL)
-    message = g_strdup_printf ("provider “%s” added outside the register function", name);
-  else if ((guint)kind >= HERO_VIRT_PROVIDER_N_KINDS)
-    message = g_strdup_printf ("provider “%s” has an unknown kind %d", name, kind);
-  else if (!is_valid_provider_name (name))
-    message = g_strdup_printf ("provider name “%s” is not valid ([a-z0-9_-]+)", name);
-  else if (!g_type_is_a (type, hero_virt_provider_kind_get_interface_type (kind))
-           || G_TYPE_IS_ABSTRACT (type))
-    message
-        = g_strdup_printf ("provider “%s”: type %s does not implement %s", name, g_type_name (type),
-                           g_type_name (hero_virt_provider_kind_get_interface_type (kind)));
-  else if (find_provider_locked (self, kind, name) != NULL)
-    message = g_strdup_printf ("%s provider “%s” is already registered; skipped", kind_names[kind],
-                               name);
-
-  if (message != NULL)
+  for (guint i = 0; i < announcements->len; i++)
     {
-      if (self->loading != NULL)
-        append_plugin_error (self->loading, message);
-      g_debug ("plugin %s: %s", hero_virt_plugin_get_name (plugin), message);
-      g_rec_mutex_unlock (&self->lock);
-      return;
+      HeroVirtProviderAnnouncement *a
+          = &g_array_index (announcements, HeroVirtProviderAnnouncement, i);
+      g_autoptr (HeroVirtProviderInfo) provider = NULL;
+      g_autoptr (GError) invalid = NULL;
+      g_autofree char *message = NULL;
+
+      if ((guint)a->kind >= HERO_VIRT_PROVIDER_N_KINDS)
+        message = g_strdup_printf ("provider “%s” has an unknown kind %d", a->name, a->kind);
+      else if (!_hero_virt_validate_provider_name (a->name, &invalid))
+        message = g_strdup (invalid->message);
+      else if (!g_type_is_a (a->type, hero_virt_provider_kind_get_interface_type (a->kind))
+               || G_TYPE_IS_ABSTRACT (a->type))
+        message = g_strdup_printf (
+            "provider “%s”: type %s does not implement %s", a->name, g_type_name (a->type),
+            g_type_name (hero_virt_provider_kind_get_interface_type (a->kind)));
+      else if (find_provider_locked (self, a->kind, a->name) != NULL)
+        message = g_strdup_printf ("%s provider “%s” is already registered; skipped",
+                                   hero_virt_provider_kind_to_string (a->kind), a->name);
+
+      if (message != NULL)
+        {
+          _hero_virt_plugin_info_append_error (info, message);
+          g_debug ("plugin %s: %s", hero_virt_plugin_get_name (plugin), message);
+          continue;
+        }
+      provider = _hero_virt_provider_info_new (a->kind, a->name, a->priority, a->type, NULL,
+                                               hero_virt_plugin_get_name (plugin));
+      _hero_virt_plugin_info_add_provider (info, provider);
+      add_provider_locked (self, provider);
     }
-
-  info = _hero_virt_provider_info_new (kind, name, priority, type, NULL,
-                                       hero_virt_plugin_get_name (plugin));
-  _hero_virt_plugin_info_add_provider (self->loading, info);
-  add_provider_locked (self, info);
-
-  g_rec_mutex_unlock (&self->lock);
-}
-
-static void
-forget_plugin_providers_locked (HeroVirtRegistry *self, HeroVirtPluginInfo *info)
-{
-  g_autoptr (GPtrArray) providers = hero_virt_plugin_info_get_providers (info);
-
-  for (guint i = 0; i < providers->len; i++)
-    {
-      HeroVirtProviderInfo *provider = g_ptr_array_index (providers, i);
-
-      g_ptr_array_remove (self->providers[hero_virt_provider_info_get_kind (provider)], provider);
-    }
-  _hero_virt_plugin_info_clear_providers (info);
 }
 
 static void
@@ -335,7 +224,8 @@ load_plugin_file (HeroVirtRegistry *self, const char *path)
       return;
     }
 
-  if (desc->name == NULL || !is_valid_provider_name (desc->name) || desc->register_func == NULL)
+  if (desc->name == NULL || !_hero_virt_validate_provider_name (desc->name, NULL)
+      || desc->register_func == NULL)
     {
       _hero_virt_plugin_info_set_error (info,
                                         "invalid descriptor (bad name or no register function)");
@@ -359,22 +249,19 @@ load_plugin_file (HeroVirtRegistry *self, const char *path)
 
   /* From here on the module stays resident. */
   g_module_make_resident (module);
-  plugin = _hero_virt_plugin_new (module, desc, path, self);
+  plugin = _hero_virt_plugin_new (module, desc, path);
 
-  self->loading = info;
   if (!g_type_module_use (G_TYPE_MODULE (plugin)))
     {
       g_autoptr (GError) error = _hero_virt_plugin_take_error (plugin);
       g_autofree char *msg
           = g_strdup_printf ("failed to register: %s", error ? error->message : "unknown error");
-      append_plugin_error (info, msg);
-      self->loading = NULL;
-      /* Providers it announced before failing must not be handed out. */
-      forget_plugin_providers_locked (self, info);
-      /* Keep the GTypeModule alive: a type may have been registered. */
+      /* Providers it announced before failing are never handed out. Keep
+       * the GTypeModule alive: a type may have been registered. */
+      _hero_virt_plugin_info_append_error (info, msg);
       return;
     }
-  self->loading = NULL;
+  add_announced_providers_locked (self, info, plugin);
 
   _hero_virt_plugin_info_set_loaded (info, TRUE);
   g_hash_table_insert (self->plugin_by_name, (gpointer)hero_virt_plugin_info_get_name (info), info);
@@ -420,7 +307,7 @@ hero_virt_registry_new_scanned (void)
   HeroVirtRegistry *self = g_object_new (HERO_VIRT_TYPE_REGISTRY, NULL);
 
   /* Make sure the interfaces exist before any plugin refers to them. */
-  _hero_virt_registry_ensure_types ();
+  _hero_virt_provider_kind_ensure_types ();
 
   self->search_path = compute_search_path ();
   g_rec_mutex_lock (&self->lock);
@@ -577,7 +464,8 @@ hero_virt_registry_lookup (HeroVirtRegistry    *self,
         g_string_append_printf (names, "%s%s", i ? ", " : "",
                                 hero_virt_provider_info_get_name (g_ptr_array_index (all, i)));
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
-                   "No %s provider named “%s” (known: %s)", kind_names[kind], name,
+                   "No %s provider named “%s” (known: %s)",
+                   hero_virt_provider_kind_to_string (kind), name,
                    names->len ? names->str : "none");
     }
   return info;
@@ -591,7 +479,8 @@ hero_virt_registry_lookup (HeroVirtRegistry    *self,
  * @error: return location for a #GError
  *
  * Returns a provider object of @kind: the one called @name, or the
- * default (see [method@HeroVirt.Registry.get_default_provider]).
+ * default for the default executor (see
+ * [method@HeroVirt.Registry.find_provider]).
  *
  * Returns: (transfer full): the provider, which implements the interface
  *   of @kind, or %NULL on error
@@ -604,17 +493,7 @@ hero_virt_registry_get_provider (HeroVirtRegistry    *self,
                                  const char          *name,
                                  GError             **error)
 {
-  g_autoptr (HeroVirtProviderInfo) info = NULL;
-
-  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
-
-  if (name == NULL)
-    return hero_virt_registry_get_default_provider (self, kind, NULL, error);
-
-  info = hero_virt_registry_lookup (self, kind, name, error);
-  if (info == NULL)
-    return NULL;
-  return hero_virt_provider_info_get_provider (info);
+  return hero_virt_registry_find_provider (self, kind, name, NULL, NULL, error);
 }
 
 /**
@@ -624,10 +503,9 @@ hero_virt_registry_get_provider (HeroVirtRegistry    *self,
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Returns the default provider of @kind: the one named by the environment
- * variable `HERO_VIRT_<KIND>` (such as `HERO_VIRT_CONTAINER=podman`) if it
- * is set, else the highest-priority provider whose availability probe
- * passes. When none is available the error says why for each.
+ * Returns the default provider of @kind for the default executor; see
+ * [method@HeroVirt.Registry.find_provider], which objects use to choose
+ * for the executor they run on.
  *
  * Returns: (transfer full): the provider, or %NULL on error
  *
@@ -639,28 +517,38 @@ hero_virt_registry_get_default_provider (HeroVirtRegistry    *self,
                                          GCancellable        *cancellable,
                                          GError             **error)
 {
-  g_autofree char *var = NULL;
+  return hero_virt_registry_find_provider (self, kind, NULL, NULL, cancellable, error);
+}
+
+/* The default of @kind for @executor: the provider forced by
+ * `HERO_VIRT_<KIND>`, else the first by priority available there. */
+static GObject *
+choose_default (HeroVirtRegistry    *self,
+                HeroVirtProviderKind kind,
+                HeroVirtExecutor    *executor,
+                GCancellable        *cancellable,
+                GError             **error)
+{
+  const char      *kind_name = hero_virt_provider_kind_to_string (kind);
+  g_autofree char *upper = g_ascii_strup (kind_name, -1);
+  g_autofree char *var = g_strconcat ("HERO_VIRT_", upper, NULL);
   g_autoptr (GPtrArray) list = NULL;
   g_autoptr (GString) reasons = NULL;
-  const char *forced;
+  const char *forced = g_getenv (var);
 
-  g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
-  g_return_val_if_fail ((guint)kind < HERO_VIRT_PROVIDER_N_KINDS, NULL);
-
-  {
-    g_autofree char *upper = g_ascii_strup (kind_names[kind], -1);
-    var = g_strconcat ("HERO_VIRT_", upper, NULL);
-  }
-  forced = g_getenv (var);
   if (forced != NULL && *forced != '\0')
     {
       g_autoptr (GError) local_error = NULL;
-      GObject *provider = hero_virt_registry_get_provider (self, kind, forced, &local_error);
+      g_autoptr (HeroVirtProviderInfo) info
+          = hero_virt_registry_lookup (self, kind, forced, &local_error);
 
-      if (provider == NULL)
-        g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND, "%s=%s: %s", var, forced,
-                     local_error->message);
-      return provider;
+      if (info == NULL)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND, "%s=%s: %s", var, forced,
+                       local_error->message);
+          return NULL;
+        }
+      return hero_virt_provider_info_get_provider (info);
     }
 
   list = hero_virt_registry_get_providers (self, kind);
@@ -670,7 +558,7 @@ hero_virt_registry_get_default_provider (HeroVirtRegistry    *self,
       HeroVirtProviderInfo *info = g_ptr_array_index (list, i);
       g_autoptr (GError) local_error = NULL;
 
-      if (hero_virt_provider_info_check_available (info, cancellable, &local_error))
+      if (hero_virt_provider_info_check_available (info, executor, cancellable, &local_error))
         return hero_virt_provider_info_get_provider (info);
 
       if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -686,10 +574,10 @@ hero_virt_registry_get_default_provider (HeroVirtRegistry    *self,
   if (list->len == 0)
     g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
                  "No %s provider is installed (no plugin registered one; see `hero-virt plugins`)",
-                 kind_names[kind]);
+                 kind_name);
   else
     g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
-                 "No %s provider is available: %s", kind_names[kind], reasons->str);
+                 "No %s provider is available: %s", kind_name, reasons->str);
   return NULL;
 }
 
@@ -704,10 +592,17 @@ hero_virt_registry_get_default_provider (HeroVirtRegistry    *self,
  * @error: return location for a #GError
  *
  * The provider every user-facing object uses: the one called @name, or
- * else the default of @kind for @executor, judged by what the executor's
- * host has (see [method@HeroVirt.Registry.get_default_provider]).
+ * else the default of @kind for @executor. The default is the one named
+ * by the environment variable `HERO_VIRT_<KIND>` (such as
+ * `HERO_VIRT_CONTAINER=podman`) if it is set, else the highest-priority
+ * provider whose availability probe passes on @executor's host, so a
+ * builder on an #HeroVirtSshExecutor gets what the remote host has. The
+ * probe's positive answer is remembered per provider and executor
+ * ([method@HeroVirt.ProviderInfo.check_available]). When none is
+ * available the error says why for each.
  *
- * Returns: (transfer full): the provider, or %NULL on error
+ * Returns: (transfer full): the provider, which implements the interface
+ *   of @kind, or %NULL on error
  *
  * Since: 0.1
  */
@@ -719,12 +614,16 @@ hero_virt_registry_find_provider (HeroVirtRegistry    *self,
                                   GCancellable        *cancellable,
                                   GError             **error)
 {
+  g_autoptr (HeroVirtProviderInfo) info = NULL;
+
   g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
+  g_return_val_if_fail ((guint)kind < HERO_VIRT_PROVIDER_N_KINDS, NULL);
   g_return_val_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor), NULL);
 
-  if (name != NULL)
-    return hero_virt_registry_get_provider (self, kind, name, error);
-  return hero_virt_registry_get_default_provider (self, kind, cancellable, error);
+  if (name == NULL)
+    return choose_default (self, kind, executor, cancellable, error);
+  info = hero_virt_registry_lookup (self, kind, name, error);
+  return info ? hero_virt_provider_info_get_provider (info) : NULL;
 }
 
 /**
@@ -776,13 +675,8 @@ hero_virt_registry_register_provider (HeroVirtRegistry    *self,
                    "Unknown provider kind %d", kind);
       return FALSE;
     }
-  if (!is_valid_provider_name (name))
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "“%s” is not a valid provider name (lower-case letters, digits, - and _)",
-                   name ? name : "(null)");
-      return FALSE;
-    }
+  if (!_hero_virt_validate_provider_name (name, error))
+    return FALSE;
   iface = hero_virt_provider_kind_get_interface_type (kind);
   if (!g_type_is_a (G_OBJECT_TYPE (provider), iface))
     {
@@ -796,7 +690,8 @@ hero_virt_registry_register_provider (HeroVirtRegistry    *self,
     {
       g_rec_mutex_unlock (&self->lock);
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS,
-                   "A %s provider named “%s” is already registered", kind_names[kind], name);
+                   "A %s provider named “%s” is already registered",
+                   hero_virt_provider_kind_to_string (kind), name);
       return FALSE;
     }
   info = _hero_virt_provider_info_new (kind, name, priority, G_TYPE_INVALID, provider, NULL);
@@ -854,15 +749,4 @@ hero_virt_registry_get_search_path (HeroVirtRegistry *self)
   g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
 
   return g_strdupv (self->search_path);
-}
-
-void
-_hero_virt_registry_ensure_types (void)
-{
-  g_type_ensure (HERO_VIRT_TYPE_DISK_PROVIDER);
-  g_type_ensure (HERO_VIRT_TYPE_IMAGE_PROVIDER);
-  g_type_ensure (HERO_VIRT_TYPE_CONTAINER_PROVIDER);
-  g_type_ensure (HERO_VIRT_TYPE_HYPERVISOR_PROVIDER);
-  g_type_ensure (HERO_VIRT_TYPE_CLUSTER_PROVIDER);
-  g_type_ensure (HERO_VIRT_TYPE_ERROR);
 }

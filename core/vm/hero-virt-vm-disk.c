@@ -284,30 +284,6 @@ hero_virt_vm_disk_get_readonly (HeroVirtVmDisk *self)
   return self->readonly;
 }
 
-gboolean
-_hero_virt_vm_check_path (const char *what, const char *path, GError **error)
-{
-  if (path == NULL || *path == '\0')
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "The %s path is empty",
-                   what);
-      return FALSE;
-    }
-  if (!g_path_is_absolute (path))
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "The %s path “%s” is not absolute", what, path);
-      return FALSE;
-    }
-  if (strpbrk (path, ",\n\r") != NULL)
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "The %s path must not contain a comma or a line break", what);
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /**
  * hero_virt_vm_disk_validate:
  * @self: a #HeroVirtVmDisk
@@ -326,7 +302,7 @@ hero_virt_vm_disk_validate (HeroVirtVmDisk *self, GError **error)
 {
   g_return_val_if_fail (HERO_VIRT_IS_VM_DISK (self), FALSE);
 
-  if (!_hero_virt_vm_check_path ("disk", self->path, error))
+  if (!_hero_virt_validate_vm_path ("disk", self->path, error))
     return FALSE;
   if (self->format != NULL && strcmp (self->format, "qcow2") != 0
       && strcmp (self->format, "raw") != 0)

@@ -239,17 +239,6 @@ hero_virt_vm_net_get_mac (HeroVirtVmNet *self)
   return self->mac;
 }
 
-static gboolean
-is_mac (const char *mac)
-{
-  for (guint i = 0; i < 17; i++)
-    {
-      if (i % 3 == 2 ? mac[i] != ':' : !g_ascii_isxdigit (mac[i]))
-        return FALSE;
-    }
-  return mac[17] == '\0';
-}
-
 /**
  * hero_virt_vm_net_validate:
  * @self: a #HeroVirtVmNet
@@ -275,24 +264,9 @@ hero_virt_vm_net_validate (HeroVirtVmNet *self, GError **error)
                    "Only a tap network device has a tap name");
       return FALSE;
     }
-  if (self->tap != NULL
-      && (*self->tap == '\0' || *self->tap == '-' || strlen (self->tap) > 15
-          || strspn (self->tap, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-")
-                 != strlen (self->tap)))
-    {
-      g_set_error (
-          error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-          "Invalid tap interface name “%s” (1 to 15 of A-Z a-z 0-9 _ . -, not starting with -)",
-          self->tap);
-      return FALSE;
-    }
-  if (self->mac != NULL && !is_mac (self->mac))
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "Invalid MAC address “%s” (expected six hex pairs such as 52:54:00:12:34:56)",
-                   self->mac);
-      return FALSE;
-    }
+  if ((self->tap != NULL && !_hero_virt_validate_tap_name (self->tap, error))
+      || (self->mac != NULL && !_hero_virt_validate_mac_address (self->mac, error)))
+    return FALSE;
   return TRUE;
 }
 

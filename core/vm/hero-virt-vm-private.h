@@ -8,10 +8,6 @@
 
 G_BEGIN_DECLS
 
-/* Absolute, non-empty, no newline or comma: commas separate options in
- * both `cloud-hypervisor --disk path=…,readonly=on` and qemu's `-drive`. */
-gboolean _hero_virt_vm_check_path (const char *what, const char *path, GError **error);
-
 JsonObject     *_hero_virt_vm_disk_to_json (HeroVirtVmDisk *self);
 HeroVirtVmDisk *_hero_virt_vm_disk_from_json (JsonObject *object, GError **error);
 JsonObject     *_hero_virt_vm_net_to_json (HeroVirtVmNet *self);

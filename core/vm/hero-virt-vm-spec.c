@@ -446,19 +446,6 @@ hero_virt_vm_spec_get_nets (HeroVirtVmSpec *self)
   return self->nets;
 }
 
-static gboolean
-is_vm_name (const char *name)
-{
-  size_t len;
-
-  if (name == NULL || !g_ascii_isalnum (name[0]))
-    return FALSE;
-  len = strlen (name);
-  return len <= 64
-         && strspn (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
-                == len;
-}
-
 /**
  * hero_virt_vm_spec_validate:
  * @self: a #HeroVirtVmSpec
@@ -494,19 +481,19 @@ hero_virt_vm_spec_validate (HeroVirtVmSpec *self, GError **error)
 
   if (self->name == NULL)
     FAIL ("A VM needs a name");
-  if (!is_vm_name (self->name))
-    FAIL ("Invalid VM name “%s” (1 to 64 of A-Z a-z 0-9 . _ -, starting with a letter or digit)",
-          self->name);
+  if (!_hero_virt_validate_vm_name (self->name, error))
+    return FALSE;
   if (self->kernel == NULL && self->firmware == NULL)
     FAIL ("VM “%s” needs a kernel or a firmware to boot", self->name);
   if (self->kernel != NULL && self->firmware != NULL)
     FAIL ("VM “%s” has both a kernel and a firmware; give one", self->name);
   if (self->kernel == NULL && (self->initramfs != NULL || self->cmdline != NULL))
     FAIL ("VM “%s” has an initramfs or command line but no kernel", self->name);
-  if ((self->kernel != NULL && !_hero_virt_vm_check_path ("kernel", self->kernel, error))
+  if ((self->kernel != NULL && !_hero_virt_validate_vm_path ("kernel", self->kernel, error))
       || (self->initramfs != NULL
-          && !_hero_virt_vm_check_path ("initramfs", self->initramfs, error))
-      || (self->firmware != NULL && !_hero_virt_vm_check_path ("firmware", self->firmware, error)))
+          && !_hero_virt_validate_vm_path ("initramfs", self->initramfs, error))
+      || (self->firmware != NULL
+          && !_hero_virt_validate_vm_path ("firmware", self->firmware, error)))
     return FALSE;
   if (self->cmdline != NULL && strpbrk (self->cmdline, "\n\r") != NULL)
     FAIL ("The kernel command line must not contain a line break");
@@ -544,7 +531,8 @@ hero_virt_vm_spec_validate (HeroVirtVmSpec *self, GError **error)
   if (self->serial_path != NULL && self->serial_mode != HERO_VIRT_VM_SERIAL_MODE_FILE
       && self->serial_mode != HERO_VIRT_VM_SERIAL_MODE_SOCKET)
     FAIL ("A serial path needs the file or socket serial mode");
-  if (self->serial_path != NULL && !_hero_virt_vm_check_path ("serial", self->serial_path, error))
+  if (self->serial_path != NULL
+      && !_hero_virt_validate_vm_path ("serial", self->serial_path, error))
     return FALSE;
 #undef FAIL
   return TRUE;

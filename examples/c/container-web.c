@@ -96,8 +96,8 @@ setup (const char *dir)
       "[engine]\nruntime = \"runc\"\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"file\"\n",
       -1, NULL);
   g_file_set_contents (storage, storage_text, -1, NULL);
-  hero_virt_local_executor_setenv (executor, "CONTAINERS_CONF", conf);
-  hero_virt_local_executor_setenv (executor, "CONTAINERS_STORAGE_CONF", storage);
+  hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (executor), "CONTAINERS_CONF", conf);
+  hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (executor), "CONTAINERS_STORAGE_CONF", storage);
   g_mkdir_with_parents (www, 0755);
   g_mkdir_with_parents (bin, 0755);
   g_file_set_contents (index, "hello from a HeroVirt container\n", -1, NULL);

@@ -6,9 +6,9 @@
  * a remote executor works unchanged. Options are always given as
  * --flag=value and user operands come after "--", so a value that looks
  * like an option stays a value. The core validated every name before the
- * provider was called.
+ * provider was called. The executor logs each command under the calling
+ * plugin's domain (DockerCliDialect.log_domain); this file logs nothing.
  */
-#define G_LOG_DOMAIN "HeroVirt-DockerCli"
 
 #include <stdlib.h>
 #include <string.h>
@@ -45,25 +45,14 @@ docker_cli_command (const DockerCliDialect *dialect,
 {
   HeroVirtCommand *command = hero_virt_command_new (dialect->program);
 
+  /* Logged by the executor under the calling plugin's domain. */
+  hero_virt_command_set_log_domain (command, dialect->log_domain);
+
   if (dialect->add_globals != NULL)
     dialect->add_globals (executor, command);
   if (subcommand != NULL)
     hero_virt_command_add_arg (command, subcommand);
   return command;
-}
-
-HeroVirtCommandResult *
-docker_cli_run (HeroVirtExecutor *executor,
-                HeroVirtCommand  *command,
-                GCancellable     *cancellable,
-                GError          **error)
-{
-  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
-    {
-      g_autofree char *line = hero_virt_command_to_string (command);
-      g_debug ("running %s", line);
-    }
-  return hero_virt_executor_run (executor, command, cancellable, error);
 }
 
 /* A failed command becomes NOT_FOUND or EXISTS when stderr says so, so
@@ -101,7 +90,8 @@ run_checked (HeroVirtExecutor *executor,
              GCancellable     *cancellable,
              GError          **error)
 {
-  g_autoptr (HeroVirtCommandResult) result = docker_cli_run (executor, command, cancellable, error);
+  g_autoptr (HeroVirtCommandResult) result
+      = hero_virt_executor_run (executor, command, cancellable, error);
 
   if (result == NULL || !docker_cli_check (result, error))
     return NULL;
@@ -284,7 +274,7 @@ cli_start (HeroVirtContainerProvider *self,
   const char *err;
 
   hero_virt_command_add_args (command, "--", name, NULL);
-  result = docker_cli_run (executor, command, cancellable, error);
+  result = hero_virt_executor_run (executor, command, cancellable, error);
   if (result == NULL)
     return FALSE;
   /* nerdctl refuses to start a running container; that is success here. */
@@ -372,7 +362,7 @@ cli_exec (HeroVirtContainerProvider *self,
     }
   hero_virt_command_add_args (command, "--", name, NULL);
   hero_virt_command_add_argv (command, argv);
-  result = docker_cli_run (executor, command, cancellable, error);
+  result = hero_virt_executor_run (executor, command, cancellable, error);
   if (result == NULL)
     return NULL;
   /* 125-127 are the engine's own failures (no such container, command not
@@ -911,7 +901,7 @@ cli_run_health_check (HeroVirtContainerProvider *self,
   if (d->health_run[1] != NULL)
     hero_virt_command_add_arg (command, d->health_run[1]);
   hero_virt_command_add_args (command, "--", name, NULL);
-  result = docker_cli_run (executor, command, cancellable, error);
+  result = hero_virt_executor_run (executor, command, cancellable, error);
   if (result == NULL)
     return NULL;
   rc = hero_virt_command_result_get_exit_status (result);
@@ -1079,11 +1069,14 @@ cli_image_commit (HeroVirtContainerProvider *self,
 }
 
 static gboolean
-cli_is_available (HeroVirtContainerProvider *self, GCancellable *cancellable, GError **error)
+cli_is_available (HeroVirtContainerProvider *self,
+                  HeroVirtExecutor          *executor,
+                  GCancellable              *cancellable,
+                  GError                   **error)
 {
-  g_autofree char *path = hero_virt_executor_find_program (hero_virt_executor_get_default (),
-                                                           docker_cli_get_dialect (self)->program,
-                                                           cancellable, error);
+  g_autofree char *path = hero_virt_executor_find_program (
+      executor, docker_cli_get_dialect (self)->program, cancellable, error);
+
   return path != NULL;
 }
 

@@ -16,6 +16,7 @@ typedef struct _DockerCliDialect DockerCliDialect;
 struct _DockerCliDialect
 {
   const char *program;       /* "podman", "nerdctl" */
+  const char *log_domain;    /* the plugin's G_LOG_DOMAIN, for the executor's command lines */
   gboolean    json_lines;    /* ps/images: one object per line (nerdctl) or one array (podman) */
   const char *health_run[3]; /* {"healthcheck", "run"} or {"container", "healthcheck"} */
   const char *default_health_interval; /* used when the health check sets none; NULL to leave it */
@@ -39,17 +40,13 @@ const DockerCliDialect *docker_cli_get_dialect (gpointer provider);
 void docker_cli_provider_iface_init (HeroVirtContainerProviderInterface *iface);
 
 /* Pieces, for dialect tests and for plugins that mix in another transport. */
-HeroVirtCommand       *docker_cli_command (const DockerCliDialect *dialect,
-                                           HeroVirtExecutor       *executor,
-                                           const char             *subcommand);
-void                   docker_cli_add_create_args (const DockerCliDialect *dialect,
-                                                   HeroVirtCommand        *command,
-                                                   HeroVirtContainerSpec  *spec);
-HeroVirtCommandResult *docker_cli_run (HeroVirtExecutor *executor,
-                                       HeroVirtCommand  *command,
-                                       GCancellable     *cancellable,
-                                       GError          **error);
-gboolean               docker_cli_check (HeroVirtCommandResult *result, GError **error);
+HeroVirtCommand *docker_cli_command (const DockerCliDialect *dialect,
+                                     HeroVirtExecutor       *executor,
+                                     const char             *subcommand);
+void             docker_cli_add_create_args (const DockerCliDialect *dialect,
+                                             HeroVirtCommand        *command,
+                                             HeroVirtContainerSpec  *spec);
+gboolean         docker_cli_check (HeroVirtCommandResult *result, GError **error);
 
 JsonArray *
 docker_cli_parse_rows (const DockerCliDialect *dialect, const char *text, GError **error);

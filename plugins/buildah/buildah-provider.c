@@ -41,35 +41,15 @@ G_DEFINE_DYNAMIC_TYPE_EXTENDED (
 
 /* ---- validation ---- */
 
-static gboolean
-invalid (GError **error, const char *what, const char *value, const char *why)
-{
-  g_autofree char *shown
-      = value && g_utf8_validate (value, -1, NULL) ? g_strescape (value, NULL) : NULL;
-
-  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Invalid %s “%s”: %s",
-               what, shown ? shown : "", why);
-  return FALSE;
-}
-
-static gboolean
-has_control (const char *s)
-{
-  for (; *s; s++)
-    if ((guchar)*s < 0x20 || *s == 0x7f)
-      return TRUE;
-  return FALSE;
-}
-
 /* A word passed as an option value: not empty, no control characters, not
  * looking like a flag. */
 static gboolean
 check_word (const char *what, const char *value, GError **error)
 {
-  if (value == NULL || *value == '\0' || value[0] == '-' || has_control (value))
-    return invalid (error, what, value,
-                    "it must be non-empty, without control characters, not starting with “-”");
-  return TRUE;
+  if (value == NULL || *value == '\0' || value[0] == '-')
+    return hero_virt_set_invalid_argument (error, what, value,
+                                           "it must be non-empty, not starting with “-”");
+  return hero_virt_validate_text (what, value, error);
 }
 
 static gboolean
@@ -78,16 +58,16 @@ check_isolation (const char *isolation, GError **error)
   if (isolation == NULL
       || g_strv_contains ((const char *const[]){ "oci", "chroot", "rootless", NULL }, isolation))
     return TRUE;
-  return invalid (error, "isolation", isolation, "use oci, chroot or rootless");
+  return hero_virt_set_invalid_argument (error, "isolation", isolation,
+                                         "use oci, chroot or rootless");
 }
 
 static gboolean
 check_container_path (const char *path, GError **error)
 {
-  if (path == NULL || *path == '\0' || has_control (path))
-    return invalid (error, "path in the container", path,
-                    "it must be non-empty, without control characters");
-  return TRUE;
+  if (path == NULL || *path == '\0')
+    return hero_virt_set_invalid_argument (error, "path in the container", path, "it is empty");
+  return hero_virt_validate_text ("path in the container", path, error);
 }
 
 /* A path on the executor's host: absolute, no `..`, no control chars. */
@@ -97,7 +77,7 @@ check_host_path (const char *path, GError **error)
   g_autofree char *resolved = NULL;
 
   if (path == NULL || !g_path_is_absolute (path))
-    return invalid (error, "host path", path, "it must be absolute");
+    return hero_virt_set_invalid_argument (error, "host path", path, "it must be absolute");
   resolved = hero_virt_resolve_host_path (NULL, path, error);
   return resolved != NULL;
 }
@@ -108,9 +88,10 @@ check_chown_chmod (const char *chown, const char *chmod, GError **error)
   if (chown != NULL
       && !g_regex_match_simple ("^[A-Za-z0-9_][A-Za-z0-9_.-]*(:[A-Za-z0-9_][A-Za-z0-9_.-]*)?$",
                                 chown, G_REGEX_DOLLAR_ENDONLY, 0))
-    return invalid (error, "owner", chown, "use user[:group]");
+    return hero_virt_set_invalid_argument (error, "owner", chown, "use user[:group]");
   if (chmod != NULL && !g_regex_match_simple ("^[0-7]{3,4}$", chmod, G_REGEX_DOLLAR_ENDONLY, 0))
-    return invalid (error, "mode", chmod, "use octal permissions such as 644");
+    return hero_virt_set_invalid_argument (error, "mode", chmod,
+                                           "use octal permissions such as 644");
   return TRUE;
 }
 
@@ -119,7 +100,7 @@ check_chown_chmod (const char *chown, const char *chmod, GError **error)
 static HeroVirtCommand *
 buildah (const char *subcommand)
 {
-  HeroVirtCommand *command = hero_virt_command_new ("buildah");
+  HeroVirtCommand *command = HERO_VIRT_COMMAND_NEW ("buildah");
 
   hero_virt_command_add_arg (command, subcommand);
   return command;
@@ -154,12 +135,6 @@ run (HeroVirtExecutor *executor,
   g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autoptr (GError) local_error = NULL;
 
-  if (!g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN))
-    {
-      g_autofree char *line = hero_virt_command_to_string (command);
-      g_autofree char *where = hero_virt_executor_get_description (executor);
-      g_debug ("running on %s: %s", where, line);
-    }
   result = hero_virt_executor_run (executor, command, cancellable, error);
   if (result == NULL)
     return NULL;
@@ -201,17 +176,9 @@ expect_last_line (HeroVirtCommandResult *result, const char *what, GError **erro
 static gboolean
 executor_has_env (HeroVirtExecutor *executor, const char *variable)
 {
-  const char *const *env = NULL;
-
-  if (HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
-    {
-      if (g_getenv (variable) != NULL)
-        return TRUE;
-      env = hero_virt_local_executor_get_environ (HERO_VIRT_LOCAL_EXECUTOR (executor));
-    }
-  else if (HERO_VIRT_IS_SSH_EXECUTOR (executor))
-    env = hero_virt_ssh_executor_get_environ (HERO_VIRT_SSH_EXECUTOR (executor));
-  return env != NULL && g_environ_getenv ((char **)env, variable) != NULL;
+  if (HERO_VIRT_IS_LOCAL_EXECUTOR (executor) && g_getenv (variable) != NULL)
+    return TRUE;
+  return g_environ_getenv ((char **)hero_virt_executor_get_environ (executor), variable) != NULL;
 }
 
 /* The runtime to pass with --runtime, or NULL to leave it to buildah's
@@ -306,9 +273,11 @@ add_registry_options (HeroVirtCommand              *command,
       g_autofree char *file = NULL;
       char            *text;
 
-      if (strchr (user, ':') != NULL || has_control (user))
-        return invalid (error, "registry user name", user,
-                        "it must not contain “:” or control characters");
+      if (strchr (user, ':') != NULL)
+        return hero_virt_set_invalid_argument (error, "registry user name", user,
+                                               "it must not contain “:”");
+      if (!hero_virt_validate_text ("registry user name", user, error))
+        return FALSE;
 
       json_builder_begin_object (builder);
       json_builder_set_member_name (builder, "auths");
@@ -436,7 +405,7 @@ buildah_run_argv (HeroVirtImageProvider *provider,
     return NULL;
   if (argv[0] == NULL || *argv[0] == '\0')
     {
-      invalid (error, "command", "", "the argument vector is empty");
+      hero_virt_set_invalid_argument (error, "command", "", "the argument vector is empty");
       return NULL;
     }
   if (!add_run_options (command, executor, isolation, runtime, cancellable, error))
@@ -465,15 +434,15 @@ copy_or_add (const char        *subcommand,
       || !check_chown_chmod (chown, chmod, error))
     return FALSE;
   if (sources[0] == NULL)
-    return invalid (error, "source", "", "nothing to copy");
+    return hero_virt_set_invalid_argument (error, "source", "", "nothing to copy");
   for (guint i = 0; sources[i] != NULL; i++)
     {
       gboolean url = strcmp (subcommand, "add") == 0
                      && (g_str_has_prefix (sources[i], "https://")
                          || g_str_has_prefix (sources[i], "http://"));
-      if (url ? has_control (sources[i]) : !check_host_path (sources[i], error))
-        return url ? invalid (error, "URL", sources[i], "control characters are not allowed")
-                   : FALSE;
+      if (url ? !hero_virt_validate_text ("URL", sources[i], error)
+              : !check_host_path (sources[i], error))
+        return FALSE;
     }
   if (chown != NULL)
     hero_virt_command_add_args (command, "--chown", chown, NULL);
@@ -532,7 +501,7 @@ buildah_write_content (HeroVirtImageProvider *provider,
   if (!hero_virt_validate_container_name (container, error) || !check_container_path (dest, error))
     return FALSE;
   if (mode < 0 || mode > 07777)
-    return invalid (error, "mode", "", "use permission bits such as 0644");
+    return hero_virt_set_invalid_argument (error, "mode", "", "use permission bits such as 0644");
 
   /* The content travels to the executor's host as a file (SFTP for SSH),
    * then buildah copies it in. */
@@ -676,7 +645,7 @@ buildah_commit (HeroVirtImageProvider *provider,
     return NULL;
   if (format != NULL && strcmp (format, "oci") != 0 && strcmp (format, "docker") != 0)
     {
-      invalid (error, "image format", format, "use oci or docker");
+      hero_virt_set_invalid_argument (error, "image format", format, "use oci or docker");
       return NULL;
     }
   if (format != NULL)
@@ -790,7 +759,7 @@ buildah_tag_image (HeroVirtImageProvider *provider,
   if (!hero_virt_validate_image_reference (image, error))
     return FALSE;
   if (names[0] == NULL)
-    return invalid (error, "image name", "", "no new name given");
+    return hero_virt_set_invalid_argument (error, "image name", "", "no new name given");
   for (guint i = 0; names[i] != NULL; i++)
     if (!hero_virt_validate_image_reference (names[i], error))
       return FALSE;
@@ -899,17 +868,14 @@ buildah_build (HeroVirtImageProvider        *provider,
 }
 
 static gboolean
-buildah_is_available (HeroVirtImageProvider *provider, GCancellable *cancellable, GError **error)
+buildah_is_available (HeroVirtImageProvider *provider,
+                      HeroVirtExecutor      *executor,
+                      GCancellable          *cancellable,
+                      GError               **error)
 {
-  g_autofree char *path = g_find_program_in_path ("buildah");
+  g_autofree char *path = hero_virt_executor_find_program (executor, "buildah", cancellable, error);
 
-  if (path == NULL)
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
-                   "buildah is not installed (not found in PATH)");
-      return FALSE;
-    }
-  return TRUE;
+  return path != NULL;
 }
 
 static void
@@ -920,8 +886,8 @@ hero_virt_buildah_provider_iface_init (HeroVirtImageProviderInterface *iface)
   iface->run = buildah_run_argv;
   iface->copy = buildah_copy;
   iface->add = buildah_add;
-  iface->write_content = buildah_write_content;
-  iface->read_content = buildah_read_content;
+  iface->write = buildah_write_content;
+  iface->read = buildah_read_content;
   iface->config = buildah_config;
   iface->commit = buildah_commit;
   iface->remove_container = buildah_remove_container;

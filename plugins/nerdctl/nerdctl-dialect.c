@@ -106,8 +106,7 @@ nerdctl_add_globals (HeroVirtExecutor *executor, HeroVirtCommand *command)
 
   if (executor != NULL && HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
     {
-      char **env
-          = (char **)hero_virt_local_executor_get_environ (HERO_VIRT_LOCAL_EXECUTOR (executor));
+      char **env = (char **)hero_virt_executor_get_environ (executor);
       ns = g_environ_getenv (env, "CONTAINERD_NAMESPACE");
       address = g_environ_getenv (env, "CONTAINERD_ADDRESS");
     }
@@ -123,6 +122,7 @@ nerdctl_add_globals (HeroVirtExecutor *executor, HeroVirtCommand *command)
 
 const DockerCliDialect nerdctl_dialect = {
   .program = "nerdctl",
+  .log_domain = G_LOG_DOMAIN,
   .json_lines = TRUE,
   .health_run = { "container", "healthcheck", NULL },
   /* nerdctl's timers need systemd too, but it has no "0 = off": leave its

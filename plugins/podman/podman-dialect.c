@@ -153,6 +153,7 @@ podman_stats_from_row (JsonObject *row)
 
 const DockerCliDialect podman_dialect = {
   .program = "podman",
+  .log_domain = G_LOG_DOMAIN,
   .json_lines = FALSE,
   .health_run = { "healthcheck", "run", NULL },
   /* No systemd here to run timers: 0 disables them, and checks run on

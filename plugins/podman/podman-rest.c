@@ -70,10 +70,7 @@ podman_rest_find_socket (HeroVirtExecutor *executor)
 
   if (!hero_virt_executor_is_local (executor))
     return NULL;
-  if (HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
-    host = g_environ_getenv (
-        (char **)hero_virt_local_executor_get_environ (HERO_VIRT_LOCAL_EXECUTOR (executor)),
-        "CONTAINER_HOST");
+  host = g_environ_getenv ((char **)hero_virt_executor_get_environ (executor), "CONTAINER_HOST");
   if (host == NULL)
     host = g_getenv ("CONTAINER_HOST");
   if (host != NULL)
@@ -820,13 +817,13 @@ remote_cp (HeroVirtExecutor *executor,
            GCancellable     *cancellable,
            GError          **error)
 {
-  g_autoptr (HeroVirtCommand) command = hero_virt_command_new ("podman");
+  g_autoptr (HeroVirtCommand) command = HERO_VIRT_COMMAND_NEW ("podman");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   hero_virt_command_add_arg (command, "--remote");
   hero_virt_command_add_arg_printf (command, "--url=unix://%s", podman_rest_get_path (rest));
   hero_virt_command_add_args (command, "cp", "--", src, dest, NULL);
-  result = docker_cli_run (executor, command, cancellable, error);
+  result = hero_virt_executor_run (executor, command, cancellable, error);
   return result != NULL && docker_cli_check (result, error);
 }
 
@@ -1342,12 +1339,26 @@ rest_image_commit (HeroVirtContainerProvider *self,
   return g_strdup (id ? id : reference);
 }
 
+/* Judged on the executor the call will use: the service socket there is
+ * enough, else the CLI must be installed there. */
+static gboolean
+rest_is_available (HeroVirtContainerProvider *self,
+                   HeroVirtExecutor          *executor,
+                   GCancellable              *cancellable,
+                   GError                   **error)
+{
+  g_autofree char *socket = podman_rest_find_socket (executor);
+
+  return socket != NULL || cli.is_available (self, executor, cancellable, error);
+}
+
 void
 podman_rest_iface_init (HeroVirtContainerProviderInterface *iface)
 {
   /* Keep the CLI implementation to fall back on. */
   cli = *iface;
 
+  iface->is_available = rest_is_available;
   iface->create = rest_create;
   iface->start = rest_start;
   iface->stop = rest_stop;

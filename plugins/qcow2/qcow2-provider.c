@@ -44,24 +44,10 @@ G_DEFINE_DYNAMIC_TYPE_EXTENDED (HeroVirtQcow2Provider,
 static HeroVirtCommand *
 qemu_img (const char *subcommand)
 {
-  HeroVirtCommand *command = hero_virt_command_new ("qemu-img");
+  HeroVirtCommand *command = HERO_VIRT_COMMAND_NEW ("qemu-img");
 
   hero_virt_command_add_arg (command, subcommand);
   return command;
-}
-
-static HeroVirtCommandResult *
-run (HeroVirtExecutor *executor,
-     HeroVirtCommand  *command,
-     GCancellable     *cancellable,
-     GError          **error)
-{
-  if (g_log_writer_default_would_drop (G_LOG_LEVEL_DEBUG, G_LOG_DOMAIN) == FALSE)
-    {
-      g_autofree char *line = hero_virt_command_to_string (command);
-      g_debug ("running %s", line);
-    }
-  return hero_virt_executor_run (executor, command, cancellable, error);
 }
 
 static gboolean
@@ -126,7 +112,8 @@ run_checked (HeroVirtExecutor *executor,
              GCancellable     *cancellable,
              GError          **error)
 {
-  g_autoptr (HeroVirtCommandResult) result = run (executor, command, cancellable, error);
+  g_autoptr (HeroVirtCommandResult) result
+      = hero_virt_executor_run (executor, command, cancellable, error);
   int status;
 
   if (result == NULL)
@@ -883,7 +870,7 @@ hero_virt_qcow2_provider_check (HeroVirtDiskProvider *provider,
 
   command = qemu_img ("check");
   hero_virt_command_add_args (command, "-U", "--output=json", "-f", format, "--", path, NULL);
-  result = run (executor, command, cancellable, error);
+  result = hero_virt_executor_run (executor, command, cancellable, error);
   if (result == NULL)
     return NULL;
   if (hero_virt_command_result_get_term_signal (result) == 0
@@ -903,14 +890,21 @@ hero_virt_qcow2_provider_check (HeroVirtDiskProvider *provider,
 }
 
 /* The native reader and writer work on any local file, so the provider is
- * always usable here; operations that need qemu-img fail with
- * HERO_VIRT_ERROR_UNAVAILABLE when it is missing. */
+ * always usable on this machine (operations that need qemu-img fail with
+ * HERO_VIRT_ERROR_UNAVAILABLE when it is missing); on another host every
+ * operation runs qemu-img, which must be there. */
 static gboolean
 hero_virt_qcow2_provider_is_available (HeroVirtDiskProvider *provider,
+                                       HeroVirtExecutor     *executor,
                                        GCancellable         *cancellable,
                                        GError              **error)
 {
-  return TRUE;
+  g_autofree char *path = NULL;
+
+  if (hero_virt_executor_is_local (executor))
+    return TRUE;
+  path = hero_virt_executor_find_program (executor, "qemu-img", cancellable, error);
+  return path != NULL;
 }
 
 static void

@@ -5,7 +5,6 @@
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import os
-import sys
 import tempfile
 
 import gi
@@ -13,8 +12,7 @@ gi.require_version("HeroVirt", "1")
 gi.require_version("Gio", "2.0")
 from gi.repository import GLib, Gio, GObject, HeroVirt  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taptest import test, run  # noqa: E402
+from tap import test, run  # noqa: E402
 
 BUILD_ROOT = os.environ["HERO_VIRT_BUILD_ROOT"]
 

@@ -7,7 +7,6 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import json
 import os
-import sys
 import tempfile
 import threading
 
@@ -15,8 +14,7 @@ import gi
 gi.require_version("HeroVirt", "1")
 from gi.repository import GLib, GObject, HeroVirt  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taptest import test, run  # noqa: E402
+from tap import test, run  # noqa: E402
 
 
 class MemDisk(GObject.Object, HeroVirt.DiskProvider):
@@ -30,7 +28,7 @@ class MemDisk(GObject.Object, HeroVirt.DiskProvider):
     def _record(self, op):
         self.calls.append((op, threading.current_thread() is threading.main_thread()))
 
-    def do_is_available(self, cancellable):
+    def do_is_available(self, executor, cancellable):
         return True
 
     def do_create(self, executor, path, options, cancellable):
@@ -167,6 +165,63 @@ def unregistered_is_gone():
         raise AssertionError("found an unregistered provider")
     disk = HeroVirt.Disk.new(path("default3.img"))
     assert disk.get_provider() != provider
+
+
+
+class FarHost(GObject.Object, HeroVirt.Executor):
+    """An executor for a host that has `far-tool`, which this machine lacks:
+    it answers find_program's `command -v` and nothing else."""
+
+    def do_is_local(self):
+        return False
+
+    def do_get_description(self):
+        return "far-host"
+
+    def do_run(self, command, cancellable):
+        argv = command.get_argv()
+        found = argv[0] == "sh" and argv[-1] == "far-tool"
+        out = GLib.Bytes.new(b"/opt/bin/far-tool\n" if found else b"")
+        return HeroVirt.CommandResult.new(argv[0], 0 if found else 1, 0, out, GLib.Bytes.new(b""), 0)
+
+
+class FarDisk(GObject.Object, HeroVirt.DiskProvider):
+    """Available where `far-tool` is installed; counts its probes."""
+
+    def __init__(self):
+        super().__init__()
+        self.probes = []
+
+    def do_is_available(self, executor, cancellable):
+        self.probes.append(executor.get_description())
+        executor.find_program("far-tool", cancellable)  # raises GLib.Error when missing
+        return True
+
+
+@test
+def available_per_executor():
+    far = FarDisk()
+    host = FarHost()
+    kind = HeroVirt.ProviderKind.DISK
+    registry.register_provider(kind, "far", 2000, far)
+    try:
+        # Judged on the executor the call will use, and remembered per executor.
+        assert registry.find_provider(kind, None, host, None) == far
+        assert registry.find_provider(kind, None, host, None) == far
+        assert registry.find_provider(kind, None, None, None) != far
+        assert far.probes == ["far-host", "local"], far.probes
+        info = registry.lookup(kind, "far")
+        try:
+            info.check_available(None, None)
+        except GLib.Error as e:
+            assert e.matches(HeroVirt.error_quark(), HeroVirt.Error.UNAVAILABLE), e.message
+            assert "far-tool is not installed" in e.message, e.message
+        else:
+            raise AssertionError("far-tool was found locally")
+        assert info.check_available(host, None)
+        assert far.probes == ["far-host", "local", "local"], far.probes
+    finally:
+        registry.unregister_provider(kind, "far")
 
 
 run()

@@ -15,8 +15,7 @@ import gi
 gi.require_version("HeroVirt", "1")
 from gi.repository import GLib, HeroVirt  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taptest import test, run  # noqa: E402
+from tap import test, run  # noqa: E402
 
 if shutil.which("qemu-img") is None:
     # The plugin's backend is part of the test: missing it is a failure.

@@ -475,6 +475,41 @@ test_builder_async_queue (void)
     g_clear_object (&results[i]);
 }
 
+/* Async errors name the step, give the turn back and leave nothing
+ * behind: bad input fails before the container exists, a failing command
+ * after it; the next step runs. */
+static void
+test_builder_async_errors (void)
+{
+  g_autoptr (HeroVirtBuilder) b = new_builder ("hv-async-errors");
+  GAsyncResult *results[4] = { NULL };
+  g_autoptr (GError) error = NULL;
+
+  hero_virt_builder_copy_async (b, "../../etc/passwd", "/x", NULL, async_done, &results[0]);
+  hero_virt_builder_run_async (b, "exit 3", NULL, async_done, &results[1]);
+  hero_virt_builder_run_argv_async (b, (const char *const[]){ "true", NULL }, NULL, async_done,
+                                    &results[2]);
+  hero_virt_builder_remove_async (b, NULL, async_done, &results[3]);
+  while (results[3] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_false (hero_virt_builder_copy_finish (b, results[0], &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "step copy"));
+  g_clear_error (&error);
+  g_assert_false (hero_virt_builder_run_finish (b, results[1], &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_COMMAND_FAILED);
+  g_assert_nonnull (strstr (error->message, "step run “exit 3”"));
+  g_clear_error (&error);
+  g_assert_true (hero_virt_builder_run_argv_finish (b, results[2], &error));
+  g_assert_no_error (error);
+  g_assert_true (hero_virt_builder_remove_finish (b, results[3], &error));
+  g_assert_no_error (error);
+  g_assert_false (container_exists ("hv-async-errors"));
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    g_clear_object (&results[i]);
+}
+
 static void
 test_image_functions (void)
 {
@@ -704,6 +739,7 @@ main (int argc, char **argv)
       g_test_add_func ("/buildah/builder/chain", test_builder_chain);
       g_test_add_func ("/buildah/builder/async-progress", test_builder_async_progress);
       g_test_add_func ("/buildah/builder/async-queue", test_builder_async_queue);
+      g_test_add_func ("/buildah/builder/async-errors", test_builder_async_errors);
       g_test_add_func ("/buildah/images", test_image_functions);
       g_test_add_func ("/buildah/registry/http", test_registry_http);
       g_test_add_func ("/buildah/registry/tls", test_registry_tls);

@@ -20,7 +20,7 @@ ht_buildah_new (void)
   for (guint i = 0; fixture->env[i] != NULL; i++)
     {
       g_auto (GStrv) kv = g_strsplit (fixture->env[i], "=", 2);
-      hero_virt_local_executor_setenv (fixture->executor, kv[0], kv[1]);
+      hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (fixture->executor), kv[0], kv[1]);
     }
   return fixture;
 }

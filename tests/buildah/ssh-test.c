@@ -288,7 +288,7 @@ test_remote_build (void)
   for (guint i = 0; fx->env[i] != NULL; i++)
     {
       g_auto (GStrv) kv = g_strsplit (fx->env[i], "=", 2);
-      hero_virt_ssh_executor_setenv (ssh, kv[0], kv[1]);
+      hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (ssh), kv[0], kv[1]);
     }
   /* The context directory is on the build host. */
   ctx = hero_virt_executor_make_temp_dir (HERO_VIRT_EXECUTOR (ssh), NULL, &error);

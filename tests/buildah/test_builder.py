@@ -13,12 +13,10 @@ import gi
 gi.require_version("HeroVirt", "1")
 from gi.repository import GLib, HeroVirt  # noqa: E402
 
-results = []
+from tap import Tap  # noqa: E402
 
-
-def tap(ok, name):
-    results.append(ok)
-    print("%s %d - %s" % ("ok" if ok else "not ok", len(results), name), flush=True)
+t = Tap()
+tap = t.ok
 
 
 def setup():
@@ -48,10 +46,7 @@ def build_base():
 
 def main():
     if shutil.which("buildah") is None:
-        print("1..0 # SKIP buildah is not installed")
-        if os.environ.get("CI"):
-            sys.exit(1)
-        return
+        t.skip_all("buildah is not installed")
     d = setup()
     try:
         base = build_base()
@@ -109,8 +104,7 @@ def main():
         subprocess.run(["buildah", "rm", "--all"], capture_output=True)
         subprocess.run(["buildah", "rmi", "--all", "--force"], capture_output=True)
         shutil.rmtree(d, ignore_errors=True)
-    print("1..%d" % len(results))
-    sys.exit(0 if all(results) else 1)
+    sys.exit(t.done())
 
 
 if __name__ == "__main__":

@@ -10,19 +10,16 @@ import subprocess
 import sys
 import tempfile
 
-results = []
+from tap import Tap  # noqa: E402
 
-
-def tap(ok, name):
-    results.append(ok)
-    print("%s %d - %s" % ("ok" if ok else "not ok", len(results), name), flush=True)
+t = Tap()
+tap = t.ok
 
 
 def main():
     cli = os.path.join(os.environ.get("HERO_VIRT_BUILD_ROOT", "build"), "tools", "hero-virt")
     if shutil.which("buildah") is None or not os.path.exists(cli):
-        print("1..0 # SKIP buildah or the hero-virt tool is missing")
-        sys.exit(1 if os.environ.get("CI") else 0)
+        t.skip_all("buildah or the hero-virt tool is missing")
     d = tempfile.mkdtemp(prefix="hv-cli-image-")
     with open(d + "/containers.conf", "w") as f:
         f.write('[engine]\nruntime = "runc"\n')
@@ -61,8 +58,7 @@ def main():
         subprocess.run(["buildah", "rm", "--all"], env=env, capture_output=True)
         subprocess.run(["buildah", "rmi", "--all", "--force"], env=env, capture_output=True)
         shutil.rmtree(d, ignore_errors=True)
-    print("1..%d" % len(results))
-    sys.exit(0 if all(results) else 1)
+    sys.exit(t.done())
 
 
 if __name__ == "__main__":

@@ -17,13 +17,11 @@ import gi
 gi.require_version("HeroVirt", "1")
 from gi.repository import GLib, HeroVirt  # noqa: E402
 
-results = []
+from tap import Tap  # noqa: E402
+
+t = Tap()
+tap = t.ok
 PASSWORD = "py-Secret-99"
-
-
-def tap(ok, name):
-    results.append(ok)
-    print("%s %d - %s" % ("ok" if ok else "not ok", len(results), name), flush=True)
 
 
 def run(*argv):
@@ -69,8 +67,7 @@ def start_registry(d):
 def main():
     for tool in ("buildah", "docker-registry", "openssl", "htpasswd"):
         if shutil.which(tool) is None:
-            print("1..0 # SKIP %s is not installed" % tool)
-            sys.exit(1 if os.environ.get("CI") else 0)
+            t.skip_all("%s is not installed" % tool)
     d = tempfile.mkdtemp(prefix="hv-py-registry-")
     with open(d + "/containers.conf", "w") as f:
         f.write('[engine]\nruntime = "runc"\n')
@@ -122,8 +119,7 @@ def main():
         subprocess.run(["buildah", "rm", "--all"], capture_output=True)
         subprocess.run(["buildah", "rmi", "--all", "--force"], capture_output=True)
         shutil.rmtree(d, ignore_errors=True)
-    print("1..%d" % len(results))
-    sys.exit(0 if all(results) else 1)
+    sys.exit(t.done())
 
 
 if __name__ == "__main__":

@@ -16,8 +16,7 @@ import subprocess
 import sys
 import tempfile
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from taplib import Tap  # noqa: E402
+from tap import Tap  # noqa: E402
 
 BUILD = os.environ["HERO_VIRT_BUILD_ROOT"]
 SOURCE = os.environ["HERO_VIRT_SOURCE_ROOT"]

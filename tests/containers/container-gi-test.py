@@ -12,7 +12,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -22,8 +21,7 @@ import gi
 gi.require_version("HeroVirt", "1")
 from gi.repository import GLib, GObject, HeroVirt  # noqa: E402
 
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "bindings"))
-from taptest import test, run  # noqa: E402
+from tap import test, run  # noqa: E402
 
 IMAGE = "localhost/hv-gi/busybox:latest"
 STATE = {}

@@ -97,7 +97,7 @@ setup (void)
   for (guint i = 0; conf[i] != NULL; i++)
     {
       g_auto (GStrv) kv = g_strsplit (conf[i], "=", 2);
-      hero_virt_local_executor_setenv (env.executor, kv[0], kv[1]);
+      hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (env.executor), kv[0], kv[1]);
     }
   env.www = g_build_filename (env.dir, "www", NULL);
   index = g_build_filename (env.www, "index.html", NULL);
@@ -116,7 +116,7 @@ setup (void)
       env.service = ht_daemon_start (argv, (const char *const *)conf, log, &error);
       g_assert_no_error (error);
       g_assert_true (ht_wait_for_unix_socket (sock, 20000));
-      hero_virt_local_executor_setenv (env.executor, "CONTAINER_HOST", url);
+      hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (env.executor), "CONTAINER_HOST", url);
     }
   env.ready = TRUE;
   return TRUE;

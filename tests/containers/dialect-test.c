@@ -279,11 +279,14 @@ test_argv (void)
       "sh\",\"-c\"]|--|localhost/web:1|"
       "--not-a-flag-for-the-engine");
 
-  hero_virt_local_executor_setenv (executor, "CONTAINERD_NAMESPACE", "hero");
-  hero_virt_local_executor_setenv (executor, "CONTAINERD_ADDRESS", "/run/ctrd.sock");
+  hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (executor), "CONTAINERD_NAMESPACE", "hero");
+  hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (executor), "CONTAINERD_ADDRESS", "/run/ctrd.sock");
   nerdctl = docker_cli_command (&nerdctl_dialect, HERO_VIRT_EXECUTOR (executor), "ps");
   n = argv_of (nerdctl);
   g_assert_cmpstr (n, ==, "nerdctl|--namespace=hero|--address=/run/ctrd.sock|ps");
+  /* The executor logs each under the calling plugin's domain. */
+  g_assert_cmpstr (hero_virt_command_get_log_domain (podman), ==, "HeroVirt-Podman");
+  g_assert_cmpstr (hero_virt_command_get_log_domain (nerdctl), ==, "HeroVirt-Nerdctl");
 
   /* without an interval, podman's health timer is switched off (no
    * systemd); nerdctl keeps its own default */

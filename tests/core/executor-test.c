@@ -64,7 +64,7 @@ test_stdin_env_cwd (void)
   g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autofree char *expected = NULL;
 
-  hero_virt_local_executor_setenv (executor, "HV_BASE", "from-executor");
+  hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (executor), "HV_BASE", "from-executor");
   hero_virt_command_add_args (cmd, "-c", "read line; echo \"$line|$HV_BASE|$HV_CMD|$(pwd)\"", NULL);
   hero_virt_command_set_stdin_text (cmd, "hello from stdin\n");
   hero_virt_command_setenv (cmd, "HV_CMD", "from-command");
@@ -249,6 +249,40 @@ test_secret_masked (void)
   g_assert_nonnull (strstr (error->message, "bad password ***"));
 }
 
+/* One debug line per command, written by the executor under the command's
+ * log domain, secrets masked; nothing under other domains. */
+static void
+test_log_line (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("sh");
+      g_autoptr (HeroVirtCommand) other = hero_virt_command_new ("true");
+      g_autoptr (HeroVirtCommandResult) result = NULL;
+      g_autoptr (GError) error = NULL;
+
+      hero_virt_command_add_args (cmd, "-c", "exit 3", "sh", NULL);
+      hero_virt_command_add_secret_arg (cmd, "hunter2-s3cret");
+      hero_virt_command_set_log_domain (cmd, "HeroVirt-Test");
+      g_assert_cmpstr (hero_virt_command_get_log_domain (cmd), ==, "HeroVirt-Test");
+      result = hero_virt_executor_run (hero_virt_executor_get_default (), cmd, NULL, &error);
+      g_assert_no_error (error);
+      g_clear_object (&result);
+      hero_virt_command_set_log_domain (other, "HeroVirt-Other");
+      result = hero_virt_executor_run (hero_virt_executor_get_default (), other, NULL, &error);
+      g_assert_no_error (error);
+      return;
+    }
+  g_setenv ("G_MESSAGES_DEBUG", "HeroVirt-Test", TRUE);
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_unsetenv ("G_MESSAGES_DEBUG");
+  g_test_trap_assert_passed ();
+  g_test_trap_assert_stdout ("*HeroVirt-Test-DEBUG*local: sh -c 'exit 3' sh *** (exit 3, *");
+  g_test_trap_assert_stdout_unmatched ("*hunter2*");
+  g_test_trap_assert_stdout_unmatched ("*HeroVirt-Test-DEBUG*HeroVirt-Test-DEBUG*");
+  g_test_trap_assert_stdout_unmatched ("*true*");
+}
+
 static void
 test_argv_is_data (void)
 {
@@ -397,6 +431,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/executor/timeout-kills-tree", test_timeout_kills_tree);
   g_test_add_func ("/executor/cancel-kills-tree", test_cancel_kills_tree);
   g_test_add_func ("/executor/secret-masked", test_secret_masked);
+  g_test_add_func ("/executor/log-line", test_log_line);
   g_test_add_func ("/executor/argv-is-data", test_argv_is_data);
   g_test_add_func ("/executor/output-lines", test_output_lines);
   g_test_add_func ("/executor/files", test_files);

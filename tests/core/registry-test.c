@@ -259,8 +259,9 @@ test_listing (void)
           "provider “wrongkind”: type TestPlainDisk does not implement HeroVirtImageProvider");
       g_assert_true (hero_virt_plugin_info_get_loaded (bad_name));
       g_assert_cmpstr (hero_virt_plugin_info_get_error (bad_name), ==,
-                       "provider name “Bad Name!” is not valid ([a-z0-9_-]+); "
-                       "provider name “../etc” is not valid ([a-z0-9_-]+)");
+                       "Invalid provider name “Bad Name!”: use 1 to 64 of a-z 0-9 - _, starting "
+                       "with a letter or digit; Invalid provider name “../etc”: use 1 to 64 of "
+                       "a-z 0-9 - _, starting with a letter or digit");
       g_clear_pointer (&kinds, g_free);
       kinds = joined_kinds (bad_name);
       g_assert_cmpstr (kinds, ==, "");
@@ -367,7 +368,7 @@ test_default_by_priority_and_availability (void)
       unavailable = hero_virt_registry_lookup (hero_virt_registry_get_default (),
                                                HERO_VIRT_PROVIDER_KIND_DISK, "unavailable", &error);
       g_assert_no_error (error);
-      g_assert_false (hero_virt_provider_info_check_available (unavailable, NULL, &error));
+      g_assert_false (hero_virt_provider_info_check_available (unavailable, NULL, NULL, &error));
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE);
       g_clear_error (&error);
 
@@ -645,6 +646,201 @@ test_runtime_registration (void)
     }
 }
 
+/* ---- availability is judged per executor ---- */
+
+/* An executor for a host that has one program the local machine lacks:
+ * it answers find_program's `command -v` for REMOTE_TOOL, and refuses
+ * every other command. */
+#define REMOTE_TOOL "hero-virt-test-remote-only-tool"
+
+#define TEST_TYPE_REMOTE_EXECUTOR (test_remote_executor_get_type ())
+G_DECLARE_FINAL_TYPE (TestRemoteExecutor, test_remote_executor, TEST, REMOTE_EXECUTOR, GObject)
+
+struct _TestRemoteExecutor
+{
+  GObject parent_instance;
+};
+
+static HeroVirtCommandResult *
+remote_run (HeroVirtExecutor *self,
+            HeroVirtCommand  *command,
+            GCancellable     *cancellable,
+            GError          **error)
+{
+  const char *const *argv = hero_virt_command_get_argv (command);
+  gboolean           found = g_strv_length ((char **)argv) == 5 && g_str_equal (argv[0], "sh")
+                   && g_str_equal (argv[4], REMOTE_TOOL);
+  g_autoptr (GBytes) out
+      = g_bytes_new_static (found ? "/opt/remote/bin/" REMOTE_TOOL "\n" : "",
+                            found ? strlen ("/opt/remote/bin/" REMOTE_TOOL "\n") : 0);
+  g_autoptr (GBytes) err = g_bytes_new_static ("", 0);
+
+  return hero_virt_command_result_new (argv[0], found ? 0 : 1, 0, out, err, 0);
+}
+
+static char *
+remote_get_description (HeroVirtExecutor *self)
+{
+  return g_strdup ("test-remote");
+}
+
+static gboolean
+remote_is_local (HeroVirtExecutor *self)
+{
+  return FALSE;
+}
+
+static void
+test_remote_executor_iface_init (HeroVirtExecutorInterface *iface)
+{
+  iface->run = remote_run;
+  iface->get_description = remote_get_description;
+  iface->is_local = remote_is_local;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestRemoteExecutor,
+                               test_remote_executor,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HERO_VIRT_TYPE_EXECUTOR,
+                                                      test_remote_executor_iface_init))
+
+static void
+test_remote_executor_init (TestRemoteExecutor *self)
+{
+}
+static void
+test_remote_executor_class_init (TestRemoteExecutorClass *klass)
+{
+}
+
+/* A disk provider whose tool is REMOTE_TOOL; counts its probes. */
+#define TEST_TYPE_REMOTE_DISK (test_remote_disk_get_type ())
+G_DECLARE_FINAL_TYPE (TestRemoteDisk, test_remote_disk, TEST, REMOTE_DISK, GObject)
+
+struct _TestRemoteDisk
+{
+  GObject parent_instance;
+  guint   probes;
+};
+
+static gboolean
+remote_disk_is_available (HeroVirtDiskProvider *provider,
+                          HeroVirtExecutor     *executor,
+                          GCancellable         *cancellable,
+                          GError              **error)
+{
+  g_autofree char *path = NULL;
+
+  TEST_REMOTE_DISK (provider)->probes++;
+  path = hero_virt_executor_find_program (executor, REMOTE_TOOL, cancellable, error);
+  return path != NULL;
+}
+
+static void
+test_remote_disk_iface_init (HeroVirtDiskProviderInterface *iface)
+{
+  iface->is_available = remote_disk_is_available;
+}
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TestRemoteDisk,
+                               test_remote_disk,
+                               G_TYPE_OBJECT,
+                               G_IMPLEMENT_INTERFACE (HERO_VIRT_TYPE_DISK_PROVIDER,
+                                                      test_remote_disk_iface_init))
+
+static void
+test_remote_disk_init (TestRemoteDisk *self)
+{
+}
+static void
+test_remote_disk_class_init (TestRemoteDiskClass *klass)
+{
+}
+
+static GObject *
+default_disk_for (HeroVirtExecutor *executor)
+{
+  g_autoptr (GError) error = NULL;
+  GObject *provider = hero_virt_registry_find_provider (hero_virt_registry_get_default (),
+                                                        HERO_VIRT_PROVIDER_KIND_DISK, NULL,
+                                                        executor, NULL, &error);
+
+  g_assert_no_error (error);
+  return provider;
+}
+
+static void
+test_per_executor (void)
+{
+  if (g_test_subprocess ())
+    {
+      HeroVirtRegistry *registry = hero_virt_registry_get_default ();
+      g_autoptr (TestRemoteDisk) remote = g_object_new (TEST_TYPE_REMOTE_DISK, NULL);
+      g_autoptr (HeroVirtExecutor) host_a = g_object_new (TEST_TYPE_REMOTE_EXECUTOR, NULL);
+      g_autoptr (HeroVirtExecutor) host_b = g_object_new (TEST_TYPE_REMOTE_EXECUTOR, NULL);
+      g_autoptr (HeroVirtProviderInfo) info = NULL;
+      g_autoptr (GObject) got = NULL;
+      g_autoptr (GError) error = NULL;
+
+      g_assert_null (g_find_program_in_path (REMOTE_TOOL));
+      g_assert_true (hero_virt_registry_register_provider (
+          registry, HERO_VIRT_PROVIDER_KIND_DISK, "remote", 2000, G_OBJECT (remote), &error));
+      g_assert_no_error (error);
+      info = hero_virt_registry_lookup (registry, HERO_VIRT_PROVIDER_KIND_DISK, "remote", &error);
+      g_assert_no_error (error);
+
+      /* Here the tool is missing: the next provider by priority is the
+       * default, and a negative answer is asked again each time. */
+      got = default_disk_for (NULL);
+      g_assert_true (got != G_OBJECT (remote));
+      g_clear_object (&got);
+      got = default_disk_for (hero_virt_executor_get_default ());
+      g_assert_true (got != G_OBJECT (remote));
+      g_clear_object (&got);
+      g_assert_cmpuint (remote->probes, ==, 2);
+      g_assert_false (hero_virt_provider_info_check_available (info, NULL, NULL, &error));
+      g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE);
+      g_assert_nonnull (strstr (error->message, "not found in PATH on local"));
+      g_clear_error (&error);
+      g_assert_cmpuint (remote->probes, ==, 3);
+
+      /* On the host that has it, it is chosen, and asked once. */
+      got = default_disk_for (host_a);
+      g_assert_true (got == G_OBJECT (remote));
+      g_clear_object (&got);
+      got = default_disk_for (host_a);
+      g_assert_true (got == G_OBJECT (remote));
+      g_clear_object (&got);
+      g_assert_true (hero_virt_provider_info_check_available (info, host_a, NULL, &error));
+      g_assert_no_error (error);
+      g_assert_cmpuint (remote->probes, ==, 4);
+
+      /* Another executor is asked on its own. */
+      got = default_disk_for (host_b);
+      g_assert_true (got == G_OBJECT (remote));
+      g_clear_object (&got);
+      g_assert_cmpuint (remote->probes, ==, 5);
+
+      /* An executor that goes away takes its answer along; the local one
+       * still has no tool. */
+      g_clear_object (&host_a);
+      got = default_disk_for (NULL);
+      g_assert_true (got != G_OBJECT (remote));
+      g_clear_object (&got);
+      g_assert_cmpuint (remote->probes, ==, 6);
+      g_assert_true (hero_virt_registry_unregister_provider (registry, HERO_VIRT_PROVIDER_KIND_DISK,
+                                                             "remote"));
+      return;
+    }
+  else
+    {
+      g_autoptr (Scenario) s = scenario_new ();
+
+      install_plugin (s->dirs[0], "good", NULL);
+      scenario_run (s, NULL);
+    }
+}
+
 /* ---- sync/async derivation in the generated interface ---- */
 
 static void
@@ -798,6 +994,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/registry/default/no-plugins", test_no_plugins);
   g_test_add_func ("/registry/default/env-override", test_env_override);
   g_test_add_func ("/registry/runtime-registration", test_runtime_registration);
+  g_test_add_func ("/registry/default/per-executor", test_per_executor);
   g_test_add_func ("/registry/sync-async-derivation", test_derivation);
 
   return g_test_run ();

@@ -349,7 +349,7 @@ test_info_without_qemu_img (Fixture *f, gconstpointer data)
   /* The process's own PATH: that is where the spawner looks. */
   old_path = g_strdup (g_getenv ("PATH"));
   g_setenv ("PATH", "/nonexistent", TRUE);
-  hero_virt_local_executor_setenv (executor, "PATH", "/nonexistent");
+  hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (executor), "PATH", "/nonexistent");
 
   disk = hero_virt_disk_new_for_provider (img, "qcow2", HERO_VIRT_EXECUTOR (executor), &error);
   g_assert_no_error (error);

@@ -279,7 +279,7 @@ test_hypervisor_provider (void)
   g_assert_no_error (error);
   g_assert_true (found == G_OBJECT (mem));
   provider = HERO_VIRT_HYPERVISOR_PROVIDER (found);
-  g_assert_true (hero_virt_hypervisor_provider_is_available (provider, NULL, NULL));
+  g_assert_true (hero_virt_hypervisor_provider_is_available (provider, NULL, NULL, NULL));
 
   /* Sync wrappers call the sync vfuncs. */
   id = hero_virt_hypervisor_provider_create (provider, NULL, spec_a, NULL, &error);

@@ -4,20 +4,12 @@
 # hypervisor provider written in Python, registered at run time and
 # driven through the public sync and async wrappers.
 # SPDX-License-Identifier: LGPL-2.1-or-later
-import sys
-import traceback
-
 import gi
 gi.require_version("HeroVirt", "1")
 gi.require_version("Json", "1.0")
 from gi.repository import GLib, GObject, HeroVirt, Json  # noqa: E402
 
-TESTS = []
-
-
-def test(func):
-    TESTS.append(func)
-    return func
+from tap import test, run  # noqa: E402
 
 
 def expect_error(code, func, *args):
@@ -201,20 +193,5 @@ def cluster_types():
     assert watch.next(None) is None
 
 
-def main():
-    print(f"1..{len(TESTS)}")
-    failed = 0
-    for n, func in enumerate(TESTS, 1):
-        try:
-            func()
-            print(f"ok {n} - {func.__name__}")
-        except Exception:
-            failed += 1
-            print(f"not ok {n} - {func.__name__}")
-            for line in traceback.format_exc().splitlines():
-                print(f"# {line}")
-    return 1 if failed else 0
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    run()

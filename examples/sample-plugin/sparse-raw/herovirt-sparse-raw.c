@@ -64,10 +64,15 @@ set_io_error (GError **error, int saved_errno, const char *what, const char *pat
   return FALSE;
 }
 
+/* Asked once per executor: the files are opened by this process, so only
+ * the local executor will do. */
 static gboolean
-sparse_raw_is_available (HeroVirtDiskProvider *provider, GCancellable *cancellable, GError **error)
+sparse_raw_is_available (HeroVirtDiskProvider *provider,
+                         HeroVirtExecutor     *executor,
+                         GCancellable         *cancellable,
+                         GError              **error)
 {
-  return TRUE;
+  return require_local (executor, error);
 }
 
 static gboolean

@@ -43,7 +43,10 @@ test_sync_disk_class_finalize (TestSyncDiskClass *klass)
 }
 
 static gboolean
-sync_is_available (HeroVirtDiskProvider *self, GCancellable *cancellable, GError **error)
+sync_is_available (HeroVirtDiskProvider *self,
+                   HeroVirtExecutor     *executor,
+                   GCancellable         *cancellable,
+                   GError              **error)
 {
   return test_disk_check_available ("syncdisk", error);
 }
@@ -110,7 +113,10 @@ test_async_disk_class_finalize (TestAsyncDiskClass *klass)
 }
 
 static gboolean
-async_is_available (HeroVirtDiskProvider *self, GCancellable *cancellable, GError **error)
+async_is_available (HeroVirtDiskProvider *self,
+                    HeroVirtExecutor     *executor,
+                    GCancellable         *cancellable,
+                    GError              **error)
 {
   return test_disk_check_available ("asyncdisk", error);
 }
@@ -211,7 +217,10 @@ test_no_disk_class_finalize (TestNoDiskClass *klass)
 }
 
 static gboolean
-no_is_available (HeroVirtDiskProvider *self, GCancellable *cancellable, GError **error)
+no_is_available (HeroVirtDiskProvider *self,
+                 HeroVirtExecutor     *executor,
+                 GCancellable         *cancellable,
+                 GError              **error)
 {
   return test_disk_check_available ("nodisk", error);
 }
@@ -253,7 +262,10 @@ test_unavailable_disk_class_finalize (TestUnavailableDiskClass *klass)
 }
 
 static gboolean
-unavailable_is_available (HeroVirtDiskProvider *self, GCancellable *cancellable, GError **error)
+unavailable_is_available (HeroVirtDiskProvider *self,
+                          HeroVirtExecutor     *executor,
+                          GCancellable         *cancellable,
+                          GError              **error)
 {
   g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
                "unavailable-tool is not installed");

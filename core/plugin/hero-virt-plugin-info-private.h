@@ -1,4 +1,5 @@
-/* hero-virt-registry-private.h (never installed)
+/* hero-virt-plugin-info-private.h: how the registry fills in what it
+ * learns of plugins and providers (never installed)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,9 +16,9 @@ void                _hero_virt_plugin_info_set_desc (HeroVirtPluginInfo *self,
                                                      const char         *description,
                                                      const char         *license);
 void                _hero_virt_plugin_info_set_error (HeroVirtPluginInfo *self, const char *error);
-void                _hero_virt_plugin_info_set_loaded (HeroVirtPluginInfo *self, gboolean loaded);
+void _hero_virt_plugin_info_append_error (HeroVirtPluginInfo *self, const char *error);
+void _hero_virt_plugin_info_set_loaded (HeroVirtPluginInfo *self, gboolean loaded);
 void _hero_virt_plugin_info_add_provider (HeroVirtPluginInfo *self, HeroVirtProviderInfo *provider);
-void _hero_virt_plugin_info_clear_providers (HeroVirtPluginInfo *self);
 
 HeroVirtProviderInfo *_hero_virt_provider_info_new (HeroVirtProviderKind kind,
                                                     const char          *name,
@@ -25,19 +26,5 @@ HeroVirtProviderInfo *_hero_virt_provider_info_new (HeroVirtProviderKind kind,
                                                     GType                type,
                                                     GObject             *instance,
                                                     const char          *plugin_name);
-
-/* Used by HeroVirtPlugin while its register function runs. */
-void _hero_virt_registry_plugin_add_provider (HeroVirtRegistry    *registry,
-                                              HeroVirtPlugin      *plugin,
-                                              HeroVirtProviderKind kind,
-                                              const char          *name,
-                                              GType                type,
-                                              int                  priority);
-
-HeroVirtPlugin *_hero_virt_plugin_new (GModule                  *module,
-                                       const HeroVirtPluginDesc *desc,
-                                       const char               *path,
-                                       HeroVirtRegistry         *registry);
-GError         *_hero_virt_plugin_take_error (HeroVirtPlugin *self);
 
 G_END_DECLS
