@@ -64,8 +64,8 @@ gboolean _hero_virt_provider_kind_is_available (HeroVirtProviderKind kind,
                                                 GError             **error);
 
 /* Internal validators (hero-virt-validate.c); each reports through
- * hero_virt_set_invalid_argument(). An array is a NULL-terminated
- * GPtrArray of strings, as the builders keep their lists. */
+ * hero_virt_set_invalid_argument(). Lists are NULL-terminated string
+ * arrays (a NULL list is empty). */
 #define _HERO_VIRT_NAME_RE "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,252}$"
 
 /* g_regex_match_simple() anchored at the very end ($ never matches
@@ -73,15 +73,15 @@ gboolean _hero_virt_provider_kind_is_available (HeroVirtProviderKind kind,
 gboolean _hero_virt_match (const char *pattern, const char *value);
 gboolean _hero_virt_validate_port_mapping (const char *spec, GError **error);
 gboolean _hero_virt_validate_volume (const char *spec, GError **error);
-gboolean _hero_virt_validate_key_values (GPtrArray  *array,
-                                         const char *what,
-                                         const char *key_pattern,
-                                         GError    **error);
-gboolean _hero_virt_validate_each (GPtrArray  *array,
-                                   const char *what,
-                                   const char *pattern,
-                                   const char *why,
-                                   GError    **error);
+gboolean _hero_virt_validate_key_values (const char *const *items,
+                                         const char        *what,
+                                         const char        *key_pattern,
+                                         GError           **error);
+gboolean _hero_virt_validate_each (const char *const *items,
+                                   const char        *what,
+                                   const char        *pattern,
+                                   const char        *why,
+                                   GError           **error);
 gboolean
 _hero_virt_validate_copy_paths (const char *host_path, const char *container_path, GError **error);
 gboolean _hero_virt_validate_since (const char *since, GError **error);

@@ -864,14 +864,14 @@ _hero_virt_validate_volume (const char *spec, GError **error)
 }
 
 gboolean
-_hero_virt_validate_key_values (GPtrArray  *array,
-                                const char *what,
-                                const char *key_pattern,
-                                GError    **error)
+_hero_virt_validate_key_values (const char *const *items,
+                                const char        *what,
+                                const char        *key_pattern,
+                                GError           **error)
 {
-  for (guint i = 0; array != NULL && i + 1 < array->len; i++)
+  for (guint i = 0; items != NULL && items[i] != NULL; i++)
     {
-      const char      *item = g_ptr_array_index (array, i);
+      const char      *item = items[i];
       const char      *eq = strchr (item, '=');
       g_autofree char *key = eq ? g_strndup (item, eq - item) : g_strdup (item);
 
@@ -883,15 +883,15 @@ _hero_virt_validate_key_values (GPtrArray  *array,
 }
 
 gboolean
-_hero_virt_validate_each (GPtrArray  *array,
-                          const char *what,
-                          const char *pattern,
-                          const char *why,
-                          GError    **error)
+_hero_virt_validate_each (const char *const *items,
+                          const char        *what,
+                          const char        *pattern,
+                          const char        *why,
+                          GError           **error)
 {
-  for (guint i = 0; array != NULL && i + 1 < array->len; i++)
-    if (!matches (pattern, g_ptr_array_index (array, i)))
-      return hero_virt_set_invalid_argument (error, what, g_ptr_array_index (array, i), why);
+  for (guint i = 0; items != NULL && items[i] != NULL; i++)
+    if (!matches (pattern, items[i]))
+      return hero_virt_set_invalid_argument (error, what, items[i], why);
   return TRUE;
 }
 

@@ -44,6 +44,7 @@
 #include "hero-virt-container-status.h"
 #include "hero-virt-container-stats.h"
 #include "hero-virt-container-image.h"
+#include "hero-virt-container-spec.h"
 #include "hero-virt-container-builder.h"
 #include "hero-virt-container.h"
 #include "hero-virt-container-provider.h"

@@ -260,7 +260,7 @@ cmd_run (int argc, char **argv)
   if (json)
     {
       g_autoptr (HeroVirtContainerStatus) st
-          = hero_virt_container_status (container, hv_cli_get_cancellable (), &error);
+          = hero_virt_container_inspect (container, hv_cli_get_cancellable (), &error);
       if (st == NULL)
         return hv_cli_report_error (error);
       print_status_json (st);
@@ -444,7 +444,7 @@ cmd_inspect (int argc, char **argv)
   container = open_container (argv[1], &error);
   if (container == NULL)
     return hv_cli_report_error (error);
-  st = hero_virt_container_status (container, hv_cli_get_cancellable (), &error);
+  st = hero_virt_container_inspect (container, hv_cli_get_cancellable (), &error);
   if (st == NULL)
     return hv_cli_report_error (error);
   if (json)

@@ -96,7 +96,7 @@ lifecycle (HeroVirtExecutor *executor, const char *name)
   c = hero_virt_container_builder_build (b, NULL, &error);
   if (c == NULL)
     g_error ("build: %s", error->message);
-  st = hero_virt_container_status (c, NULL, &error);
+  st = hero_virt_container_inspect (c, NULL, &error);
   if (st == NULL || !hero_virt_container_status_get_running (st))
     g_error ("status: %s", error ? error->message : "not running");
   if (!hero_virt_container_stop (c, 0, NULL, &error)

@@ -40,6 +40,11 @@
 #                                       hero_virt_registry_find_provider
 #                                       (default registry, kind, NULL, the
 #                                       executor, …)
+#     "lookup_args": ["provider_name", "executor"],
+#                                       free functions only: the C expressions
+#                                       (arguments by name) "lookup" takes
+#                                       before the cancellable and error,
+#                                       e.g. to pick a provider by name
 #     "check": "_hero_virt_disk_check_path",
 #                                       optional: gboolean fn (Self *, GError **)
 #                                       run first by every operation
@@ -113,6 +118,9 @@
 #                                       itself (transfer none) from the sync
 #                                       form and a gboolean from _finish
 #     "returns_doc": "…",
+#     "gi_name": "ContainerImage.list", free functions only: how GI names
+#                                       the function when it starts with a
+#                                       class's name (for doc links)
 #     "post": "expr",                   C expression giving the method's
 #                                       result from the provider's, evaluated
 #                                       on success with the arguments, the
@@ -265,7 +273,15 @@ def main():
     else:
         SelfT = None
         prefix = 'hero_virt_' + spec['prefix']
-        docref = lambda n: '[func@HeroVirt.%s_%s]' % (spec['prefix'], n)
+        # "gi_name" (per op): where GI puts the function when its name starts
+        # with a class's, e.g. `ContainerImage.list` for container_image_list.
+        gi_names = {op['name']: op['gi_name'] for op in spec['ops'] if 'gi_name' in op}
+
+        def docref(n):
+            for base, gi in gi_names.items():
+                if n == base or n in (base + '_async', base + '_finish'):
+                    return '[func@HeroVirt.%s%s]' % (gi, n[len(base):])
+            return '[func@HeroVirt.%s_%s]' % (spec['prefix'], n)
 
     PName = pspec['name']
     ProvT = 'HeroVirt' + PName
@@ -277,6 +293,7 @@ def main():
     executor_expr = spec['executor']
     executor_owned = spec.get('executor_owned', False)
     lookup = spec.get('lookup')
+    lookup_args = spec.get('lookup_args')
     obj_check = spec.get('check')
 
     base = os.path.basename(out_h)[:-2]
@@ -303,17 +320,22 @@ def main():
     c.append('')
 
     # The provider lookup every operation shares.
-    lookup_params = ('%s *self' % SelfT) if is_object else 'HeroVirtExecutor *executor'
-    c.append('static %s *\n%s_lookup_provider (%s,\n    GCancellable *cancellable,\n    GError **error)\n{' %
-             (ProvT, base.replace('-', '_'), lookup_params))
-    if lookup:
-        c.append('  return %s (%s, cancellable, error);\n}\n' % (lookup, 'self' if is_object else 'executor'))
-    else:
-        c.append('  GObject *provider = hero_virt_registry_find_provider (hero_virt_registry_get_default (),\n'
-                 '      %s, NULL, %s, cancellable, error);\n\n'
-                 '  return provider != NULL ? %s (provider) : NULL;\n}\n' %
-                 (kind, 'executor' if not is_object else executor_expr, PROV_CAST))
     lookup_fn = base.replace('-', '_') + '_lookup_provider'
+    lookup_call = 'self' if is_object else executor_expr
+    if lookup_args:
+        lookup_fn = lookup  # called directly with its own arguments
+        lookup_call = ', '.join(lookup_args)
+    else:
+        lookup_params = ('%s *self' % SelfT) if is_object else 'HeroVirtExecutor *executor'
+        c.append('static %s *\n%s (%s,\n    GCancellable *cancellable,\n    GError **error)\n{' %
+                 (ProvT, lookup_fn, lookup_params))
+        if lookup:
+            c.append('  return %s (%s, cancellable, error);\n}\n' % (lookup, 'self' if is_object else 'executor'))
+        else:
+            c.append('  GObject *provider = hero_virt_registry_find_provider (hero_virt_registry_get_default (),\n'
+                     '      %s, NULL, %s, cancellable, error);\n\n'
+                     '  return provider != NULL ? %s (provider) : NULL;\n}\n' %
+                     (kind, 'executor' if not is_object else executor_expr, PROV_CAST))
 
     for op in spec['ops']:
         n = op['name']
@@ -486,7 +508,7 @@ def main():
         if conds:
             c.append('  if (!%s)\n    goto out;' % '\n      || !'.join(conds))
         c.append('  provider = %s (%s, cancellable, error);\n  if (provider == NULL)\n    goto out;' %
-                 (lookup_fn, 'self' if is_object else executor_expr))
+                 (lookup_fn, lookup_call))
         if prepare:
             c.append('  if (!%s (%sprovider, cancellable, error))\n    goto out;' % (prepare, self_arg()))
             if finally_stmt:
@@ -650,7 +672,7 @@ void
         c.append('  g_task_set_task_data (task, d, %s_call_free);\n' % fn)
         conds = checks('&local_error')
         conds.append('(d->provider_ = %s (%s, cancellable, &local_error))' %
-                     (lookup_fn, 'self' if is_object else executor_expr))
+                     (lookup_fn, lookup_call))
         c.append('  if (!%s)\n    {\n      %s_return_error (task, local_error);\n      return;\n    }' %
                  ('\n      || !'.join(conds), fn))
         if prepare:

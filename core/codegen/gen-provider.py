@@ -46,7 +46,12 @@ class ArgType:
             'bytes': 'GBytes *',
             'double': 'double',
             'json': 'JsonNode *',
+            'callback': self.param,
         }[self.base]
+
+    @property
+    def is_callback(self):
+        return self.base == 'callback'
 
     @property
     def fieldtype(self):
@@ -85,7 +90,7 @@ class ArgType:
     def check(self):
         if self.nullable:
             return None
-        if self.base in ('string', 'object', 'strv', 'bytes', 'json'):
+        if self.base in ('string', 'object', 'strv', 'bytes', 'json', 'callback'):
             return '%s != NULL'
         return None
 
@@ -155,6 +160,47 @@ def arg_doc(t, doc):
     return '%s: %s' % (ann, doc)
 
 
+# A callback argument `x` of type `callback:HeroVirtFooFunc` is passed as
+# `x, x_data` to the plain operation (scope call: used only during the
+# call) and as `x, x_data, x_destroy` to the _async one (scope notified:
+# the implementation calls `x_destroy (x_data)` when it is done with it).
+def expand(ps, is_async):
+    out = []
+    for ct, nm, t, doc in ps:
+        out.append((ct, nm))
+        if t.is_callback:
+            out.append(('gpointer ', nm + '_data'))
+            if is_async:
+                out.append(('GDestroyNotify ', nm + '_destroy'))
+    return out
+
+
+def plist_of(ps, is_async, indent):
+    return ''.join(',\n%s%s%s' % (indent, ct, (' ' if not ct.endswith(('*', ' ')) else '') + nm)
+                   for ct, nm in expand(ps, is_async))
+
+
+def names_of(ps, is_async, prefix=''):
+    return ''.join(', %s%s' % (prefix, nm) for _, nm in expand(ps, is_async))
+
+
+def argdocs_of(ps, is_async):
+    out = ''
+    for ct, nm, t, doc in ps:
+        if t.is_callback:
+            if is_async:
+                ann = '(scope notified) (closure %s_data) (destroy %s_destroy)' % (nm, nm)
+            else:
+                ann = '(scope call) (closure %s_data)' % nm
+            out += '\n * @%s: %s: %s' % (nm, ann, doc)
+            out += '\n * @%s_data: data for @%s' % (nm, nm)
+            if is_async:
+                out += '\n * @%s_destroy: (nullable): frees @%s_data once @%s is no longer called' % (nm, nm, nm)
+        else:
+            out += '\n * @%s: %s' % (nm, arg_doc(t, doc))
+    return out
+
+
 def wrap_doc(text, indent=' * '):
     out = []
     for para in text.strip().split('\n\n'):
@@ -220,9 +266,10 @@ def main():
         n = op['name']
         r = RetType(op.get('returns', 'bool'))
         ps = params(op)
-        plist = ''.join(',\n        %s%s' % (ct, (' ' if not ct.endswith('*') else '') + nm) for ct, nm, _, _ in ps)
+        plist = plist_of(ps, False, '        ')
+        aplist = plist_of(ps, True, '        ')
         h.append('  %s (*%s) (%s *self,\n        HeroVirtExecutor *executor%s,\n        GCancellable *cancellable,\n        GError **error);' % (r.ctype, n, TypeName, plist))
-        h.append('  void (*%s_async) (%s *self,\n        HeroVirtExecutor *executor%s,\n        GCancellable *cancellable,\n        GAsyncReadyCallback callback,\n        gpointer user_data);' % (n, TypeName, plist))
+        h.append('  void (*%s_async) (%s *self,\n        HeroVirtExecutor *executor%s,\n        GCancellable *cancellable,\n        GAsyncReadyCallback callback,\n        gpointer user_data);' % (n, TypeName, aplist))
         h.append('  %s (*%s_finish) (%s *self,\n        GAsyncResult *result,\n        GError **error);\n' % (r.ctype, n, TypeName))
     h.append('  /*< private >*/\n  gpointer padding[%d];\n};\n' % spec.get('padding', 16))
 
@@ -232,9 +279,10 @@ def main():
         n = op['name']
         r = RetType(op.get('returns', 'bool'))
         ps = params(op)
-        plist = ''.join(',\n    %s%s' % (ct, (' ' if not ct.endswith('*') else '') + nm) for ct, nm, _, _ in ps)
+        plist = plist_of(ps, False, '    ')
+        aplist = plist_of(ps, True, '    ')
         h.append('HERO_VIRT_AVAILABLE_IN_ALL\n%s %s_%s (%s *self,\n    HeroVirtExecutor *executor%s,\n    GCancellable *cancellable,\n    GError **error);' % (r.ctype, prefix, n, TypeName, plist))
-        h.append('HERO_VIRT_AVAILABLE_IN_ALL\nvoid %s_%s_async (%s *self,\n    HeroVirtExecutor *executor%s,\n    GCancellable *cancellable,\n    GAsyncReadyCallback callback,\n    gpointer user_data);' % (prefix, n, TypeName, plist))
+        h.append('HERO_VIRT_AVAILABLE_IN_ALL\nvoid %s_%s_async (%s *self,\n    HeroVirtExecutor *executor%s,\n    GCancellable *cancellable,\n    GAsyncReadyCallback callback,\n    gpointer user_data);' % (prefix, n, TypeName, aplist))
         h.append('HERO_VIRT_AVAILABLE_IN_ALL\n%s %s_%s_finish (%s *self,\n    GAsyncResult *result,\n    GError **error);\n' % (r.ctype, prefix, n, TypeName))
     h.append('G_END_DECLS')
 
@@ -291,20 +339,29 @@ gboolean
         ps = params(op)
         Data = TypeName + ''.join(p.capitalize() for p in n.split('_')) + 'Data'
         fn = '%s_%s' % (prefix, n)
-        plist = ''.join(',\n    %s%s' % (ct, (' ' if not ct.endswith('*') else '') + nm) for ct, nm, _, _ in ps)
-        names = ''.join(', %s' % nm for _, nm, _, _ in ps)
-        dnames = ''.join((', (const char * const *) d->%s' if t.base == 'strv' else ', d->%s') % nm for _, nm, t, _ in ps)
+        plist = plist_of(ps, False, '    ')
+        aplist = plist_of(ps, True, '    ')
+        names = names_of(ps, False)
+        anames = names_of(ps, True)
+        cast = {nm: '(const char * const *) ' for _, nm, t, _ in ps if t.base == 'strv'}
+        dnames = ''.join(', %sd->%s' % (cast.get(nm, ''), nm) for _, nm in expand(ps, False))
+        adnames = ''.join(', %sd->%s' % (cast.get(nm, ''), nm) for _, nm in expand(ps, True))
+        callbacks = [nm for _, nm, t, _ in ps if t.is_callback]
 
         # data struct
         c.append('typedef struct {\n  HeroVirtExecutor *executor;')
         for ct, nm, t, _ in ps:
             c.append('  %s%s;' % (t.fieldtype, (' ' if not t.fieldtype.endswith('*') else '') + nm))
+            if t.is_callback:
+                c.append('  gpointer %s_data;\n  GDestroyNotify %s_destroy;' % (nm, nm))
         c.append('  GCancellable *cancellable;\n} %s;\n' % Data)
         c.append('static void\n%s_data_free (gpointer p)\n{\n  %s *d = p;\n\n  g_clear_object (&d->executor);' % (fn, Data))
         for ct, nm, t, _ in ps:
             fr = t.free('d->' + nm)
             if fr:
                 c.append('  ' + fr)
+            if t.is_callback:
+                c.append('  if (d->%s_destroy != NULL)\n    d->%s_destroy (d->%s_data);' % (nm, nm, nm))
         c.append('  g_free (d);\n}\n')
 
         c.append('static gpointer\n%s_thread (gpointer source_object,\n    gpointer task_data,\n    GCancellable *cancellable,\n    GError **error)\n{\n  %s *d = task_data;\n' % (fn, Data))
@@ -314,10 +371,11 @@ gboolean
         else:
             c.append('  return %s;\n}\n' % call)
 
-        c.append('static void\n%s_start (gpointer source_object,\n    gpointer data,\n    GAsyncReadyCallback callback,\n    gpointer user_data)\n{\n  %s *d = data;\n\n  HERO_VIRT_%s_GET_IFACE (source_object)->%s_async (source_object, d->executor%s, d->cancellable, callback, user_data);\n}\n' % (fn, Data, UPPER, n, dnames))
+        c.append('static void\n%s_start (gpointer source_object,\n    gpointer data,\n    GAsyncReadyCallback callback,\n    gpointer user_data)\n{\n  %s *d = data;\n\n  HERO_VIRT_%s_GET_IFACE (source_object)->%s_async (source_object, d->executor%s, d->cancellable, callback, user_data);\n}\n' % (fn, Data, UPPER, n, adnames))
 
         # docs for sync
-        argdocs = ''.join('\n * @%s: %s' % (nm, arg_doc(t, doc)) for ct, nm, t, doc in ps)
+        argdocs = argdocs_of(ps, False)
+        aargdocs = argdocs_of(ps, True)
         ret_ann = r.annotation()
         ret_doc = op.get('returns_doc', '%TRUE on success' if r.is_bool else 'the result, or %NULL on error')
         c.append('''/**
@@ -373,8 +431,9 @@ gboolean
                "%%s does not support %(human)s", G_OBJECT_TYPE_NAME (self));
   return %(fail)s;
 }
-''' % dict(fail=r.fail(), U=UPPER, n=n, names=''.join(', %s' % nm for _, nm, _, _ in ps),
-           assign=''.join('      d.%s = (%s) %s;\n' % (nm, t.fieldtype, nm) for _, nm, t, _ in ps),
+''' % dict(fail=r.fail(), U=UPPER, n=n, names=names,
+           assign=''.join('      d.%s = (%s) %s;\n' % (nm, t.fieldtype, nm) for _, nm, t, _ in ps)
+           + ''.join('      d.%s_data = %s_data;\n' % (nm, nm) for nm in callbacks),
            Data=Data, fn=fn, human=n.replace('_', ' ')))
 
         # async
@@ -402,7 +461,7 @@ void
 
   g_return_if_fail (HERO_VIRT_IS_%(U)s (self));
   g_return_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor));
-''' % dict(fn=fn, n=n, T=TypeName, U=UPPER, argdocs=argdocs, since=since, plist=plist, Data=Data, Name=Name))
+''' % dict(fn=fn, n=n, T=TypeName, U=UPPER, argdocs=aargdocs, since=since, plist=aplist, Data=Data, Name=Name))
         for ct, nm, t, _ in ps:
             chk = t.check()
             if chk:
@@ -419,16 +478,19 @@ void
     }
   if (iface->%(n)s == NULL)
     {
-      g_task_report_new_error (self, callback, user_data, %(fn)s_async,
+%(destroy)s      g_task_report_new_error (self, callback, user_data, %(fn)s_async,
                                HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
                                "%%s does not support %(human)s", G_OBJECT_TYPE_NAME (self));
       return;
     }
 
   d = g_new0 (%(Data)s, 1);
-  d->executor = g_object_ref (executor);''' % dict(U=UPPER, n=n, names=names, fn=fn, human=n.replace('_', ' '), Data=Data))
+  d->executor = g_object_ref (executor);''' % dict(U=UPPER, n=n, names=anames, fn=fn, human=n.replace('_', ' '), Data=Data,
+                                                  destroy=''.join('      if (%s_destroy != NULL)\n        %s_destroy (%s_data);\n' % (nm, nm, nm) for nm in callbacks)))
         for ct, nm, t, _ in ps:
             c.append('  d->%s = %s;' % (nm, t.copy(nm)))
+            if t.is_callback:
+                c.append('  d->%s_data = %s_data;\n  d->%s_destroy = %s_destroy;' % (nm, nm, nm, nm))
         c.append('''  _hero_virt_run_in_thread (self, %(fn)s_async, %(fn)s_thread, d, %(fn)s_data_free,
                             %(free)s, cancellable, callback, user_data);
 }

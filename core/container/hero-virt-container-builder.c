@@ -4,11 +4,9 @@
  */
 #include "config.h"
 
-#include <math.h>
-
 #include <string.h>
 
-#include "hero-virt-private.h"
+#include "hero-virt-container-private.h"
 
 /**
  * HeroVirtContainerBuilder:
@@ -26,12 +24,16 @@
  * works from Python. Everything is checked by
  * [method@HeroVirt.ContainerBuilder.validate] before any command runs: a
  * name such as `--privileged` or `x; rm -rf /` is refused, never passed on.
+ * The provider receives the settings as an immutable
+ * [class@HeroVirt.ContainerSpec] ([method@HeroVirt.ContainerBuilder.build_spec]),
+ * never the builder, so the builder can be changed and reused meanwhile.
  *
  * ```c
- * g_autoptr(HeroVirtContainerBuilder) b = hero_virt_container_builder_new ("web",
- * "localhost/web:1"); hero_virt_container_builder_add_port (b, 8080, 80);
+ * g_autoptr (HeroVirtContainerBuilder) b = hero_virt_container_builder_new ("web", IMAGE);
+ *
+ * hero_virt_container_builder_add_port (b, 8080, 80);
  * hero_virt_container_builder_set_memory_limit (b, "64m");
- * g_autoptr(HeroVirtContainer) web = hero_virt_container_builder_build (b, NULL, &error);
+ * g_autoptr (HeroVirtContainer) web = hero_virt_container_builder_build (b, NULL, &error);
  * ```
  *
  * Since: 0.1
@@ -40,57 +42,16 @@ struct _HeroVirtContainerBuilder
 {
   GObject parent_instance;
 
-  char                *name;
-  char                *image;
-  GPtrArray           *ports;
-  GPtrArray           *volumes;
-  GPtrArray           *env;
-  char                *network;
-  GPtrArray           *network_aliases;
-  double               cpu_limit;
-  char                *memory_limit;
-  char                *memory_swap_limit;
-  guint                cpu_shares;
-  char                *restart_policy;
-  HeroVirtHealthCheck *health_check;
-  gboolean             detach;
-  char                *snapshotter;
-  char                *runtime;
-  GPtrArray           *annotations;
-  GPtrArray           *labels;
-  gboolean             privileged;
-  GPtrArray           *devices;
-  GPtrArray           *entrypoint;
-  GPtrArray           *command;
-  HeroVirtExecutor    *executor;
-  char                *provider_name;
+  HeroVirtContainerSpec *draft; /* edited in place; copied by build_spec() */
+  HeroVirtHealthCheck   *health_check;
+  HeroVirtExecutor      *executor;
+  char                  *provider_name;
 };
 
+/* Properties 1 .. CONTAINER_SPEC_N_SHARED - 1 are the spec's. */
 enum
 {
-  PROP_0,
-  PROP_NAME,
-  PROP_IMAGE,
-  PROP_PORTS,
-  PROP_VOLUMES,
-  PROP_ENV,
-  PROP_NETWORK,
-  PROP_NETWORK_ALIASES,
-  PROP_CPU_LIMIT,
-  PROP_MEMORY_LIMIT,
-  PROP_MEMORY_SWAP_LIMIT,
-  PROP_CPU_SHARES,
-  PROP_RESTART_POLICY,
-  PROP_HEALTH_CHECK,
-  PROP_DETACH,
-  PROP_SNAPSHOTTER,
-  PROP_RUNTIME,
-  PROP_ANNOTATIONS,
-  PROP_LABELS,
-  PROP_PRIVILEGED,
-  PROP_DEVICES,
-  PROP_ENTRYPOINT,
-  PROP_COMMAND,
+  PROP_HEALTH_CHECK = CONTAINER_SPEC_N_SHARED,
   PROP_EXECUTOR,
   PROP_PROVIDER_NAME,
   N_PROPS
@@ -100,63 +61,13 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (HeroVirtContainerBuilder, hero_virt_container_builder, G_TYPE_OBJECT)
 
-static GPtrArray *
-strv_array_new (void)
-{
-  GPtrArray *array = g_ptr_array_new_with_free_func (g_free);
-
-  g_ptr_array_add (array, NULL);
-  return array;
-}
-
-static void
-strv_array_set (GPtrArray **array, const char *const *strv)
-{
-  g_clear_pointer (array, g_ptr_array_unref);
-  if (strv == NULL)
-    return;
-  *array = strv_array_new ();
-  for (guint i = 0; strv[i] != NULL; i++)
-    g_ptr_array_insert (*array, (*array)->len - 1, g_strdup (strv[i]));
-}
-
-static void
-strv_array_add (GPtrArray **array, char *item)
-{
-  if (*array == NULL)
-    *array = strv_array_new ();
-  g_ptr_array_insert (*array, (*array)->len - 1, item);
-}
-
-static const char *const *
-strv_array_get (GPtrArray *array)
-{
-  return array ? (const char *const *)array->pdata : NULL;
-}
-
 static void
 hero_virt_container_builder_finalize (GObject *object)
 {
   HeroVirtContainerBuilder *self = HERO_VIRT_CONTAINER_BUILDER (object);
 
-  g_free (self->name);
-  g_free (self->image);
-  g_clear_pointer (&self->ports, g_ptr_array_unref);
-  g_clear_pointer (&self->volumes, g_ptr_array_unref);
-  g_clear_pointer (&self->env, g_ptr_array_unref);
-  g_free (self->network);
-  g_clear_pointer (&self->network_aliases, g_ptr_array_unref);
-  g_free (self->memory_limit);
-  g_free (self->memory_swap_limit);
-  g_free (self->restart_policy);
+  g_clear_object (&self->draft);
   g_clear_object (&self->health_check);
-  g_free (self->snapshotter);
-  g_free (self->runtime);
-  g_clear_pointer (&self->annotations, g_ptr_array_unref);
-  g_clear_pointer (&self->labels, g_ptr_array_unref);
-  g_clear_pointer (&self->devices, g_ptr_array_unref);
-  g_clear_pointer (&self->entrypoint, g_ptr_array_unref);
-  g_clear_pointer (&self->command, g_ptr_array_unref);
   g_clear_object (&self->executor);
   g_free (self->provider_name);
 
@@ -173,71 +84,8 @@ hero_virt_container_builder_get_property (GObject    *object,
 
   switch (prop_id)
     {
-    case PROP_NAME:
-      g_value_set_string (value, self->name);
-      break;
-    case PROP_IMAGE:
-      g_value_set_string (value, self->image);
-      break;
-    case PROP_PORTS:
-      g_value_set_boxed (value, strv_array_get (self->ports));
-      break;
-    case PROP_VOLUMES:
-      g_value_set_boxed (value, strv_array_get (self->volumes));
-      break;
-    case PROP_ENV:
-      g_value_set_boxed (value, strv_array_get (self->env));
-      break;
-    case PROP_NETWORK:
-      g_value_set_string (value, self->network);
-      break;
-    case PROP_NETWORK_ALIASES:
-      g_value_set_boxed (value, strv_array_get (self->network_aliases));
-      break;
-    case PROP_CPU_LIMIT:
-      g_value_set_double (value, self->cpu_limit);
-      break;
-    case PROP_MEMORY_LIMIT:
-      g_value_set_string (value, self->memory_limit);
-      break;
-    case PROP_MEMORY_SWAP_LIMIT:
-      g_value_set_string (value, self->memory_swap_limit);
-      break;
-    case PROP_CPU_SHARES:
-      g_value_set_uint (value, self->cpu_shares);
-      break;
-    case PROP_RESTART_POLICY:
-      g_value_set_string (value, self->restart_policy);
-      break;
     case PROP_HEALTH_CHECK:
       g_value_set_object (value, self->health_check);
-      break;
-    case PROP_DETACH:
-      g_value_set_boolean (value, self->detach);
-      break;
-    case PROP_SNAPSHOTTER:
-      g_value_set_string (value, self->snapshotter);
-      break;
-    case PROP_RUNTIME:
-      g_value_set_string (value, self->runtime);
-      break;
-    case PROP_ANNOTATIONS:
-      g_value_set_boxed (value, strv_array_get (self->annotations));
-      break;
-    case PROP_LABELS:
-      g_value_set_boxed (value, strv_array_get (self->labels));
-      break;
-    case PROP_PRIVILEGED:
-      g_value_set_boolean (value, self->privileged);
-      break;
-    case PROP_DEVICES:
-      g_value_set_boxed (value, strv_array_get (self->devices));
-      break;
-    case PROP_ENTRYPOINT:
-      g_value_set_boxed (value, strv_array_get (self->entrypoint));
-      break;
-    case PROP_COMMAND:
-      g_value_set_boxed (value, strv_array_get (self->command));
       break;
     case PROP_EXECUTOR:
       g_value_set_object (value, self->executor);
@@ -246,10 +94,37 @@ hero_virt_container_builder_get_property (GObject    *object,
       g_value_set_string (value, self->provider_name);
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+      _hero_virt_container_spec_get_prop (self->draft, prop_id, value);
     }
 }
 
+/* Stores @value in the draft and notifies if it changed. */
+static HeroVirtContainerBuilder *
+set_value (HeroVirtContainerBuilder *self, guint prop_id, const GValue *value)
+{
+  if (_hero_virt_container_spec_set_prop (self->draft, prop_id, value))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+  return self;
+}
+
+#define DEFINE_SET(suffix, ctype, gtype, set)                                                      \
+  static HeroVirtContainerBuilder *set_##suffix (HeroVirtContainerBuilder *self, guint prop_id,    \
+                                                 ctype v)                                          \
+  {                                                                                                \
+    g_auto (GValue) value = G_VALUE_INIT;                                                          \
+                                                                                                   \
+    set (g_value_init (&value, gtype), v);                                                         \
+    return set_value (self, prop_id, &value);                                                      \
+  }
+DEFINE_SET (string, const char *, G_TYPE_STRING, g_value_set_string)
+DEFINE_SET (strv, const char *const *, G_TYPE_STRV, g_value_set_boxed)
+DEFINE_SET (double, double, G_TYPE_DOUBLE, g_value_set_double)
+DEFINE_SET (uint, guint, G_TYPE_UINT, g_value_set_uint)
+DEFINE_SET (boolean, gboolean, G_TYPE_BOOLEAN, g_value_set_boolean)
+#undef DEFINE_SET
+
+/* The libsoup way round: a property is set through its public setter,
+ * which stores the value and notifies. */
 static void
 hero_virt_container_builder_set_property (GObject      *object,
                                           guint         prop_id,
@@ -260,92 +135,61 @@ hero_virt_container_builder_set_property (GObject      *object,
 
   switch (prop_id)
     {
-    case PROP_NAME:
-      g_free (self->name);
-      self->name = g_value_dup_string (value);
+    case CONTAINER_SPEC_PROP_NAME:
+      hero_virt_container_builder_set_name (self, g_value_get_string (value));
       break;
-    case PROP_IMAGE:
-      g_free (self->image);
-      self->image = g_value_dup_string (value);
+    case CONTAINER_SPEC_PROP_IMAGE:
+      hero_virt_container_builder_set_image (self, g_value_get_string (value));
       break;
-    case PROP_PORTS:
-      strv_array_set (&self->ports, g_value_get_boxed (value));
+    case CONTAINER_SPEC_PROP_NETWORK:
+      hero_virt_container_builder_set_network (self, g_value_get_string (value));
       break;
-    case PROP_VOLUMES:
-      strv_array_set (&self->volumes, g_value_get_boxed (value));
+    case CONTAINER_SPEC_PROP_CPU_LIMIT:
+      hero_virt_container_builder_set_cpu_limit (self, g_value_get_double (value));
       break;
-    case PROP_ENV:
-      strv_array_set (&self->env, g_value_get_boxed (value));
+    case CONTAINER_SPEC_PROP_MEMORY_LIMIT:
+      hero_virt_container_builder_set_memory_limit (self, g_value_get_string (value));
       break;
-    case PROP_NETWORK:
-      g_free (self->network);
-      self->network = g_value_dup_string (value);
+    case CONTAINER_SPEC_PROP_MEMORY_SWAP_LIMIT:
+      hero_virt_container_builder_set_memory_swap_limit (self, g_value_get_string (value));
       break;
-    case PROP_NETWORK_ALIASES:
-      strv_array_set (&self->network_aliases, g_value_get_boxed (value));
+    case CONTAINER_SPEC_PROP_CPU_SHARES:
+      hero_virt_container_builder_set_cpu_shares (self, g_value_get_uint (value));
       break;
-    case PROP_CPU_LIMIT:
-      self->cpu_limit = g_value_get_double (value);
+    case CONTAINER_SPEC_PROP_RESTART_POLICY:
+      hero_virt_container_builder_set_restart_policy (self, g_value_get_string (value));
       break;
-    case PROP_MEMORY_LIMIT:
-      g_free (self->memory_limit);
-      self->memory_limit = g_value_dup_string (value);
+    case CONTAINER_SPEC_PROP_DETACH:
+      hero_virt_container_builder_set_detach (self, g_value_get_boolean (value));
       break;
-    case PROP_MEMORY_SWAP_LIMIT:
-      g_free (self->memory_swap_limit);
-      self->memory_swap_limit = g_value_dup_string (value);
+    case CONTAINER_SPEC_PROP_SNAPSHOTTER:
+      hero_virt_container_builder_set_snapshotter (self, g_value_get_string (value));
       break;
-    case PROP_CPU_SHARES:
-      self->cpu_shares = g_value_get_uint (value);
+    case CONTAINER_SPEC_PROP_RUNTIME:
+      hero_virt_container_builder_set_runtime (self, g_value_get_string (value));
       break;
-    case PROP_RESTART_POLICY:
-      g_free (self->restart_policy);
-      self->restart_policy = g_value_dup_string (value);
+    case CONTAINER_SPEC_PROP_PRIVILEGED:
+      hero_virt_container_builder_set_privileged (self, g_value_get_boolean (value));
+      break;
+    case CONTAINER_SPEC_PROP_ENTRYPOINT:
+      hero_virt_container_builder_set_entrypoint (self, g_value_get_boxed (value));
+      break;
+    case CONTAINER_SPEC_PROP_COMMAND:
+      hero_virt_container_builder_set_command (self, g_value_get_boxed (value));
       break;
     case PROP_HEALTH_CHECK:
-      g_set_object (&self->health_check, g_value_get_object (value));
-      break;
-    case PROP_DETACH:
-      self->detach = g_value_get_boolean (value);
-      break;
-    case PROP_SNAPSHOTTER:
-      g_free (self->snapshotter);
-      self->snapshotter = g_value_dup_string (value);
-      break;
-    case PROP_RUNTIME:
-      g_free (self->runtime);
-      self->runtime = g_value_dup_string (value);
-      break;
-    case PROP_ANNOTATIONS:
-      strv_array_set (&self->annotations, g_value_get_boxed (value));
-      break;
-    case PROP_LABELS:
-      strv_array_set (&self->labels, g_value_get_boxed (value));
-      break;
-    case PROP_PRIVILEGED:
-      self->privileged = g_value_get_boolean (value);
-      break;
-    case PROP_DEVICES:
-      strv_array_set (&self->devices, g_value_get_boxed (value));
-      break;
-    case PROP_ENTRYPOINT:
-      strv_array_set (&self->entrypoint, g_value_get_boxed (value));
-      break;
-    case PROP_COMMAND:
-      strv_array_set (&self->command, g_value_get_boxed (value));
+      hero_virt_container_builder_set_health_check (self, g_value_get_object (value));
       break;
     case PROP_EXECUTOR:
-      g_set_object (&self->executor, g_value_get_object (value));
+      hero_virt_container_builder_set_executor (self, g_value_get_object (value));
       break;
     case PROP_PROVIDER_NAME:
-      g_free (self->provider_name);
-      self->provider_name = g_value_dup_string (value);
+      hero_virt_container_builder_set_provider_name (self, g_value_get_string (value));
       break;
     default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-      return;
+      /* The lists, which have add_ functions rather than setters. */
+      set_value (self, prop_id, value);
     }
-  g_object_notify_by_pspec (object, pspec);
 }
 
 static void
@@ -364,9 +208,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_NAME]
-      = g_param_spec_string ("name", NULL, NULL, NULL,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:image:
    *
@@ -374,9 +215,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_IMAGE]
-      = g_param_spec_string ("image", NULL, NULL, NULL,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:ports:
    *
@@ -385,9 +223,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_PORTS]
-      = g_param_spec_boxed ("ports", NULL, NULL, G_TYPE_STRV,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:volumes:
    *
@@ -396,9 +231,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_VOLUMES]
-      = g_param_spec_boxed ("volumes", NULL, NULL, G_TYPE_STRV,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:env:
    *
@@ -406,9 +238,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_ENV]
-      = g_param_spec_boxed ("env", NULL, NULL, G_TYPE_STRV,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:network:
    *
@@ -417,9 +246,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_NETWORK]
-      = g_param_spec_string ("network", NULL, NULL, NULL,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:network-aliases:
    *
@@ -427,9 +253,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_NETWORK_ALIASES]
-      = g_param_spec_boxed ("network-aliases", NULL, NULL, G_TYPE_STRV,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:cpu-limit:
    *
@@ -437,9 +260,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_CPU_LIMIT]
-      = g_param_spec_double ("cpu-limit", NULL, NULL, 0.0, 1024.0, 0.0,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:memory-limit:
    *
@@ -447,9 +267,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_MEMORY_LIMIT]
-      = g_param_spec_string ("memory-limit", NULL, NULL, NULL,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:memory-swap-limit:
    *
@@ -458,9 +275,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_MEMORY_SWAP_LIMIT]
-      = g_param_spec_string ("memory-swap-limit", NULL, NULL, NULL,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:cpu-shares:
    *
@@ -468,9 +282,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_CPU_SHARES]
-      = g_param_spec_uint ("cpu-shares", NULL, NULL, 0, 262144, 0,
-                           G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:restart-policy:
    *
@@ -478,9 +289,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_RESTART_POLICY]
-      = g_param_spec_string ("restart-policy", NULL, NULL, NULL,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:health-check:
    *
@@ -488,9 +296,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_HEALTH_CHECK]
-      = g_param_spec_object ("health-check", NULL, NULL, HERO_VIRT_TYPE_HEALTH_CHECK,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:detach:
    *
@@ -499,9 +304,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_DETACH]
-      = g_param_spec_boolean ("detach", NULL, NULL, TRUE,
-                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:snapshotter:
    *
@@ -509,9 +311,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_SNAPSHOTTER]
-      = g_param_spec_string ("snapshotter", NULL, NULL, NULL,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:runtime:
    *
@@ -519,9 +318,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_RUNTIME]
-      = g_param_spec_string ("runtime", NULL, NULL, NULL,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:annotations:
    *
@@ -529,9 +325,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_ANNOTATIONS]
-      = g_param_spec_boxed ("annotations", NULL, NULL, G_TYPE_STRV,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:labels:
    *
@@ -539,9 +332,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_LABELS]
-      = g_param_spec_boxed ("labels", NULL, NULL, G_TYPE_STRV,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:privileged:
    *
@@ -549,9 +339,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_PRIVILEGED]
-      = g_param_spec_boolean ("privileged", NULL, NULL, FALSE,
-                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:devices:
    *
@@ -559,9 +346,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_DEVICES]
-      = g_param_spec_boxed ("devices", NULL, NULL, G_TYPE_STRV,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:entrypoint:
    *
@@ -569,9 +353,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_ENTRYPOINT]
-      = g_param_spec_boxed ("entrypoint", NULL, NULL, G_TYPE_STRV,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:command:
    *
@@ -579,9 +360,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_COMMAND]
-      = g_param_spec_boxed ("command", NULL, NULL, G_TYPE_STRV,
-                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:executor:
    *
@@ -589,9 +367,6 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_EXECUTOR]
-      = g_param_spec_object ("executor", NULL, NULL, HERO_VIRT_TYPE_EXECUTOR,
-                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtContainerBuilder:provider-name:
    *
@@ -599,17 +374,23 @@ hero_virt_container_builder_class_init (HeroVirtContainerBuilderClass *klass)
    *
    * Since: 0.1
    */
+  _hero_virt_container_spec_make_pspecs (properties, CONTAINER_SPEC_N_SHARED, G_PARAM_READWRITE);
+  properties[PROP_HEALTH_CHECK]
+      = g_param_spec_object ("health-check", NULL, NULL, HERO_VIRT_TYPE_HEALTH_CHECK,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_EXECUTOR]
+      = g_param_spec_object ("executor", NULL, NULL, HERO_VIRT_TYPE_EXECUTOR,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
   properties[PROP_PROVIDER_NAME]
       = g_param_spec_string ("provider-name", NULL, NULL, NULL,
                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
-
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
 hero_virt_container_builder_init (HeroVirtContainerBuilder *self)
 {
-  self->detach = TRUE;
+  self->draft = _hero_virt_container_spec_new_draft ();
 }
 
 /**
@@ -643,8 +424,7 @@ hero_virt_container_builder_set_name (HeroVirtContainerBuilder *self, const char
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "name", name, NULL);
-  return self;
+  return set_string (self, CONTAINER_SPEC_PROP_NAME, name);
 }
 
 /**
@@ -661,7 +441,7 @@ const char *
 hero_virt_container_builder_get_name (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return self->name;
+  return hero_virt_container_spec_get_name (self->draft);
 }
 
 /**
@@ -680,8 +460,7 @@ hero_virt_container_builder_set_image (HeroVirtContainerBuilder *self, const cha
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "image", image, NULL);
-  return self;
+  return set_string (self, CONTAINER_SPEC_PROP_IMAGE, image);
 }
 
 /**
@@ -698,7 +477,7 @@ const char *
 hero_virt_container_builder_get_image (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return self->image;
+  return hero_virt_container_spec_get_image (self->draft);
 }
 
 /**
@@ -715,7 +494,7 @@ const char *const *
 hero_virt_container_builder_get_ports (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return strv_array_get (self->ports);
+  return hero_virt_container_spec_get_ports (self->draft);
 }
 
 /**
@@ -732,7 +511,7 @@ const char *const *
 hero_virt_container_builder_get_volumes (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return strv_array_get (self->volumes);
+  return hero_virt_container_spec_get_volumes (self->draft);
 }
 
 /**
@@ -749,7 +528,7 @@ const char *const *
 hero_virt_container_builder_get_env (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return strv_array_get (self->env);
+  return hero_virt_container_spec_get_env (self->draft);
 }
 
 /**
@@ -768,8 +547,7 @@ hero_virt_container_builder_set_network (HeroVirtContainerBuilder *self, const c
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "network", network, NULL);
-  return self;
+  return set_string (self, CONTAINER_SPEC_PROP_NETWORK, network);
 }
 
 /**
@@ -786,7 +564,7 @@ const char *
 hero_virt_container_builder_get_network (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return self->network;
+  return hero_virt_container_spec_get_network (self->draft);
 }
 
 /**
@@ -803,7 +581,7 @@ const char *const *
 hero_virt_container_builder_get_network_aliases (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return strv_array_get (self->network_aliases);
+  return hero_virt_container_spec_get_network_aliases (self->draft);
 }
 
 /**
@@ -822,8 +600,7 @@ hero_virt_container_builder_set_cpu_limit (HeroVirtContainerBuilder *self, doubl
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "cpu-limit", cpu_limit, NULL);
-  return self;
+  return set_double (self, CONTAINER_SPEC_PROP_CPU_LIMIT, cpu_limit);
 }
 
 /**
@@ -840,7 +617,7 @@ double
 hero_virt_container_builder_get_cpu_limit (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), 0);
-  return self->cpu_limit;
+  return hero_virt_container_spec_get_cpu_limit (self->draft);
 }
 
 /**
@@ -860,8 +637,7 @@ hero_virt_container_builder_set_memory_limit (HeroVirtContainerBuilder *self,
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "memory-limit", memory_limit, NULL);
-  return self;
+  return set_string (self, CONTAINER_SPEC_PROP_MEMORY_LIMIT, memory_limit);
 }
 
 /**
@@ -878,7 +654,7 @@ const char *
 hero_virt_container_builder_get_memory_limit (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return self->memory_limit;
+  return hero_virt_container_spec_get_memory_limit (self->draft);
 }
 
 /**
@@ -898,8 +674,7 @@ hero_virt_container_builder_set_memory_swap_limit (HeroVirtContainerBuilder *sel
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "memory-swap-limit", memory_swap_limit, NULL);
-  return self;
+  return set_string (self, CONTAINER_SPEC_PROP_MEMORY_SWAP_LIMIT, memory_swap_limit);
 }
 
 /**
@@ -916,7 +691,7 @@ const char *
 hero_virt_container_builder_get_memory_swap_limit (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return self->memory_swap_limit;
+  return hero_virt_container_spec_get_memory_swap_limit (self->draft);
 }
 
 /**
@@ -935,8 +710,7 @@ hero_virt_container_builder_set_cpu_shares (HeroVirtContainerBuilder *self, guin
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "cpu-shares", cpu_shares, NULL);
-  return self;
+  return set_uint (self, CONTAINER_SPEC_PROP_CPU_SHARES, cpu_shares);
 }
 
 /**
@@ -953,7 +727,7 @@ guint
 hero_virt_container_builder_get_cpu_shares (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), 0);
-  return self->cpu_shares;
+  return hero_virt_container_spec_get_cpu_shares (self->draft);
 }
 
 /**
@@ -973,8 +747,7 @@ hero_virt_container_builder_set_restart_policy (HeroVirtContainerBuilder *self,
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "restart-policy", restart_policy, NULL);
-  return self;
+  return set_string (self, CONTAINER_SPEC_PROP_RESTART_POLICY, restart_policy);
 }
 
 /**
@@ -991,7 +764,7 @@ const char *
 hero_virt_container_builder_get_restart_policy (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return self->restart_policy;
+  return hero_virt_container_spec_get_restart_policy (self->draft);
 }
 
 /**
@@ -1011,7 +784,10 @@ hero_virt_container_builder_set_health_check (HeroVirtContainerBuilder *self,
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "health-check", health_check, NULL);
+  g_return_val_if_fail (health_check == NULL || HERO_VIRT_IS_HEALTH_CHECK (health_check), NULL);
+
+  if (g_set_object (&self->health_check, health_check))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_HEALTH_CHECK]);
   return self;
 }
 
@@ -1048,8 +824,7 @@ hero_virt_container_builder_set_detach (HeroVirtContainerBuilder *self, gboolean
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "detach", detach, NULL);
-  return self;
+  return set_boolean (self, CONTAINER_SPEC_PROP_DETACH, detach);
 }
 
 /**
@@ -1066,7 +841,7 @@ gboolean
 hero_virt_container_builder_get_detach (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), FALSE);
-  return self->detach;
+  return hero_virt_container_spec_get_detach (self->draft);
 }
 
 /**
@@ -1086,8 +861,7 @@ hero_virt_container_builder_set_snapshotter (HeroVirtContainerBuilder *self,
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "snapshotter", snapshotter, NULL);
-  return self;
+  return set_string (self, CONTAINER_SPEC_PROP_SNAPSHOTTER, snapshotter);
 }
 
 /**
@@ -1104,7 +878,7 @@ const char *
 hero_virt_container_builder_get_snapshotter (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return self->snapshotter;
+  return hero_virt_container_spec_get_snapshotter (self->draft);
 }
 
 /**
@@ -1123,8 +897,7 @@ hero_virt_container_builder_set_runtime (HeroVirtContainerBuilder *self, const c
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "runtime", runtime, NULL);
-  return self;
+  return set_string (self, CONTAINER_SPEC_PROP_RUNTIME, runtime);
 }
 
 /**
@@ -1141,7 +914,7 @@ const char *
 hero_virt_container_builder_get_runtime (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return self->runtime;
+  return hero_virt_container_spec_get_runtime (self->draft);
 }
 
 /**
@@ -1158,7 +931,7 @@ const char *const *
 hero_virt_container_builder_get_annotations (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return strv_array_get (self->annotations);
+  return hero_virt_container_spec_get_annotations (self->draft);
 }
 
 /**
@@ -1175,7 +948,7 @@ const char *const *
 hero_virt_container_builder_get_labels (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return strv_array_get (self->labels);
+  return hero_virt_container_spec_get_labels (self->draft);
 }
 
 /**
@@ -1194,8 +967,7 @@ hero_virt_container_builder_set_privileged (HeroVirtContainerBuilder *self, gboo
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "privileged", privileged, NULL);
-  return self;
+  return set_boolean (self, CONTAINER_SPEC_PROP_PRIVILEGED, privileged);
 }
 
 /**
@@ -1212,7 +984,7 @@ gboolean
 hero_virt_container_builder_get_privileged (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), FALSE);
-  return self->privileged;
+  return hero_virt_container_spec_get_privileged (self->draft);
 }
 
 /**
@@ -1229,7 +1001,7 @@ const char *const *
 hero_virt_container_builder_get_devices (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return strv_array_get (self->devices);
+  return hero_virt_container_spec_get_devices (self->draft);
 }
 
 /**
@@ -1249,8 +1021,7 @@ hero_virt_container_builder_set_entrypoint (HeroVirtContainerBuilder *self,
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "entrypoint", (gpointer)entrypoint, NULL);
-  return self;
+  return set_strv (self, CONTAINER_SPEC_PROP_ENTRYPOINT, entrypoint);
 }
 
 /**
@@ -1267,7 +1038,7 @@ const char *const *
 hero_virt_container_builder_get_entrypoint (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return strv_array_get (self->entrypoint);
+  return hero_virt_container_spec_get_entrypoint (self->draft);
 }
 
 /**
@@ -1286,8 +1057,7 @@ hero_virt_container_builder_set_command (HeroVirtContainerBuilder *self, const c
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "command", (gpointer)command, NULL);
-  return self;
+  return set_strv (self, CONTAINER_SPEC_PROP_COMMAND, command);
 }
 
 /**
@@ -1304,7 +1074,7 @@ const char *const *
 hero_virt_container_builder_get_command (HeroVirtContainerBuilder *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
-  return strv_array_get (self->command);
+  return hero_virt_container_spec_get_command (self->draft);
 }
 
 /**
@@ -1324,7 +1094,10 @@ hero_virt_container_builder_set_executor (HeroVirtContainerBuilder *self,
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "executor", executor, NULL);
+  g_return_val_if_fail (executor == NULL || HERO_VIRT_IS_EXECUTOR (executor), NULL);
+
+  if (g_set_object (&self->executor, executor))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_EXECUTOR]);
   return self;
 }
 
@@ -1362,7 +1135,12 @@ hero_virt_container_builder_set_provider_name (HeroVirtContainerBuilder *self,
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  g_object_set (self, "provider-name", provider_name, NULL);
+  if (g_strcmp0 (self->provider_name, provider_name) != 0)
+    {
+      g_free (self->provider_name);
+      self->provider_name = g_strdup (provider_name);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROVIDER_NAME]);
+    }
   return self;
 }
 
@@ -1384,10 +1162,10 @@ hero_virt_container_builder_get_provider_name (HeroVirtContainerBuilder *self)
 }
 
 static HeroVirtContainerBuilder *
-add_item (HeroVirtContainerBuilder *self, GPtrArray **array, guint prop, char *item)
+add_item (HeroVirtContainerBuilder *self, guint prop_id, char *item)
 {
-  strv_array_add (array, item);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+  _hero_virt_container_spec_add_item (self->draft, prop_id, item);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
   return self;
 }
 
@@ -1441,7 +1219,7 @@ hero_virt_container_builder_add_port_full (HeroVirtContainerBuilder *self,
     ip = g_strdup_printf ("[%s]:", host_ip);
   else if (host_ip != NULL)
     ip = g_strdup_printf ("%s:", host_ip);
-  return add_item (self, &self->ports, PROP_PORTS,
+  return add_item (self, CONTAINER_SPEC_PROP_PORTS,
                    g_strdup_printf ("%s%u:%u/%s", ip ? ip : "", host_port, container_port,
                                     protocol ? protocol : "tcp"));
 }
@@ -1468,7 +1246,7 @@ hero_virt_container_builder_add_volume (HeroVirtContainerBuilder *self,
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
   g_return_val_if_fail (source != NULL && target != NULL, self);
 
-  return add_item (self, &self->volumes, PROP_VOLUMES,
+  return add_item (self, CONTAINER_SPEC_PROP_VOLUMES,
                    g_strdup_printf ("%s:%s%s", source, target, read_only ? ":ro" : ""));
 }
 
@@ -1492,7 +1270,7 @@ hero_virt_container_builder_add_env (HeroVirtContainerBuilder *self,
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
   g_return_val_if_fail (key != NULL && value != NULL, self);
 
-  return add_item (self, &self->env, PROP_ENV, g_strconcat (key, "=", value, NULL));
+  return add_item (self, CONTAINER_SPEC_PROP_ENV, g_strconcat (key, "=", value, NULL));
 }
 
 /**
@@ -1510,7 +1288,7 @@ hero_virt_container_builder_add_network_alias (HeroVirtContainerBuilder *self, c
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
   g_return_val_if_fail (alias != NULL, self);
 
-  return add_item (self, &self->network_aliases, PROP_NETWORK_ALIASES, g_strdup (alias));
+  return add_item (self, CONTAINER_SPEC_PROP_NETWORK_ALIASES, g_strdup (alias));
 }
 
 /**
@@ -1531,7 +1309,7 @@ hero_virt_container_builder_add_annotation (HeroVirtContainerBuilder *self,
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
   g_return_val_if_fail (key != NULL && value != NULL, self);
 
-  return add_item (self, &self->annotations, PROP_ANNOTATIONS, g_strconcat (key, "=", value, NULL));
+  return add_item (self, CONTAINER_SPEC_PROP_ANNOTATIONS, g_strconcat (key, "=", value, NULL));
 }
 
 /**
@@ -1552,7 +1330,7 @@ hero_virt_container_builder_add_label (HeroVirtContainerBuilder *self,
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
   g_return_val_if_fail (key != NULL && value != NULL, self);
 
-  return add_item (self, &self->labels, PROP_LABELS, g_strconcat (key, "=", value, NULL));
+  return add_item (self, CONTAINER_SPEC_PROP_LABELS, g_strconcat (key, "=", value, NULL));
 }
 
 /**
@@ -1570,16 +1348,10 @@ hero_virt_container_builder_add_device (HeroVirtContainerBuilder *self, const ch
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
   g_return_val_if_fail (device != NULL, self);
 
-  return add_item (self, &self->devices, PROP_DEVICES, g_strdup (device));
+  return add_item (self, CONTAINER_SPEC_PROP_DEVICES, g_strdup (device));
 }
 
-/* ---- validation ---- */
-
-static gboolean
-matches (const char *pattern, const char *value)
-{
-  return value != NULL && g_regex_match_simple (pattern, value, 0, 0);
-}
+/* ---- validation and build ---- */
 
 /**
  * hero_virt_container_builder_validate:
@@ -1600,67 +1372,48 @@ matches (const char *pattern, const char *value)
 gboolean
 hero_virt_container_builder_validate (HeroVirtContainerBuilder *self, GError **error)
 {
-  g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), FALSE);
+  g_autoptr (HeroVirtContainerSpec) spec = hero_virt_container_builder_build_spec (self, error);
 
-  if (self->name != NULL && !hero_virt_validate_container_name (self->name, error))
-    return FALSE;
-  if (self->image == NULL)
-    return hero_virt_set_invalid_argument (error, "image reference", "",
-                                           "a container needs an image");
-  if (!hero_virt_validate_image_reference (self->image, error))
-    return FALSE;
-  for (guint i = 0; self->ports != NULL && i + 1 < self->ports->len; i++)
-    if (!_hero_virt_validate_port_mapping (g_ptr_array_index (self->ports, i), error))
-      return FALSE;
-  for (guint i = 0; self->volumes != NULL && i + 1 < self->volumes->len; i++)
-    if (!_hero_virt_validate_volume (g_ptr_array_index (self->volumes, i), error))
-      return FALSE;
-  if (!_hero_virt_validate_key_values (self->env, "environment variable",
-                                       "^[A-Za-z_][A-Za-z0-9_]*$", error)
-      || !_hero_virt_validate_key_values (self->labels, "label", "^[A-Za-z0-9][A-Za-z0-9._/-]*$",
-                                          error)
-      || !_hero_virt_validate_key_values (self->annotations, "annotation",
-                                          "^[A-Za-z0-9][A-Za-z0-9._/-]*$", error))
-    return FALSE;
-  if (self->network != NULL && !matches (_HERO_VIRT_NAME_RE, self->network))
-    return hero_virt_set_invalid_argument (error, "network", self->network,
-                                           "use a network name of letters, digits, _ . -");
-  if (!_hero_virt_validate_each (self->network_aliases, "network alias", _HERO_VIRT_NAME_RE,
-                                 "use letters, digits, _ . -", error)
-      || !_hero_virt_validate_each (
-          self->devices, "device", "^/dev/[A-Za-z0-9_./-]+(:/dev/[A-Za-z0-9_./-]+)?(:[rwm]{1,3})?$",
-          "use /dev/host[:/dev/container[:rwm]]", error))
-    return FALSE;
-  if (self->memory_limit != NULL
-      && !matches ("^[0-9]+(\\.[0-9]+)?[bkmgBKMG]?$", self->memory_limit))
-    return hero_virt_set_invalid_argument (error, "memory limit", self->memory_limit,
-                                           "use a size such as 512m or 1g");
-  if (self->memory_swap_limit != NULL
-      && !matches ("^(-1|[0-9]+(\\.[0-9]+)?[bkmgBKMG]?)$", self->memory_swap_limit))
-    return hero_virt_set_invalid_argument (error, "memory+swap limit", self->memory_swap_limit,
-                                           "use a size such as 1g, or -1");
-  if (!isfinite (self->cpu_limit) || self->cpu_limit < 0)
-    return hero_virt_set_invalid_argument (error, "CPU limit", "", "use a positive number of CPUs");
-  if (self->restart_policy != NULL
-      && !matches ("^(no|always|unless-stopped|on-failure(:[0-9]{1,4})?)$", self->restart_policy))
-    return hero_virt_set_invalid_argument (error, "restart policy", self->restart_policy,
-                                           "use no, always, unless-stopped or on-failure[:N]");
-  if (self->health_check != NULL && !hero_virt_health_check_validate (self->health_check, error))
-    return FALSE;
-  if (self->snapshotter != NULL && !matches (_HERO_VIRT_NAME_RE, self->snapshotter))
-    return hero_virt_set_invalid_argument (error, "snapshotter", self->snapshotter,
-                                           "use a snapshotter name such as overlayfs");
-  if (self->runtime != NULL
-      && !matches ("^([a-zA-Z0-9][a-zA-Z0-9_.-]*|/[A-Za-z0-9_./-]+)$", self->runtime))
-    return hero_virt_set_invalid_argument (error, "runtime", self->runtime,
-                                           "use a runtime name such as runc, or an absolute path");
-  if (self->provider_name != NULL && !matches (_HERO_VIRT_NAME_RE, self->provider_name))
-    return hero_virt_set_invalid_argument (error, "provider name", self->provider_name,
-                                           "use a provider name such as podman");
-  return TRUE;
+  return spec != NULL;
 }
 
-/* ---- build ---- */
+/**
+ * hero_virt_container_builder_build_spec:
+ * @self: a #HeroVirtContainerBuilder
+ * @error: return location for a #GError
+ *
+ * Validates the settings (see [method@HeroVirt.ContainerBuilder.validate])
+ * and returns them as an immutable spec, the form a container provider
+ * receives. Nothing runs; the builder is left as it was.
+ *
+ * Returns: (transfer full): a new spec, or %NULL with
+ *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
+HeroVirtContainerSpec *
+hero_virt_container_builder_build_spec (HeroVirtContainerBuilder *self, GError **error)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
+
+  if (self->provider_name != NULL
+      && !_hero_virt_validate_provider_name (self->provider_name, error))
+    return NULL;
+  return _hero_virt_container_spec_snapshot (self->draft, self->health_check, error);
+}
+
+static HeroVirtContainer *
+new_container (HeroVirtContainerBuilder  *self,
+               HeroVirtContainerSpec     *spec,
+               HeroVirtContainerProvider *provider,
+               const char                *id)
+{
+  const char *name = hero_virt_container_spec_get_name (spec);
+
+  return g_object_new (HERO_VIRT_TYPE_CONTAINER, "name", name ? name : id, "id", id,
+                       "provider-name", self->provider_name, "provider", provider, "executor",
+                       self->executor, NULL);
+}
 
 /**
  * hero_virt_container_builder_build:
@@ -1668,7 +1421,8 @@ hero_virt_container_builder_validate (HeroVirtContainerBuilder *self, GError **e
  * @cancellable: (nullable): a #GCancellable
  * @error: return location for a #GError
  *
- * Validates the settings, then creates and starts the container.
+ * Validates the settings, then has the provider create and start the
+ * container from [method@HeroVirt.ContainerBuilder.build_spec].
  *
  * Returns: (transfer full): the running container, or %NULL on error
  *   (nothing is created when validation fails)
@@ -1680,35 +1434,38 @@ hero_virt_container_builder_build (HeroVirtContainerBuilder *self,
                                    GCancellable             *cancellable,
                                    GError                  **error)
 {
-  g_autoptr (HeroVirtContainer) container = NULL;
+  g_autoptr (HeroVirtContainerSpec) spec = NULL;
   g_autoptr (HeroVirtContainerProvider) provider = NULL;
   g_autofree char *id = NULL;
 
   g_return_val_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self), NULL);
 
-  if (!hero_virt_container_builder_validate (self, error))
+  if ((spec = hero_virt_container_builder_build_spec (self, error)) == NULL
+      || (provider = _hero_virt_container_find_provider (self->provider_name, self->executor,
+                                                         cancellable, error))
+             == NULL
+      || (id = hero_virt_container_provider_create (provider, self->executor, spec, TRUE,
+                                                    cancellable, error))
+             == NULL)
     return NULL;
-
-  /* A throw-away container object resolves the provider the same way
-   * every later call does. */
-  container = g_object_new (HERO_VIRT_TYPE_CONTAINER, "name", self->name, "provider-name",
-                            self->provider_name, "executor", self->executor, NULL);
-  provider = hero_virt_container_get_provider (container, cancellable, error);
-  if (provider == NULL)
-    return NULL;
-  id = hero_virt_container_provider_create (provider, hero_virt_container_get_executor (container),
-                                            self, TRUE, cancellable, error);
-  if (id == NULL)
-    return NULL;
-  return g_object_new (HERO_VIRT_TYPE_CONTAINER, "name", self->name ? self->name : id, "id", id,
-                       "provider-name", self->provider_name, "provider", provider, "executor",
-                       hero_virt_container_get_executor (container), NULL);
+  return new_container (self, spec, provider, id);
 }
 
-static gpointer
-build_thread (gpointer source, gpointer data, GCancellable *cancellable, GError **error)
+static void
+build_done (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  return hero_virt_container_builder_build (source, cancellable, error);
+  g_autoptr (GTask) task = user_data;
+  HeroVirtContainerProvider *provider = HERO_VIRT_CONTAINER_PROVIDER (source);
+  GError                    *error = NULL;
+  g_autofree char *id = hero_virt_container_provider_create_finish (provider, result, &error);
+
+  if (id == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (
+        task,
+        new_container (g_task_get_source_object (task), g_task_get_task_data (task), provider, id),
+        g_object_unref);
 }
 
 /**
@@ -1718,8 +1475,9 @@ build_thread (gpointer source, gpointer data, GCancellable *cancellable, GError 
  * @callback: (scope async): called when done
  * @user_data: data for @callback
  *
- * The asynchronous form of [method@HeroVirt.ContainerBuilder.build]. Do
- * not change the builder until it completes.
+ * The asynchronous form of [method@HeroVirt.ContainerBuilder.build]. The
+ * settings are taken when it is called; later changes to the builder do
+ * not affect it.
  *
  * Since: 0.1
  */
@@ -1729,10 +1487,27 @@ hero_virt_container_builder_build_async (HeroVirtContainerBuilder *self,
                                          GAsyncReadyCallback       callback,
                                          gpointer                  user_data)
 {
+  g_autoptr (GTask) task = NULL;
+  g_autoptr (HeroVirtContainerProvider) provider = NULL;
+  HeroVirtContainerSpec *spec;
+  GError                *error = NULL;
+
   g_return_if_fail (HERO_VIRT_IS_CONTAINER_BUILDER (self));
 
-  _hero_virt_run_in_thread (self, hero_virt_container_builder_build_async, build_thread, NULL, NULL,
-                            g_object_unref, cancellable, callback, user_data);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, hero_virt_container_builder_build_async);
+  if ((spec = hero_virt_container_builder_build_spec (self, &error)) == NULL
+      || (provider = _hero_virt_container_find_provider (self->provider_name, self->executor,
+                                                         cancellable, &error))
+             == NULL)
+    {
+      g_clear_object (&spec);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_set_task_data (task, spec, g_object_unref);
+  hero_virt_container_provider_create_async (provider, self->executor, spec, TRUE, cancellable,
+                                             build_done, g_steal_pointer (&task));
 }
 
 /**

@@ -11,6 +11,7 @@
 #include "hero-virt-types.h"
 #include "hero-virt-executor.h"
 #include "hero-virt-health-check.h"
+#include "hero-virt-container-spec.h"
 
 G_BEGIN_DECLS
 
@@ -171,6 +172,9 @@ const char *hero_virt_container_builder_get_provider_name (HeroVirtContainerBuil
 
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_container_builder_validate (HeroVirtContainerBuilder *self, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtContainerSpec *hero_virt_container_builder_build_spec (HeroVirtContainerBuilder *self,
+                                                               GError                  **error);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtContainer *hero_virt_container_builder_build (HeroVirtContainerBuilder *self,
                                                       GCancellable             *cancellable,

@@ -151,7 +151,7 @@ main (void)
   if (!hero_virt_container_wait_healthy (web, 30000, NULL, &error))
     g_error ("health: %s", error->message);
 
-  status = hero_virt_container_status (web, NULL, &error);
+  status = hero_virt_container_inspect (web, NULL, &error);
   stats = hero_virt_container_stats (web, NULL, &error);
   logs = hero_virt_container_logs (web, 5, NULL, NULL, &error);
   if (status == NULL || stats == NULL || logs == NULL)

@@ -16,7 +16,7 @@ imports.gi.versions.HeroVirt = '1';
 const {GLib, Gio, HeroVirt} = imports.gi;
 
 Gio._promisify(HeroVirt.ContainerBuilder.prototype, 'build_async', 'build_finish');
-for (const m of ['wait_healthy', 'status', 'stats', 'logs', 'stop', 'remove'])
+for (const m of ['wait_healthy', 'inspect', 'stats', 'logs', 'stop', 'remove'])
     Gio._promisify(HeroVirt.Container.prototype, `${m}_async`, `${m}_finish`);
 Gio._promisify(Gio.Subprocess.prototype, 'wait_check_async', 'wait_check_finish');
 
@@ -86,7 +86,7 @@ async function main() {
     const web = await builder.build_async(null);
     await web.wait_healthy_async(30000, null);
     print(`page: ${httpGet(port)}`);
-    const status = await web.status_async(null);
+    const status = await web.inspect_async(null);
     print(`state ${status.state}, health ${status.health_status}`);
     const stats = await web.stats_async(null);
     print(`memory ${stats.memory_usage} of ${stats.memory_limit} bytes`);

@@ -88,7 +88,7 @@ def run_web(ex, name):
            .build(None))
     print("  page:", fetch(port).strip())
     web.wait_healthy(30000, None)
-    st = web.status(None)
+    st = web.inspect(None)
     print("  state %s, health %s, started %s" % (st.props.state, st.props.health_status, st.props.started_at))
     stats = web.stats(None)
     print("  memory %d of %d bytes" % (stats.props.memory_usage, stats.props.memory_limit))

@@ -99,7 +99,7 @@ def run_container(executor):
             raise SystemExit(f"no answer from {url}")
         print(f"  GET {url} -> {body}")
         container.wait_healthy(30000, None)
-        status = container.status(None)
+        status = container.inspect(None)
         print(f"  state {status.get_state()}, health {status.get_health_status()}")
         stats = container.stats(None)
         print(f"  memory {stats.get_memory_usage() >> 10} KiB of {stats.get_memory_limit() >> 20} MiB, "

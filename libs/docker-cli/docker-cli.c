@@ -151,58 +151,59 @@ strv_to_json (const char *const *strv)
 }
 
 void
-docker_cli_add_create_args (const DockerCliDialect   *dialect,
-                            HeroVirtCommand          *command,
-                            HeroVirtContainerBuilder *spec)
+docker_cli_add_create_args (const DockerCliDialect *dialect,
+                            HeroVirtCommand        *command,
+                            HeroVirtContainerSpec  *spec)
 {
-  HeroVirtHealthCheck *hc = hero_virt_container_builder_get_health_check (spec);
-  const char *const   *entrypoint = hero_virt_container_builder_get_entrypoint (spec);
-  const char *const   *cmd = hero_virt_container_builder_get_command (spec);
-  double               cpus = hero_virt_container_builder_get_cpu_limit (spec);
-  guint                shares = hero_virt_container_builder_get_cpu_shares (spec);
+  const char        *health_cmd = hero_virt_container_spec_get_health_cmd (spec);
+  const char *const *entrypoint = hero_virt_container_spec_get_entrypoint (spec);
+  const char *const *cmd = hero_virt_container_spec_get_command (spec);
+  double             cpus = hero_virt_container_spec_get_cpu_limit (spec);
+  guint              shares = hero_virt_container_spec_get_cpu_shares (spec);
 
-  add_opt (command, "--name", hero_virt_container_builder_get_name (spec));
-  add_opts (command, "--publish", hero_virt_container_builder_get_ports (spec));
-  add_opts (command, "--volume", hero_virt_container_builder_get_volumes (spec));
-  add_opts (command, "--env", hero_virt_container_builder_get_env (spec));
-  add_opt (command, "--network", hero_virt_container_builder_get_network (spec));
-  add_opts (command, "--network-alias", hero_virt_container_builder_get_network_aliases (spec));
+  add_opt (command, "--name", hero_virt_container_spec_get_name (spec));
+  add_opts (command, "--publish", hero_virt_container_spec_get_ports (spec));
+  add_opts (command, "--volume", hero_virt_container_spec_get_volumes (spec));
+  add_opts (command, "--env", hero_virt_container_spec_get_env (spec));
+  add_opt (command, "--network", hero_virt_container_spec_get_network (spec));
+  add_opts (command, "--network-alias", hero_virt_container_spec_get_network_aliases (spec));
   if (cpus > 0)
     {
       char buf[G_ASCII_DTOSTR_BUF_SIZE];
       add_opt (command, "--cpus", g_ascii_dtostr (buf, sizeof buf, cpus));
     }
-  add_opt (command, "--memory", hero_virt_container_builder_get_memory_limit (spec));
-  add_opt (command, "--memory-swap", hero_virt_container_builder_get_memory_swap_limit (spec));
+  add_opt (command, "--memory", hero_virt_container_spec_get_memory_limit (spec));
+  add_opt (command, "--memory-swap", hero_virt_container_spec_get_memory_swap_limit (spec));
   if (shares > 0)
     hero_virt_command_add_arg_printf (command, "--cpu-shares=%u", shares);
-  add_opt (command, "--restart", hero_virt_container_builder_get_restart_policy (spec));
-  if (hc != NULL)
+  add_opt (command, "--restart", hero_virt_container_spec_get_restart_policy (spec));
+  if (health_cmd != NULL)
     {
-      const char *interval = hero_virt_health_check_get_interval (hc);
+      const char *interval = hero_virt_container_spec_get_health_interval (spec);
+      guint       retries = hero_virt_container_spec_get_health_retries (spec);
 
-      add_opt (command, "--health-cmd", hero_virt_health_check_get_cmd (hc));
+      add_opt (command, "--health-cmd", health_cmd);
       add_opt (command, "--health-interval",
                interval ? interval : dialect->default_health_interval);
-      add_opt (command, "--health-timeout", hero_virt_health_check_get_timeout (hc));
-      if (hero_virt_health_check_get_retries (hc) > 0)
-        hero_virt_command_add_arg_printf (command, "--health-retries=%u",
-                                          hero_virt_health_check_get_retries (hc));
-      add_opt (command, "--health-start-period", hero_virt_health_check_get_start_period (hc));
+      add_opt (command, "--health-timeout", hero_virt_container_spec_get_health_timeout (spec));
+      if (retries > 0)
+        hero_virt_command_add_arg_printf (command, "--health-retries=%u", retries);
+      add_opt (command, "--health-start-period",
+               hero_virt_container_spec_get_health_start_period (spec));
     }
-  add_opt (command, "--snapshotter", hero_virt_container_builder_get_snapshotter (spec));
-  add_opt (command, "--runtime", hero_virt_container_builder_get_runtime (spec));
-  add_opts (command, "--annotation", hero_virt_container_builder_get_annotations (spec));
-  add_opts (command, "--label", hero_virt_container_builder_get_labels (spec));
-  if (hero_virt_container_builder_get_privileged (spec))
+  add_opt (command, "--snapshotter", hero_virt_container_spec_get_snapshotter (spec));
+  add_opt (command, "--runtime", hero_virt_container_spec_get_runtime (spec));
+  add_opts (command, "--annotation", hero_virt_container_spec_get_annotations (spec));
+  add_opts (command, "--label", hero_virt_container_spec_get_labels (spec));
+  if (hero_virt_container_spec_get_privileged (spec))
     hero_virt_command_add_arg (command, "--privileged");
-  add_opts (command, "--device", hero_virt_container_builder_get_devices (spec));
+  add_opts (command, "--device", hero_virt_container_spec_get_devices (spec));
   if (entrypoint != NULL)
     {
       g_autofree char *json = strv_to_json (entrypoint);
       add_opt (command, "--entrypoint", json);
     }
-  hero_virt_command_add_args (command, "--", hero_virt_container_builder_get_image (spec), NULL);
+  hero_virt_command_add_args (command, "--", hero_virt_container_spec_get_image (spec), NULL);
   if (cmd != NULL)
     hero_virt_command_add_argv (command, cmd);
 }
@@ -210,13 +211,13 @@ docker_cli_add_create_args (const DockerCliDialect   *dialect,
 static char *
 cli_create (HeroVirtContainerProvider *self,
             HeroVirtExecutor          *executor,
-            HeroVirtContainerBuilder  *spec,
+            HeroVirtContainerSpec     *spec,
             gboolean                   start,
             GCancellable              *cancellable,
             GError                   **error)
 {
   const DockerCliDialect *d = docker_cli_get_dialect (self);
-  gboolean                detach = hero_virt_container_builder_get_detach (spec);
+  gboolean                detach = hero_virt_container_spec_get_detach (spec);
   g_autoptr (HeroVirtCommand) command = docker_cli_command (d, executor, start ? "run" : "create");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   char *id;
@@ -230,7 +231,7 @@ cli_create (HeroVirtContainerProvider *self,
   if (start && !detach)
     {
       /* A foreground run prints the container's output, not its ID. */
-      const char *name = hero_virt_container_builder_get_name (spec);
+      const char *name = hero_virt_container_spec_get_name (spec);
       return g_strdup (name);
     }
   id = last_line (hero_virt_command_result_get_stdout_text (result));
@@ -461,33 +462,39 @@ cli_logs (HeroVirtContainerProvider *self,
   return g_strdup (hero_virt_command_result_get_stdout_text (result));
 }
 
+typedef struct
+{
+  HeroVirtLogLineFunc func;
+  gpointer            data;
+} LineSink;
+
 static void
 on_follow_line (HeroVirtCommand     *command,
                 HeroVirtOutputStream stream,
                 const char          *line,
-                HeroVirtContainer   *container)
+                LineSink            *sink)
 {
-  hero_virt_container_emit_log_line (container, stream, line);
+  sink->func (stream, line, sink->data);
 }
 
 static gboolean
-cli_logs_follow (HeroVirtContainerProvider *self,
+cli_follow_logs (HeroVirtContainerProvider *self,
                  HeroVirtExecutor          *executor,
-                 HeroVirtContainer         *container,
+                 const char                *name,
                  int                        tail,
                  const char                *since,
+                 HeroVirtLogLineFunc        on_line,
+                 gpointer                   on_line_data,
                  GCancellable              *cancellable,
                  GError                   **error)
 {
-  const char *name = hero_virt_container_get_id (container);
-  g_autoptr (HeroVirtCommand) command = NULL;
+  g_autoptr (HeroVirtCommand) command
+      = logs_command (self, executor, name, tail, since, FALSE, TRUE);
+  LineSink sink = { on_line, on_line_data };
 
-  if (name == NULL)
-    name = hero_virt_container_get_name (container);
-  command = logs_command (self, executor, name, tail, since, FALSE, TRUE);
   /* Separate streams here, so each line keeps its origin. */
   hero_virt_command_set_merge_stderr (command, FALSE);
-  g_signal_connect (command, "output-line", G_CALLBACK (on_follow_line), container);
+  g_signal_connect (command, "output-line", G_CALLBACK (on_follow_line), &sink);
   return run_ok (executor, command, cancellable, error);
 }
 
@@ -879,11 +886,11 @@ cli_stats (HeroVirtContainerProvider *self,
 }
 
 static char *
-cli_health_check (HeroVirtContainerProvider *self,
-                  HeroVirtExecutor          *executor,
-                  const char                *name,
-                  GCancellable              *cancellable,
-                  GError                   **error)
+cli_run_health_check (HeroVirtContainerProvider *self,
+                      HeroVirtExecutor          *executor,
+                      const char                *name,
+                      GCancellable              *cancellable,
+                      GError                   **error)
 {
   const DockerCliDialect *d = docker_cli_get_dialect (self);
   g_autoptr (HeroVirtCommand) command = docker_cli_command (d, executor, d->health_run[0]);
@@ -1087,10 +1094,10 @@ docker_cli_provider_iface_init (HeroVirtContainerProviderInterface *iface)
   iface->copy_in = cli_copy_in;
   iface->copy_out = cli_copy_out;
   iface->logs = cli_logs;
-  iface->logs_follow = cli_logs_follow;
+  iface->follow_logs = cli_follow_logs;
   iface->inspect = cli_inspect;
   iface->stats = cli_stats;
-  iface->health_check = cli_health_check;
+  iface->run_health_check = cli_run_health_check;
   iface->list = cli_list;
   iface->image_list = cli_image_list;
   iface->image_pull = cli_image_pull;

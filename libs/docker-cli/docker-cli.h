@@ -43,9 +43,9 @@ void docker_cli_provider_iface_init (HeroVirtContainerProviderInterface *iface);
 HeroVirtCommand *docker_cli_command (const DockerCliDialect *dialect,
                                      HeroVirtExecutor       *executor,
                                      const char             *subcommand);
-void             docker_cli_add_create_args (const DockerCliDialect   *dialect,
-                                             HeroVirtCommand          *command,
-                                             HeroVirtContainerBuilder *spec);
+void             docker_cli_add_create_args (const DockerCliDialect *dialect,
+                                             HeroVirtCommand        *command,
+                                             HeroVirtContainerSpec  *spec);
 gboolean         docker_cli_check (HeroVirtCommandResult *result, GError **error);
 
 JsonArray *

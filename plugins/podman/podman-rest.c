@@ -434,10 +434,10 @@ add_volumes (JsonBuilder *b, const char *const *volumes)
 }
 
 static void
-add_network (JsonBuilder *b, HeroVirtContainerBuilder *spec)
+add_network (JsonBuilder *b, HeroVirtContainerSpec *spec)
 {
-  const char        *network = hero_virt_container_builder_get_network (spec);
-  const char *const *aliases = hero_virt_container_builder_get_network_aliases (spec);
+  const char        *network = hero_virt_container_spec_get_network (spec);
+  const char *const *aliases = hero_virt_container_spec_get_network_aliases (spec);
 
   if (network != NULL
       && (g_str_equal (network, "host") || g_str_equal (network, "none")
@@ -463,16 +463,17 @@ add_network (JsonBuilder *b, HeroVirtContainerBuilder *spec)
 }
 
 static char *
-spec_to_json (HeroVirtContainerBuilder *spec)
+spec_to_json (HeroVirtContainerSpec *spec)
 {
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) root = NULL;
-  HeroVirtHealthCheck *hc = hero_virt_container_builder_get_health_check (spec);
-  const char          *restart = hero_virt_container_builder_get_restart_policy (spec);
-  double               cpus = hero_virt_container_builder_get_cpu_limit (spec);
-  guint                shares = hero_virt_container_builder_get_cpu_shares (spec);
-  const char          *memory = hero_virt_container_builder_get_memory_limit (spec);
-  const char          *swap = hero_virt_container_builder_get_memory_swap_limit (spec);
+  const char *health_cmd = hero_virt_container_spec_get_health_cmd (spec);
+  guint       retries = hero_virt_container_spec_get_health_retries (spec);
+  const char *restart = hero_virt_container_spec_get_restart_policy (spec);
+  double      cpus = hero_virt_container_spec_get_cpu_limit (spec);
+  guint       shares = hero_virt_container_spec_get_cpu_shares (spec);
+  const char *memory = hero_virt_container_spec_get_memory_limit (spec);
+  const char *swap = hero_virt_container_spec_get_memory_swap_limit (spec);
 
   json_builder_begin_object (b);
 #define SET_STRING(member, value)                                                                  \
@@ -486,27 +487,27 @@ spec_to_json (HeroVirtContainerBuilder *spec)
       }                                                                                            \
   }                                                                                                \
   G_STMT_END
-  SET_STRING ("name", hero_virt_container_builder_get_name (spec));
-  SET_STRING ("image", hero_virt_container_builder_get_image (spec));
-  SET_STRING ("oci_runtime", hero_virt_container_builder_get_runtime (spec));
-  add_string_array (b, "entrypoint", hero_virt_container_builder_get_entrypoint (spec));
-  add_string_array (b, "command", hero_virt_container_builder_get_command (spec));
-  add_string_map (b, "env", hero_virt_container_builder_get_env (spec));
-  add_string_map (b, "labels", hero_virt_container_builder_get_labels (spec));
-  add_string_map (b, "annotations", hero_virt_container_builder_get_annotations (spec));
-  if (hero_virt_container_builder_get_ports (spec) != NULL)
-    add_ports (b, hero_virt_container_builder_get_ports (spec));
-  if (hero_virt_container_builder_get_volumes (spec) != NULL)
-    add_volumes (b, hero_virt_container_builder_get_volumes (spec));
+  SET_STRING ("name", hero_virt_container_spec_get_name (spec));
+  SET_STRING ("image", hero_virt_container_spec_get_image (spec));
+  SET_STRING ("oci_runtime", hero_virt_container_spec_get_runtime (spec));
+  add_string_array (b, "entrypoint", hero_virt_container_spec_get_entrypoint (spec));
+  add_string_array (b, "command", hero_virt_container_spec_get_command (spec));
+  add_string_map (b, "env", hero_virt_container_spec_get_env (spec));
+  add_string_map (b, "labels", hero_virt_container_spec_get_labels (spec));
+  add_string_map (b, "annotations", hero_virt_container_spec_get_annotations (spec));
+  if (hero_virt_container_spec_get_ports (spec) != NULL)
+    add_ports (b, hero_virt_container_spec_get_ports (spec));
+  if (hero_virt_container_spec_get_volumes (spec) != NULL)
+    add_volumes (b, hero_virt_container_spec_get_volumes (spec));
   add_network (b, spec);
-  if (hero_virt_container_builder_get_privileged (spec))
+  if (hero_virt_container_spec_get_privileged (spec))
     {
       json_builder_set_member_name (b, "privileged");
       json_builder_add_boolean_value (b, TRUE);
     }
-  if (hero_virt_container_builder_get_devices (spec) != NULL)
+  if (hero_virt_container_spec_get_devices (spec) != NULL)
     {
-      const char *const *devices = hero_virt_container_builder_get_devices (spec);
+      const char *const *devices = hero_virt_container_spec_get_devices (spec);
       json_builder_set_member_name (b, "devices");
       json_builder_begin_array (b);
       for (guint i = 0; devices[i] != NULL; i++)
@@ -570,28 +571,28 @@ spec_to_json (HeroVirtContainerBuilder *spec)
         }
       json_builder_end_object (b);
     }
-  if (hc != NULL)
+  if (health_cmd != NULL)
     {
       json_builder_set_member_name (b, "healthconfig");
       json_builder_begin_object (b);
       json_builder_set_member_name (b, "Test");
       json_builder_begin_array (b);
       json_builder_add_string_value (b, "CMD-SHELL");
-      json_builder_add_string_value (b, hero_virt_health_check_get_cmd (hc));
+      json_builder_add_string_value (b, health_cmd);
       json_builder_end_array (b);
       /* The CLI's defaults; interval 0: no timer (no systemd here). */
       json_builder_set_member_name (b, "Interval");
-      json_builder_add_int_value (b,
-                                  parse_duration_ns (hero_virt_health_check_get_interval (hc), 0));
-      json_builder_set_member_name (b, "Timeout");
-      json_builder_add_int_value (b, parse_duration_ns (hero_virt_health_check_get_timeout (hc),
-                                                        30 * G_GINT64_CONSTANT (1000000000)));
-      json_builder_set_member_name (b, "Retries");
       json_builder_add_int_value (
-          b, hero_virt_health_check_get_retries (hc) ? hero_virt_health_check_get_retries (hc) : 3);
+          b, parse_duration_ns (hero_virt_container_spec_get_health_interval (spec), 0));
+      json_builder_set_member_name (b, "Timeout");
+      json_builder_add_int_value (
+          b, parse_duration_ns (hero_virt_container_spec_get_health_timeout (spec),
+                                30 * G_GINT64_CONSTANT (1000000000)));
+      json_builder_set_member_name (b, "Retries");
+      json_builder_add_int_value (b, retries ? retries : 3);
       json_builder_set_member_name (b, "StartPeriod");
       json_builder_add_int_value (
-          b, parse_duration_ns (hero_virt_health_check_get_start_period (hc), 0));
+          b, parse_duration_ns (hero_virt_container_spec_get_health_start_period (spec), 0));
       json_builder_end_object (b);
     }
 #undef SET_STRING
@@ -603,7 +604,7 @@ spec_to_json (HeroVirtContainerBuilder *spec)
 static char *
 rest_create (HeroVirtContainerProvider *self,
              HeroVirtExecutor          *executor,
-             HeroVirtContainerBuilder  *spec,
+             HeroVirtContainerSpec     *spec,
              gboolean                   start,
              GCancellable              *cancellable,
              GError                   **error)
@@ -634,7 +635,7 @@ rest_create (HeroVirtContainerProvider *self,
   path = g_strdup_printf ("/containers/%s/start", id);
   if (!request_ok (rest, "POST", path, NULL, cancellable, error))
     return NULL;
-  if (!hero_virt_container_builder_get_detach (spec))
+  if (!hero_virt_container_spec_get_detach (spec))
     {
       g_autofree char *wait = g_strdup_printf ("/containers/%s/wait", id);
       if (!request_ok (rest, "POST", wait, NULL, cancellable, error))
@@ -910,11 +911,12 @@ rest_logs (HeroVirtContainerProvider *self,
 /* Splits a frame's payload into lines; a partial last line waits in
  * @pending for the next frame of the same stream. */
 static void
-emit_lines (HeroVirtContainer   *container,
-            HeroVirtOutputStream stream,
-            GString             *pending,
-            const char          *data,
-            gsize                len)
+split_lines (HeroVirtLogLineFunc  on_line,
+             gpointer             on_line_data,
+             HeroVirtOutputStream stream,
+             GString             *pending,
+             const char          *data,
+             gsize                len)
 {
   g_string_append_len (pending, data, len);
   for (;;)
@@ -923,24 +925,23 @@ emit_lines (HeroVirtContainer   *container,
       if (nl == NULL)
         break;
       *nl = '\0';
-      hero_virt_container_emit_log_line (container, stream, pending->str);
+      on_line (stream, pending->str, on_line_data);
       g_string_erase (pending, 0, nl - pending->str + 1);
     }
 }
 
 static gboolean
-rest_logs_follow (HeroVirtContainerProvider *self,
+rest_follow_logs (HeroVirtContainerProvider *self,
                   HeroVirtExecutor          *executor,
-                  HeroVirtContainer         *container,
+                  const char                *name,
                   int                        tail,
                   const char                *since,
+                  HeroVirtLogLineFunc        on_line,
+                  gpointer                   on_line_data,
                   GCancellable              *cancellable,
                   GError                   **error)
 {
   PodmanRest      *rest = rest_for (executor);
-  const char      *name = hero_virt_container_get_id (container)
-                              ? hero_virt_container_get_id (container)
-                              : hero_virt_container_get_name (container);
   g_autofree char *path = NULL;
   g_autofree char *uri = NULL;
   g_autoptr (SoupSession) session = NULL;
@@ -950,7 +951,8 @@ rest_logs_follow (HeroVirtContainerProvider *self,
   g_autoptr (GString) pending_err = g_string_new (NULL);
 
   if (rest == NULL)
-    return cli.logs_follow (self, executor, container, tail, since, cancellable, error);
+    return cli.follow_logs (self, executor, name, tail, since, on_line, on_line_data, cancellable,
+                            error);
 
   /* A stream of its own, so other calls go on meanwhile. */
   session = session_new (podman_rest_get_path (rest));
@@ -983,16 +985,18 @@ rest_logs_follow (HeroVirtContainerProvider *self,
       if (!g_input_stream_read_all (in, payload, size, &got, cancellable, error))
         return FALSE;
       if (header[0] == 2)
-        emit_lines (container, HERO_VIRT_OUTPUT_STREAM_STDERR, pending_err, payload, got);
+        split_lines (on_line, on_line_data, HERO_VIRT_OUTPUT_STREAM_STDERR, pending_err, payload,
+                     got);
       else
-        emit_lines (container, HERO_VIRT_OUTPUT_STREAM_STDOUT, pending_out, payload, got);
+        split_lines (on_line, on_line_data, HERO_VIRT_OUTPUT_STREAM_STDOUT, pending_out, payload,
+                     got);
       if (got < size)
         break;
     }
   if (pending_out->len > 0)
-    hero_virt_container_emit_log_line (container, HERO_VIRT_OUTPUT_STREAM_STDOUT, pending_out->str);
+    on_line (HERO_VIRT_OUTPUT_STREAM_STDOUT, pending_out->str, on_line_data);
   if (pending_err->len > 0)
-    hero_virt_container_emit_log_line (container, HERO_VIRT_OUTPUT_STREAM_STDERR, pending_err->str);
+    on_line (HERO_VIRT_OUTPUT_STREAM_STDERR, pending_err->str, on_line_data);
   return g_input_stream_close (in, NULL, NULL) || TRUE;
 }
 
@@ -1059,11 +1063,11 @@ rest_stats (HeroVirtContainerProvider *self,
 }
 
 static char *
-rest_health_check (HeroVirtContainerProvider *self,
-                   HeroVirtExecutor          *executor,
-                   const char                *name,
-                   GCancellable              *cancellable,
-                   GError                   **error)
+rest_run_health_check (HeroVirtContainerProvider *self,
+                       HeroVirtExecutor          *executor,
+                       const char                *name,
+                       GCancellable              *cancellable,
+                       GError                   **error)
 {
   PodmanRest      *rest = rest_for (executor);
   g_autofree char *n = esc (name);
@@ -1073,7 +1077,7 @@ rest_health_check (HeroVirtContainerProvider *self,
   const char *status;
 
   if (rest == NULL)
-    return cli.health_check (self, executor, name, cancellable, error);
+    return cli.run_health_check (self, executor, name, cancellable, error);
   reply = request_json (rest, "GET", path, NULL, cancellable, &local_error);
   if (reply == NULL)
     {
@@ -1365,10 +1369,10 @@ podman_rest_iface_init (HeroVirtContainerProviderInterface *iface)
   iface->copy_in = rest_copy_in;
   iface->copy_out = rest_copy_out;
   iface->logs = rest_logs;
-  iface->logs_follow = rest_logs_follow;
+  iface->follow_logs = rest_follow_logs;
   iface->inspect = rest_inspect;
   iface->stats = rest_stats;
-  iface->health_check = rest_health_check;
+  iface->run_health_check = rest_run_health_check;
   iface->list = rest_list;
   iface->image_list = rest_image_list;
   iface->image_pull = rest_image_pull;

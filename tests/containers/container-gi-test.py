@@ -3,7 +3,9 @@
 # writes them: a web container with a port, env, a memory limit and a
 # health check, run through the podman CLI and then through the podman
 # REST API (a private `podman system service`), then torn down; hostile
-# names raise GLib.Error and run nothing.
+# names raise GLib.Error and run nothing. A container provider written in
+# Python receives an immutable ContainerSpec and hands log lines back
+# through the follow_logs callback.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import os
 import shutil
@@ -11,12 +13,13 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 
 import gi
 gi.require_version("HeroVirt", "1")
-from gi.repository import GLib, HeroVirt  # noqa: E402
+from gi.repository import GLib, GObject, HeroVirt  # noqa: E402
 
 from tap import test, run  # noqa: E402
 
@@ -98,7 +101,7 @@ def workflow(executor, name):
     assert len(web.props.id) == 64
     assert fetch(port) == "hello from python\n"
     assert web.wait_healthy(30000, None)
-    st = web.status(None)
+    st = web.inspect(None)
     assert st.props.state == "running" and st.props.health_status == "healthy", (st.props.state, st.props.health_status)
     assert "response:200" in web.logs(-1, None, None)
     stats = web.stats(None)
@@ -110,11 +113,11 @@ def workflow(executor, name):
     assert (r.get_exit_status(), r.get_stdout_text()) == (4, "hello\n")
     assert name in [c.props.name for c in HeroVirt.Container.list("podman", executor, True, None)]
     web.stop(1, None)
-    assert web.status(None).props.state == "exited"
+    assert web.inspect(None).props.state == "exited"
     web.remove(False, None)
     assert name not in [c.props.name for c in HeroVirt.Container.list("podman", executor, True, None)]
     try:
-        web.status(None)
+        web.inspect(None)
     except GLib.Error as e:
         assert e.matches(HeroVirt.error_quark(), HeroVirt.Error.NOT_FOUND), e.message
     else:
@@ -174,6 +177,70 @@ def hostile_names_run_nothing():
             raise AssertionError("%r was accepted" % image)
     after = subprocess.run(["podman", "ps", "-aq"], env=s["env"], capture_output=True, text=True).stdout
     assert before == after
+
+
+class ScriptedEngine(GObject.Object, HeroVirt.ContainerProvider):
+    """A container provider in Python: only the plain do_* vfuncs."""
+
+    def __init__(self):
+        super().__init__()
+        self.specs = []
+
+    def do_create(self, executor, spec, start, cancellable):
+        assert isinstance(spec, HeroVirt.ContainerSpec) and start
+        self.specs.append(spec)
+        return "c0ffee" * 8
+
+    def do_follow_logs(self, executor, name, tail, since, on_line, cancellable):
+        assert name == "c0ffee" * 8 and tail == 2 and since is None
+        for i in range(3):
+            on_line(HeroVirt.OutputStream.STDOUT, "line %d" % i)
+        on_line(HeroVirt.OutputStream.STDERR, "oops")
+        return True
+
+    def do_run_health_check(self, executor, name, cancellable):
+        return "healthy"
+
+
+@test
+def python_provider_gets_a_spec_and_hands_back_lines():
+    engine = ScriptedEngine()
+    HeroVirt.Registry.get_default().register_provider(HeroVirt.ProviderKind.CONTAINER, "pyscripted", 0, engine)
+    b = (HeroVirt.ContainerBuilder(name="py-spec", image=IMAGE, provider_name="pyscripted")
+         .add_port(8080, 80).add_env("A", "1")
+         .set_health_check(HeroVirt.HealthCheck.new("true").set_retries(2)))
+    c = b.build(None)
+    b.set_image("localhost/changed:1")   # does not reach the spec already handed over
+    spec = engine.specs[0]
+    assert (spec.props.name, spec.props.image, list(spec.props.ports)) == ("py-spec", IMAGE, ["8080:80/tcp"])
+    assert (spec.get_health_cmd(), spec.get_health_retries(), spec.props.detach) == ("true", 2, True)
+    assert '"env":["A=1"]' in spec.to_json(False)
+    assert c.props.id == "c0ffee" * 8 and c.props.name == "py-spec"
+    assert c.run_health_check(None) == "healthy"
+
+    lines = []
+    c.connect("log-line", lambda _c, stream, line: lines.append(
+        (stream, line, threading.current_thread() is threading.main_thread())))
+    assert c.follow_logs(2, None, None)
+    assert [(s, t) for s, t, _ in lines] == [(HeroVirt.OutputStream.STDOUT, "line 0"),
+                                             (HeroVirt.OutputStream.STDOUT, "line 1"),
+                                             (HeroVirt.OutputStream.STDOUT, "line 2"),
+                                             (HeroVirt.OutputStream.STDERR, "oops")], lines
+    # Asynchronously, the provider runs in a worker thread, but every line
+    # is emitted in the main context, before the call completes.
+    del lines[:]
+    loop = GLib.MainLoop()
+    done = {}
+
+    def finished(src, res):
+        done["ok"] = src.follow_logs_finish(res)
+        done["lines"] = len(lines)
+        loop.quit()
+
+    c.follow_logs_async(2, None, None, finished)
+    loop.run_with_guard()
+    assert done == {"ok": True, "lines": 4}, done
+    assert all(main for _, _, main in lines), lines
 
 
 def teardown():

@@ -211,6 +211,21 @@ has_container (const char *name)
   return FALSE;
 }
 
+static void
+on_async_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  *(GAsyncResult **)user_data = g_object_ref (result);
+}
+
+/* Iterates the main context until an _async call reports to @slot. */
+static GAsyncResult *
+await_result (GAsyncResult **slot)
+{
+  while (*slot == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return *slot;
+}
+
 /* The issue's workflow: a web container with a port mapping, env, a
  * memory limit and a health check; page fetched from the host; healthy;
  * logs show the request; stats under the limit, the limit in the
@@ -259,10 +274,18 @@ test_workflow (void)
   page = http_get (port, "/index.html");
   g_assert_cmpstr (page, ==, "hello from herovirt\n");
 
-  g_assert_true (hero_virt_container_wait_healthy (web, 30000, NULL, &error));
-  g_assert_no_error (error);
-  status = hero_virt_container_status (web, NULL, &error);
-  g_assert_no_error (error);
+  /* asynchronously: polls inspect_async and run_health_check_async */
+  {
+    g_autoptr (GAsyncResult) res = NULL;
+
+    hero_virt_container_wait_healthy_async (web, 30000, NULL, on_async_done, &res);
+    g_assert_true (hero_virt_container_wait_healthy_finish (web, await_result (&res), &error));
+    g_assert_no_error (error);
+    g_clear_object (&res);
+    hero_virt_container_inspect_async (web, NULL, on_async_done, &res);
+    status = hero_virt_container_inspect_finish (web, await_result (&res), &error);
+    g_assert_no_error (error);
+  }
   g_assert_cmpstr (hero_virt_container_status_get_state (status), ==, "running");
   g_assert_true (hero_virt_container_status_get_running (status));
   g_assert_cmpstr (hero_virt_container_status_get_health_status (status), ==, "healthy");
@@ -297,7 +320,7 @@ test_workflow (void)
   g_assert_true (hero_virt_container_stop (web, 1, NULL, &error));
   g_assert_no_error (error);
   g_clear_object (&status);
-  status = hero_virt_container_status (web, NULL, &error);
+  status = hero_virt_container_inspect (web, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_container_status_get_state (status), ==, "exited");
   g_assert_false (hero_virt_container_status_get_running (status));
@@ -306,7 +329,7 @@ test_workflow (void)
   g_assert_no_error (error);
   g_assert_false (has_container ("web"));
   g_clear_object (&status);
-  status = hero_virt_container_status (web, NULL, &error);
+  status = hero_virt_container_inspect (web, NULL, &error);
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
   g_assert_null (status);
 }
@@ -364,7 +387,7 @@ test_exec_copy (void)
   g_assert_true (hero_virt_container_kill (c, "SIGKILL", NULL, &error));
   g_assert_no_error (error);
   {
-    g_autoptr (HeroVirtContainerStatus) st = hero_virt_container_status (c, NULL, &error);
+    g_autoptr (HeroVirtContainerStatus) st = hero_virt_container_inspect (c, NULL, &error);
     g_assert_no_error (error);
     g_assert_cmpstr (hero_virt_container_status_get_state (st), ==, "exited");
     g_assert_cmpint (hero_virt_container_status_get_exit_code (st), ==, 137);
@@ -374,7 +397,7 @@ test_exec_copy (void)
   g_assert_true (hero_virt_container_restart (c, 0, NULL, &error));
   g_assert_no_error (error);
   {
-    g_autoptr (HeroVirtContainerStatus) st = hero_virt_container_status (c, NULL, &error);
+    g_autoptr (HeroVirtContainerStatus) st = hero_virt_container_inspect (c, NULL, &error);
     g_assert_no_error (error);
     g_assert_true (hero_virt_container_status_get_running (st));
     g_assert_null (hero_virt_container_status_get_health_status (st));
@@ -383,6 +406,20 @@ test_exec_copy (void)
   g_assert_false (hero_virt_container_wait_healthy (c, 1000, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
   g_clear_error (&error);
+  {
+    g_autoptr (GAsyncResult) res = NULL;
+
+    hero_virt_container_wait_healthy_async (c, 1000, NULL, on_async_done, &res);
+    g_assert_false (hero_virt_container_wait_healthy_finish (c, await_result (&res), &error));
+    g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
+    g_clear_error (&error);
+    g_clear_object (&res);
+    /* bad input is reported through the task, and nothing runs */
+    hero_virt_container_kill_async (c, "--all", NULL, on_async_done, &res);
+    g_assert_false (hero_virt_container_kill_finish (c, await_result (&res), &error));
+    g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+    g_clear_error (&error);
+  }
 
   g_assert_true (hero_virt_container_remove (c, TRUE, NULL, &error));
   g_assert_no_error (error);

@@ -219,7 +219,7 @@ argv_of (HeroVirtCommand *command)
   return g_strjoinv ("|", (char **)hero_virt_command_get_argv (command));
 }
 
-/* Both dialects build the same run flags from one builder; nerdctl puts
+/* Both dialects build the same run flags from one spec; nerdctl puts
  * its globals before the subcommand; user operands follow "--". */
 static void
 test_argv (void)
@@ -231,6 +231,8 @@ test_argv (void)
   g_autoptr (HeroVirtLocalExecutor) executor = hero_virt_local_executor_new ();
   g_autoptr (HeroVirtCommand) podman = NULL;
   g_autoptr (HeroVirtCommand) nerdctl = NULL;
+  g_autoptr (HeroVirtContainerSpec) spec = NULL;
+  g_autoptr (HeroVirtContainerSpec) spec2 = NULL;
   g_autofree char *p = NULL, *n = NULL;
   g_autoptr (GError) error = NULL;
   const char *entrypoint[] = { "/bin/sh", "-c", NULL };
@@ -258,9 +260,11 @@ test_argv (void)
   hero_virt_container_builder_set_command (b, command);
   g_assert_true (hero_virt_container_builder_validate (b, &error));
   g_assert_no_error (error);
+  spec = hero_virt_container_builder_build_spec (b, &error);
+  g_assert_no_error (error);
 
   podman = docker_cli_command (&podman_dialect, HERO_VIRT_EXECUTOR (executor), "run");
-  docker_cli_add_create_args (&podman_dialect, podman, b);
+  docker_cli_add_create_args (&podman_dialect, podman, spec);
   p = argv_of (podman);
   g_assert_cmpstr (
       p, ==,
@@ -287,18 +291,74 @@ test_argv (void)
   /* without an interval, podman's health timer is switched off (no
    * systemd); nerdctl keeps its own default */
   hero_virt_health_check_set_interval (hc, NULL);
+  spec2 = hero_virt_container_builder_build_spec (b, &error);
+  g_assert_no_error (error);
+  /* a spec already made does not change with the builder */
+  g_assert_cmpstr (hero_virt_container_spec_get_health_interval (spec), ==, "10s");
+  g_assert_null (hero_virt_container_spec_get_health_interval (spec2));
   g_clear_object (&podman);
   g_free (p);
   podman = docker_cli_command (&podman_dialect, HERO_VIRT_EXECUTOR (executor), "run");
-  docker_cli_add_create_args (&podman_dialect, podman, b);
+  docker_cli_add_create_args (&podman_dialect, podman, spec2);
   p = argv_of (podman);
   g_assert_nonnull (strstr (p, "|--health-interval=0|"));
   g_clear_object (&nerdctl);
   g_free (n);
   nerdctl = docker_cli_command (&nerdctl_dialect, HERO_VIRT_EXECUTOR (executor), "run");
-  docker_cli_add_create_args (&nerdctl_dialect, nerdctl, b);
+  docker_cli_add_create_args (&nerdctl_dialect, nerdctl, spec2);
   n = argv_of (nerdctl);
   g_assert_null (strstr (n, "--health-interval"));
+}
+
+/* A builder's settings become an immutable spec: read-only properties, the
+ * health check flattened, JSON with the property names as members. */
+static void
+test_spec (void)
+{
+  g_autoptr (HeroVirtContainerBuilder) b = NULL;
+  g_autoptr (HeroVirtContainerSpec) spec = NULL;
+  g_autoptr (HeroVirtHealthCheck) hc = hero_virt_health_check_new ("true");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char *json = NULL;
+  JsonObject      *object;
+  GParamSpec      *pspec;
+  const char      *command[] = { "-c", "sleep 1", NULL };
+
+  b = g_object_new (HERO_VIRT_TYPE_CONTAINER_BUILDER, "name", "web", "image", "localhost/web:1",
+                    "command", command, "detach", FALSE, NULL);
+  hero_virt_container_builder_add_env (hero_virt_container_builder_add_port (b, 8080, 80), "A",
+                                       "1");
+  hero_virt_container_builder_set_health_check (b, hero_virt_health_check_set_retries (hc, 2));
+  spec = hero_virt_container_builder_build_spec (b, &error);
+  g_assert_no_error (error);
+
+  pspec = g_object_class_find_property (G_OBJECT_GET_CLASS (spec), "image");
+  g_assert_nonnull (pspec);
+  g_assert_false (pspec->flags & G_PARAM_WRITABLE);
+  g_assert_cmpstr (hero_virt_container_spec_get_name (spec), ==, "web");
+  g_assert_cmpstr (hero_virt_container_spec_get_health_cmd (spec), ==, "true");
+  g_assert_cmpuint (hero_virt_container_spec_get_health_retries (spec), ==, 2);
+  g_assert_false (hero_virt_container_spec_get_detach (spec));
+  g_assert_null (hero_virt_container_spec_get_volumes (spec));
+
+  node = hero_virt_container_spec_to_json_node (spec);
+  object = json_node_get_object (node);
+  g_assert_cmpstr (json_object_get_string_member (object, "image"), ==, "localhost/web:1");
+  g_assert_cmpstr (
+      json_array_get_string_element (json_object_get_array_member (object, "ports"), 0), ==,
+      "8080:80/tcp");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (object, "env"), 0),
+                   ==, "A=1");
+  g_assert_cmpint (json_object_get_int_member (object, "health-retries"), ==, 2);
+  g_assert_false (json_object_get_boolean_member (object, "detach"));
+  json = hero_virt_container_spec_to_json (spec, FALSE);
+  g_assert_nonnull (strstr (json, "\"health-cmd\":\"true\""));
+
+  /* the builder's properties notify through the setters */
+  hero_virt_container_builder_set_network (b, "none");
+  g_assert_cmpstr (hero_virt_container_builder_get_network (b), ==, "none");
+  g_assert_null (hero_virt_container_spec_get_network (spec));
 }
 
 int
@@ -314,6 +374,7 @@ main (int argc, char **argv)
   g_test_add_func ("/docker-cli/nerdctl/stats-images", test_nerdctl_stats_images);
   g_test_add_func ("/docker-cli/sizes", test_sizes);
   g_test_add_func ("/docker-cli/argv", test_argv);
+  g_test_add_func ("/container-spec/from-builder", test_spec);
 
   return g_test_run ();
 }
