@@ -8,12 +8,15 @@ packages=(
   # build
   meson ninja-build pkg-config gcc gi-docgen clang-format
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libssh2-1-dev libyaml-dev
+  libgnutls28-dev
   gobject-introspection libgirepository1.0-dev python3-gi gjs valac
   # containers and images
   buildah podman runc skopeo containerd docker-registry slirp4netns fuse-overlayfs uidmap catatonit
   containernetworking-plugins netavark aardvark-dns iptables busybox-static
   # disks and VMs
   qemu-utils qemu-system-x86 cpio
+  # Kubernetes: the simulator is tested with real clients
+  python3-kubernetes
   # remote execution, registries with TLS and auth
   openssh-server openssh-client openssl apache2-utils ca-certificates curl
 )
