@@ -53,6 +53,11 @@ G_BEGIN_DECLS
  * @HERO_VIRT_ERROR_CONFLICT: the object changed since it was read (a
  *   stale Kubernetes resourceVersion) or another owner holds the fields
  *   (a server-side apply conflict); read it again and retry
+ * @HERO_VIRT_ERROR_GONE: what was asked for is no longer there to give: a
+ *   Kubernetes resourceVersion or continue token too old for the server
+ *   (410 Gone, reason Expired); list again
+ * @HERO_VIRT_ERROR_RATE_LIMITED: the server refused the request for now
+ *   (429 TooManyRequests) and retries ran out; try again later
  *
  * Error codes in the %HERO_VIRT_ERROR domain. From Python they are
  * `HeroVirt.Error.NOT_FOUND` and so on.
@@ -78,6 +83,8 @@ typedef enum
   HERO_VIRT_ERROR_IO,
   HERO_VIRT_ERROR_NETWORK,
   HERO_VIRT_ERROR_CONFLICT,
+  HERO_VIRT_ERROR_GONE,
+  HERO_VIRT_ERROR_RATE_LIMITED,
 } HeroVirtError;
 
 HERO_VIRT_AVAILABLE_IN_ALL
