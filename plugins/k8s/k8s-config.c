@@ -46,6 +46,7 @@ typedef struct
 {
   yaml_parser_t parser;
   GHashTable   *anchors; /* name -> JsonNode */
+  GHashTable   *sizes;   /* name -> how many nodes it expands to */
   guint         nodes;
   GError      **error;
 } Reader;
@@ -113,16 +114,21 @@ next_event (Reader *r, yaml_event_t *ev)
 }
 
 static void
-remember_anchor (Reader *r, const yaml_char_t *anchor, JsonNode *node)
+remember_anchor (Reader *r, const yaml_char_t *anchor, JsonNode *node, guint start)
 {
   if (anchor != NULL && node != NULL)
-    g_hash_table_replace (r->anchors, g_strdup ((const char *)anchor), json_node_copy (node));
+    {
+      g_hash_table_replace (r->anchors, g_strdup ((const char *)anchor), json_node_copy (node));
+      g_hash_table_replace (r->sizes, g_strdup ((const char *)anchor),
+                            GUINT_TO_POINTER (MAX (1, r->nodes - start)));
+    }
 }
 
 static JsonNode *
 read_node (Reader *r, yaml_event_t *ev, guint depth)
 {
   JsonNode *node = NULL;
+  guint     start = r->nodes;
 
   if (++r->nodes > K8S_MAX_YAML_NODES)
     {
@@ -138,19 +144,26 @@ read_node (Reader *r, yaml_event_t *ev, guint depth)
     {
     case YAML_SCALAR_EVENT:
       node = scalar_node (ev);
-      remember_anchor (r, ev->data.scalar.anchor, node);
+      remember_anchor (r, ev->data.scalar.anchor, node, start);
       return node;
     case YAML_ALIAS_EVENT:
       {
         JsonNode *target = g_hash_table_lookup (r->anchors, ev->data.alias.anchor);
+        guint     size = GPOINTER_TO_UINT (g_hash_table_lookup (r->sizes, ev->data.alias.anchor));
 
         if (target == NULL)
           {
             yaml_fail (r, "unknown alias");
             return NULL;
           }
-        /* Aliases are copied: count what they expand to against the limit. */
-        r->nodes += 16;
+        /* Count what an alias expands to against the limit (billion laughs). */
+
+        if (size > K8S_MAX_YAML_NODES - MIN (r->nodes, K8S_MAX_YAML_NODES))
+          {
+            yaml_fail (r, "aliases expand to too many nodes");
+            return NULL;
+          }
+        r->nodes += size;
         return json_node_copy (target);
       }
     case YAML_SEQUENCE_START_EVENT:
@@ -179,7 +192,7 @@ read_node (Reader *r, yaml_event_t *ev, guint depth)
           }
         node = json_node_new (JSON_NODE_ARRAY);
         json_node_set_array (node, array);
-        remember_anchor (r, (yaml_char_t *)anchor_copy, node);
+        remember_anchor (r, (yaml_char_t *)anchor_copy, node, start);
         return node;
       }
     case YAML_MAPPING_START_EVENT:
@@ -219,7 +232,7 @@ read_node (Reader *r, yaml_event_t *ev, guint depth)
           }
         node = json_node_new (JSON_NODE_OBJECT);
         json_node_set_object (node, object);
-        remember_anchor (r, (yaml_char_t *)anchor_copy, node);
+        remember_anchor (r, (yaml_char_t *)anchor_copy, node, start);
         return node;
       }
     default:
@@ -253,6 +266,7 @@ k8s_yaml_parse_all (const char *data, gsize length, GError **error)
     }
   r.anchors
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_node_unref);
+  r.sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r.error = error;
   yaml_parser_set_input_string (&r.parser, (const unsigned char *)data, length);
   while (ok)
@@ -298,12 +312,14 @@ k8s_yaml_parse_all (const char *data, gsize length, GError **error)
             }
           yaml_event_delete (&end);
           g_hash_table_remove_all (r.anchors);
+          g_hash_table_remove_all (r.sizes);
           continue;
         }
       yaml_event_delete (&ev);
     }
   yaml_parser_delete (&r.parser);
   g_hash_table_unref (r.anchors);
+  g_hash_table_unref (r.sizes);
   if (!ok)
     {
       yaml_fail (&r, "syntax error");

@@ -7,6 +7,8 @@
 #define G_LOG_DOMAIN "HeroVirt-K8s"
 
 #include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <unistd.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -565,6 +567,23 @@ accept_certificate (SoupMessage         *msg,
   return FALSE;
 }
 
+static void
+network_event (SoupMessage       *msg,
+               GSocketClientEvent event,
+               GIOStream         *connection,
+               gpointer           user_data)
+{
+  /* Headers and body go out in separate writes: without TCP_NODELAY,
+   * Nagle's algorithm and delayed ACKs add tens of ms to every POST. */
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+    {
+      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+
+      if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
+        g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+    }
+}
+
 static gboolean
 is_idempotent (const char *method, const char *content_type)
 {
@@ -683,6 +702,7 @@ send_request (HeroVirtK8sProvider *self,
         soup_message_set_request_body_from_bytes (
             msg, req->content_type ? req->content_type : "application/json", req->body);
       g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), self);
+      g_signal_connect (msg, "network-event", G_CALLBACK (network_event), NULL);
 
       if (req->stream)
         {
