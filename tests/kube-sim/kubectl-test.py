@@ -161,6 +161,14 @@ def test_rollout_template_change(k):
     wait_for(pods_updated, 30, 0.3)
     hist = k.run("rollout", "history", "deployment/web").stdout
     assert "REVISION" in hist, hist
+    k.run("rollout", "undo", "deployment/web")
+    k.run("rollout", "status", "deployment/web", "--timeout=60s")
+    dep = k.json("get", "deployment", "web")
+    assert dep["spec"]["template"]["spec"]["containers"][0]["image"] == "nginx:1.25"
+    assert dep["metadata"]["annotations"]["deployment.kubernetes.io/revision"] == "3", dep["metadata"]
+    revisions = k.run("rollout", "history", "deployment/web").stdout.split()
+    assert "2" in revisions and "3" in revisions and "1" not in revisions, revisions
+    assert len(k.json("get", "replicasets", "-l", "app=web")["items"]) == 2
 
 
 def test_server_side_apply(k, path):
@@ -314,6 +322,50 @@ def test_create_protobuf(k):
     k.run("delete", "namespace", "made", "--timeout=60s")
 
 
+def test_jobs_statefulsets_daemonsets(k):
+    k.run("create", "job", "once", "--image=busybox:1.36", "--", "true")
+    k.run("wait", "--for=condition=complete", "job/once", "--timeout=30s")
+    job = k.json("get", "job", "once")
+    assert job["status"]["succeeded"] == 1 and job["status"].get("completionTime"), job["status"]
+    sets = """\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: db}
+spec:
+  serviceName: db
+  replicas: 2
+  selector: {matchLabels: {app: db}}
+  template:
+    metadata: {labels: {app: db}}
+    spec:
+      containers: [{name: db, image: postgres:16}]
+---
+apiVersion: apps/v1
+kind: DaemonSet
+metadata: {name: agent}
+spec:
+  selector: {matchLabels: {app: agent}}
+  template:
+    metadata: {labels: {app: agent}}
+    spec:
+      containers: [{name: a, image: busybox:1.36}]
+"""
+    k.run("apply", "-f", "-", input=sets)
+    k.run("rollout", "status", "statefulset/db", "--timeout=60s")
+    k.run("rollout", "status", "daemonset/agent", "--timeout=60s")
+    names = sorted(p["metadata"]["name"] for p in k.json("get", "pods", "-l", "app=db")["items"])
+    assert names == ["db-0", "db-1"], names
+    k.run("set", "image", "statefulset/db", "db=postgres:17")
+    k.run("rollout", "status", "statefulset/db", "--timeout=60s")
+    def updated():
+        pods = k.json("get", "pods", "-l", "app=db")["items"]
+        return len(pods) == 2 and all(p["spec"]["containers"][0]["image"] == "postgres:17"
+                                      and p["status"]["phase"] == "Running" for p in pods)
+    wait_for(updated, 30, 0.3)
+    k.run("delete", "statefulset/db", "daemonset/agent", "job/once")
+    wait_for(lambda: not k.json("get", "pods", "-l", "app in (db,agent)")["items"], 30, 0.3)
+
+
 def test_chunking(k):
     docs = "".join(f"---\napiVersion: v1\nkind: ConfigMap\nmetadata: {{name: chunk-{i:02d}, labels: {{set: chunk}}}}\n"
                    for i in range(23))
@@ -345,6 +397,7 @@ def main():
         tap.run("errors and auth", test_errors, k)
         tap.run("limit/continue chunking", test_chunking, k)
         tap.run("kubectl create/run/scale (protobuf bodies)", test_create_protobuf, k)
+        tap.run("jobs, statefulsets, daemonsets", test_jobs_statefulsets_daemonsets, k)
     return tap.done()
 
 

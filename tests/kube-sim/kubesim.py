@@ -45,6 +45,8 @@ class Simulator:
             argv += ["--readonly-token", readonly_token]
         self.readonly_token = readonly_token
         argv += list(extra)
+        # e.g. KUBE_SIM_EXTRA_ARGS="--watch-history 5" to stress the simulator
+        argv += os.environ.get("KUBE_SIM_EXTRA_ARGS", "").split()
         self.log = open(os.path.join(self.dir, "sim.log"), "w")
         self.proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=self.log, text=True)
         line = self.proc.stdout.readline()

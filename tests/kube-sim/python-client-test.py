@@ -336,6 +336,16 @@ def test_watch(api, sim):
             w.stop()
     t.join()
     assert seen == [("ADDED", "w1"), ("MODIFIED", "w1"), ("DELETED", "w1")], seen
+    # a watch from a resourceVersion replays what happened since, deletions included
+    v1.create_namespaced_config_map("py", client.V1ConfigMap(metadata=client.V1ObjectMeta(name="gone")))
+    since = v1.list_namespaced_config_map("py").metadata.resource_version
+    v1.delete_namespaced_config_map("gone", "py")
+    replay = []
+    w = watch.Watch()
+    for event in w.stream(v1.list_namespaced_config_map, "py", resource_version=since, timeout_seconds=5):
+        replay.append((event["type"], event["object"].metadata.name))
+        w.stop()
+    assert replay == [("DELETED", "gone")], replay
     # timeoutSeconds ends the stream
     began = time.monotonic()
     events = list(watch.Watch().stream(v1.list_namespaced_secret, "py", timeout_seconds=2,

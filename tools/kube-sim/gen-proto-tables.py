@@ -4,7 +4,11 @@
 # "kubectl create configmap"), read from the generated.proto files of
 # k8s.io/api and k8s.io/apimachinery. Only numbers, names and types are kept.
 #
-#   gen-proto-tables.py OUT.c FILE.proto...
+#   gen-proto-tables.py ks-proto-tables.c FILE.proto... && clang-format -i ks-proto-tables.c
+#
+# with the generated.proto files of k8s.io/api (core/v1, apps/v1, autoscaling/v1, batch/v1,
+# networking/v1, policy/v1, rbac/v1, coordination/v1, authorization/v1, authentication/v1) and
+# k8s.io/apimachinery (pkg/apis/meta/v1, pkg/runtime, pkg/util/intstr, pkg/api/resource).
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import re
 import sys
@@ -22,9 +26,29 @@ ROOTS = [
     ("apps/v1", "ReplicaSet", "k8s.io.api.apps.v1.ReplicaSet"),
     ("autoscaling/v1", "Scale", "k8s.io.api.autoscaling.v1.Scale"),
     ("v1", "DeleteOptions", "k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions"),
+    ("apps/v1", "StatefulSet", "k8s.io.api.apps.v1.StatefulSet"),
+    ("apps/v1", "DaemonSet", "k8s.io.api.apps.v1.DaemonSet"),
+    ("batch/v1", "Job", "k8s.io.api.batch.v1.Job"),
+    ("batch/v1", "CronJob", "k8s.io.api.batch.v1.CronJob"),
+    ("networking.k8s.io/v1", "Ingress", "k8s.io.api.networking.v1.Ingress"),
+    ("networking.k8s.io/v1", "NetworkPolicy", "k8s.io.api.networking.v1.NetworkPolicy"),
+    ("policy/v1", "PodDisruptionBudget", "k8s.io.api.policy.v1.PodDisruptionBudget"),
+    ("rbac.authorization.k8s.io/v1", "Role", "k8s.io.api.rbac.v1.Role"),
+    ("rbac.authorization.k8s.io/v1", "RoleBinding", "k8s.io.api.rbac.v1.RoleBinding"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRole", "k8s.io.api.rbac.v1.ClusterRole"),
+    ("rbac.authorization.k8s.io/v1", "ClusterRoleBinding", "k8s.io.api.rbac.v1.ClusterRoleBinding"),
+    ("coordination.k8s.io/v1", "Lease", "k8s.io.api.coordination.v1.Lease"),
+    ("v1", "PersistentVolumeClaim", "k8s.io.api.core.v1.PersistentVolumeClaim"),
+    ("v1", "ResourceQuota", "k8s.io.api.core.v1.ResourceQuota"),
+    ("v1", "LimitRange", "k8s.io.api.core.v1.LimitRange"),
     ("authorization.k8s.io/v1", "SelfSubjectAccessReview",
      "k8s.io.api.authorization.v1.SelfSubjectAccessReview"),
     ("authentication.k8s.io/v1", "SelfSubjectReview", "k8s.io.api.authentication.v1.SelfSubjectReview"),
+    # older kubectl (1.26, 1.27) ask the beta and alpha versions: the same fields
+    ("authentication.k8s.io/v1beta1", "SelfSubjectReview",
+     "k8s.io.api.authentication.v1.SelfSubjectReview"),
+    ("authentication.k8s.io/v1alpha1", "SelfSubjectReview",
+     "k8s.io.api.authentication.v1.SelfSubjectReview"),
 ]
 # Decoded by hand in ks-proto.c.
 SPECIAL = {
@@ -80,7 +104,7 @@ def resolve(typ, package):
     full = f"{package}.{typ}"
     if full in messages or full in SPECIAL:
         return "m:" + full
-    raise SystemExit(f"unknown type {typ} in {package}")
+    return "x"  # a type from a file not given: its fields are skipped
 
 
 needed, queue = [], [r[2] for r in ROOTS]
@@ -91,6 +115,8 @@ while queue:
     needed.append(name)
     for num, field, rep, key, typ, package in messages[name]:
         t = resolve(typ, package)
+        if t == "x":
+            continue
         if t.startswith("m:"):
             queue.append(t[2:])
 
@@ -107,6 +133,8 @@ with open(sys.argv[1], "w") as out:
         out.write(f'  "M {name}",\n')
         for num, field, rep, key, typ, package in sorted(messages[name]):
             t = resolve(typ, package)
+            if t == "x":
+                continue
             if key is not None:
                 t = f"map:{SCALARS[key]}:{t}"
             elif rep:

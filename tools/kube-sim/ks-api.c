@@ -304,6 +304,9 @@ ks_api_create (KsSim       *sim,
       if (!namespace_usable (&fake, ns, name, &ns_status))
         return ns_status;
     }
+  /* Status is the server's: what a create sends is dropped. */
+  if ((res->flags & KS_RES_STATUS) && manager != NULL)
+    json_object_remove_member (obj, "status");
   if (res->defaults)
     res->defaults (sim, res, obj, NULL);
   if ((status = ks_validate_object_meta (sim, res, obj, NULL)) != NULL)
@@ -592,6 +595,16 @@ ks_api_delete (KsSim       *sim,
   gboolean         is_ns = strcmp (res->kind, "Namespace") == 0;
 
   *gone = FALSE;
+  if (is_ns
+      && (g_strcmp0 (ks_meta_name (obj), "default") == 0
+          || g_strcmp0 (ks_meta_name (obj), "kube-system") == 0
+          || g_strcmp0 (ks_meta_name (obj), "kube-public") == 0))
+    {
+      g_autofree char *message = g_strdup_printf (
+          "namespaces \"%s\" is forbidden: this namespace may not be deleted", ks_meta_name (obj));
+      return ks_status_with_details (403, "Forbidden", message, ks_meta_name (obj), "",
+                                     "namespaces");
+    }
   if (propagation == NULL)
     propagation = "Background";
   if (json_object_has_member (ks_meta (obj), "deletionTimestamp") && !(is_pod && grace == 0))

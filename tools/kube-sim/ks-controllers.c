@@ -4,24 +4,36 @@
  * and scheduling pods onto the node agent. */
 #include "kube-sim.h"
 #include "ks-node-agent.h"
+#include "ks-controllers-private.h"
 
 #include <string.h>
 
-#define NODE_NAME "kube-sim-node"
+/* A sorted list of a resource's objects, each held: a controller may replace
+ * an object in the store while it still reads it. */
+GPtrArray *
+held_list (KsResource *res, const char *ns)
+{
+  GPtrArray *items = ks_store_list (res, ns);
 
-static KsResource *
+  g_ptr_array_set_free_func (items, (GDestroyNotify)json_object_unref);
+  for (guint i = 0; i < items->len; i++)
+    json_object_ref (g_ptr_array_index (items, i));
+  return items;
+}
+
+KsResource *
 core (KsSim *sim, const char *plural)
 {
   return ks_resource_find (sim, "", "v1", plural);
 }
 
-static KsResource *
+KsResource *
 apps (KsSim *sim, const char *plural)
 {
   return ks_resource_find (sim, "apps", "v1", plural);
 }
 
-static void
+void
 create_quiet (KsSim *sim, KsResource *res, const char *ns, JsonObject *obj)
 {
   JsonObject *result = NULL;
@@ -39,7 +51,7 @@ create_quiet (KsSim *sim, KsResource *res, const char *ns, JsonObject *obj)
 }
 
 /* Writes obj (a changed copy of old) as the controller; no-op when equal. */
-static void
+void
 update_quiet (KsSim *sim, KsResource *res, JsonObject *old, JsonObject *obj, const char *sub)
 {
   JsonObject *result = NULL;
@@ -51,7 +63,7 @@ update_quiet (KsSim *sim, KsResource *res, JsonObject *old, JsonObject *obj, con
   json_object_unref (obj);
 }
 
-static void
+void
 delete_quiet (KsSim *sim, KsResource *res, JsonObject *obj, const char *propagation)
 {
   JsonObject *result = NULL;
@@ -66,7 +78,7 @@ delete_quiet (KsSim *sim, KsResource *res, JsonObject *obj, const char *propagat
   json_object_unref (obj);
 }
 
-static JsonObject *
+JsonObject *
 new_object (const char *api_version, const char *kind, const char *ns, const char *name)
 {
   JsonObject *obj = json_object_new ();
@@ -82,7 +94,7 @@ new_object (const char *api_version, const char *kind, const char *ns, const cha
   return obj;
 }
 
-static JsonObject *
+JsonObject *
 owner_ref (KsResource *res, JsonObject *owner)
 {
   JsonObject *ref = json_object_new ();
@@ -96,7 +108,7 @@ owner_ref (KsResource *res, JsonObject *owner)
   return ref;
 }
 
-static gboolean
+gboolean
 owned_by (JsonObject *obj, const char *uid)
 {
   JsonArray *refs = ks_json_get_array (ks_meta (obj), "ownerReferences");
@@ -107,7 +119,7 @@ owned_by (JsonObject *obj, const char *uid)
   return FALSE;
 }
 
-static gboolean
+gboolean
 terminating (JsonObject *obj)
 {
   return json_object_has_member (ks_meta (obj), "deletionTimestamp");
@@ -219,11 +231,12 @@ static void
 schedule_pods (KsSim *sim)
 {
   KsResource *pods = core (sim, "pods");
-  g_autoptr (GPtrArray) items = ks_store_list (pods, NULL);
+  g_autoptr (GPtrArray) items = held_list (pods, NULL);
 
   for (guint i = 0; i < items->len; i++)
     {
       JsonObject      *pod = g_ptr_array_index (items, i);
+      JsonObject      *held;
       JsonObject      *copy;
       JsonObject      *status;
       JsonArray       *conditions;
@@ -235,8 +248,11 @@ schedule_pods (KsSim *sim)
       copy = ks_json_object_deep_copy (pod);
       json_object_set_string_member (ks_json_ensure_object (copy, "spec"), "nodeName", NODE_NAME);
       update_quiet (sim, pods, pod, copy, NULL);
-      pod = ks_store_get (pods, ks_meta_namespace (pod), ks_meta_name (pod));
-      copy = ks_json_object_deep_copy (pod);
+      held = ks_store_get (pods, ks_meta_namespace (pod), ks_meta_name (pod));
+      if (held == NULL)
+        continue;
+      held = json_object_ref (held);
+      copy = ks_json_object_deep_copy (held);
       status = ks_json_ensure_object (copy, "status");
       conditions = json_array_new ();
       cond = json_object_new ();
@@ -246,7 +262,8 @@ schedule_pods (KsSim *sim)
       json_object_set_string_member (cond, "lastTransitionTime", now);
       json_array_add_object_element (conditions, cond);
       json_object_set_array_member (status, "conditions", conditions);
-      update_quiet (sim, pods, pod, copy, "status");
+      update_quiet (sim, pods, held, copy, "status");
+      json_object_unref (held);
       pod = ks_store_get (pods, ks_meta_namespace (pod), ks_meta_name (pod));
       if (pod != NULL)
         {
@@ -262,7 +279,7 @@ schedule_pods (KsSim *sim)
     }
 }
 
-static gboolean
+gboolean
 pod_ready (JsonObject *pod)
 {
   JsonArray *conditions = ks_json_get_array (ks_json_get_object (pod, "status"), "conditions");
@@ -333,7 +350,7 @@ static void
 reconcile_namespaces (KsSim *sim)
 {
   KsResource *namespaces = core (sim, "namespaces");
-  g_autoptr (GPtrArray) items = ks_store_list (namespaces, NULL);
+  g_autoptr (GPtrArray) items = held_list (namespaces, NULL);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -449,7 +466,7 @@ collect_garbage (KsSim *sim)
 
 /* ---- replicasets ---- */
 
-static GPtrArray *
+GPtrArray *
 owned_list (KsResource *res, const char *ns, const char *uid)
 {
   g_autoptr (GPtrArray) all = ks_store_list (res, ns);
@@ -563,7 +580,7 @@ reconcile_replicaset (KsSim *sim, KsResource *rss, JsonObject *rs)
 
 /* ---- deployments ---- */
 
-static char *
+char *
 template_hash (JsonObject *template)
 {
   static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
@@ -701,6 +718,48 @@ reconcile_deployment (KsSim *sim, KsResource *deploys, JsonObject *d)
   if (current == NULL)
     return;
   {
+    /* Rolling back to an older template makes its replica set the newest
+     * revision again; the deployment carries the revision too. */
+    const char *rev = ks_json_get_string (ks_json_get_object (ks_meta (current), "annotations"),
+                                          "deployment.kubernetes.io/revision");
+    gint64      current_rev = rev ? g_ascii_strtoll (rev, NULL, 10) : 0;
+    if (current_rev < max_revision)
+      {
+        JsonObject      *c = ks_json_object_deep_copy (current);
+        g_autofree char *next = g_strdup_printf ("%" G_GINT64_FORMAT, max_revision + 1);
+        json_object_set_string_member (ks_json_ensure_object (ks_meta (c), "annotations"),
+                                       "deployment.kubernetes.io/revision", next);
+        update_quiet (sim, rss, current, c, NULL);
+        current_rev = max_revision + 1;
+        g_ptr_array_unref (owned);
+        owned = owned_list (rss, ns, ks_meta_uid (d));
+        current = NULL;
+        for (guint i = 0; i < owned->len; i++)
+          if (g_strcmp0 (ks_meta_label (g_ptr_array_index (owned, i), "pod-template-hash"), hash)
+              == 0)
+            current = g_ptr_array_index (owned, i);
+        if (current == NULL)
+          return;
+      }
+    if (current_rev > 0)
+      {
+        g_autofree char *value = g_strdup_printf ("%" G_GINT64_FORMAT, current_rev);
+        if (g_strcmp0 (ks_json_get_string (ks_json_get_object (ks_meta (d), "annotations"),
+                                           "deployment.kubernetes.io/revision"),
+                       value)
+            != 0)
+          {
+            JsonObject *c = ks_json_object_deep_copy (d);
+            json_object_set_string_member (ks_json_ensure_object (ks_meta (c), "annotations"),
+                                           "deployment.kubernetes.io/revision", value);
+            update_quiet (sim, deploys, d, c, NULL);
+            d = ks_store_get (deploys, ns, ks_meta_name (c));
+            if (d == NULL)
+              return;
+          }
+      }
+  }
+  {
     gint64 new_available
         = ks_json_get_int (ks_json_get_object (current, "status"), "availableReplicas", 0);
     gint64 new_want = (recreate && old_active > 0) ? 0 : want;
@@ -803,7 +862,7 @@ reconcile_endpoints (KsSim *sim)
   KsResource *services = core (sim, "services");
   KsResource *pods = core (sim, "pods");
   KsResource *endpoints = core (sim, "endpoints");
-  g_autoptr (GPtrArray) items = ks_store_list (services, NULL);
+  g_autoptr (GPtrArray) items = held_list (services, NULL);
 
   for (guint i = 0; i < items->len; i++)
     {
@@ -925,19 +984,19 @@ reconcile (gpointer data)
         }
       {
         KsResource *deploys = apps (sim, "deployments");
-        g_autoptr (GPtrArray) items = ks_store_list (deploys, NULL);
+        g_autoptr (GPtrArray) items = held_list (deploys, NULL);
         for (guint i = 0; i < items->len; i++)
           reconcile_deployment (sim, deploys, g_ptr_array_index (items, i));
       }
       {
         KsResource *rss = apps (sim, "replicasets");
-        g_autoptr (GPtrArray) items = ks_store_list (rss, NULL);
-        g_ptr_array_set_free_func (items, (GDestroyNotify)json_object_unref);
-        for (guint i = 0; i < items->len; i++)
-          json_object_ref (g_ptr_array_index (items, i));
+        g_autoptr (GPtrArray) items = held_list (rss, NULL);
         for (guint i = 0; i < items->len; i++)
           reconcile_replicaset (sim, rss, g_ptr_array_index (items, i));
       }
+      reconcile_jobs (sim);
+      reconcile_statefulsets (sim);
+      reconcile_daemonsets (sim);
       schedule_pods (sim);
       reconcile_endpoints (sim);
       if (sim->rv == before)
@@ -969,7 +1028,7 @@ ks_controllers_kick (KsSim *sim)
     sim->controller_idle = g_idle_add (reconcile, sim);
 }
 
-static JsonObject *
+JsonObject *
 string_map (const char *first, ...)
 {
   JsonObject *map = json_object_new ();
@@ -1035,6 +1094,12 @@ create_system_objects (KsSim *sim)
   json_object_set_string_member (info, "systemUUID", "");
   json_object_set_string_member (info, "bootID", "");
   json_object_set_object_member (status, "nodeInfo", info);
+  json_object_set_object_member (
+      status, "capacity",
+      string_map ("cpu", "4", "memory", "8Gi", "pods", "110", "ephemeral-storage", "100Gi", NULL));
+  json_object_set_object_member (
+      status, "allocatable",
+      string_map ("cpu", "4", "memory", "8Gi", "pods", "110", "ephemeral-storage", "100Gi", NULL));
   json_object_set_object_member (node, "status", status);
   create_quiet (sim, core (sim, "nodes"), NULL, node);
 

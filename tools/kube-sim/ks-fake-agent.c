@@ -16,6 +16,7 @@ typedef struct
   FakeAgent *agent;
   char      *ns, *name, *uid;
   gboolean   terminating;
+  gboolean   completing; /* a job's pod: it ends with exit code 0 */
 } PodTimer;
 
 static void
@@ -100,6 +101,65 @@ running_status (KsSim *sim, JsonObject *pod)
 }
 
 static gboolean
+owned_by_job (JsonObject *pod)
+{
+  JsonArray *refs = ks_json_get_array (ks_meta (pod), "ownerReferences");
+
+  for (guint i = 0; refs != NULL && i < json_array_get_length (refs); i++)
+    if (g_strcmp0 (ks_json_get_string (json_array_get_object_element (refs, i), "kind"), "Job")
+        == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static JsonObject *
+completed_status (JsonObject *pod)
+{
+  JsonObject      *status = ks_json_object_deep_copy (ks_json_get_object (pod, "status"));
+  JsonArray       *conditions = ks_json_get_array (status, "conditions");
+  JsonArray       *statuses = ks_json_get_array (status, "containerStatuses");
+  g_autofree char *now = ks_now_rfc3339 ();
+
+  json_object_set_string_member (status, "phase", "Succeeded");
+  for (guint i = 0; conditions != NULL && i < json_array_get_length (conditions); i++)
+    {
+      JsonObject *c = json_array_get_object_element (conditions, i);
+      const char *type = ks_json_get_string (c, "type");
+      if (g_strcmp0 (type, "Ready") == 0 || g_strcmp0 (type, "ContainersReady") == 0)
+        {
+          json_object_set_string_member (c, "status", "False");
+          json_object_set_string_member (c, "reason", "PodCompleted");
+          json_object_set_string_member (c, "lastTransitionTime", now);
+        }
+    }
+  for (guint i = 0; statuses != NULL && i < json_array_get_length (statuses); i++)
+    {
+      JsonObject *cs = json_array_get_object_element (statuses, i);
+      JsonObject *state = json_object_new ();
+      JsonObject *done = json_object_new ();
+      const char *started = ks_json_get_string (
+          ks_json_get_object (ks_json_get_object (cs, "state"), "running"), "startedAt");
+      json_object_set_int_member (done, "exitCode", 0);
+      json_object_set_string_member (done, "reason", "Completed");
+      json_object_set_string_member (done, "startedAt", started ? started : now);
+      json_object_set_string_member (done, "finishedAt", now);
+      if (ks_json_get_string (cs, "containerID"))
+        json_object_set_string_member (done, "containerID", ks_json_get_string (cs, "containerID"));
+      json_object_set_object_member (state, "terminated", done);
+      json_object_set_object_member (cs, "state", state);
+      json_object_set_boolean_member (cs, "ready", FALSE);
+      json_object_set_boolean_member (cs, "started", FALSE);
+    }
+  return status;
+}
+
+static void schedule (FakeAgent  *agent,
+                      JsonObject *pod,
+                      guint       delay,
+                      gboolean    terminating,
+                      gboolean    completing);
+
+static gboolean
 timer_fired (gpointer data)
 {
   PodTimer   *t = data;
@@ -113,6 +173,11 @@ timer_fired (gpointer data)
     return G_SOURCE_REMOVE;
   if (t->terminating)
     ks_pod_remove (sim, t->ns, t->name, t->uid);
+  else if (t->completing)
+    {
+      g_autoptr (JsonObject) status = completed_status (pod);
+      ks_pod_set_status (sim, t->ns, t->name, t->uid, status);
+    }
   else if (!json_object_has_member (ks_meta (pod), "deletionTimestamp"))
     {
       g_autoptr (JsonObject) status = running_status (sim, pod);
@@ -132,14 +197,16 @@ timer_fired (gpointer data)
           ks_event_record (sim, pods, pod, "Normal", "Created", "kubelet", created);
           ks_event_record (sim, pods, pod, "Normal", "Started", "kubelet", started);
         }
-      json_object_unref (pod);
       ks_pod_set_status (sim, t->ns, t->name, t->uid, status);
+      if (owned_by_job (pod))
+        schedule (agent, pod, agent->ready_delay_ms, FALSE, TRUE);
+      json_object_unref (pod);
     }
   return G_SOURCE_REMOVE;
 }
 
 static void
-schedule (FakeAgent *agent, JsonObject *pod, guint delay, gboolean terminating)
+schedule (FakeAgent *agent, JsonObject *pod, guint delay, gboolean terminating, gboolean completing)
 {
   PodTimer *t = g_new0 (PodTimer, 1);
   guint     id;
@@ -149,6 +216,7 @@ schedule (FakeAgent *agent, JsonObject *pod, guint delay, gboolean terminating)
   t->name = g_strdup (ks_meta_name (pod));
   t->uid = g_strdup (ks_meta_uid (pod));
   t->terminating = terminating;
+  t->completing = completing;
   id = g_timeout_add_full (G_PRIORITY_DEFAULT, delay, timer_fired, t,
                            (GDestroyNotify)pod_timer_free);
   g_hash_table_replace (agent->timers, g_strdup (t->uid), GUINT_TO_POINTER (id));
@@ -157,7 +225,7 @@ schedule (FakeAgent *agent, JsonObject *pod, guint delay, gboolean terminating)
 static void
 fake_pod_scheduled (KsNodeAgent *base, JsonObject *pod)
 {
-  schedule ((FakeAgent *)base, pod, ((FakeAgent *)base)->ready_delay_ms, FALSE);
+  schedule ((FakeAgent *)base, pod, ((FakeAgent *)base)->ready_delay_ms, FALSE, FALSE);
 }
 
 static void
@@ -172,7 +240,7 @@ fake_pod_terminating (KsNodeAgent *base, JsonObject *pod)
       g_hash_table_remove (agent->timers, ks_meta_uid (pod));
     }
   /* Containers "stop" quickly; the grace period is an upper bound. */
-  schedule (agent, pod, MIN (agent->ready_delay_ms, 200), TRUE);
+  schedule (agent, pod, MIN (agent->ready_delay_ms, 200), TRUE, FALSE);
 }
 
 static void

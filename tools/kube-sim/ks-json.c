@@ -772,10 +772,15 @@ ks_json_write_canonical (GString *out, JsonNode *node)
         g_ptr_array_add (keys, l->data);
       g_ptr_array_sort (keys, compare_strings);
       g_string_append_c (out, '{');
+      gboolean first = TRUE;
       for (guint i = 0; i < keys->len; i++)
         {
-          if (i > 0)
+          /* null and absent are the same value for Go's typed structs */
+          if (JSON_NODE_HOLDS_NULL (json_object_get_member (object, g_ptr_array_index (keys, i))))
+            continue;
+          if (!first)
             g_string_append_c (out, ',');
+          first = FALSE;
           write_string (out, g_ptr_array_index (keys, i));
           g_string_append_c (out, ':');
           ks_json_write_canonical (out,

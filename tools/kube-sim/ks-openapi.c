@@ -382,8 +382,19 @@ build_group (KsSim *sim, const char *gv)
           json_object_set_object_member (out, name, custom_schema (res));
           add_with_refs (out, schemas, "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
         }
-      else
+      else if (g_hash_table_contains (schemas, name))
         add_with_refs (out, schemas, name);
+      else
+        {
+          /* Kinds without a schema here: the envelope, the rest free-form. */
+          JsonObject *generic = custom_schema (res);
+          JsonObject *props = ks_json_get_object (generic, "properties");
+          json_object_set_string_member (generic, "description", res->kind);
+          json_object_set_object_member (props, "spec", type_schema ("any", NULL, ""));
+          json_object_set_object_member (props, "status", type_schema ("any", NULL, ""));
+          json_object_set_object_member (out, name, generic);
+          add_with_refs (out, schemas, "io.k8s.apimachinery.pkg.apis.meta.v1.ObjectMeta");
+        }
       list_name = g_strconcat (name, "List", NULL);
       list = json_object_new ();
       json_object_set_string_member (list, "description", "A list of objects.");
@@ -489,11 +500,26 @@ ks_openapi_v3_root (KsSim *sim)
 GBytes *
 ks_openapi_v2 (KsSim *sim)
 {
-  static const guint8 doc[]
-      = { 0x0a, 0x03, '2', '.', '0', 0x12, 0x14, 0x0a, 0x0a, 'K', 'u', 'b', 'e', 'r',
-          'n',  'e',  't', 'e', 's', 0x12, 0x06, 'v',  '1',  '.', '3', '2', '.', '4' };
+  /* field 1 (swagger) "2.0"; field 2 (info) {1: title, 2: version} */
+  static const char title[] = "Kubernetes";
+  static const char version[] = "v1.32.4";
+  GByteArray       *doc = g_byte_array_new ();
+  guint8            head[]
+      = { 0x0a, 0x03, '2', '.', '0', 0x12, (guint8)(2 + strlen (title) + 2 + strlen (version)) };
+  guint8 tag;
 
-  return g_bytes_new_static (doc, sizeof doc);
+  g_byte_array_append (doc, head, sizeof head);
+  tag = 0x0a;
+  g_byte_array_append (doc, &tag, 1);
+  tag = strlen (title);
+  g_byte_array_append (doc, &tag, 1);
+  g_byte_array_append (doc, (const guint8 *)title, strlen (title));
+  tag = 0x12;
+  g_byte_array_append (doc, &tag, 1);
+  tag = strlen (version);
+  g_byte_array_append (doc, &tag, 1);
+  g_byte_array_append (doc, (const guint8 *)version, strlen (version));
+  return g_byte_array_free_to_bytes (doc);
 }
 
 void

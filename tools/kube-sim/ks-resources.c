@@ -481,8 +481,8 @@ default_containers (JsonArray *containers)
     }
 }
 
-static void
-default_pod_spec (JsonObject *spec)
+void
+ks_default_pod_spec (JsonObject *spec)
 {
   if (spec == NULL)
     return;
@@ -506,7 +506,7 @@ default_pod (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
   JsonObject *spec = ks_json_ensure_object (obj, "spec");
   JsonObject *status;
 
-  default_pod_spec (spec);
+  ks_default_pod_spec (spec);
   if (old != NULL)
     return;
   if (!json_object_has_member (spec, "serviceAccountName"))
@@ -771,7 +771,7 @@ default_workload (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
     {
       JsonObject *tmeta = ks_json_ensure_object (template, "metadata");
       (void)tmeta;
-      default_pod_spec (ks_json_ensure_object (template, "spec"));
+      ks_default_pod_spec (ks_json_ensure_object (template, "spec"));
     }
   if (!json_object_has_member (obj, "status"))
     json_object_set_object_member (obj, "status", json_object_new ());
@@ -780,8 +780,8 @@ default_workload (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
     json_object_set_int_member (ks_json_get_object (obj, "status"), "replicas", 0);
 }
 
-static JsonObject *
-validate_workload (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
+JsonObject *
+ks_validate_workload (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
 {
   g_autoptr (JsonArray) causes = json_array_new ();
   JsonObject *spec = ks_json_get_object (obj, "spec");
@@ -886,6 +886,36 @@ validate_data_keys (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *ol
                                "Invalid value: illegal base64 data");
             }
         }
+    }
+  if (secret)
+    {
+      const char              *type = ks_json_get_string (obj, "type");
+      const char *const       *need = NULL;
+      static const char *const tls[] = { "tls.crt", "tls.key", NULL };
+      static const char *const docker[] = { ".dockerconfigjson", NULL };
+      static const char *const dockercfg[] = { ".dockercfg", NULL };
+      static const char *const ssh[] = { "ssh-privatekey", NULL };
+      if (g_strcmp0 (type, "kubernetes.io/tls") == 0)
+        need = tls;
+      else if (g_strcmp0 (type, "kubernetes.io/dockerconfigjson") == 0)
+        need = docker;
+      else if (g_strcmp0 (type, "kubernetes.io/dockercfg") == 0)
+        need = dockercfg;
+      else if (g_strcmp0 (type, "kubernetes.io/ssh-auth") == 0)
+        need = ssh;
+      for (guint i = 0; need != NULL && need[i] != NULL; i++)
+        if (data == NULL || !json_object_has_member (data, need[i]))
+          {
+            g_autofree char *field = g_strdup_printf ("data[%s]", need[i]);
+            ks_causes_add (causes, "FieldValueRequired", field, "Required value");
+          }
+      if (g_strcmp0 (type, "kubernetes.io/basic-auth") == 0
+          && (data == NULL
+              || (!json_object_has_member (data, "username")
+                  && !json_object_has_member (data, "password"))))
+        ks_causes_add (causes, "FieldValueRequired", "data[username]", "Required value");
+      if (old != NULL && g_strcmp0 (type, ks_json_get_string (old, "type")) != 0)
+        ks_causes_add (causes, "FieldValueInvalid", "type", "Invalid value: field is immutable");
     }
   if (old != NULL && ks_json_get_bool (old, "immutable", FALSE)
       && !ks_json_node_equal (json_object_get_member (old, "data"),
@@ -1010,22 +1040,66 @@ ks_resources_init (KsSim *sim)
   r->short_names = strv_new ("deploy", NULL);
   r->categories = strv_new ("all", NULL);
   r->defaults = default_workload;
-  r->validate = validate_workload;
+  r->validate = ks_validate_workload;
   r = ks_resource_add (sim, "apps", "v1", "ReplicaSet", "replicasets", TRUE,
                        KS_RES_STATUS | KS_RES_SCALE | KS_RES_GENERATION);
   r->short_names = strv_new ("rs", NULL);
   r->categories = strv_new ("all", NULL);
   r->defaults = default_workload;
-  r->validate = validate_workload;
+  r->validate = ks_validate_workload;
 
   r = ks_resource_add (sim, "apiextensions.k8s.io", "v1", "CustomResourceDefinition",
                        "customresourcedefinitions", FALSE,
                        KS_RES_STATUS | KS_RES_GENERATION | KS_RES_DELETE_RETURNS_OBJ);
   r->short_names = strv_new ("crd", "crds", NULL);
+  /* Stored and served, without controllers: what manifests carry beside the
+   * workloads (RBAC, ingresses, jobs, claims, leases, …). */
+  {
+    static const struct
+    {
+      const char *group, *kind, *plural, *short_name;
+      gboolean    namespaced;
+      guint       flags;
+    } plain[] = {
+      { "", "PersistentVolumeClaim", "persistentvolumeclaims", "pvc", TRUE, KS_RES_STATUS },
+      { "", "PersistentVolume", "persistentvolumes", "pv", FALSE, KS_RES_STATUS },
+      { "", "ResourceQuota", "resourcequotas", "quota", TRUE, KS_RES_STATUS },
+      { "", "LimitRange", "limitranges", "limits", TRUE, 0 },
+      { "", "PodTemplate", "podtemplates", NULL, TRUE, 0 },
+      { "apps", "StatefulSet", "statefulsets", "sts", TRUE,
+        KS_RES_STATUS | KS_RES_SCALE | KS_RES_GENERATION },
+      { "apps", "DaemonSet", "daemonsets", "ds", TRUE, KS_RES_STATUS | KS_RES_GENERATION },
+      { "batch", "Job", "jobs", NULL, TRUE, KS_RES_STATUS | KS_RES_GENERATION },
+      { "batch", "CronJob", "cronjobs", "cj", TRUE, KS_RES_STATUS | KS_RES_GENERATION },
+      { "networking.k8s.io", "Ingress", "ingresses", "ing", TRUE,
+        KS_RES_STATUS | KS_RES_GENERATION },
+      { "networking.k8s.io", "IngressClass", "ingressclasses", NULL, FALSE, 0 },
+      { "networking.k8s.io", "NetworkPolicy", "networkpolicies", "netpol", TRUE,
+        KS_RES_GENERATION },
+      { "policy", "PodDisruptionBudget", "poddisruptionbudgets", "pdb", TRUE,
+        KS_RES_STATUS | KS_RES_GENERATION },
+      { "rbac.authorization.k8s.io", "Role", "roles", NULL, TRUE, 0 },
+      { "rbac.authorization.k8s.io", "RoleBinding", "rolebindings", NULL, TRUE, 0 },
+      { "rbac.authorization.k8s.io", "ClusterRole", "clusterroles", NULL, FALSE, 0 },
+      { "rbac.authorization.k8s.io", "ClusterRoleBinding", "clusterrolebindings", NULL, FALSE, 0 },
+      { "coordination.k8s.io", "Lease", "leases", NULL, TRUE, 0 },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
+      {
+        r = ks_resource_add (sim, plain[i].group, "v1", plain[i].kind, plain[i].plural,
+                             plain[i].namespaced, plain[i].flags);
+        if (plain[i].short_name != NULL)
+          r->short_names = strv_new (plain[i].short_name, NULL);
+        if (strcmp (plain[i].group, "apps") == 0 || strcmp (plain[i].group, "batch") == 0)
+          r->categories = strv_new ("all", NULL);
+      }
+  }
   ks_resource_add (sim, "authorization.k8s.io", "v1", "SelfSubjectAccessReview",
                    "selfsubjectaccessreviews", FALSE, KS_RES_REVIEW);
   ks_resource_add (sim, "authentication.k8s.io", "v1", "SelfSubjectReview", "selfsubjectreviews",
                    FALSE, KS_RES_REVIEW);
+  ks_resource_add (sim, "authentication.k8s.io", "v1beta1", "SelfSubjectReview",
+                   "selfsubjectreviews", FALSE, KS_RES_REVIEW);
   r->categories = strv_new ("api-extensions", NULL);
   r->validate = validate_crd;
 }

@@ -330,7 +330,10 @@ route_resource (KsSim             *sim,
     }
   if (req.res == NULL)
     {
-      respond_text (msg, 404, "404 page not found\n");
+      JsonObject *status
+          = ks_status_new (404, "NotFound", "the server could not find the requested resource");
+      json_object_set_object_member (status, "details", json_object_new ());
+      ks_respond_status (msg, status);
       return;
     }
   if (req.name != NULL && *req.name == '\0')

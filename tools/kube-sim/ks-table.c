@@ -127,6 +127,41 @@ service_ports (GString *out, JsonObject *obj)
     g_string_append (out, "<none>");
 }
 
+/* -o wide: containers, images and selector of a workload. */
+static void
+workload_wide_cells (JsonArray *cells, JsonObject *obj)
+{
+  JsonArray *containers = ks_json_get_array (
+      ks_json_get_object (ks_json_get_object (ks_json_get_object (obj, "spec"), "template"),
+                          "spec"),
+      "containers");
+  JsonObject *match = ks_json_get_object (
+      ks_json_get_object (ks_json_get_object (obj, "spec"), "selector"), "matchLabels");
+  g_autoptr (GString) names = g_string_new (NULL);
+  g_autoptr (GString) images = g_string_new (NULL);
+  g_autoptr (GString) selector = g_string_new (NULL);
+
+  for (guint i = 0; containers && i < json_array_get_length (containers); i++)
+    {
+      JsonObject *c = json_array_get_object_element (containers, i);
+      g_string_append_printf (names, "%s%s", i ? "," : "", ks_json_get_string (c, "name") ?: "");
+      g_string_append_printf (images, "%s%s", i ? "," : "", ks_json_get_string (c, "image") ?: "");
+    }
+  if (match != NULL)
+    {
+      JsonObjectIter iter;
+      const char    *k;
+      JsonNode      *v;
+      json_object_iter_init (&iter, match);
+      while (json_object_iter_next (&iter, &k, &v))
+        g_string_append_printf (selector, "%s%s=%s", selector->len ? "," : "", k,
+                                JSON_NODE_HOLDS_VALUE (v) ? json_node_get_string (v) : "");
+    }
+  json_array_add_string_element (cells, names->str);
+  json_array_add_string_element (cells, images->str);
+  json_array_add_string_element (cells, selector->len ? selector->str : "<none>");
+}
+
 static guint
 count_members (JsonObject *obj, const char *member)
 {
@@ -168,12 +203,18 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
       add_column (cols, "Ready", "string", "", 0);
       add_column (cols, "Up-to-date", "integer", "", 0);
       add_column (cols, "Available", "integer", "", 0);
+      add_column (cols, "Containers", "string", "", 1);
+      add_column (cols, "Images", "string", "", 1);
+      add_column (cols, "Selector", "string", "", 1);
     }
   else if (strcmp (kind, "ReplicaSet") == 0)
     {
       add_column (cols, "Desired", "integer", "", 0);
       add_column (cols, "Current", "integer", "", 0);
       add_column (cols, "Ready", "integer", "", 0);
+      add_column (cols, "Containers", "string", "", 1);
+      add_column (cols, "Images", "string", "", 1);
+      add_column (cols, "Selector", "string", "", 1);
     }
   else if (strcmp (kind, "Service") == 0)
     {
@@ -181,6 +222,21 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
       add_column (cols, "Cluster-IP", "string", "", 0);
       add_column (cols, "External-IP", "string", "", 0);
       add_column (cols, "Port(s)", "string", "", 0);
+    }
+  else if (strcmp (kind, "StatefulSet") == 0)
+    add_column (cols, "Ready", "string", "", 0);
+  else if (strcmp (kind, "DaemonSet") == 0)
+    {
+      add_column (cols, "Desired", "integer", "", 0);
+      add_column (cols, "Current", "integer", "", 0);
+      add_column (cols, "Ready", "integer", "", 0);
+      add_column (cols, "Up-to-date", "integer", "", 0);
+      add_column (cols, "Available", "integer", "", 0);
+    }
+  else if (strcmp (kind, "Job") == 0)
+    {
+      add_column (cols, "Status", "string", "", 0);
+      add_column (cols, "Completions", "string", "", 0);
     }
   else if (strcmp (kind, "Namespace") == 0)
     add_column (cols, "Status", "string", "", 0);
@@ -243,12 +299,14 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
           json_array_add_string_element (cells, ready);
           json_array_add_int_element (cells, get_int (obj, "status.updatedReplicas"));
           json_array_add_int_element (cells, get_int (obj, "status.availableReplicas"));
+          workload_wide_cells (cells, obj);
         }
       else if (strcmp (kind, "ReplicaSet") == 0)
         {
           json_array_add_int_element (cells, get_int (obj, "spec.replicas"));
           json_array_add_int_element (cells, get_int (obj, "status.replicas"));
           json_array_add_int_element (cells, get_int (obj, "status.readyReplicas"));
+          workload_wide_cells (cells, obj);
         }
       else if (strcmp (kind, "Service") == 0)
         {
@@ -258,6 +316,30 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
           json_array_add_string_element (cells, get_str (obj, "spec.clusterIP", "<none>"));
           json_array_add_string_element (cells, "<none>");
           json_array_add_string_element (cells, ports->str);
+        }
+      else if (strcmp (kind, "StatefulSet") == 0)
+        {
+          g_autofree char *ready = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                                                    get_int (obj, "status.readyReplicas"),
+                                                    get_int (obj, "spec.replicas"));
+          json_array_add_string_element (cells, ready);
+        }
+      else if (strcmp (kind, "DaemonSet") == 0)
+        {
+          json_array_add_int_element (cells, get_int (obj, "status.desiredNumberScheduled"));
+          json_array_add_int_element (cells, get_int (obj, "status.currentNumberScheduled"));
+          json_array_add_int_element (cells, get_int (obj, "status.numberReady"));
+          json_array_add_int_element (cells, get_int (obj, "status.updatedNumberScheduled"));
+          json_array_add_int_element (cells, get_int (obj, "status.numberAvailable"));
+        }
+      else if (strcmp (kind, "Job") == 0)
+        {
+          gint64           done = get_int (obj, "status.succeeded");
+          gint64           want = get_int (obj, "spec.completions");
+          g_autofree char *completions
+              = g_strdup_printf ("%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, done, want);
+          json_array_add_string_element (cells, want > 0 && done >= want ? "Complete" : "Running");
+          json_array_add_string_element (cells, completions);
         }
       else if (strcmp (kind, "Namespace") == 0)
         json_array_add_string_element (cells, get_str (obj, "status.phase", "Active"));

@@ -277,6 +277,23 @@ ks_watch_serve (KsSim             *sim,
                                 ks_store_key (ks_meta_namespace (obj), ks_meta_name (obj)));
           }
       }
+      /* Objects changed or deleted since then existed then, too. */
+      {
+        g_autoptr (GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+        for (GList *l = sim->history->head; l != NULL; l = l->next)
+          {
+            KsEvent         *event = l->data;
+            g_autofree char *key = NULL;
+            if (event->rv <= since || event->res != res->storage)
+              continue;
+            key = ks_store_key (ks_meta_namespace (event->obj), ks_meta_name (event->obj));
+            if (g_hash_table_contains (seen, key))
+              continue;
+            if (strcmp (event->type, "ADDED") != 0 && matches (w, event->obj))
+              g_hash_table_add (w->visible, g_strdup (key));
+            g_hash_table_add (seen, g_steal_pointer (&key));
+          }
+      }
       for (GList *l = sim->history->head; l != NULL; l = l->next)
         {
           KsEvent *event = l->data;

@@ -71,6 +71,7 @@ main (int argc, char **argv)
   g_autofree char *readonly_token = NULL;
   g_autofree char *fail_429 = NULL, *fail_500 = NULL, *fail_drop = NULL;
   g_autofree char *fault_methods = NULL;
+  g_autofree char *node_agent = NULL;
   g_auto (GStrv) tokens = NULL;
   g_auto (GStrv) basic = NULL;
   gint     port = 0;
@@ -126,6 +127,8 @@ main (int argc, char **argv)
           "Milliseconds from scheduling to Running and Ready (500)", "MS" },
         { "bookmark-interval", 0, 0, G_OPTION_ARG_INT, &bookmark_ms,
           "Milliseconds between watch bookmarks (1000; 0: none)", "MS" },
+        { "node-agent", 0, 0, G_OPTION_ARG_STRING, &node_agent,
+          "What runs pods: \"fake\" (the default: phases move on timers, nothing runs)", "NAME" },
         { "no-traefik", 0, 0, G_OPTION_ARG_NONE, &no_traefik, "Do not install Traefik's CRDs", NULL },
         { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &allow_plain,
           "Serve plain HTTP instead of TLS (tokens only)", NULL },
@@ -141,6 +144,11 @@ main (int argc, char **argv)
   if (!g_option_context_parse (context, &argc, &argv, &error))
     {
       g_printerr ("hero-virt-kube-sim: %s\n", error->message);
+      return 2;
+    }
+  if (node_agent != NULL && strcmp (node_agent, "fake") != 0)
+    {
+      g_printerr ("hero-virt-kube-sim: unknown node agent \"%s\" (available: fake)\n", node_agent);
       return 2;
     }
   if (port < 0 || port > 65535)
@@ -264,6 +272,7 @@ main (int argc, char **argv)
   sim->server_url = g_strdup (url);
 
   ks_resources_init (sim);
+  ks_workloads_init (sim);
   if (!no_traefik)
     ks_install_traefik_crds (sim);
   sim->agent = ks_fake_agent_new (sim, "kube-sim-node", ready_ms);
