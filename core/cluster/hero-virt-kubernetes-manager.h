@@ -98,7 +98,13 @@ JsonNode *hero_virt_kubernetes_manager_wait_for (HeroVirtKubernetesManager *self
                                                  const char                *condition,
                                                  guint                      timeout_ms,
                                                  GCancellable              *cancellable,
-                                                 GError                   **error);
+                                                 GError                   **error);HERO_VIRT_AVAILABLE_IN_ALL
+GPtrArray *hero_virt_kubernetes_manager_apply_yaml (HeroVirtKubernetesManager *self,
+                                                    const char                *yaml,
+                                                    gboolean                   force,
+                                                    GCancellable              *cancellable,
+                                                    GError                   **error);
+
 G_END_DECLS
 
 #include "hero-virt-kubernetes-manager-object.h"

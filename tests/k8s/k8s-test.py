@@ -266,6 +266,42 @@ def test_generic(sim):
     assert HeroVirt.kube_resource_get_name(km.get(nss, "default", None)) == "default"
 
 
+def test_apply_yaml(sim):
+    km = manager(sim)
+    docs = HeroVirt.kube_parse_yaml("a: 1\n---\n---\nb: [x, true, null]\n", -1)
+    assert [pyobj(d) for d in docs] == [{"a": 1}, {"b": ["x", True, None]}]
+    manifest = """apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: from-yaml
+data:
+  key: value
+---
+apiVersion: traefik.io/v1alpha1
+kind: Middleware
+metadata:
+  name: strip
+spec:
+  stripPrefix:
+    prefixes: [/api]
+---
+apiVersion: v1
+kind: Namespace
+metadata:
+  name: yaml-ns
+"""
+    applied = km.apply_yaml(manifest, False, None)
+    assert [HeroVirt.kube_resource_get_name(o) for o in applied] == ["from-yaml", "strip", "yaml-ns"]
+    assert pyobj(km.configmap_get("from-yaml", None))["data"] == {"key": "value"}
+    again = km.apply_yaml(manifest.replace("value", "other"), False, None)
+    assert pyobj(again[0])["data"] == {"key": "other"}
+    expect_error(E.INVALID_ARGUMENT, km.apply_yaml, "apiVersion: v1\nkind: ConfigMap\n", False, None)
+    expect_error(E.PARSE, km.apply_yaml, "a: [\n", False, None)
+    expect_error(E.NOT_FOUND, km.apply_yaml, "apiVersion: nope.example/v1\nkind: X\nmetadata: {name: x}\n", False, None)
+    km.configmap_delete("from-yaml", None)
+    km.namespace_delete("yaml-ns", None)
+
+
 def test_discovery_and_crds(sim):
     km = manager(sim)
     kind = km.resolve_kind("traefik.io/v1alpha1", "IngressRoute", None)
@@ -705,6 +741,7 @@ def main():
         tap.run("deploy_application and wait_for", test_deploy_application_and_wait, sim)
         tap.run("generic get/list/create/replace/patch/apply/delete", test_generic, sim)
         tap.run("discovery and CRDs", test_discovery_and_crds, sim)
+        tap.run("apply of multi-document YAML", test_apply_yaml, sim)
         tap.run("lists follow continue", test_paging, sim)
         tap.run("watch", test_watch, sim)
         tap.run("async forms", test_async, sim)
