@@ -59,4 +59,31 @@ typedef enum
   HERO_VIRT_CLUSTER_PROPAGATION_ORPHAN,
 } HeroVirtClusterPropagation;
 
+/**
+ * HeroVirtClusterWatchEventType:
+ * @HERO_VIRT_CLUSTER_WATCH_EVENT_ADDED: an object appeared (or existed
+ *   when a watch without a resource version started)
+ * @HERO_VIRT_CLUSTER_WATCH_EVENT_MODIFIED: an object changed
+ * @HERO_VIRT_CLUSTER_WATCH_EVENT_DELETED: an object was deleted; the
+ *   event holds its last state
+ * @HERO_VIRT_CLUSTER_WATCH_EVENT_BOOKMARK: no change, only a newer
+ *   `metadata.resourceVersion` to resume from
+ * @HERO_VIRT_CLUSTER_WATCH_EVENT_ERROR: the server reported an error; the
+ *   event's object is a Kubernetes `Status` (code 410 means the resource
+ *   version is too old: list again and watch from the list's version)
+ *
+ * What a [class@HeroVirt.ClusterWatchEvent] reports; the values match
+ * the Kubernetes watch event types.
+ *
+ * Since: 0.1
+ */
+typedef enum
+{
+  HERO_VIRT_CLUSTER_WATCH_EVENT_ADDED,
+  HERO_VIRT_CLUSTER_WATCH_EVENT_MODIFIED,
+  HERO_VIRT_CLUSTER_WATCH_EVENT_DELETED,
+  HERO_VIRT_CLUSTER_WATCH_EVENT_BOOKMARK,
+  HERO_VIRT_CLUSTER_WATCH_EVENT_ERROR,
+} HeroVirtClusterWatchEventType;
+
 G_END_DECLS

@@ -17,284 +17,6 @@
 
 #define READ_CHUNK (256 * 1024)
 
-/* ---- the result ---- */
-
-/**
- * HeroVirtBaseImageResult:
- *
- * What [method@HeroVirt.BaseImageBuilder.build] made: the base image (a
- * qcow2 file beside the download, holding the named snapshot), the
- * pristine verified download, where it came from, its SHA-256, the size
- * it was grown to and whether it was downloaded this time.
- *
- * Since: 0.1
- */
-struct _HeroVirtBaseImageResult
-{
-  GObject parent_instance;
-
-  char    *path;
-  char    *download_path;
-  char    *snapshot_name;
-  char    *url;
-  char    *sha256;
-  guint64  resized_to;
-  gboolean downloaded;
-};
-
-enum
-{
-  RESULT_PROP_0,
-  RESULT_PROP_PATH,
-  RESULT_PROP_DOWNLOAD_PATH,
-  RESULT_PROP_SNAPSHOT_NAME,
-  RESULT_PROP_URL,
-  RESULT_PROP_SHA256,
-  RESULT_PROP_RESIZED_TO,
-  RESULT_PROP_DOWNLOADED,
-  RESULT_N_PROPS
-};
-
-static GParamSpec *result_properties[RESULT_N_PROPS];
-
-G_DEFINE_FINAL_TYPE (HeroVirtBaseImageResult, hero_virt_base_image_result, G_TYPE_OBJECT)
-
-static void
-hero_virt_base_image_result_finalize (GObject *object)
-{
-  HeroVirtBaseImageResult *self = HERO_VIRT_BASE_IMAGE_RESULT (object);
-
-  g_free (self->path);
-  g_free (self->download_path);
-  g_free (self->snapshot_name);
-  g_free (self->url);
-  g_free (self->sha256);
-
-  G_OBJECT_CLASS (hero_virt_base_image_result_parent_class)->finalize (object);
-}
-
-static void
-hero_virt_base_image_result_get_property (GObject    *object,
-                                          guint       prop_id,
-                                          GValue     *value,
-                                          GParamSpec *pspec)
-{
-  HeroVirtBaseImageResult *self = HERO_VIRT_BASE_IMAGE_RESULT (object);
-
-  switch (prop_id)
-    {
-    case RESULT_PROP_PATH:
-      g_value_set_string (value, self->path);
-      break;
-    case RESULT_PROP_DOWNLOAD_PATH:
-      g_value_set_string (value, self->download_path);
-      break;
-    case RESULT_PROP_SNAPSHOT_NAME:
-      g_value_set_string (value, self->snapshot_name);
-      break;
-    case RESULT_PROP_URL:
-      g_value_set_string (value, self->url);
-      break;
-    case RESULT_PROP_SHA256:
-      g_value_set_string (value, self->sha256);
-      break;
-    case RESULT_PROP_RESIZED_TO:
-      g_value_set_uint64 (value, self->resized_to);
-      break;
-    case RESULT_PROP_DOWNLOADED:
-      g_value_set_boolean (value, self->downloaded);
-      break;
-    default:
-      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
-    }
-}
-
-static void
-hero_virt_base_image_result_class_init (HeroVirtBaseImageResultClass *klass)
-{
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
-
-  object_class->finalize = hero_virt_base_image_result_finalize;
-  object_class->get_property = hero_virt_base_image_result_get_property;
-
-  /**
-   * HeroVirtBaseImageResult:path:
-   *
-   * The base image: a qcow2 file in the destination directory.
-   *
-   * Since: 0.1
-   */
-  result_properties[RESULT_PROP_PATH]
-      = g_param_spec_string ("path", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  /**
-   * HeroVirtBaseImageResult:download-path:
-   *
-   * The verified download, kept as it was published.
-   *
-   * Since: 0.1
-   */
-  result_properties[RESULT_PROP_DOWNLOAD_PATH] = g_param_spec_string (
-      "download-path", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  /**
-   * HeroVirtBaseImageResult:snapshot-name:
-   *
-   * The internal snapshot taken of the fresh base image.
-   *
-   * Since: 0.1
-   */
-  result_properties[RESULT_PROP_SNAPSHOT_NAME] = g_param_spec_string (
-      "snapshot-name", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  /**
-   * HeroVirtBaseImageResult:url:
-   *
-   * Where the image was downloaded from.
-   *
-   * Since: 0.1
-   */
-  result_properties[RESULT_PROP_URL]
-      = g_param_spec_string ("url", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  /**
-   * HeroVirtBaseImageResult:sha256:
-   *
-   * The download's SHA-256, in lowercase hex, as verified.
-   *
-   * Since: 0.1
-   */
-  result_properties[RESULT_PROP_SHA256]
-      = g_param_spec_string ("sha256", NULL, NULL, NULL, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  /**
-   * HeroVirtBaseImageResult:resized-to:
-   *
-   * The virtual size the base image was grown to, or 0 if it kept its size.
-   *
-   * Since: 0.1
-   */
-  result_properties[RESULT_PROP_RESIZED_TO] = g_param_spec_uint64 (
-      "resized-to", NULL, NULL, 0, G_MAXUINT64, 0, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-  /**
-   * HeroVirtBaseImageResult:downloaded:
-   *
-   * Whether the image was downloaded by this build (%FALSE when a verified
-   * earlier download was reused).
-   *
-   * Since: 0.1
-   */
-  result_properties[RESULT_PROP_DOWNLOADED] = g_param_spec_boolean (
-      "downloaded", NULL, NULL, FALSE, G_PARAM_READABLE | G_PARAM_STATIC_STRINGS);
-
-  g_object_class_install_properties (object_class, RESULT_N_PROPS, result_properties);
-}
-
-static void
-hero_virt_base_image_result_init (HeroVirtBaseImageResult *self)
-{
-}
-
-/**
- * hero_virt_base_image_result_get_path:
- * @self: a #HeroVirtBaseImageResult
- *
- * Returns: (type filename): the base image's path
- *
- * Since: 0.1
- */
-const char *
-hero_virt_base_image_result_get_path (HeroVirtBaseImageResult *self)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), NULL);
-  return self->path;
-}
-
-/**
- * hero_virt_base_image_result_get_download_path:
- * @self: a #HeroVirtBaseImageResult
- *
- * Returns: (type filename): the pristine download's path
- *
- * Since: 0.1
- */
-const char *
-hero_virt_base_image_result_get_download_path (HeroVirtBaseImageResult *self)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), NULL);
-  return self->download_path;
-}
-
-/**
- * hero_virt_base_image_result_get_snapshot_name:
- * @self: a #HeroVirtBaseImageResult
- *
- * Returns: the snapshot taken of the base image
- *
- * Since: 0.1
- */
-const char *
-hero_virt_base_image_result_get_snapshot_name (HeroVirtBaseImageResult *self)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), NULL);
-  return self->snapshot_name;
-}
-
-/**
- * hero_virt_base_image_result_get_url:
- * @self: a #HeroVirtBaseImageResult
- *
- * Returns: where the image came from
- *
- * Since: 0.1
- */
-const char *
-hero_virt_base_image_result_get_url (HeroVirtBaseImageResult *self)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), NULL);
-  return self->url;
-}
-
-/**
- * hero_virt_base_image_result_get_sha256:
- * @self: a #HeroVirtBaseImageResult
- *
- * Returns: the verified SHA-256 of the download, lowercase hex
- *
- * Since: 0.1
- */
-const char *
-hero_virt_base_image_result_get_sha256 (HeroVirtBaseImageResult *self)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), NULL);
-  return self->sha256;
-}
-
-/**
- * hero_virt_base_image_result_get_resized_to:
- * @self: a #HeroVirtBaseImageResult
- *
- * Returns: the size the base image was grown to, or 0
- *
- * Since: 0.1
- */
-guint64
-hero_virt_base_image_result_get_resized_to (HeroVirtBaseImageResult *self)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), 0);
-  return self->resized_to;
-}
-
-/**
- * hero_virt_base_image_result_get_downloaded:
- * @self: a #HeroVirtBaseImageResult
- *
- * Returns: whether this build downloaded the image
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_base_image_result_get_downloaded (HeroVirtBaseImageResult *self)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_RESULT (self), FALSE);
-  return self->downloaded;
-}
-
 /* ---- the builder ---- */
 
 /**
@@ -417,40 +139,43 @@ hero_virt_base_image_builder_set_property (GObject      *object,
                                            GParamSpec   *pspec)
 {
   HeroVirtBaseImageBuilder *self = HERO_VIRT_BASE_IMAGE_BUILDER (object);
-  gboolean                  changed = FALSE;
 
-  g_mutex_lock (&self->lock);
   switch (prop_id)
     {
     case PROP_URL:
-      changed
-          = replace_string (&self->url, g_value_get_string (value) ? g_value_get_string (value)
-                                                                   : HERO_VIRT_UBUNTU_24_04_URL);
+      hero_virt_base_image_builder_set_url (self, g_value_get_string (value));
       break;
     case PROP_CHECKSUMS_URL:
-      changed = replace_string (&self->checksums_url, g_value_get_string (value));
+      hero_virt_base_image_builder_set_checksums_url (self, g_value_get_string (value));
       break;
     case PROP_DEST_DIR:
-      changed = replace_string (&self->dest_dir, g_value_get_string (value));
+      hero_virt_base_image_builder_set_dest_dir (self, g_value_get_string (value));
       break;
     case PROP_SIZE:
-      changed = self->size != g_value_get_uint64 (value);
-      self->size = g_value_get_uint64 (value);
+      hero_virt_base_image_builder_set_size (self, g_value_get_uint64 (value));
       break;
     case PROP_SNAPSHOT_NAME:
-      changed = replace_string (&self->snapshot_name,
-                                g_value_get_string (value) ? g_value_get_string (value) : "base");
+      hero_virt_base_image_builder_set_snapshot_name (self, g_value_get_string (value));
       break;
     case PROP_TLS_VERIFY:
-      changed = self->tls_verify != g_value_get_boolean (value);
-      self->tls_verify = g_value_get_boolean (value);
+      hero_virt_base_image_builder_set_tls_verify (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
+}
+
+/* The setters' one body: store under the lock, notify outside it. */
+static void
+store_string (HeroVirtBaseImageBuilder *self, char **field, const char *value, guint prop_id)
+{
+  gboolean changed;
+
+  g_mutex_lock (&self->lock);
+  changed = replace_string (field, value);
   g_mutex_unlock (&self->lock);
   if (changed)
-    g_object_notify_by_pspec (object, pspec);
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
 }
 
 static void
@@ -556,7 +281,7 @@ HeroVirtBaseImageBuilder *
 hero_virt_base_image_builder_set_url (HeroVirtBaseImageBuilder *self, const char *url)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "url", url, NULL);
+  store_string (self, &self->url, url ? url : HERO_VIRT_UBUNTU_24_04_URL, PROP_URL);
   return self;
 }
 
@@ -577,7 +302,7 @@ hero_virt_base_image_builder_set_checksums_url (HeroVirtBaseImageBuilder *self,
                                                 const char               *checksums_url)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "checksums-url", checksums_url, NULL);
+  store_string (self, &self->checksums_url, checksums_url, PROP_CHECKSUMS_URL);
   return self;
 }
 
@@ -596,7 +321,7 @@ HeroVirtBaseImageBuilder *
 hero_virt_base_image_builder_set_dest_dir (HeroVirtBaseImageBuilder *self, const char *dest_dir)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "dest-dir", dest_dir, NULL);
+  store_string (self, &self->dest_dir, dest_dir, PROP_DEST_DIR);
   return self;
 }
 
@@ -614,8 +339,15 @@ hero_virt_base_image_builder_set_dest_dir (HeroVirtBaseImageBuilder *self, const
 HeroVirtBaseImageBuilder *
 hero_virt_base_image_builder_set_size (HeroVirtBaseImageBuilder *self, guint64 size)
 {
+  gboolean changed;
+
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "size", size, NULL);
+  g_mutex_lock (&self->lock);
+  changed = self->size != size;
+  self->size = size;
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIZE]);
   return self;
 }
 
@@ -635,7 +367,8 @@ hero_virt_base_image_builder_set_snapshot_name (HeroVirtBaseImageBuilder *self,
                                                 const char               *snapshot_name)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "snapshot-name", snapshot_name, NULL);
+  store_string (self, &self->snapshot_name, snapshot_name ? snapshot_name : "base",
+                PROP_SNAPSHOT_NAME);
   return self;
 }
 
@@ -653,8 +386,15 @@ hero_virt_base_image_builder_set_snapshot_name (HeroVirtBaseImageBuilder *self,
 HeroVirtBaseImageBuilder *
 hero_virt_base_image_builder_set_tls_verify (HeroVirtBaseImageBuilder *self, gboolean tls_verify)
 {
+  gboolean changed;
+
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  g_object_set (self, "tls-verify", tls_verify, NULL);
+  g_mutex_lock (&self->lock);
+  changed = self->tls_verify != !!tls_verify;
+  self->tls_verify = !!tls_verify;
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_VERIFY]);
   return self;
 }
 
@@ -1183,8 +923,8 @@ fail:
 static gpointer
 build_thread (gpointer source_object, gpointer task_data, GCancellable *cancellable, GError **error)
 {
-  Build *b = task_data;
-  g_autoptr (HeroVirtBaseImageResult) result = NULL;
+  Build           *b = task_data;
+  gboolean         downloaded = FALSE;
   g_autofree char *name = NULL;
   g_autofree char *download_path = NULL;
   g_autofree char *base_path = NULL;
@@ -1217,7 +957,6 @@ build_thread (gpointer source_object, gpointer task_data, GCancellable *cancella
   if (expected == NULL)
     return NULL;
 
-  result = g_object_new (HERO_VIRT_TYPE_BASE_IMAGE_RESULT, NULL);
   existing = hash_file (b, download_path, cancellable, &local_error);
   if (local_error != NULL)
     {
@@ -1228,20 +967,16 @@ build_thread (gpointer source_object, gpointer task_data, GCancellable *cancella
     {
       if (!download (b, download_path, expected, cancellable, error))
         return NULL;
-      result->downloaded = TRUE;
+      downloaded = TRUE;
     }
 
   if (!make_base_image (b, download_path, base_path, cancellable, error))
     return NULL;
 
-  result->path = g_steal_pointer (&base_path);
-  result->download_path = g_steal_pointer (&download_path);
-  result->snapshot_name = g_strdup (b->snapshot_name);
-  result->url = g_strdup (b->url);
-  result->sha256 = g_steal_pointer (&expected);
-  result->resized_to = b->size;
-  report (b, "done", 1, 1, result->path);
-  return g_steal_pointer (&result);
+  report (b, "done", 1, 1, base_path);
+  return g_object_new (HERO_VIRT_TYPE_BASE_IMAGE_RESULT, "path", base_path, "download-path",
+                       download_path, "snapshot-name", b->snapshot_name, "url", b->url, "sha256",
+                       expected, "resized-to", b->size, "downloaded", downloaded, NULL);
 }
 
 /**

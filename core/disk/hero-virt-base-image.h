@@ -11,6 +11,7 @@
 #include <gio/gio.h>
 
 #include "hero-virt-types.h"
+#include "hero-virt-base-image-result.h"
 #include "hero-virt-progress.h"
 
 G_BEGIN_DECLS
@@ -24,29 +25,6 @@ G_BEGIN_DECLS
  */
 #define HERO_VIRT_UBUNTU_24_04_URL                                                                 \
   "https://cloud-images.ubuntu.com/noble/current/noble-server-cloudimg-amd64.img"
-
-#define HERO_VIRT_TYPE_BASE_IMAGE_RESULT (hero_virt_base_image_result_get_type ())
-HERO_VIRT_AVAILABLE_IN_ALL
-G_DECLARE_FINAL_TYPE (HeroVirtBaseImageResult,
-                      hero_virt_base_image_result,
-                      HERO_VIRT,
-                      BASE_IMAGE_RESULT,
-                      GObject)
-
-HERO_VIRT_AVAILABLE_IN_ALL
-const char *hero_virt_base_image_result_get_path (HeroVirtBaseImageResult *self);
-HERO_VIRT_AVAILABLE_IN_ALL
-const char *hero_virt_base_image_result_get_download_path (HeroVirtBaseImageResult *self);
-HERO_VIRT_AVAILABLE_IN_ALL
-const char *hero_virt_base_image_result_get_snapshot_name (HeroVirtBaseImageResult *self);
-HERO_VIRT_AVAILABLE_IN_ALL
-const char *hero_virt_base_image_result_get_url (HeroVirtBaseImageResult *self);
-HERO_VIRT_AVAILABLE_IN_ALL
-const char *hero_virt_base_image_result_get_sha256 (HeroVirtBaseImageResult *self);
-HERO_VIRT_AVAILABLE_IN_ALL
-guint64 hero_virt_base_image_result_get_resized_to (HeroVirtBaseImageResult *self);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_base_image_result_get_downloaded (HeroVirtBaseImageResult *self);
 
 #define HERO_VIRT_TYPE_BASE_IMAGE_BUILDER (hero_virt_base_image_builder_get_type ())
 HERO_VIRT_AVAILABLE_IN_ALL

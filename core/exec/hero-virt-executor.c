@@ -521,7 +521,9 @@ hero_virt_executor_find_program (HeroVirtExecutor *self,
       result = hero_virt_executor_run_argv (
           self, (const char *const[]){ "sh", "-c", "command -v -- \"$1\"", "sh", program, NULL },
           cancellable, &local_error);
-      if (result == NULL && g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* Not reaching the host (a changed host key, refused auth, a
+       * dropped connection) is that error, not "not installed". */
+      if (result == NULL)
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;

@@ -4,7 +4,7 @@
  */
 #include "config.h"
 
-#include "hero-virt-private.h"
+#include "hero-virt-builder-private.h"
 
 /**
  * HeroVirtBuilder:
@@ -39,33 +39,16 @@
  * Relative host paths given to [method@HeroVirt.Builder.copy] are taken
  * from [property@HeroVirt.Builder:context-dir] and may not leave it.
  *
- * Steps run one at a time; every step has an `_async`/`_finish` form.
+ * Steps run one at a time, in the order they were started; every step has
+ * an `_async`/`_finish` form taking the same arguments, which forwards to
+ * the provider's own asynchronous operations (the steps with a provider
+ * call of their own are generated from `builder-object.json`). Do not
+ * start a synchronous step while an asynchronous one of the same builder
+ * is running in the same thread: it would wait for a step that needs that
+ * thread's main context to finish.
  *
  * Since: 0.1
  */
-struct _HeroVirtBuilder
-{
-  GObject parent_instance;
-
-  GMutex lock;      /* guards the fields below */
-  GMutex step_lock; /* one step at a time */
-
-  char                         *name;
-  char                         *base_image;
-  HeroVirtExecutor             *executor;
-  HeroVirtImageProvider        *provider;
-  char                         *container;
-  char                         *image_id;
-  char                         *image;
-  char                         *isolation;
-  char                         *runtime;
-  char                         *format;
-  gboolean                      squash;
-  char                         *context_dir;
-  HeroVirtImageRegistryOptions *registry_options;
-  HeroVirtProgress             *progress;
-  HeroVirtImageConfig          *pending;
-};
 
 enum
 {
@@ -90,6 +73,8 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (HeroVirtBuilder, hero_virt_builder, G_TYPE_OBJECT)
 
+static void step_clear (HeroVirtBuilderStep *s);
+
 static void
 hero_virt_builder_finalize (GObject *object)
 {
@@ -109,8 +94,9 @@ hero_virt_builder_finalize (GObject *object)
   g_clear_object (&self->registry_options);
   g_clear_object (&self->progress);
   g_clear_object (&self->pending);
+  step_clear (&self->cur);
   g_mutex_clear (&self->lock);
-  g_mutex_clear (&self->step_lock);
+  g_cond_clear (&self->turn_cond);
 
   G_OBJECT_CLASS (hero_virt_builder_parent_class)->finalize (object);
 }
@@ -382,7 +368,8 @@ static void
 hero_virt_builder_init (HeroVirtBuilder *self)
 {
   g_mutex_init (&self->lock);
-  g_mutex_init (&self->step_lock);
+  g_cond_init (&self->turn_cond);
+  g_queue_init (&self->waiters);
   self->pending = hero_virt_image_config_new ();
 }
 
@@ -421,6 +408,14 @@ HeroVirtBuilder *
 hero_virt_builder_set_executor (HeroVirtBuilder *self, HeroVirtExecutor *executor)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
+  /* A default provider was chosen for the old executor's host. */
+  g_mutex_lock (&self->lock);
+  if (self->provider_chosen && self->executor != executor)
+    {
+      g_clear_object (&self->provider);
+      self->provider_chosen = FALSE;
+    }
+  g_mutex_unlock (&self->lock);
   set_object_field (self, (gpointer *)&self->executor, executor, PROP_EXECUTOR);
   return self;
 }
@@ -935,135 +930,33 @@ hero_virt_builder_get_squash (HeroVirtBuilder *self)
   return self->squash;
 }
 
-/* ---- steps ---- */
-
-typedef enum
-{
-  STEP_OPEN,
-  STEP_RUN,
-  STEP_RUN_ARGV,
-  STEP_COPY,
-  STEP_ADD,
-  STEP_WRITE,
-  STEP_READ,
-  STEP_CONFIG,
-  STEP_COMMIT,
-  STEP_PUSH,
-  STEP_REMOVE,
-  STEP_RESET,
-} StepKind;
-
-typedef struct
-{
-  StepKind kind;
-  char    *a;
-  char    *b;
-  char   **argv;
-  GBytes  *bytes;
-  int      mode;
-} Step;
+/* ---- the turn: one step at a time ---- */
 
 static void
-step_free (gpointer p)
-{
-  Step *step = p;
-
-  g_free (step->a);
-  g_free (step->b);
-  g_strfreev (step->argv);
-  g_clear_pointer (&step->bytes, g_bytes_unref);
-  g_free (step);
-}
-
-static Step *
-step_new (StepKind kind, const char *a, const char *b)
-{
-  Step *step = g_new0 (Step, 1);
-
-  step->kind = kind;
-  step->a = g_strdup (a);
-  step->b = g_strdup (b);
-  return step;
-}
-
-/* What the error message calls the step. */
-static char *
-step_describe (Step *step)
-{
-  static const char *const names[] = {
-    "open", "run",    "run",    "copy", "add",    "write",
-    "read", "config", "commit", "push", "remove", "reset",
-  };
-  g_autofree char *what = NULL;
-
-  if (step->kind == STEP_RUN_ARGV && step->argv != NULL)
-    what = g_strjoinv (" ", step->argv);
-  else if (step->kind == STEP_COPY || step->kind == STEP_ADD)
-    what = g_strdup_printf ("%s → %s", step->a, step->b);
-  else if (step->a != NULL)
-    what = g_strdup (step->a);
-
-  if (what == NULL)
-    return g_strdup (names[step->kind]);
-  if (g_utf8_strlen (what, -1) > 60)
-    {
-      char *cut = g_utf8_substring (what, 0, 57);
-      g_free (what);
-      what = g_strconcat (cut, "…", NULL);
-      g_free (cut);
-    }
-  return g_strdup_printf ("%s “%s”", names[step->kind], what);
-}
-
-/* A snapshot of the settings a step uses, taken under the lock. */
-typedef struct
-{
-  HeroVirtImageProvider        *provider;
-  HeroVirtExecutor             *executor;
-  char                         *isolation;
-  char                         *runtime;
-  char                         *format;
-  gboolean                      squash;
-  char                         *context_dir;
-  HeroVirtImageRegistryOptions *registry_options;
-  HeroVirtProgress             *progress;
-} Settings;
-
-static void
-settings_clear (Settings *s)
+step_clear (HeroVirtBuilderStep *s)
 {
   g_clear_object (&s->provider);
   g_clear_object (&s->executor);
-  g_free (s->isolation);
-  g_free (s->runtime);
-  g_free (s->format);
-  g_free (s->context_dir);
+  g_clear_pointer (&s->container, g_free);
+  g_clear_pointer (&s->isolation, g_free);
+  g_clear_pointer (&s->runtime, g_free);
+  g_clear_pointer (&s->format, g_free);
+  g_clear_pointer (&s->context_dir, g_free);
   g_clear_object (&s->registry_options);
   g_clear_object (&s->progress);
 }
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Settings, settings_clear)
 
-static gboolean
-load_settings (HeroVirtBuilder *self, Settings *s, GCancellable *cancellable, GError **error)
+/* Called with the turn: snapshots the settings into self->cur. */
+static void
+load_step (HeroVirtBuilder *self, HeroVirtImageProvider *provider)
 {
-  g_mutex_lock (&self->lock);
-  if (self->provider == NULL)
-    {
-      GObject *provider;
+  HeroVirtBuilderStep *s = &self->cur;
 
-      g_mutex_unlock (&self->lock);
-      provider = hero_virt_registry_get_default_provider (
-          hero_virt_registry_get_default (), HERO_VIRT_PROVIDER_KIND_IMAGE, cancellable, error);
-      if (provider == NULL)
-        return FALSE;
-      g_mutex_lock (&self->lock);
-      if (self->provider == NULL)
-        self->provider = HERO_VIRT_IMAGE_PROVIDER (provider);
-      else
-        g_object_unref (provider);
-    }
-  s->provider = g_object_ref (self->provider);
+  step_clear (s);
+  g_mutex_lock (&self->lock);
+  s->provider = g_object_ref (provider);
   s->executor = g_object_ref (self->executor ? self->executor : hero_virt_executor_get_default ());
+  s->container = g_strdup (self->container);
   s->isolation = g_strdup (self->isolation);
   s->runtime = g_strdup (self->runtime);
   s->format = g_strdup (self->format);
@@ -1075,91 +968,357 @@ load_settings (HeroVirtBuilder *self, Settings *s, GCancellable *cancellable, GE
 
   if (s->context_dir == NULL && hero_virt_executor_is_local (s->executor))
     s->context_dir = g_get_current_dir ();
+}
+
+static void
+take_turn (HeroVirtBuilder *self)
+{
+  g_mutex_lock (&self->lock);
+  while (self->busy)
+    g_cond_wait (&self->turn_cond, &self->lock);
+  self->busy = TRUE;
+  g_mutex_unlock (&self->lock);
+}
+
+/* Completes @task (a boolean) once the turn is ours. */
+static void
+take_turn_async (HeroVirtBuilder *self, GTask *task)
+{
+  g_mutex_lock (&self->lock);
+  if (self->busy)
+    {
+      g_queue_push_tail (&self->waiters, task);
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  self->busy = TRUE;
+  g_mutex_unlock (&self->lock);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+void
+_hero_virt_builder_end (HeroVirtBuilder *self)
+{
+  GTask *next;
+
+  step_clear (&self->cur);
+  g_mutex_lock (&self->lock);
+  next = g_queue_pop_head (&self->waiters);
+  if (next == NULL)
+    {
+      self->busy = FALSE;
+      g_cond_signal (&self->turn_cond);
+    }
+  g_mutex_unlock (&self->lock);
+  /* The turn passes straight to the next waiting async step. */
+  if (next != NULL)
+    {
+      g_task_return_boolean (next, TRUE);
+      g_object_unref (next);
+    }
+}
+
+HeroVirtImageProvider *
+_hero_virt_builder_lookup_provider (HeroVirtBuilder *self,
+                                    GCancellable    *cancellable,
+                                    GError         **error)
+{
+  g_autoptr (HeroVirtExecutor) executor = NULL;
+  HeroVirtImageProvider *ret = NULL;
+  GObject               *found;
+
+  g_mutex_lock (&self->lock);
+  if (self->provider != NULL)
+    ret = g_object_ref (self->provider);
+  else
+    executor = self->executor ? g_object_ref (self->executor) : NULL;
+  g_mutex_unlock (&self->lock);
+  if (ret != NULL)
+    return ret;
+
+  /* The default is judged by what the executor's host has. */
+  found = hero_virt_registry_find_provider (hero_virt_registry_get_default (),
+                                            HERO_VIRT_PROVIDER_KIND_IMAGE, NULL, executor,
+                                            cancellable, error);
+  if (found == NULL)
+    return NULL;
+  g_mutex_lock (&self->lock);
+  if (self->provider == NULL)
+    {
+      self->provider = g_object_ref (HERO_VIRT_IMAGE_PROVIDER (found));
+      self->provider_chosen = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  return HERO_VIRT_IMAGE_PROVIDER (found);
+}
+
+/* ---- error messages ---- */
+
+static char *
+shorten (const char *what)
+{
+  g_autofree char *cut = NULL;
+
+  if (g_utf8_strlen (what, -1) <= 60)
+    return g_strdup (what);
+  cut = g_utf8_substring (what, 0, 57);
+  return g_strconcat (cut, "…", NULL);
+}
+
+void
+_hero_virt_builder_failed (HeroVirtBuilder *self,
+                           const char      *step,
+                           const char      *what,
+                           GError         **error)
+{
+  g_autofree char *shown = NULL;
+
+  if (error == NULL)
+    return;
+  if (*error == NULL)
+    g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED, "The step failed");
+  if (g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  if (what != NULL)
+    {
+      g_autofree char *cut = shorten (what);
+      shown = g_strdup_printf ("%s “%s”", step, cut);
+    }
+  g_prefix_error (error, "Builder %s%s%sstep %s failed: ", self->name ? "“" : "",
+                  self->name ? self->name : "", self->name ? "”, " : "", shown ? shown : step);
+}
+
+void
+_hero_virt_builder_failed_pair (HeroVirtBuilder *self,
+                                const char      *step,
+                                const char      *from,
+                                const char      *to,
+                                GError         **error)
+{
+  g_autofree char *what = g_strdup_printf ("%s → %s", from, to);
+
+  _hero_virt_builder_failed (self, step, what, error);
+}
+
+void
+_hero_virt_builder_failed_argv (HeroVirtBuilder *self, const char *const *argv, GError **error)
+{
+  g_autofree char *what = argv ? g_strjoinv (" ", (char **)argv) : NULL;
+
+  _hero_virt_builder_failed (self, "run", what, error);
+}
+
+/* ---- argument checks ---- */
+
+gboolean
+_hero_virt_builder_check_command (const char *command, GError **error)
+{
+  if (command == NULL || *command == '\0')
+    return hero_virt_set_invalid_argument (error, "command", command, "it is empty");
   return TRUE;
 }
 
-static char *
-get_container (HeroVirtBuilder *self)
+gboolean
+_hero_virt_builder_check_argv (const char *const *argv, GError **error)
 {
-  return hero_virt_builder_dup_container (self);
+  if (argv == NULL || argv[0] == NULL || *argv[0] == '\0')
+    return hero_virt_set_invalid_argument (error, "argument vector", NULL,
+                                           "it is empty or starts with an empty program");
+  return TRUE;
 }
+
+static gboolean
+check_container_path (const char *path, gboolean absolute, GError **error)
+{
+  if (path == NULL || *path == '\0' || (absolute && path[0] != '/') || path[0] == '-')
+    return hero_virt_set_invalid_argument (error, "path in the container", path,
+                                           absolute ? "it must be absolute"
+                                                    : "it must not be empty or start with “-”");
+  for (const char *p = path; *p; p++)
+    if ((guchar)*p < 0x20)
+      return hero_virt_set_invalid_argument (error, "path in the container", path,
+                                             "control characters are not allowed");
+  return TRUE;
+}
+
+gboolean
+_hero_virt_builder_check_path (const char *path, GError **error)
+{
+  return check_container_path (path, TRUE, error);
+}
+
+gboolean
+_hero_virt_builder_check_dest (const char *path, GError **error)
+{
+  return check_container_path (path, FALSE, error);
+}
+
+static char *
+resolve_source (const char *context_dir, const char *source, gboolean allow_url, GError **error)
+{
+  if (allow_url && (g_str_has_prefix (source, "https://") || g_str_has_prefix (source, "http://")))
+    return g_strdup (source);
+  return hero_virt_resolve_host_path (context_dir, source, error);
+}
+
+gboolean
+_hero_virt_builder_check_source (HeroVirtBuilder *self,
+                                 const char      *source,
+                                 gboolean         allow_url,
+                                 GError         **error)
+{
+  g_autofree char *context_dir = NULL;
+  g_autofree char *resolved = NULL;
+  gboolean         local;
+
+  g_mutex_lock (&self->lock);
+  context_dir = g_strdup (self->context_dir);
+  local = self->executor == NULL || hero_virt_executor_is_local (self->executor);
+  g_mutex_unlock (&self->lock);
+  if (context_dir == NULL && local)
+    context_dir = g_get_current_dir ();
+
+  resolved = resolve_source (context_dir, source, allow_url, error);
+  return resolved != NULL;
+}
+
+gboolean
+_hero_virt_builder_check_destination (const char *destination, GError **error)
+{
+  if (g_str_has_prefix (destination, "docker://"))
+    destination += strlen ("docker://");
+  return hero_virt_validate_image_reference (destination, error);
+}
+
+/* ---- provider arguments ---- */
+
+char **
+_hero_virt_builder_shell_argv (const char *command)
+{
+  const char *const argv[] = { "/bin/sh", "-c", command, NULL };
+
+  return g_strdupv ((char **)argv);
+}
+
+char **
+_hero_virt_builder_sources (HeroVirtBuilder *self,
+                            const char      *source,
+                            gboolean         allow_url,
+                            GError         **error)
+{
+  char **sources;
+  char  *resolved = resolve_source (self->cur.context_dir, source, allow_url, error);
+
+  if (resolved == NULL)
+    return NULL;
+  sources = g_new0 (char *, 2);
+  sources[0] = resolved;
+  return sources;
+}
+
+char *
+_hero_virt_builder_dup_committed (HeroVirtBuilder *self, GError **error)
+{
+  char *image;
+
+  g_mutex_lock (&self->lock);
+  image = g_strdup (self->image);
+  g_mutex_unlock (&self->lock);
+  if (image == NULL)
+    g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                 "Nothing to push: commit an image first");
+  return image;
+}
+
+GBytes *
+_hero_virt_builder_text (const char *content)
+{
+  return g_bytes_new (content, strlen (content));
+}
+
+HeroVirtBuilder *
+_hero_virt_builder_ran (HeroVirtBuilder *self, GBytes *output)
+{
+  g_bytes_unref (output);
+  return self;
+}
+
+HeroVirtBuilder *
+_hero_virt_builder_committed (HeroVirtBuilder *self, const char *image, char *image_id)
+{
+  g_mutex_lock (&self->lock);
+  g_free (self->image_id);
+  self->image_id = image_id;
+  g_free (self->image);
+  self->image = g_strdup (image);
+  g_mutex_unlock (&self->lock);
+  return self;
+}
+
+/* ---- the hand-written parts of a step: container, configuration ---- */
 
 static void
 set_container (HeroVirtBuilder *self, const char *container)
 {
+  g_free (self->cur.container);
+  self->cur.container = g_strdup (container);
   g_mutex_lock (&self->lock);
   g_free (self->container);
   self->container = g_strdup (container);
   g_mutex_unlock (&self->lock);
 }
 
-/* The working container of this name, if one exists. */
 static gboolean
-find_existing (HeroVirtBuilder *self,
-               Settings        *s,
-               char           **out_name,
-               GCancellable    *cancellable,
-               GError         **error)
+check_container_source (HeroVirtBuilder *self, GError **error)
 {
-  g_autoptr (GPtrArray) containers = NULL;
-
-  *out_name = NULL;
-  if (self->name == NULL)
-    return TRUE;
-  containers
-      = hero_virt_image_provider_list_containers (s->provider, s->executor, cancellable, error);
-  if (containers == NULL)
-    return FALSE;
-  for (guint i = 0; i < containers->len; i++)
-    {
-      HeroVirtImageContainerInfo *info = g_ptr_array_index (containers, i);
-      if (g_strcmp0 (hero_virt_image_container_info_get_name (info), self->name) == 0)
-        {
-          *out_name = g_strdup (self->name);
-          break;
-        }
-    }
-  return TRUE;
+  return (self->name == NULL || hero_virt_validate_container_name (self->name, error))
+         && hero_virt_validate_image_reference (self->base_image, error);
 }
 
+/* Create first and reuse on a name clash: a new build (the common case)
+ * then costs no extra listing. */
 static gboolean
-ensure_container (HeroVirtBuilder *self, Settings *s, GCancellable *cancellable, GError **error)
+created_container (HeroVirtBuilder *self, char *container, GError *local_error, GError **error)
 {
-  g_autofree char *container = get_container (self);
-  g_autoptr (GError) local_error = NULL;
-
-  if (container != NULL)
-    return TRUE;
-  if ((self->name != NULL && !hero_virt_validate_container_name (self->name, error))
-      || !hero_virt_validate_image_reference (self->base_image, error))
-    return FALSE;
-  /* Create first and reuse on a name clash: a new build (the common case)
-   * then costs no extra listing. */
-  container = hero_virt_image_provider_create_container (s->provider, s->executor, self->name,
-                                                         self->base_image, s->registry_options,
-                                                         cancellable, &local_error);
   if (container == NULL)
     {
       if (self->name == NULL
           || !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS))
         {
-          g_propagate_error (error, g_steal_pointer (&local_error));
+          g_propagate_error (error, local_error);
           return FALSE;
         }
+      g_clear_error (&local_error);
       g_debug ("reusing working container %s", self->name);
       container = g_strdup (self->name);
     }
   set_container (self, container);
+  g_free (container);
   return TRUE;
 }
 
-/* Applies the recorded configuration, if any. */
 static gboolean
-flush_config (HeroVirtBuilder *self,
-              Settings        *s,
-              const char      *container,
-              GCancellable    *cancellable,
-              GError         **error)
+ensure_container (HeroVirtBuilder *self, GCancellable *cancellable, GError **error)
+{
+  HeroVirtBuilderStep *s = &self->cur;
+  GError              *local_error = NULL;
+  char                *container;
+
+  if (s->container != NULL)
+    return TRUE;
+  if (!check_container_source (self, error))
+    return FALSE;
+  container = hero_virt_image_provider_create_container (s->provider, s->executor, self->name,
+                                                         self->base_image, s->registry_options,
+                                                         cancellable, &local_error);
+  return created_container (self, container, local_error, error);
+}
+
+/* The recorded configuration, if there is any, checked; NULL when there
+ * is nothing to apply or it is invalid (then with @error set). */
+static HeroVirtImageConfig *
+take_pending (HeroVirtBuilder *self, GError **error)
 {
   g_autoptr (HeroVirtImageConfig) pending = NULL;
 
@@ -1171,11 +1330,30 @@ flush_config (HeroVirtBuilder *self,
     }
   g_mutex_unlock (&self->lock);
 
+  if (pending != NULL && !hero_virt_image_config_validate (pending, error))
+    {
+      g_prefix_error (error, "config: ");
+      return NULL;
+    }
+  return g_steal_pointer (&pending);
+}
+
+static gboolean
+flush_config (HeroVirtBuilder *self, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (HeroVirtImageConfig) pending = NULL;
+  GError *local_error = NULL;
+
+  pending = take_pending (self, &local_error);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
   if (pending == NULL)
     return TRUE;
-  if (!hero_virt_image_config_validate (pending, error)
-      || !hero_virt_image_provider_config (s->provider, s->executor, container, pending,
-                                           cancellable, error))
+  if (!hero_virt_image_provider_config (self->cur.provider, self->cur.executor, self->cur.container,
+                                        pending, cancellable, error))
     {
       g_prefix_error (error, "config: ");
       return FALSE;
@@ -1183,280 +1361,412 @@ flush_config (HeroVirtBuilder *self,
   return TRUE;
 }
 
-static gboolean
-check_container_path (const char *path, gboolean absolute, GError **error)
+static void
+clear_pending (HeroVirtBuilder *self)
 {
-  if (path == NULL || *path == '\0' || (absolute && path[0] != '/') || path[0] == '-')
+  g_mutex_lock (&self->lock);
+  g_set_object (&self->pending, NULL);
+  self->pending = hero_virt_image_config_new ();
+  g_mutex_unlock (&self->lock);
+}
+
+/* The working container of the builder's name, if there is one. */
+static char *
+find_existing (HeroVirtBuilder *self, GPtrArray *containers)
+{
+  for (guint i = 0; self->name != NULL && i < containers->len; i++)
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "Invalid path in the container “%s”: %s", path ? path : "",
-                   absolute ? "it must be absolute" : "it must not be empty or start with “-”");
+      HeroVirtImageContainerInfo *info = g_ptr_array_index (containers, i);
+      if (g_strcmp0 (hero_virt_image_container_info_get_name (info), self->name) == 0)
+        return g_strdup (self->name);
+    }
+  return NULL;
+}
+
+/* Gone already (removed by another builder of the same name): the goal is
+ * met. */
+static gboolean
+removed_container (HeroVirtBuilder *self, gboolean ok, GError *local_error, GError **error)
+{
+  if (!ok && !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, local_error);
       return FALSE;
     }
-  for (const char *p = path; *p; p++)
-    if ((guchar)*p < 0x20)
-      {
-        g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                     "Invalid path in the container: control characters are not allowed");
-        return FALSE;
-      }
-  return TRUE;
-}
-
-/* Checks a step's own arguments before anything runs. */
-static gboolean
-validate_step (HeroVirtBuilder *self, Step *step, Settings *s, GError **error)
-{
-  switch (step->kind)
-    {
-    case STEP_RUN:
-      if (step->a == NULL || *step->a == '\0')
-        {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                       "The command is empty");
-          return FALSE;
-        }
-      return TRUE;
-    case STEP_RUN_ARGV:
-      if (step->argv == NULL || step->argv[0] == NULL || *step->argv[0] == '\0')
-        {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                       "The argument vector is empty");
-          return FALSE;
-        }
-      return TRUE;
-    case STEP_COPY:
-    case STEP_ADD:
-      {
-        char *resolved;
-        if (step->kind == STEP_ADD
-            && (g_str_has_prefix (step->a, "https://") || g_str_has_prefix (step->a, "http://")))
-          resolved = g_strdup (step->a);
-        else
-          resolved = hero_virt_resolve_host_path (s->context_dir, step->a, error);
-        if (resolved == NULL)
-          return FALSE;
-        g_free (step->a);
-        step->a = resolved;
-        return check_container_path (step->b, FALSE, error);
-      }
-    case STEP_WRITE:
-    case STEP_READ:
-      return check_container_path (step->a, TRUE, error);
-    case STEP_COMMIT:
-      return hero_virt_validate_image_reference (step->a, error);
-    case STEP_PUSH:
-      if (step->a != NULL && g_str_has_prefix (step->a, "docker://"))
-        return hero_virt_validate_image_reference (step->a + strlen ("docker://"), error);
-      return step->a == NULL || hero_virt_validate_image_reference (step->a, error);
-    case STEP_OPEN:
-    case STEP_CONFIG:
-    case STEP_REMOVE:
-    case STEP_RESET:
-    default:
-      return TRUE;
-    }
-}
-
-static gboolean
-remove_container (HeroVirtBuilder *self, Settings *s, GCancellable *cancellable, GError **error)
-{
-  g_autofree char *container = get_container (self);
-
-  if (container == NULL && !find_existing (self, s, &container, cancellable, error))
-    return FALSE;
-  if (container != NULL)
-    {
-      g_autoptr (GError) local_error = NULL;
-
-      /* Gone already (removed by another builder of the same name): the
-       * goal is met. */
-      if (!hero_virt_image_provider_remove_container (s->provider, s->executor, container,
-                                                      cancellable, &local_error)
-          && !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
+  g_clear_error (&local_error);
   set_container (self, NULL);
   return TRUE;
 }
 
-/* Runs one step; returns GBytes for a read, a non-NULL token otherwise. */
-static gpointer
-do_step_locked (HeroVirtBuilder *self,
-                Step            *step,
-                Settings        *s,
-                GCancellable    *cancellable,
-                GError         **error)
+static gboolean
+remove_container (HeroVirtBuilder *self, GCancellable *cancellable, GError **error)
 {
-  g_autofree char *container = NULL;
-  const char      *sources[] = { NULL, NULL };
+  HeroVirtBuilderStep *s = &self->cur;
+  GError              *local_error = NULL;
+  gboolean             ok;
 
-  if (!validate_step (self, step, s, error))
-    return NULL;
-  /* validate_step() resolved any host path in step->a. */
-  sources[0] = step->a;
-
-  if (step->kind == STEP_REMOVE)
-    return remove_container (self, s, cancellable, error) ? self : NULL;
-  if (step->kind == STEP_RESET)
+  if (s->container == NULL && self->name != NULL)
     {
-      g_mutex_lock (&self->lock);
-      g_set_object (&self->pending, NULL);
-      self->pending = hero_virt_image_config_new ();
-      g_mutex_unlock (&self->lock);
-      if (!remove_container (self, s, cancellable, error))
-        return NULL;
+      g_autoptr (GPtrArray) containers
+          = hero_virt_image_provider_list_containers (s->provider, s->executor, cancellable, error);
+      if (containers == NULL)
+        return FALSE;
+      s->container = find_existing (self, containers);
     }
-  if (step->kind == STEP_PUSH)
-    {
-      g_autofree char *image = NULL;
-
-      g_mutex_lock (&self->lock);
-      image = g_strdup (self->image);
-      g_mutex_unlock (&self->lock);
-      if (image == NULL)
-        {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                       "Nothing to push: commit an image first");
-          return NULL;
-        }
-      return hero_virt_image_provider_push (s->provider, s->executor, image, step->a,
-                                            s->registry_options, s->progress, cancellable, error)
-                 ? self
-                 : NULL;
-    }
-
-  if (!ensure_container (self, s, cancellable, error))
-    return NULL;
-  container = get_container (self);
-  if (step->kind == STEP_OPEN || step->kind == STEP_RESET)
-    return self;
-  if (!flush_config (self, s, container, cancellable, error))
-    return NULL;
-
-  switch (step->kind)
-    {
-    case STEP_RUN:
-      {
-        const char *argv[] = { "/bin/sh", "-c", step->a, NULL };
-        g_autoptr (GBytes) out
-            = hero_virt_image_provider_run (s->provider, s->executor, container, argv, s->isolation,
-                                            s->runtime, cancellable, error);
-        return out ? self : NULL;
-      }
-    case STEP_RUN_ARGV:
-      {
-        g_autoptr (GBytes) out = hero_virt_image_provider_run (
-            s->provider, s->executor, container, (const char *const *)step->argv, s->isolation,
-            s->runtime, cancellable, error);
-        return out ? self : NULL;
-      }
-    case STEP_COPY:
-      return hero_virt_image_provider_copy (s->provider, s->executor, container, sources, step->b,
-                                            NULL, NULL, cancellable, error)
-                 ? self
-                 : NULL;
-    case STEP_ADD:
-      return hero_virt_image_provider_add (s->provider, s->executor, container, sources, step->b,
-                                           NULL, NULL, cancellable, error)
-                 ? self
-                 : NULL;
-    case STEP_WRITE:
-      return hero_virt_image_provider_write_content (s->provider, s->executor, container,
-                                                     step->bytes, step->a, step->mode, cancellable,
-                                                     error)
-                 ? self
-                 : NULL;
-    case STEP_READ:
-      return hero_virt_image_provider_read_content (s->provider, s->executor, container, step->a,
-                                                    s->isolation, s->runtime, cancellable, error);
-    case STEP_CONFIG:
-      return self;
-    case STEP_COMMIT:
-      {
-        char *id = hero_virt_image_provider_commit (s->provider, s->executor, container, step->a,
-                                                    s->format, s->squash, FALSE, s->progress,
-                                                    cancellable, error);
-        if (id == NULL)
-          return NULL;
-        g_mutex_lock (&self->lock);
-        g_free (self->image_id);
-        self->image_id = id;
-        g_free (self->image);
-        self->image = g_strdup (step->a);
-        g_mutex_unlock (&self->lock);
-        return self;
-      }
-    case STEP_OPEN:
-    case STEP_PUSH:
-    case STEP_REMOVE:
-    case STEP_RESET:
-    default:
-      g_assert_not_reached ();
-    }
+  if (s->container == NULL)
+    return removed_container (self, TRUE, NULL, error);
+  ok = hero_virt_image_provider_remove_container (s->provider, s->executor, s->container,
+                                                  cancellable, &local_error);
+  return removed_container (self, ok, local_error, error);
 }
 
-static gpointer
-do_step (gpointer source_object, gpointer task_data, GCancellable *cancellable, GError **error)
+/* ---- jobs: the hand-written sequences, sync and async ---- */
+
+typedef enum
 {
-  HeroVirtBuilder *self = source_object;
-  Step            *step = task_data;
-  g_auto (Settings) s = {
-    0,
-  };
-  GError  *local_error = NULL;
-  gpointer ret = NULL;
+  JOB_CLEAR_PENDING = 1 << 0,
+  JOB_REMOVE = 1 << 1,
+  JOB_ENSURE = 1 << 2,
+  JOB_FLUSH = 1 << 3,
+  JOB_END = 1 << 4, /* a whole step: give the turn back, name errors */
+} JobFlags;
 
-  g_mutex_lock (&self->step_lock);
-  if (load_settings (self, &s, cancellable, &local_error))
-    ret = do_step_locked (self, step, &s, cancellable, &local_error);
-  g_mutex_unlock (&self->step_lock);
+typedef struct
+{
+  guint                  todo;
+  const char            *step;
+  HeroVirtImageProvider *provider;
+  HeroVirtImageConfig   *pending;
+} Job;
 
-  if (ret == NULL)
-    {
-      if (local_error == NULL)
-        g_set_error (&local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED, "The step failed");
-      if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        {
-          g_autofree char *what = step_describe (step);
-          g_prefix_error (&local_error, "Builder %s%s%sstep %s failed: ", self->name ? "“" : "",
-                          self->name ? self->name : "", self->name ? "”, " : "", what);
-        }
-      g_propagate_error (error, local_error);
-    }
-  return ret;
+static void
+job_free (gpointer p)
+{
+  Job *job = p;
+
+  g_clear_object (&job->provider);
+  g_clear_object (&job->pending);
+  g_free (job);
 }
 
+/* Runs the stages of @flags with the turn already taken. */
+static gboolean
+run_stages (HeroVirtBuilder *self, guint flags, GCancellable *cancellable, GError **error)
+{
+  if (flags & JOB_CLEAR_PENDING)
+    clear_pending (self);
+  return (!(flags & JOB_REMOVE) || remove_container (self, cancellable, error))
+         && (!(flags & JOB_ENSURE) || ensure_container (self, cancellable, error))
+         && (!(flags & JOB_FLUSH) || flush_config (self, cancellable, error));
+}
+
+static gboolean
+run_job (HeroVirtBuilder       *self,
+         HeroVirtImageProvider *provider,
+         guint                  flags,
+         GCancellable          *cancellable,
+         GError               **error)
+{
+  take_turn (self);
+  load_step (self, provider);
+  if (!run_stages (self, flags, cancellable, error))
+    {
+      _hero_virt_builder_end (self);
+      return FALSE;
+    }
+  if (flags & JOB_END)
+    _hero_virt_builder_end (self);
+  return TRUE;
+}
+
+gboolean
+_hero_virt_builder_begin (HeroVirtBuilder       *self,
+                          HeroVirtImageProvider *provider,
+                          GCancellable          *cancellable,
+                          GError               **error)
+{
+  return run_job (self, provider, 0, cancellable, error);
+}
+
+gboolean
+_hero_virt_builder_prepare (HeroVirtBuilder       *self,
+                            HeroVirtImageProvider *provider,
+                            GCancellable          *cancellable,
+                            GError               **error)
+{
+  return run_job (self, provider, JOB_ENSURE | JOB_FLUSH, cancellable, error);
+}
+
+/* A whole hand-written step, sync. */
 static HeroVirtBuilder *
-run_step (HeroVirtBuilder *self, Step *step, GCancellable *cancellable, GError **error)
+run_step (HeroVirtBuilder *self,
+          guint            flags,
+          const char      *step,
+          GCancellable    *cancellable,
+          GError         **error)
 {
-  gpointer ret = do_step (self, step, cancellable, error);
+  g_autoptr (HeroVirtImageProvider) provider = NULL;
+  GError *local_error = NULL;
 
-  step_free (step);
-  return ret ? self : NULL;
+  provider = _hero_virt_builder_lookup_provider (self, cancellable, &local_error);
+  if (provider != NULL && run_job (self, provider, flags | JOB_END, cancellable, &local_error))
+    return self;
+  _hero_virt_builder_failed (self, step, NULL, &local_error);
+  g_propagate_error (error, local_error);
+  return NULL;
+}
+
+static void job_next (GTask *task);
+
+static void
+job_fail (GTask *task, GError *error)
+{
+  HeroVirtBuilder *self = g_task_get_source_object (task);
+  Job             *job = g_task_get_task_data (task);
+
+  _hero_virt_builder_end (self);
+  if (job->todo & JOB_END)
+    _hero_virt_builder_failed (self, job->step, NULL, &error);
+  g_task_return_error (task, error);
+  g_object_unref (task);
 }
 
 static void
-run_step_async (HeroVirtBuilder    *self,
-                Step               *step,
-                gpointer            source_tag,
-                GCancellable       *cancellable,
-                GAsyncReadyCallback callback,
-                gpointer            user_data)
+job_got_turn (GObject *source, GAsyncResult *result, gpointer user_data)
 {
-  _hero_virt_run_in_thread (self, source_tag, do_step, step, step_free,
-                            step->kind == STEP_READ ? (GDestroyNotify)g_bytes_unref : NULL,
-                            cancellable, callback, user_data);
+  GTask *task = user_data;
+  Job   *job = g_task_get_task_data (task);
+
+  load_step (HERO_VIRT_BUILDER (source), job->provider);
+  job_next (task);
+}
+
+static void
+job_removed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask           *task = user_data;
+  HeroVirtBuilder *self = g_task_get_source_object (task);
+  GError          *local_error = NULL;
+  GError          *error = NULL;
+  gboolean         ok;
+
+  ok = hero_virt_image_provider_remove_container_finish (HERO_VIRT_IMAGE_PROVIDER (source), result,
+                                                         &local_error);
+  if (!removed_container (self, ok, local_error, &error))
+    job_fail (task, error);
+  else
+    job_next (task);
+}
+
+static void
+job_remove (GTask *task)
+{
+  HeroVirtBuilder     *self = g_task_get_source_object (task);
+  HeroVirtBuilderStep *s = &self->cur;
+
+  if (s->container == NULL)
+    {
+      set_container (self, NULL);
+      job_next (task);
+      return;
+    }
+  hero_virt_image_provider_remove_container_async (
+      s->provider, s->executor, s->container, g_task_get_cancellable (task), job_removed, task);
+}
+
+static void
+job_listed (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask           *task = user_data;
+  HeroVirtBuilder *self = g_task_get_source_object (task);
+  GError          *error = NULL;
+  g_autoptr (GPtrArray) containers = NULL;
+
+  containers = hero_virt_image_provider_list_containers_finish (HERO_VIRT_IMAGE_PROVIDER (source),
+                                                                result, &error);
+  if (containers == NULL)
+    {
+      job_fail (task, error);
+      return;
+    }
+  self->cur.container = find_existing (self, containers);
+  job_remove (task);
+}
+
+static void
+job_created (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask           *task = user_data;
+  HeroVirtBuilder *self = g_task_get_source_object (task);
+  GError          *local_error = NULL;
+  GError          *error = NULL;
+  char            *container;
+
+  container = hero_virt_image_provider_create_container_finish (HERO_VIRT_IMAGE_PROVIDER (source),
+                                                                result, &local_error);
+  if (!created_container (self, container, local_error, &error))
+    job_fail (task, error);
+  else
+    job_next (task);
+}
+
+static void
+job_configured (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask  *task = user_data;
+  GError *error = NULL;
+
+  if (!hero_virt_image_provider_config_finish (HERO_VIRT_IMAGE_PROVIDER (source), result, &error))
+    {
+      g_prefix_error (&error, "config: ");
+      job_fail (task, error);
+      return;
+    }
+  job_next (task);
+}
+
+/* Runs the next stage left in job->todo, or completes the job. */
+static void
+job_next (GTask *task)
+{
+  HeroVirtBuilder     *self = g_task_get_source_object (task);
+  HeroVirtBuilderStep *s = &self->cur;
+  Job                 *job = g_task_get_task_data (task);
+  GCancellable        *cancellable = g_task_get_cancellable (task);
+  GError              *error = NULL;
+
+  if (job->todo & JOB_CLEAR_PENDING)
+    {
+      job->todo &= ~JOB_CLEAR_PENDING;
+      clear_pending (self);
+    }
+  if (job->todo & JOB_REMOVE)
+    {
+      job->todo &= ~JOB_REMOVE;
+      if (s->container == NULL && self->name != NULL)
+        hero_virt_image_provider_list_containers_async (s->provider, s->executor, cancellable,
+                                                        job_listed, task);
+      else
+        job_remove (task);
+      return;
+    }
+  if (job->todo & JOB_ENSURE)
+    {
+      job->todo &= ~JOB_ENSURE;
+      if (s->container == NULL)
+        {
+          if (!check_container_source (self, &error))
+            job_fail (task, error);
+          else
+            hero_virt_image_provider_create_container_async (s->provider, s->executor, self->name,
+                                                             self->base_image, s->registry_options,
+                                                             cancellable, job_created, task);
+          return;
+        }
+    }
+  if (job->todo & JOB_FLUSH)
+    {
+      job->todo &= ~JOB_FLUSH;
+      job->pending = take_pending (self, &error);
+      if (error != NULL)
+        {
+          job_fail (task, error);
+          return;
+        }
+      if (job->pending != NULL)
+        {
+          hero_virt_image_provider_config_async (s->provider, s->executor, s->container,
+                                                 job->pending, cancellable, job_configured, task);
+          return;
+        }
+    }
+  if (job->todo & JOB_END)
+    _hero_virt_builder_end (self);
+  g_task_return_boolean (task, TRUE);
+  g_object_unref (task);
+}
+
+static void
+run_job_async (HeroVirtBuilder       *self,
+               HeroVirtImageProvider *provider,
+               guint                  flags,
+               const char            *step,
+               gpointer               source_tag,
+               GCancellable          *cancellable,
+               GAsyncReadyCallback    callback,
+               gpointer               user_data)
+{
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+  Job   *job = g_new0 (Job, 1);
+
+  g_task_set_source_tag (task, source_tag);
+  job->todo = flags;
+  job->step = step;
+  g_task_set_task_data (task, job, job_free);
+
+  if (provider == NULL)
+    {
+      GError *error = NULL;
+
+      job->provider = _hero_virt_builder_lookup_provider (self, cancellable, &error);
+      if (job->provider == NULL)
+        {
+          _hero_virt_builder_failed (self, step, NULL, &error);
+          g_task_return_error (task, error);
+          g_object_unref (task);
+          return;
+        }
+    }
+  else
+    job->provider = g_object_ref (provider);
+  take_turn_async (self, g_task_new (self, NULL, job_got_turn, task));
+}
+
+void
+_hero_virt_builder_begin_async (HeroVirtBuilder       *self,
+                                HeroVirtImageProvider *provider,
+                                GCancellable          *cancellable,
+                                GAsyncReadyCallback    callback,
+                                gpointer               user_data)
+{
+  run_job_async (self, provider, 0, NULL, _hero_virt_builder_begin_async, cancellable, callback,
+                 user_data);
+}
+
+gboolean
+_hero_virt_builder_begin_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
+void
+_hero_virt_builder_prepare_async (HeroVirtBuilder       *self,
+                                  HeroVirtImageProvider *provider,
+                                  GCancellable          *cancellable,
+                                  GAsyncReadyCallback    callback,
+                                  gpointer               user_data)
+{
+  run_job_async (self, provider, JOB_ENSURE | JOB_FLUSH, NULL, _hero_virt_builder_prepare_async,
+                 cancellable, callback, user_data);
+}
+
+gboolean
+_hero_virt_builder_prepare_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 static gboolean
 finish_step (HeroVirtBuilder *self, GAsyncResult *result, gpointer source_tag, GError **error)
 {
-  return _hero_virt_task_finish (self, result, source_tag, error) != NULL;
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_async_result_is_tagged (result, source_tag), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
+
+/* The steps with a provider call of their own (run, copy, write, read,
+ * commit, push …) are generated from builder-object.json; these four are
+ * sequences of the parts above. */
 
 /**
  * hero_virt_builder_open:
@@ -1476,7 +1786,7 @@ HeroVirtBuilder *
 hero_virt_builder_open (HeroVirtBuilder *self, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  return run_step (self, step_new (STEP_OPEN, NULL, NULL), cancellable, error);
+  return run_step (self, JOB_ENSURE, "open", cancellable, error);
 }
 
 /**
@@ -1497,8 +1807,8 @@ hero_virt_builder_open_async (HeroVirtBuilder    *self,
                               gpointer            user_data)
 {
   g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  run_step_async (self, step_new (STEP_OPEN, NULL, NULL), hero_virt_builder_open_async, cancellable,
-                  callback, user_data);
+  run_job_async (self, NULL, JOB_ENSURE | JOB_END, "open", hero_virt_builder_open_async,
+                 cancellable, callback, user_data);
 }
 
 /**
@@ -1520,506 +1830,6 @@ hero_virt_builder_open_finish (HeroVirtBuilder *self, GAsyncResult *result, GErr
 }
 
 /**
- * hero_virt_builder_run:
- * @self: a #HeroVirtBuilder
- * @command: a shell command, run as `/bin/sh -c COMMAND` inside the
- *   container
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Runs a command inside the working container, like a Containerfile
- * `RUN`. A non-zero exit status fails the step. The command string is
- * interpreted by the container's shell only, never by a shell on the
- * host.
- *
- * Returns: (transfer none) (nullable): @self, or %NULL on error
- *
- * Since: 0.1
- */
-HeroVirtBuilder *
-hero_virt_builder_run (HeroVirtBuilder *self,
-                       const char      *command,
-                       GCancellable    *cancellable,
-                       GError         **error)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  return run_step (self, step_new (STEP_RUN, command, NULL), cancellable, error);
-}
-
-/**
- * hero_virt_builder_run_async:
- * @self: a #HeroVirtBuilder
- * @command: a shell command
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Starts [method@HeroVirt.Builder.run].
- *
- * Since: 0.1
- */
-void
-hero_virt_builder_run_async (HeroVirtBuilder    *self,
-                             const char         *command,
-                             GCancellable       *cancellable,
-                             GAsyncReadyCallback callback,
-                             gpointer            user_data)
-{
-  g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  run_step_async (self, step_new (STEP_RUN, command, NULL), hero_virt_builder_run_async,
-                  cancellable, callback, user_data);
-}
-
-/**
- * hero_virt_builder_run_finish:
- * @self: a #HeroVirtBuilder
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Finishes [method@HeroVirt.Builder.run_async].
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_builder_run_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error)
-{
-  return finish_step (self, result, hero_virt_builder_run_async, error);
-}
-
-static Step *
-argv_step (const char *const *argv)
-{
-  Step *step = step_new (STEP_RUN_ARGV, NULL, NULL);
-
-  step->argv = g_strdupv ((char **)argv);
-  return step;
-}
-
-/**
- * hero_virt_builder_run_argv:
- * @self: a #HeroVirtBuilder
- * @argv: (array zero-terminated=1): the program and its arguments
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Runs an exact argument vector inside the working container (no shell),
- * like `RUN ["…"]`.
- *
- * Returns: (transfer none) (nullable): @self, or %NULL on error
- *
- * Since: 0.1
- */
-HeroVirtBuilder *
-hero_virt_builder_run_argv (HeroVirtBuilder   *self,
-                            const char *const *argv,
-                            GCancellable      *cancellable,
-                            GError           **error)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  return run_step (self, argv_step (argv), cancellable, error);
-}
-
-/**
- * hero_virt_builder_run_argv_async:
- * @self: a #HeroVirtBuilder
- * @argv: (array zero-terminated=1): the program and its arguments
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Starts [method@HeroVirt.Builder.run_argv].
- *
- * Since: 0.1
- */
-void
-hero_virt_builder_run_argv_async (HeroVirtBuilder    *self,
-                                  const char *const  *argv,
-                                  GCancellable       *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer            user_data)
-{
-  g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  run_step_async (self, argv_step (argv), hero_virt_builder_run_argv_async, cancellable, callback,
-                  user_data);
-}
-
-/**
- * hero_virt_builder_run_argv_finish:
- * @self: a #HeroVirtBuilder
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Finishes [method@HeroVirt.Builder.run_argv_async].
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_builder_run_argv_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error)
-{
-  return finish_step (self, result, hero_virt_builder_run_argv_async, error);
-}
-
-/**
- * hero_virt_builder_copy:
- * @self: a #HeroVirtBuilder
- * @source: (type filename): a file or directory on the executor's host;
- *   a relative path is taken from [property@HeroVirt.Builder:context-dir]
- *   and may not leave it
- * @dest: the destination inside the container
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Copies into the working container, like `COPY`.
- *
- * Returns: (transfer none) (nullable): @self, or %NULL on error
- *
- * Since: 0.1
- */
-HeroVirtBuilder *
-hero_virt_builder_copy (HeroVirtBuilder *self,
-                        const char      *source,
-                        const char      *dest,
-                        GCancellable    *cancellable,
-                        GError         **error)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  return run_step (self, step_new (STEP_COPY, source, dest), cancellable, error);
-}
-
-/**
- * hero_virt_builder_copy_async:
- * @self: a #HeroVirtBuilder
- * @source: (type filename): a path on the executor's host
- * @dest: the destination inside the container
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Starts [method@HeroVirt.Builder.copy].
- *
- * Since: 0.1
- */
-void
-hero_virt_builder_copy_async (HeroVirtBuilder    *self,
-                              const char         *source,
-                              const char         *dest,
-                              GCancellable       *cancellable,
-                              GAsyncReadyCallback callback,
-                              gpointer            user_data)
-{
-  g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  run_step_async (self, step_new (STEP_COPY, source, dest), hero_virt_builder_copy_async,
-                  cancellable, callback, user_data);
-}
-
-/**
- * hero_virt_builder_copy_finish:
- * @self: a #HeroVirtBuilder
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Finishes [method@HeroVirt.Builder.copy_async].
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_builder_copy_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error)
-{
-  return finish_step (self, result, hero_virt_builder_copy_async, error);
-}
-
-/**
- * hero_virt_builder_add:
- * @self: a #HeroVirtBuilder
- * @source: (type filename): a path on the executor's host (archives are
- *   unpacked) or an `http(s)://` URL
- * @dest: the destination inside the container
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Adds to the working container, like `ADD`.
- *
- * Returns: (transfer none) (nullable): @self, or %NULL on error
- *
- * Since: 0.1
- */
-HeroVirtBuilder *
-hero_virt_builder_add (HeroVirtBuilder *self,
-                       const char      *source,
-                       const char      *dest,
-                       GCancellable    *cancellable,
-                       GError         **error)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  return run_step (self, step_new (STEP_ADD, source, dest), cancellable, error);
-}
-
-/**
- * hero_virt_builder_add_async:
- * @self: a #HeroVirtBuilder
- * @source: (type filename): a path on the executor's host, or a URL
- * @dest: the destination inside the container
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Starts [method@HeroVirt.Builder.add].
- *
- * Since: 0.1
- */
-void
-hero_virt_builder_add_async (HeroVirtBuilder    *self,
-                             const char         *source,
-                             const char         *dest,
-                             GCancellable       *cancellable,
-                             GAsyncReadyCallback callback,
-                             gpointer            user_data)
-{
-  g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  run_step_async (self, step_new (STEP_ADD, source, dest), hero_virt_builder_add_async, cancellable,
-                  callback, user_data);
-}
-
-/**
- * hero_virt_builder_add_finish:
- * @self: a #HeroVirtBuilder
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Finishes [method@HeroVirt.Builder.add_async].
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_builder_add_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error)
-{
-  return finish_step (self, result, hero_virt_builder_add_async, error);
-}
-
-static Step *
-write_step (GBytes *content, const char *path, int mode)
-{
-  Step *step = step_new (STEP_WRITE, path, NULL);
-
-  step->bytes = g_bytes_ref (content);
-  step->mode = mode;
-  return step;
-}
-
-/**
- * hero_virt_builder_write:
- * @self: a #HeroVirtBuilder
- * @content: the text to write
- * @path: an absolute path inside the container
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Writes @content to a file in the working container with mode 0644.
- *
- * Returns: (transfer none) (nullable): @self, or %NULL on error
- *
- * Since: 0.1
- */
-HeroVirtBuilder *
-hero_virt_builder_write (HeroVirtBuilder *self,
-                         const char      *content,
-                         const char      *path,
-                         GCancellable    *cancellable,
-                         GError         **error)
-{
-  return hero_virt_builder_write_with_mode (self, content, path, 0644, cancellable, error);
-}
-
-/**
- * hero_virt_builder_write_with_mode:
- * @self: a #HeroVirtBuilder
- * @content: the text to write
- * @path: an absolute path inside the container
- * @mode: the file's permission bits, such as 0755
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Writes @content to a file in the working container with @mode.
- *
- * Returns: (transfer none) (nullable): @self, or %NULL on error
- *
- * Since: 0.1
- */
-HeroVirtBuilder *
-hero_virt_builder_write_with_mode (HeroVirtBuilder *self,
-                                   const char      *content,
-                                   const char      *path,
-                                   int              mode,
-                                   GCancellable    *cancellable,
-                                   GError         **error)
-{
-  g_autoptr (GBytes) bytes = NULL;
-
-  g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  g_return_val_if_fail (content != NULL, NULL);
-
-  bytes = g_bytes_new (content, strlen (content));
-  return hero_virt_builder_write_bytes (self, bytes, path, mode, cancellable, error);
-}
-
-/**
- * hero_virt_builder_write_bytes:
- * @self: a #HeroVirtBuilder
- * @content: the bytes to write
- * @path: an absolute path inside the container
- * @mode: the file's permission bits
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Writes binary @content to a file in the working container.
- *
- * Returns: (transfer none) (nullable): @self, or %NULL on error
- *
- * Since: 0.1
- */
-HeroVirtBuilder *
-hero_virt_builder_write_bytes (HeroVirtBuilder *self,
-                               GBytes          *content,
-                               const char      *path,
-                               int              mode,
-                               GCancellable    *cancellable,
-                               GError         **error)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  g_return_val_if_fail (content != NULL, NULL);
-  return run_step (self, write_step (content, path, mode), cancellable, error);
-}
-
-/**
- * hero_virt_builder_write_async:
- * @self: a #HeroVirtBuilder
- * @content: the bytes to write
- * @path: an absolute path inside the container
- * @mode: the file's permission bits
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Starts [method@HeroVirt.Builder.write_bytes].
- *
- * Since: 0.1
- */
-void
-hero_virt_builder_write_async (HeroVirtBuilder    *self,
-                               GBytes             *content,
-                               const char         *path,
-                               int                 mode,
-                               GCancellable       *cancellable,
-                               GAsyncReadyCallback callback,
-                               gpointer            user_data)
-{
-  g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  g_return_if_fail (content != NULL);
-  run_step_async (self, write_step (content, path, mode), hero_virt_builder_write_async,
-                  cancellable, callback, user_data);
-}
-
-/**
- * hero_virt_builder_write_finish:
- * @self: a #HeroVirtBuilder
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Finishes [method@HeroVirt.Builder.write_async].
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_builder_write_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error)
-{
-  return finish_step (self, result, hero_virt_builder_write_async, error);
-}
-
-/**
- * hero_virt_builder_read:
- * @self: a #HeroVirtBuilder
- * @path: an absolute path inside the container
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Reads a file from the working container (with `cat` run inside it, so
- * symbolic links resolve within the container).
- *
- * Returns: (transfer full) (nullable): the file's contents, or %NULL on
- *   error
- *
- * Since: 0.1
- */
-GBytes *
-hero_virt_builder_read (HeroVirtBuilder *self,
-                        const char      *path,
-                        GCancellable    *cancellable,
-                        GError         **error)
-{
-  Step   *step;
-  GBytes *ret;
-
-  g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  step = step_new (STEP_READ, path, NULL);
-  ret = do_step (self, step, cancellable, error);
-  step_free (step);
-  return ret;
-}
-
-/**
- * hero_virt_builder_read_async:
- * @self: a #HeroVirtBuilder
- * @path: an absolute path inside the container
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Starts [method@HeroVirt.Builder.read].
- *
- * Since: 0.1
- */
-void
-hero_virt_builder_read_async (HeroVirtBuilder    *self,
-                              const char         *path,
-                              GCancellable       *cancellable,
-                              GAsyncReadyCallback callback,
-                              gpointer            user_data)
-{
-  g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  run_step_async (self, step_new (STEP_READ, path, NULL), hero_virt_builder_read_async, cancellable,
-                  callback, user_data);
-}
-
-/**
- * hero_virt_builder_read_finish:
- * @self: a #HeroVirtBuilder
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Finishes [method@HeroVirt.Builder.read_async].
- *
- * Returns: (transfer full) (nullable): the file's contents, or %NULL on
- *   error
- *
- * Since: 0.1
- */
-GBytes *
-hero_virt_builder_read_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error)
-{
-  return _hero_virt_task_finish (self, result, hero_virt_builder_read_async, error);
-}
-
-/**
  * hero_virt_builder_apply_config:
  * @self: a #HeroVirtBuilder
  * @cancellable: (nullable): a #GCancellable
@@ -2036,7 +1846,7 @@ HeroVirtBuilder *
 hero_virt_builder_apply_config (HeroVirtBuilder *self, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  return run_step (self, step_new (STEP_CONFIG, NULL, NULL), cancellable, error);
+  return run_step (self, JOB_ENSURE | JOB_FLUSH, "config", cancellable, error);
 }
 
 /**
@@ -2057,8 +1867,8 @@ hero_virt_builder_apply_config_async (HeroVirtBuilder    *self,
                                       gpointer            user_data)
 {
   g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  run_step_async (self, step_new (STEP_CONFIG, NULL, NULL), hero_virt_builder_apply_config_async,
-                  cancellable, callback, user_data);
+  run_job_async (self, NULL, JOB_ENSURE | JOB_FLUSH | JOB_END, "config",
+                 hero_virt_builder_apply_config_async, cancellable, callback, user_data);
 }
 
 /**
@@ -2080,140 +1890,6 @@ hero_virt_builder_apply_config_finish (HeroVirtBuilder *self, GAsyncResult *resu
 }
 
 /**
- * hero_virt_builder_commit:
- * @self: a #HeroVirtBuilder
- * @image: the image reference to write, such as `localhost/web:1`
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Commits the working container to an image in the builder's format,
- * squashed if asked. The working container stays, so more steps and
- * commits can follow; the new image's ID is in
- * [property@HeroVirt.Builder:image-id].
- *
- * Returns: (transfer none) (nullable): @self, or %NULL on error
- *
- * Since: 0.1
- */
-HeroVirtBuilder *
-hero_virt_builder_commit (HeroVirtBuilder *self,
-                          const char      *image,
-                          GCancellable    *cancellable,
-                          GError         **error)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  return run_step (self, step_new (STEP_COMMIT, image, NULL), cancellable, error);
-}
-
-/**
- * hero_virt_builder_commit_async:
- * @self: a #HeroVirtBuilder
- * @image: the image reference to write
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Starts [method@HeroVirt.Builder.commit].
- *
- * Since: 0.1
- */
-void
-hero_virt_builder_commit_async (HeroVirtBuilder    *self,
-                                const char         *image,
-                                GCancellable       *cancellable,
-                                GAsyncReadyCallback callback,
-                                gpointer            user_data)
-{
-  g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  run_step_async (self, step_new (STEP_COMMIT, image, NULL), hero_virt_builder_commit_async,
-                  cancellable, callback, user_data);
-}
-
-/**
- * hero_virt_builder_commit_finish:
- * @self: a #HeroVirtBuilder
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Finishes [method@HeroVirt.Builder.commit_async].
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_builder_commit_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error)
-{
-  return finish_step (self, result, hero_virt_builder_commit_async, error);
-}
-
-/**
- * hero_virt_builder_push:
- * @self: a #HeroVirtBuilder
- * @destination: (nullable): where to push (`registry:port/repo:tag`), or
- *   %NULL for the committed reference itself
- * @cancellable: (nullable): a #GCancellable
- * @error: return location for a #GError
- *
- * Pushes the last committed image with the builder's registry options.
- *
- * Returns: (transfer none) (nullable): @self, or %NULL on error
- *
- * Since: 0.1
- */
-HeroVirtBuilder *
-hero_virt_builder_push (HeroVirtBuilder *self,
-                        const char      *destination,
-                        GCancellable    *cancellable,
-                        GError         **error)
-{
-  g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  return run_step (self, step_new (STEP_PUSH, destination, NULL), cancellable, error);
-}
-
-/**
- * hero_virt_builder_push_async:
- * @self: a #HeroVirtBuilder
- * @destination: (nullable): where to push
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when done
- * @user_data: data for @callback
- *
- * Starts [method@HeroVirt.Builder.push].
- *
- * Since: 0.1
- */
-void
-hero_virt_builder_push_async (HeroVirtBuilder    *self,
-                              const char         *destination,
-                              GCancellable       *cancellable,
-                              GAsyncReadyCallback callback,
-                              gpointer            user_data)
-{
-  g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  run_step_async (self, step_new (STEP_PUSH, destination, NULL), hero_virt_builder_push_async,
-                  cancellable, callback, user_data);
-}
-
-/**
- * hero_virt_builder_push_finish:
- * @self: a #HeroVirtBuilder
- * @result: the #GAsyncResult
- * @error: return location for a #GError
- *
- * Finishes [method@HeroVirt.Builder.push_async].
- *
- * Returns: %TRUE on success
- *
- * Since: 0.1
- */
-gboolean
-hero_virt_builder_push_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error)
-{
-  return finish_step (self, result, hero_virt_builder_push_async, error);
-}
-
-/**
  * hero_virt_builder_remove:
  * @self: a #HeroVirtBuilder
  * @cancellable: (nullable): a #GCancellable
@@ -2230,7 +1906,7 @@ HeroVirtBuilder *
 hero_virt_builder_remove (HeroVirtBuilder *self, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  return run_step (self, step_new (STEP_REMOVE, NULL, NULL), cancellable, error);
+  return run_step (self, JOB_REMOVE, "remove", cancellable, error);
 }
 
 /**
@@ -2251,8 +1927,8 @@ hero_virt_builder_remove_async (HeroVirtBuilder    *self,
                                 gpointer            user_data)
 {
   g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  run_step_async (self, step_new (STEP_REMOVE, NULL, NULL), hero_virt_builder_remove_async,
-                  cancellable, callback, user_data);
+  run_job_async (self, NULL, JOB_REMOVE | JOB_END, "remove", hero_virt_builder_remove_async,
+                 cancellable, callback, user_data);
 }
 
 /**
@@ -2290,7 +1966,7 @@ HeroVirtBuilder *
 hero_virt_builder_reset (HeroVirtBuilder *self, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BUILDER (self), NULL);
-  return run_step (self, step_new (STEP_RESET, NULL, NULL), cancellable, error);
+  return run_step (self, JOB_CLEAR_PENDING | JOB_REMOVE | JOB_ENSURE, "reset", cancellable, error);
 }
 
 /**
@@ -2311,8 +1987,8 @@ hero_virt_builder_reset_async (HeroVirtBuilder    *self,
                                gpointer            user_data)
 {
   g_return_if_fail (HERO_VIRT_IS_BUILDER (self));
-  run_step_async (self, step_new (STEP_RESET, NULL, NULL), hero_virt_builder_reset_async,
-                  cancellable, callback, user_data);
+  run_job_async (self, NULL, JOB_CLEAR_PENDING | JOB_REMOVE | JOB_ENSURE | JOB_END, "reset",
+                 hero_virt_builder_reset_async, cancellable, callback, user_data);
 }
 
 /**

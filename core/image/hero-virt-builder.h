@@ -108,108 +108,6 @@ HERO_VIRT_AVAILABLE_IN_ALL
 gboolean
 hero_virt_builder_open_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error);
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtBuilder *hero_virt_builder_run (HeroVirtBuilder *self,
-                                        const char      *command,
-                                        GCancellable    *cancellable,
-                                        GError         **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_builder_run_async (HeroVirtBuilder    *self,
-                                  const char         *command,
-                                  GCancellable       *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer            user_data);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_builder_run_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtBuilder *hero_virt_builder_run_argv (HeroVirtBuilder   *self,
-                                             const char *const *argv,
-                                             GCancellable      *cancellable,
-                                             GError           **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_builder_run_argv_async (HeroVirtBuilder    *self,
-                                       const char *const  *argv,
-                                       GCancellable       *cancellable,
-                                       GAsyncReadyCallback callback,
-                                       gpointer            user_data);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean
-hero_virt_builder_run_argv_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtBuilder *hero_virt_builder_copy (HeroVirtBuilder *self,
-                                         const char      *source,
-                                         const char      *dest,
-                                         GCancellable    *cancellable,
-                                         GError         **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_builder_copy_async (HeroVirtBuilder    *self,
-                                   const char         *source,
-                                   const char         *dest,
-                                   GCancellable       *cancellable,
-                                   GAsyncReadyCallback callback,
-                                   gpointer            user_data);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean
-hero_virt_builder_copy_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtBuilder *hero_virt_builder_add (HeroVirtBuilder *self,
-                                        const char      *source,
-                                        const char      *dest,
-                                        GCancellable    *cancellable,
-                                        GError         **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_builder_add_async (HeroVirtBuilder    *self,
-                                  const char         *source,
-                                  const char         *dest,
-                                  GCancellable       *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer            user_data);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean hero_virt_builder_add_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtBuilder *hero_virt_builder_write (HeroVirtBuilder *self,
-                                          const char      *content,
-                                          const char      *path,
-                                          GCancellable    *cancellable,
-                                          GError         **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtBuilder *hero_virt_builder_write_with_mode (HeroVirtBuilder *self,
-                                                    const char      *content,
-                                                    const char      *path,
-                                                    int              mode,
-                                                    GCancellable    *cancellable,
-                                                    GError         **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtBuilder *hero_virt_builder_write_bytes (HeroVirtBuilder *self,
-                                                GBytes          *content,
-                                                const char      *path,
-                                                int              mode,
-                                                GCancellable    *cancellable,
-                                                GError         **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_builder_write_async (HeroVirtBuilder    *self,
-                                    GBytes             *content,
-                                    const char         *path,
-                                    int                 mode,
-                                    GCancellable       *cancellable,
-                                    GAsyncReadyCallback callback,
-                                    gpointer            user_data);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean
-hero_virt_builder_write_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-GBytes *hero_virt_builder_read (HeroVirtBuilder *self,
-                                const char      *path,
-                                GCancellable    *cancellable,
-                                GError         **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_builder_read_async (HeroVirtBuilder    *self,
-                                   const char         *path,
-                                   GCancellable       *cancellable,
-                                   GAsyncReadyCallback callback,
-                                   gpointer            user_data);
-HERO_VIRT_AVAILABLE_IN_ALL
-GBytes *hero_virt_builder_read_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtBuilder *
 hero_virt_builder_apply_config (HeroVirtBuilder *self, GCancellable *cancellable, GError **error);
 HERO_VIRT_AVAILABLE_IN_ALL
@@ -220,34 +118,6 @@ void hero_virt_builder_apply_config_async (HeroVirtBuilder    *self,
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean
 hero_virt_builder_apply_config_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtBuilder *hero_virt_builder_commit (HeroVirtBuilder *self,
-                                           const char      *image,
-                                           GCancellable    *cancellable,
-                                           GError         **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_builder_commit_async (HeroVirtBuilder    *self,
-                                     const char         *image,
-                                     GCancellable       *cancellable,
-                                     GAsyncReadyCallback callback,
-                                     gpointer            user_data);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean
-hero_virt_builder_commit_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtBuilder *hero_virt_builder_push (HeroVirtBuilder *self,
-                                         const char      *destination,
-                                         GCancellable    *cancellable,
-                                         GError         **error);
-HERO_VIRT_AVAILABLE_IN_ALL
-void hero_virt_builder_push_async (HeroVirtBuilder    *self,
-                                   const char         *destination,
-                                   GCancellable       *cancellable,
-                                   GAsyncReadyCallback callback,
-                                   gpointer            user_data);
-HERO_VIRT_AVAILABLE_IN_ALL
-gboolean
-hero_virt_builder_push_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtBuilder *
 hero_virt_builder_remove (HeroVirtBuilder *self, GCancellable *cancellable, GError **error);
@@ -272,3 +142,7 @@ gboolean
 hero_virt_builder_reset_finish (HeroVirtBuilder *self, GAsyncResult *result, GError **error);
 
 G_END_DECLS
+
+/* The steps with a provider call of their own (run, copy, add, write, read,
+ * commit, push), generated from builder-object.json. */
+#include "hero-virt-builder-object.h"

@@ -757,16 +757,6 @@ hero_virt_image_config_is_empty (HeroVirtImageConfig *self)
 }
 
 static gboolean
-bad (GError **error, const char *what, const char *value, const char *why)
-{
-  g_autofree char *shown = g_strescape (value ? value : "(null)", NULL);
-
-  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Invalid %s “%s”: %s",
-               what, shown, why);
-  return FALSE;
-}
-
-static gboolean
 has_control (const char *s)
 {
   for (; *s; s++)
@@ -779,7 +769,8 @@ static gboolean
 check_text (const char *what, const char *value, GError **error)
 {
   if (value != NULL && (has_control (value) || !g_utf8_validate (value, -1, NULL)))
-    return bad (error, what, value, "control characters and invalid UTF-8 are not allowed");
+    return hero_virt_set_invalid_argument (error, what, value,
+                                           "control characters and invalid UTF-8 are not allowed");
   return TRUE;
 }
 
@@ -794,12 +785,12 @@ check_pairs (const char *what, GPtrArray *pairs, gboolean env_name, GError **err
       if (!check_text (what, item, error))
         return FALSE;
       if (eq == item)
-        return bad (error, what, item, "the name is empty");
+        return hero_virt_set_invalid_argument (error, what, item, "the name is empty");
       if (env_name)
         for (const char *p = item; p < eq; p++)
           if (!(g_ascii_isalnum (*p) || *p == '_') || (p == item && g_ascii_isdigit (*p)))
-            return bad (error, what, item,
-                        "names are letters, digits and “_”, not starting with a digit");
+            return hero_virt_set_invalid_argument (
+                error, what, item, "names are letters, digits and “_”, not starting with a digit");
     }
   return TRUE;
 }
@@ -811,7 +802,8 @@ check_port (const char *port, GError **error)
       = g_regex_new ("^[0-9]{1,5}(/(tcp|udp|sctp))?$", G_REGEX_DOLLAR_ENDONLY, 0, NULL);
 
   if (!g_regex_match (re, port, 0, NULL) || g_ascii_strtoull (port, NULL, 10) > 65535)
-    return bad (error, "port", port, "use PORT or PORT/tcp, PORT/udp, PORT/sctp");
+    return hero_virt_set_invalid_argument (error, "port", port,
+                                           "use PORT or PORT/tcp, PORT/udp, PORT/sctp");
   return TRUE;
 }
 
@@ -823,7 +815,7 @@ check_absolute (const char *what, const char *path, GError **error)
   if (!check_text (what, path, error))
     return FALSE;
   if (path[0] != '/')
-    return bad (error, what, path, "must be an absolute path");
+    return hero_virt_set_invalid_argument (error, what, path, "must be an absolute path");
   return TRUE;
 }
 
@@ -832,7 +824,8 @@ check_argv (const char *what, const char *const *argv, GError **error)
 {
   for (guint i = 0; argv != NULL && argv[i] != NULL; i++)
     if (!g_utf8_validate (argv[i], -1, NULL) || strchr (argv[i], '\n') || strchr (argv[i], '\r'))
-      return bad (error, what, argv[i], "newlines and invalid UTF-8 are not allowed");
+      return hero_virt_set_invalid_argument (error, what, argv[i],
+                                             "newlines and invalid UTF-8 are not allowed");
   return TRUE;
 }
 
@@ -877,9 +870,10 @@ hero_virt_image_config_validate (HeroVirtImageConfig *self, GError **error)
     if (!check_absolute ("volume", g_ptr_array_index (self->volumes, i), error))
       return FALSE;
   if (self->user != NULL && !g_regex_match (user_re, self->user, 0, NULL))
-    return bad (error, "user", self->user, "use name, uid, name:group or uid:gid");
+    return hero_virt_set_invalid_argument (error, "user", self->user,
+                                           "use name, uid, name:group or uid:gid");
   if (self->stop_signal != NULL && !g_regex_match (sig_re, self->stop_signal, 0, NULL))
-    return bad (error, "stop signal", self->stop_signal,
-                "use a signal name such as SIGTERM or a number");
+    return hero_virt_set_invalid_argument (error, "stop signal", self->stop_signal,
+                                           "use a signal name such as SIGTERM or a number");
   return TRUE;
 }

@@ -561,7 +561,11 @@ choose_default (HeroVirtRegistry    *self,
       if (hero_virt_provider_info_check_available (info, executor, cancellable, &local_error))
         return hero_virt_provider_info_get_provider (info);
 
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* Cancelled, or the executor's host cannot be reached or trusted:
+       * no other provider would fare better there, so that is the answer. */
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_HOST_KEY)
+          || g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH))
         {
           g_propagate_error (error, g_steal_pointer (&local_error));
           return NULL;

@@ -54,14 +54,32 @@ hero_virt_vm_builder_get_property (GObject *object, guint prop_id, GValue *value
   _hero_virt_vm_spec_get_prop (HERO_VIRT_VM_BUILDER (object)->spec, prop_id, value);
 }
 
+/* The one place a property changes, for the setters and set_property
+ * alike: the spec stores the value, the builder notifies by pspec. */
+static void
+store (HeroVirtVmBuilder *self, guint prop_id, const GValue *value)
+{
+  if (_hero_virt_vm_spec_set_prop (self->spec, prop_id, value))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[prop_id]);
+}
+
 static void
 hero_virt_vm_builder_set_property (GObject      *object,
                                    guint         prop_id,
                                    const GValue *value,
                                    GParamSpec   *pspec)
 {
-  if (_hero_virt_vm_spec_set_prop (HERO_VIRT_VM_BUILDER (object)->spec, prop_id, value))
-    g_object_notify_by_pspec (object, pspec);
+  store (HERO_VIRT_VM_BUILDER (object), prop_id, value);
+}
+
+static void
+store_string (HeroVirtVmBuilder *self, guint prop_id, const char *string)
+{
+  g_auto (GValue) value = G_VALUE_INIT;
+
+  g_value_init (&value, G_TYPE_STRING);
+  g_value_set_static_string (&value, string);
+  store (self, prop_id, &value);
 }
 
 static void
@@ -168,11 +186,11 @@ hero_virt_vm_builder_new (const char *name)
   return g_object_new (HERO_VIRT_TYPE_VM_BUILDER, "name", name, NULL);
 }
 
-#define DEFINE_STRING_SETTER(field, prop)                                                          \
+#define DEFINE_STRING_SETTER(field, PROP)                                                          \
   HeroVirtVmBuilder *hero_virt_vm_builder_set_##field (HeroVirtVmBuilder *self, const char *field) \
   {                                                                                                \
     g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);                                   \
-    g_object_set (self, prop, field, NULL);                                                        \
+    store_string (self, VM_SPEC_PROP_##PROP, field);                                               \
     return self;                                                                                   \
   }
 
@@ -187,7 +205,7 @@ hero_virt_vm_builder_new (const char *name)
  *
  * Since: 0.1
  */
-DEFINE_STRING_SETTER (name, "name")
+DEFINE_STRING_SETTER (name, NAME)
 
 /**
  * hero_virt_vm_builder_set_kernel:
@@ -200,7 +218,7 @@ DEFINE_STRING_SETTER (name, "name")
  *
  * Since: 0.1
  */
-DEFINE_STRING_SETTER (kernel, "kernel")
+DEFINE_STRING_SETTER (kernel, KERNEL)
 
 /**
  * hero_virt_vm_builder_set_initramfs:
@@ -213,7 +231,7 @@ DEFINE_STRING_SETTER (kernel, "kernel")
  *
  * Since: 0.1
  */
-DEFINE_STRING_SETTER (initramfs, "initramfs")
+DEFINE_STRING_SETTER (initramfs, INITRAMFS)
 
 /**
  * hero_virt_vm_builder_set_cmdline:
@@ -226,7 +244,7 @@ DEFINE_STRING_SETTER (initramfs, "initramfs")
  *
  * Since: 0.1
  */
-DEFINE_STRING_SETTER (cmdline, "cmdline")
+DEFINE_STRING_SETTER (cmdline, CMDLINE)
 
 /**
  * hero_virt_vm_builder_set_firmware:
@@ -239,7 +257,7 @@ DEFINE_STRING_SETTER (cmdline, "cmdline")
  *
  * Since: 0.1
  */
-DEFINE_STRING_SETTER (firmware, "firmware")
+DEFINE_STRING_SETTER (firmware, FIRMWARE)
 
 /**
  * hero_virt_vm_builder_set_vcpus:
@@ -257,7 +275,12 @@ hero_virt_vm_builder_set_vcpus (HeroVirtVmBuilder *self, guint vcpus)
 {
   g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
 
-  g_object_set (self, "vcpus", vcpus, NULL);
+  {
+    g_auto (GValue) value = G_VALUE_INIT;
+
+    g_value_set_uint (g_value_init (&value, G_TYPE_UINT), vcpus);
+    store (self, VM_SPEC_PROP_VCPUS, &value);
+  }
   return self;
 }
 
@@ -277,7 +300,12 @@ hero_virt_vm_builder_set_memory_mb (HeroVirtVmBuilder *self, guint64 memory_mb)
 {
   g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
 
-  g_object_set (self, "memory-mb", memory_mb, NULL);
+  {
+    g_auto (GValue) value = G_VALUE_INIT;
+
+    g_value_set_uint64 (g_value_init (&value, G_TYPE_UINT64), memory_mb);
+    store (self, VM_SPEC_PROP_MEMORY_MB, &value);
+  }
   return self;
 }
 
@@ -302,7 +330,15 @@ hero_virt_vm_builder_set_serial (HeroVirtVmBuilder   *self,
 {
   g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
 
-  g_object_set (self, "serial-mode", mode, "serial-path", path, NULL);
+  {
+    g_auto (GValue) value = G_VALUE_INIT;
+
+    g_value_set_enum (g_value_init (&value, HERO_VIRT_TYPE_VM_SERIAL_MODE), mode);
+    g_object_freeze_notify (G_OBJECT (self));
+    store (self, VM_SPEC_PROP_SERIAL_MODE, &value);
+    store_string (self, VM_SPEC_PROP_SERIAL_PATH, path);
+    g_object_thaw_notify (G_OBJECT (self));
+  }
   return self;
 }
 

@@ -86,11 +86,7 @@ hero_virt_vm_net_set_property (GObject      *object,
       self->tap = g_value_dup_string (value);
       break;
     case PROP_MAC:
-      if (g_strcmp0 (self->mac, g_value_get_string (value)) == 0)
-        return;
-      g_free (self->mac);
-      self->mac = g_value_dup_string (value);
-      g_object_notify_by_pspec (object, pspec);
+      hero_virt_vm_net_set_mac (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -190,7 +186,12 @@ hero_virt_vm_net_set_mac (HeroVirtVmNet *self, const char *mac)
 {
   g_return_val_if_fail (HERO_VIRT_IS_VM_NET (self), NULL);
 
-  g_object_set (self, "mac", mac, NULL);
+  if (g_strcmp0 (self->mac, mac) != 0)
+    {
+      g_free (self->mac);
+      self->mac = g_strdup (mac);
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAC]);
+    }
   return self;
 }
 

@@ -73,7 +73,7 @@ async function main(dir) {
 
     const web = HeroVirt.Builder.new('example-web', 'localhost/example/busybox:latest');
     await web.run_async('mkdir -p /www', null);
-    await web.write_async(new GLib.Bytes('<h1>Hello from HeroVirt (GJS)</h1>\n'), '/www/index.html', 0o644, null);
+    await web.write_async('<h1>Hello from HeroVirt (GJS)</h1>\n', '/www/index.html', null);
     web.set_entrypoint(['/bin/httpd', '-f', '-v', '-p', '8080', '-h', '/www']).add_port('8080/tcp');
     await web.commit_async('localhost/example/web:1', null);
     await web.remove_async(null);

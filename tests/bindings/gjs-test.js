@@ -79,7 +79,7 @@ test('disk create, snapshot, info (sync)', () => {
 test('disk create, snapshot, info (async, promisified)', async () => {
     const path = GLib.build_filenamev([tmp, 'async.qcow2']);
     const disk = HeroVirt.Disk.new(path);
-    assert(await disk.create_async(new HeroVirt.DiskCreateOptions({size: 64 * 1024 * 1024}), null), 'created');
+    assert(await disk.create_async(64 * 1024 * 1024, null), 'created');
     assert(await disk.snapshot_create_async('s1', null), 'snapshot');
     const info = await disk.info_async(null);
     assert(info.get_snapshots()[0].get_name() === 's1', 's1');

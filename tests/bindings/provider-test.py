@@ -123,7 +123,7 @@ def async_from_main_loop():
     provider.calls.clear()
 
     def created(d, res):
-        results["created"] = d.create_finish(res)
+        results["created"] = d.create_with_options_finish(res)
         d.info_async(None, got_info)
 
     def got_info(d, res):
@@ -131,7 +131,7 @@ def async_from_main_loop():
         loop.quit()
 
     options = HeroVirt.DiskCreateOptions(size=4 << 20)
-    disk.create_async(options, None, created)
+    disk.create_with_options_async(options, None, created)
     loop.run_with_guard()
     assert results["created"] is True
     assert results["info"].get_virtual_size() == 4 << 20

@@ -73,7 +73,7 @@ def async_create_and_info():
         state["info"] = d.info_finish(res)
         loop.quit()
 
-    disk.create_async(HeroVirt.DiskCreateOptions(size=64 << 20), None, created)
+    disk.create_async(64 << 20, None, created)
     loop.run_with_guard()
     assert json.loads(state["info"].to_json(False)) == qemu_img_info(path)
     assert [s.get_name() for s in state["info"].get_snapshots()] == ["s1"]

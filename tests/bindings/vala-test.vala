@@ -69,7 +69,7 @@ void test_disk_sync () {
 async void disk_async (string path, MainLoop loop) {
     try {
         var disk = new HeroVirt.Disk (path);
-        yield disk.create_async (new HeroVirt.DiskCreateOptions (64 << 20), null);
+        yield disk.create_async (64 << 20, null);
         yield disk.snapshot_create_async ("s1", null);
         var info = yield disk.info_async (null);
         assert_true (info.get_snapshots ()[0].get_name () == "s1");

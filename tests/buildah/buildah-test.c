@@ -397,10 +397,10 @@ test_builder_async_progress (void)
   g_signal_connect (progress, "changed", G_CALLBACK (on_progress), messages);
   hero_virt_builder_set_progress (b, progress);
 
-  hero_virt_builder_write_async (b, content, "/async.txt", 0600, NULL, async_done, &result);
+  hero_virt_builder_write_bytes_async (b, content, "/async.txt", 0600, NULL, async_done, &result);
   while (result == NULL)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_true (hero_virt_builder_write_finish (b, result, &error));
+  g_assert_true (hero_virt_builder_write_bytes_finish (b, result, &error));
   g_assert_no_error (error);
   g_clear_object (&result);
 
@@ -430,6 +430,84 @@ test_builder_async_progress (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (hero_virt_builder_remove_finish (b, result, &error));
   g_assert_no_error (error);
+}
+
+/* Async steps started back to back, without waiting for each other, run
+ * one at a time in the order they were started: the configuration set
+ * before the run applies to it, the read sees the write, the commit has
+ * both. */
+static void
+test_builder_async_queue (void)
+{
+  g_autoptr (HeroVirtBuilder) b = new_builder ("hv-async-queue");
+  GAsyncResult *results[5] = { NULL };
+  g_autoptr (GBytes) back = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *image_id = NULL;
+
+  hero_virt_builder_set_working_dir (b, "/tmp");
+  hero_virt_builder_run_async (b, "pwd > /where", NULL, async_done, &results[0]);
+  hero_virt_builder_write_async (b, "queued\n", "/queued.txt", NULL, async_done, &results[1]);
+  hero_virt_builder_read_async (b, "/where", NULL, async_done, &results[2]);
+  hero_virt_builder_commit_async (b, "localhost/hv-test/queue:1", NULL, async_done, &results[3]);
+  hero_virt_builder_remove_async (b, NULL, async_done, &results[4]);
+  while (results[4] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_true (hero_virt_builder_run_finish (b, results[0], &error));
+  g_assert_no_error (error);
+  g_assert_true (hero_virt_builder_write_finish (b, results[1], &error));
+  g_assert_no_error (error);
+  back = hero_virt_builder_read_finish (b, results[2], &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (back, NULL), g_bytes_get_size (back), "/tmp\n", 5);
+  g_assert_true (hero_virt_builder_commit_finish (b, results[3], &error));
+  g_assert_no_error (error);
+  image_id = hero_virt_builder_dup_image_id (b);
+  g_assert_nonnull (image_id);
+  g_assert_true (hero_virt_builder_remove_finish (b, results[4], &error));
+  g_assert_no_error (error);
+  g_assert_false (container_exists ("hv-async-queue"));
+  g_assert_true (
+      hero_virt_image_remove ("localhost/hv-test/queue:1", TRUE, executor (), NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    g_clear_object (&results[i]);
+}
+
+/* Async errors name the step, give the turn back and leave nothing
+ * behind: bad input fails before the container exists, a failing command
+ * after it; the next step runs. */
+static void
+test_builder_async_errors (void)
+{
+  g_autoptr (HeroVirtBuilder) b = new_builder ("hv-async-errors");
+  GAsyncResult *results[4] = { NULL };
+  g_autoptr (GError) error = NULL;
+
+  hero_virt_builder_copy_async (b, "../../etc/passwd", "/x", NULL, async_done, &results[0]);
+  hero_virt_builder_run_async (b, "exit 3", NULL, async_done, &results[1]);
+  hero_virt_builder_run_argv_async (b, (const char *const[]){ "true", NULL }, NULL, async_done,
+                                    &results[2]);
+  hero_virt_builder_remove_async (b, NULL, async_done, &results[3]);
+  while (results[3] == NULL)
+    g_main_context_iteration (NULL, TRUE);
+
+  g_assert_false (hero_virt_builder_copy_finish (b, results[0], &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+  g_assert_nonnull (strstr (error->message, "step copy"));
+  g_clear_error (&error);
+  g_assert_false (hero_virt_builder_run_finish (b, results[1], &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_COMMAND_FAILED);
+  g_assert_nonnull (strstr (error->message, "step run “exit 3”"));
+  g_clear_error (&error);
+  g_assert_true (hero_virt_builder_run_argv_finish (b, results[2], &error));
+  g_assert_no_error (error);
+  g_assert_true (hero_virt_builder_remove_finish (b, results[3], &error));
+  g_assert_no_error (error);
+  g_assert_false (container_exists ("hv-async-errors"));
+  for (guint i = 0; i < G_N_ELEMENTS (results); i++)
+    g_clear_object (&results[i]);
 }
 
 static void
@@ -660,6 +738,8 @@ main (int argc, char **argv)
       g_test_add_func ("/buildah/bad-input", test_bad_input_runs_nothing);
       g_test_add_func ("/buildah/builder/chain", test_builder_chain);
       g_test_add_func ("/buildah/builder/async-progress", test_builder_async_progress);
+      g_test_add_func ("/buildah/builder/async-queue", test_builder_async_queue);
+      g_test_add_func ("/buildah/builder/async-errors", test_builder_async_errors);
       g_test_add_func ("/buildah/images", test_image_functions);
       g_test_add_func ("/buildah/registry/http", test_registry_http);
       g_test_add_func ("/buildah/registry/tls", test_registry_tls);

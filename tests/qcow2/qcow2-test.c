@@ -841,8 +841,9 @@ test_operations_async (Fixture *f, gconstpointer data)
   if (!ht_require_program ("qemu-img"))
     return;
 
-  g_assert_true (hero_virt_disk_create_finish (
-      disk, ASYNC (&w, hero_virt_disk_create_async (disk, options, NULL, on_done, &w)), &error));
+  g_assert_true (hero_virt_disk_create_with_options_finish (
+      disk, ASYNC (&w, hero_virt_disk_create_with_options_async (disk, options, NULL, on_done, &w)),
+      &error));
   g_assert_no_error (error);
   g_assert_true (hero_virt_disk_snapshot_create_finish (
       disk, ASYNC (&w, hero_virt_disk_snapshot_create_async (disk, "a", NULL, on_done, &w)),
