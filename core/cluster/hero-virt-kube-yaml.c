@@ -14,7 +14,6 @@
 #define MAX_YAML_DEPTH 64
 #define MAX_YAML_NODES 1000000
 
-
 typedef struct
 {
   yaml_parser_t parser;
@@ -244,8 +243,8 @@ hero_virt_kube_parse_yaml (const char *yaml, gssize length, GError **error)
   g_return_val_if_fail (yaml != NULL, NULL);
 
   if (length < 0)
-    length = (gssize) strlen (yaml);
-  if ((gsize) length > MAX_YAML_BYTES)
+    length = (gssize)strlen (yaml);
+  if ((gsize)length > MAX_YAML_BYTES)
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
                    "The YAML is too large (%" G_GSSIZE_FORMAT " bytes, at most %d)", length,
@@ -261,7 +260,7 @@ hero_virt_kube_parse_yaml (const char *yaml, gssize length, GError **error)
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)json_node_unref);
   r.sizes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   r.error = error;
-  yaml_parser_set_input_string (&r.parser, (const unsigned char *) yaml, (size_t) length);
+  yaml_parser_set_input_string (&r.parser, (const unsigned char *)yaml, (size_t)length);
   while (ok)
     {
       yaml_event_t ev;
@@ -320,4 +319,3 @@ hero_virt_kube_parse_yaml (const char *yaml, gssize length, GError **error)
     }
   return g_steal_pointer (&docs);
 }
-

@@ -1122,7 +1122,7 @@ hero_virt_kubernetes_manager_apply_yaml (HeroVirtKubernetesManager *self,
 {
   g_autoptr (GPtrArray) docs = NULL;
   g_autoptr (GPtrArray) kinds = g_ptr_array_new_with_free_func (g_object_unref);
-  g_autoptr (GPtrArray) applied = g_ptr_array_new_with_free_func ((GDestroyNotify) json_node_unref);
+  g_autoptr (GPtrArray) applied = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
 
   g_return_val_if_fail (HERO_VIRT_IS_KUBERNETES_MANAGER (self), NULL);
   g_return_val_if_fail (yaml != NULL, NULL);
@@ -1159,7 +1159,8 @@ hero_virt_kubernetes_manager_apply_yaml (HeroVirtKubernetesManager *self,
 
       if (kind == NULL)
         return NULL;
-      if (!hero_virt_cluster_kind_validate_name (kind, hero_virt_kube_resource_get_name (doc), error))
+      if (!hero_virt_cluster_kind_validate_name (kind, hero_virt_kube_resource_get_name (doc),
+                                                 error))
         return NULL;
       ns = hero_virt_kube_resource_get_namespace (doc);
       if (!hero_virt_cluster_kind_get_namespaced (kind))

@@ -98,7 +98,8 @@ JsonNode *hero_virt_kubernetes_manager_wait_for (HeroVirtKubernetesManager *self
                                                  const char                *condition,
                                                  guint                      timeout_ms,
                                                  GCancellable              *cancellable,
-                                                 GError                   **error);HERO_VIRT_AVAILABLE_IN_ALL
+                                                 GError                   **error);
+HERO_VIRT_AVAILABLE_IN_ALL
 GPtrArray *hero_virt_kubernetes_manager_apply_yaml (HeroVirtKubernetesManager *self,
                                                     const char                *yaml,
                                                     gboolean                   force,

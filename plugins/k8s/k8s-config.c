@@ -44,7 +44,7 @@ k8s_conn_info_free (K8sConnInfo *info)
 GPtrArray *
 k8s_yaml_parse_all (const char *data, gsize length, GError **error)
 {
-  return hero_virt_kube_parse_yaml (data, (gssize) length, error);
+  return hero_virt_kube_parse_yaml (data, (gssize)length, error);
 }
 
 /* The one document of a YAML file; an empty file is an empty object. */

@@ -1344,6 +1344,7 @@ k8s_delete (HeroVirtClusterProvider *provider,
 
 typedef struct
 {
+  HeroVirtK8sProvider  *provider; /* its watch session must outlive the stream */
   HeroVirtClusterWatch *watch;
   GInputStream         *stream;
   SoupMessage          *msg;
@@ -1406,6 +1407,7 @@ watch_thread (gpointer data)
   g_object_unref (d->stream);
   g_object_unref (d->msg);
   g_object_unref (d->watch);
+  g_object_unref (d->provider);
   g_free (d);
   return NULL;
 }
@@ -1452,6 +1454,7 @@ k8s_watch (HeroVirtClusterProvider *provider,
     }
   watch = hero_virt_cluster_watch_new ();
   d = g_new0 (WatchData, 1);
+  d->provider = g_object_ref (self);
   d->watch = g_object_ref (watch);
   d->stream = g_steal_pointer (&stream);
   d->msg = g_steal_pointer (&msg);
