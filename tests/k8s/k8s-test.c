@@ -6,6 +6,7 @@
  */
 #include <hero-virt.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <string.h>
 
 #include "testlib.h"
@@ -13,6 +14,13 @@
 static char        *sim_dir;
 static char        *kubeconfig;
 static GSubprocess *sim;
+
+static void
+die_with_parent (gpointer user_data)
+{
+  /* a failed assertion aborts the test: the simulator must not outlive it */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
 
 static gboolean
 start_sim (void)
@@ -31,6 +39,7 @@ start_sim (void)
   log = g_build_filename (sim_dir, "sim.log", NULL);
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
   g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
   sim = g_subprocess_launcher_spawn (launcher, &error, bin, "--port", "0", "--kubeconfig",
                                      kubeconfig, "--pod-ready-delay", "100", NULL);
   g_assert_no_error (error);
