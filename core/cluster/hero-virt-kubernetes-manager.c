@@ -1179,3 +1179,183 @@ hero_virt_kubernetes_manager_apply_yaml (HeroVirtKubernetesManager *self,
     }
   return g_steal_pointer (&applied);
 }
+
+typedef struct
+{
+  HeroVirtKubernetesManager *self;
+  HeroVirtClusterKind       *kind;
+  char                      *label_selector;
+  char                      *field_selector;
+  char                      *resource_version;
+  HeroVirtClusterWatch      *out;
+} Resumable;
+
+static void
+resumable_free (Resumable *r)
+{
+  g_object_unref (r->self);
+  g_object_unref (r->kind);
+  g_free (r->label_selector);
+  g_free (r->field_selector);
+  g_free (r->resource_version);
+  g_object_unref (r->out);
+  g_free (r);
+}
+
+static HeroVirtClusterListOptions *
+resumable_options (Resumable *r)
+{
+  HeroVirtClusterListOptions *o = hero_virt_cluster_list_options_new ();
+
+  if (r->label_selector)
+    hero_virt_cluster_list_options_set_label_selector (o, r->label_selector);
+  if (r->field_selector)
+    hero_virt_cluster_list_options_set_field_selector (o, r->field_selector);
+  return o;
+}
+
+static gpointer
+resumable_thread (gpointer data)
+{
+  Resumable    *r = data;
+  GCancellable *stop = hero_virt_cluster_watch_get_cancellable (r->out);
+  const char   *ns = _hero_virt_kubernetes_manager_ns (r->self, r->kind);
+  guint         failures = 0;
+
+  while (!g_cancellable_is_cancelled (stop))
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (HeroVirtClusterListOptions) options = resumable_options (r);
+      g_autoptr (HeroVirtClusterWatch) inner = NULL;
+
+      if (r->resource_version == NULL)
+        {
+          /* (re)list: the current objects as ADDED, then watch from there */
+          g_autoptr (JsonNode) list = hero_virt_cluster_provider_list (
+              r->self->provider, NULL, r->kind, ns, options, stop, &error);
+          g_autoptr (GPtrArray) items = NULL;
+          JsonObject *meta;
+
+          if (list == NULL)
+            goto failed;
+          items = hero_virt_kube_list_get_items (list);
+          for (guint i = 0; i < items->len; i++)
+            {
+              g_autoptr (HeroVirtClusterWatchEvent) ev = hero_virt_cluster_watch_event_new (
+                  HERO_VIRT_CLUSTER_WATCH_EVENT_ADDED, g_ptr_array_index (items, i));
+
+              if (!hero_virt_cluster_watch_push (r->out, ev))
+                goto done;
+            }
+          meta = json_object_get_object_member (json_node_get_object (list), "metadata");
+          r->resource_version = g_strdup (
+              meta ? json_object_get_string_member_with_default (meta, "resourceVersion", NULL)
+                   : NULL);
+        }
+      hero_virt_cluster_list_options_set_resource_version (options, r->resource_version);
+      inner = hero_virt_cluster_provider_watch (r->self->provider, NULL, r->kind, ns, options, stop,
+                                                &error);
+      if (inner == NULL)
+        goto failed;
+      for (;;)
+        {
+          g_autoptr (HeroVirtClusterWatchEvent) ev
+              = hero_virt_cluster_watch_next (inner, stop, &error);
+          JsonNode   *object;
+          const char *rv;
+
+          if (ev == NULL)
+            break;
+          failures = 0;
+          object = hero_virt_cluster_watch_event_get_object (ev);
+          if (hero_virt_cluster_watch_event_get_event_type (ev)
+              == HERO_VIRT_CLUSTER_WATCH_EVENT_ERROR)
+            {
+              /* 410 Gone (or another error): forget the version and relist */
+              g_clear_pointer (&r->resource_version, g_free);
+              break;
+            }
+          rv = object && JSON_NODE_HOLDS_OBJECT (object)
+                   ? hero_virt_kube_resource_get_resource_version (object)
+                   : NULL;
+          if (rv != NULL)
+            {
+              g_free (r->resource_version);
+              r->resource_version = g_strdup (rv);
+            }
+          if (!hero_virt_cluster_watch_push (r->out, ev))
+            {
+              hero_virt_cluster_watch_stop (inner);
+              goto done;
+            }
+        }
+      hero_virt_cluster_watch_stop (inner);
+      if (error == NULL)
+        continue; /* the server ended the watch: resume from the last version */
+    failed:
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        break;
+      if (g_error_matches (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_GONE))
+        g_clear_pointer (&r->resource_version, g_free);
+      else if (++failures > hero_virt_kubernetes_config_get_max_retries (r->self->config))
+        {
+          hero_virt_cluster_watch_fail (r->out, error);
+          goto done;
+        }
+      g_usleep (MIN (100000 * failures, G_USEC_PER_SEC));
+    }
+  hero_virt_cluster_watch_close (r->out);
+done:
+  resumable_free (r);
+  return NULL;
+}
+
+/**
+ * hero_virt_kubernetes_manager_watch_resumable:
+ * @self: a #HeroVirtKubernetesManager
+ * @kind: the kind to watch
+ * @options: (nullable): selectors and the resource version to start
+ *   from, or %NULL to start with the current objects
+ * @error: return location for a #GError
+ *
+ * A watch that does not end when the server ends it: it resumes from the
+ * last resourceVersion it saw (BOOKMARK events included); when the
+ * server has forgotten that version (410 Gone) it lists again, delivers
+ * the current objects as ADDED events and watches from the list's
+ * version, as client-go's informers do. ERROR events are not passed on.
+ * A lost connection is retried up to the config's max retries, then the
+ * stream fails. It runs until [method@HeroVirt.ClusterWatch.stop].
+ *
+ * Returns: (transfer full): the event stream, or %NULL if @options are
+ *   invalid
+ *
+ * Since: 0.1
+ */
+HeroVirtClusterWatch *
+hero_virt_kubernetes_manager_watch_resumable (HeroVirtKubernetesManager  *self,
+                                              HeroVirtClusterKind        *kind,
+                                              HeroVirtClusterListOptions *options,
+                                              GError                    **error)
+{
+  Resumable *r;
+
+  g_return_val_if_fail (HERO_VIRT_IS_KUBERNETES_MANAGER (self), NULL);
+  g_return_val_if_fail (HERO_VIRT_IS_CLUSTER_KIND (kind), NULL);
+  g_return_val_if_fail (options == NULL || HERO_VIRT_IS_CLUSTER_LIST_OPTIONS (options), NULL);
+
+  if (options != NULL && !hero_virt_cluster_list_options_validate (options, error))
+    return NULL;
+  r = g_new0 (Resumable, 1);
+  r->self = g_object_ref (self);
+  r->kind = g_object_ref (kind);
+  if (options != NULL)
+    {
+      r->label_selector = g_strdup (hero_virt_cluster_list_options_get_label_selector (options));
+      r->field_selector = g_strdup (hero_virt_cluster_list_options_get_field_selector (options));
+      r->resource_version
+          = g_strdup (hero_virt_cluster_list_options_get_resource_version (options));
+    }
+  r->out = hero_virt_cluster_watch_new ();
+  g_thread_unref (g_thread_new ("hero-virt-k8s-informer", resumable_thread, r));
+  return g_object_ref (r->out);
+}

@@ -105,6 +105,12 @@ GPtrArray *hero_virt_kubernetes_manager_apply_yaml (HeroVirtKubernetesManager *s
                                                     gboolean                   force,
                                                     GCancellable              *cancellable,
                                                     GError                   **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtClusterWatch *
+hero_virt_kubernetes_manager_watch_resumable (HeroVirtKubernetesManager  *self,
+                                              HeroVirtClusterKind        *kind,
+                                              HeroVirtClusterListOptions *options,
+                                              GError                    **error);
 
 G_END_DECLS
 

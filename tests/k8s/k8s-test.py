@@ -386,6 +386,21 @@ def test_watch_gone():
                 break
         assert HeroVirt.kube_resource_get_name(ev.get_object()) == "after-gone"
         watch.stop()
+        # the resumable watch relists by itself: current objects as ADDED, then changes
+        resumable = km.watch_resumable(cms, HeroVirt.ClusterListOptions.new().set_resource_version(old))
+        seen = set()
+        while not {"after-gone", "churn-0", "churn-19"} <= seen:
+            ev = resumable.next(None)
+            assert ev.get_event_type() == HeroVirt.ClusterWatchEventType.ADDED
+            seen.add(HeroVirt.kube_resource_get_name(ev.get_object()))
+        km.configmap_create("after-relist", ["a=b"], None)
+        while True:
+            ev = resumable.next(None)
+            if ev.get_event_type() != HeroVirt.ClusterWatchEventType.BOOKMARK and \
+                    HeroVirt.kube_resource_get_name(ev.get_object()) == "after-relist":
+                break
+        resumable.stop()
+        assert resumable.next(None) is None
 
 
 def test_async(sim):
