@@ -4,7 +4,7 @@
 # buildah and podman benchmarks use private storage in a temp dir).
 #
 #   bench/run.sh            all three
-#   bench/run.sh qcow2      one of qcow2, buildah, containers
+#   bench/run.sh qcow2      one of qcow2, buildah, containers, startup
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -16,6 +16,7 @@ ninja -C build >/dev/null
 HERO_VIRT_PLUGIN_PATH=$(find "$root/build/plugins" -name 'libherovirt-*.so' -printf '%h\n' | sort -u | paste -sd:)
 export HERO_VIRT_PLUGIN_PATH HERO_VIRT_PLUGIN_SYSTEM_PATH=""
 export LD_LIBRARY_PATH="$root/build/core${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+export HERO_VIRT_PLUGIN_SCANNER="$root/build/tools/plugin-scanner/hero-virt-plugin-scanner"
 
 run() {
   printf '\n==== %s\n' "$1"
@@ -27,3 +28,4 @@ which=${1:-all}
 case $which in all|qcow2) run "qcow2: native info/create vs qemu-img" build/bench/qcow2/bench-qcow2 30 ;; esac
 case $which in all|buildah) run "buildah: 10-step Builder vs a shell script of buildah commands" build/bench/buildah/bench-buildah 5 ;; esac
 case $which in all|containers) run "containers: lifecycle via REST, via CLI, and a podman shell loop" build/bench/containers/bench-containers 20 ;; esac
+case $which in all|startup) run "startup: hero-virt plugins (warm cache) vs kubectl version --client and podman --version" bench/startup/bench-startup.py build/tools/hero-virt 30 ;; esac

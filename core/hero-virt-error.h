@@ -53,6 +53,9 @@ G_BEGIN_DECLS
  * @HERO_VIRT_ERROR_CONFLICT: the object changed since it was read (a
  *   stale Kubernetes resourceVersion) or another owner holds the fields
  *   (a server-side apply conflict); read it again and retry
+ * @HERO_VIRT_ERROR_TOO_LARGE: an input or a tool's output went past its
+ *   size limit (a command's output cap, a file read, JSON too deep or
+ *   too big); the message names the limit
  * @HERO_VIRT_ERROR_GONE: what was asked for is no longer there to give: a
  *   Kubernetes resourceVersion or continue token too old for the server
  *   (410 Gone, reason Expired); list again
@@ -83,6 +86,7 @@ typedef enum
   HERO_VIRT_ERROR_IO,
   HERO_VIRT_ERROR_NETWORK,
   HERO_VIRT_ERROR_CONFLICT,
+  HERO_VIRT_ERROR_TOO_LARGE,
   HERO_VIRT_ERROR_GONE,
   HERO_VIRT_ERROR_RATE_LIMITED,
 } HeroVirtError;

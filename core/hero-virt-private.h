@@ -39,14 +39,18 @@ typedef void (*HeroVirtAsyncStart) (gpointer            source_object,
 GAsyncResult *_hero_virt_run_sync (gpointer source_object, HeroVirtAsyncStart start, gpointer data);
 
 /* For the executors (exec/hero-virt-executor.c). */
+#define HERO_VIRT_DEFAULT_MAX_OUTPUT (64 * 1024 * 1024)
 char **_hero_virt_executor_dup_environ (HeroVirtExecutor *self);
-void   _hero_virt_executor_log_command (HeroVirtExecutor *self,
-                                        HeroVirtCommand  *command,
-                                        const char       *display,
-                                        const char       *outcome,
-                                        int               exit_status,
-                                        int               term_signal,
-                                        gint64            duration_us);
+gsize  _hero_virt_executor_output_cap (HeroVirtExecutor *self, HeroVirtCommand *command);
+gboolean
+_hero_virt_output_too_large (GError **error, const char *program, const char *stream, gsize cap);
+void _hero_virt_executor_log_command (HeroVirtExecutor *self,
+                                      HeroVirtCommand  *command,
+                                      const char       *display,
+                                      const char       *outcome,
+                                      int               exit_status,
+                                      int               term_signal,
+                                      gint64            duration_us);
 /* Standard error as the result keeps it: with the command's secrets
  * masked, even when a tool echoes its arguments. */
 GBytes *_hero_virt_command_redact_output (HeroVirtCommand *command, GByteArray *output);
@@ -64,6 +68,9 @@ gboolean _hero_virt_provider_kind_is_available (HeroVirtProviderKind kind,
  * GPtrArray of strings, as the builders keep their lists. */
 #define _HERO_VIRT_NAME_RE "^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,252}$"
 
+/* g_regex_match_simple() anchored at the very end ($ never matches
+ * before a final newline): every pattern check in core/ goes through it. */
+gboolean _hero_virt_match (const char *pattern, const char *value);
 gboolean _hero_virt_validate_port_mapping (const char *spec, GError **error);
 gboolean _hero_virt_validate_volume (const char *spec, GError **error);
 gboolean _hero_virt_validate_key_values (GPtrArray  *array,

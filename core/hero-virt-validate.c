@@ -74,6 +74,143 @@ hero_virt_validate_text (const char *what, const char *value, GError **error)
   return TRUE;
 }
 
+/**
+ * hero_virt_validate_env_name:
+ * @name: (nullable): an environment variable's name
+ * @error: return location for a #GError
+ *
+ * Checks that @name matches `[A-Za-z_][A-Za-z0-9_]*`: what every shell
+ * and `env` take as a variable name, and nothing that `env` or a tool
+ * could read as an option or a command (`-S…`, `A=B`, a space).
+ *
+ * Returns: %TRUE if acceptable, else %FALSE with
+ *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_validate_env_name (const char *name, GError **error)
+{
+  if (name == NULL || !(g_ascii_isalpha (name[0]) || name[0] == '_')
+      || strspn (name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+             != strlen (name))
+    return hero_virt_set_invalid_argument (error, "environment variable name", name,
+                                           "use letters, digits and _, not starting with a digit");
+  return TRUE;
+}
+
+/**
+ * hero_virt_validate_size:
+ * @what: what the size is, such as `memory limit` (used in the message)
+ * @value: (nullable): a size such as `512m`, `1.5g` or `1048576`
+ * @error: return location for a #GError
+ *
+ * Checks that @value is a number with an optional fraction and an
+ * optional unit among `b k m g` (either case), and nothing else: no sign,
+ * no space, no trailing newline. %NULL passes.
+ *
+ * Returns: %TRUE if acceptable, else %FALSE with
+ *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_validate_size (const char *what, const char *value, GError **error)
+{
+  if (value != NULL && !_hero_virt_match ("^[0-9]{1,19}(\\.[0-9]{1,9})?[bkmgBKMG]?$", value))
+    return hero_virt_set_invalid_argument (error, what, value, "use a size such as 512m or 1g");
+  return TRUE;
+}
+
+/**
+ * hero_virt_validate_single_line:
+ * @what: what the value is, such as `health check command`
+ * @value: (nullable): the value
+ * @error: return location for a #GError
+ *
+ * Checks that @value is one non-empty line of UTF-8 text: no line break,
+ * carriage return, NUL-free by construction, no other control character.
+ * Health check commands and other shell snippets that a tool stores in
+ * one line are checked with it. %NULL passes.
+ *
+ * Returns: %TRUE if acceptable, else %FALSE with
+ *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_validate_single_line (const char *what, const char *value, GError **error)
+{
+  if (value == NULL)
+    return TRUE;
+  if (*value == '\0')
+    return hero_virt_set_invalid_argument (error, what, value, "it is empty");
+  if (strpbrk (value, "\n\r") != NULL)
+    return hero_virt_set_invalid_argument (error, what, value, "it must be a single line");
+  return hero_virt_validate_text (what, value, error);
+}
+
+static gboolean
+is_normal_dev_path (const char *path, gsize len)
+{
+  g_autofree char *copy = g_strndup (path, len);
+  g_auto (GStrv) parts = NULL;
+
+  if (!g_str_has_prefix (copy, "/dev/") || len == 5)
+    return FALSE;
+  if (strspn (copy, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_./-") != len)
+    return FALSE;
+  parts = g_strsplit (copy + 1, "/", -1);
+  for (guint i = 0; parts[i] != NULL; i++)
+    if (*parts[i] == '\0' || g_str_equal (parts[i], ".") || g_str_equal (parts[i], ".."))
+      return FALSE;
+  return TRUE;
+}
+
+/**
+ * hero_virt_validate_device:
+ * @spec: (nullable): a device mapping, `/dev/host[:/dev/container[:rwm]]`
+ * @error: return location for a #GError
+ *
+ * Checks a device mapping: each path is a normalized path under `/dev/`
+ * (no `.` or `..` component, no empty one, so `/dev/../etc/shadow` and
+ * `/dev//sda` are refused), then optional permissions made of `r`, `w`
+ * and `m`.
+ *
+ * Returns: %TRUE if acceptable, else %FALSE with
+ *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_validate_device (const char *spec, GError **error)
+{
+  g_auto (GStrv) parts = NULL;
+  guint n;
+
+  if (spec == NULL)
+    return hero_virt_set_invalid_argument (error, "device", spec, "it is empty");
+  parts = g_strsplit (spec, ":", -1);
+  n = g_strv_length (parts);
+  if (n < 1 || n > 3 || !is_normal_dev_path (parts[0], strlen (parts[0])))
+    goto bad;
+  if (n >= 2 && parts[1][0] == '/' && !is_normal_dev_path (parts[1], strlen (parts[1])))
+    goto bad;
+  if (n == 3 && parts[1][0] != '/')
+    goto bad;
+  {
+    const char *perms = n == 3 ? parts[2] : n == 2 && parts[1][0] != '/' ? parts[1] : NULL;
+    if (perms != NULL
+        && (*perms == '\0' || strlen (perms) > 3 || strspn (perms, "rwm") != strlen (perms)))
+      goto bad;
+  }
+  return TRUE;
+bad:
+  return hero_virt_set_invalid_argument (
+      error, "device", spec,
+      "use /dev/host[:/dev/container][:rwm] with normalized paths under /dev (no . or ..)");
+}
+
 /* ---- images and containers ---- */
 
 /* The grammar of distribution/reference (what buildah, podman and the
@@ -666,10 +803,18 @@ hero_virt_kube_validate_field_selector (const char *selector, GError **error)
 
 /* ---- container settings (internal: the container builder and container) ---- */
 
+/* Anchored at the very end: with GRegex's default, `$` also matches
+ * before a final newline, so "host\n" would pass "^[a-z]+$". */
 static gboolean
 matches (const char *pattern, const char *value)
 {
-  return value != NULL && g_regex_match_simple (pattern, value, 0, 0);
+  return _hero_virt_match (pattern, value);
+}
+
+gboolean
+_hero_virt_match (const char *pattern, const char *value)
+{
+  return value != NULL && g_regex_match_simple (pattern, value, G_REGEX_DOLLAR_ENDONLY, 0);
 }
 
 gboolean
@@ -677,7 +822,8 @@ _hero_virt_validate_port_mapping (const char *spec, GError **error)
 {
   g_autoptr (GMatchInfo) match = NULL;
   g_autoptr (GRegex) re = g_regex_new (
-      "^(?:(\\[[0-9a-fA-F:.]+\\]|[0-9.]+):)?([0-9]{1,5}):([0-9]{1,5})/(tcp|udp|sctp)$", 0, 0, NULL);
+      "^(?:(\\[[0-9a-fA-F:.]+\\]|[0-9.]+):)?([0-9]{1,5}):([0-9]{1,5})/(tcp|udp|sctp)$",
+      G_REGEX_DOLLAR_ENDONLY, 0, NULL);
   g_autofree char *ip = NULL;
   g_autofree char *host = NULL;
   g_autofree char *ctr = NULL;
@@ -856,4 +1002,96 @@ _hero_virt_validate_provider_name (const char *name, GError **error)
         error, "provider name", name,
         "use 1 to 64 of a-z 0-9 - _, starting with a letter or digit");
   return TRUE;
+}
+
+/* ---- untrusted JSON ---- */
+
+/**
+ * hero_virt_json_parse_untrusted:
+ * @data: (array length=len) (element-type guint8): the JSON text
+ * @len: its length in bytes
+ * @max_depth: the deepest nesting of arrays and objects allowed, or 0 for
+ *   128
+ * @max_bytes: the longest text allowed, or 0 for 64 MiB
+ * @error: return location for a #GError
+ *
+ * Parses JSON that came from outside (a tool's output, a REST body, a
+ * Kubernetes object) with bounds checked first: a cheap scan over the
+ * bytes refuses text longer than @max_bytes or nested deeper than
+ * @max_depth with %HERO_VIRT_ERROR_TOO_LARGE before json-glib sees it
+ * (json-glib recurses per level and runs out of stack on input some 100 000
+ * levels deep).
+ *
+ * Returns: (transfer full): the root node, or %NULL with
+ *   %HERO_VIRT_ERROR_TOO_LARGE or %HERO_VIRT_ERROR_PARSE
+ *
+ * Since: 0.1
+ */
+JsonNode *
+hero_virt_json_parse_untrusted (const guint8 *data,
+                                gsize         len,
+                                guint         max_depth,
+                                gsize         max_bytes,
+                                GError      **error)
+{
+  g_autoptr (JsonParser) parser = NULL;
+  g_autoptr (GError) local_error = NULL;
+  gboolean in_string = FALSE;
+  guint    depth = 0;
+
+  g_return_val_if_fail (data != NULL || len == 0, NULL);
+
+  if (max_depth == 0)
+    max_depth = 128;
+  if (max_bytes == 0)
+    max_bytes = 64 * 1024 * 1024;
+  if (len > max_bytes)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+                   "JSON of %" G_GSIZE_FORMAT " bytes is longer than the limit of %" G_GSIZE_FORMAT
+                   " bytes",
+                   len, max_bytes);
+      return NULL;
+    }
+  for (gsize i = 0; i < len; i++)
+    {
+      guint8 c = data[i];
+
+      if (in_string)
+        {
+          if (c == '\\')
+            i++;
+          else if (c == '"')
+            in_string = FALSE;
+          continue;
+        }
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
+        {
+          if (++depth > max_depth)
+            {
+              g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+                           "JSON nested deeper than %u levels (at byte %" G_GSIZE_FORMAT ")",
+                           max_depth, i);
+              return NULL;
+            }
+        }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
+    }
+
+  parser = json_parser_new_immutable ();
+  if (!json_parser_load_from_data (parser, (const char *)data, len, &local_error))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "Invalid JSON: %s",
+                   local_error->message);
+      return NULL;
+    }
+  if (json_parser_get_root (parser) == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "Invalid JSON: it is empty");
+      return NULL;
+    }
+  return json_parser_steal_root (parser);
 }

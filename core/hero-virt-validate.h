@@ -8,6 +8,8 @@
 #error "Only <hero-virt.h> can be included directly."
 #endif
 
+#include <json-glib/json-glib.h>
+
 #include "hero-virt-types.h"
 
 G_BEGIN_DECLS
@@ -20,6 +22,20 @@ gboolean hero_virt_set_invalid_argument (GError    **error,
 
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_validate_text (const char *what, const char *value, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+JsonNode *hero_virt_json_parse_untrusted (const guint8 *data,
+                                          gsize         len,
+                                          guint         max_depth,
+                                          gsize         max_bytes,
+                                          GError      **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_env_name (const char *name, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_size (const char *what, const char *value, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_single_line (const char *what, const char *value, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_validate_device (const char *spec, GError **error);
 
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_validate_image_reference (const char *reference, GError **error);

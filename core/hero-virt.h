@@ -54,6 +54,7 @@
 #include "hero-virt-vm-spec.h"
 #include "hero-virt-vm-builder.h"
 #include "hero-virt-vm-info.h"
+#include "hero-virt-virt-detect.h"
 #include "hero-virt-hypervisor-provider.h"
 
 /* clusters */

@@ -23,6 +23,8 @@ export LD_LIBRARY_PATH="$root/build/core${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
 HERO_VIRT_PLUGIN_PATH=$(find "$root/build/plugins" -name 'libherovirt-*.so' -printf '%h\n' | sort -u | paste -sd:)
 export HERO_VIRT_PLUGIN_PATH
 export HERO_VIRT_PLUGIN_SYSTEM_PATH=""
+# Plugins are opened by the plugin scanner first: use the one of this build.
+export HERO_VIRT_PLUGIN_SCANNER="$root/build/tools/plugin-scanner/hero-virt-plugin-scanner"
 
 echo "==== hero-virt plugins"
 ./build/tools/hero-virt plugins || true

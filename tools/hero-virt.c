@@ -97,7 +97,11 @@ print_plugin (HeroVirtPluginInfo *plugin)
   g_autoptr (GPtrArray) providers = hero_virt_plugin_info_get_providers (plugin);
   const char *error = hero_virt_plugin_info_get_error (plugin);
 
-  g_print ("%s %s\n", hero_virt_plugin_info_get_name (plugin),
+  g_autofree char *base = g_path_get_basename (hero_virt_plugin_info_get_path (plugin));
+
+  /* A file that never told its name is shown by its file name. */
+  g_print ("%s %s\n",
+           hero_virt_plugin_info_get_name (plugin) ? hero_virt_plugin_info_get_name (plugin) : base,
            hero_virt_plugin_info_get_version (plugin) ? hero_virt_plugin_info_get_version (plugin)
                                                       : "");
   if (hero_virt_plugin_info_get_description (plugin))

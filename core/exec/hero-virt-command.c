@@ -42,6 +42,7 @@ struct _HeroVirtCommand
   char     **environ; /* extra variables, NAME=VALUE */
   char      *cwd;
   guint      timeout_ms;
+  guint64    max_output;
   gboolean   merge_stderr;
   char      *log_domain;
 };
@@ -52,6 +53,7 @@ enum
   PROP_PROGRAM,
   PROP_CWD,
   PROP_TIMEOUT,
+  PROP_MAX_OUTPUT,
   PROP_LOG_DOMAIN,
   N_PROPS
 };
@@ -98,6 +100,9 @@ hero_virt_command_get_property (GObject *object, guint prop_id, GValue *value, G
     case PROP_TIMEOUT:
       g_value_set_uint (value, self->timeout_ms);
       break;
+    case PROP_MAX_OUTPUT:
+      g_value_set_uint64 (value, self->max_output);
+      break;
     case PROP_LOG_DOMAIN:
       g_value_set_string (value, self->log_domain);
       break;
@@ -125,6 +130,9 @@ hero_virt_command_set_property (GObject      *object,
       break;
     case PROP_TIMEOUT:
       hero_virt_command_set_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_MAX_OUTPUT:
+      hero_virt_command_set_max_output (self, g_value_get_uint64 (value));
       break;
     case PROP_LOG_DOMAIN:
       hero_virt_command_set_log_domain (self, g_value_get_string (value));
@@ -177,6 +185,24 @@ hero_virt_command_class_init (HeroVirtCommandClass *klass)
   properties[PROP_TIMEOUT]
       = g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, 0,
                            G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * HeroVirtCommand:max-output:
+   *
+   * The most bytes of standard output, and separately of standard error,
+   * the executor collects for the command; 0 means the executor's limit
+   * ([method@HeroVirt.Executor.set_max_output], 64 MiB unless set). A
+   * command that writes more is killed and the run fails with
+   * %HERO_VIRT_ERROR_TOO_LARGE, naming the stream and the limit. When an
+   * [signal@HeroVirt.Command::output-line] handler is connected the lines
+   * keep coming and the run does not fail: only the copy kept for the
+   * [class@HeroVirt.CommandResult] stops growing at the limit.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_MAX_OUTPUT]
+      = g_param_spec_uint64 ("max-output", NULL, NULL, 0, G_MAXUINT64, 0,
+                             G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
    * HeroVirtCommand:log-domain:
@@ -460,8 +486,7 @@ HeroVirtCommand *
 hero_virt_command_setenv (HeroVirtCommand *self, const char *variable, const char *value)
 {
   g_return_val_if_fail (HERO_VIRT_IS_COMMAND (self), NULL);
-  g_return_val_if_fail (variable != NULL && *variable != '\0', self);
-  g_return_val_if_fail (strchr (variable, '=') == NULL, self);
+  g_return_val_if_fail (hero_virt_validate_env_name (variable, NULL), self);
 
   if (value != NULL)
     self->environ = g_environ_setenv (self->environ, variable, value, TRUE);
@@ -517,6 +542,47 @@ hero_virt_command_set_timeout (HeroVirtCommand *self, guint timeout_ms)
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
     }
   return self;
+}
+
+/**
+ * hero_virt_command_set_max_output:
+ * @self: a #HeroVirtCommand
+ * @max_bytes: the most bytes kept of each of standard output and error,
+ *   or 0 for the executor's limit
+ *
+ * Sets [property@HeroVirt.Command:max-output].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtCommand *
+hero_virt_command_set_max_output (HeroVirtCommand *self, guint64 max_bytes)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_COMMAND (self), NULL);
+
+  if (self->max_output != max_bytes)
+    {
+      self->max_output = max_bytes;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_OUTPUT]);
+    }
+  return self;
+}
+
+/**
+ * hero_virt_command_get_max_output:
+ * @self: a #HeroVirtCommand
+ *
+ * Returns: the output limit set on the command, 0 when the executor's
+ *   applies
+ *
+ * Since: 0.1
+ */
+guint64
+hero_virt_command_get_max_output (HeroVirtCommand *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_COMMAND (self), 0);
+  return self->max_output;
 }
 
 /**

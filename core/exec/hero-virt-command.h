@@ -61,6 +61,10 @@ HeroVirtCommand *hero_virt_command_set_cwd (HeroVirtCommand *self, const char *c
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtCommand *hero_virt_command_set_timeout (HeroVirtCommand *self, guint timeout_ms);
 HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtCommand *hero_virt_command_set_max_output (HeroVirtCommand *self, guint64 max_bytes);
+HERO_VIRT_AVAILABLE_IN_ALL
+guint64 hero_virt_command_get_max_output (HeroVirtCommand *self);
+HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtCommand *hero_virt_command_set_merge_stderr (HeroVirtCommand *self, gboolean merge);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtCommand *hero_virt_command_set_log_domain (HeroVirtCommand *self, const char *log_domain);

@@ -26,7 +26,8 @@
 
 G_DEFINE_INTERFACE (HeroVirtExecutor, hero_virt_executor, G_TYPE_OBJECT)
 
-static GQuark environ_quark; /* the variables of hero_virt_executor_setenv() */
+static GQuark environ_quark;    /* the variables of hero_virt_executor_setenv() */
+static GQuark max_output_quark; /* hero_virt_executor_set_max_output(), as a gsize */
 
 static gpointer
 run_thread (gpointer source_object, gpointer task_data, GCancellable *cancellable, GError **error)
@@ -189,6 +190,7 @@ hero_virt_executor_default_init (HeroVirtExecutorInterface *iface)
   iface->is_local = real_is_local;
 
   environ_quark = g_quark_from_static_string ("hero-virt-executor-environ");
+  max_output_quark = g_quark_from_static_string ("hero-virt-executor-max-output");
 }
 
 /**
@@ -576,7 +578,7 @@ hero_virt_executor_setenv (HeroVirtExecutor *self, const char *variable, const c
   char **env;
 
   g_return_if_fail (HERO_VIRT_IS_EXECUTOR (self));
-  g_return_if_fail (variable != NULL && *variable != '\0' && strchr (variable, '=') == NULL);
+  g_return_if_fail (hero_virt_validate_env_name (variable, NULL));
 
   G_LOCK (environ);
   env = g_object_steal_qdata (G_OBJECT (self), environ_quark);
@@ -624,6 +626,76 @@ _hero_virt_executor_dup_environ (HeroVirtExecutor *self)
   env = g_strdupv (environ_of (self));
   G_UNLOCK (environ);
   return env ? env : g_new0 (char *, 1);
+}
+
+/* ---- how much output is kept ---- */
+
+/**
+ * hero_virt_executor_set_max_output:
+ * @self: a #HeroVirtExecutor
+ * @max_bytes: the most bytes of each of a command's standard output and
+ *   error, and of a file read, or 0 for the default (64 MiB)
+ *
+ * Bounds what @self collects: a command whose standard output or error
+ * goes past @max_bytes is killed and fails with
+ * %HERO_VIRT_ERROR_TOO_LARGE (a command's own
+ * [property@HeroVirt.Command:max-output] takes precedence), and so does
+ * [method@HeroVirt.Executor.read_file] of a bigger file. Commands whose
+ * lines are streamed to an [signal@HeroVirt.Command::output-line] handler
+ * are not failed: only the copy kept for the result stops growing.
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_executor_set_max_output (HeroVirtExecutor *self, guint64 max_bytes)
+{
+  g_return_if_fail (HERO_VIRT_IS_EXECUTOR (self));
+
+  g_object_set_qdata (G_OBJECT (self), max_output_quark,
+                      GSIZE_TO_POINTER ((gsize)MIN (max_bytes, (guint64)G_MAXSIZE)));
+}
+
+/**
+ * hero_virt_executor_get_max_output:
+ * @self: a #HeroVirtExecutor
+ *
+ * Returns: the output limit of @self in bytes (64 MiB unless set with
+ *   [method@HeroVirt.Executor.set_max_output])
+ *
+ * Since: 0.1
+ */
+guint64
+hero_virt_executor_get_max_output (HeroVirtExecutor *self)
+{
+  gsize max;
+
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), 0);
+
+  max = GPOINTER_TO_SIZE (g_object_get_qdata (G_OBJECT (self), max_output_quark));
+  return max ? max : HERO_VIRT_DEFAULT_MAX_OUTPUT;
+}
+
+/* The limit for one run of @command on @self. */
+gsize
+_hero_virt_executor_output_cap (HeroVirtExecutor *self, HeroVirtCommand *command)
+{
+  guint64 max = command ? hero_virt_command_get_max_output (command) : 0;
+
+  if (max == 0)
+    max = hero_virt_executor_get_max_output (self);
+  return (gsize)MIN (max, (guint64)G_MAXSIZE);
+}
+
+gboolean
+_hero_virt_output_too_large (GError **error, const char *program, const char *stream, gsize cap)
+{
+  g_autofree char *size = g_format_size_full (cap, G_FORMAT_SIZE_IEC_UNITS);
+
+  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+               "%s wrote more than %s (%" G_GSIZE_FORMAT " bytes) to %s; it was killed (raise the "
+               "command's or the executor's max-output to allow more)",
+               program, size, cap, stream);
+  return FALSE;
 }
 
 /* ---- the one log line of a command ---- */

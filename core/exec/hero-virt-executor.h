@@ -132,6 +132,10 @@ void hero_virt_executor_setenv (HeroVirtExecutor *self, const char *variable, co
 HERO_VIRT_AVAILABLE_IN_ALL
 const char *const *hero_virt_executor_get_environ (HeroVirtExecutor *self);
 HERO_VIRT_AVAILABLE_IN_ALL
+void hero_virt_executor_set_max_output (HeroVirtExecutor *self, guint64 max_bytes);
+HERO_VIRT_AVAILABLE_IN_ALL
+guint64 hero_virt_executor_get_max_output (HeroVirtExecutor *self);
+HERO_VIRT_AVAILABLE_IN_ALL
 char *hero_virt_executor_find_program (HeroVirtExecutor *self,
                                        const char       *program,
                                        GCancellable     *cancellable,

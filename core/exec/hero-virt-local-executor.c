@@ -9,7 +9,10 @@
 #include <sys/types.h>
 #include <unistd.h>
 
+#include <sys/stat.h>
+
 #include <gio/gunixoutputstream.h>
+#include <glib/gstdio.h>
 #include <glib-unix.h>
 
 #include "hero-virt-private.h"
@@ -58,21 +61,41 @@ typedef struct
   guint            pending; /* stdout, stderr, wait, stdin */
   gboolean         timed_out;
   gboolean         killed;
+  gsize            cap;       /* most bytes kept of each stream */
+  const char      *too_large; /* the stream that went past it */
   GSource         *timeout_source;
+  GSource         *grace_source; /* after a kill: stop waiting for the pipes */
+  GCancellable    *io_cancel;    /* cancels our reads, write and wait */
+  GTask           *task;         /* not a reference: the task owns us */
   gulong           cancel_id;
   GCancellable    *cancellable;
 } RunState;
 
+/* How long the pipes may stay open after the command's process group was
+ * killed: a descendant that left the group (setsid) and holds them must
+ * not stretch a timeout to its own lifetime. */
+#define KILL_GRACE_MS 250
+
 static void
 run_state_free (RunState *state)
 {
+  GSource *grace;
+
+  /* First: a handler running in another thread finishes here. */
+  if (state->cancel_id != 0)
+    g_cancellable_disconnect (state->cancellable, state->cancel_id);
   if (state->timeout_source != NULL)
     {
       g_source_destroy (state->timeout_source);
       g_source_unref (state->timeout_source);
     }
-  if (state->cancel_id != 0)
-    g_cancellable_disconnect (state->cancellable, state->cancel_id);
+  grace = g_atomic_pointer_exchange (&state->grace_source, NULL);
+  if (grace != NULL)
+    {
+      g_source_destroy (grace);
+      g_source_unref (grace);
+    }
+  g_clear_object (&state->io_cancel);
   g_clear_object (&state->cancellable);
   g_clear_object (&state->command);
   g_clear_object (&state->subprocess);
@@ -94,6 +117,33 @@ kill_group (RunState *state)
    * reaches everything it started. */
   if (kill (-state->pid, SIGKILL) != 0 && errno == ESRCH)
     kill (state->pid, SIGKILL);
+}
+
+static gboolean
+on_grace_over (gpointer user_data)
+{
+  RunState *state = user_data;
+
+  /* Whatever still holds the pipes is not ours to wait for: close our
+   * ends by cancelling the reads; the run then completes. */
+  g_cancellable_cancel (state->io_cancel);
+  return G_SOURCE_REMOVE;
+}
+
+/* Kills the group and gives the pipes KILL_GRACE_MS to close. May run in
+ * another thread (a cancellable fired there). */
+static void
+kill_and_bound (RunState *state)
+{
+  GSource *grace;
+
+  kill_group (state);
+  grace = g_timeout_source_new (KILL_GRACE_MS);
+  g_source_set_callback (grace, on_grace_over, state, NULL);
+  if (g_atomic_pointer_compare_and_exchange (&state->grace_source, NULL, grace))
+    g_source_attach (grace, g_task_get_context (state->task));
+  else
+    g_source_unref (grace);
 }
 
 static void
@@ -153,8 +203,20 @@ read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       gsize         len;
       const guint8 *data = g_bytes_get_data (bytes, &len);
+      GByteArray   *keep = is_out ? state->out : state->err;
 
-      g_byte_array_append (is_out ? state->out : state->err, data, len);
+      if (keep->len + len > state->cap && !state->emit_lines)
+        {
+          /* Past the limit: the run fails, the command is killed, and
+           * what it still writes is drained and dropped. */
+          if (state->too_large == NULL && !state->killed)
+            {
+              state->too_large = is_out ? "its standard output" : "its standard error";
+              kill_and_bound (state);
+            }
+        }
+      else if (state->too_large == NULL)
+        g_byte_array_append (keep, data, MIN (len, state->cap - keep->len));
       if (state->emit_lines)
         {
           GString *line = is_out ? state->out_line : state->err_line;
@@ -162,10 +224,16 @@ read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
           flush_lines (state, line,
                        is_out ? HERO_VIRT_OUTPUT_STREAM_STDOUT : HERO_VIRT_OUTPUT_STREAM_STDERR,
                        FALSE);
+          /* A line longer than the cap is cut there: the buffer is bounded. */
+          if (line->len > state->cap)
+            flush_lines (state, line,
+                         is_out ? HERO_VIRT_OUTPUT_STREAM_STDOUT : HERO_VIRT_OUTPUT_STREAM_STDERR,
+                         TRUE);
         }
-      /* No cancellable: a cancelled run still drains the pipes while the
-       * child dies, so it can be reaped. */
-      g_input_stream_read_bytes_async (stream, 65536, G_PRIORITY_DEFAULT, NULL, read_cb, task);
+      /* Only io_cancel, fired a grace period after a kill: until then a
+       * cancelled run drains the pipes while the child dies. */
+      g_input_stream_read_bytes_async (stream, 65536, G_PRIORITY_DEFAULT, state->io_cancel, read_cb,
+                                       task);
       return;
     }
 
@@ -228,6 +296,18 @@ maybe_complete (GTask *task)
       g_object_unref (task);
       return;
     }
+  if (state->too_large != NULL && !state->timed_out)
+    {
+      g_autoptr (GError) error = NULL;
+
+      _hero_virt_executor_log_command (g_task_get_source_object (task), state->command,
+                                       state->display, "too much output, killed", 0, 0, duration);
+      _hero_virt_output_too_large (&error, hero_virt_command_get_program (state->command),
+                                   state->too_large, state->cap);
+      g_task_return_error (task, g_steal_pointer (&error));
+      g_object_unref (task);
+      return;
+    }
   if (state->timed_out)
     {
       _hero_virt_executor_log_command (g_task_get_source_object (task), state->command,
@@ -262,8 +342,9 @@ on_cancelled (GCancellable *cancellable, gpointer user_data)
   RunState *state = user_data;
 
   /* May run in another thread: only kill here; completion happens in the
-   * task's context once the pipes close and the child is reaped. */
-  kill_group (state);
+   * task's context once the pipes close (or the grace period ends) and
+   * the child is reaped. */
+  kill_and_bound (state);
 }
 
 static gboolean
@@ -273,7 +354,7 @@ on_timeout (gpointer user_data)
   RunState *state = g_task_get_task_data (task);
 
   state->timed_out = TRUE;
-  kill_group (state);
+  kill_and_bound (state);
   g_clear_pointer (&state->timeout_source, g_source_unref);
   return G_SOURCE_REMOVE;
 }
@@ -329,6 +410,9 @@ local_run_async (HeroVirtExecutor   *executor,
   state->err_line = g_string_new (NULL);
   state->emit_lines = hero_virt_command_wants_lines (command);
   state->cancellable = cancellable ? g_object_ref (cancellable) : NULL;
+  state->io_cancel = g_cancellable_new ();
+  state->task = task;
+  state->cap = _hero_virt_executor_output_cap (executor, command);
   g_task_set_task_data (task, state, (GDestroyNotify)run_state_free);
 
   if (g_task_return_error_if_cancelled (task))
@@ -387,7 +471,7 @@ local_run_async (HeroVirtExecutor   *executor,
       const void *data = g_bytes_get_data (input, &len);
       /* The stdin GBytes is kept alive by the command, held by the state. */
       g_output_stream_write_all_async (g_subprocess_get_stdin_pipe (state->subprocess), data, len,
-                                       G_PRIORITY_DEFAULT, NULL, write_cb, task);
+                                       G_PRIORITY_DEFAULT, state->io_cancel, write_cb, task);
     }
   else
     {
@@ -396,11 +480,11 @@ local_run_async (HeroVirtExecutor   *executor,
     }
 
   g_input_stream_read_bytes_async (g_subprocess_get_stdout_pipe (state->subprocess), 65536,
-                                   G_PRIORITY_DEFAULT, NULL, read_cb, task);
+                                   G_PRIORITY_DEFAULT, state->io_cancel, read_cb, task);
   if (!hero_virt_command_get_merge_stderr (command))
     g_input_stream_read_bytes_async (g_subprocess_get_stderr_pipe (state->subprocess), 65536,
-                                     G_PRIORITY_DEFAULT, NULL, read_cb, task);
-  g_subprocess_wait_async (state->subprocess, NULL, wait_cb, task);
+                                     G_PRIORITY_DEFAULT, state->io_cancel, read_cb, task);
+  g_subprocess_wait_async (state->subprocess, state->io_cancel, wait_cb, task);
 
   if (cancellable != NULL)
     state->cancel_id = g_cancellable_connect (cancellable, G_CALLBACK (on_cancelled), state, NULL);
@@ -450,9 +534,19 @@ local_read_file (HeroVirtExecutor *executor,
                  GError          **error)
 {
   g_autoptr (GError) local_error = NULL;
-  char *data;
-  gsize len;
+  gsize    cap = _hero_virt_executor_output_cap (executor, NULL);
+  GStatBuf st;
+  char    *data;
+  gsize    len;
 
+  if (g_stat (path, &st) == 0 && S_ISREG (st.st_mode) && (guint64)st.st_size > cap)
+    {
+      g_autofree char *size = g_format_size_full (cap, G_FORMAT_SIZE_IEC_UNITS);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+                   "%s is larger than the executor's limit of %s (%" G_GSIZE_FORMAT " bytes)", path,
+                   size, cap);
+      return NULL;
+    }
   if (!g_file_get_contents (path, &data, &len, &local_error))
     {
       g_set_error (error, HERO_VIRT_ERROR,
@@ -480,9 +574,15 @@ static gboolean
 remove_recursive (GFile *file, GCancellable *cancellable, GError **error)
 {
   g_autoptr (GFileEnumerator) children = NULL;
+  g_autoptr (GFileInfo) self_info = NULL;
 
-  children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
-                                        G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
+  /* lstat: a symbolic link is removed itself, never followed, so
+   * `tmp/link -> ../victim` leaves victim/ alone (as over SFTP). */
+  self_info = g_file_query_info (file, G_FILE_ATTRIBUTE_STANDARD_TYPE,
+                                 G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
+  if (self_info != NULL && g_file_info_get_file_type (self_info) == G_FILE_TYPE_DIRECTORY)
+    children = g_file_enumerate_children (file, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                          G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, cancellable, NULL);
   if (children != NULL)
     {
       GFileInfo *info;

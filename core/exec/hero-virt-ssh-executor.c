@@ -11,6 +11,144 @@
 
 #include "hero-virt-private.h"
 
+/* ---- libssh2, opened on first use ----
+ *
+ * libssh2 and the libcrypto it pulls in are not linked: loading them with
+ * the library would cost every process that never opens an SSH
+ * connection (`hero-virt plugins`, say) a few milliseconds of relocations
+ * at start-up. They are opened when the first connection is made; the
+ * names below make every libssh2 call in this file (and every libssh2.h
+ * macro, which expands to them) go through the pointers loaded then. */
+#define HV_SSH2_SONAME "libssh2.so.1"
+
+#define HV_SSH2_SYMBOLS(X)                                                                         \
+  X (libssh2_channel_close)                                                                        \
+  X (libssh2_channel_eof)                                                                          \
+  X (libssh2_channel_free)                                                                         \
+  X (libssh2_channel_get_exit_signal)                                                              \
+  X (libssh2_channel_get_exit_status)                                                              \
+  X (libssh2_channel_open_ex)                                                                      \
+  X (libssh2_channel_process_startup)                                                              \
+  X (libssh2_channel_read_ex)                                                                      \
+  X (libssh2_channel_send_eof)                                                                     \
+  X (libssh2_channel_wait_closed)                                                                  \
+  X (libssh2_channel_write_ex)                                                                     \
+  X (libssh2_free)                                                                                 \
+  X (libssh2_hostkey_hash)                                                                         \
+  X (libssh2_init)                                                                                 \
+  X (libssh2_knownhost_checkp)                                                                     \
+  X (libssh2_knownhost_free)                                                                       \
+  X (libssh2_knownhost_init)                                                                       \
+  X (libssh2_knownhost_readfile)                                                                   \
+  X (libssh2_session_block_directions)                                                             \
+  X (libssh2_session_disconnect_ex)                                                                \
+  X (libssh2_session_free)                                                                         \
+  X (libssh2_session_handshake)                                                                    \
+  X (libssh2_session_hostkey)                                                                      \
+  X (libssh2_session_init_ex)                                                                      \
+  X (libssh2_session_last_errno)                                                                   \
+  X (libssh2_session_last_error)                                                                   \
+  X (libssh2_session_set_blocking)                                                                 \
+  X (libssh2_session_set_timeout)                                                                  \
+  X (libssh2_sftp_close_handle)                                                                    \
+  X (libssh2_sftp_fstat_ex)                                                                        \
+  X (libssh2_sftp_init)                                                                            \
+  X (libssh2_sftp_last_error)                                                                      \
+  X (libssh2_sftp_mkdir_ex)                                                                        \
+  X (libssh2_sftp_open_ex)                                                                         \
+  X (libssh2_sftp_read)                                                                            \
+  X (libssh2_sftp_readdir_ex)                                                                      \
+  X (libssh2_sftp_rmdir_ex)                                                                        \
+  X (libssh2_sftp_shutdown)                                                                        \
+  X (libssh2_sftp_stat_ex)                                                                         \
+  X (libssh2_sftp_unlink_ex)                                                                       \
+  X (libssh2_sftp_write)                                                                           \
+  X (libssh2_userauth_publickey_fromfile_ex)
+
+#define HV_SSH2_POINTER(name) static __typeof__ (&name) p_##name;
+HV_SSH2_SYMBOLS (HV_SSH2_POINTER)
+#undef HV_SSH2_POINTER
+
+#define libssh2_channel_close (*p_libssh2_channel_close)
+#define libssh2_channel_eof (*p_libssh2_channel_eof)
+#define libssh2_channel_free (*p_libssh2_channel_free)
+#define libssh2_channel_get_exit_signal (*p_libssh2_channel_get_exit_signal)
+#define libssh2_channel_get_exit_status (*p_libssh2_channel_get_exit_status)
+#define libssh2_channel_open_ex (*p_libssh2_channel_open_ex)
+#define libssh2_channel_process_startup (*p_libssh2_channel_process_startup)
+#define libssh2_channel_read_ex (*p_libssh2_channel_read_ex)
+#define libssh2_channel_send_eof (*p_libssh2_channel_send_eof)
+#define libssh2_channel_wait_closed (*p_libssh2_channel_wait_closed)
+#define libssh2_channel_write_ex (*p_libssh2_channel_write_ex)
+#define libssh2_free (*p_libssh2_free)
+#define libssh2_hostkey_hash (*p_libssh2_hostkey_hash)
+#define libssh2_init (*p_libssh2_init)
+#define libssh2_knownhost_checkp (*p_libssh2_knownhost_checkp)
+#define libssh2_knownhost_free (*p_libssh2_knownhost_free)
+#define libssh2_knownhost_init (*p_libssh2_knownhost_init)
+#define libssh2_knownhost_readfile (*p_libssh2_knownhost_readfile)
+#define libssh2_session_block_directions (*p_libssh2_session_block_directions)
+#define libssh2_session_disconnect_ex (*p_libssh2_session_disconnect_ex)
+#define libssh2_session_free (*p_libssh2_session_free)
+#define libssh2_session_handshake (*p_libssh2_session_handshake)
+#define libssh2_session_hostkey (*p_libssh2_session_hostkey)
+#define libssh2_session_init_ex (*p_libssh2_session_init_ex)
+#define libssh2_session_last_errno (*p_libssh2_session_last_errno)
+#define libssh2_session_last_error (*p_libssh2_session_last_error)
+#define libssh2_session_set_blocking (*p_libssh2_session_set_blocking)
+#define libssh2_session_set_timeout (*p_libssh2_session_set_timeout)
+#define libssh2_sftp_close_handle (*p_libssh2_sftp_close_handle)
+#define libssh2_sftp_fstat_ex (*p_libssh2_sftp_fstat_ex)
+#define libssh2_sftp_init (*p_libssh2_sftp_init)
+#define libssh2_sftp_last_error (*p_libssh2_sftp_last_error)
+#define libssh2_sftp_mkdir_ex (*p_libssh2_sftp_mkdir_ex)
+#define libssh2_sftp_open_ex (*p_libssh2_sftp_open_ex)
+#define libssh2_sftp_read (*p_libssh2_sftp_read)
+#define libssh2_sftp_readdir_ex (*p_libssh2_sftp_readdir_ex)
+#define libssh2_sftp_rmdir_ex (*p_libssh2_sftp_rmdir_ex)
+#define libssh2_sftp_shutdown (*p_libssh2_sftp_shutdown)
+#define libssh2_sftp_stat_ex (*p_libssh2_sftp_stat_ex)
+#define libssh2_sftp_unlink_ex (*p_libssh2_sftp_unlink_ex)
+#define libssh2_sftp_write (*p_libssh2_sftp_write)
+#define libssh2_userauth_publickey_fromfile_ex (*p_libssh2_userauth_publickey_fromfile_ex)
+
+/* Opens libssh2 once; FALSE (with %HERO_VIRT_ERROR_UNAVAILABLE) when it
+ * is not installed or lacks a function. */
+static gboolean
+ssh2_load (GError **error)
+{
+  static gsize    once;
+  static gboolean loaded;
+  static char    *failure;
+
+  if (g_once_init_enter (&once))
+    {
+      GModule *module = g_module_open (HV_SSH2_SONAME, G_MODULE_BIND_LOCAL);
+
+      loaded = module != NULL;
+      if (module == NULL)
+        failure = g_strdup (g_module_error ());
+#define HV_SSH2_RESOLVE(name)                                                                      \
+  if (loaded && !g_module_symbol (module, #name, (gpointer *)&p_##name))                           \
+    {                                                                                              \
+      loaded = FALSE;                                                                              \
+      failure = g_strdup_printf ("it has no %s", #name);                                           \
+    }
+      HV_SSH2_SYMBOLS (HV_SSH2_RESOLVE)
+#undef HV_SSH2_RESOLVE
+      if (loaded)
+        {
+          g_module_make_resident (module);
+          (*p_libssh2_init) (0);
+        }
+      g_once_init_leave (&once, 1);
+    }
+  if (!loaded)
+    g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
+                 "libssh2 (%s) could not be loaded: %s", HV_SSH2_SONAME, failure);
+  return loaded;
+}
+
 /**
  * HeroVirtSshExecutor:
  *
@@ -569,18 +707,6 @@ hero_virt_ssh_executor_get_user (HeroVirtSshExecutor *self)
 /* ---- session plumbing (called with self->lock held) ---- */
 
 static void
-libssh2_init_once (void)
-{
-  static gsize once;
-
-  if (g_once_init_enter (&once))
-    {
-      libssh2_init (0);
-      g_once_init_leave (&once, 1);
-    }
-}
-
-static void
 disconnect_locked (HeroVirtSshExecutor *self)
 {
   if (self->sftp != NULL)
@@ -808,7 +934,8 @@ connect_locked (HeroVirtSshExecutor *self, GCancellable *cancellable, GError **e
   if (self->session != NULL)
     return TRUE;
 
-  libssh2_init_once ();
+  if (!ssh2_load (error))
+    return FALSE;
   client = g_socket_client_new ();
   g_socket_client_set_timeout (client, MAX (1, self->connect_timeout / 1000));
   self->connection
@@ -913,6 +1040,8 @@ typedef struct
   GString         *pid_line; /* the wrapper's first line: the remote PID */
   gboolean         have_pid;
   long             pid;
+  gsize            cap;       /* most bytes kept of each stream */
+  const char      *too_large; /* the stream that went past it */
 } RunState;
 
 static void
@@ -970,13 +1099,29 @@ take_output (RunState *state, gboolean is_err, const char *data, gsize len)
     }
   if (len == 0)
     return;
-  g_byte_array_append (is_err ? state->err : state->out, (const guint8 *)data, len);
+  {
+    GByteArray *keep = is_err ? state->err : state->out;
+
+    if (keep->len + len > state->cap && !state->emit_lines)
+      {
+        if (state->too_large == NULL)
+          state->too_large = is_err ? "its standard error" : "its standard output";
+        return;
+      }
+    /* Streaming callers get every line; only the copy kept is bounded. */
+    g_byte_array_append (keep, (const guint8 *)data, MIN (len, state->cap - keep->len));
+  }
   if (state->emit_lines)
     {
       GString *line = is_err ? state->err_line : state->out_line;
       g_string_append_len (line, data, len);
       flush_lines (state->command, line,
                    is_err ? HERO_VIRT_OUTPUT_STREAM_STDERR : HERO_VIRT_OUTPUT_STREAM_STDOUT, FALSE);
+      /* A line longer than the cap is cut there: the buffer is bounded. */
+      if (line->len > state->cap)
+        flush_lines (state->command, line,
+                     is_err ? HERO_VIRT_OUTPUT_STREAM_STDERR : HERO_VIRT_OUTPUT_STREAM_STDOUT,
+                     TRUE);
     }
 }
 
@@ -1062,6 +1207,27 @@ kill_remote (HeroVirtSshExecutor *self, long pid)
   g_debug ("killed remote process group %ld", pid);
 }
 
+/* A run given up on (cancelled, timed out) before the wrapper's PID line
+ * was read: read on a little, so the remote process group can still be
+ * killed. */
+static void
+recover_pid (HeroVirtSshExecutor *self, LIBSSH2_CHANNEL *channel, RunState *state)
+{
+  gint64 deadline = deadline_after (2000);
+  char   buf[4096];
+
+  while (!state->have_pid)
+    {
+      ssize_t n = libssh2_channel_read (channel, buf, sizeof buf);
+
+      if (n > 0)
+        take_output (state, FALSE, buf, n);
+      else if (n != LIBSSH2_ERROR_EAGAIN || libssh2_channel_eof (channel)
+               || !wait_socket (self, deadline, NULL, NULL))
+        break;
+    }
+}
+
 static gboolean
 pump (HeroVirtSshExecutor *self,
       LIBSSH2_CHANNEL     *channel,
@@ -1080,8 +1246,21 @@ pump (HeroVirtSshExecutor *self,
   for (;;)
     {
       gboolean progressed = FALSE;
-      gboolean out_open = TRUE;
-      ssize_t  n;
+      ssize_t  n, n_err;
+
+      /* Hard limits, checked on every pass: a command that never stops
+       * writing (yes) never makes a read come back empty. */
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (deadline != 0 && g_get_monotonic_time () >= deadline)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TIMEOUT,
+                       "Timed out talking to %s:%u", self->host, self->port);
+          return FALSE;
+        }
+      if (state->too_large != NULL)
+        return _hero_virt_output_too_large (error, hero_virt_command_get_program (state->command),
+                                            state->too_large, state->cap);
 
       if (!eof_sent && in_off < in_len)
         {
@@ -1104,20 +1283,27 @@ pump (HeroVirtSshExecutor *self,
             }
         }
 
-      while ((n = libssh2_channel_read (channel, buf, sizeof buf)) > 0)
+      /* One read of each stream per pass, so the checks above run. */
+      if ((n = libssh2_channel_read (channel, buf, sizeof buf)) > 0)
         {
           take_output (state, FALSE, buf, n);
           progressed = TRUE;
         }
-      if (n < 0 && n != LIBSSH2_ERROR_EAGAIN)
-        out_open = FALSE;
-      while ((n = libssh2_channel_read_stderr (channel, buf, sizeof buf)) > 0)
+      if ((n_err = libssh2_channel_read_stderr (channel, buf, sizeof buf)) > 0)
         {
-          take_output (state, TRUE, buf, n);
+          take_output (state, TRUE, buf, n_err);
           progressed = TRUE;
         }
+      if ((n < 0 && n != LIBSSH2_ERROR_EAGAIN) || (n_err < 0 && n_err != LIBSSH2_ERROR_EAGAIN))
+        {
+          g_autofree char *msg = session_error (self);
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK,
+                       "Lost the SSH connection to %s:%u while %s ran: %s", self->host, self->port,
+                       hero_virt_command_get_program (state->command), msg);
+          return FALSE;
+        }
 
-      if (libssh2_channel_eof (channel) || !out_open)
+      if (n == 0 && n_err <= 0 && libssh2_channel_eof (channel))
         return TRUE;
       if (!progressed && !wait_socket (self, deadline, cancellable, error))
         return FALSE;
@@ -1173,6 +1359,7 @@ run_locked (HeroVirtSshExecutor *self,
   state.out_line = g_string_new (NULL);
   state.err_line = g_string_new (NULL);
   state.pid_line = g_string_new (NULL);
+  state.cap = _hero_virt_executor_output_cap (HERO_VIRT_EXECUTOR (self), command);
 
   if (local_error == NULL)
     pump (self, channel, &state, hero_virt_command_get_stdin (command), deadline, cancellable,
@@ -1182,6 +1369,9 @@ run_locked (HeroVirtSshExecutor *self,
     {
       _hero_virt_executor_log_command (HERO_VIRT_EXECUTOR (self), command, display,
                                        local_error->message, 0, 0, g_get_monotonic_time () - start);
+      if (!state.have_pid
+          && !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK))
+        recover_pid (self, channel, &state);
       if (state.have_pid)
         kill_remote (self, state.pid);
       /* The abandoned channel may still hold data; a fresh session is the
@@ -1207,6 +1397,20 @@ run_locked (HeroVirtSshExecutor *self,
   while ((rc = libssh2_channel_wait_closed (channel)) == LIBSSH2_ERROR_EAGAIN)
     if (!wait_socket (self, deadline_after (5000), NULL, NULL))
       break;
+  if (rc < 0)
+    {
+      /* No exit status came: the connection went away at the end. */
+      g_autofree char *msg = session_error (self);
+      _hero_virt_executor_log_command (HERO_VIRT_EXECUTOR (self), command, display, msg, 0, 0,
+                                       g_get_monotonic_time () - start);
+      libssh2_channel_free (channel);
+      disconnect_locked (self);
+      run_state_clear (&state);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK,
+                   "Lost the SSH connection to %s:%u before %s's exit status came: %s", self->host,
+                   self->port, hero_virt_command_get_program (command), msg);
+      return NULL;
+    }
   exit_status = libssh2_channel_get_exit_status (channel);
   libssh2_channel_get_exit_signal (channel, &signal_name, NULL, NULL, NULL, NULL, NULL);
   while (libssh2_channel_free (channel) == LIBSSH2_ERROR_EAGAIN)
@@ -1426,6 +1630,7 @@ static GBytes *
 read_locked (HeroVirtSshExecutor *self, const char *path, GCancellable *cancellable, GError **error)
 {
   gint64 deadline = deadline_after (self->command_timeout);
+  gsize  cap = _hero_virt_executor_output_cap (HERO_VIRT_EXECUTOR (self), NULL);
   g_autoptr (GByteArray) data = g_byte_array_new ();
   LIBSSH2_SFTP_HANDLE *handle;
   char                 buf[65536];
@@ -1456,6 +1661,16 @@ read_locked (HeroVirtSshExecutor *self, const char *path, GCancellable *cancella
         }
       if (n == 0)
         break;
+      if (data->len + (gsize)n > cap)
+        {
+          g_autofree char *size = g_format_size_full (cap, G_FORMAT_SIZE_IEC_UNITS);
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+                       "%s on %s:%u is larger than the executor's limit of %s (%" G_GSIZE_FORMAT
+                       " bytes)",
+                       path, self->host, self->port, size, cap);
+          sftp_close (self, handle);
+          return NULL;
+        }
       g_byte_array_append (data, (const guint8 *)buf, n);
     }
   sftp_close (self, handle);

@@ -17,11 +17,21 @@
  * first use, every directory in `HERO_VIRT_PLUGIN_PATH` (PATH syntax,
  * searched first), then the installed plugin directory (replaced by
  * `HERO_VIRT_PLUGIN_SYSTEM_PATH` when that is set, so tests can ignore
- * installed plugins). Each `*.so` there is opened and its descriptor
- * checked, ABI version first, before any of its code runs. A file that is
- * not a plugin, a plugin built for another ABI, a plugin whose register
- * function fails, or a second plugin with a name already taken is listed
- * with its error and skipped: the first plugin of a name wins.
+ * installed plugins); relative entries are ignored, and so are both
+ * variables in a setuid process. Each `*.so` there, and its directory,
+ * must belong to root or to the user and be writable by nobody else.
+ *
+ * A plugin file not seen before is first opened in a helper process,
+ * `hero-virt-plugin-scanner` (like `gst-plugin-scanner`): a plugin that
+ * crashes, aborts or hangs in its constructors or its register function
+ * is listed with that error and never loaded here. What the scanner said
+ * is cached by path, size and modification time
+ * (`$XDG_CACHE_HOME/hero-virt/registry-1.json`), so a warm start spawns
+ * nothing. In the host, the descriptor is checked, ABI version first,
+ * before any of its code runs. A file that is not a plugin, a plugin
+ * built for another ABI, a plugin whose register function fails, or a
+ * second plugin with a name already taken is listed with its error and
+ * skipped: the first plugin of a name wins.
  *
  * Providers are chosen by kind: by name, or the default, which is the one
  * named in `HERO_VIRT_<KIND>` (`HERO_VIRT_DISK=qcow2`, like GIO's
@@ -78,27 +88,39 @@ hero_virt_registry_init (HeroVirtRegistry *self)
   self->plugin_by_name = g_hash_table_new (g_str_hash, g_str_equal);
 }
 
+/* Absolute entries only: a relative one would depend on the current
+ * directory of whoever runs us. */
+static void
+add_path_entries (GPtrArray *dirs, const char *value, const char *variable)
+{
+  g_auto (GStrv) parts = g_strsplit (value, G_SEARCHPATH_SEPARATOR_S, -1);
+
+  for (guint i = 0; parts[i] != NULL; i++)
+    {
+      if (*parts[i] == '\0')
+        continue;
+      if (!g_path_is_absolute (parts[i]))
+        {
+          g_debug ("%s: ignoring the relative entry “%s”", variable, parts[i]);
+          continue;
+        }
+      g_ptr_array_add (dirs, g_strdup (parts[i]));
+    }
+}
+
 static char **
 compute_search_path (void)
 {
-  GPtrArray  *dirs = g_ptr_array_new ();
-  const char *env = g_getenv ("HERO_VIRT_PLUGIN_PATH");
-  const char *system = g_getenv ("HERO_VIRT_PLUGIN_SYSTEM_PATH");
+  GPtrArray *dirs = g_ptr_array_new ();
+  /* Both are ignored when running setuid: the caller's environment must
+   * not choose the code we load. */
+  const char *env = _hero_virt_secure_getenv ("HERO_VIRT_PLUGIN_PATH");
+  const char *system = _hero_virt_secure_getenv ("HERO_VIRT_PLUGIN_SYSTEM_PATH");
 
   if (env != NULL)
-    {
-      g_auto (GStrv) parts = g_strsplit (env, G_SEARCHPATH_SEPARATOR_S, -1);
-      for (guint i = 0; parts[i] != NULL; i++)
-        if (*parts[i] != '\0')
-          g_ptr_array_add (dirs, g_strdup (parts[i]));
-    }
+    add_path_entries (dirs, env, "HERO_VIRT_PLUGIN_PATH");
   if (system != NULL)
-    {
-      g_auto (GStrv) parts = g_strsplit (system, G_SEARCHPATH_SEPARATOR_S, -1);
-      for (guint i = 0; parts[i] != NULL; i++)
-        if (*parts[i] != '\0')
-          g_ptr_array_add (dirs, g_strdup (parts[i]));
-    }
+    add_path_entries (dirs, system, "HERO_VIRT_PLUGIN_SYSTEM_PATH");
   else
     g_ptr_array_add (dirs, g_strdup (HERO_VIRT_PLUGINDIR));
 
@@ -185,7 +207,7 @@ add_announced_providers_locked (HeroVirtRegistry   *self,
     }
 }
 
-static void
+static HeroVirtPluginInfo *
 load_plugin_file (HeroVirtRegistry *self, const char *path)
 {
   g_autoptr (HeroVirtPluginInfo) info = _hero_virt_plugin_info_new (path);
@@ -204,7 +226,7 @@ load_plugin_file (HeroVirtRegistry *self, const char *path)
       g_autofree char *msg = g_strdup_printf ("not a loadable module: %s", g_module_error ());
       _hero_virt_plugin_info_set_error (info, msg);
       g_debug ("%s: %s", path, msg);
-      return;
+      return info;
     }
 
   if (!g_module_symbol (module, HERO_VIRT_PLUGIN_DESC_SYMBOL, (gpointer *)&desc) || desc == NULL)
@@ -212,7 +234,7 @@ load_plugin_file (HeroVirtRegistry *self, const char *path)
       _hero_virt_plugin_info_set_error (
           info, "not a HeroVirt plugin (no " HERO_VIRT_PLUGIN_DESC_SYMBOL " symbol)");
       g_module_close (module);
-      return;
+      return info;
     }
 
   if (desc->abi_version != HERO_VIRT_PLUGIN_ABI_VERSION)
@@ -221,7 +243,7 @@ load_plugin_file (HeroVirtRegistry *self, const char *path)
                                               desc->abi_version, HERO_VIRT_PLUGIN_ABI_VERSION);
       _hero_virt_plugin_info_set_error (info, msg);
       g_module_close (module);
-      return;
+      return info;
     }
 
   if (desc->name == NULL || !_hero_virt_validate_provider_name (desc->name, NULL)
@@ -230,7 +252,7 @@ load_plugin_file (HeroVirtRegistry *self, const char *path)
       _hero_virt_plugin_info_set_error (info,
                                         "invalid descriptor (bad name or no register function)");
       g_module_close (module);
-      return;
+      return info;
     }
 
   _hero_virt_plugin_info_set_desc (info, desc->name, desc->version, desc->description,
@@ -244,7 +266,7 @@ load_plugin_file (HeroVirtRegistry *self, const char *path)
                              hero_virt_plugin_info_get_path (existing));
       _hero_virt_plugin_info_set_error (info, msg);
       g_module_close (module);
-      return;
+      return info;
     }
 
   /* From here on the module stays resident. */
@@ -259,7 +281,7 @@ load_plugin_file (HeroVirtRegistry *self, const char *path)
       /* Providers it announced before failing are never handed out. Keep
        * the GTypeModule alive: a type may have been registered. */
       _hero_virt_plugin_info_append_error (info, msg);
-      return;
+      return info;
     }
   add_announced_providers_locked (self, info, plugin);
 
@@ -267,6 +289,59 @@ load_plugin_file (HeroVirtRegistry *self, const char *path)
   g_hash_table_insert (self->plugin_by_name, (gpointer)hero_virt_plugin_info_get_name (info), info);
   g_debug ("loaded plugin %s %s from %s", desc->name, desc->version, path);
   /* The plugin object is intentionally kept (never unused). */
+  return info;
+}
+
+HeroVirtPluginInfo *
+_hero_virt_registry_load_file (HeroVirtRegistry *self, const char *path)
+{
+  HeroVirtPluginInfo *info;
+
+  g_rec_mutex_lock (&self->lock);
+  info = load_plugin_file (self, path);
+  g_rec_mutex_unlock (&self->lock);
+  return info;
+}
+
+/* The host side of a plugin file: who owns it, then what the scanner
+ * (or its cache) says; only a plugin the scanner loaded cleanly is
+ * loaded here. */
+static void
+consider_plugin_file (HeroVirtRegistry *self, const char *path, HeroVirtScanCache *cache)
+{
+  g_autoptr (HeroVirtScanResult) result = NULL;
+  g_autofree char *reason = NULL;
+  g_autofree char *dir = g_path_get_dirname (path);
+  GStatBuf         st;
+
+  if (!_hero_virt_plugin_path_is_safe (dir, &reason)
+      || !_hero_virt_plugin_path_is_safe (path, &reason) || g_stat (path, &st) != 0)
+    {
+      g_autoptr (HeroVirtPluginInfo) info = _hero_virt_plugin_info_new (path);
+
+      _hero_virt_plugin_info_set_error (info, reason ? reason : "refused: cannot stat it");
+      g_ptr_array_add (self->plugins, g_object_ref (info));
+      g_debug ("%s: %s", path, hero_virt_plugin_info_get_error (info));
+      return;
+    }
+
+  result = _hero_virt_scan_cache_lookup (cache, path, &st);
+  if (result == NULL)
+    {
+      result = _hero_virt_plugin_scan_out_of_process (path);
+      if (_hero_virt_scan_result_is_cacheable (result))
+        _hero_virt_scan_cache_store (cache, path, &st, result);
+    }
+  if (_hero_virt_scan_result_loaded (result))
+    load_plugin_file (self, path);
+  else
+    {
+      g_autoptr (HeroVirtPluginInfo) info = _hero_virt_plugin_info_new (path);
+
+      _hero_virt_scan_result_fill_info (result, info);
+      g_ptr_array_add (self->plugins, g_object_ref (info));
+      g_debug ("%s: %s", path, hero_virt_plugin_info_get_error (info));
+    }
 }
 
 static gint
@@ -276,7 +351,7 @@ compare_paths (gconstpointer a, gconstpointer b)
 }
 
 static void
-scan_directory (HeroVirtRegistry *self, const char *dir)
+scan_directory (HeroVirtRegistry *self, const char *dir, HeroVirtScanCache *cache)
 {
   g_autoptr (GDir) d = NULL;
   g_autoptr (GPtrArray) files = g_ptr_array_new_with_free_func (g_free);
@@ -284,7 +359,7 @@ scan_directory (HeroVirtRegistry *self, const char *dir)
 
   if (g_file_test (dir, G_FILE_TEST_IS_REGULAR))
     {
-      load_plugin_file (self, dir);
+      consider_plugin_file (self, dir, cache);
       return;
     }
 
@@ -298,22 +373,49 @@ scan_directory (HeroVirtRegistry *self, const char *dir)
 
   g_ptr_array_sort (files, compare_paths);
   for (guint i = 0; i < files->len; i++)
-    load_plugin_file (self, g_ptr_array_index (files, i));
+    consider_plugin_file (self, g_ptr_array_index (files, i), cache);
+}
+
+/* Set in hero-virt-plugin-scanner: its default registry scans nothing, so
+ * a plugin that asks for it while registering cannot start scanners. */
+static gboolean scanner_mode;
+
+void
+_hero_virt_registry_set_scanner_mode (void)
+{
+  scanner_mode = TRUE;
+}
+
+HeroVirtRegistry *
+_hero_virt_registry_new_empty (void)
+{
+  HeroVirtRegistry *self = g_object_new (HERO_VIRT_TYPE_REGISTRY, NULL);
+
+  _hero_virt_provider_kind_ensure_types ();
+  self->search_path = g_new0 (char *, 1);
+  return self;
 }
 
 static HeroVirtRegistry *
 hero_virt_registry_new_scanned (void)
 {
-  HeroVirtRegistry *self = g_object_new (HERO_VIRT_TYPE_REGISTRY, NULL);
+  HeroVirtRegistry  *self;
+  HeroVirtScanCache *cache;
 
+  if (scanner_mode)
+    return _hero_virt_registry_new_empty ();
+
+  self = g_object_new (HERO_VIRT_TYPE_REGISTRY, NULL);
   /* Make sure the interfaces exist before any plugin refers to them. */
   _hero_virt_provider_kind_ensure_types ();
 
   self->search_path = compute_search_path ();
+  cache = _hero_virt_scan_cache_open ();
   g_rec_mutex_lock (&self->lock);
   for (guint i = 0; self->search_path[i] != NULL; i++)
-    scan_directory (self, self->search_path[i]);
+    scan_directory (self, self->search_path[i], cache);
   g_rec_mutex_unlock (&self->lock);
+  _hero_virt_scan_cache_close (cache);
   return self;
 }
 

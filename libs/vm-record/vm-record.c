@@ -7,11 +7,13 @@
 #include "vm-record.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -534,6 +536,19 @@ compare_strings (gconstpointer a, gconstpointer b)
   return strcmp (*(const char *const *)a, *(const char *const *)b);
 }
 
+/* What a process killed in the middle of create or delete left: a create
+ * takes milliseconds, so ten minutes old is abandoned. */
+static void
+remove_if_stale (const char *root, const char *name)
+{
+  g_autofree char *path = g_build_filename (root, name, NULL);
+  struct stat      st;
+
+  if (lstat (path, &st) == 0 && S_ISDIR (st.st_mode)
+      && (gint64)st.st_mtime < g_get_real_time () / G_USEC_PER_SEC - 600)
+    rm_rf (path);
+}
+
 GPtrArray *
 vm_record_list_ids (const char *root, GError **error)
 {
@@ -555,6 +570,11 @@ vm_record_list_ids (const char *root, GError **error)
     {
       g_autofree char *path = NULL;
 
+      if (g_str_has_prefix (name, ".creating-") || g_str_has_prefix (name, ".deleting-"))
+        {
+          remove_if_stale (resolved, name);
+          continue;
+        }
       if (!vm_record_validate_id (name, NULL))
         continue;
       path = g_build_filename (resolved, name, RECORD_FILE, NULL);
@@ -652,6 +672,39 @@ vm_record_is_running (const VmRecord *record)
   if (record->pid <= 0 || record->start_time == 0)
     return FALSE;
   return vm_record_process_start_time (record->pid) == record->start_time;
+}
+
+void
+vm_record_signal (const VmRecord *record, int sig)
+{
+#if defined(SYS_pidfd_open) && defined(SYS_pidfd_send_signal)
+  int fd = record->pid > 0 ? (int)syscall (SYS_pidfd_open, (pid_t)record->pid, 0) : -1;
+
+  if (fd >= 0)
+    {
+      /* The pidfd pins the process: checked now, it stays the one. */
+      if (vm_record_is_running (record))
+        syscall (SYS_pidfd_send_signal, fd, sig, NULL, 0);
+      close (fd);
+      return;
+    }
+#endif
+  if (vm_record_is_running (record))
+    kill ((pid_t)record->pid, sig);
+}
+
+gboolean
+vm_record_wait_exit (const VmRecord *record, guint timeout_ms, GCancellable *cancellable)
+{
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+
+  while (vm_record_is_running (record))
+    {
+      if (g_get_monotonic_time () >= deadline || g_cancellable_is_cancelled (cancellable))
+        return FALSE;
+      g_usleep (10000);
+    }
+  return TRUE;
 }
 
 void

@@ -66,7 +66,8 @@ VmRecord *vm_record_load (const char *root, const char *id, GError **error);
 
 /* The ids of every record under the root, sorted; an absent root is an
  * empty list. Entries that are not valid ids (temporary directories) are
- * skipped. (element-type utf8) */
+ * skipped; temporary directories older than ten minutes (left by a process
+ * killed during create or delete) are removed. (element-type utf8) */
 GPtrArray *vm_record_list_ids (const char *root, GError **error);
 
 /* Loads, calls @func with the record (which it may change) and writes it
@@ -92,6 +93,15 @@ gboolean vm_record_is_running (const VmRecord *record);
 /* Field 22 of /proc/<pid>/stat, or 0 when the process does not exist or
  * is a zombie. */
 guint64 vm_record_process_start_time (gint64 pid);
+
+/* Sends @sig to the recorded process only if it is still that process
+ * (pidfd_open, then the start-time check, then pidfd_send_signal: a pid
+ * reused meanwhile gets nothing). */
+void vm_record_signal (const VmRecord *record, int sig);
+
+/* Polls until the recorded process is gone (or a zombie), up to
+ * @timeout_ms; FALSE when it still runs (or @cancellable fired). */
+gboolean vm_record_wait_exit (const VmRecord *record, guint timeout_ms, GCancellable *cancellable);
 
 /* Records @pid (and its start time, read now) in @record; pid 0 clears. */
 void vm_record_set_process (VmRecord *record, gint64 pid);

@@ -24,6 +24,70 @@ qemu_escape_option_value (const char *value)
   return g_string_free (out, FALSE);
 }
 
+static gboolean
+parse_port (const char *text, guint *port)
+{
+  guint64 value;
+
+  if (!g_ascii_string_to_unsigned (text, 10, 1, 65535, &value, NULL))
+    return FALSE;
+  *port = (guint)value;
+  return TRUE;
+}
+
+static gboolean
+is_ipv4 (const char *text)
+{
+  g_auto (GStrv) parts = g_strsplit (text, ".", -1);
+
+  if (g_strv_length (parts) != 4)
+    return FALSE;
+  for (guint i = 0; i < 4; i++)
+    if (!g_ascii_string_to_unsigned (parts[i], 10, 0, 255, NULL, NULL))
+      return FALSE;
+  return TRUE;
+}
+
+char *
+qemu_parse_hostfwd (const char *arg, GError **error)
+{
+  g_auto (GStrv) sides = NULL;
+  g_auto (GStrv) host = NULL;
+  g_auto (GStrv) guest = NULL;
+  const char *rest;
+  const char *proto;
+  guint       host_port, guest_port;
+
+  if (!g_str_has_prefix (arg, "hostfwd="))
+    return NULL;
+  rest = arg + strlen ("hostfwd=");
+  if (g_str_has_prefix (rest, "tcp:"))
+    proto = "tcp";
+  else if (g_str_has_prefix (rest, "udp:"))
+    proto = "udp";
+  else
+    goto bad;
+  rest += 4;
+  sides = g_strsplit (rest, "-", -1);
+  if (g_strv_length (sides) != 2)
+    goto bad;
+  host = g_strsplit (sides[0], ":", -1);
+  guest = g_strsplit (sides[1], ":", -1);
+  if (g_strv_length (host) != 2 || g_strv_length (guest) != 2)
+    goto bad;
+  if ((*host[0] != '\0' && !is_ipv4 (host[0])) || (*guest[0] != '\0' && !is_ipv4 (guest[0]))
+      || !parse_port (host[1], &host_port) || !parse_port (guest[1], &guest_port))
+    goto bad;
+  return g_strdup_printf ("%s:%s:%u-%s:%u", proto, *host[0] != '\0' ? host[0] : "127.0.0.1",
+                          host_port, guest[0], guest_port);
+
+bad:
+  hero_virt_set_invalid_argument (
+      error, "port forward", arg,
+      "write hostfwd=tcp|udp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT with IPv4 addresses");
+  return NULL;
+}
+
 static void
 add (GPtrArray *argv, const char *arg)
 {
@@ -92,6 +156,7 @@ qemu_build_argv (HeroVirtVmSpec *spec, const QemuLaunch *launch)
   const char *const *extra = hero_virt_vm_spec_get_extra_args (spec);
   const char        *kernel = hero_virt_vm_spec_get_kernel (spec);
   guint              vcpus = hero_virt_vm_spec_get_vcpus (spec);
+  gboolean           user_seen = FALSE;
 
   add (argv, launch->binary);
   /* The VM's name is a DNS label: nothing to escape. */
@@ -159,7 +224,22 @@ qemu_build_argv (HeroVirtVmSpec *spec, const QemuLaunch *launch)
       g_autofree char *tap = NULL;
 
       add (argv, "-netdev");
-      if (hero_virt_vm_net_get_mode (net) == HERO_VIRT_VM_NET_MODE_USER)
+      if (hero_virt_vm_net_get_mode (net) == HERO_VIRT_VM_NET_MODE_USER && !user_seen)
+        {
+          GString *netdev = g_string_new (NULL);
+
+          g_string_append_printf (netdev, "user,id=net%u", i);
+          for (guint j = 0; extra != NULL && extra[j] != NULL; j++)
+            {
+              g_autofree char *forward = qemu_parse_hostfwd (extra[j], NULL);
+
+              if (forward != NULL)
+                g_string_append_printf (netdev, ",hostfwd=%s", forward);
+            }
+          g_ptr_array_add (argv, g_string_free (netdev, FALSE));
+          user_seen = TRUE;
+        }
+      else if (hero_virt_vm_net_get_mode (net) == HERO_VIRT_VM_NET_MODE_USER)
         addf (argv, "user,id=net%u", i);
       else if (hero_virt_vm_net_get_tap (net) != NULL)
         {
@@ -187,7 +267,8 @@ qemu_build_argv (HeroVirtVmSpec *spec, const QemuLaunch *launch)
       add (argv, launch->pidfile);
     }
   for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
-    add (argv, extra[i]);
+    if (!g_str_has_prefix (extra[i], "hostfwd="))
+      add (argv, extra[i]);
   g_ptr_array_add (argv, NULL);
   return argv;
 }

@@ -31,6 +31,14 @@ char *qemu_escape_option_value (const char *value);
  * the spec's extra arguments. */
 GPtrArray *qemu_build_argv (HeroVirtVmSpec *spec, const QemuLaunch *launch);
 
+/* Host port forwards for user-mode networking, until HeroVirtVmNet has
+ * them: an extra argument "hostfwd=PROTO:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT"
+ * (PROTO tcp or udp, addresses IPv4; an empty host address is 127.0.0.1,
+ * never all interfaces) is not passed to qemu as is but added to the first
+ * user-mode network. Returns the normalized forward, or NULL with
+ * %HERO_VIRT_ERROR_INVALID_ARGUMENT. */
+char *qemu_parse_hostfwd (const char *arg, GError **error);
+
 /* Reads an image's first bytes: "qcow2" if it carries the qcow2 magic,
  * else "raw". Only for disks whose spec states no format; the result is
  * passed explicitly, so qemu itself never probes. */

@@ -27,7 +27,6 @@
 #include <signal.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <gio/gio.h>
@@ -227,40 +226,6 @@ record_state (HeroVirtQemuProvider *self, const char *id, const char *state)
       = vm_record_update (root_of (self), id, set_state_func, &update, NULL);
 }
 
-/* pidfd_open + a start-time check + pidfd_send_signal: the signal goes to
- * the recorded process or nowhere, even if the pid was reused. */
-static void
-signal_vm (VmRecord *record, int sig)
-{
-#if defined(SYS_pidfd_open) && defined(SYS_pidfd_send_signal)
-  int fd = (int)syscall (SYS_pidfd_open, (pid_t)record->pid, 0);
-
-  if (fd >= 0)
-    {
-      if (vm_record_is_running (record))
-        syscall (SYS_pidfd_send_signal, fd, sig, NULL, 0);
-      close (fd);
-      return;
-    }
-#endif
-  if (vm_record_is_running (record))
-    kill ((pid_t)record->pid, sig);
-}
-
-static gboolean
-wait_for_exit (VmRecord *record, guint timeout_ms, GCancellable *cancellable)
-{
-  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
-
-  while (vm_record_is_running (record))
-    {
-      if (g_get_monotonic_time () >= deadline || g_cancellable_is_cancelled (cancellable))
-        return FALSE;
-      g_usleep (10000);
-    }
-  return TRUE;
-}
-
 static gboolean
 clear_process_func (VmRecord *record, gpointer user_data, GError **error)
 {
@@ -337,6 +302,32 @@ check_spec_files (HeroVirtVmSpec *spec, GError **error)
 
 /* ---- create ---- */
 
+static gboolean
+check_port_forwards (HeroVirtVmSpec *spec, GError **error)
+{
+  const char *const *extra = hero_virt_vm_spec_get_extra_args (spec);
+  GPtrArray         *nets = hero_virt_vm_spec_get_nets (spec);
+  gboolean           user = FALSE;
+  gboolean           forwards = FALSE;
+
+  for (guint i = 0; i < nets->len; i++)
+    if (hero_virt_vm_net_get_mode (g_ptr_array_index (nets, i)) == HERO_VIRT_VM_NET_MODE_USER)
+      user = TRUE;
+  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+    if (g_str_has_prefix (extra[i], "hostfwd="))
+      {
+        g_autofree char *forward = qemu_parse_hostfwd (extra[i], error);
+
+        if (forward == NULL)
+          return FALSE;
+        forwards = TRUE;
+      }
+  if (forwards && !user)
+    return hero_virt_set_invalid_argument (error, "port forward", hero_virt_vm_spec_get_name (spec),
+                                           "a port forward needs a user-mode network");
+  return TRUE;
+}
+
 static char *
 qemu_create (HeroVirtHypervisorProvider *provider,
              HeroVirtExecutor           *executor,
@@ -368,7 +359,7 @@ qemu_create (HeroVirtHypervisorProvider *provider,
                    name, hero_virt_vm_spec_get_memory_mb (spec), host_memory_mb ());
       return NULL;
     }
-  if (!check_spec_files (spec, error))
+  if (!check_spec_files (spec, error) || !check_port_forwards (spec, error))
     return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
@@ -403,6 +394,7 @@ set_launch_func (VmRecord *record, gpointer user_data, GError **error)
   record->console_path = g_strdup (update->console_path);
   g_free (record->log_path);
   record->log_path = g_strdup (update->log_path);
+  json_object_remove_member (record->extra, "last_shutdown");
   json_object_set_string_member (record->extra, "accel", update->accel);
   json_object_set_string_member (record->extra, "state", update->state);
   json_object_set_int_member (record->extra, "max_vcpus", update->max_vcpus);
@@ -453,6 +445,15 @@ environ_of (HeroVirtExecutor *executor)
   if (executor != NULL && HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
     return hero_virt_executor_get_environ (executor);
   return NULL;
+}
+
+/* Room for vCPU hot-plug: twice the boot count. Not for a 1-vCPU VM: a
+ * guest that may see a second CPU boots SMP (per-CPU areas, locked
+ * instructions), which costs boot time under TCG for a rare resize. */
+static guint
+max_vcpus_for (guint vcpus)
+{
+  return vcpus < 2 ? vcpus : MIN (MAX_VCPUS, vcpus * 2);
 }
 
 /* Launches qemu for @record (the start lock held, the VM not running),
@@ -525,7 +526,7 @@ launch (HeroVirtQemuProvider *self,
   params.pidfile = pidfile;
   params.console_log = console_log;
   params.formats = (const char *const *)formats->pdata;
-  params.max_vcpus = MIN (MAX_VCPUS, MAX (hero_virt_vm_spec_get_vcpus (spec), 4));
+  params.max_vcpus = max_vcpus_for (hero_virt_vm_spec_get_vcpus (spec));
   params.incoming = incoming;
   params.daemonize = TRUE;
   argv = qemu_build_argv (spec, &params);
@@ -545,8 +546,8 @@ launch (HeroVirtQemuProvider *self,
     }
   if (fstat (log_fd, &st) == 0)
     log_offset = st.st_size;
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDIN_INHERIT
-                                        | G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
+  /* stdin is /dev/null; qemu closes the rest once it daemonizes. */
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   if (envp != NULL)
     g_subprocess_launcher_set_environ (launcher, (char **)envp);
   g_subprocess_launcher_take_stderr_fd (launcher, log_fd);
@@ -597,8 +598,8 @@ launch (HeroVirtQemuProvider *self,
   status = qmp != NULL ? query_status (qmp, error) : NULL;
   if (status == NULL)
     {
-      signal_vm (updated, SIGKILL);
-      wait_for_exit (updated, 5000, NULL);
+      vm_record_signal (updated, SIGKILL);
+      vm_record_wait_exit (updated, 5000, NULL);
       cleanup_after_exit (self, updated);
       return NULL;
     }
@@ -672,6 +673,29 @@ qemu_start (HeroVirtHypervisorProvider *provider,
 /* ---- stop, reboot, pause, resume ---- */
 
 static gboolean
+set_shutdown_func (VmRecord *record, gpointer user_data, GError **error)
+{
+  JsonObject *event = user_data;
+  JsonObject *data = json_object_has_member (event, "data")
+                         ? json_object_get_object_member (event, "data")
+                         : NULL;
+
+  if (data != NULL && json_object_has_member (data, "reason"))
+    json_object_set_string_member (record->extra, "last_shutdown",
+                                   json_object_get_string_member (data, "reason"));
+  return TRUE;
+}
+
+/* Keeps qemu's reason ("guest-shutdown", "host-qmp-quit", …) in the
+ * record, for info's details. */
+static void
+record_shutdown (HeroVirtQemuProvider *self, const char *id, JsonObject *event)
+{
+  g_autoptr (VmRecord) updated
+      = vm_record_update (root_of (self), id, set_shutdown_func, event, NULL);
+}
+
+static gboolean
 qemu_stop (HeroVirtHypervisorProvider *provider,
            HeroVirtExecutor           *executor,
            const char                 *id,
@@ -700,12 +724,31 @@ qemu_stop (HeroVirtHypervisorProvider *provider,
       g_autoptr (QemuQmp) qmp = connect_qmp (record, cancellable, &qmp_error);
       g_autoptr (JsonNode) result = NULL;
 
+      g_autofree char *status = qmp != NULL ? query_status (qmp, NULL) : NULL;
+
+      /* A paused guest cannot see the power button: let it run first. */
+      if (g_strcmp0 (status, "paused") == 0 || g_strcmp0 (status, "postmigrate") == 0)
+        {
+          g_autoptr (JsonNode) resumed = qemu_qmp_execute (qmp, "cont", NULL, NULL);
+        }
       if (qmp != NULL)
         result = qemu_qmp_execute (qmp, "system_powerdown", NULL, &qmp_error);
       if (result != NULL)
         {
-          g_clear_pointer (&qmp, qemu_qmp_free); /* free the monitor for others */
-          wait_for_exit (record, timeout_seconds * 1000, cancellable);
+          guint  timeout_ms = timeout_seconds * 1000;
+          gint64 t0 = g_get_monotonic_time ();
+          g_autoptr (JsonObject) shutdown = NULL;
+          guint waited;
+
+          /* Most guests answer within a second: qemu's SHUTDOWN event says
+           * why it ends. A slower guest gets the monitor back for others
+           * while we watch its process. */
+          shutdown = qemu_qmp_wait_event (qmp, "SHUTDOWN", MIN (timeout_ms, 3000), NULL);
+          if (shutdown != NULL)
+            record_shutdown (self, record->id, shutdown);
+          g_clear_pointer (&qmp, qemu_qmp_free);
+          waited = (guint)((g_get_monotonic_time () - t0) / 1000);
+          vm_record_wait_exit (record, timeout_ms > waited ? timeout_ms - waited : 0, cancellable);
         }
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -725,11 +768,11 @@ qemu_stop (HeroVirtHypervisorProvider *provider,
                          id, timeout_seconds);
           return FALSE;
         }
-      signal_vm (record, SIGTERM);
-      if (!wait_for_exit (record, 3000, NULL))
+      vm_record_signal (record, SIGTERM);
+      if (!vm_record_wait_exit (record, 3000, NULL))
         {
-          signal_vm (record, SIGKILL);
-          if (!wait_for_exit (record, 10000, NULL))
+          vm_record_signal (record, SIGKILL);
+          if (!vm_record_wait_exit (record, 10000, NULL))
             {
               g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED,
                            "qemu of VM “%s” (pid %" G_GINT64_FORMAT ") survived SIGKILL", id,
@@ -835,6 +878,12 @@ info_for_record (VmRecord *record, GCancellable *cancellable)
   json_builder_begin_object (builder);
   json_builder_set_member_name (builder, "provider");
   json_builder_add_string_value (builder, PROVIDER_NAME);
+  if (json_object_has_member (record->extra, "last_shutdown"))
+    {
+      json_builder_set_member_name (builder, "last_shutdown");
+      json_builder_add_string_value (
+          builder, json_object_get_string_member (record->extra, "last_shutdown"));
+    }
   if (accel != NULL)
     {
       json_builder_set_member_name (builder, "accel");
@@ -876,6 +925,17 @@ info_for_record (VmRecord *record, GCancellable *cancellable)
                                      json_object_get_int_member (numbers, "micro"));
               json_builder_set_member_name (builder, "qemu_version");
               json_builder_add_string_value (builder, text);
+            }
+        }
+      if (qmp != NULL)
+        {
+          g_autoptr (JsonNode) cpus = qemu_qmp_execute (qmp, "query-cpus-fast", NULL, NULL);
+
+          if (cpus != NULL && JSON_NODE_HOLDS_ARRAY (cpus))
+            {
+              json_builder_set_member_name (builder, "vcpus");
+              json_builder_add_int_value (builder,
+                                          json_array_get_length (json_node_get_array (cpus)));
             }
         }
       hero_virt_vm_info_set_api_socket (info, record->api_socket);
@@ -965,11 +1025,17 @@ qemu_delete (HeroVirtHypervisorProvider *provider,
 {
   HeroVirtQemuProvider *self = HERO_VIRT_QEMU_PROVIDER (provider);
   g_autoptr (VmRecord) record = NULL;
+  g_autoptr (VmRecordStartLock) lock = NULL;
 
   if (!vm_record_validate_id (id, error) || !require_local (executor, error))
     return FALSE;
   record = load_vm (self, id, error);
   if (record == NULL)
+    return FALSE;
+  /* No start may run meanwhile: it would launch a qemu whose record is
+   * about to go. */
+  lock = vm_record_start_lock_acquire (root_of (self), id, error);
+  if (lock == NULL)
     return FALSE;
   if (!qemu_stop (provider, executor, id, TRUE, 0, cancellable, error))
     return FALSE;
@@ -1034,9 +1100,11 @@ wait_for_migration (QemuQmp *qmp, const char *what, guint timeout_ms, GError **e
 }
 
 static gboolean
-prepare_destination (const char *destination, GError **error)
+prepare_destination (const char *destination, gboolean *created, GError **error)
 {
   g_autoptr (GDir) dir = NULL;
+
+  *created = FALSE;
 
   if (destination == NULL || !g_path_is_absolute (destination))
     return hero_virt_set_invalid_argument (error, "snapshot directory", destination,
@@ -1049,6 +1117,7 @@ prepare_destination (const char *destination, GError **error)
                        destination, g_strerror (errno));
           return FALSE;
         }
+      *created = TRUE;
       return TRUE;
     }
   dir = g_dir_open (destination, 0, NULL);
@@ -1078,6 +1147,7 @@ qemu_snapshot (HeroVirtHypervisorProvider *provider,
   g_autofree char *meta_path = NULL;
   g_autofree char *meta_text = NULL;
   gboolean         ok;
+  gboolean         created = FALSE;
   int              fd;
 
   if (!vm_record_validate_id (id, error) || !require_local (executor, error))
@@ -1094,7 +1164,24 @@ qemu_snapshot (HeroVirtHypervisorProvider *provider,
                    "Cannot snapshot VM “%s”: it is %s; pause it first", id, status);
       return FALSE;
     }
-  if (!prepare_destination (destination, error))
+  {
+    g_autoptr (JsonNode) cpus = qemu_qmp_execute (qmp, "query-cpus-fast", NULL, error);
+
+    if (cpus == NULL)
+      return FALSE;
+    /* A restore starts qemu with the spec's vCPUs; the stream must match. */
+    if (JSON_NODE_HOLDS_ARRAY (cpus)
+        && json_array_get_length (json_node_get_array (cpus))
+               != hero_virt_vm_spec_get_vcpus (record->spec))
+      {
+        g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
+                     "Cannot snapshot VM “%s”: it has hot-plugged vCPUs (%u, booted with %u)", id,
+                     json_array_get_length (json_node_get_array (cpus)),
+                     hero_virt_vm_spec_get_vcpus (record->spec));
+        return FALSE;
+      }
+  }
+  if (!prepare_destination (destination, &created, error))
     return FALSE;
 
   state_path = g_build_filename (destination, SNAPSHOT_STATE, NULL);
@@ -1103,18 +1190,27 @@ qemu_snapshot (HeroVirtHypervisorProvider *provider,
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Cannot create %s: %s", state_path,
                    g_strerror (errno));
+      if (created)
+        g_rmdir (destination);
       return FALSE;
     }
   ok = qemu_qmp_send_fd (qmp, "herovirt-snapshot", fd, error);
   close (fd);
   if (!ok)
-    return FALSE;
+    {
+      g_unlink (state_path);
+      if (created)
+        g_rmdir (destination);
+      return FALSE;
+    }
   arguments = json_object_new ();
   json_object_set_string_member (arguments, "uri", "fd:herovirt-snapshot");
   result = qemu_qmp_execute (qmp, "migrate", arguments, error);
   if (result == NULL || !wait_for_migration (qmp, "Saving the VM state", 600000, error))
     {
       g_unlink (state_path);
+      if (created)
+        g_rmdir (destination);
       return FALSE;
     }
 
@@ -1140,6 +1236,41 @@ qemu_snapshot (HeroVirtHypervisorProvider *provider,
                                    G_FILE_SET_CONTENTS_CONSISTENT | G_FILE_SET_CONTENTS_DURABLE,
                                    0600, error)
          || (g_prefix_error (error, "Cannot write %s: ", meta_path), FALSE);
+}
+
+/* A migration stream loads only into the same machine: same memory and
+ * vCPUs. Say so before qemu says something obscure. */
+static gboolean
+check_snapshot_matches (VmRecord *record, const char *meta_path, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (HeroVirtVmSpec) saved = NULL;
+  JsonNode *root;
+
+  if (!json_parser_load_from_file (parser, meta_path, NULL)
+      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+      || !json_object_has_member (json_node_get_object (root), "spec")
+      || (saved = hero_virt_vm_spec_new_from_json_node (
+              json_object_get_member (json_node_get_object (root), "spec"), NULL))
+             == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT, "%s is not a qemu snapshot",
+                   meta_path);
+      return FALSE;
+    }
+  if (hero_virt_vm_spec_get_memory_mb (saved) != hero_virt_vm_spec_get_memory_mb (record->spec)
+      || hero_virt_vm_spec_get_vcpus (saved) != hero_virt_vm_spec_get_vcpus (record->spec))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED,
+                   "Cannot restore VM “%s” (%u vCPUs, %" G_GUINT64_FORMAT
+                   " MiB) from a snapshot of “%s” (%u vCPUs, %" G_GUINT64_FORMAT " MiB)",
+                   record->id, hero_virt_vm_spec_get_vcpus (record->spec),
+                   hero_virt_vm_spec_get_memory_mb (record->spec),
+                   hero_virt_vm_spec_get_name (saved), hero_virt_vm_spec_get_vcpus (saved),
+                   hero_virt_vm_spec_get_memory_mb (saved));
+      return FALSE;
+    }
+  return TRUE;
 }
 
 static gboolean
@@ -1175,7 +1306,7 @@ qemu_restore (HeroVirtHypervisorProvider *provider,
       return FALSE;
     }
   lock = begin_start (self, executor, id, &record, error);
-  if (lock == NULL)
+  if (lock == NULL || !check_snapshot_matches (record, meta_path, error))
     return FALSE;
   fd = open (state_path, O_RDONLY | O_CLOEXEC);
   if (fd < 0)
@@ -1200,8 +1331,8 @@ qemu_restore (HeroVirtHypervisorProvider *provider,
 
       if (launched != NULL)
         {
-          signal_vm (launched, SIGKILL);
-          wait_for_exit (launched, 5000, NULL);
+          vm_record_signal (launched, SIGKILL);
+          vm_record_wait_exit (launched, 5000, NULL);
           cleanup_after_exit (self, launched);
         }
     }
@@ -1260,8 +1391,9 @@ qemu_resize (HeroVirtHypervisorProvider *provider,
   if (vcpus > json_array_get_length (array))
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
-                   "VM “%s” was started with room for %u vCPUs, not %u", id,
-                   json_array_get_length (array), vcpus);
+                   "VM “%s” was started with room for %u vCPUs, not %u (qemu leaves room for "
+                   "twice the boot count, none for a 1-vCPU VM)",
+                   id, json_array_get_length (array), vcpus);
       return FALSE;
     }
   wanted = vcpus - present;

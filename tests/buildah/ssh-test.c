@@ -144,8 +144,14 @@ static void
 test_timeout_and_cancel (void)
 {
   g_autoptr (HeroVirtSshExecutor) ssh = connect_ok ();
-  g_autoptr (HeroVirtCommand) command = hero_virt_command_new_argv (
-      (const char *const[]){ "sh", "-c", "sleep 41 & sleep 42", NULL });
+  /* Durations unique to this process, so that another run of this test on
+   * the same machine is not counted. */
+  g_autofree char *script
+      = g_strdup_printf ("sleep 41.%d & sleep 42.%d", (int)getpid (), (int)getpid ());
+  g_autofree char *count
+      = g_strdup_printf ("pgrep -x sleep -a | grep -c 'sleep 4[12]\\.%d$' || true", (int)getpid ());
+  g_autoptr (HeroVirtCommand) command
+      = hero_virt_command_new_argv ((const char *const[]){ "sh", "-c", script, NULL });
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autoptr (GError) error = NULL;
@@ -157,10 +163,7 @@ test_timeout_and_cancel (void)
 
   /* The whole remote process group is gone. */
   result = hero_virt_executor_run_argv (
-      HERO_VIRT_EXECUTOR (ssh),
-      (const char *const[]){ "sh", "-c", "pgrep -x sleep -a | grep -c 'sleep 4[12]' || true",
-                             NULL },
-      NULL, &error);
+      HERO_VIRT_EXECUTOR (ssh), (const char *const[]){ "sh", "-c", count, NULL }, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_command_result_get_stdout_text (result), ==, "0\n");
   g_clear_object (&result);
@@ -171,11 +174,16 @@ test_timeout_and_cancel (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 }
 
+/* Unique to this process, so that another run of this test on the same
+ * machine is neither waited for nor counted. */
+static char started_path[64];
+static char sleep_seconds[32];
+
 static void
 cancel_later (GTask *task, gpointer source, gpointer data, GCancellable *unused)
 {
   /* Waits until the remote command has started. */
-  while (!g_file_test ("/tmp/hv-ssh-started", G_FILE_TEST_EXISTS))
+  while (!g_file_test (started_path, G_FILE_TEST_EXISTS))
     g_usleep (20000);
   g_cancellable_cancel (data);
   g_task_return_boolean (task, TRUE);
@@ -191,15 +199,21 @@ static void
 test_cancel_running (void)
 {
   g_autoptr (HeroVirtSshExecutor) ssh = connect_ok ();
-  g_autoptr (HeroVirtCommand) command = hero_virt_command_new_argv (
-      (const char *const[]){ "sh", "-c", "touch /tmp/hv-ssh-started; sleep 43", NULL });
+  g_autofree char *script = NULL;
+  g_autofree char *count = NULL;
+  g_autoptr (HeroVirtCommand) command = NULL;
   g_autoptr (GCancellable) cancellable = g_cancellable_new ();
   g_autoptr (GTask) canceller = g_task_new (NULL, NULL, NULL, NULL);
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (HeroVirtCommandResult) check = NULL;
   g_autoptr (GError) error = NULL;
 
-  g_unlink ("/tmp/hv-ssh-started");
+  g_snprintf (started_path, sizeof started_path, "/tmp/hv-ssh-started-%d", (int)getpid ());
+  g_snprintf (sleep_seconds, sizeof sleep_seconds, "43.%d", (int)getpid ());
+  script = g_strdup_printf ("touch %s; sleep %s", started_path, sleep_seconds);
+  count = g_strdup_printf ("pgrep -x sleep -a | grep -c 'sleep %s$' || true", sleep_seconds);
+  command = hero_virt_command_new_argv ((const char *const[]){ "sh", "-c", script, NULL });
+  g_unlink (started_path);
   g_task_set_task_data (canceller, g_object_ref (cancellable), g_object_unref);
   hero_virt_executor_run_async (HERO_VIRT_EXECUTOR (ssh), command, cancellable, async_done,
                                 &result);
@@ -209,12 +223,10 @@ test_cancel_running (void)
   g_assert_null (hero_virt_executor_run_finish (HERO_VIRT_EXECUTOR (ssh), result, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   g_clear_error (&error);
-  g_unlink ("/tmp/hv-ssh-started");
+  g_unlink (started_path);
 
   check = hero_virt_executor_run_argv (
-      HERO_VIRT_EXECUTOR (ssh),
-      (const char *const[]){ "sh", "-c", "pgrep -x sleep -a | grep -c 'sleep 43' || true", NULL },
-      NULL, &error);
+      HERO_VIRT_EXECUTOR (ssh), (const char *const[]){ "sh", "-c", count, NULL }, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (hero_virt_command_result_get_stdout_text (check), ==, "0\n");
 }
@@ -294,8 +306,11 @@ test_remote_build (void)
   ctx = hero_virt_executor_make_temp_dir (HERO_VIRT_EXECUTOR (ssh), NULL, &error);
   g_assert_no_error (error);
   src = g_build_filename (ctx, "app.conf", NULL);
-  g_assert_true (hero_virt_executor_write_file (
-      HERO_VIRT_EXECUTOR (ssh), src, g_bytes_new_static ("port=8080\n", 10), 0644, NULL, &error));
+  {
+    g_autoptr (GBytes) conf = g_bytes_new_static ("port=8080\n", 10);
+    g_assert_true (
+        hero_virt_executor_write_file (HERO_VIRT_EXECUTOR (ssh), src, conf, 0644, NULL, &error));
+  }
 
   b = hero_virt_builder_new ("hv-remote", HT_BASE_IMAGE);
   hero_virt_builder_set_executor (b, HERO_VIRT_EXECUTOR (ssh));

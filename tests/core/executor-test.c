@@ -381,6 +381,197 @@ test_files (void)
   g_assert_no_error (error);
 }
 
+/* A descendant that left the process group (setsid) and holds our pipes
+ * must not stretch a 1 s timeout to its own 30 s lifetime. */
+static void
+test_timeout_setsid_holder (void)
+{
+  g_autofree char *dir = ht_tmpdir_new ("executor-setsid");
+  g_autofree char *pidfile = g_build_filename (dir, "holder.pid", NULL);
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("sh");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  gint64 start = g_get_monotonic_time ();
+  GPid   holder;
+
+  hero_virt_command_add_args (cmd, "-c",
+                              "setsid sh -c 'echo $$ > \"$1\"; exec sleep 30' sh \"$1\" & wait",
+                              "sh", pidfile, NULL);
+  hero_virt_command_set_timeout (cmd, 1000);
+  result = hero_virt_executor_run (hero_virt_executor_get_default (), cmd, NULL, &error);
+  g_assert_null (result);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TIMEOUT);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+
+  holder = read_pid_file (pidfile);
+  g_assert_cmpint (holder, >, 1);
+  kill (holder, SIGKILL);
+  assert_dies (holder);
+  ht_tmpdir_free (g_steal_pointer (&dir));
+}
+
+static gboolean
+cancel_soon (gpointer data)
+{
+  g_cancellable_cancel (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* The same holder, cancelled instead of timed out. */
+static void
+test_cancel_setsid_holder (void)
+{
+  g_autofree char *dir = ht_tmpdir_new ("executor-setsid-cancel");
+  g_autofree char *pidfile = g_build_filename (dir, "holder.pid", NULL);
+  g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("sh");
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GMainLoop) loop = g_main_loop_new (NULL, FALSE);
+  AsyncData data = { loop, NULL, NULL };
+  gint64    start = g_get_monotonic_time ();
+  GPid      holder;
+
+  hero_virt_command_add_args (cmd, "-c",
+                              "setsid sh -c 'echo $$ > \"$1\"; exec sleep 30' sh \"$1\" & wait",
+                              "sh", pidfile, NULL);
+  hero_virt_executor_run_async (hero_virt_executor_get_default (), cmd, cancellable, run_done,
+                                &data);
+  g_timeout_add (500, cancel_soon, cancellable);
+  g_main_loop_run (loop);
+  g_assert_null (data.result);
+  g_assert_error (data.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&data.error);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 3 * G_USEC_PER_SEC);
+
+  holder = read_pid_file (pidfile);
+  kill (holder, SIGKILL);
+  assert_dies (holder);
+  ht_tmpdir_free (g_steal_pointer (&dir));
+}
+
+/* Output past the cap is a clear error, on the command or the executor;
+ * line handlers still get every line. */
+static void
+on_count_line (HeroVirtCommand *cmd, HeroVirtOutputStream stream, const char *line, gpointer data)
+{
+  (*(guint *)data)++;
+}
+
+static void
+test_output_cap (void)
+{
+  g_autoptr (HeroVirtLocalExecutor) local = hero_virt_local_executor_new ();
+  HeroVirtExecutor *executor = HERO_VIRT_EXECUTOR (local);
+  g_autoptr (HeroVirtCommand) cmd = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  guint lines = 0;
+
+  g_assert_cmpuint (hero_virt_executor_get_max_output (executor), ==, 64 * 1024 * 1024);
+
+  /* A never-ending writer, capped on the command. */
+  cmd = hero_virt_command_new_argv ((const char *const[]){ "yes", NULL });
+  hero_virt_command_set_max_output (cmd, 100000);
+  hero_virt_command_set_timeout (cmd, 20000);
+  g_assert_null (hero_virt_executor_run (executor, cmd, NULL, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "standard output"));
+  g_assert_nonnull (strstr (error->message, "100000 bytes"));
+  g_clear_error (&error);
+  g_clear_object (&cmd);
+
+  /* Standard error, capped on the executor. */
+  hero_virt_executor_set_max_output (executor, 5000);
+  cmd = hero_virt_command_new_argv (
+      (const char *const[]){ "sh", "-c", "head -c 6000 /dev/zero >&2", NULL });
+  g_assert_null (hero_virt_executor_run (executor, cmd, NULL, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "standard error"));
+  g_clear_error (&error);
+  g_clear_object (&cmd);
+
+  /* Under the cap: fine. */
+  cmd = hero_virt_command_new_argv (
+      (const char *const[]){ "sh", "-c", "head -c 4000 /dev/zero", NULL });
+  result = hero_virt_executor_run (executor, cmd, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_bytes_get_size (hero_virt_command_result_get_stdout (result)), ==, 4000);
+  g_clear_object (&result);
+  g_clear_object (&cmd);
+
+  /* Streaming lines: all of them arrive, the run succeeds, the kept copy
+   * stops at the cap. */
+  cmd = hero_virt_command_new_argv ((const char *const[]){ "seq", "1", "20000", NULL });
+  g_signal_connect (cmd, "output-line", G_CALLBACK (on_count_line), &lines);
+  result = hero_virt_executor_run (executor, cmd, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (lines, ==, 20000);
+  g_assert_cmpuint (g_bytes_get_size (hero_virt_command_result_get_stdout (result)), ==, 5000);
+  g_clear_object (&result);
+  g_clear_object (&cmd);
+
+  /* A file read past the cap. */
+  {
+    g_autofree char *dir = ht_tmpdir_new ("executor-cap");
+    g_autofree char *big = g_build_filename (dir, "big", NULL);
+    g_autofree char *data = g_strnfill (6000, 'x');
+    g_autoptr (GBytes) back = NULL;
+
+    g_assert_true (g_file_set_contents (big, data, -1, NULL));
+    back = hero_virt_executor_read_file (executor, big, NULL, &error);
+    g_assert_null (back);
+    g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+    g_clear_error (&error);
+    ht_tmpdir_free (g_steal_pointer (&dir));
+  }
+}
+
+/* remove_path removes a symbolic link, never what it points to. */
+static void
+test_remove_symlink (void)
+{
+  HeroVirtExecutor *executor = hero_virt_executor_get_default ();
+  g_autofree char  *root = ht_tmpdir_new ("executor-symlink");
+  g_autofree char  *victim = g_build_filename (root, "victim", NULL);
+  g_autofree char  *precious = g_build_filename (victim, "precious", NULL);
+  g_autofree char  *tmp = g_build_filename (root, "tmp", NULL);
+  g_autofree char  *link = g_build_filename (tmp, "link", NULL);
+  g_autofree char  *inner = g_build_filename (tmp, "inner", NULL);
+  g_autoptr (GError) error = NULL;
+
+  g_assert_cmpint (g_mkdir (victim, 0755), ==, 0);
+  g_assert_true (g_file_set_contents (precious, "keep me", -1, NULL));
+  g_assert_cmpint (g_mkdir (tmp, 0755), ==, 0);
+  g_assert_cmpint (symlink ("../victim", link), ==, 0);
+  g_assert_cmpint (symlink (victim, inner), ==, 0);
+
+  /* The link itself, */
+  g_assert_true (hero_virt_executor_remove_path (executor, link, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (link, G_FILE_TEST_EXISTS | G_FILE_TEST_IS_SYMLINK));
+  g_assert_true (g_file_test (precious, G_FILE_TEST_IS_REGULAR));
+  /* and a directory holding one. */
+  g_assert_true (hero_virt_executor_remove_path (executor, tmp, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_file_test (tmp, G_FILE_TEST_EXISTS));
+  g_assert_true (g_file_test (precious, G_FILE_TEST_IS_REGULAR));
+  ht_tmpdir_free (g_steal_pointer (&root));
+}
+
+static void
+test_env_names (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("true");
+      /* A name env would read as an option that runs another command. */
+      hero_virt_command_setenv (cmd, "-Secho INJECTED #", "x");
+      return;
+    }
+  g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_DEFAULT);
+  g_test_trap_assert_failed ();
+  g_test_trap_assert_stderr ("*hero_virt_validate_env_name*");
+}
+
 static void
 test_find_program (void)
 {
@@ -437,6 +628,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/executor/files", test_files);
   g_test_add_func ("/executor/find-program", test_find_program);
   g_test_add_func ("/executor/threads", test_threads);
+  g_test_add_func ("/executor/timeout-setsid-holder", test_timeout_setsid_holder);
+  g_test_add_func ("/executor/cancel-setsid-holder", test_cancel_setsid_holder);
+  g_test_add_func ("/executor/output-cap", test_output_cap);
+  g_test_add_func ("/executor/remove-symlink", test_remove_symlink);
+  g_test_add_func ("/executor/env-names", test_env_names);
 
   return g_test_run ();
 }

@@ -8,6 +8,9 @@
  * HERO_VIRT_PLUGIN_PATH pointing at a temporary directory that holds
  * exactly the plugin files the scenario needs.
  */
+#include <unistd.h>
+#include <utime.h>
+
 #include <glib/gstdio.h>
 
 #include "testlib.h"
@@ -78,6 +81,7 @@ scenario_run (Scenario *s, const char *first_name, ...)
 {
   g_autofree char *path = g_strjoin (G_SEARCHPATH_SEPARATOR_S, s->dirs[0], s->dirs[1], NULL);
   g_autoptr (GPtrArray) set = g_ptr_array_new ();
+  g_autoptr (GPtrArray) saved = g_ptr_array_new_with_free_func (g_free);
   va_list ap;
 
   g_setenv ("HERO_VIRT_PLUGIN_PATH", path, TRUE);
@@ -88,6 +92,7 @@ scenario_run (Scenario *s, const char *first_name, ...)
   va_start (ap, first_name);
   for (const char *name = first_name; name != NULL; name = va_arg (ap, const char *))
     {
+      g_ptr_array_add (saved, g_strdup (g_getenv (name)));
       g_setenv (name, va_arg (ap, const char *), TRUE);
       g_ptr_array_add (set, (gpointer)name);
     }
@@ -95,8 +100,12 @@ scenario_run (Scenario *s, const char *first_name, ...)
 
   g_test_trap_subprocess (NULL, 0, G_TEST_SUBPROCESS_INHERIT_STDERR);
 
-  for (guint i = 0; i < set->len; i++)
-    g_unsetenv (g_ptr_array_index (set, i));
+  /* Back to what the variables were (the scanner of this build, say). */
+  for (guint i = set->len; i-- > 0;)
+    if (g_ptr_array_index (saved, i) != NULL)
+      g_setenv (g_ptr_array_index (set, i), g_ptr_array_index (saved, i), TRUE);
+    else
+      g_unsetenv (g_ptr_array_index (set, i));
   g_test_trap_assert_passed ();
 }
 
@@ -981,6 +990,173 @@ test_derivation (void)
     }
 }
 
+/* ---- the out-of-process scanner ---- */
+
+static void
+assert_scan_listing (const char *phase)
+{
+  g_autoptr (HeroVirtPluginInfo) good = plugin_by_file ("libherovirt-test-good.so");
+  g_autoptr (HeroVirtPluginInfo) crash = plugin_by_file ("libherovirt-test-crash.so");
+  g_autoptr (HeroVirtPluginInfo) abrt = plugin_by_file ("libherovirt-test-abort.so");
+  g_autoptr (HeroVirtPluginInfo) hang = plugin_by_file ("libherovirt-test-hang.so");
+  const char *err;
+
+  if (g_str_equal (phase, "touched"))
+    {
+      /* A changed file is scanned again: the scanner (here, false) runs. */
+      g_assert_false (hero_virt_plugin_info_get_loaded (good));
+      g_assert_nonnull (strstr (hero_virt_plugin_info_get_error (good),
+                                "the plugin scanner exited with status 1 without a report"));
+    }
+  else
+    {
+      g_assert_true (hero_virt_plugin_info_get_loaded (good));
+      g_assert_null (hero_virt_plugin_info_get_error (good));
+    }
+
+  /* Listed with what happened, never loaded here: we are still alive. */
+  g_assert_false (hero_virt_plugin_info_get_loaded (crash));
+  err = hero_virt_plugin_info_get_error (crash);
+  g_assert_nonnull (strstr (err, "crashed while loading"));
+  g_assert_nonnull (strstr (err, "signal 11"));
+  g_assert_false (hero_virt_plugin_info_get_loaded (abrt));
+  g_assert_nonnull (strstr (hero_virt_plugin_info_get_error (abrt), "signal 6"));
+  g_assert_false (hero_virt_plugin_info_get_loaded (hang));
+  g_assert_nonnull (strstr (hero_virt_plugin_info_get_error (hang), "hung while loading"));
+  g_assert_null (hero_virt_registry_find_plugin (hero_virt_registry_get_default (), "crasher"));
+  g_assert_null (hero_virt_registry_find_plugin (hero_virt_registry_get_default (), "aborter"));
+  g_assert_null (hero_virt_registry_find_plugin (hero_virt_registry_get_default (), "hanger"));
+}
+
+static void
+test_scanner_crash_and_hang (void)
+{
+  if (g_test_subprocess ())
+    {
+      const char *phase = g_getenv ("HV_PHASE");
+      gint64      start = g_get_monotonic_time ();
+
+      hero_virt_registry_get_default ();
+      /* Warm: the cache answers, so the hanging plugin costs nothing. */
+      if (!g_str_equal (phase, "cold") && !g_str_equal (phase, "rescanned"))
+        g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+      assert_scan_listing (phase);
+      return;
+    }
+  else
+    {
+      g_autoptr (Scenario) s = scenario_new ();
+      g_autofree char *cache = g_build_filename (s->root, "cache", "registry.json", NULL);
+      g_autofree char *good = g_build_filename (s->dirs[0], "libherovirt-test-good.so", NULL);
+      g_autofree char *cli
+          = g_build_filename (g_getenv ("HERO_VIRT_BUILD_ROOT"), "tools", "hero-virt", NULL);
+      g_autofree char *out = NULL;
+      g_autofree char *path = NULL;
+      GStatBuf         st;
+      struct utimbuf   times;
+
+      install_plugin (s->dirs[0], "good", NULL);
+      install_plugin (s->dirs[0], "crash", NULL);
+      install_plugin (s->dirs[0], "abort", NULL);
+      install_plugin (s->dirs[1], "hang", NULL);
+
+      scenario_run (s, "HV_PHASE", "cold", "HERO_VIRT_REGISTRY_CACHE", cache,
+                    "HERO_VIRT_PLUGIN_SCAN_TIMEOUT", "1500", NULL);
+      g_assert_true (g_file_test (cache, G_FILE_TEST_IS_REGULAR));
+      g_assert_cmpint (g_stat (cache, &st), ==, 0);
+      g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+      /* Warm: a scanner that can only fail proves nothing is spawned. */
+      scenario_run (s, "HV_PHASE", "warm", "HERO_VIRT_REGISTRY_CACHE", cache,
+                    "HERO_VIRT_PLUGIN_SCANNER", "/bin/false", NULL);
+
+      /* The cache is keyed by size and mtime. */
+      g_assert_cmpint (g_stat (good, &st), ==, 0);
+      times.actime = st.st_atime;
+      times.modtime = st.st_mtime - 10;
+      g_assert_cmpint (g_utime (good, &times), ==, 0);
+      scenario_run (s, "HV_PHASE", "touched", "HERO_VIRT_REGISTRY_CACHE", cache,
+                    "HERO_VIRT_PLUGIN_SCANNER", "/bin/false", NULL);
+      /* A scanner that could not report is not cached against the plugin:
+       * with the real one it loads again. */
+      scenario_run (s, "HV_PHASE", "rescanned", "HERO_VIRT_REGISTRY_CACHE", cache, NULL);
+
+      /* hero-virt plugins lists them with the error, and exits normally. */
+      if (g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+        {
+          g_autofree char *fresh = g_build_filename (s->root, "cli-cache.json", NULL);
+          g_auto (GStrv) env = g_get_environ ();
+          g_autoptr (GError) error = NULL;
+          int status;
+
+          path = g_strjoin (G_SEARCHPATH_SEPARATOR_S, s->dirs[0], s->dirs[1], NULL);
+          env = g_environ_setenv (env, "HERO_VIRT_PLUGIN_PATH", path, TRUE);
+          env = g_environ_setenv (env, "HERO_VIRT_PLUGIN_SYSTEM_PATH", "", TRUE);
+          env = g_environ_setenv (env, "HERO_VIRT_REGISTRY_CACHE", fresh, TRUE);
+          env = g_environ_setenv (env, "HERO_VIRT_PLUGIN_SCAN_TIMEOUT", "1500", TRUE);
+          g_spawn_sync (NULL, (char *[]){ cli, (char *)"plugins", NULL }, env,
+                        G_SPAWN_STDERR_TO_DEV_NULL, NULL, NULL, &out, NULL, &status, &error);
+          g_assert_no_error (error);
+          g_assert_true (g_spawn_check_wait_status (status, NULL));
+          g_assert_nonnull (strstr (out, "crashed while loading in the plugin scanner (signal 11"));
+          g_assert_nonnull (strstr (out, "hung while loading"));
+          g_assert_nonnull (strstr (out, "testgood"));
+        }
+    }
+}
+
+static void
+test_scanner_permissions (void)
+{
+  if (g_test_subprocess ())
+    {
+      g_autoptr (HeroVirtPluginInfo) open_file = plugin_by_file ("libherovirt-test-twin1.so");
+      g_autoptr (HeroVirtPluginInfo) in_open_dir = plugin_by_file ("libherovirt-test-good.so");
+      g_auto (GStrv) search_path
+          = hero_virt_registry_get_search_path (hero_virt_registry_get_default ());
+
+      g_assert_false (hero_virt_plugin_info_get_loaded (open_file));
+      g_assert_nonnull (strstr (hero_virt_plugin_info_get_error (open_file),
+                                "is writable by everyone (mode 0666)"));
+      g_assert_false (hero_virt_plugin_info_get_loaded (in_open_dir));
+      g_assert_nonnull (
+          strstr (hero_virt_plugin_info_get_error (in_open_dir), "is writable by its group"));
+      if (geteuid () == 0)
+        {
+          g_autoptr (HeroVirtPluginInfo) foreign = plugin_by_file ("libherovirt-test-twin2.so");
+          g_assert_false (hero_virt_plugin_info_get_loaded (foreign));
+          g_assert_nonnull (strstr (hero_virt_plugin_info_get_error (foreign),
+                                    "is owned by uid 65534, neither root nor this user"));
+        }
+
+      /* The relative entry is not searched. */
+      g_assert_cmpuint (g_strv_length (search_path), ==, 2);
+      g_assert_cmpstr (search_path[0], ==, g_getenv ("HV_TEST_DIR1"));
+      g_assert_cmpstr (search_path[1], ==, g_getenv ("HV_TEST_DIR2"));
+      return;
+    }
+  else
+    {
+      g_autoptr (Scenario) s = scenario_new ();
+      g_autofree char *open_file = g_build_filename (s->dirs[0], "libherovirt-test-twin1.so", NULL);
+      g_autofree char *foreign = g_build_filename (s->dirs[0], "libherovirt-test-twin2.so", NULL);
+      g_autofree char *cache = g_build_filename (s->root, "cache.json", NULL);
+      g_autofree char *path = NULL;
+
+      install_plugin (s->dirs[0], "twin1", NULL);
+      g_assert_cmpint (g_chmod (open_file, 0666), ==, 0);
+      install_plugin (s->dirs[0], "twin2", NULL);
+      if (geteuid () == 0)
+        g_assert_cmpint (chown (foreign, 65534, 65534), ==, 0);
+      install_plugin (s->dirs[1], "good", NULL);
+      g_assert_cmpint (g_chmod (s->dirs[1], 0775), ==, 0);
+
+      path = g_strjoin (G_SEARCHPATH_SEPARATOR_S, "relative/plugins", s->dirs[0], "./x", s->dirs[1],
+                        NULL);
+      scenario_run (s, "HERO_VIRT_PLUGIN_PATH", path, "HERO_VIRT_REGISTRY_CACHE", cache, NULL);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -996,6 +1172,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/registry/runtime-registration", test_runtime_registration);
   g_test_add_func ("/registry/default/per-executor", test_per_executor);
   g_test_add_func ("/registry/sync-async-derivation", test_derivation);
+  g_test_add_func ("/registry/scanner/crash-and-hang", test_scanner_crash_and_hang);
+  g_test_add_func ("/registry/scanner/permissions", test_scanner_permissions);
 
   return g_test_run ();
 }

@@ -110,6 +110,135 @@ test_kube (void)
     }
 }
 
+/* A trailing newline passes no validator ($ of GRegex matches before a
+ * final newline unless told otherwise). */
+static void
+test_trailing_newline (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hero_virt_validate_size ("memory limit", "512m", NULL));
+  g_assert_false (hero_virt_validate_size ("memory limit", "512m\n", &error));
+  assert_invalid (&error, "Invalid memory limit “512m\\n”: use a size such as 512m or 1g");
+  g_assert_false (hero_virt_validate_size ("memory limit", "-1", &error));
+  assert_invalid (&error, NULL);
+  g_assert_false (hero_virt_validate_size ("memory limit", " 1g", &error));
+  assert_invalid (&error, NULL);
+
+  g_assert_false (hero_virt_validate_container_name ("host\n", &error));
+  assert_invalid (&error, NULL);
+  g_assert_false (hero_virt_validate_image_reference ("localhost/web:1\n", &error));
+  assert_invalid (&error, NULL);
+  g_assert_false (hero_virt_validate_env_name ("PATH\n", &error));
+  assert_invalid (&error, NULL);
+}
+
+static void
+test_env_name (void)
+{
+  static const char *const good[] = { "A", "_", "PATH", "my_var2", "_X9" };
+  static const char *const bad[]
+      = { "", "9A", "-Secho INJECTED #", "A=B", "A B", "A-B", "Ä", "A;B", "A\tB" };
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    g_assert_true (hero_virt_validate_env_name (good[i], NULL));
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (hero_virt_validate_env_name (bad[i], &error));
+      assert_invalid (&error, NULL);
+    }
+  g_assert_false (hero_virt_validate_env_name (NULL, &error));
+  assert_invalid (&error, NULL);
+}
+
+static void
+test_single_line (void)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (hero_virt_validate_single_line ("health check command",
+                                                 "wget -q -O- http://127.0.0.1/ || exit 1", NULL));
+  g_assert_false (
+      hero_virt_validate_single_line ("health check command", "true\nrm -rf /", &error));
+  assert_invalid (&error,
+                  "Invalid health check command “true\\nrm -rf /”: it must be a single line");
+  g_assert_false (hero_virt_validate_single_line ("health check command", "true\r", &error));
+  assert_invalid (&error, NULL);
+  g_assert_false (hero_virt_validate_single_line ("health check command", "", &error));
+  assert_invalid (&error, NULL);
+}
+
+static void
+test_device (void)
+{
+  static const char *const good[] = { "/dev/fuse", "/dev/net/tun", "/dev/sda:/dev/xvda",
+                                      "/dev/sda:/dev/xvda:rw", "/dev/kvm:rwm" };
+  static const char *const bad[] = { "/dev/../etc/shadow",
+                                     "/dev/./sda",
+                                     "/dev//sda",
+                                     "/dev/",
+                                     "/etc/shadow",
+                                     "/dev/sda:/dev/../etc/passwd",
+                                     "/dev/sda:rwx",
+                                     "/dev/sda:/dev/xvda:",
+                                     "/dev/sda\n",
+                                     "dev/sda",
+                                     "/dev/sda:/dev/sdb:rw:x" };
+  g_autoptr (GError) error = NULL;
+
+  for (guint i = 0; i < G_N_ELEMENTS (good); i++)
+    {
+      hero_virt_validate_device (good[i], &error);
+      g_assert_no_error (error);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+    {
+      g_assert_false (hero_virt_validate_device (bad[i], &error));
+      assert_invalid (&error, NULL);
+    }
+}
+
+static void
+test_json_untrusted (void)
+{
+  gsize            n = 100000;
+  g_autofree char *deep = g_malloc (2 * n + 1);
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) error = NULL;
+  const char *ok = "{\"a\": [1, {\"b\": \"[[[[{{\\\"\"}], \"c\": null}";
+
+  /* 100 000 levels: json-glib alone would overflow its stack. */
+  memset (deep, '[', n);
+  memset (deep + n, ']', n);
+  deep[2 * n] = '\0';
+  node = hero_virt_json_parse_untrusted ((const guint8 *)deep, 2 * n, 0, 0, &error);
+  g_assert_null (node);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_assert_nonnull (strstr (error->message, "deeper than 128 levels"));
+  g_clear_error (&error);
+
+  /* Brackets inside strings do not count; the depth limit is exact. */
+  node = hero_virt_json_parse_untrusted ((const guint8 *)ok, strlen (ok), 3, 0, &error);
+  g_assert_no_error (error);
+  g_assert_true (JSON_NODE_HOLDS_OBJECT (node));
+  g_clear_pointer (&node, json_node_unref);
+  node = hero_virt_json_parse_untrusted ((const guint8 *)ok, strlen (ok), 2, 0, &error);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+
+  /* Size, then syntax. */
+  node = hero_virt_json_parse_untrusted ((const guint8 *)ok, strlen (ok), 0, 10, &error);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  node = hero_virt_json_parse_untrusted ((const guint8 *)"{\"a\":", 5, 0, 0, &error);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE);
+  g_clear_error (&error);
+  node = hero_virt_json_parse_untrusted ((const guint8 *)"", 0, 0, 0, &error);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE);
+  g_clear_error (&error);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -119,6 +248,11 @@ main (int argc, char *argv[])
   g_test_add_func ("/validate/text", test_text);
   g_test_add_func ("/validate/names", test_names);
   g_test_add_func ("/validate/kube", test_kube);
+  g_test_add_func ("/validate/trailing-newline", test_trailing_newline);
+  g_test_add_func ("/validate/env-name", test_env_name);
+  g_test_add_func ("/validate/single-line", test_single_line);
+  g_test_add_func ("/validate/device", test_device);
+  g_test_add_func ("/validate/json-untrusted", test_json_untrusted);
 
   return g_test_run ();
 }

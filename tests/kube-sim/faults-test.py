@@ -171,6 +171,25 @@ def test_basic_auth():
             assert "username: bob" in f.read()
 
 
+def test_client_cert_and_token_rotation():
+    with Simulator("--client-cert", "carol:devs,ops") as sim:
+        ctx = ssl.create_default_context(cafile=sim.ca)
+        ctx.load_cert_chain(os.path.join(sim.dir, "carol.crt"), os.path.join(sim.dir, "carol.key"))
+        conn = http.client.HTTPSConnection("127.0.0.1", sim.port, context=ctx, timeout=10)
+        conn.request("POST", "/apis/authentication.k8s.io/v1/selfsubjectreviews",
+                     body=json.dumps({"apiVersion": "authentication.k8s.io/v1", "kind": "SelfSubjectReview"}),
+                     headers={"Content-Type": "application/json"})
+        info = json.loads(conn.getresponse().read())["status"]["userInfo"]
+        conn.close()
+        assert info["username"] == "carol" and {"devs", "ops"} <= set(info["groups"]), info
+        assert request(sim, "POST", "/kube-sim/tokens", {"user": "rot", "token": "t1"})[0] == 204
+        assert request(sim, "GET", "/api/v1/namespaces", token="t1")[0] == 200
+        assert request(sim, "POST", "/kube-sim/tokens", {"user": "rot", "token": "t2"})[0] == 204
+        assert request(sim, "DELETE", "/kube-sim/tokens", {"token": "t1"})[0] == 204
+        assert request(sim, "GET", "/api/v1/namespaces", token="t1")[0] == 401
+        assert request(sim, "GET", "/api/v1/namespaces", token="t2")[0] == 200
+
+
 def test_sigterm():
     sim = Simulator()
     try:
@@ -192,6 +211,7 @@ def main():
     tap.run("--latency and --max-body", test_latency_and_body)
     tap.run("/kube-sim/requests and /kube-sim/faults", test_admin_endpoints)
     tap.run("--basic-auth", test_basic_auth)
+    tap.run("--client-cert and token rotation", test_client_cert_and_token_rotation)
     tap.run("SIGTERM stops cleanly", test_sigterm)
     return tap.done()
 

@@ -134,6 +134,8 @@ def test_rollout_and_wait(k):
         assert pod["status"]["phase"] == "Running"
         refs = pod["metadata"]["ownerReferences"]
         assert refs[0]["kind"] == "ReplicaSet" and refs[0]["controller"] is True
+    top = k.run("top", "pods", "-l", "app=web").stdout
+    assert "CPU(cores)" in top and len(top.strip().splitlines()) == 3, top
     running = k.json("get", "pods", "--field-selector", "status.phase=Running", "-l", "app=web")
     assert len(running["items"]) == 2
     dep = k.json("get", "deployment", "web")

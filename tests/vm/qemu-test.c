@@ -194,6 +194,51 @@ test_escape (void)
         }
     }
   g_assert_true (saw_drive && saw_qmp && saw_serial);
+
+  /* Port forwards: normalized, loopback unless an address is given. */
+  {
+    const char *bad[]
+        = { "hostfwd=icmp::1-:2",   "hostfwd=tcp::99999-:22", "hostfwd=tcp::22",
+            "hostfwd=tcp:a,b:1-:2", "hostfwd=tcp:1.2.3:1-:2", "hostfwd=tcp::1-:2,guestfwd=x",
+            "hostfwd=tcp::0-:22" };
+    g_autofree char *ok = qemu_parse_hostfwd ("hostfwd=tcp::2222-:22", NULL);
+    g_autofree char *ok2 = qemu_parse_hostfwd ("hostfwd=udp:127.0.0.2:53-10.0.2.15:53", NULL);
+
+    g_assert_cmpstr (ok, ==, "tcp:127.0.0.1:2222-:22");
+    g_assert_cmpstr (ok2, ==, "udp:127.0.0.2:53-10.0.2.15:53");
+    for (guint i = 0; i < G_N_ELEMENTS (bad); i++)
+      {
+        g_autoptr (GError) error = NULL;
+        g_autofree char *forward = qemu_parse_hostfwd (bad[i], &error);
+
+        g_assert_null (forward);
+        g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+      }
+  }
+  {
+    g_autoptr (HeroVirtVmSpec) net_spec = hero_virt_vm_spec_new_from_json (
+        "{\"name\": \"n\", \"kernel\": \"/k\", \"nets\": [{\"mode\": \"user\"}],"
+        " \"extra_args\": [\"hostfwd=tcp::2222-:22\", \"-no-hpet\"]}",
+        NULL);
+    g_autoptr (GPtrArray) net_argv = NULL;
+    gboolean saw_netdev = FALSE;
+
+    g_assert_nonnull (net_spec);
+    net_argv = qemu_build_argv (net_spec, &launch);
+    for (guint i = 0; g_ptr_array_index (net_argv, i) != NULL; i++)
+      {
+        const char *arg = g_ptr_array_index (net_argv, i);
+
+        g_assert_false (g_str_has_prefix (arg, "hostfwd="));
+        if (g_str_has_prefix (arg, "user,"))
+          {
+            g_assert_cmpstr (arg, ==, "user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22");
+            saw_netdev = TRUE;
+          }
+      }
+    g_assert_true (saw_netdev);
+    g_assert_cmpstr (g_ptr_array_index (net_argv, net_argv->len - 2), ==, "-no-hpet");
+  }
   g_assert_cmpstr (g_ptr_array_index (argv, 3), ==, "-nodefaults");
   g_assert_cmpstr (g_ptr_array_index (argv, 4), ==, "-no-user-config");
 }
@@ -310,6 +355,19 @@ test_hostile_specs (void)
                           fx.kernel, fx.initrd);
     expect_create_fails (spec, HERO_VIRT_ERROR_INVALID_ARGUMENT, "relative disk path");
   }
+  {
+    g_autoptr (HeroVirtVmSpec) spec
+        = spec_from_json ("{\"name\": \"v\", " K ", \"extra_args\": [\"hostfwd=tcp::2222-:22\"]}",
+                          fx.kernel, fx.initrd);
+    expect_create_fails (spec, HERO_VIRT_ERROR_INVALID_ARGUMENT, "port forward without network");
+  }
+  {
+    g_autoptr (HeroVirtVmSpec) spec = spec_from_json (
+        "{\"name\": \"v\", " K ", \"nets\": [{\"mode\": \"user\"}],"
+        " \"extra_args\": [\"hostfwd=tcp::2222-:22,guestfwd=tcp:10.0.2.100:1-cmd:sh\"]}",
+        fx.kernel, fx.initrd);
+    expect_create_fails (spec, HERO_VIRT_ERROR_INVALID_ARGUMENT, "options smuggled in a forward");
+  }
 #undef K
   {
     g_autoptr (GError) error = NULL;
@@ -388,6 +446,8 @@ test_lifecycle (void)
   g_autofree char *text = NULL;
   g_autofree char *pid_text = NULL;
   g_autofree char *pid_file = NULL;
+  g_autofree char *forward = NULL;
+  guint16          forward_port;
   StartRace        race = { 0 };
   gsize            before, after;
   gint64           pid;
@@ -401,9 +461,13 @@ test_lifecycle (void)
     g_assert_true (g_file_set_contents (fx.disk, zeros, 1024 * 1024, NULL));
   }
   builder = guest_builder ("guest");
+  hero_virt_vm_builder_set_vcpus (builder, 2); /* room to hot-plug up to 4 */
   hero_virt_vm_builder_add_disk_device (
       builder, hero_virt_vm_disk_set_format (hero_virt_vm_disk_new (fx.disk), "raw"));
   hero_virt_vm_builder_add_user_net (builder);
+  forward_port = ht_free_port ();
+  forward = g_strdup_printf ("hostfwd=tcp::%u-:22", forward_port);
+  hero_virt_vm_builder_add_extra_arg (builder, forward);
   spec = hero_virt_vm_builder_build (builder, &error);
   g_assert_no_error (error);
 
@@ -437,6 +501,8 @@ test_lifecycle (void)
   pid = hero_virt_vm_info_get_pid (info);
   g_assert_cmpint (pid, >, 0);
   g_assert_true (strchr (hero_virt_vm_info_get_console_path (info), ',') != NULL);
+  /* qemu's user network listens on the forwarded loopback port. */
+  g_assert_true (ht_wait_for_tcp ("127.0.0.1", forward_port, 10000));
   g_assert_true (wait_for_console (info, "HEROVIRT-GUEST-READY", BOOT_TIMEOUT_S, 1));
   g_test_message ("guest ready after %.2f s",
                   (g_get_monotonic_time () - t0) / (double)G_USEC_PER_SEC);
@@ -444,6 +510,17 @@ test_lifecycle (void)
   g_assert_nonnull (strstr (text, "disks=vda"));
   g_clear_pointer (&text, g_free);
   g_assert_true (wait_for_console (info, "HEROVIRT-TICK 3", 10, 1));
+
+  /* A snapshot needs a paused VM. */
+  {
+    g_autofree char *early = g_build_filename (fx.tmp, "early-snap", NULL);
+
+    g_assert_false (hero_virt_hypervisor_provider_snapshot (fx.provider, fx.executor, "guest",
+                                                            early, NULL, &error));
+    g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED);
+    g_clear_error (&error);
+    g_assert_false (g_file_test (early, G_FILE_TEST_EXISTS));
+  }
 
   /* Pause: the console stops; resume: it goes on. */
   g_assert_true (
@@ -485,12 +562,22 @@ test_lifecycle (void)
   g_test_trap_assert_passed ();
   g_test_trap_assert_stdout ("*second process sees guest running*");
 
-  /* vCPU hot-plug up; down and memory are not supported. */
+  /* vCPU hot-plug up (within room for twice the boot count); down, past
+   * the room, and memory are not supported. */
   g_assert_true (
-      hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 2, 0, NULL, &error));
+      hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 3, 0, NULL, &error));
   g_assert_no_error (error);
+  g_clear_object (&info);
+  info = get_info ("guest");
+  g_assert_cmpint (json_object_get_int_member (
+                       json_node_get_object (hero_virt_vm_info_get_details (info)), "vcpus"),
+                   ==, 3);
   g_assert_false (
       hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 1, 0, NULL, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  g_assert_false (
+      hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 5, 0, NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
   g_clear_error (&error);
   g_assert_false (hero_virt_hypervisor_provider_resize (fx.provider, fx.executor, "guest", 0, 512,
@@ -510,12 +597,23 @@ test_lifecycle (void)
   info = get_info ("guest");
   g_assert_cmpint (hero_virt_vm_info_get_state (info), ==, HERO_VIRT_VM_STATE_STOPPED);
   g_assert_cmpint (hero_virt_vm_info_get_pid (info), ==, 0);
+  /* qemu's SHUTDOWN event said the guest powered itself off. */
+  g_assert_cmpstr (
+      json_object_get_string_member (json_node_get_object (hero_virt_vm_info_get_details (info)),
+                                     "last_shutdown"),
+      ==, "guest-shutdown");
   g_assert_true (hero_virt_hypervisor_provider_stop (fx.provider, fx.executor, "guest", FALSE, 1,
                                                      NULL, &error));
   g_assert_false (
       hero_virt_hypervisor_provider_pause (fx.provider, fx.executor, "guest", NULL, &error));
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED);
   g_assert_nonnull (strstr (error->message, "stopped"));
+  g_clear_error (&error);
+
+  /* Not from a directory that holds no snapshot. */
+  g_assert_false (hero_virt_hypervisor_provider_restore (fx.provider, fx.executor, "guest", fx.tmp,
+                                                         NULL, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
   g_clear_error (&error);
 
   /* Restore the snapshot: paused, then on from where it was (no boot). */

@@ -5,11 +5,14 @@
  */
 #include <hero-virt.h>
 
+#include <glib/gstdio.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
+#include <utime.h>
 #include <unistd.h>
 
 #include "testlib.h"
@@ -166,6 +169,26 @@ test_lifecycle (void)
   ids = vm_record_list_ids (root, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (ids->len, ==, 0);
+  g_clear_pointer (&ids, g_ptr_array_unref);
+
+  /* Leftovers of a create killed midway: kept while fresh, removed when
+   * old. */
+  {
+    g_autofree char *fresh = g_build_filename (root, ".creating-web-AAAAAA", NULL);
+    g_autofree char *old = g_build_filename (root, ".deleting-web-0000beef", NULL);
+    g_autofree char *inner = g_build_filename (old, "vm.json", NULL);
+    struct utimbuf   times = { .actime = time (NULL) - 3600, .modtime = time (NULL) - 3600 };
+
+    g_assert_cmpint (g_mkdir (fresh, 0700), ==, 0);
+    g_assert_cmpint (g_mkdir (old, 0700), ==, 0);
+    g_assert_true (g_file_set_contents (inner, "{}", -1, NULL));
+    g_assert_cmpint (utime (old, &times), ==, 0);
+    ids = vm_record_list_ids (root, &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (ids->len, ==, 0);
+    g_assert_true (g_file_test (fresh, G_FILE_TEST_IS_DIR));
+    g_assert_false (g_file_test (old, G_FILE_TEST_EXISTS));
+  }
   ht_tmpdir_free (g_steal_pointer (&root));
 }
 
@@ -326,10 +349,17 @@ test_dead_and_reused_pid (void)
   g_assert_false (vm_record_is_running (record));
   record->start_time -= 1;
 
+  /* Signals never reach a process with another start time. */
+  record->start_time += 1;
+  vm_record_signal (record, SIGKILL);
+  g_usleep (100000);
+  record->start_time -= 1;
+  g_assert_true (vm_record_is_running (record));
+  g_assert_false (vm_record_wait_exit (record, 50, NULL));
+
   /* A zombie is not running either, nor is a reaped process. */
-  kill (pid, SIGKILL);
-  for (guint i = 0; i < 200 && vm_record_process_start_time (pid) != 0; i++)
-    g_usleep (10000);
+  vm_record_signal (record, SIGKILL);
+  g_assert_true (vm_record_wait_exit (record, 5000, NULL));
   g_assert_false (vm_record_is_running (record));
   g_assert_cmpint (waitpid (pid, &status, 0), ==, pid);
   g_assert_false (vm_record_is_running (record));

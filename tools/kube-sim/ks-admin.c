@@ -189,10 +189,65 @@ requests_json (void)
   return obj;
 }
 
+static JsonObject *
+body_object (SoupServerMessage *msg)
+{
+  SoupMessageBody *b = soup_server_message_get_request_body (msg);
+  g_autoptr (GBytes) bytes = soup_message_body_flatten (b);
+  gsize       size;
+  const char *data = g_bytes_get_data (bytes, &size);
+
+  return data && size ? ks_json_parse_object (data, size, NULL) : NULL;
+}
+
+/* POST /kube-sim/tokens {"user": U, "token": T} adds a bearer token;
+ * DELETE /kube-sim/tokens {"token": T} revokes one (rotation tests). */
+static void
+tokens (KsSim *sim, SoupServerMessage *msg, const char *method)
+{
+  g_autoptr (JsonObject) body = body_object (msg);
+  const char *user = ks_json_get_string (body, "user");
+  const char *token = ks_json_get_string (body, "token");
+
+  if (token == NULL || *token == '\0' || (strcmp (method, "POST") == 0 && (user == NULL || !*user)))
+    {
+      ks_respond_status (msg, ks_status_bad_request ("want {\"user\": …, \"token\": …}"));
+      return;
+    }
+  if (strcmp (method, "POST") == 0)
+    {
+      KsUser *u = g_new0 (KsUser, 1);
+      u->name = g_strdup (user);
+      u->token = g_strdup (token);
+      g_ptr_array_add (sim->users, u);
+      soup_server_message_set_status (msg, 204, NULL);
+      return;
+    }
+  for (guint i = 0; i < sim->users->len; i++)
+    {
+      KsUser *u = g_ptr_array_index (sim->users, i);
+      if (g_strcmp0 (u->token, token) == 0)
+        {
+          /* Requests in flight may still point at it: keep it, unusable. */
+          g_clear_pointer (&u->token, g_free);
+          soup_server_message_set_status (msg, 204, NULL);
+          return;
+        }
+    }
+  ks_respond_status (msg, ks_status_new (404, "NotFound", "no such token"));
+}
+
 void
 ks_admin_handle (KsSim *sim, SoupServerMessage *msg, const char *path)
 {
   const char *method = soup_server_message_get_method (msg);
+
+  if (strcmp (path, "/kube-sim/tokens") == 0
+      && (strcmp (method, "POST") == 0 || strcmp (method, "DELETE") == 0))
+    {
+      tokens (sim, msg, method);
+      return;
+    }
 
   if (strcmp (path, "/kube-sim/requests") == 0 && strcmp (method, "GET") == 0)
     {

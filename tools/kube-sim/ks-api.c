@@ -1458,6 +1458,58 @@ ks_api_handle (KsRequest *req)
                                                   "requested resource"));
       return;
     }
+  if ((req->res->flags & KS_RES_COMPUTED) && strcmp (m, "GET") == 0 && req->sub == NULL)
+    {
+      g_autoptr (GPtrArray) items = req->res->compute (req->sim, req->res, req->ns);
+      if (req->name != NULL)
+        {
+          for (guint i = 0; i < items->len; i++)
+            if (g_strcmp0 (ks_meta_name (g_ptr_array_index (items, i)), req->name) == 0)
+              {
+                ks_respond (req->msg, 200, g_ptr_array_index (items, i));
+                return;
+              }
+          ks_respond_status (req->msg, ks_status_not_found (req->res, req->name));
+          return;
+        }
+      {
+        GString         *out = g_string_new (NULL);
+        g_autofree char *rv = g_strdup_printf ("%" G_GUINT64_FORMAT, req->sim->rv);
+        gsize            len;
+        g_autoptr (KsSelector) labels = NULL;
+        if (ks_query (req, "labelSelector"))
+          labels = ks_label_selector_parse (ks_query (req, "labelSelector"), NULL);
+        g_string_append_printf (out,
+                                "{\"kind\":\"%s\",\"apiVersion\":\"%s\",\"metadata\":{"
+                                "\"resourceVersion\":\"%s\"},\"items\":[",
+                                req->res->list_kind, req->res->group_version, rv);
+        for (guint i = 0, n = 0; i < items->len; i++)
+          {
+            JsonObject *item = g_ptr_array_index (items, i);
+            if (labels != NULL
+                && !ks_label_selector_matches (labels,
+                                               ks_json_get_object (ks_meta (item), "labels")))
+              continue;
+            if (n++ > 0)
+              g_string_append_c (out, ',');
+            ks_json_write_object (out, item, NULL);
+          }
+        g_string_append (out, "]}\n");
+        len = out->len;
+        soup_server_message_set_status (req->msg, 200, NULL);
+        soup_server_message_set_response (req->msg, "application/json", SOUP_MEMORY_TAKE,
+                                          g_string_free (out, FALSE), len);
+      }
+      return;
+    }
+  if (req->name == NULL && req->res->namespaced && req->ns == NULL && strcmp (m, "GET") != 0)
+    {
+      /* A namespaced kind's all-namespaces path is read-only. */
+      ks_respond_status (req->msg, ks_status_new (405, "MethodNotAllowed",
+                                                  "the server does not allow this method on the "
+                                                  "requested resource"));
+      return;
+    }
   if (req->name == NULL)
     {
       if (strcmp (m, "GET") == 0)

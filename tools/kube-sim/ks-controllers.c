@@ -856,6 +856,87 @@ reconcile_deployment (KsSim *sim, KsResource *deploys, JsonObject *d)
 
 /* ---- endpoints ---- */
 
+/* The discovery.k8s.io EndpointSlice mirroring a service's Endpoints. */
+static void
+endpoint_slice_for (KsSim *sim, JsonObject *svc, JsonObject *ep)
+{
+  KsResource      *slices = ks_resource_find (sim, "discovery.k8s.io", "v1", "endpointslices");
+  const char      *ns = ks_meta_namespace (svc);
+  g_autofree char *suffix = g_strndup (ks_meta_uid (svc) ? ks_meta_uid (svc) : "00000", 5);
+  g_autofree char *name = g_strdup_printf ("%s-%s", ks_meta_name (svc), suffix);
+  JsonObject      *existing = ks_store_get (slices, ns, name);
+  JsonObject      *slice = existing ? ks_json_object_deep_copy (existing)
+                                    : new_object ("discovery.k8s.io/v1", "EndpointSlice", ns, name);
+  JsonArray       *subsets = ks_json_get_array (ep, "subsets");
+  JsonArray       *endpoints = json_array_new ();
+  JsonArray       *ports = json_array_new ();
+  JsonArray       *refs = json_array_new ();
+
+  if (slices == NULL)
+    {
+      json_object_unref (slice);
+      json_array_unref (endpoints);
+      json_array_unref (ports);
+      json_array_unref (refs);
+      return;
+    }
+  json_object_set_object_member (ks_meta (slice), "labels",
+                                 string_map ("kubernetes.io/service-name", ks_meta_name (svc),
+                                             "endpointslice.kubernetes.io/managed-by",
+                                             "endpointslice-controller.k8s.io", NULL));
+  json_array_add_object_element (refs, owner_ref (core (sim, "services"), svc));
+  json_object_set_array_member (ks_meta (slice), "ownerReferences", refs);
+  json_object_set_string_member (slice, "addressType", "IPv4");
+  for (guint i = 0; subsets && i < json_array_get_length (subsets); i++)
+    {
+      JsonObject *subset = json_array_get_object_element (subsets, i);
+      for (int pass = 0; pass < 2; pass++)
+        {
+          JsonArray *addrs
+              = ks_json_get_array (subset, pass == 0 ? "addresses" : "notReadyAddresses");
+          for (guint a = 0; addrs && a < json_array_get_length (addrs); a++)
+            {
+              JsonObject *addr = json_array_get_object_element (addrs, a);
+              JsonObject *e = json_object_new ();
+              JsonArray  *ips = json_array_new ();
+              JsonObject *cond = json_object_new ();
+              json_array_add_string_element (ips, ks_json_get_string (addr, "ip"));
+              json_object_set_array_member (e, "addresses", ips);
+              json_object_set_boolean_member (cond, "ready", pass == 0);
+              json_object_set_boolean_member (cond, "serving", pass == 0);
+              json_object_set_boolean_member (cond, "terminating", FALSE);
+              json_object_set_object_member (e, "conditions", cond);
+              if (ks_json_get_string (addr, "nodeName"))
+                json_object_set_string_member (e, "nodeName",
+                                               ks_json_get_string (addr, "nodeName"));
+              if (ks_json_get_object (addr, "targetRef"))
+                json_object_set_object_member (
+                    e, "targetRef",
+                    ks_json_object_deep_copy (ks_json_get_object (addr, "targetRef")));
+              json_array_add_object_element (endpoints, e);
+            }
+        }
+      if (i == 0 && ks_json_get_array (subset, "ports"))
+        {
+          json_array_unref (ports);
+          ports = ks_json_array_deep_copy (ks_json_get_array (subset, "ports"));
+          /* name, port and protocol are pointers in discovery/v1: clients read them all. */
+          for (guint p = 0; p < json_array_get_length (ports); p++)
+            {
+              JsonObject *port = json_array_get_object_element (ports, p);
+              if (!json_object_has_member (port, "name"))
+                json_object_set_string_member (port, "name", "");
+            }
+        }
+    }
+  json_object_set_array_member (slice, "endpoints", endpoints);
+  json_object_set_array_member (slice, "ports", ports);
+  if (existing == NULL)
+    create_quiet (sim, slices, ns, slice);
+  else
+    update_quiet (sim, slices, existing, slice, NULL);
+}
+
 static void
 reconcile_endpoints (KsSim *sim)
 {
@@ -939,6 +1020,12 @@ reconcile_endpoints (KsSim *sim)
       if (existing == NULL)
         {
           ep = new_object ("v1", "Endpoints", ns, ks_meta_name (svc));
+          {
+            g_autofree char *now = ks_now_rfc3339 ();
+            json_object_set_object_member (
+                ks_meta (ep), "annotations",
+                string_map ("endpoints.kubernetes.io/last-change-trigger-time", now, NULL));
+          }
           if (ks_json_get_object (ks_meta (svc), "labels"))
             json_object_set_object_member (
                 ks_meta (ep), "labels",
@@ -961,7 +1048,23 @@ reconcile_endpoints (KsSim *sim)
             }
           update_quiet (sim, endpoints, existing, ep, NULL);
         }
+      existing = ks_store_get (endpoints, ns, ks_meta_name (svc));
+      if (existing != NULL)
+        endpoint_slice_for (sim, svc, existing);
     }
+  /* Endpoints this controller made go with their service. */
+  {
+    g_autoptr (GPtrArray) eps = held_list (endpoints, NULL);
+    for (guint i = 0; i < eps->len; i++)
+      {
+        JsonObject *ep = g_ptr_array_index (eps, i);
+        if (ks_json_get_string (ks_json_get_object (ks_meta (ep), "annotations"),
+                                "endpoints.kubernetes.io/last-change-trigger-time")
+                != NULL
+            && ks_store_get (services, ks_meta_namespace (ep), ks_meta_name (ep)) == NULL)
+          delete_quiet (sim, endpoints, ep, NULL);
+      }
+  }
 }
 
 /* ---- the loop ---- */
@@ -1118,6 +1221,30 @@ create_system_objects (KsSim *sim)
       ks_meta (svc), "labels",
       string_map ("component", "apiserver", "provider", "kubernetes", NULL));
   create_quiet (sim, core (sim, "services"), "default", svc);
+
+  /* The API server itself behind the kubernetes service. */
+  {
+    JsonObject *ep = new_object ("v1", "Endpoints", "default", "kubernetes");
+    JsonArray  *subsets = json_array_new ();
+    JsonObject *subset = json_object_new ();
+    JsonArray  *addrs = json_array_new ();
+    JsonObject *addr = json_object_new ();
+    JsonArray  *eports = json_array_new ();
+    JsonObject *eport = json_object_new ();
+    const char *colon = sim->server_url ? strrchr (sim->server_url, ':') : NULL;
+    json_object_set_string_member (addr, "ip", "127.0.0.1");
+    json_array_add_object_element (addrs, addr);
+    json_object_set_array_member (subset, "addresses", addrs);
+    json_object_set_string_member (eport, "name", "https");
+    json_object_set_int_member (eport, "port",
+                                colon ? g_ascii_strtoll (colon + 1, NULL, 10) : 6443);
+    json_object_set_string_member (eport, "protocol", "TCP");
+    json_array_add_object_element (eports, eport);
+    json_object_set_array_member (subset, "ports", eports);
+    json_array_add_object_element (subsets, subset);
+    json_object_set_array_member (ep, "subsets", subsets);
+    create_quiet (sim, core (sim, "endpoints"), "default", ep);
+  }
 }
 
 void

@@ -373,7 +373,7 @@ build_group (KsSim *sim, const char *gv)
       g_autofree char *name = NULL;
       g_autofree char *list_name = NULL;
       JsonObject      *list;
-      if (strcmp (res->group_version, gv) != 0 || (res->flags & KS_RES_REVIEW))
+      if (strcmp (res->group_version, gv) != 0 || (res->flags & (KS_RES_REVIEW | KS_RES_COMPUTED)))
         continue;
       any = TRUE;
       name = schema_name (res);

@@ -1083,6 +1083,14 @@ ks_resources_init (KsSim *sim)
       { "rbac.authorization.k8s.io", "ClusterRole", "clusterroles", NULL, FALSE, 0 },
       { "rbac.authorization.k8s.io", "ClusterRoleBinding", "clusterrolebindings", NULL, FALSE, 0 },
       { "coordination.k8s.io", "Lease", "leases", NULL, TRUE, 0 },
+      { "events.k8s.io", "Event", "events", NULL, TRUE, 0 },
+      { "discovery.k8s.io", "EndpointSlice", "endpointslices", NULL, TRUE, 0 },
+      { "storage.k8s.io", "StorageClass", "storageclasses", "sc", FALSE, 0 },
+      { "scheduling.k8s.io", "PriorityClass", "priorityclasses", "pc", FALSE, 0 },
+      { "admissionregistration.k8s.io", "MutatingWebhookConfiguration",
+        "mutatingwebhookconfigurations", NULL, FALSE, 0 },
+      { "admissionregistration.k8s.io", "ValidatingWebhookConfiguration",
+        "validatingwebhookconfigurations", NULL, FALSE, 0 },
     };
     for (guint i = 0; i < G_N_ELEMENTS (plain); i++)
       {

@@ -223,6 +223,8 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
       add_column (cols, "External-IP", "string", "", 0);
       add_column (cols, "Port(s)", "string", "", 0);
     }
+  else if (strcmp (kind, "Endpoints") == 0)
+    add_column (cols, "Endpoints", "string", "", 0);
   else if (strcmp (kind, "StatefulSet") == 0)
     add_column (cols, "Ready", "string", "", 0);
   else if (strcmp (kind, "DaemonSet") == 0)
@@ -316,6 +318,24 @@ ks_table_for (KsResource *res, GPtrArray *items, JsonObject *list_meta)
           json_array_add_string_element (cells, get_str (obj, "spec.clusterIP", "<none>"));
           json_array_add_string_element (cells, "<none>");
           json_array_add_string_element (cells, ports->str);
+        }
+      else if (strcmp (kind, "Endpoints") == 0)
+        {
+          JsonArray *subsets = ks_json_get_array (obj, "subsets");
+          g_autoptr (GString) text = g_string_new (NULL);
+          for (guint si = 0; subsets && si < json_array_get_length (subsets); si++)
+            {
+              JsonObject *subset = json_array_get_object_element (subsets, si);
+              JsonArray  *addrs = ks_json_get_array (subset, "addresses");
+              JsonArray  *ports = ks_json_get_array (subset, "ports");
+              for (guint a = 0; addrs && a < json_array_get_length (addrs); a++)
+                for (guint p = 0; ports && p < json_array_get_length (ports); p++)
+                  g_string_append_printf (
+                      text, "%s%s:%" G_GINT64_FORMAT, text->len ? "," : "",
+                      ks_json_get_string (json_array_get_object_element (addrs, a), "ip"),
+                      ks_json_get_int (json_array_get_object_element (ports, p), "port", 0));
+            }
+          json_array_add_string_element (cells, text->len ? text->str : "<none>");
         }
       else if (strcmp (kind, "StatefulSet") == 0)
         {

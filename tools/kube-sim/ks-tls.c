@@ -82,8 +82,14 @@ make_cert (gnutls_x509_privkey_t key,
   CHECK (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_COMMON_NAME, 0, common_name,
                                         strlen (common_name)));
   if (organization != NULL)
-    CHECK (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0, organization,
-                                          strlen (organization)));
+    {
+      /* One O attribute per group, as Kubernetes reads them. */
+      g_auto (GStrv) groups = g_strsplit (organization, ",", -1);
+      for (guint i = 0; groups[i] != NULL; i++)
+        if (*groups[i] != '\0')
+          CHECK (gnutls_x509_crt_set_dn_by_oid (crt, GNUTLS_OID_X520_ORGANIZATION_NAME, 0,
+                                                groups[i], strlen (groups[i])));
+    }
   CHECK (gnutls_x509_crt_set_key (crt, key));
   if (kind == 0)
     {

@@ -23,7 +23,10 @@ typedef enum
   KS_RES_CUSTOM = 1 << 3,             /* served from a CustomResourceDefinition */
   KS_RES_GENERATION = 1 << 4,         /* metadata.generation follows spec changes */
   KS_RES_READONLY = 1 << 5,           /* only get/list/watch */
-  KS_RES_REVIEW = 1 << 6,             /* create-only, answered and not stored (reviews) */
+  KS_RES_REVIEW = 1 << 6,
+  KS_RES_COMPUTED = 1 << 7,
+  /* read-only, made from other objects on each read (metrics) */ /* create-only, answered and not
+                                                                     stored (reviews) */
 } KsResourceFlags;
 
 /* Defaulting and validation hooks of one kind. validate returns a Status
@@ -54,6 +57,7 @@ struct _KsResource
   JsonObject     *schema;          /* a CRD version's openAPIV3Schema, or NULL */
   char           *crd_name;        /* "plural.group" for custom resources */
   char          **printer_columns; /* CRD additionalPrinterColumns: "Name\tjsonPath\ttype" */
+  GPtrArray *(*compute) (KsSim *sim, KsResource *res, const char *ns); /* KS_RES_COMPUTED */
 };
 
 typedef void (*KsStoreListener) (KsSim      *sim,
@@ -139,6 +143,7 @@ JsonObject *ks_validate_object_meta (KsSim *sim, KsResource *res, JsonObject *ob
 JsonObject *ks_validate_workload (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old);
 void        ks_default_pod_spec (JsonObject *spec);
 void        ks_workloads_init (KsSim *sim);
+void        ks_metrics_init (KsSim *sim);
 const char *ks_patch_merge_key (const char *parent_path, const char *field);
 gboolean    ks_resource_is_list_atomic (const char *field);
 JsonObject *ks_crd_install (KsSim *sim, JsonObject *crd);

@@ -74,6 +74,7 @@ main (int argc, char **argv)
   g_autofree char *node_agent = NULL;
   g_auto (GStrv) tokens = NULL;
   g_auto (GStrv) basic = NULL;
+  g_auto (GStrv) client_certs = NULL;
   gint     port = 0;
   gint     latency = 0;
   gint     retry_after = 1;
@@ -83,6 +84,7 @@ main (int argc, char **argv)
   gint     bookmark_ms = 1000;
   gboolean no_traefik = FALSE;
   gboolean verbose = FALSE;
+  gboolean show_version = FALSE;
   gboolean allow_plain = FALSE;
   KsSim   *sim;
   KsPki   *pki;
@@ -104,6 +106,10 @@ main (int argc, char **argv)
         { "basic-auth", 0, 0, G_OPTION_ARG_STRING_ARRAY, &basic,
           "Accept HTTP basic authentication for a user (for clients that still use it)",
           "USER=PASSWORD" },
+        { "client-cert", 0, 0, G_OPTION_ARG_STRING_ARRAY, &client_certs,
+          "Also write USER.crt and USER.key, a client certificate for USER (groups after a colon, "
+              "comma separated), into --dir",
+          "USER[:GROUPS]" },
         { "tokens-file", 0, 0, G_OPTION_ARG_FILENAME, &tokens_file,
           "Static tokens, one token,user[,uid] a line", "FILE" },
         { "readonly-token", 0, 0, G_OPTION_ARG_STRING, &readonly_token,
@@ -133,6 +139,7 @@ main (int argc, char **argv)
         { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &allow_plain,
           "Serve plain HTTP instead of TLS (tokens only)", NULL },
         { "verbose", 'v', 0, G_OPTION_ARG_NONE, &verbose, "Log every request to stderr", NULL },
+        { "version", 0, 0, G_OPTION_ARG_NONE, &show_version, "Print the version and exit", NULL },
         { NULL }
   };
 
@@ -145,6 +152,11 @@ main (int argc, char **argv)
     {
       g_printerr ("hero-virt-kube-sim: %s\n", error->message);
       return 2;
+    }
+  if (show_version)
+    {
+      printf ("hero-virt-kube-sim %s (serves the Kubernetes v1.32.4 API)\n", KS_VERSION);
+      return 0;
     }
   if (node_agent != NULL && strcmp (node_agent, "fake") != 0)
     {
@@ -233,6 +245,41 @@ main (int argc, char **argv)
       return 1;
     }
 
+  for (guint i = 0; client_certs != NULL && client_certs[i] != NULL; i++)
+    {
+      g_auto (GStrv) parts = g_strsplit (client_certs[i], ":", 2);
+      g_autofree char *key = NULL;
+      g_autofree char *cert_pem = NULL;
+      g_autofree char *cert_name = NULL;
+      g_autofree char *key_name = NULL;
+      g_autofree char *cert_path = NULL;
+      g_autofree char *key_path = NULL;
+      if (state_dir == NULL || parts[0] == NULL || *parts[0] == '\0' || strchr (parts[0], '/'))
+        {
+          g_printerr ("hero-virt-kube-sim: --client-cert wants USER[:GROUPS] and --dir or "
+                      "--kubeconfig\n");
+          return 2;
+        }
+      cert_pem = ks_pki_issue_client (pki, parts[0], parts[1], &key, &error);
+      if (cert_pem == NULL)
+        {
+          g_printerr ("hero-virt-kube-sim: %s\n", error->message);
+          return 1;
+        }
+      cert_name = g_strconcat (parts[0], ".crt", NULL);
+      key_name = g_strconcat (parts[0], ".key", NULL);
+      cert_path = g_build_filename (state_dir, cert_name, NULL);
+      key_path = g_build_filename (state_dir, key_name, NULL);
+      if (!g_file_set_contents_full (cert_path, cert_pem, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                     &error)
+          || !g_file_set_contents_full (key_path, key, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                        &error))
+        {
+          g_printerr ("hero-virt-kube-sim: %s\n", error->message);
+          return 1;
+        }
+    }
+
   server = soup_server_new ("server-header", "kube-sim", NULL);
   if (!allow_plain)
     {
@@ -273,6 +320,7 @@ main (int argc, char **argv)
 
   ks_resources_init (sim);
   ks_workloads_init (sim);
+  ks_metrics_init (sim);
   if (!no_traefik)
     ks_install_traefik_crds (sim);
   sim->agent = ks_fake_agent_new (sim, "kube-sim-node", ready_ms);
