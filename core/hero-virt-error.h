@@ -56,6 +56,11 @@ G_BEGIN_DECLS
  * @HERO_VIRT_ERROR_TOO_LARGE: an input or a tool's output went past its
  *   size limit (a command's output cap, a file read, JSON too deep or
  *   too big); the message names the limit
+ * @HERO_VIRT_ERROR_GONE: what was asked for is no longer there to give: a
+ *   Kubernetes resourceVersion or continue token too old for the server
+ *   (410 Gone, reason Expired); list again
+ * @HERO_VIRT_ERROR_RATE_LIMITED: the server refused the request for now
+ *   (429 TooManyRequests) and retries ran out; try again later
  *
  * Error codes in the %HERO_VIRT_ERROR domain. From Python they are
  * `HeroVirt.Error.NOT_FOUND` and so on.
@@ -82,6 +87,8 @@ typedef enum
   HERO_VIRT_ERROR_NETWORK,
   HERO_VIRT_ERROR_CONFLICT,
   HERO_VIRT_ERROR_TOO_LARGE,
+  HERO_VIRT_ERROR_GONE,
+  HERO_VIRT_ERROR_RATE_LIMITED,
 } HeroVirtError;
 
 HERO_VIRT_AVAILABLE_IN_ALL

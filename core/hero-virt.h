@@ -68,5 +68,7 @@
 #include "hero-virt-cluster-watch.h"
 #include "hero-virt-cluster-provider.h"
 #include "hero-virt-kube.h"
+#include "hero-virt-kubernetes-config.h"
+#include "hero-virt-kubernetes-manager.h"
 
 #undef HERO_VIRT_INSIDE

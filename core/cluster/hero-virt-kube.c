@@ -224,8 +224,12 @@ hero_virt_kube_list_get_items (JsonNode *list)
  * (403) are %HERO_VIRT_ERROR_AUTH; UnsupportedMediaType (415) is
  * %HERO_VIRT_ERROR_NOT_SUPPORTED; Timeout (504) is
  * %HERO_VIRT_ERROR_TIMEOUT; ServiceUnavailable (503) is
- * %HERO_VIRT_ERROR_UNAVAILABLE; anything else is %HERO_VIRT_ERROR_NETWORK.
- * The message is the Status message, as kubectl prints it.
+ * %HERO_VIRT_ERROR_UNAVAILABLE; Gone and Expired (410) are
+ * %HERO_VIRT_ERROR_GONE; TooManyRequests (429) is
+ * %HERO_VIRT_ERROR_RATE_LIMITED; anything else is %HERO_VIRT_ERROR_NETWORK.
+ * The message is the Status message, as kubectl prints it, followed by
+ * the reason; an Invalid Status's field causes are listed after it when
+ * the message does not already name them.
  *
  * Since: 0.1
  */
@@ -254,11 +258,42 @@ hero_virt_kube_set_error_from_status (GError **error, guint http_status, JsonNod
     code = HERO_VIRT_ERROR_TIMEOUT;
   else if (http_status == 503)
     code = HERO_VIRT_ERROR_UNAVAILABLE;
+  else if (http_status == 410 || g_strcmp0 (reason, "Gone") == 0
+           || g_strcmp0 (reason, "Expired") == 0)
+    code = HERO_VIRT_ERROR_GONE;
+  else if (http_status == 429 || g_strcmp0 (reason, "TooManyRequests") == 0)
+    code = HERO_VIRT_ERROR_RATE_LIMITED;
   else
     code = HERO_VIRT_ERROR_NETWORK;
 
   if (message != NULL)
-    g_set_error (error, HERO_VIRT_ERROR, code, "%s (%s)", message, reason ? reason : "Failure");
+    {
+      g_autoptr (GString) causes = g_string_new (NULL);
+      JsonObject *details = NULL;
+
+      if (json_object_has_member (object, "details")
+          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (object, "details")))
+        details = json_object_get_object_member (object, "details");
+      if (details != NULL && json_object_has_member (details, "causes")
+          && JSON_NODE_HOLDS_ARRAY (json_object_get_member (details, "causes")))
+        {
+          JsonArray *array = json_object_get_array_member (details, "causes");
+
+          for (guint i = 0; i < json_array_get_length (array); i++)
+            {
+              JsonNode   *cause = json_array_get_element (array, i);
+              JsonObject *c = JSON_NODE_HOLDS_OBJECT (cause) ? json_node_get_object (cause) : NULL;
+              const char *field = string_member (c, "field");
+              const char *text = string_member (c, "message");
+
+              if (field == NULL || text == NULL || strstr (message, field) != NULL)
+                continue;
+              g_string_append_printf (causes, "; %s: %s", field, text);
+            }
+        }
+      g_set_error (error, HERO_VIRT_ERROR, code, "%s (%s)%s", message, reason ? reason : "Failure",
+                   causes->str);
+    }
   else
     g_set_error (error, HERO_VIRT_ERROR, code, "The API server answered HTTP %u", http_status);
 }

@@ -37,6 +37,8 @@ HERO_VIRT_AVAILABLE_IN_ALL
 GPtrArray *hero_virt_kube_list_get_items (JsonNode *list);
 
 HERO_VIRT_AVAILABLE_IN_ALL
+GPtrArray *hero_virt_kube_parse_yaml (const char *yaml, gssize length, GError **error);
+HERO_VIRT_AVAILABLE_IN_ALL
 void hero_virt_kube_set_error_from_status (GError **error, guint http_status, JsonNode *status);
 
 HERO_VIRT_AVAILABLE_IN_ALL

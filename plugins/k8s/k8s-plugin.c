@@ -1,0 +1,1728 @@
+/* k8s-plugin.c: libherovirt-k8s, the "k8s" cluster provider: the
+ * Kubernetes REST API over libsoup 3, configured from kubeconfig or the
+ * in-cluster service account, no kubectl
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#define G_LOG_DOMAIN "HeroVirt-K8s"
+
+#include <errno.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <unistd.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <string.h>
+
+#include "k8s-config.h"
+
+#define HERO_VIRT_TYPE_K8S_PROVIDER (hero_virt_k8s_provider_get_type ())
+G_DECLARE_FINAL_TYPE (HeroVirtK8sProvider, hero_virt_k8s_provider, HERO_VIRT, K8S_PROVIDER, GObject)
+
+struct _HeroVirtK8sProvider
+{
+  GObject parent_instance;
+
+  char                     *kubeconfig;
+  char                     *context;
+  HeroVirtKubernetesConfig *config;
+
+  GMutex              lock; /* everything below */
+  gboolean            ready;
+  K8sConnInfo        *info;
+  SoupSession        *session;
+  SoupSession        *watch_session;
+  GPtrArray          *cas; /* GTlsCertificate, or NULL: the system's */
+  GSocketConnectable *identity;
+  GTlsCertificate    *client_cert;
+
+  /* token bucket */
+  double tokens;
+  gint64 refilled;
+
+  /* tokenFile, re-read when it changes (service account tokens rotate) */
+  char  *file_token;
+  gint64 file_mtime;
+  gint64 file_size;
+
+  /* exec credential plugin cache */
+  char            *exec_token;
+  GTlsCertificate *exec_cert;
+  gint64           exec_expiry; /* monotonic µs; G_MAXINT64: never */
+  guint            exec_runs;
+};
+
+enum
+{
+  PROP_0,
+  PROP_KUBECONFIG,
+  PROP_CONTEXT,
+  PROP_CONFIG,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+static void hero_virt_k8s_provider_iface_init (HeroVirtClusterProviderInterface *iface);
+
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (HeroVirtK8sProvider,
+                                hero_virt_k8s_provider,
+                                G_TYPE_OBJECT,
+                                G_TYPE_FLAG_FINAL,
+                                G_IMPLEMENT_INTERFACE_DYNAMIC (HERO_VIRT_TYPE_CLUSTER_PROVIDER,
+                                                               hero_virt_k8s_provider_iface_init))
+
+/* ---- discovery cache, shared by every provider, per server ----------- */
+
+G_LOCK_DEFINE_STATIC (discovery);
+static GHashTable *discovery_cache; /* server -> (apiVersion\nKind -> ClusterKind) */
+
+static HeroVirtClusterKind *
+discovery_lookup (const char *server, const char *api_version, const char *kind)
+{
+  g_autofree char     *key = g_strdup_printf ("%s\n%s", api_version, kind);
+  HeroVirtClusterKind *found = NULL;
+  GHashTable          *kinds;
+
+  G_LOCK (discovery);
+  kinds = discovery_cache ? g_hash_table_lookup (discovery_cache, server) : NULL;
+  if (kinds != NULL)
+    found = g_hash_table_lookup (kinds, key);
+  if (found != NULL)
+    g_object_ref (found);
+  G_UNLOCK (discovery);
+  return found;
+}
+
+static void
+discovery_store (const char *server, HeroVirtClusterKind *k)
+{
+  g_autofree char *api_version = hero_virt_cluster_kind_get_api_version (k);
+  GHashTable      *kinds;
+
+  G_LOCK (discovery);
+  if (discovery_cache == NULL)
+    discovery_cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                             (GDestroyNotify)g_hash_table_unref);
+  kinds = g_hash_table_lookup (discovery_cache, server);
+  if (kinds == NULL)
+    {
+      kinds = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
+      g_hash_table_insert (discovery_cache, g_strdup (server), kinds);
+    }
+  g_hash_table_replace (
+      kinds, g_strdup_printf ("%s\n%s", api_version, hero_virt_cluster_kind_get_kind (k)),
+      g_object_ref (k));
+  G_UNLOCK (discovery);
+}
+
+/* ---- connection set-up ------------------------------------------------ */
+
+/* The CA bundle, one certificate per PEM block. GIO's trust stores
+ * read files only (and lazily), so the chain is checked by hand in
+ * accept-certificate against these. */
+static GPtrArray *
+cas_from_pem (const char *pem, GError **error)
+{
+  g_autoptr (GPtrArray) cas = g_ptr_array_new_with_free_func (g_object_unref);
+  const char       *p = pem;
+  static const char begin[] = "-----BEGIN CERTIFICATE-----";
+  static const char end[] = "-----END CERTIFICATE-----";
+
+  while ((p = strstr (p, begin)) != NULL)
+    {
+      const char *e = strstr (p, end);
+      g_autoptr (GError) local_error = NULL;
+      GTlsCertificate *c;
+
+      if (e == NULL)
+        break;
+      e += strlen (end);
+      c = g_tls_certificate_new_from_pem (p, e - p, &local_error);
+      if (c == NULL)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                       "The kubeconfig's certificate authority is not a valid PEM certificate: %s",
+                       local_error->message);
+          return NULL;
+        }
+      g_ptr_array_add (cas, c);
+      p = e;
+    }
+  if (cas->len == 0)
+    {
+      g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                           "The kubeconfig's certificate authority holds no PEM certificate");
+      return NULL;
+    }
+  return g_steal_pointer (&cas);
+}
+
+static GTlsCertificate *
+certificate_from_pem (const char *cert, const char *key, GError **error)
+{
+  g_autofree char *both = g_strconcat (cert, "\n", key, NULL);
+  g_autoptr (GError) local_error = NULL;
+  GTlsCertificate *c = g_tls_certificate_new_from_pem (both, -1, &local_error);
+
+  memset (both, 0, strlen (both));
+  if (c == NULL)
+    g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                 "The client certificate or key is not valid PEM: %s", local_error->message);
+  return c;
+}
+
+static guint
+timeout_seconds (HeroVirtK8sProvider *self)
+{
+  guint ms = hero_virt_kubernetes_config_get_operation_timeout_ms (self->config);
+
+  return ms == 0 ? 0 : MAX (1, (ms + 999) / 1000);
+}
+
+/* Takes the lock. */
+static gboolean
+ensure_ready (HeroVirtK8sProvider *self, GError **error)
+{
+  g_autoptr (K8sConnInfo) info = NULL;
+  g_autoptr (GPtrArray) cas = NULL;
+  g_autoptr (GTlsCertificate) cert = NULL;
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  ok = self->ready;
+  g_mutex_unlock (&self->lock);
+  if (ok)
+    return TRUE;
+
+  info = k8s_conn_info_load (self->kubeconfig, self->context,
+                             hero_virt_kubernetes_config_get_allow_insecure_http (self->config),
+                             error);
+  if (info == NULL)
+    return FALSE;
+  if (info->ca_pem != NULL && !info->insecure && (cas = cas_from_pem (info->ca_pem, error)) == NULL)
+    return FALSE;
+  if (info->cert_pem != NULL
+      && (cert = certificate_from_pem (info->cert_pem, info->key_pem, error)) == NULL)
+    return FALSE;
+
+  g_mutex_lock (&self->lock);
+  if (!self->ready)
+    {
+      self->info = g_steal_pointer (&info);
+      self->cas = g_steal_pointer (&cas);
+      {
+        g_autoptr (GUri) uri = g_uri_parse (self->info->server, G_URI_FLAGS_NONE, NULL);
+
+        self->identity = g_network_address_new (
+            self->info->tls_server_name ? self->info->tls_server_name : g_uri_get_host (uri),
+            g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 443);
+      }
+      self->client_cert = g_steal_pointer (&cert);
+      self->session = soup_session_new_with_options (
+          "timeout", timeout_seconds (self), "idle-timeout", 90, "max-conns-per-host", 16,
+          "user-agent", "hero-virt/" PACKAGE_VERSION_K8S, NULL);
+      self->watch_session = soup_session_new_with_options (
+          "timeout", 0, "idle-timeout", 0, "user-agent", "hero-virt/" PACKAGE_VERSION_K8S, NULL);
+      self->tokens = hero_virt_kubernetes_config_get_rate_limit_burst (self->config);
+      self->refilled = g_get_monotonic_time ();
+      self->ready = TRUE;
+    }
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static const char *
+default_namespace (HeroVirtK8sProvider *self)
+{
+  return self->info->namespace ? self->info->namespace : "default";
+}
+
+/* ---- rate limit ------------------------------------------------------- */
+
+static gboolean
+cancellable_sleep (guint64 us, GCancellable *cancellable, GError **error)
+{
+  gint64 end = g_get_monotonic_time () + (gint64)us;
+
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return FALSE;
+      if (now >= end)
+        return TRUE;
+      g_usleep (MIN (end - now, 20000));
+    }
+}
+
+static gboolean
+rate_limit (HeroVirtK8sProvider *self, GCancellable *cancellable, GError **error)
+{
+  double rps = hero_virt_kubernetes_config_get_rate_limit_rps (self->config);
+  double burst = hero_virt_kubernetes_config_get_rate_limit_burst (self->config);
+
+  if (rps <= 0)
+    return TRUE;
+  for (;;)
+    {
+      gint64 now = g_get_monotonic_time ();
+      double wait_us;
+
+      g_mutex_lock (&self->lock);
+      self->tokens = MIN (burst, self->tokens + (now - self->refilled) * rps / G_USEC_PER_SEC);
+      self->refilled = now;
+      if (self->tokens >= 1)
+        {
+          self->tokens -= 1;
+          g_mutex_unlock (&self->lock);
+          return TRUE;
+        }
+      wait_us = (1 - self->tokens) * G_USEC_PER_SEC / rps;
+      g_mutex_unlock (&self->lock);
+      if (!cancellable_sleep ((guint64)wait_us + 1, cancellable, error))
+        return FALSE;
+    }
+}
+
+/* ---- credentials ------------------------------------------------------ */
+
+static gint64
+parse_expiry (const char *timestamp)
+{
+  g_autoptr (GDateTime) when = timestamp ? g_date_time_new_from_iso8601 (timestamp, NULL) : NULL;
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+
+  if (when == NULL)
+    return G_MAXINT64;
+  return g_get_monotonic_time () + g_date_time_difference (when, now);
+}
+
+static gboolean
+run_exec_plugin (HeroVirtK8sProvider *self, GCancellable *cancellable, GError **error)
+{
+  K8sConnInfo *info = self->info;
+  g_autoptr (GSubprocessLauncher) launcher
+      = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
+                                   | G_SUBPROCESS_FLAGS_STDIN_INHERIT);
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *out = NULL, *err = NULL;
+  g_autoptr (JsonBuilder) b = json_builder_new ();
+  g_autoptr (JsonNode) exec_info = NULL;
+  g_autofree char *exec_info_str = NULL;
+  g_autoptr (JsonParser) parser = json_parser_new ();
+  JsonObject *root, *status;
+  const char *token, *cert, *key;
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "apiVersion");
+  json_builder_add_string_value (b, info->exec_api_version);
+  json_builder_set_member_name (b, "kind");
+  json_builder_add_string_value (b, "ExecCredential");
+  json_builder_set_member_name (b, "spec");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "interactive");
+  json_builder_add_boolean_value (b, FALSE);
+  if (info->exec_provide_cluster_info)
+    {
+      json_builder_set_member_name (b, "cluster");
+      json_builder_begin_object (b);
+      json_builder_set_member_name (b, "server");
+      json_builder_add_string_value (b, info->server);
+      if (info->tls_server_name)
+        {
+          json_builder_set_member_name (b, "tls-server-name");
+          json_builder_add_string_value (b, info->tls_server_name);
+        }
+      json_builder_set_member_name (b, "insecure-skip-tls-verify");
+      json_builder_add_boolean_value (b, info->insecure);
+      if (info->ca_pem)
+        {
+          g_autofree char *b64
+              = g_base64_encode ((const guchar *)info->ca_pem, strlen (info->ca_pem));
+
+          json_builder_set_member_name (b, "certificate-authority-data");
+          json_builder_add_string_value (b, b64);
+        }
+      json_builder_end_object (b);
+    }
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  exec_info = json_builder_get_root (b);
+  exec_info_str = json_to_string (exec_info, FALSE);
+
+  for (guint i = 0; info->exec_env && info->exec_env[i]; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (info->exec_env[i], "=", 2);
+
+      g_subprocess_launcher_setenv (launcher, kv[0], kv[1] ? kv[1] : "", TRUE);
+    }
+  g_subprocess_launcher_setenv (launcher, "KUBERNETES_EXEC_INFO", exec_info_str, TRUE);
+  proc
+      = g_subprocess_launcher_spawnv (launcher, (const char *const *)info->exec_argv, &local_error);
+  if (proc == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH,
+                   "The exec credential plugin %s could not start: %s", info->exec_argv[0],
+                   local_error->message);
+      return FALSE;
+    }
+  if (!g_subprocess_communicate_utf8 (proc, NULL, cancellable, &out, &err, &local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  self->exec_runs++;
+  if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH,
+                   "The exec credential plugin %s failed (exit %d)%s%s", info->exec_argv[0],
+                   g_subprocess_get_if_exited (proc) ? g_subprocess_get_exit_status (proc) : -1,
+                   err && *err ? ": " : "", err ? g_strstrip (err) : "");
+      return FALSE;
+    }
+  if (!json_parser_load_from_data (parser, out ? out : "", -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH,
+                   "The exec credential plugin %s did not print an ExecCredential",
+                   info->exec_argv[0]);
+      return FALSE;
+    }
+  root = json_node_get_object (json_parser_get_root (parser));
+  status = json_object_has_member (root, "status")
+                   && JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "status"))
+               ? json_object_get_object_member (root, "status")
+               : NULL;
+  if (g_strcmp0 (json_object_get_string_member_with_default (root, "apiVersion", NULL),
+                 info->exec_api_version)
+          != 0
+      || status == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH,
+                   "The exec credential plugin %s printed no status of apiVersion %s",
+                   info->exec_argv[0], info->exec_api_version);
+      return FALSE;
+    }
+  token = json_object_get_string_member_with_default (status, "token", NULL);
+  cert = json_object_get_string_member_with_default (status, "clientCertificateData", NULL);
+  key = json_object_get_string_member_with_default (status, "clientKeyData", NULL);
+  g_clear_pointer (&self->exec_token, g_free);
+  g_clear_object (&self->exec_cert);
+  if (cert != NULL && key != NULL)
+    {
+      self->exec_cert = certificate_from_pem (cert, key, error);
+      if (self->exec_cert == NULL)
+        return FALSE;
+    }
+  else if (token != NULL && *token)
+    self->exec_token = g_strdup (token);
+  else
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH,
+                   "The exec credential plugin %s gave neither a token nor a client certificate",
+                   info->exec_argv[0]);
+      return FALSE;
+    }
+  self->exec_expiry = parse_expiry (
+      json_object_get_string_member_with_default (status, "expirationTimestamp", NULL));
+  return TRUE;
+}
+
+typedef struct
+{
+  char            *authorization; /* header value, or NULL */
+  GTlsCertificate *cert;
+} Creds;
+
+static void
+creds_clear (Creds *c)
+{
+  if (c->authorization)
+    memset (c->authorization, 0, strlen (c->authorization));
+  g_clear_pointer (&c->authorization, g_free);
+  g_clear_object (&c->cert);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Creds, creds_clear)
+
+static gboolean
+get_creds (HeroVirtK8sProvider *self,
+           gboolean             refresh,
+           Creds               *c,
+           GCancellable        *cancellable,
+           GError             **error)
+{
+  K8sConnInfo *info = self->info;
+  gboolean     ok = TRUE;
+
+  g_mutex_lock (&self->lock);
+  if (self->client_cert)
+    c->cert = g_object_ref (self->client_cert);
+  if (info->exec_argv != NULL)
+    {
+      if (refresh || (self->exec_token == NULL && self->exec_cert == NULL)
+          || g_get_monotonic_time () >= self->exec_expiry)
+        ok = run_exec_plugin (self, cancellable, error);
+      if (ok && self->exec_token)
+        c->authorization = g_strdup_printf ("Bearer %s", self->exec_token);
+      if (ok && self->exec_cert)
+        g_set_object (&c->cert, self->exec_cert);
+    }
+  else if (info->token != NULL)
+    c->authorization = g_strdup_printf ("Bearer %s", info->token);
+  else if (info->token_file != NULL)
+    {
+      GStatBuf st;
+
+      if (g_stat (info->token_file, &st) != 0)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH, "The token file %s is gone",
+                       info->token_file);
+          ok = FALSE;
+        }
+      else
+        {
+          gint64 mtime = (gint64)st.st_mtime * G_USEC_PER_SEC;
+#ifdef HAVE_ST_MTIM
+          mtime += st.st_mtim.tv_nsec / 1000;
+#endif
+          if (refresh || self->file_token == NULL || mtime != self->file_mtime
+              || (gint64)st.st_size != self->file_size)
+            {
+              g_autofree char *text = NULL;
+
+              if (!g_file_get_contents (info->token_file, &text, NULL, NULL))
+                {
+                  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH,
+                               "The token file %s cannot be read", info->token_file);
+                  ok = FALSE;
+                }
+              else
+                {
+                  g_free (self->file_token);
+                  self->file_token = g_strdup (g_strstrip (text));
+                  memset (text, 0, strlen (text));
+                  self->file_mtime = mtime;
+                  self->file_size = st.st_size;
+                }
+            }
+          if (ok)
+            c->authorization = g_strdup_printf ("Bearer %s", self->file_token);
+        }
+    }
+  else if (info->username != NULL && info->password != NULL)
+    {
+      g_autofree char *pair = g_strdup_printf ("%s:%s", info->username, info->password);
+      g_autofree char *b64 = g_base64_encode ((const guchar *)pair, strlen (pair));
+
+      memset (pair, 0, strlen (pair));
+      c->authorization = g_strdup_printf ("Basic %s", b64);
+      memset (b64, 0, strlen (b64));
+    }
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* ---- requests --------------------------------------------------------- */
+
+static gboolean
+accept_certificate (SoupMessage         *msg,
+                    GTlsCertificate     *cert,
+                    GTlsCertificateFlags errors,
+                    gpointer             user_data)
+{
+  HeroVirtK8sProvider *self = user_data;
+
+  if (self->info->insecure)
+    return TRUE;
+  if (self->cas != NULL)
+    {
+      for (guint i = 0; i < self->cas->len; i++)
+        {
+          G_GNUC_BEGIN_IGNORE_DEPRECATIONS
+          GTlsCertificateFlags flags
+              = g_tls_certificate_verify (cert, self->identity, g_ptr_array_index (self->cas, i));
+          G_GNUC_END_IGNORE_DEPRECATIONS
+
+          if (flags == 0)
+            return TRUE;
+        }
+      return FALSE;
+    }
+  if (self->info->tls_server_name != NULL)
+    {
+      /* the system's trust, but checked against tls-server-name */
+      GTlsDatabase        *db = g_tls_backend_get_default_database (g_tls_backend_get_default ());
+      GTlsCertificateFlags flags = g_tls_database_verify_chain (
+          db, cert, G_TLS_DATABASE_PURPOSE_AUTHENTICATE_SERVER, self->identity, NULL,
+          G_TLS_DATABASE_VERIFY_NONE, NULL, NULL);
+
+      g_object_unref (db);
+      return flags == 0;
+    }
+  return FALSE;
+}
+
+static void
+network_event (SoupMessage       *msg,
+               GSocketClientEvent event,
+               GIOStream         *connection,
+               gpointer           user_data)
+{
+  /* Headers and body go out in separate writes: without TCP_NODELAY,
+   * Nagle's algorithm and delayed ACKs add tens of ms to every POST. */
+  if (event == G_SOCKET_CLIENT_CONNECTED && G_IS_SOCKET_CONNECTION (connection))
+    {
+      GSocket *socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (connection));
+
+      if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
+        g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
+    }
+}
+
+static gboolean
+is_idempotent (const char *method, const char *content_type)
+{
+  if (strcmp (method, "GET") == 0 || strcmp (method, "PUT") == 0 || strcmp (method, "DELETE") == 0
+      || strcmp (method, "HEAD") == 0)
+    return TRUE;
+  /* A server-side apply gives the same result however often it is sent. */
+  return strcmp (method, "PATCH") == 0
+         && g_strcmp0 (content_type, "application/apply-patch+yaml") == 0;
+}
+
+static guint64
+backoff_us (HeroVirtK8sProvider *self, guint attempt)
+{
+  guint64 base = hero_virt_kubernetes_config_get_retry_base_delay_ms (self->config) * (guint64)1000;
+  guint64 max = hero_virt_kubernetes_config_get_retry_max_delay_ms (self->config) * (guint64)1000;
+  guint64 d = base << MIN (attempt, 20);
+
+  d = MIN (d, max);
+  /* jitter: 50% to 100% of the delay */
+  return d / 2 + (d > 1 ? g_random_int_range (0, (gint32)MIN (d / 2 + 1, G_MAXINT32)) : 0);
+}
+
+static gboolean
+retryable_io_error (const GError *e)
+{
+  if (e->domain == G_IO_ERROR)
+    return e->code == G_IO_ERROR_CONNECTION_CLOSED || e->code == G_IO_ERROR_BROKEN_PIPE
+           || e->code == G_IO_ERROR_CONNECTION_REFUSED || e->code == G_IO_ERROR_TIMED_OUT
+           || e->code == G_IO_ERROR_PARTIAL_INPUT || e->code == G_IO_ERROR_NOT_CONNECTED
+           || e->code == G_IO_ERROR_HOST_UNREACHABLE;
+  if (e->domain == G_TLS_ERROR)
+    return e->code == G_TLS_ERROR_EOF;
+  if (e->domain == SOUP_SESSION_ERROR)
+    return e->code == SOUP_SESSION_ERROR_PARSING || e->code == SOUP_SESSION_ERROR_ENCODING;
+  return FALSE;
+}
+
+static void
+set_io_error (GError **error, HeroVirtK8sProvider *self, const GError *e)
+{
+  HeroVirtError code = HERO_VIRT_ERROR_NETWORK;
+
+  if (e->domain == G_IO_ERROR && e->code == G_IO_ERROR_CANCELLED)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, e->message);
+      return;
+    }
+  if (e->domain == G_IO_ERROR && e->code == G_IO_ERROR_TIMED_OUT)
+    code = HERO_VIRT_ERROR_TIMEOUT;
+  else if (e->domain == G_IO_ERROR && e->code == G_IO_ERROR_CONNECTION_REFUSED)
+    code = HERO_VIRT_ERROR_UNAVAILABLE;
+  else if (e->domain == G_TLS_ERROR && e->code == G_TLS_ERROR_BAD_CERTIFICATE)
+    code = HERO_VIRT_ERROR_HOST_KEY;
+  g_set_error (error, HERO_VIRT_ERROR, code, "The API server %s: %s", self->info->server,
+               e->message);
+}
+
+typedef struct
+{
+  const char *method;
+  const char *path;
+  const char *query; /* already escaped, or NULL */
+  const char *content_type;
+  GBytes     *body;
+  gboolean    stream; /* for watches: return the stream after the headers */
+} Request;
+
+/* Sends @req with rate limit, credentials and retries. Returns the body
+ * (or, when streaming, sets @stream_out); @status_out gets the HTTP status. */
+static GBytes *
+send_request (HeroVirtK8sProvider *self,
+              const Request       *req,
+              guint               *status_out,
+              GInputStream       **stream_out,
+              SoupMessage        **msg_out,
+              GCancellable        *cancellable,
+              GError             **error)
+{
+  g_autofree char *url = g_strconcat (self->info->server, req->path, req->query ? "?" : "",
+                                      req->query ? req->query : "", NULL);
+  gboolean         idempotent = is_idempotent (req->method, req->content_type);
+  guint            max_retries = hero_virt_kubernetes_config_get_max_retries (self->config);
+  gboolean         refreshed = FALSE;
+
+  for (guint attempt = 0;; attempt++)
+    {
+      g_autoptr (SoupMessage) msg = NULL;
+      g_autoptr (GError) local_error = NULL;
+      g_autoptr (GBytes) body = NULL;
+      g_autoptr (GInputStream) stream = NULL;
+      g_auto (Creds) creds = { 0 };
+      SoupMessageHeaders *headers;
+      guint               status;
+      guint64             delay;
+
+      if (!rate_limit (self, cancellable, error))
+        return NULL;
+      if (!get_creds (self, FALSE, &creds, cancellable, error))
+        return NULL;
+      msg = soup_message_new ("GET", url);
+      if (msg == NULL)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                       "Not a valid request path: %s", req->path);
+          return NULL;
+        }
+      soup_message_set_method (msg, req->method);
+      headers = soup_message_get_request_headers (msg);
+      soup_message_headers_replace (headers, "Accept", "application/json");
+      if (creds.authorization)
+        soup_message_headers_replace (headers, "Authorization", creds.authorization);
+      if (creds.cert)
+        soup_message_set_tls_client_certificate (msg, creds.cert);
+      if (req->body)
+        soup_message_set_request_body_from_bytes (
+            msg, req->content_type ? req->content_type : "application/json", req->body);
+      g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), self);
+      g_signal_connect (msg, "network-event", G_CALLBACK (network_event), NULL);
+
+      if (req->stream)
+        {
+          stream = soup_session_send (self->watch_session, msg, cancellable, &local_error);
+          if (stream != NULL && SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
+            {
+              *status_out = soup_message_get_status (msg);
+              *stream_out = g_steal_pointer (&stream);
+              if (msg_out)
+                *msg_out = g_steal_pointer (&msg);
+              return g_bytes_new (NULL, 0);
+            }
+          if (stream != NULL)
+            {
+              g_autoptr (GOutputStream) mem = g_memory_output_stream_new_resizable ();
+
+              if (g_output_stream_splice (mem, stream,
+                                          G_OUTPUT_STREAM_SPLICE_CLOSE_SOURCE
+                                              | G_OUTPUT_STREAM_SPLICE_CLOSE_TARGET,
+                                          cancellable, &local_error)
+                  >= 0)
+                body = g_memory_output_stream_steal_as_bytes (G_MEMORY_OUTPUT_STREAM (mem));
+            }
+        }
+      else
+        body = soup_session_send_and_read (self->session, msg, cancellable, &local_error);
+
+      if (body == NULL)
+        {
+          if (g_cancellable_is_cancelled (cancellable))
+            {
+              g_cancellable_set_error_if_cancelled (cancellable, error);
+              return NULL;
+            }
+          if (idempotent && attempt < max_retries && retryable_io_error (local_error))
+            {
+              g_debug ("%s %s: %s; retrying", req->method, req->path, local_error->message);
+              if (!cancellable_sleep (backoff_us (self, attempt), cancellable, error))
+                return NULL;
+              continue;
+            }
+          set_io_error (error, self, local_error);
+          return NULL;
+        }
+      status = soup_message_get_status (msg);
+      if (status == 401 && !refreshed && self->info->exec_argv != NULL)
+        {
+          /* The plugin's credential expired early: run it again, once. */
+          g_auto (Creds) fresh = { 0 };
+
+          refreshed = TRUE;
+          if (!get_creds (self, TRUE, &fresh, cancellable, error))
+            return NULL;
+          attempt--;
+          continue;
+        }
+      if (idempotent && attempt < max_retries
+          && (status == 429 || (status >= 500 && status != 501)))
+        {
+          const char *retry_after = soup_message_headers_get_one (
+              soup_message_get_response_headers (msg), "Retry-After");
+          guint64 max_us
+              = hero_virt_kubernetes_config_get_retry_max_delay_ms (self->config) * (guint64)1000;
+
+          delay = backoff_us (self, attempt);
+          if (status == 429 && retry_after != NULL)
+            {
+              guint64 seconds = g_ascii_strtoull (retry_after, NULL, 10);
+
+              delay = MIN (seconds * G_USEC_PER_SEC, MAX (max_us, G_USEC_PER_SEC));
+            }
+          g_debug ("%s %s: HTTP %u; retrying", req->method, req->path, status);
+          if (!cancellable_sleep (delay, cancellable, error))
+            return NULL;
+          continue;
+        }
+      *status_out = status;
+      if (msg_out)
+        *msg_out = g_steal_pointer (&msg);
+      return g_steal_pointer (&body);
+    }
+}
+
+static JsonNode *
+parse_json (GBytes *body, GError **error)
+{
+  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
+  gsize       len = 0;
+  const char *data = g_bytes_get_data (body, &len);
+  g_autoptr (GError) local_error = NULL;
+
+  if (len == 0)
+    return NULL;
+  if (!json_parser_load_from_data (parser, data, (gssize)len, &local_error))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                   "The API server's answer is not JSON: %s", local_error->message);
+      return NULL;
+    }
+  return json_node_ref (json_parser_get_root (parser));
+}
+
+/* A JSON request; a failed status becomes the HeroVirt error. */
+static JsonNode *
+request_json (HeroVirtK8sProvider *self,
+              const char          *method,
+              const char          *path,
+              const char          *query,
+              const char          *content_type,
+              JsonNode            *body,
+              GCancellable        *cancellable,
+              GError             **error)
+{
+  g_autoptr (GBytes) out = NULL;
+  g_autoptr (GBytes) in = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  Request req = { method, path, query, content_type, NULL, FALSE };
+  guint   status = 0;
+
+  if (!ensure_ready (self, error))
+    return NULL;
+  if (body != NULL)
+    {
+      gsize len = 0;
+      char *text = json_to_string (body, FALSE);
+
+      len = strlen (text);
+      out = g_bytes_new_take (text, len);
+      req.body = out;
+    }
+  in = send_request (self, &req, &status, NULL, NULL, cancellable, error);
+  if (in == NULL)
+    return NULL;
+  if (SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      node = parse_json (in, error);
+      if (node == NULL && (error == NULL || *error == NULL))
+        {
+          node = json_node_new (JSON_NODE_OBJECT);
+          json_node_take_object (node, json_object_new ());
+        }
+      return g_steal_pointer (&node);
+    }
+  node = parse_json (in, NULL);
+  hero_virt_kube_set_error_from_status (error, status, node);
+  return NULL;
+}
+
+static char *
+escape (const char *s)
+{
+  return g_uri_escape_string (s, NULL, FALSE);
+}
+
+static void
+query_add (GString *q, const char *key, const char *value)
+{
+  g_autofree char *v = NULL;
+
+  if (value == NULL)
+    return;
+  v = escape (value);
+  g_string_append_printf (q, "%s%s=%s", q->len ? "&" : "", key, v);
+}
+
+/* ---- validation shared by the operations ------------------------------ */
+
+static gboolean
+check_scope (HeroVirtK8sProvider *self,
+             HeroVirtClusterKind *kind,
+             const char **namespace,
+             const char *name,
+             GError    **error)
+{
+  if (*namespace != NULL && !hero_virt_kube_validate_dns1123_label (*namespace, error))
+    return FALSE;
+  if (name != NULL && !hero_virt_cluster_kind_validate_name (kind, name, error))
+    return FALSE;
+  if (!hero_virt_cluster_kind_get_namespaced (kind))
+    {
+      if (*namespace != NULL)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                       "%s is cluster-scoped: no namespace",
+                       hero_virt_cluster_kind_get_kind (kind));
+          return FALSE;
+        }
+      return ensure_ready (self, error);
+    }
+  if (!ensure_ready (self, error))
+    return FALSE;
+  if (*namespace == NULL)
+    *namespace = default_namespace (self);
+  return TRUE;
+}
+
+static gboolean
+check_resource (HeroVirtClusterKind *kind,
+                const char *namespace,
+                JsonNode *resource,
+                gboolean  need_name,
+                GError  **error)
+{
+  const char *name, *rns;
+  JsonObject *meta;
+
+  if (resource == NULL || !JSON_NODE_HOLDS_OBJECT (resource))
+    {
+      g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                           "The resource must be a JSON object");
+      return FALSE;
+    }
+  name = hero_virt_kube_resource_get_name (resource);
+  rns = hero_virt_kube_resource_get_namespace (resource);
+  meta = json_object_has_member (json_node_get_object (resource), "metadata")
+                 && JSON_NODE_HOLDS_OBJECT (
+                     json_object_get_member (json_node_get_object (resource), "metadata"))
+             ? json_object_get_object_member (json_node_get_object (resource), "metadata")
+             : NULL;
+  if (name == NULL
+      && (need_name || meta == NULL
+          || json_object_get_string_member_with_default (meta, "generateName", NULL) == NULL))
+    {
+      g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                           need_name ? "The resource has no metadata.name"
+                                     : "The resource has neither metadata.name nor generateName");
+      return FALSE;
+    }
+  if (name != NULL && !hero_virt_cluster_kind_validate_name (kind, name, error))
+    return FALSE;
+  if (rns != NULL && namespace != NULL && strcmp (rns, namespace) != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "The resource's metadata.namespace \"%s\" is not the namespace \"%s\"", rns,
+                   namespace);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A copy with apiVersion and kind filled in (create/replace/apply need them). */
+static JsonNode *
+with_type (HeroVirtClusterKind *kind, JsonNode *resource)
+{
+  JsonNode        *copy = json_node_copy (resource);
+  JsonObject      *o = json_node_get_object (copy);
+  g_autofree char *api_version = hero_virt_cluster_kind_get_api_version (kind);
+
+  if (!json_object_has_member (o, "apiVersion"))
+    json_object_set_string_member (o, "apiVersion", api_version);
+  if (!json_object_has_member (o, "kind"))
+    json_object_set_string_member (o, "kind", hero_virt_cluster_kind_get_kind (kind));
+  return copy;
+}
+
+static char *
+kind_path (HeroVirtClusterKind *kind, const char *namespace, const char *name, GError **error)
+{
+  return hero_virt_cluster_kind_get_path (
+      kind, hero_virt_cluster_kind_get_namespaced (kind) ? namespace : NULL, name, error);
+}
+
+/* ---- the provider operations ----------------------------------------- */
+
+static gboolean
+k8s_is_available (HeroVirtClusterProvider *provider,
+                  HeroVirtExecutor        *executor,
+                  GCancellable            *cancellable,
+                  GError                 **error)
+{
+  return ensure_ready (HERO_VIRT_K8S_PROVIDER (provider), error);
+}
+
+static HeroVirtClusterKind *
+k8s_resolve_kind (HeroVirtClusterProvider *provider,
+                  HeroVirtExecutor        *executor,
+                  const char              *api_version,
+                  const char              *kind,
+                  GCancellable            *cancellable,
+                  GError                 **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  HeroVirtClusterKind *found;
+  g_autofree char     *path = NULL;
+  g_autoptr (JsonNode) list = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_auto (GStrv) parts = NULL;
+  JsonArray *resources;
+
+  if (!ensure_ready (self, error))
+    return NULL;
+  if (api_version == NULL || *api_version == '\0' || kind == NULL || *kind == '\0'
+      || strchr (api_version, '?') || strstr (api_version, ".."))
+    {
+      g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                           "An apiVersion and a kind are required");
+      return NULL;
+    }
+  found = discovery_lookup (self->info->server, api_version, kind);
+  if (found != NULL)
+    return found;
+  parts = g_strsplit (api_version, "/", -1);
+  if (g_strv_length (parts) == 1)
+    path = g_strdup_printf ("/api/%s", api_version);
+  else if (g_strv_length (parts) == 2)
+    path = g_strdup_printf ("/apis/%s/%s", parts[0], parts[1]);
+  else
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "\"%s\" is not an apiVersion", api_version);
+      return NULL;
+    }
+  list = request_json (self, "GET", path, NULL, NULL, NULL, cancellable, &local_error);
+  if (list == NULL)
+    {
+      if (g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND))
+        g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
+                     "The cluster does not serve %s (no kind %s)", api_version, kind);
+      else
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  resources = JSON_NODE_HOLDS_OBJECT (list)
+                      && json_object_has_member (json_node_get_object (list), "resources")
+                      && JSON_NODE_HOLDS_ARRAY (
+                          json_object_get_member (json_node_get_object (list), "resources"))
+                  ? json_object_get_array_member (json_node_get_object (list), "resources")
+                  : NULL;
+  for (guint i = 0; resources && i < json_array_get_length (resources); i++)
+    {
+      JsonNode   *r = json_array_get_element (resources, i);
+      JsonObject *o = JSON_NODE_HOLDS_OBJECT (r) ? json_node_get_object (r) : NULL;
+      const char *name = o ? json_object_get_string_member_with_default (o, "name", NULL) : NULL;
+      const char *k = o ? json_object_get_string_member_with_default (o, "kind", NULL) : NULL;
+      g_autoptr (HeroVirtClusterKind) ck = NULL;
+
+      if (name == NULL || k == NULL || strchr (name, '/') != NULL)
+        continue;
+      ck = hero_virt_cluster_kind_new (
+          parts[1] ? parts[0] : "", parts[1] ? parts[1] : parts[0], k, name,
+          json_object_get_boolean_member_with_default (o, "namespaced", FALSE));
+      if (ck != NULL)
+        discovery_store (self->info->server, ck);
+    }
+  found = discovery_lookup (self->info->server, api_version, kind);
+  if (found == NULL)
+    g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
+                 "The cluster serves %s but no kind %s in it", api_version, kind);
+  return found;
+}
+
+static JsonNode *
+k8s_create (HeroVirtClusterProvider *provider,
+            HeroVirtExecutor        *executor,
+            HeroVirtClusterKind     *kind,
+            const char *namespace,
+            JsonNode     *resource,
+            GCancellable *cancellable,
+            GError      **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  g_autofree char     *path = NULL;
+  g_autoptr (JsonNode) body = NULL;
+
+  if (!check_scope (self, kind, &namespace, NULL, error)
+      || !check_resource (kind, namespace, resource, FALSE, error))
+    return NULL;
+  if ((path = kind_path (kind, namespace, NULL, error)) == NULL)
+    return NULL;
+  body = with_type (kind, resource);
+  return request_json (self, "POST", path, NULL, NULL, body, cancellable, error);
+}
+
+static JsonNode *
+k8s_get (HeroVirtClusterProvider *provider,
+         HeroVirtExecutor        *executor,
+         HeroVirtClusterKind     *kind,
+         const char *namespace,
+         const char   *name,
+         GCancellable *cancellable,
+         GError      **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  g_autofree char     *path = NULL;
+
+  if (!check_scope (self, kind, &namespace, name, error))
+    return NULL;
+  if ((path = kind_path (kind, namespace, name, error)) == NULL)
+    return NULL;
+  return request_json (self, "GET", path, NULL, NULL, NULL, cancellable, error);
+}
+
+static void
+list_query (GString *q, HeroVirtClusterListOptions *options, gboolean watch)
+{
+  if (options == NULL)
+    return;
+  query_add (q, "labelSelector", hero_virt_cluster_list_options_get_label_selector (options));
+  query_add (q, "fieldSelector", hero_virt_cluster_list_options_get_field_selector (options));
+  if (hero_virt_cluster_list_options_get_resource_version (options))
+    query_add (q, "resourceVersion", hero_virt_cluster_list_options_get_resource_version (options));
+  if (watch && hero_virt_cluster_list_options_get_timeout_seconds (options) > 0)
+    g_string_append_printf (q, "&timeoutSeconds=%u",
+                            hero_virt_cluster_list_options_get_timeout_seconds (options));
+}
+
+static JsonNode *
+k8s_list (HeroVirtClusterProvider *provider,
+          HeroVirtExecutor        *executor,
+          HeroVirtClusterKind     *kind,
+          const char *namespace,
+          HeroVirtClusterListOptions *options,
+          GCancellable               *cancellable,
+          GError                    **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  g_autofree char     *path = NULL;
+  g_autoptr (JsonNode) result = NULL;
+  g_autofree char *cont = NULL;
+  guint            limit = options ? hero_virt_cluster_list_options_get_limit (options) : 0;
+  gboolean         manual
+      = limit > 0 || (options && hero_virt_cluster_list_options_get_continue_token (options));
+
+  if (options != NULL && !hero_virt_cluster_list_options_validate (options, error))
+    return NULL;
+  if (!check_scope (self, kind, &namespace, NULL, error))
+    return NULL;
+  if ((path = kind_path (kind, namespace, NULL, error)) == NULL)
+    return NULL;
+  if (options && hero_virt_cluster_list_options_get_continue_token (options))
+    cont = g_strdup (hero_virt_cluster_list_options_get_continue_token (options));
+  /* Without a limit of the caller's, read in chunks of 500 and follow
+   * the continue tokens, so the caller gets one list. */
+  for (;;)
+    {
+      g_autoptr (GString) q = g_string_new (NULL);
+      g_autoptr (JsonNode) page = NULL;
+      JsonObject *po, *meta;
+      const char *next;
+
+      g_string_append_printf (q, "limit=%u", manual && limit ? limit : 500);
+      list_query (q, options, FALSE);
+      query_add (q, "continue", cont);
+      page = request_json (self, "GET", path, q->str, NULL, NULL, cancellable, error);
+      if (page == NULL)
+        return NULL;
+      if (!JSON_NODE_HOLDS_OBJECT (page))
+        {
+          g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                               "The API server's list is not an object");
+          return NULL;
+        }
+      po = json_node_get_object (page);
+      meta = json_object_has_member (po, "metadata")
+                     && JSON_NODE_HOLDS_OBJECT (json_object_get_member (po, "metadata"))
+                 ? json_object_get_object_member (po, "metadata")
+                 : NULL;
+      next = meta ? json_object_get_string_member_with_default (meta, "continue", NULL) : NULL;
+      if (result == NULL)
+        result = json_node_ref (page);
+      else
+        {
+          JsonObject *ro = json_node_get_object (result);
+          JsonArray  *items = json_object_get_array_member (ro, "items");
+          JsonArray  *more = json_object_has_member (po, "items")
+                                 ? json_object_get_array_member (po, "items")
+                                 : NULL;
+
+          for (guint i = 0; items && more && i < json_array_get_length (more); i++)
+            json_array_add_element (items, json_node_copy (json_array_get_element (more, i)));
+          if (meta != NULL)
+            json_object_set_object_member (ro, "metadata", json_object_ref (meta));
+        }
+      if (manual || next == NULL || *next == '\0')
+        break;
+      g_free (cont);
+      cont = g_strdup (next);
+    }
+  if (!manual && result != NULL)
+    {
+      JsonObject *ro = json_node_get_object (result);
+
+      if (json_object_has_member (ro, "metadata")
+          && JSON_NODE_HOLDS_OBJECT (json_object_get_member (ro, "metadata")))
+        json_object_remove_member (json_object_get_object_member (ro, "metadata"), "continue");
+      if (!json_object_has_member (ro, "items")
+          || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (ro, "items")))
+        json_object_set_array_member (ro, "items", json_array_new ());
+    }
+  return g_steal_pointer (&result);
+}
+
+static JsonNode *
+k8s_replace (HeroVirtClusterProvider *provider,
+             HeroVirtExecutor        *executor,
+             HeroVirtClusterKind     *kind,
+             const char *namespace,
+             JsonNode     *resource,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  g_autofree char     *path = NULL;
+  g_autoptr (JsonNode) body = NULL;
+
+  if (!check_scope (self, kind, &namespace, NULL, error)
+      || !check_resource (kind, namespace, resource, TRUE, error))
+    return NULL;
+  if ((path = kind_path (kind, namespace, hero_virt_kube_resource_get_name (resource), error))
+      == NULL)
+    return NULL;
+  body = with_type (kind, resource);
+  return request_json (self, "PUT", path, NULL, NULL, body, cancellable, error);
+}
+
+static JsonNode *
+k8s_apply (HeroVirtClusterProvider *provider,
+           HeroVirtExecutor        *executor,
+           HeroVirtClusterKind     *kind,
+           const char *namespace,
+           JsonNode     *resource,
+           const char   *field_manager,
+           gboolean      force,
+           GCancellable *cancellable,
+           GError      **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  g_autofree char     *path = NULL;
+  g_autoptr (JsonNode) body = NULL;
+  g_autoptr (GString) q = g_string_new (NULL);
+
+  if (field_manager == NULL || *field_manager == '\0' || strlen (field_manager) > 128)
+    {
+      g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                           "A field manager of 1 to 128 characters is required");
+      return NULL;
+    }
+  for (const char *p = field_manager; *p; p++)
+    if (!g_ascii_isprint (*p))
+      {
+        g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                             "The field manager must be printable characters");
+        return NULL;
+      }
+  if (!check_scope (self, kind, &namespace, NULL, error)
+      || !check_resource (kind, namespace, resource, TRUE, error))
+    return NULL;
+  if ((path = kind_path (kind, namespace, hero_virt_kube_resource_get_name (resource), error))
+      == NULL)
+    return NULL;
+  body = with_type (kind, resource);
+  query_add (q, "fieldManager", field_manager);
+  if (force)
+    g_string_append (q, "&force=true");
+  return request_json (self, "PATCH", path, q->str, "application/apply-patch+yaml", body,
+                       cancellable, error);
+}
+
+static JsonNode *
+k8s_patch (HeroVirtClusterProvider *provider,
+           HeroVirtExecutor        *executor,
+           HeroVirtClusterKind     *kind,
+           const char *namespace,
+           const char              *name,
+           HeroVirtClusterPatchType patch_type,
+           JsonNode                *patch,
+           GCancellable            *cancellable,
+           GError                 **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  g_autofree char     *path = NULL;
+  const char          *type;
+
+  switch (patch_type)
+    {
+    case HERO_VIRT_CLUSTER_PATCH_MERGE:
+      type = "application/merge-patch+json";
+      break;
+    case HERO_VIRT_CLUSTER_PATCH_JSON:
+      type = "application/json-patch+json";
+      break;
+    case HERO_VIRT_CLUSTER_PATCH_STRATEGIC:
+      type = "application/strategic-merge-patch+json";
+      break;
+    default:
+      g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                           "Unknown patch type");
+      return NULL;
+    }
+  if (patch == NULL
+      || (patch_type == HERO_VIRT_CLUSTER_PATCH_JSON ? !JSON_NODE_HOLDS_ARRAY (patch)
+                                                     : !JSON_NODE_HOLDS_OBJECT (patch)))
+    {
+      g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                           patch_type == HERO_VIRT_CLUSTER_PATCH_JSON
+                               ? "A JSON patch must be an array of operations"
+                               : "A merge patch must be a JSON object");
+      return NULL;
+    }
+  if (!check_scope (self, kind, &namespace, name, error))
+    return NULL;
+  if ((path = kind_path (kind, namespace, name, error)) == NULL)
+    return NULL;
+  return request_json (self, "PATCH", path, NULL, type, patch, cancellable, error);
+}
+
+static gboolean
+k8s_delete (HeroVirtClusterProvider *provider,
+            HeroVirtExecutor        *executor,
+            HeroVirtClusterKind     *kind,
+            const char *namespace,
+            const char                *name,
+            HeroVirtClusterPropagation propagation,
+            gint64                     grace_period_seconds,
+            GCancellable              *cancellable,
+            GError                   **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  g_autofree char     *path = NULL;
+  g_autoptr (GString) q = g_string_new (NULL);
+  g_autoptr (JsonNode) result = NULL;
+  static const char *const policies[] = { NULL, "Foreground", "Background", "Orphan" };
+
+  if (!check_scope (self, kind, &namespace, name, error))
+    return FALSE;
+  if ((path = kind_path (kind, namespace, name, error)) == NULL)
+    return FALSE;
+  if ((guint)propagation < G_N_ELEMENTS (policies))
+    query_add (q, "propagationPolicy", policies[propagation]);
+  if (grace_period_seconds >= 0)
+    g_string_append_printf (q, "%sgracePeriodSeconds=%" G_GINT64_FORMAT, q->len ? "&" : "",
+                            grace_period_seconds);
+  result
+      = request_json (self, "DELETE", path, q->len ? q->str : NULL, NULL, NULL, cancellable, error);
+  return result != NULL;
+}
+
+/* ---- watch ------------------------------------------------------------ */
+
+typedef struct
+{
+  HeroVirtK8sProvider  *provider; /* its watch session must outlive the stream */
+  HeroVirtClusterWatch *watch;
+  GInputStream         *stream;
+  SoupMessage          *msg;
+} WatchData;
+
+static gpointer
+watch_thread (gpointer data)
+{
+  WatchData    *d = data;
+  GCancellable *cancellable = hero_virt_cluster_watch_get_cancellable (d->watch);
+  g_autoptr (GDataInputStream) lines = g_data_input_stream_new (d->stream);
+  g_autoptr (GError) error = NULL;
+
+  g_data_input_stream_set_newline_type (lines, G_DATA_STREAM_NEWLINE_TYPE_LF);
+  for (;;)
+    {
+      gsize            len = 0;
+      g_autofree char *line = g_data_input_stream_read_line (lines, &len, cancellable, &error);
+      g_autoptr (JsonParser) parser = NULL;
+      g_autoptr (HeroVirtClusterWatchEvent) event = NULL;
+      g_autoptr (GError) parse_error = NULL;
+      gboolean is_error;
+
+      if (line == NULL)
+        break;
+      if (len == 0)
+        continue;
+      parser = json_parser_new_immutable ();
+      if (!json_parser_load_from_data (parser, line, (gssize)len, &parse_error)
+          || (event = hero_virt_cluster_watch_event_new_from_json (json_parser_get_root (parser),
+                                                                   &parse_error))
+                 == NULL)
+        {
+          g_set_error (&error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                       "The API server sent a watch event that is not valid: %s",
+                       parse_error->message);
+          break;
+        }
+      is_error = hero_virt_cluster_watch_event_get_event_type (event)
+                 == HERO_VIRT_CLUSTER_WATCH_EVENT_ERROR;
+      if (!hero_virt_cluster_watch_push (d->watch, event))
+        break;
+      if (is_error)
+        break; /* an ERROR (410 Gone) ends the stream: the reader relists */
+    }
+  if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_autoptr (GError) e = NULL;
+
+      if (error->domain == HERO_VIRT_ERROR)
+        e = g_error_copy (error);
+      else
+        e = g_error_new (HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK, "The watch broke: %s",
+                         error->message);
+      hero_virt_cluster_watch_fail (d->watch, e);
+    }
+  else
+    hero_virt_cluster_watch_close (d->watch);
+  g_input_stream_close (d->stream, NULL, NULL);
+  g_object_unref (d->stream);
+  g_object_unref (d->msg);
+  g_object_unref (d->watch);
+  g_object_unref (d->provider);
+  g_free (d);
+  return NULL;
+}
+
+static HeroVirtClusterWatch *
+k8s_watch (HeroVirtClusterProvider *provider,
+           HeroVirtExecutor        *executor,
+           HeroVirtClusterKind     *kind,
+           const char *namespace,
+           HeroVirtClusterListOptions *options,
+           GCancellable               *cancellable,
+           GError                    **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  g_autofree char     *path = NULL;
+  g_autoptr (GString) q = g_string_new ("watch=true&allowWatchBookmarks=true");
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GInputStream) stream = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (HeroVirtClusterWatch) watch = NULL;
+  Request    req = { "GET", NULL, NULL, NULL, NULL, TRUE };
+  guint      status = 0;
+  WatchData *d;
+  GThread   *thread;
+
+  if (options != NULL && !hero_virt_cluster_list_options_validate (options, error))
+    return NULL;
+  if (!check_scope (self, kind, &namespace, NULL, error))
+    return NULL;
+  if ((path = kind_path (kind, namespace, NULL, error)) == NULL)
+    return NULL;
+  list_query (q, options, TRUE);
+  req.path = path;
+  req.query = q->str;
+  body = send_request (self, &req, &status, &stream, &msg, cancellable, error);
+  if (body == NULL)
+    return NULL;
+  if (stream == NULL)
+    {
+      g_autoptr (JsonNode) node = parse_json (body, NULL);
+
+      hero_virt_kube_set_error_from_status (error, status, node);
+      return NULL;
+    }
+  watch = hero_virt_cluster_watch_new ();
+  d = g_new0 (WatchData, 1);
+  d->provider = g_object_ref (self);
+  d->watch = g_object_ref (watch);
+  d->stream = g_steal_pointer (&stream);
+  d->msg = g_steal_pointer (&msg);
+  thread = g_thread_new ("hero-virt-k8s-watch", watch_thread, d);
+  g_thread_unref (thread);
+  return g_steal_pointer (&watch);
+}
+
+/* ---- logs and namespaces ---------------------------------------------- */
+
+static char *
+k8s_logs (HeroVirtClusterProvider *provider,
+          HeroVirtExecutor        *executor,
+          const char *namespace,
+          const char   *pod,
+          const char   *container,
+          gint64        tail_lines,
+          gint64        since_seconds,
+          gboolean      timestamps,
+          gboolean      previous,
+          GCancellable *cancellable,
+          GError      **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_lookup ("v1", "Pod");
+  g_autofree char *path = NULL, *pod_path = NULL;
+  g_autoptr (GString) q = g_string_new (NULL);
+  g_autoptr (GBytes) body = NULL;
+  Request     req = { "GET", NULL, NULL, NULL, NULL, FALSE };
+  guint       status = 0;
+  gsize       len = 0;
+  const char *data;
+
+  if (!check_scope (self, kind, &namespace, pod, error))
+    return NULL;
+  if (container != NULL && !hero_virt_kube_validate_dns1123_label (container, error))
+    return NULL;
+  if ((pod_path = kind_path (kind, namespace, pod, error)) == NULL)
+    return NULL;
+  path = g_strconcat (pod_path, "/log", NULL);
+  query_add (q, "container", container);
+  if (tail_lines >= 0)
+    g_string_append_printf (q, "%stailLines=%" G_GINT64_FORMAT, q->len ? "&" : "", tail_lines);
+  if (since_seconds > 0)
+    g_string_append_printf (q, "%ssinceSeconds=%" G_GINT64_FORMAT, q->len ? "&" : "",
+                            since_seconds);
+  if (timestamps)
+    g_string_append_printf (q, "%stimestamps=true", q->len ? "&" : "");
+  if (previous)
+    g_string_append_printf (q, "%sprevious=true", q->len ? "&" : "");
+  req.path = path;
+  req.query = q->len ? q->str : NULL;
+  body = send_request (self, &req, &status, NULL, NULL, cancellable, error);
+  if (body == NULL)
+    return NULL;
+  if (!SOUP_STATUS_IS_SUCCESSFUL (status))
+    {
+      g_autoptr (JsonNode) node = parse_json (body, NULL);
+
+      hero_virt_kube_set_error_from_status (error, status, node);
+      return NULL;
+    }
+  data = g_bytes_get_data (body, &len);
+  return g_utf8_make_valid (data ? data : "", (gssize)len);
+}
+
+static gboolean
+k8s_namespace_create (HeroVirtClusterProvider *provider,
+                      HeroVirtExecutor        *executor,
+                      const char              *name,
+                      GCancellable            *cancellable,
+                      GError                 **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_lookup ("v1", "Namespace");
+  g_autoptr (JsonNode) ns = NULL;
+  g_autoptr (JsonNode) created = NULL;
+  g_autoptr (GError) local_error = NULL;
+  JsonObject *status;
+
+  if (!hero_virt_kube_validate_dns1123_label (name, error))
+    return FALSE;
+  ns = hero_virt_kube_resource_new (kind, NULL, name);
+  created = k8s_create (provider, executor, kind, NULL, ns, cancellable, &local_error);
+  if (created != NULL)
+    return TRUE;
+  if (!g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  g_clear_error (&local_error);
+  g_clear_pointer (&created, json_node_unref);
+  created = k8s_get (provider, executor, kind, NULL, name, cancellable, error);
+  if (created == NULL)
+    return FALSE;
+  status = JSON_NODE_HOLDS_OBJECT (created)
+                   && json_object_has_member (json_node_get_object (created), "status")
+               ? json_object_get_object_member (json_node_get_object (created), "status")
+               : NULL;
+  if (status
+      && g_strcmp0 (json_object_get_string_member_with_default (status, "phase", NULL),
+                    "Terminating")
+             == 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CONFLICT,
+                   "The namespace %s is being deleted (Terminating)", name);
+      return FALSE;
+    }
+  (void)self;
+  return TRUE;
+}
+
+static gboolean
+k8s_namespace_delete (HeroVirtClusterProvider *provider,
+                      HeroVirtExecutor        *executor,
+                      const char              *name,
+                      GCancellable            *cancellable,
+                      GError                 **error)
+{
+  g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_lookup ("v1", "Namespace");
+
+  return k8s_delete (provider, executor, kind, NULL, name, HERO_VIRT_CLUSTER_PROPAGATION_BACKGROUND,
+                     -1, cancellable, error);
+}
+
+static void
+hero_virt_k8s_provider_iface_init (HeroVirtClusterProviderInterface *iface)
+{
+  iface->is_available = k8s_is_available;
+  iface->resolve_kind = k8s_resolve_kind;
+  iface->create = k8s_create;
+  iface->get = k8s_get;
+  iface->list = k8s_list;
+  iface->replace = k8s_replace;
+  iface->apply = k8s_apply;
+  iface->patch = k8s_patch;
+  iface->delete = k8s_delete;
+  iface->watch = k8s_watch;
+  iface->logs = k8s_logs;
+  iface->namespace_create = k8s_namespace_create;
+  iface->namespace_delete = k8s_namespace_delete;
+}
+
+/* ---- GObject ------------------------------------------------------------ */
+
+static void
+hero_virt_k8s_provider_finalize (GObject *object)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (object);
+
+  g_free (self->kubeconfig);
+  g_free (self->context);
+  g_clear_object (&self->config);
+  g_clear_pointer (&self->info, k8s_conn_info_free);
+  g_clear_object (&self->session);
+  g_clear_object (&self->watch_session);
+  g_clear_pointer (&self->cas, g_ptr_array_unref);
+  g_clear_object (&self->identity);
+  g_clear_object (&self->client_cert);
+  if (self->file_token)
+    memset (self->file_token, 0, strlen (self->file_token));
+  g_free (self->file_token);
+  if (self->exec_token)
+    memset (self->exec_token, 0, strlen (self->exec_token));
+  g_free (self->exec_token);
+  g_clear_object (&self->exec_cert);
+  g_mutex_clear (&self->lock);
+  G_OBJECT_CLASS (hero_virt_k8s_provider_parent_class)->finalize (object);
+}
+
+static void
+hero_virt_k8s_provider_set_property (GObject      *object,
+                                     guint         prop_id,
+                                     const GValue *value,
+                                     GParamSpec   *pspec)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_KUBECONFIG:
+      g_free (self->kubeconfig);
+      self->kubeconfig = g_value_dup_string (value);
+      break;
+    case PROP_CONTEXT:
+      g_free (self->context);
+      self->context = g_value_dup_string (value);
+      break;
+    case PROP_CONFIG:
+      if (g_value_get_object (value) != NULL)
+        {
+          g_clear_object (&self->config);
+          self->config = hero_virt_kubernetes_config_copy (g_value_get_object (value));
+        }
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hero_virt_k8s_provider_get_property (GObject    *object,
+                                     guint       prop_id,
+                                     GValue     *value,
+                                     GParamSpec *pspec)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_KUBECONFIG:
+      g_value_set_string (value, self->kubeconfig);
+      break;
+    case PROP_CONTEXT:
+      g_value_set_string (value, self->context);
+      break;
+    case PROP_CONFIG:
+      g_value_set_object (value, self->config);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hero_virt_k8s_provider_class_init (HeroVirtK8sProviderClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hero_virt_k8s_provider_finalize;
+  object_class->set_property = hero_virt_k8s_provider_set_property;
+  object_class->get_property = hero_virt_k8s_provider_get_property;
+  properties[PROP_KUBECONFIG]
+      = g_param_spec_string ("kubeconfig", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONTEXT]
+      = g_param_spec_string ("context", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_CONFIG]
+      = g_param_spec_object ("config", NULL, NULL, HERO_VIRT_TYPE_KUBERNETES_CONFIG,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+}
+
+static void
+hero_virt_k8s_provider_class_finalize (HeroVirtK8sProviderClass *klass)
+{
+}
+
+static void
+hero_virt_k8s_provider_init (HeroVirtK8sProvider *self)
+{
+  g_mutex_init (&self->lock);
+  self->config = hero_virt_kubernetes_config_new ();
+}
+
+static gboolean
+k8s_plugin_register (HeroVirtPlugin *plugin, GError **error)
+{
+  hero_virt_k8s_provider_register_type (G_TYPE_MODULE (plugin));
+  hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_CLUSTER, "k8s",
+                                 HERO_VIRT_TYPE_K8S_PROVIDER, 100);
+  return TRUE;
+}
+
+HERO_VIRT_PLUGIN_DEFINE ("k8s",
+                         "Kubernetes: the API server's REST API over libsoup, from kubeconfig or "
+                         "in-cluster, no kubectl",
+                         PACKAGE_VERSION_K8S,
+                         k8s_plugin_register)
