@@ -58,5 +58,6 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (HeroVirtScanResult, _hero_virt_scan_result_free)
 /* The whole of hero-virt-plugin-scanner (tools/plugin-scanner): exported
  * for it, never in the GIR or an installed header. */
 _HERO_VIRT_EXTERN int _hero_virt_plugin_scanner_main (int argc, char **argv);
+JsonNode             *_hero_virt_plugin_info_to_scan_json (HeroVirtPluginInfo *info);
 
 G_END_DECLS

@@ -4,6 +4,10 @@
  */
 #include "config.h"
 
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
 #include "hero-virt-private.h"
 #include "hero-virt-plugin-private.h"
 #include "hero-virt-plugin-info-private.h"
@@ -855,4 +859,55 @@ hero_virt_registry_get_search_path (HeroVirtRegistry *self)
   g_return_val_if_fail (HERO_VIRT_IS_REGISTRY (self), NULL);
 
   return g_strdupv (self->search_path);
+}
+
+/* ---- the scanner process (tools/plugin-scanner) ---- */
+
+/* _hero_virt_plugin_scanner_main:
+ *
+ * The whole of `hero-virt-plugin-scanner PLUGIN`: loads the plugin as the
+ * registry would and prints what the registry learnt as one JSON object.
+ * The plugin's own writes to standard output go to standard error, so
+ * they cannot forge the report.
+ */
+int
+_hero_virt_plugin_scanner_main (int argc, char **argv)
+{
+  g_autoptr (HeroVirtRegistry) registry = NULL;
+  g_autoptr (JsonGenerator) gen = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autofree char    *text = NULL;
+  HeroVirtPluginInfo *info;
+  FILE               *report;
+  int                 fd;
+
+  if (argc != 2 || argv[1][0] != '/')
+    {
+      fprintf (stderr, "usage: %s /absolute/path/to/plugin.so\n", argc > 0 ? argv[0] : "scanner");
+      return 2;
+    }
+
+  /* The report goes to a private copy of stdout; fd 1 becomes stderr. */
+  fd = dup (STDOUT_FILENO);
+  if (fd < 0 || dup2 (STDERR_FILENO, STDOUT_FILENO) < 0)
+    return 3;
+  fcntl (fd, F_SETFD, FD_CLOEXEC);
+  report = fdopen (fd, "w");
+  if (report == NULL)
+    return 3;
+
+  _hero_virt_registry_set_scanner_mode ();
+  registry = _hero_virt_registry_new_empty ();
+  info = _hero_virt_registry_load_file (registry, argv[1]);
+
+  node = _hero_virt_plugin_info_to_scan_json (info);
+  gen = json_generator_new ();
+  json_generator_set_root (gen, node);
+  text = json_generator_to_data (gen, NULL);
+  fputs (text, report);
+  fputc ('\n', report);
+  if (fclose (report) != 0)
+    return 3;
+  /* Skip destructors and atexit handlers the plugin may have installed. */
+  _exit (0);
 }
