@@ -805,12 +805,6 @@ hero_virt_kube_validate_field_selector (const char *selector, GError **error)
 
 /* Anchored at the very end: with GRegex's default, `$` also matches
  * before a final newline, so "host\n" would pass "^[a-z]+$". */
-static gboolean
-matches (const char *pattern, const char *value)
-{
-  return _hero_virt_match (pattern, value);
-}
-
 gboolean
 _hero_virt_match (const char *pattern, const char *value)
 {
@@ -855,8 +849,8 @@ _hero_virt_validate_volume (const char *spec, GError **error)
   guint n = g_strv_length (parts);
 
   if (n < 2 || n > 3 || (n == 3 && !g_str_equal (parts[2], "ro"))
-      || !(parts[0][0] == '/' || matches (_HERO_VIRT_NAME_RE, parts[0])) || parts[1][0] != '/'
-      || strchr (spec, ',') != NULL)
+      || !(parts[0][0] == '/' || _hero_virt_match (_HERO_VIRT_NAME_RE, parts[0]))
+      || parts[1][0] != '/' || strchr (spec, ',') != NULL)
     return hero_virt_set_invalid_argument (
         error, "volume", spec,
         "use /host/path:/container/path[:ro] or volume-name:/container/path[:ro], without “,”");
@@ -875,7 +869,7 @@ _hero_virt_validate_key_values (const char *const *items,
       const char      *eq = strchr (item, '=');
       g_autofree char *key = eq ? g_strndup (item, eq - item) : g_strdup (item);
 
-      if (eq == NULL || !matches (key_pattern, key))
+      if (eq == NULL || !_hero_virt_match (key_pattern, key))
         return hero_virt_set_invalid_argument (
             error, what, item, "use key=value with a key of letters, digits and _ . / -");
     }
@@ -890,7 +884,7 @@ _hero_virt_validate_each (const char *const *items,
                           GError           **error)
 {
   for (guint i = 0; items != NULL && items[i] != NULL; i++)
-    if (!matches (pattern, items[i]))
+    if (!_hero_virt_match (pattern, items[i]))
       return hero_virt_set_invalid_argument (error, what, items[i], why);
   return TRUE;
 }
@@ -911,7 +905,7 @@ _hero_virt_validate_copy_paths (const char *host_path, const char *container_pat
 gboolean
 _hero_virt_validate_since (const char *since, GError **error)
 {
-  if (since != NULL && !matches ("^[0-9][0-9A-Za-z:.+-]*$", since))
+  if (since != NULL && !_hero_virt_match ("^[0-9][0-9A-Za-z:.+-]*$", since))
     return hero_virt_set_invalid_argument (
         error, "time", since, "use an RFC 3339 time, a Unix time or a duration such as 10m");
   return TRUE;
@@ -920,7 +914,7 @@ _hero_virt_validate_since (const char *since, GError **error)
 gboolean
 _hero_virt_validate_signal (const char *signal, GError **error)
 {
-  if (signal != NULL && !matches ("^(SIG)?[A-Z0-9+-]{1,12}$|^[0-9]{1,2}$", signal))
+  if (signal != NULL && !_hero_virt_match ("^(SIG)?[A-Z0-9+-]{1,12}$|^[0-9]{1,2}$", signal))
     return hero_virt_set_invalid_argument (error, "signal", signal,
                                            "use a name such as TERM or SIGKILL, or a number");
   return TRUE;
@@ -929,7 +923,7 @@ _hero_virt_validate_signal (const char *signal, GError **error)
 gboolean
 _hero_virt_validate_duration (const char *what, const char *value, GError **error)
 {
-  if (value != NULL && !matches ("^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$|^0$", value))
+  if (value != NULL && !_hero_virt_match ("^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$|^0$", value))
     return hero_virt_set_invalid_argument (error, what, value,
                                            "use a duration such as 30s, 1m30s or 500ms");
   return TRUE;

@@ -367,20 +367,23 @@ _hero_virt_container_spec_new_draft (void)
 /* ---- validation ---- */
 
 static gboolean
-matches (const char *pattern, const char *value)
-{
-  return value != NULL && g_regex_match_simple (pattern, value, 0, 0);
-}
-
-static gboolean
 check_optional (const char *value,
                 const char *what,
                 const char *re,
                 const char *why,
                 GError    **error)
 {
-  return value == NULL || matches (re, value)
+  return value == NULL || _hero_virt_match (re, value)
          || hero_virt_set_invalid_argument (error, what, value, why);
+}
+
+static gboolean
+validate_devices (const char *const *devices, GError **error)
+{
+  for (guint i = 0; devices != NULL && devices[i] != NULL; i++)
+    if (!hero_virt_validate_device (devices[i], error))
+      return FALSE;
+  return TRUE;
 }
 
 gboolean
@@ -416,13 +419,8 @@ _hero_virt_container_spec_validate (HeroVirtContainerSpec *self, GError **error)
                             "use a network name of letters, digits, _ . -", error)
          && _hero_virt_validate_each (STRV (self, NETWORK_ALIASES), "network alias",
                                       _HERO_VIRT_NAME_RE, "use letters, digits, _ . -", error)
-         && _hero_virt_validate_each (
-             STRV (self, DEVICES), "device",
-             "^/dev/[A-Za-z0-9_./-]+(:/dev/[A-Za-z0-9_./-]+)?(:[rwm]{1,3})?$",
-             "use /dev/host[:/dev/container[:rwm]]", error)
-         && check_optional (STRING (self, MEMORY_LIMIT), "memory limit",
-                            "^[0-9]+(\\.[0-9]+)?[bkmgBKMG]?$", "use a size such as 512m or 1g",
-                            error)
+         && validate_devices (STRV (self, DEVICES), error)
+         && hero_virt_validate_size ("memory limit", STRING (self, MEMORY_LIMIT), error)
          && check_optional (STRING (self, MEMORY_SWAP_LIMIT), "memory+swap limit",
                             "^(-1|[0-9]+(\\.[0-9]+)?[bkmgBKMG]?)$", "use a size such as 1g, or -1",
                             error)

@@ -35,8 +35,9 @@ hero_virt_health_check_validate (HeroVirtHealthCheck *self, GError **error)
                            "A health check needs a command");
       return FALSE;
     }
-  return _hero_virt_validate_duration ("health check interval",
-                                       hero_virt_health_check_get_interval (self), error)
+  return hero_virt_validate_single_line ("health check command", cmd, error)
+         && _hero_virt_validate_duration ("health check interval",
+                                          hero_virt_health_check_get_interval (self), error)
          && _hero_virt_validate_duration ("health check timeout",
                                           hero_virt_health_check_get_timeout (self), error)
          && _hero_virt_validate_duration ("health check start period",

@@ -512,6 +512,7 @@ test_hostile (void)
   g_autoptr (GPtrArray) images = NULL;
   g_autoptr (HeroVirtHealthCheck) bad_interval = hero_virt_health_check_new ("true");
   g_autoptr (HeroVirtHealthCheck) blank = hero_virt_health_check_new ("  ");
+  g_autoptr (HeroVirtHealthCheck) two_lines = hero_virt_health_check_new ("true\nrm -rf /tmp/x");
   guint before;
 
   if (!setup ())
@@ -536,6 +537,11 @@ test_hostile (void)
   expect_invalid (hero_virt_container_builder_set_network (builder ("ok"), "--net=host"));
   expect_invalid (hero_virt_container_builder_add_network_alias (builder ("ok"), "-x"));
   expect_invalid (hero_virt_container_builder_set_memory_limit (builder ("ok"), "lots"));
+  /* Anchored at the very end: a trailing newline is not part of a valid value. */
+  expect_invalid (hero_virt_container_builder_set_memory_limit (builder ("ok"), "512m\n"));
+  expect_invalid (hero_virt_container_builder_set_network (builder ("ok"), "host\n"));
+  expect_invalid (hero_virt_container_builder_add_device (builder ("ok"), "/dev/../etc/shadow"));
+  expect_invalid (hero_virt_container_builder_set_health_check (builder ("ok"), two_lines));
   expect_invalid (hero_virt_container_builder_set_memory_swap_limit (builder ("ok"), "--x"));
   expect_invalid (hero_virt_container_builder_set_restart_policy (builder ("ok"), "sometimes"));
   expect_invalid (hero_virt_container_builder_set_runtime (builder ("ok"), "--runtime=x"));
