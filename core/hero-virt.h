@@ -51,6 +51,7 @@
 
 /* virtual machines */
 #include "hero-virt-vm-disk.h"
+#include "hero-virt-vm-port-forward.h"
 #include "hero-virt-vm-net.h"
 #include "hero-virt-vm-spec.h"
 #include "hero-virt-vm-builder.h"

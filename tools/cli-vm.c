@@ -57,15 +57,18 @@ static gboolean
 add_forward (HeroVirtVmBuilder *builder, const char *text, GError **error)
 {
   g_auto (GStrv) parts = g_strsplit (text, ":", -1);
-  guint64 host, guest;
+  guint       n = g_strv_length (parts);
+  const char *address = n == 4 ? parts[1] : NULL;
+  guint64     host, guest;
 
-  if (g_strv_length (parts) != 3
-      || !g_ascii_string_to_unsigned (parts[1], 10, 1, 65535, &host, NULL)
-      || !g_ascii_string_to_unsigned (parts[2], 10, 1, 65535, &guest, NULL)
-      || (strcmp (parts[0], "tcp") != 0 && strcmp (parts[0], "udp") != 0))
+  /* The values are checked by hero_virt_vm_builder_build(); only the
+   * shape is checked here. */
+  if ((n != 3 && n != 4)
+      || !g_ascii_string_to_unsigned (parts[n - 2], 10, 0, G_MAXUINT, &host, NULL)
+      || !g_ascii_string_to_unsigned (parts[n - 1], 10, 0, G_MAXUINT, &guest, NULL))
     return hero_virt_set_invalid_argument (error, "--forward", text,
-                                           "write tcp|udp:HOSTPORT:GUESTPORT");
-  hero_virt_vm_builder_add_port_forward (builder, parts[0], (guint)host, (guint)guest);
+                                           "write tcp|udp:[HOSTADDR:]HOSTPORT:GUESTPORT");
+  hero_virt_vm_builder_add_port_forward (builder, parts[0], address, (guint)host, (guint)guest);
   return TRUE;
 }
 
@@ -99,7 +102,9 @@ cmd_create (int argc, char **argv)
           { "seed", 0, 0, G_OPTION_ARG_FILENAME, &seed, "A cloud-init seed image", "FILE" },
           { "net", 'n', 0, G_OPTION_ARG_STRING, &net, "Network: user, tap:NAME or none", "MODE" },
           { "forward", 0, 0, G_OPTION_ARG_STRING_ARRAY, &forwards,
-            "Forward a host loopback port (user network; repeatable)", "tcp:HOST:GUEST" },
+            "Forward a host port, on 127.0.0.1 unless HOSTADDR is given (user network; "
+            "repeatable)",
+            "tcp|udp:[HOSTADDR:]HOSTPORT:GUESTPORT" },
           { "extra-arg", 0, 0, G_OPTION_ARG_STRING_ARRAY, &extra,
             "An extra hypervisor argument (repeatable)", "ARG" },
           { "start", 0, 0, G_OPTION_ARG_NONE, &start, "Start it once created", NULL },
@@ -385,6 +390,7 @@ cmd_info (int argc, char **argv)
     {
       g_autofree char *mem = hv_cli_format_size (hero_virt_vm_spec_get_memory_mb (spec) << 20);
       GPtrArray       *disks = hero_virt_vm_spec_get_disks (spec);
+      g_autoptr (GPtrArray) forwards = hero_virt_vm_spec_list_port_forwards (spec);
 
       g_print ("vcpus: %u\n", hero_virt_vm_spec_get_vcpus (spec));
       g_print ("memory: %s\n", mem);
@@ -393,6 +399,12 @@ cmd_info (int argc, char **argv)
       for (guint i = 0; disks != NULL && i < disks->len; i++)
         g_print ("disk: %s%s\n", hero_virt_vm_disk_get_path (disks->pdata[i]),
                  hero_virt_vm_disk_get_readonly (disks->pdata[i]) ? " (read-only)" : "");
+      for (guint i = 0; i < forwards->len; i++)
+        {
+          g_autofree char *text = hero_virt_vm_port_forward_to_string (forwards->pdata[i]);
+
+          g_print ("forward: %s\n", text);
+        }
     }
   if (hero_virt_vm_info_get_directory (info) != NULL)
     g_print ("directory: %s\n", hero_virt_vm_info_get_directory (info));

@@ -31,7 +31,8 @@ struct _HeroVirtVmBuilder
 {
   GObject parent_instance;
 
-  HeroVirtVmSpec *spec; /* edited in place; copied by build() */
+  HeroVirtVmSpec *spec;     /* edited in place; copied by build() */
+  GPtrArray      *forwards; /* of HeroVirtVmPortForward, for the first user net */
 };
 
 static GParamSpec *properties[VM_SPEC_N_PROPS];
@@ -44,6 +45,8 @@ hero_virt_vm_builder_finalize (GObject *object)
   HeroVirtVmBuilder *self = HERO_VIRT_VM_BUILDER (object);
 
   g_clear_object (&self->spec);
+
+  g_ptr_array_unref (self->forwards);
 
   G_OBJECT_CLASS (hero_virt_vm_builder_parent_class)->finalize (object);
 }
@@ -168,6 +171,7 @@ hero_virt_vm_builder_class_init (HeroVirtVmBuilderClass *klass)
 static void
 hero_virt_vm_builder_init (HeroVirtVmBuilder *self)
 {
+  self->forwards = g_ptr_array_new_with_free_func (g_object_unref);
   self->spec = g_object_new (HERO_VIRT_TYPE_VM_SPEC, NULL);
 }
 
@@ -502,6 +506,9 @@ HeroVirtVmSpec *
 hero_virt_vm_builder_build (HeroVirtVmBuilder *self, GError **error)
 {
   g_autoptr (JsonNode) node = NULL;
+  g_autoptr (HeroVirtVmSpec) spec = NULL;
+  HeroVirtVmNet *user_net = NULL;
+  GPtrArray     *nets;
 
   g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
 
@@ -510,7 +517,29 @@ hero_virt_vm_builder_build (HeroVirtVmBuilder *self, GError **error)
   /* A deep copy through the record format, so the result shares nothing
    * with the builder. */
   node = hero_virt_vm_spec_to_json_node (self->spec);
-  return hero_virt_vm_spec_new_from_json_node (node, error);
+  spec = hero_virt_vm_spec_new_from_json_node (node, error);
+  if (spec == NULL || self->forwards->len == 0)
+    return g_steal_pointer (&spec);
+
+  /* The builder's port forwards go to the copy's first user-mode device,
+   * so a device the caller passed in is never changed. */
+  nets = hero_virt_vm_spec_get_nets (spec);
+  for (guint i = 0; i < nets->len && user_net == NULL; i++)
+    if (hero_virt_vm_net_get_mode (nets->pdata[i]) == HERO_VIRT_VM_NET_MODE_USER)
+      user_net = nets->pdata[i];
+  if (user_net == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "VM “%s” forwards ports but has no user-mode network; add one with "
+                   "hero_virt_vm_builder_add_user_net()",
+                   hero_virt_vm_spec_get_name (spec));
+      return NULL;
+    }
+  for (guint i = 0; i < self->forwards->len; i++)
+    hero_virt_vm_net_add_port_forward (user_net, self->forwards->pdata[i]);
+  if (!hero_virt_vm_spec_validate (spec, error))
+    return NULL;
+  return g_steal_pointer (&spec);
 }
 
 /**
@@ -545,15 +574,20 @@ hero_virt_vm_builder_add_cloud_init_seed (HeroVirtVmBuilder *self, const char *p
  * hero_virt_vm_builder_add_port_forward:
  * @self: a #HeroVirtVmBuilder
  * @protocol: `tcp` or `udp`
- * @host_port: the port on the host's loopback address (1 to 65535)
+ * @host_address: (nullable): the host IPv4 address to listen on, or %NULL
+ *   for 127.0.0.1 (the host's loopback: only local processes reach it)
+ * @host_port: the host port (1 to 65535)
  * @guest_port: the guest's port (1 to 65535)
  *
- * Forwards 127.0.0.1:@host_port on the host to @guest_port in the guest,
- * through a user-mode network (add one with
- * [method@HeroVirt.VmBuilder.add_user_net]). It is kept as the extra
- * argument `hostfwd=PROTO:127.0.0.1:HOST-:GUEST`, which the qemu plugin
- * turns into a forward of its user network; a backend without user
- * networking refuses the VM. Bad values are reported by
+ * Forwards @host_address:@host_port on the host to @guest_port in the
+ * guest, through the VM's first user-mode network device (add one with
+ * [method@HeroVirt.VmBuilder.add_user_net], before or after this call).
+ * The built spec holds it as a [class@HeroVirt.VmPortForward] of that
+ * device; the qemu plugin maps it to `hostfwd=`, the cloudhv plugin
+ * refuses user-mode networking with %HERO_VIRT_ERROR_NOT_SUPPORTED.
+ * Bad values (a protocol other than tcp and udp, a port out of range, a
+ * host address that is not dotted IPv4, a host port forwarded twice) and
+ * a VM without user-mode network are reported by
  * [method@HeroVirt.VmBuilder.build].
  *
  * Returns: (transfer none): @self
@@ -563,14 +597,14 @@ hero_virt_vm_builder_add_cloud_init_seed (HeroVirtVmBuilder *self, const char *p
 HeroVirtVmBuilder *
 hero_virt_vm_builder_add_port_forward (HeroVirtVmBuilder *self,
                                        const char        *protocol,
+                                       const char        *host_address,
                                        guint              host_port,
                                        guint              guest_port)
 {
-  g_autofree char *arg = NULL;
-
   g_return_val_if_fail (HERO_VIRT_IS_VM_BUILDER (self), NULL);
   g_return_val_if_fail (protocol != NULL, NULL);
 
-  arg = g_strdup_printf ("hostfwd=%s:127.0.0.1:%u-:%u", protocol, host_port, guest_port);
-  return hero_virt_vm_builder_add_extra_arg (self, arg);
+  g_ptr_array_add (self->forwards,
+                   hero_virt_vm_port_forward_new (protocol, host_address, host_port, guest_port));
+  return self;
 }

@@ -61,6 +61,7 @@ HeroVirtVmBuilder *hero_virt_vm_builder_add_cloud_init_seed (HeroVirtVmBuilder *
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtVmBuilder *hero_virt_vm_builder_add_port_forward (HeroVirtVmBuilder *self,
                                                           const char        *protocol,
+                                                          const char        *host_address,
                                                           guint              host_port,
                                                           guint              guest_port);
 HERO_VIRT_AVAILABLE_IN_ALL

@@ -10,7 +10,9 @@
  * HeroVirtVmNet:
  *
  * A network device of a virtual machine: user-mode networking, or a tap
- * interface on the host, with an optional MAC address.
+ * interface on the host, with an optional MAC address. A user-mode device
+ * may forward host ports into the guest
+ * ([method@HeroVirt.VmNet.add_port_forward]).
  *
  * Since: 0.1
  */
@@ -21,6 +23,7 @@ struct _HeroVirtVmNet
   HeroVirtVmNetMode mode;
   char             *tap;
   char             *mac;
+  GPtrArray        *forwards;
 };
 
 enum
@@ -43,6 +46,7 @@ hero_virt_vm_net_finalize (GObject *object)
 
   g_free (self->tap);
   g_free (self->mac);
+  g_ptr_array_unref (self->forwards);
 
   G_OBJECT_CLASS (hero_virt_vm_net_parent_class)->finalize (object);
 }
@@ -140,6 +144,7 @@ hero_virt_vm_net_class_init (HeroVirtVmNetClass *klass)
 static void
 hero_virt_vm_net_init (HeroVirtVmNet *self)
 {
+  self->forwards = g_ptr_array_new_with_free_func (g_object_unref);
 }
 
 /**
@@ -241,13 +246,56 @@ hero_virt_vm_net_get_mac (HeroVirtVmNet *self)
 }
 
 /**
+ * hero_virt_vm_net_add_port_forward:
+ * @self: a #HeroVirtVmNet
+ * @forward: the forward to add; the device keeps a reference
+ *
+ * Forwards a host port to a port of the guest through this user-mode
+ * device (qemu's `hostfwd=`). A tap device, a bad forward or two forwards
+ * of the same host address, port and protocol are refused by
+ * [method@HeroVirt.VmNet.validate].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtVmNet *
+hero_virt_vm_net_add_port_forward (HeroVirtVmNet *self, HeroVirtVmPortForward *forward)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_NET (self), NULL);
+  g_return_val_if_fail (HERO_VIRT_IS_VM_PORT_FORWARD (forward), NULL);
+
+  g_ptr_array_add (self->forwards, g_object_ref (forward));
+  return self;
+}
+
+/**
+ * hero_virt_vm_net_get_port_forwards:
+ * @self: a #HeroVirtVmNet
+ *
+ * Returns: (transfer none) (element-type HeroVirt.VmPortForward): the
+ *   device's port forwards, in the order they were added
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+hero_virt_vm_net_get_port_forwards (HeroVirtVmNet *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_VM_NET (self), NULL);
+  return self->forwards;
+}
+
+/**
  * hero_virt_vm_net_validate:
  * @self: a #HeroVirtVmNet
  * @error: return location for a #GError
  *
  * Checks the device before anything runs: a tap name of at most 15
  * characters from `[A-Za-z0-9_.-]` (the kernel's IFNAMSIZ) and only in
- * tap mode, and a MAC address of six hex pairs separated by colons.
+ * tap mode, a MAC address of six hex pairs separated by colons, and port
+ * forwards only in user mode, each valid
+ * ([method@HeroVirt.VmPortForward.validate]) and no two on the same host
+ * protocol, address and port.
  *
  * Returns: %TRUE if the device is valid, else %FALSE with
  *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
@@ -268,7 +316,42 @@ hero_virt_vm_net_validate (HeroVirtVmNet *self, GError **error)
   if ((self->tap != NULL && !_hero_virt_validate_tap_name (self->tap, error))
       || (self->mac != NULL && !_hero_virt_validate_mac_address (self->mac, error)))
     return FALSE;
+  if (self->forwards->len > 0 && self->mode != HERO_VIRT_VM_NET_MODE_USER)
+    {
+      g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                           "Only a user-mode network device forwards ports");
+      return FALSE;
+    }
+  for (guint i = 0; i < self->forwards->len; i++)
+    {
+      HeroVirtVmPortForward *a = g_ptr_array_index (self->forwards, i);
+
+      if (!hero_virt_vm_port_forward_validate (a, error))
+        return FALSE;
+      for (guint j = 0; j < i; j++)
+        if (_hero_virt_vm_port_forward_same_host_side (a, g_ptr_array_index (self->forwards, j)))
+          {
+            g_autofree char *text = hero_virt_vm_port_forward_to_string (a);
+
+            g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                         "Port forward %s: its host port is forwarded twice", text);
+            return FALSE;
+          }
+    }
   return TRUE;
+}
+
+gboolean
+_hero_virt_vm_port_forward_same_host_side (HeroVirtVmPortForward *a, HeroVirtVmPortForward *b)
+{
+  return g_strcmp0 (hero_virt_vm_port_forward_get_protocol (a),
+                    hero_virt_vm_port_forward_get_protocol (b))
+             == 0
+         && g_strcmp0 (hero_virt_vm_port_forward_get_host_address (a),
+                       hero_virt_vm_port_forward_get_host_address (b))
+                == 0
+         && hero_virt_vm_port_forward_get_host_port (a)
+                == hero_virt_vm_port_forward_get_host_port (b);
 }
 
 JsonObject *
@@ -282,6 +365,15 @@ _hero_virt_vm_net_to_json (HeroVirtVmNet *self)
     json_object_set_string_member (object, "tap", self->tap);
   if (self->mac != NULL)
     json_object_set_string_member (object, "mac", self->mac);
+  if (self->forwards->len > 0)
+    {
+      JsonArray *array = json_array_new ();
+
+      for (guint i = 0; i < self->forwards->len; i++)
+        json_array_add_element (
+            array, hero_virt_vm_port_forward_to_json_node (g_ptr_array_index (self->forwards, i)));
+      json_object_set_array_member (object, "port_forwards", array);
+    }
   return object;
 }
 
@@ -304,5 +396,30 @@ _hero_virt_vm_net_from_json (JsonObject *object, GError **error)
       return NULL;
     }
   net->mac = g_strdup (mac);
+  if (json_object_has_member (object, "port_forwards"))
+    {
+      JsonNode  *node = json_object_get_member (object, "port_forwards");
+      JsonArray *array = JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+
+      if (array == NULL)
+        {
+          g_object_unref (net);
+          g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                               "A VM network device's port_forwards is not an array");
+          return NULL;
+        }
+      for (guint i = 0; i < json_array_get_length (array); i++)
+        {
+          HeroVirtVmPortForward *forward = hero_virt_vm_port_forward_new_from_json_node (
+              json_array_get_element (array, i), error);
+
+          if (forward == NULL)
+            {
+              g_object_unref (net);
+              return NULL;
+            }
+          g_ptr_array_add (net->forwards, forward);
+        }
+    }
   return net;
 }

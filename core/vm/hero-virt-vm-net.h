@@ -9,6 +9,7 @@
 #endif
 
 #include "hero-virt-types.h"
+#include "hero-virt-vm-port-forward.h"
 
 G_BEGIN_DECLS
 
@@ -49,6 +50,11 @@ HERO_VIRT_AVAILABLE_IN_ALL
 const char *hero_virt_vm_net_get_tap (HeroVirtVmNet *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 const char *hero_virt_vm_net_get_mac (HeroVirtVmNet *self);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtVmNet *hero_virt_vm_net_add_port_forward (HeroVirtVmNet         *self,
+                                                 HeroVirtVmPortForward *forward);
+HERO_VIRT_AVAILABLE_IN_ALL
+GPtrArray *hero_virt_vm_net_get_port_forwards (HeroVirtVmNet *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_vm_net_validate (HeroVirtVmNet *self, GError **error);
 

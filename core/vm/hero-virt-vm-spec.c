@@ -446,6 +446,75 @@ hero_virt_vm_spec_get_nets (HeroVirtVmSpec *self)
   return self->nets;
 }
 
+/* The forward of a legacy `hostfwd=tcp|udp:[ADDR]:HOST-[GADDR]:GUEST`
+ * extra argument (a guest address is dropped), or NULL if @arg is not
+ * one; hero_virt_vm_port_forward_validate() judges the values. */
+HeroVirtVmPortForward *
+_hero_virt_vm_port_forward_from_hostfwd (const char *arg)
+{
+  g_auto (GStrv) sides = NULL;
+  g_auto (GStrv) host = NULL;
+  g_auto (GStrv) guest = NULL;
+  const char *rest;
+  guint64     hport, gport;
+
+  if (!g_str_has_prefix (arg, "hostfwd=tcp:") && !g_str_has_prefix (arg, "hostfwd=udp:"))
+    return NULL;
+  rest = arg + strlen ("hostfwd=tcp:");
+  sides = g_strsplit (rest, "-", -1);
+  if (g_strv_length (sides) != 2)
+    return NULL;
+  host = g_strsplit (sides[0], ":", -1);
+  guest = g_strsplit (sides[1], ":", -1);
+  if (g_strv_length (host) != 2 || g_strv_length (guest) != 2
+      || !g_ascii_string_to_unsigned (host[1], 10, 1, 65535, &hport, NULL)
+      || !g_ascii_string_to_unsigned (guest[1], 10, 1, 65535, &gport, NULL)
+      || (*host[0] != '\0' && !_hero_virt_is_ipv4_address (host[0])))
+    return NULL;
+  return hero_virt_vm_port_forward_new (g_str_has_prefix (arg, "hostfwd=tcp:") ? "tcp" : "udp",
+                                        *host[0] != '\0' ? host[0] : NULL, (guint)hport,
+                                        (guint)gport);
+}
+
+/**
+ * hero_virt_vm_spec_list_port_forwards:
+ * @self: a #HeroVirtVmSpec
+ *
+ * Lists every host port forwarded into the guest: those of its user-mode
+ * network devices ([method@HeroVirt.VmNet.get_port_forwards]) and those
+ * given the older way, as `hostfwd=tcp|udp:[ADDR]:HOST-:GUEST` extra
+ * arguments (a guest address in those is not reported).
+ *
+ * Returns: (transfer container) (element-type HeroVirt.VmPortForward):
+ *   the forwards, possibly none
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+hero_virt_vm_spec_list_port_forwards (HeroVirtVmSpec *self)
+{
+  GPtrArray *out;
+
+  g_return_val_if_fail (HERO_VIRT_IS_VM_SPEC (self), NULL);
+
+  out = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint i = 0; i < self->nets->len; i++)
+    {
+      GPtrArray *forwards = hero_virt_vm_net_get_port_forwards (g_ptr_array_index (self->nets, i));
+
+      for (guint j = 0; j < forwards->len; j++)
+        g_ptr_array_add (out, g_object_ref (g_ptr_array_index (forwards, j)));
+    }
+  for (guint i = 0; self->extra_args[i] != NULL; i++)
+    {
+      HeroVirtVmPortForward *forward = _hero_virt_vm_port_forward_from_hostfwd (self->extra_args[i]);
+
+      if (forward != NULL)
+        g_ptr_array_add (out, forward);
+    }
+  return out;
+}
+
 /**
  * hero_virt_vm_spec_validate:
  * @self: a #HeroVirtVmSpec
@@ -455,8 +524,8 @@ hero_virt_vm_spec_get_nets (HeroVirtVmSpec *self)
  * either a kernel or a firmware, not both; an initramfs or command line
  * only with a kernel; 1 to 1024 vCPUs; at least 16 MiB of memory;
  * absolute paths without commas or line breaks; valid disks and network
- * devices, no disk or tap interface given twice; a serial path only for
- * the file and socket modes. Providers call this first in their create
+ * devices, no disk or tap interface given twice, no host port forwarded
+ * twice; a serial path only for the file and socket modes. Providers call this first in their create
  * operation.
  *
  * Returns: %TRUE if the spec is valid, else %FALSE with
@@ -527,6 +596,18 @@ hero_virt_vm_spec_validate (HeroVirtVmSpec *self, GError **error)
       if (tap != NULL && !g_hash_table_add (seen, (gpointer)tap))
         FAIL ("Tap interface “%s” is used twice", tap);
     }
+  {
+    g_autoptr (GPtrArray) forwards = hero_virt_vm_spec_list_port_forwards (self);
+
+    for (guint i = 0; i < forwards->len; i++)
+      for (guint j = 0; j < i; j++)
+        if (_hero_virt_vm_port_forward_same_host_side (forwards->pdata[i], forwards->pdata[j]))
+          {
+            g_autofree char *text = hero_virt_vm_port_forward_to_string (forwards->pdata[i]);
+
+            FAIL ("VM “%s” forwards host port %s twice", self->name, text);
+          }
+  }
 
   if (self->serial_path != NULL && self->serial_mode != HERO_VIRT_VM_SERIAL_MODE_FILE
       && self->serial_mode != HERO_VIRT_VM_SERIAL_MODE_SOCKET)
@@ -552,7 +633,8 @@ set_opt_string (JsonObject *object, const char *member, const char *value)
  * Describes the spec as a JSON object with the members `name`, `kernel`,
  * `initramfs`, `cmdline`, `firmware`, `vcpus`, `memory_mb`, `disks`
  * (objects with `path`, `format`, `readonly`), `nets` (objects with
- * `mode`, `tap`, `mac`), `serial` (`mode` and `path`) and `extra_args`.
+ * `mode`, `tap`, `mac` and `port_forwards`, objects with `protocol`,
+ * `host_address`, `host_port`, `guest_port`), `serial` (`mode` and `path`) and `extra_args`.
  * Unset strings are left out.
  *
  * Returns: (transfer full): a new JSON object node

@@ -78,6 +78,8 @@ const char *hero_virt_vm_spec_get_serial_path (HeroVirtVmSpec *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 const char *const *hero_virt_vm_spec_get_extra_args (HeroVirtVmSpec *self);
 HERO_VIRT_AVAILABLE_IN_ALL
+GPtrArray *hero_virt_vm_spec_list_port_forwards (HeroVirtVmSpec *self);
+HERO_VIRT_AVAILABLE_IN_ALL
 GPtrArray *hero_virt_vm_spec_get_disks (HeroVirtVmSpec *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 GPtrArray *hero_virt_vm_spec_get_nets (HeroVirtVmSpec *self);

@@ -864,31 +864,6 @@ hero_virt_vm_wait_for_console_finish (HeroVirtVm *self, GAsyncResult *result, GE
 
 /* ---- SSH into the guest ---- */
 
-/* The host side of a `hostfwd=tcp:[ADDR]:HOST-[GADDR]:GUEST` extra
- * argument forwarding to @guest_port, or 0. */
-static guint
-forwarded_port (const char *arg, guint guest_port, char **host_addr)
-{
-  g_auto (GStrv) sides = NULL;
-  g_auto (GStrv) host = NULL;
-  g_auto (GStrv) guest = NULL;
-  guint64 hport, gport;
-
-  if (!g_str_has_prefix (arg, "hostfwd=tcp:"))
-    return 0;
-  sides = g_strsplit (arg + strlen ("hostfwd=tcp:"), "-", -1);
-  if (g_strv_length (sides) != 2)
-    return 0;
-  host = g_strsplit (sides[0], ":", -1);
-  guest = g_strsplit (sides[1], ":", -1);
-  if (g_strv_length (host) != 2 || g_strv_length (guest) != 2
-      || !g_ascii_string_to_unsigned (host[1], 10, 1, 65535, &hport, NULL)
-      || !g_ascii_string_to_unsigned (guest[1], 10, 1, 65535, &gport, NULL) || gport != guest_port)
-    return 0;
-  *host_addr = g_strdup (*host[0] != '\0' ? host[0] : "127.0.0.1");
-  return (guint)hport;
-}
-
 /**
  * hero_virt_vm_get_ssh_executor:
  * @self: a #HeroVirtVm
@@ -918,7 +893,7 @@ hero_virt_vm_get_ssh_executor (HeroVirtVm   *self,
 {
   g_autoptr (HeroVirtVmInfo) info = NULL;
   HeroVirtVmSpec    *spec = self->spec;
-  const char *const *extra;
+  g_autoptr (GPtrArray) forwards = NULL;
 
   g_return_val_if_fail (HERO_VIRT_IS_VM (self), NULL);
   g_return_val_if_fail (user != NULL, NULL);
@@ -941,14 +916,18 @@ hero_virt_vm_get_ssh_executor (HeroVirtVm   *self,
         return NULL;
       spec = hero_virt_vm_info_get_spec (info);
     }
-  extra = spec != NULL ? hero_virt_vm_spec_get_extra_args (spec) : NULL;
-  for (guint i = 0; extra != NULL && extra[i] != NULL; i++)
+  forwards = spec != NULL ? hero_virt_vm_spec_list_port_forwards (spec) : NULL;
+  for (guint i = 0; forwards != NULL && i < forwards->len; i++)
     {
-      g_autofree char *addr = NULL;
-      guint            port = forwarded_port (extra[i], guest_port, &addr);
+      HeroVirtVmPortForward *forward = g_ptr_array_index (forwards, i);
+      const char            *addr = hero_virt_vm_port_forward_get_host_address (forward);
 
-      if (port != 0)
-        return hero_virt_ssh_executor_new (addr, port, user);
+      if (g_strcmp0 (hero_virt_vm_port_forward_get_protocol (forward), "tcp") == 0
+          && hero_virt_vm_port_forward_get_guest_port (forward) == guest_port)
+        /* A forward listening on every address is reached on loopback. */
+        return hero_virt_ssh_executor_new (strcmp (addr, "0.0.0.0") == 0 ? "127.0.0.1" : addr,
+                                           hero_virt_vm_port_forward_get_host_port (forward),
+                                           user);
     }
   g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
                "VM “%s” forwards no host TCP port to its port %u; add one with "

@@ -224,12 +224,24 @@ qemu_build_argv (HeroVirtVmSpec *spec, const QemuLaunch *launch)
       g_autofree char *tap = NULL;
 
       add (argv, "-netdev");
-      if (hero_virt_vm_net_get_mode (net) == HERO_VIRT_VM_NET_MODE_USER && !user_seen)
+      if (hero_virt_vm_net_get_mode (net) == HERO_VIRT_VM_NET_MODE_USER)
         {
-          GString *netdev = g_string_new (NULL);
+          GString   *netdev = g_string_new (NULL);
+          GPtrArray *forwards = hero_virt_vm_net_get_port_forwards (net);
 
           g_string_append_printf (netdev, "user,id=net%u", i);
-          for (guint j = 0; extra != NULL && extra[j] != NULL; j++)
+          /* Validated: tcp|udp, dotted IPv4, ports in range; nothing to
+           * escape. */
+          for (guint j = 0; j < forwards->len; j++)
+            {
+              g_autofree char *forward
+                  = hero_virt_vm_port_forward_to_string (g_ptr_array_index (forwards, j));
+
+              g_string_append_printf (netdev, ",hostfwd=%s", forward);
+            }
+          /* The older form, extra arguments `hostfwd=…`, goes to the first
+           * user-mode device. */
+          for (guint j = 0; !user_seen && extra != NULL && extra[j] != NULL; j++)
             {
               g_autofree char *forward = qemu_parse_hostfwd (extra[j], NULL);
 
@@ -239,8 +251,6 @@ qemu_build_argv (HeroVirtVmSpec *spec, const QemuLaunch *launch)
           g_ptr_array_add (argv, g_string_free (netdev, FALSE));
           user_seen = TRUE;
         }
-      else if (hero_virt_vm_net_get_mode (net) == HERO_VIRT_VM_NET_MODE_USER)
-        addf (argv, "user,id=net%u", i);
       else if (hero_virt_vm_net_get_tap (net) != NULL)
         {
           tap = qemu_escape_option_value (hero_virt_vm_net_get_tap (net));

@@ -195,14 +195,22 @@ def qemu_lifecycle():
     b = builder("web-1").add_disk_device(HeroVirt.VmDisk.new(overlay).set_format("qcow2"))
     if initrd is not None:
         b.set_initramfs(initrd).add_cloud_init_seed(seed_path)
-    spec = b.add_user_net().add_port_forward("tcp", port, 22).build()
-    assert f"hostfwd=tcp:127.0.0.1:{port}-:22" in spec.get_extra_args()
+    spec = b.add_user_net().add_port_forward("tcp", None, port, 22).build()
+    fwd = spec.get_nets()[0].get_port_forwards()[0]
+    assert (fwd.get_protocol(), fwd.get_host_address(), fwd.get_host_port(),
+            fwd.get_guest_port()) == ("tcp", "127.0.0.1", port, 22)
+    assert spec.get_extra_args() == []
     vm = HeroVirt.Vm.new(spec)
     assert vm.get_id() == "web-1"
     # create through the async triplet (it forwards to the provider's async op)
     assert run_async(lambda cb: vm.create_async(None, cb), vm.create_finish)
     assert records() == ["web-1"]
     assert vm.get_info(None).get_state() == State.CREATED
+    # the forward is reported in info and kept in the record
+    assert [f.to_string() for f in vm.get_info(None).get_spec().list_port_forwards()] == [
+        f"tcp:127.0.0.1:{port}-:22"]
+    with open(os.path.join(os.environ["HERO_VIRT_VM_DIR"], "web-1", "vm.json")) as f:
+        assert '"port_forwards"' in f.read()
     expect_error(Err.EXISTS, vm.create, None)
     vm.start(None)
     line = vm.wait_for_console("HEROVIRT-GUEST-READY", 90, None)
@@ -353,7 +361,22 @@ def hostile_specs():
     expect_error(Err.INVALID_ARGUMENT, HeroVirt.Vm.new_full, spec_json(), "other", None, None)
     expect_error(Err.NOT_FOUND, HeroVirt.Vm.new_full, spec_json(), None, "no-such", None)
     # the builder refuses bad port forwards at build()
-    vm = HeroVirt.Vm.new(builder("pf", kernel).add_user_net().add_port_forward("icmp", 1, 2).build())
+    for proto, addr, hport, gport in (("icmp", None, 1, 2), ("tcp", None, 0, 22),
+                                      ("tcp", None, 70000, 22), ("udp", None, 53, 65536),
+                                      ("tcp", "127.0.0.1,guestfwd=x", 2222, 22),
+                                      ("tcp", "::1", 2222, 22), ("tcp", "1.2.3", 2222, 22)):
+        expect_error(Err.INVALID_ARGUMENT,
+                     builder("pf", kernel).add_user_net().add_port_forward(proto, addr, hport,
+                                                                           gport).build)
+    # twice the same host port; no user network
+    expect_error(Err.INVALID_ARGUMENT, builder("pf", kernel).add_user_net()
+                 .add_port_forward("tcp", None, 2222, 22).add_port_forward("tcp", None, 2222, 80)
+                 .build)
+    expect_error(Err.INVALID_ARGUMENT,
+                 builder("pf", kernel).add_port_forward("tcp", None, 2222, 22).build)
+    # the older extra-argument form is still checked by the qemu plugin
+    vm = HeroVirt.Vm.new(builder("pf", kernel).add_user_net().add_extra_arg("hostfwd=icmp::1-:2")
+                         .build())
     expect_error(Err.INVALID_ARGUMENT, vm.create, None)
     assert records() == []
     return None
@@ -363,11 +386,23 @@ def hostile_specs():
 def ssh_executor_through_forward():
     os.environ["HERO_VIRT_HYPERVISOR"] = "qemu"
     spec = (HeroVirt.VmBuilder.new("sshy").set_kernel("/k").add_user_net()
-            .add_port_forward("tcp", 40022, 22).add_port_forward("tcp", 40080, 80).build())
+            .add_port_forward("tcp", None, 40022, 22).add_port_forward("tcp", "127.0.0.2", 40080, 80)
+            .add_extra_arg("hostfwd=tcp::40443-:443").build())
     vm = HeroVirt.Vm.new(spec)
     ex = vm.get_ssh_executor("root", 0, None)
     assert (ex.get_host(), ex.get_port(), ex.get_user()) == ("127.0.0.1", 40022, "root")
-    assert vm.get_ssh_executor("root", 80, None).get_port() == 40080
+    ex80 = vm.get_ssh_executor("root", 80, None)
+    assert (ex80.get_host(), ex80.get_port()) == ("127.0.0.2", 40080)
+    # the older extra-argument form still works
+    assert vm.get_ssh_executor("root", 443, None).get_port() == 40443
+    assert [f.to_string() for f in spec.list_port_forwards()] == [
+        "tcp:127.0.0.1:40022-:22", "tcp:127.0.0.2:40080-:80", "tcp:127.0.0.1:40443-:443"]
+    # the record form keeps them
+    again = HeroVirt.VmSpec.new_from_json(spec.to_json(False))
+    assert [f.to_string() for f in again.list_port_forwards()] == [
+        f.to_string() for f in spec.list_port_forwards()]
+    assert json.loads(spec.to_json(False))["nets"][0]["port_forwards"][1] == {
+        "protocol": "tcp", "host_address": "127.0.0.2", "host_port": 40080, "guest_port": 80}
     expect_error(Err.NOT_FOUND, vm.get_ssh_executor, "root", 2222, None)
     expect_error(Err.NOT_FOUND, HeroVirt.Vm.new_for_id("nope").get_ssh_executor, "root", 22, None)
     return None
@@ -389,6 +424,11 @@ def cloudhv_through_env():
                          .set_cmdline("console=ttyS0").set_memory_mb(128).build())
     assert "cloud" in type(HeroVirt.Vm.new_for_id("x").get_provider()).__name__.lower() or \
         HeroVirt.Vm.new_for_id("x").get_provider().__gtype__.name.lower().find("ch") >= 0
+    # no user-mode networking, so no port forwards: refused, nothing left
+    fwd = HeroVirt.Vm.new(HeroVirt.VmBuilder.new("ch-fwd").set_kernel(kernel).add_user_net()
+                          .add_port_forward("tcp", None, 2222, 22).build())
+    expect_error(Err.NOT_SUPPORTED, fwd.create, None)
+    assert records() == []
     vm.create(None)
     assert records() == ["ch-1"]
     run_async(lambda cb: vm.start_async(None, cb), vm.start_finish)
