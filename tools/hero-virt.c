@@ -6,9 +6,14 @@
 
 #include "cli-common.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/kvm.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
 
 /* --- plugins --- */
 
@@ -366,6 +371,146 @@ tool_version (HeroVirtExecutor *executor, const char *path, const DoctorTool *to
   return NULL;
 }
 
+/* Where VMs run: what hero_virt_detect_virtualization() says this machine
+ * is, whether /dev/kvm exists and answers KVM_GET_API_VERSION, whether the
+ * CPU has VT-x or AMD-V, and so which accelerator the qemu plugin picks.
+ * The rule is the one of choose_accel() in plugins/qemu/qemu-provider.c:
+ * $HERO_VIRT_QEMU_ACCEL when it says kvm or tcg, else KVM only when
+ * /dev/kvm opens and the CPU has VT-x/AMD-V (a /dev/kvm without them is a
+ * paravirtual KVM, such as kvm_pvm in a cloud VM, that hangs a stock
+ * kernel), else TCG. */
+typedef struct
+{
+  const char *detected;
+  gboolean    kvm_exists;
+  gboolean    kvm_usable;
+  int         kvm_api_version; /* -1 when unknown */
+  char       *kvm_error;
+  gboolean    cpu_hw_virt;
+  const char *qemu_accel;
+  char       *qemu_accel_reason;
+} DoctorVirt;
+
+static gboolean
+cpu_has_hw_virt (void)
+{
+  g_autofree char *cpuinfo = NULL;
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_file_get_contents ("/proc/cpuinfo", &cpuinfo, NULL, NULL))
+    return FALSE;
+  lines = g_strsplit (cpuinfo, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    if (g_str_has_prefix (lines[i], "flags"))
+      {
+        g_auto (GStrv) flags = g_strsplit (lines[i], " ", -1);
+
+        return g_strv_contains ((const char *const *)flags, "vmx")
+               || g_strv_contains ((const char *const *)flags, "svm");
+      }
+  return FALSE;
+}
+
+static void
+doctor_virt (DoctorVirt *v)
+{
+  const char *forced = g_getenv ("HERO_VIRT_QEMU_ACCEL");
+  int         fd;
+
+  v->detected = hero_virt_detect_virtualization ();
+  v->kvm_api_version = -1;
+  v->kvm_exists = g_file_test ("/dev/kvm", G_FILE_TEST_EXISTS);
+  v->cpu_hw_virt = cpu_has_hw_virt ();
+  fd = v->kvm_exists ? open ("/dev/kvm", O_RDWR | O_CLOEXEC) : -1;
+  if (fd >= 0)
+    {
+      v->kvm_api_version = ioctl (fd, KVM_GET_API_VERSION, 0);
+      if (v->kvm_api_version == KVM_API_VERSION)
+        v->kvm_usable = TRUE;
+      else
+        v->kvm_error = v->kvm_api_version < 0
+                           ? g_strdup_printf ("KVM_GET_API_VERSION: %s", g_strerror (errno))
+                           : g_strdup_printf ("API version %d, not %d", v->kvm_api_version,
+                                              KVM_API_VERSION);
+      close (fd);
+    }
+  else if (v->kvm_exists)
+    v->kvm_error = g_strdup_printf ("cannot open it read-write: %s", g_strerror (errno));
+
+  if (g_strcmp0 (forced, "kvm") == 0 || g_strcmp0 (forced, "tcg") == 0)
+    {
+      v->qemu_accel = forced;
+      v->qemu_accel_reason = g_strdup ("HERO_VIRT_QEMU_ACCEL says so");
+    }
+  else if (!v->kvm_exists)
+    {
+      v->qemu_accel = "tcg";
+      v->qemu_accel_reason = g_strdup ("/dev/kvm does not exist");
+    }
+  else if (fd < 0)
+    {
+      v->qemu_accel = "tcg";
+      v->qemu_accel_reason = g_strdup ("/dev/kvm cannot be opened read-write");
+    }
+  else if (!v->cpu_hw_virt)
+    {
+      v->qemu_accel = "tcg";
+      v->qemu_accel_reason
+          = g_strdup ("/dev/kvm opens but the CPU has no VT-x/AMD-V (a paravirtual KVM, "
+                      "which hangs a stock kernel)");
+    }
+  else
+    {
+      v->qemu_accel = "kvm";
+      v->qemu_accel_reason = g_strdup ("/dev/kvm opens and the CPU has VT-x/AMD-V");
+    }
+}
+
+static void
+doctor_virt_json (JsonBuilder *b, const DoctorVirt *v)
+{
+  json_builder_set_member_name (b, "virtualization");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "detected");
+  json_builder_add_string_value (b, v->detected);
+  json_builder_set_member_name (b, "kvm_device");
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "path");
+  json_builder_add_string_value (b, "/dev/kvm");
+  json_builder_set_member_name (b, "exists");
+  json_builder_add_boolean_value (b, v->kvm_exists);
+  json_builder_set_member_name (b, "usable");
+  json_builder_add_boolean_value (b, v->kvm_usable);
+  json_builder_set_member_name (b, "api_version");
+  v->kvm_api_version >= 0 ? json_builder_add_int_value (b, v->kvm_api_version)
+                          : json_builder_add_null_value (b);
+  json_builder_set_member_name (b, "error");
+  v->kvm_error ? json_builder_add_string_value (b, v->kvm_error) : json_builder_add_null_value (b);
+  json_builder_end_object (b);
+  json_builder_set_member_name (b, "cpu_hardware_virtualization");
+  json_builder_add_boolean_value (b, v->cpu_hw_virt);
+  json_builder_set_member_name (b, "qemu_accel");
+  json_builder_add_string_value (b, v->qemu_accel);
+  json_builder_set_member_name (b, "qemu_accel_reason");
+  json_builder_add_string_value (b, v->qemu_accel_reason);
+  json_builder_end_object (b);
+}
+
+static void
+doctor_virt_print (const DoctorVirt *v)
+{
+  g_print ("\nVirtualization:\n");
+  g_print ("  running on:            %s\n", v->detected);
+  if (!v->kvm_exists)
+    g_print ("  /dev/kvm:              missing\n");
+  else if (v->kvm_usable)
+    g_print ("  /dev/kvm:              present, usable (API version %d)\n", v->kvm_api_version);
+  else
+    g_print ("  /dev/kvm:              present, NOT usable: %s\n", v->kvm_error);
+  g_print ("  CPU VT-x/AMD-V:        %s\n", v->cpu_hw_virt ? "yes" : "no");
+  g_print ("  qemu accelerator:      %s (%s)\n", v->qemu_accel, v->qemu_accel_reason);
+}
+
 static int
 cmd_doctor (int argc, char **argv)
 {
@@ -378,10 +523,13 @@ cmd_doctor (int argc, char **argv)
   const char *env_path = g_getenv ("HERO_VIRT_PLUGIN_PATH");
   guint       missing = 0;
   int         status;
+  DoctorVirt  virt = { 0 };
 
   if (!hv_cli_parse_args ("doctor", "",
                           "Shows which backend tools are installed, with their versions, "
-                          "and where plugins are searched.",
+                          "where plugins are searched, which hypervisor this machine runs on, "
+                          "whether /dev/kvm is usable and so whether the qemu plugin uses KVM "
+                          "or TCG.",
                           entries, &argc, &argv, 0, 0, &status))
     return status;
 
@@ -432,6 +580,8 @@ cmd_doctor (int argc, char **argv)
   json_builder_end_array (b);
   json_builder_set_member_name (b, "version");
   json_builder_add_string_value (b, HERO_VIRT_VERSION_S);
+  doctor_virt (&virt);
+  doctor_virt_json (b, &virt);
   json_builder_end_object (b);
 
   if (json)
@@ -447,9 +597,12 @@ cmd_doctor (int argc, char **argv)
       g_print ("  plugin dir:            %s\n", HERO_VIRT_PLUGINDIR);
       g_print ("  HERO_VIRT_PLUGIN_PATH: %s\n", env_path ? env_path : "(unset)");
       g_print ("  search path:           %s\n", joined);
+      doctor_virt_print (&virt);
       g_print ("\n%u of %u tools found.\n", (guint)G_N_ELEMENTS (doctor_tools) - missing,
                (guint)G_N_ELEMENTS (doctor_tools));
     }
+  g_free (virt.kvm_error);
+  g_free (virt.qemu_accel_reason);
   return HV_CLI_EXIT_OK;
 }
 

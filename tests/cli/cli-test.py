@@ -137,6 +137,36 @@ class Cli:
         assert tools["qemu-img"]["found"] and tools["qemu-img"]["version"] == first
         assert data["plugin_dir"].endswith("hero-virt-1/plugins")
         assert data["search_path"] == os.environ["HERO_VIRT_PLUGIN_PATH"].split(os.pathsep)
+        # where VMs run: hero_virt_detect_virtualization(), /dev/kvm, the qemu accelerator
+        import gi
+        gi.require_version("HeroVirt", "1")
+        from gi.repository import HeroVirt
+        virt = data["virtualization"]
+        assert virt["detected"] == HeroVirt.detect_virtualization(), virt
+        kvm = virt["kvm_device"]
+        assert kvm["exists"] == os.path.exists("/dev/kvm"), virt
+        with open("/proc/cpuinfo") as f:
+            flags = next((line.split() for line in f if line.startswith("flags")), [])
+        hw = "vmx" in flags or "svm" in flags
+        assert virt["cpu_hardware_virtualization"] == hw, virt
+        if not kvm["exists"]:
+            assert not kvm["usable"] and virt["qemu_accel"] == "tcg", virt
+            assert "does not exist" in virt["qemu_accel_reason"], virt
+        else:
+            assert kvm["usable"] == (kvm["api_version"] == 12), virt
+            assert virt["qemu_accel"] == ("kvm" if kvm["usable"] and hw else "tcg"), virt
+        assert f"running on:            {virt['detected']}" in p.stdout, p.stdout
+        assert "/dev/kvm:" in p.stdout and (
+            "missing" if not kvm["exists"] else "present") in p.stdout, p.stdout
+        assert f"qemu accelerator:      {virt['qemu_accel']} (" in p.stdout, p.stdout
+        # HERO_VIRT_QEMU_ACCEL decides, as in the qemu plugin; other values are ignored
+        forced = json.loads(hv("doctor", "--json", env={"HERO_VIRT_QEMU_ACCEL": "kvm"},
+                               check=0).stdout)["virtualization"]
+        assert forced["qemu_accel"] == "kvm" and "HERO_VIRT_QEMU_ACCEL" in \
+            forced["qemu_accel_reason"], forced
+        ignored = json.loads(hv("doctor", "--json", env={"HERO_VIRT_QEMU_ACCEL": "xen"},
+                                check=0).stdout)["virtualization"]
+        assert ignored["qemu_accel"] == virt["qemu_accel"], ignored
 
     # --- disks ---
 
