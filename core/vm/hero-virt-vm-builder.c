@@ -463,6 +463,9 @@ hero_virt_vm_builder_add_net_device (HeroVirtVmBuilder *self, HeroVirtVmNet *net
 
   copy = g_object_new (HERO_VIRT_TYPE_VM_NET, "mode", hero_virt_vm_net_get_mode (net), "tap",
                        hero_virt_vm_net_get_tap (net), "mac", hero_virt_vm_net_get_mac (net), NULL);
+  /* Forwards are immutable: sharing them is copying them. */
+  for (guint i = 0; i < hero_virt_vm_net_get_port_forwards (net)->len; i++)
+    hero_virt_vm_net_add_port_forward (copy, hero_virt_vm_net_get_port_forwards (net)->pdata[i]);
   _hero_virt_vm_spec_add_net (self->spec, copy);
   return self;
 }

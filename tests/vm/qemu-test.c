@@ -239,6 +239,73 @@ test_escape (void)
     g_assert_true (saw_netdev);
     g_assert_cmpstr (g_ptr_array_index (net_argv, net_argv->len - 2), ==, "-no-hpet");
   }
+  /* Port forwards of the VmNet API: each user-mode device gets its own,
+   * the older extra arguments go to the first one. */
+  {
+    g_autoptr (HeroVirtVmBuilder) builder = hero_virt_vm_builder_new ("f");
+    g_autoptr (HeroVirtVmNet) second = hero_virt_vm_net_new_user ();
+    g_autoptr (HeroVirtVmPortForward) dns = hero_virt_vm_port_forward_new ("udp", "127.0.0.2", 5353, 53);
+    g_autoptr (HeroVirtVmSpec) fwd_spec = NULL;
+    g_autoptr (GPtrArray) fwd_argv = NULL;
+    g_autoptr (GPtrArray) all = NULL;
+    g_autoptr (GError) error = NULL;
+    guint users = 0;
+
+    hero_virt_vm_net_add_port_forward (second, dns);
+    hero_virt_vm_builder_set_kernel (builder, "/k");
+    hero_virt_vm_builder_add_user_net (builder);
+    hero_virt_vm_builder_add_net_device (builder, second);
+    hero_virt_vm_builder_add_port_forward (builder, "tcp", NULL, 2222, 22);
+    hero_virt_vm_builder_add_port_forward (builder, "tcp", "0.0.0.0", 8080, 80);
+    hero_virt_vm_builder_add_extra_arg (builder, "hostfwd=tcp::2223-:23");
+    fwd_spec = hero_virt_vm_builder_build (builder, &error);
+    g_assert_no_error (error);
+    /* the device passed in is not changed by the builder */
+    g_assert_cmpuint (hero_virt_vm_net_get_port_forwards (second)->len, ==, 1);
+    all = hero_virt_vm_spec_list_port_forwards (fwd_spec);
+    g_assert_cmpuint (all->len, ==, 4);
+    fwd_argv = qemu_build_argv (fwd_spec, &launch);
+    for (guint i = 0; g_ptr_array_index (fwd_argv, i) != NULL; i++)
+      {
+        const char *arg = g_ptr_array_index (fwd_argv, i);
+
+        g_assert_false (g_str_has_prefix (arg, "hostfwd="));
+        if (g_str_has_prefix (arg, "user,id=net0"))
+          g_assert_cmpstr (arg, ==,
+                           "user,id=net0,hostfwd=tcp:127.0.0.1:2222-:22,"
+                           "hostfwd=tcp:0.0.0.0:8080-:80,hostfwd=tcp:127.0.0.1:2223-:23");
+        if (g_str_has_prefix (arg, "user,id=net1"))
+          g_assert_cmpstr (arg, ==, "user,id=net1,hostfwd=udp:127.0.0.2:5353-:53");
+        users += g_str_has_prefix (arg, "user,");
+      }
+    g_assert_cmpuint (users, ==, 2);
+
+    /* a tap device forwards nothing; a forwards member that is no array */
+    {
+      g_autoptr (HeroVirtVmNet) tap = hero_virt_vm_net_new_for_tap ("tap0");
+      g_autoptr (HeroVirtVmSpec) bad = NULL;
+
+      hero_virt_vm_net_add_port_forward (tap, dns);
+      g_assert_false (hero_virt_vm_net_validate (tap, &error));
+      g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+      g_clear_error (&error);
+      bad = hero_virt_vm_spec_new_from_json (
+          "{\"name\": \"b\", \"kernel\": \"/k\", \"nets\": [{\"mode\": \"user\","
+          " \"port_forwards\": 3}]}",
+          &error);
+      g_assert_null (bad);
+      g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE);
+      g_clear_error (&error);
+      bad = hero_virt_vm_spec_new_from_json (
+          "{\"name\": \"b\", \"kernel\": \"/k\", \"nets\": [{\"mode\": \"user\","
+          " \"port_forwards\": [{\"protocol\": \"tcp\", \"host_address\": \"1.2.3.4,x=y\","
+          " \"host_port\": 1, \"guest_port\": 2}]}]}",
+          &error);
+      g_assert_no_error (error);
+      g_assert_false (hero_virt_vm_spec_validate (bad, &error));
+      g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+    }
+  }
   g_assert_cmpstr (g_ptr_array_index (argv, 3), ==, "-nodefaults");
   g_assert_cmpstr (g_ptr_array_index (argv, 4), ==, "-no-user-config");
 }
