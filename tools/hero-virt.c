@@ -428,10 +428,10 @@ doctor_virt (DoctorVirt *v)
       if (v->kvm_api_version == KVM_API_VERSION)
         v->kvm_usable = TRUE;
       else
-        v->kvm_error = v->kvm_api_version < 0
-                           ? g_strdup_printf ("KVM_GET_API_VERSION: %s", g_strerror (errno))
-                           : g_strdup_printf ("API version %d, not %d", v->kvm_api_version,
-                                              KVM_API_VERSION);
+        v->kvm_error
+            = v->kvm_api_version < 0
+                  ? g_strdup_printf ("KVM_GET_API_VERSION: %s", g_strerror (errno))
+                  : g_strdup_printf ("API version %d, not %d", v->kvm_api_version, KVM_API_VERSION);
       close (fd);
     }
   else if (v->kvm_exists)

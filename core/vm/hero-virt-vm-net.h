@@ -52,7 +52,7 @@ HERO_VIRT_AVAILABLE_IN_ALL
 const char *hero_virt_vm_net_get_mac (HeroVirtVmNet *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtVmNet *hero_virt_vm_net_add_port_forward (HeroVirtVmNet         *self,
-                                                 HeroVirtVmPortForward *forward);
+                                                  HeroVirtVmPortForward *forward);
 HERO_VIRT_AVAILABLE_IN_ALL
 GPtrArray *hero_virt_vm_net_get_port_forwards (HeroVirtVmNet *self);
 HERO_VIRT_AVAILABLE_IN_ALL

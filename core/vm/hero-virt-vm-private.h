@@ -8,14 +8,14 @@
 
 G_BEGIN_DECLS
 
-JsonObject     *_hero_virt_vm_disk_to_json (HeroVirtVmDisk *self);
-HeroVirtVmDisk *_hero_virt_vm_disk_from_json (JsonObject *object, GError **error);
-gboolean        _hero_virt_is_ipv4_address (const char *text);
-gboolean        _hero_virt_vm_port_forward_same_host_side (HeroVirtVmPortForward *a,
-                                                           HeroVirtVmPortForward *b);
+JsonObject            *_hero_virt_vm_disk_to_json (HeroVirtVmDisk *self);
+HeroVirtVmDisk        *_hero_virt_vm_disk_from_json (JsonObject *object, GError **error);
+gboolean               _hero_virt_is_ipv4_address (const char *text);
+gboolean               _hero_virt_vm_port_forward_same_host_side (HeroVirtVmPortForward *a,
+                                                                  HeroVirtVmPortForward *b);
 HeroVirtVmPortForward *_hero_virt_vm_port_forward_from_hostfwd (const char *arg);
-JsonObject     *_hero_virt_vm_net_to_json (HeroVirtVmNet *self);
-HeroVirtVmNet  *_hero_virt_vm_net_from_json (JsonObject *object, GError **error);
+JsonObject            *_hero_virt_vm_net_to_json (HeroVirtVmNet *self);
+HeroVirtVmNet         *_hero_virt_vm_net_from_json (JsonObject *object, GError **error);
 
 /* The builder edits a spec in place through these; the property ids are
  * shared, so the builder's properties mirror the spec's. */

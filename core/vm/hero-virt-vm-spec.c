@@ -507,7 +507,8 @@ hero_virt_vm_spec_list_port_forwards (HeroVirtVmSpec *self)
     }
   for (guint i = 0; self->extra_args[i] != NULL; i++)
     {
-      HeroVirtVmPortForward *forward = _hero_virt_vm_port_forward_from_hostfwd (self->extra_args[i]);
+      HeroVirtVmPortForward *forward
+          = _hero_virt_vm_port_forward_from_hostfwd (self->extra_args[i]);
 
       if (forward != NULL)
         g_ptr_array_add (out, forward);
@@ -525,8 +526,8 @@ hero_virt_vm_spec_list_port_forwards (HeroVirtVmSpec *self)
  * only with a kernel; 1 to 1024 vCPUs; at least 16 MiB of memory;
  * absolute paths without commas or line breaks; valid disks and network
  * devices, no disk or tap interface given twice, no host port forwarded
- * twice; a serial path only for the file and socket modes. Providers call this first in their create
- * operation.
+ * twice; a serial path only for the file and socket modes. Providers call this first in their
+ * create operation.
  *
  * Returns: %TRUE if the spec is valid, else %FALSE with
  *   %HERO_VIRT_ERROR_INVALID_ARGUMENT saying what is wrong

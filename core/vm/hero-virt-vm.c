@@ -892,7 +892,7 @@ hero_virt_vm_get_ssh_executor (HeroVirtVm   *self,
                                GError      **error)
 {
   g_autoptr (HeroVirtVmInfo) info = NULL;
-  HeroVirtVmSpec    *spec = self->spec;
+  HeroVirtVmSpec *spec = self->spec;
   g_autoptr (GPtrArray) forwards = NULL;
 
   g_return_val_if_fail (HERO_VIRT_IS_VM (self), NULL);
@@ -926,8 +926,7 @@ hero_virt_vm_get_ssh_executor (HeroVirtVm   *self,
           && hero_virt_vm_port_forward_get_guest_port (forward) == guest_port)
         /* A forward listening on every address is reached on loopback. */
         return hero_virt_ssh_executor_new (strcmp (addr, "0.0.0.0") == 0 ? "127.0.0.1" : addr,
-                                           hero_virt_vm_port_forward_get_host_port (forward),
-                                           user);
+                                           hero_virt_vm_port_forward_get_host_port (forward), user);
     }
   g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
                "VM “%s” forwards no host TCP port to its port %u; add one with "

@@ -244,7 +244,8 @@ test_escape (void)
   {
     g_autoptr (HeroVirtVmBuilder) builder = hero_virt_vm_builder_new ("f");
     g_autoptr (HeroVirtVmNet) second = hero_virt_vm_net_new_user ();
-    g_autoptr (HeroVirtVmPortForward) dns = hero_virt_vm_port_forward_new ("udp", "127.0.0.2", 5353, 53);
+    g_autoptr (HeroVirtVmPortForward) dns
+        = hero_virt_vm_port_forward_new ("udp", "127.0.0.2", 5353, 53);
     g_autoptr (HeroVirtVmSpec) fwd_spec = NULL;
     g_autoptr (GPtrArray) fwd_argv = NULL;
     g_autoptr (GPtrArray) all = NULL;
