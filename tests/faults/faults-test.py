@@ -34,6 +34,7 @@ import sys
 import tempfile
 import threading
 import time
+import traceback
 
 import gi
 gi.require_version("HeroVirt", "1")
@@ -336,10 +337,14 @@ def main():
                        ("podman service killed mid-request", podman_service_killed)):
         d = tempfile.mkdtemp(prefix="hv-faults-")
         try:
-            box = {}
-            t.run(name, lambda: box.update(r=func(d)))
-            if box.get("r"):
-                print(f"# {box['r']}")
+            try:
+                skip = func(d)
+            except Exception:
+                t.ok(False, name)
+                for line in traceback.format_exc().splitlines():
+                    print("# " + line)
+            else:
+                t.ok(True, name + (f" # SKIP {skip[5:]}" if skip else ""))
         finally:
             cleanup_storage(d)
             shutil.rmtree(d, ignore_errors=True)
