@@ -62,6 +62,26 @@ try:
     assert p.returncode == 2, (p.returncode, p.stderr)
     p = run("create", "c3", "-p", "cloudhv", "--kernel", kernel, "--memory", "lots", ok=False)
     assert p.returncode == 2, (p.returncode, p.stderr)
+    # port forwards: through the qemu plugin (create only, no boot), refused by cloudhv
+    if shutil.which("qemu-system-x86_64"):
+        run("create", "fw-1", "-p", "qemu", "--kernel", kernel, "--net", "user",
+            "--forward", "tcp:2222:22", "--forward", "udp:127.0.0.2:5353:53")
+        text = run("info", "fw-1", "-p", "qemu").stdout
+        assert "forward: tcp:127.0.0.1:2222-:22\n" in text and \
+            "forward: udp:127.0.0.2:5353-:53\n" in text, text
+        fwd = json.loads(run("info", "fw-1", "-p", "qemu", "--json").stdout)
+        assert fwd["spec"]["nets"][0]["port_forwards"][0] == {
+            "protocol": "tcp", "host_address": "127.0.0.1", "host_port": 2222,
+            "guest_port": 22}, fwd
+        run("delete", "fw-1", "-p", "qemu")
+        for bad in ("tcp:1.2.3,x:2222:22", "tcp:99999:22", "icmp:1:2", "tcp:22", "tcp:a:b"):
+            p = run("create", "fw-2", "-p", "qemu", "--kernel", kernel, "--net", "user",
+                    "--forward", bad, ok=False)
+            assert p.returncode == 2 and "invalid-argument" in p.stderr, (bad, p.returncode,
+                                                                           p.stderr)
+    p = run("create", "fw-3", "-p", "cloudhv", "--kernel", kernel, "--net", "user",
+            "--forward", "tcp:2222:22", ok=False)
+    assert p.returncode != 0 and "not-supported" in p.stderr, (p.returncode, p.stderr)
     run("delete", "cli-1", "-p", "cloudhv")
     assert json.loads(run("list", "-p", "cloudhv", "--json").stdout) == []
     assert os.listdir(os.path.join(tmp, "vms")) == []
