@@ -889,6 +889,21 @@ info_for_record (VmRecord *record, GCancellable *cancellable)
       json_builder_set_member_name (builder, "accel");
       json_builder_add_string_value (builder, accel);
     }
+  if (record->spec != NULL)
+    {
+      /* Every host port forwarded into the guest, as hostfwd= has it. */
+      g_autoptr (GPtrArray) forwards = hero_virt_vm_spec_list_port_forwards (record->spec);
+
+      json_builder_set_member_name (builder, "port_forwards");
+      json_builder_begin_array (builder);
+      for (guint i = 0; i < forwards->len; i++)
+        {
+          g_autofree char *text = hero_virt_vm_port_forward_to_string (forwards->pdata[i]);
+
+          json_builder_add_string_value (builder, text);
+        }
+      json_builder_end_array (builder);
+    }
 
   if (vm_record_is_running (record))
     {

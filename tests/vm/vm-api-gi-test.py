@@ -209,6 +209,8 @@ def qemu_lifecycle():
     # the forward is reported in info and kept in the record
     assert [f.to_string() for f in vm.get_info(None).get_spec().list_port_forwards()] == [
         f"tcp:127.0.0.1:{port}-:22"]
+    details = json.loads(vm.get_info(None).to_json(False))["details"]
+    assert details["port_forwards"] == [f"tcp:127.0.0.1:{port}-:22"], details
     with open(os.path.join(os.environ["HERO_VIRT_VM_DIR"], "web-1", "vm.json")) as f:
         assert '"port_forwards"' in f.read()
     expect_error(Err.EXISTS, vm.create, None)

@@ -73,6 +73,8 @@ try:
         assert fwd["spec"]["nets"][0]["port_forwards"][0] == {
             "protocol": "tcp", "host_address": "127.0.0.1", "host_port": 2222,
             "guest_port": 22}, fwd
+        assert fwd["details"]["port_forwards"] == ["tcp:127.0.0.1:2222-:22",
+                                                   "udp:127.0.0.2:5353-:53"], fwd
         run("delete", "fw-1", "-p", "qemu")
         for bad in ("tcp:1.2.3,x:2222:22", "tcp:99999:22", "icmp:1:2", "tcp:22", "tcp:a:b"):
             p = run("create", "fw-2", "-p", "qemu", "--kernel", kernel, "--net", "user",
