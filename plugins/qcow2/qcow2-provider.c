@@ -818,6 +818,10 @@ hero_virt_qcow2_provider_convert (HeroVirtDiskProvider *provider,
     return FALSE;
   if (!refuse_existing (executor, dest, cancellable, error))
     return FALSE;
+  /* qemu-img writes a temp file beside @dest, published only once it
+   * succeeded: a qemu-img that fails or is killed leaves no partial
+   * @dest (here the temp file is removed; on another host too, by the
+   * executor). */
   if (local)
     {
       temp = make_temp (dest, &fd, error);
@@ -825,20 +829,39 @@ hero_virt_qcow2_provider_convert (HeroVirtDiskProvider *provider,
         return FALSE;
       close (fd);
     }
+  else
+    {
+      g_autofree char *dir = g_path_get_dirname (dest);
+      g_autofree char *base = g_path_get_basename (dest);
+
+      temp = g_strdup_printf ("%s/.%s.%08x%08x.tmp", dir, base, g_random_int (), g_random_int ());
+    }
 
   command = qemu_img ("convert");
   hero_virt_command_add_args (command, "-f", hero_virt_disk_info_get_format (info), "-O", format,
                               NULL);
   if (compress)
     hero_virt_command_add_arg (command, "-c");
-  hero_virt_command_add_args (command, "--", path, local ? temp : dest, NULL);
+  hero_virt_command_add_args (command, "--", path, temp, NULL);
   result = run_checked (executor, command, NULL, cancellable, error);
-  if (!local)
-    return result != NULL;
   if (result == NULL)
     {
-      g_unlink (temp);
+      if (local)
+        g_unlink (temp);
+      else
+        hero_virt_executor_remove_path (executor, temp, NULL, NULL);
       return FALSE;
+    }
+  if (!local)
+    {
+      /* ln, not mv: it never replaces a @dest made meanwhile. */
+      g_autoptr (HeroVirtCommand) link_command = hero_virt_command_new ("ln");
+      g_autoptr (HeroVirtCommandResult) linked = NULL;
+
+      hero_virt_command_add_args (link_command, "--", temp, dest, NULL);
+      linked = run_checked (executor, link_command, NULL, cancellable, error);
+      hero_virt_executor_remove_path (executor, temp, NULL, NULL);
+      return linked != NULL;
     }
   return publish_temp (temp, dest, error);
 }

@@ -9,6 +9,9 @@
 #                        once its output has grown. The call fails naming
 #                        the signal; neither the destination nor the temp
 #                        file is left.
+#   the same over SSH   an SshExecutor to a private sshd: the temp file is
+#                        removed over SSH, and an unkilled conversion is
+#                        published (ln, never replacing a file) under its name.
 #   buildah killed       Builder.commit of a working container holding a
 #                        96 MiB random file, with private storage; buildah
 #                        commit is SIGKILLed by PID while it runs. The call
@@ -29,6 +32,7 @@ import json
 import os
 import shutil
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -156,6 +160,84 @@ def qemu_img_killed(d):
     print(f"# qemu-img killed: {msg}")
     assert "qemu-img" in msg and "signal 9" in msg, msg
     assert os.listdir(os.path.dirname(dest)) == [], os.listdir(os.path.dirname(dest))
+    return None
+
+
+def start_sshd(d):
+    """A private sshd on a free 127.0.0.1 port (machine.md §8), as root;
+    returns (process, SshExecutor with its host key checked)."""
+    sdir = os.path.join(d, "sshd")
+    os.makedirs(sdir)
+    os.makedirs("/run/sshd", mode=0o755, exist_ok=True)  # sshd's privilege separation dir
+    for name in ("host_key", "user_key"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f",
+                        os.path.join(sdir, name)], check=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    shutil.copy(os.path.join(sdir, "user_key.pub"), os.path.join(sdir, "authorized_keys"))
+    with open(os.path.join(sdir, "sshd_config"), "w") as f:
+        f.write(f"ListenAddress 127.0.0.1\nPort {port}\nHostKey {sdir}/host_key\n"
+                f"PidFile {sdir}/sshd.pid\nAuthorizedKeysFile {sdir}/authorized_keys\n"
+                "PermitRootLogin prohibit-password\nPubkeyAuthentication yes\n"
+                "PasswordAuthentication no\nKbdInteractiveAuthentication no\nUsePAM no\n"
+                "StrictModes no\nSubsystem sftp /usr/lib/openssh/sftp-server\n")
+    kind, key = open(os.path.join(sdir, "host_key.pub")).read().split()[:2]
+    with open(os.path.join(sdir, "known_hosts"), "w") as f:
+        f.write(f"[127.0.0.1]:{port} {kind} {key}\n")
+    proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", os.path.join(sdir, "sshd_config")],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(200):
+        try:
+            socket.create_connection(("127.0.0.1", port), 0.2).close()
+            break
+        except OSError:
+            time.sleep(0.05)
+    ssh = HeroVirt.SshExecutor.new("127.0.0.1", port, "root")
+    ssh.set_private_key_file(os.path.join(sdir, "user_key"))
+    ssh.set_known_hosts_file(os.path.join(sdir, "known_hosts"))
+    ssh.set_connect_timeout(30000).set_command_timeout(120000)
+    return proc, ssh
+
+
+def qemu_img_killed_remote(d):
+    """The same through an SshExecutor: the temp file is removed over SSH."""
+    if missing("qemu-img") or not os.path.exists("/usr/sbin/sshd") or missing("ssh-keygen"):
+        return "skip qemu-img or sshd is not installed"
+    src = os.path.join(d, "src.raw")
+    random_file(src, 192)
+    dest = os.path.join(d, "out", "remote.qcow2")
+    os.makedirs(os.path.dirname(dest))
+    sshd, ssh = start_sshd(d)
+    try:
+        disk = HeroVirt.Disk.new_for_provider(src, "qcow2", ssh)
+        call = Call(disk.convert, dest, "qcow2", True, None)
+        call.start()
+        pid = find_process("qemu-img", ".remote.qcow2.")
+        temp = next(a for a in cmdline(pid) if ".remote.qcow2." in a)
+        for _ in range(3000):
+            if os.path.exists(temp) and os.path.getsize(temp) > (1 << 20) or not call.is_alive():
+                break
+            time.sleep(0.01)
+        assert call.is_alive(), "the conversion ended before it could be killed"
+        os.kill(pid, signal.SIGKILL)
+        call.join(120)
+        assert not call.is_alive()
+        assert call.error is not None, "a killed qemu-img was taken for a success"
+        msg = call.error.message
+        print(f"# qemu-img killed over SSH: {msg}")
+        assert "qemu-img" in msg, msg
+        assert os.listdir(os.path.dirname(dest)) == [], os.listdir(os.path.dirname(dest))
+        # and a conversion that is not killed is published under its name
+        small = os.path.join(d, "small.raw")
+        random_file(small, 1)
+        HeroVirt.Disk.new_for_provider(small, "qcow2", ssh).convert(dest, "qcow2", False, None)
+        assert os.listdir(os.path.dirname(dest)) == ["remote.qcow2"]
+        assert HeroVirt.Disk.new(dest).info(None).get_format() == "qcow2"
+        ssh.disconnect()
+    finally:
+        sshd.kill()
+        sshd.wait(10)
     return None
 
 
@@ -333,6 +415,7 @@ def cleanup_storage(d):
 
 def main():
     for name, func in (("qemu-img killed mid-convert", qemu_img_killed),
+                       ("qemu-img killed mid-convert over SSH", qemu_img_killed_remote),
                        ("buildah killed mid-commit", buildah_killed),
                        ("podman service killed mid-request", podman_service_killed)):
         d = tempfile.mkdtemp(prefix="hv-faults-")
