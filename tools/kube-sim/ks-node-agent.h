@@ -80,10 +80,6 @@ typedef struct
   /* The pod object is gone (forced deletion or after ks_pod_remove()). */
   void (*pod_removed) (KsNodeAgent *agent, JsonObject *pod);
 
-  /* The whole log as text (transfer full, may be NULL). Legacy: the
-   * server moves to logs_open_async; then this goes. */
-  char *(*pod_logs) (KsNodeAgent *agent, JsonObject *pod, const char *container);
-
   /* pods/log: a stream of the container's log as options ask (transfer
    * full). With follow it ends when the container exits or on cancel. */
   void (*logs_open_async) (KsNodeAgent        *agent,
