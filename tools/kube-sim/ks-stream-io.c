@@ -161,8 +161,8 @@ reader_read (GObject *source, GAsyncResult *result, gpointer data)
 {
   KsReader *reader = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result,
-                                                               &error);
+  g_autoptr (GBytes) bytes
+      = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
 
   reader->busy = FALSE;
   if (reader->owner != NULL)

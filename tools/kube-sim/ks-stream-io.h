@@ -12,7 +12,7 @@ G_BEGIN_DECLS
 
 #define KS_HIGH_WATER (1024 * 1024)
 
-typedef struct _KsSink KsSink;
+typedef struct _KsSink   KsSink;
 typedef struct _KsReader KsReader;
 
 typedef struct

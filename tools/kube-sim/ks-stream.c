@@ -48,17 +48,17 @@ typedef struct _Session Session;
 
 typedef struct
 {
-  Session   *s;
-  guint16    port;
-  int        data_ch, error_ch;   /* WebSocket channels */
-  guint32    data_id, error_id;   /* SPDY streams */
-  char      *request_id;          /* SPDY */
-  GIOStream *conn;
-  KsReader  *r;
-  KsSink    *w;
+  Session    *s;
+  guint16     port;
+  int         data_ch, error_ch; /* WebSocket channels */
+  guint32     data_id, error_id; /* SPDY streams */
+  char       *request_id;        /* SPDY */
+  GIOStream  *conn;
+  KsReader   *r;
+  KsSink     *w;
   GByteArray *early; /* client bytes before the connection exists */
-  guint      serial;
-  gboolean   connecting, client_fin, pod_eof, done;
+  guint       serial;
+  gboolean    connecting, client_fin, pod_eof, done;
 } Fwd;
 
 struct _Session
@@ -82,18 +82,18 @@ struct _Session
   gboolean           in_frag, close_sent, finishing, ended;
   GCancellable      *cancel;
   /* exec and attach */
-  KsExecFlags        flags;
-  char             **argv;
-  KsProcess         *proc;
-  KsSink            *stdin_sink;
-  KsReader          *out_r, *err_r;
-  gboolean           out_eof, err_eof, exited;
-  int                exit_code;
-  GError            *exit_error;
+  KsExecFlags flags;
+  char      **argv;
+  KsProcess  *proc;
+  KsSink     *stdin_sink;
+  KsReader   *out_r, *err_r;
+  gboolean    out_eof, err_eof, exited;
+  int         exit_code;
+  GError     *exit_error;
   /* port forward */
-  GPtrArray         *fwds;
-  guint              next_serial;
-  KsSpdy            *spdy;
+  GPtrArray *fwds;
+  guint      next_serial;
+  KsSpdy    *spdy;
 };
 
 typedef struct
@@ -414,9 +414,9 @@ parse_int_param (KsRequest *req, const char *key, gint64 min, gint64 *out)
         message = g_strdup_printf ("PodLogOptions \"%s\" is invalid: %s: Invalid value: %s: must "
                                    "be greater than or equal to %" G_GINT64_FORMAT,
                                    req->name, key, v, min);
-      ks_respond_status (req->msg, ks_status_new (*end != '\0' ? 400 : 422,
-                                                  *end != '\0' ? "BadRequest" : "Invalid",
-                                                  message));
+      ks_respond_status (req->msg,
+                         ks_status_new (*end != '\0' ? 400 : 422,
+                                        *end != '\0' ? "BadRequest" : "Invalid", message));
       return FALSE;
     }
   *out = n;
@@ -1054,18 +1054,19 @@ spdy_send (gpointer owner, GBytes *bytes)
 static void
 spdy_stream_opened (gpointer owner, guint32 id, GHashTable *headers)
 {
-  Session    *s = owner;
-  const char *type = g_hash_table_lookup (headers, "streamtype");
-  const char *port_s = g_hash_table_lookup (headers, "port");
-  const char *request = g_hash_table_lookup (headers, "requestid");
+  Session         *s = owner;
+  const char      *type = g_hash_table_lookup (headers, "streamtype");
+  const char      *port_s = g_hash_table_lookup (headers, "port");
+  const char      *request = g_hash_table_lookup (headers, "requestid");
   g_autofree char *key = NULL;
-  guint64     port = 0;
-  Fwd        *f;
+  guint64          port = 0;
+  Fwd             *f;
 
   ks_spdy_reply (s->spdy, id);
   if (s->kind != KIND_PORTFORWARD)
     return;
-  if (type == NULL || port_s == NULL || !g_ascii_string_to_unsigned (port_s, 10, 1, 65535, &port, NULL))
+  if (type == NULL || port_s == NULL
+      || !g_ascii_string_to_unsigned (port_s, 10, 1, 65535, &port, NULL))
     {
       ks_spdy_reset (s->spdy, id, 1 /* PROTOCOL_ERROR */);
       return;
@@ -1154,7 +1155,7 @@ static const KsSpdyFuncs spdy_funcs = {
 static void
 ws_message (Session *s, guint8 opcode, guint8 *data, gsize len)
 {
-  guint8               ch;
+  guint8             ch;
   g_autofree guint8 *decoded = NULL;
 
   if (s->spdy != NULL)
@@ -1254,11 +1255,11 @@ ws_parse (Session *s)
 {
   while (!s->ended && !s->finishing)
     {
-      guint8 *p = s->inbuf->data + s->inpos;
-      gsize   n = s->inbuf->len - s->inpos;
-      guint64 len;
-      gsize   h = 2;
-      guint8  mask[4] = { 0 };
+      guint8  *p = s->inbuf->data + s->inpos;
+      gsize    n = s->inbuf->len - s->inpos;
+      guint64  len;
+      gsize    h = 2;
+      guint8   mask[4] = { 0 };
       gboolean masked;
 
       if (n < 2)
@@ -1404,7 +1405,7 @@ upgraded (SoupServerMessage *msg, gpointer data)
       if (s->spdy == NULL)
         for (guint i = 0; i < s->fwds->len; i++)
           {
-            Fwd    *f = g_ptr_array_index (s->fwds, i);
+            Fwd   *f = g_ptr_array_index (s->fwds, i);
             guint8 port[2] = { f->port & 0xff, f->port >> 8 };
             chan_send (s, f->data_ch, port, 2);
             chan_send (s, f->error_ch, port, 2);
@@ -1414,6 +1415,12 @@ upgraded (SoupServerMessage *msg, gpointer data)
     }
   else if (s->proc != NULL)
     exec_start_streams (s);
+  else
+    {
+      s->exited = TRUE;
+      send_exit_status (s);
+      session_finish (s);
+    }
 }
 
 static void
@@ -1467,9 +1474,8 @@ exec_started (GObject *source, GAsyncResult *result, gpointer data)
   Session     *s = data;
   KsNodeAgent *agent = s->sim->agent;
   g_autoptr (GError) error = NULL;
-  KsProcess *proc = s->kind == KIND_ATTACH
-                        ? agent->vtable->attach_finish (agent, result, &error)
-                        : agent->vtable->exec_finish (agent, result, &error);
+  KsProcess *proc = s->kind == KIND_ATTACH ? agent->vtable->attach_finish (agent, result, &error)
+                                           : agent->vtable->exec_finish (agent, result, &error);
 
   if (s->msg_gone)
     {
@@ -1481,7 +1487,9 @@ exec_started (GObject *source, GAsyncResult *result, gpointer data)
       session_unref (s);
       return;
     }
-  if (proc == NULL)
+  if (proc == NULL
+      && (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND)
+          || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED)))
     {
       g_autoptr (JsonObject) status = map_agent_error (error);
       ks_respond (s->msg, ks_status_code (status), status);
@@ -1489,6 +1497,10 @@ exec_started (GObject *source, GAsyncResult *result, gpointer data)
       session_unref (s);
       return;
     }
+  /* Any other failure (the command cannot start) is reported after the
+   * upgrade, on the error channel, as kubelet does. */
+  if (proc == NULL)
+    s->exit_error = g_steal_pointer (&error);
   s->proc = proc;
   answer_upgrade (s, g_object_get_data (G_OBJECT (s->msg), "ks-ws-key"));
   soup_server_message_unpause (s->msg);
@@ -1560,6 +1572,51 @@ parse_ports (KsRequest *req, Session *s)
   return TRUE;
 }
 
+/* The container, streams and command of an exec or attach, checked as the
+ * API server does before any upgrade; FALSE after answering 400. */
+static gboolean
+exec_options (KsRequest *req, JsonObject *pod, char **container, KsExecFlags *flags, char ***argv)
+{
+  *flags = 0;
+  *container = resolve_container (req, pod);
+  if (*container == NULL)
+    return FALSE;
+  if (ks_query_bool (req, "stdin"))
+    *flags |= KS_EXEC_STDIN;
+  if (ks_query_bool (req, "stdout"))
+    *flags |= KS_EXEC_STDOUT;
+  if (ks_query_bool (req, "stderr"))
+    *flags |= KS_EXEC_STDERR;
+  if (ks_query_bool (req, "tty"))
+    *flags |= KS_EXEC_TTY;
+  if ((*flags & KS_EXEC_TTY) && (*flags & KS_EXEC_STDERR))
+    {
+      ks_respond_status (req->msg,
+                         ks_status_bad_request ("stdout and stderr cannot both be set with tty"));
+      return FALSE;
+    }
+  if ((*flags & (KS_EXEC_STDIN | KS_EXEC_STDOUT | KS_EXEC_STDERR)) == 0)
+    {
+      ks_respond_status (req->msg,
+                         ks_status_bad_request ("you must specify at least 1 of stdin, stdout, "
+                                                "stderr"));
+      return FALSE;
+    }
+  if (strcmp (req->sub, "exec") == 0)
+    {
+      g_autoptr (GPtrArray) command = query_values (req->msg, "command");
+      if (command->len == 0)
+        {
+          ks_respond_status (req->msg,
+                             ks_status_bad_request ("you must specify at least 1 command"));
+          return FALSE;
+        }
+      g_ptr_array_add (command, NULL);
+      *argv = (char **)g_ptr_array_steal (command, NULL);
+    }
+  return TRUE;
+}
+
 void
 ks_stream_upgrade (KsRequest *req, JsonObject *pod)
 {
@@ -1570,8 +1627,13 @@ ks_stream_upgrade (KsRequest *req, JsonObject *pod)
   Session            *s;
   Proto               proto = PROTO_V4;
   g_autofree char    *protocol = NULL;
-  gboolean            ws;
+  g_autofree char    *container = NULL;
+  g_auto (GStrv) argv = NULL;
+  KsExecFlags flags = 0;
+  gboolean    ws;
 
+  if (strcmp (sub, "portforward") != 0 && !exec_options (req, pod, &container, &flags, &argv))
+    return;
   if (upgrade == NULL || !soup_message_headers_header_contains (rh, "Connection", "Upgrade"))
     {
       ks_respond_status (req->msg, ks_status_bad_request ("Upgrade request required"));
@@ -1591,9 +1653,8 @@ ks_stream_upgrade (KsRequest *req, JsonObject *pod)
           ks_respond_status (req->msg, ks_status_bad_request ("missing Sec-WebSocket-Key"));
           return;
         }
-      protocol = choose_ws_protocol (rh, strcmp (sub, "portforward") == 0 ? KIND_PORTFORWARD
-                                                                          : KIND_EXEC,
-                                     &proto);
+      protocol = choose_ws_protocol (
+          rh, strcmp (sub, "portforward") == 0 ? KIND_PORTFORWARD : KIND_EXEC, &proto);
       if (protocol == NULL)
         {
           ks_respond_status (req->msg,
@@ -1645,48 +1706,9 @@ ks_stream_upgrade (KsRequest *req, JsonObject *pod)
     }
 
   s->kind = strcmp (sub, "attach") == 0 ? KIND_ATTACH : KIND_EXEC;
-  s->container = resolve_container (req, pod);
-  if (s->container == NULL)
-    {
-      session_unref (s);
-      return;
-    }
-  if (ks_query_bool (req, "stdin"))
-    s->flags |= KS_EXEC_STDIN;
-  if (ks_query_bool (req, "stdout"))
-    s->flags |= KS_EXEC_STDOUT;
-  if (ks_query_bool (req, "stderr"))
-    s->flags |= KS_EXEC_STDERR;
-  if (ks_query_bool (req, "tty"))
-    s->flags |= KS_EXEC_TTY;
-  if ((s->flags & KS_EXEC_TTY) && (s->flags & KS_EXEC_STDERR))
-    {
-      ks_respond_status (req->msg,
-                         ks_status_bad_request ("stdout and stderr cannot both be set with tty"));
-      session_unref (s);
-      return;
-    }
-  if ((s->flags & (KS_EXEC_STDIN | KS_EXEC_STDOUT | KS_EXEC_STDERR)) == 0)
-    {
-      ks_respond_status (req->msg,
-                         ks_status_bad_request ("you must specify at least 1 of stdin, stdout, "
-                                                "stderr"));
-      session_unref (s);
-      return;
-    }
-  if (s->kind == KIND_EXEC)
-    {
-      g_autoptr (GPtrArray) command = query_values (req->msg, "command");
-      if (command->len == 0)
-        {
-          ks_respond_status (req->msg,
-                             ks_status_bad_request ("you must specify at least 1 command"));
-          session_unref (s);
-          return;
-        }
-      g_ptr_array_add (command, NULL);
-      s->argv = (char **)g_ptr_array_steal (command, NULL);
-    }
+  s->container = g_steal_pointer (&container);
+  s->flags = flags;
+  s->argv = g_steal_pointer (&argv);
   if (agent == NULL || (s->kind == KIND_EXEC && agent->vtable->exec_async == NULL)
       || (s->kind == KIND_ATTACH && agent->vtable->attach_async == NULL))
     {
@@ -1699,8 +1721,8 @@ ks_stream_upgrade (KsRequest *req, JsonObject *pod)
   g_object_set_data_full (G_OBJECT (req->msg), "ks-ws-key",
                           g_strdup (soup_message_headers_get_one (rh, "Sec-WebSocket-Key")),
                           g_free);
-  s->finished_id = g_signal_connect (req->msg, "finished", G_CALLBACK (msg_finished),
-                                     session_ref (s));
+  s->finished_id
+      = g_signal_connect (req->msg, "finished", G_CALLBACK (msg_finished), session_ref (s));
   soup_server_message_pause (req->msg);
   if (s->kind == KIND_ATTACH)
     agent->vtable->attach_async (agent, pod, s->container, s->flags, s->cancel, exec_started, s);
