@@ -92,13 +92,14 @@ class Kubectl:
         self.sim = sim
         self.cache = os.path.join(sim.dir, "kubectl-cache")
         self.env = dict(os.environ, HOME=sim.dir)
+        self.extra_env = {}
 
     def argv(self, *args):
         return [KUBECTL, "--kubeconfig", self.sim.kubeconfig, "--cache-dir", self.cache, *args]
 
     def run(self, *args, check=True, input=None, timeout=60):
         p = subprocess.run(self.argv(*args), input=input, capture_output=True, timeout=timeout,
-                           env=self.env)
+                           env=dict(self.env, **self.extra_env))
         if check and p.returncode != 0:
             raise AssertionError(f"kubectl {' '.join(args)} failed ({p.returncode}): "
                                  f"{p.stderr.decode()}")
@@ -205,6 +206,15 @@ def exec_stdin(k):
     assert p.stdout.split() == [str(len(data)).encode(), b"done"], p.stdout
     p = k.run("exec", "-i", "web", "--", "cat", input=b"echoed back\n")
     assert p.stdout == b"echoed back\n", p.stdout
+
+
+def over_spdy(k, func):
+    """kubectl exec as older kubectl (and client-go's fallback) does it."""
+    k.extra_env = {"KUBECTL_REMOTE_COMMAND_WEBSOCKETS": "false"}
+    try:
+        func(k)
+    finally:
+        k.extra_env = {}
 
 
 def exec_errors(k):
@@ -353,6 +363,9 @@ def main():
         tap.run("kubectl exec: stdout and stderr apart, exit code 3", exec_exit_code, k)
         tap.run("kubectl exec -i: stdin", exec_stdin, k)
         tap.run("kubectl exec: missing container, pod and binary", exec_errors, k)
+        tap.run("kubectl exec over SPDY/3.1: exit code 3", over_spdy, k, exec_exit_code)
+        tap.run("kubectl exec -i over SPDY/3.1: stdin", over_spdy, k, exec_stdin)
+        tap.run("kubectl exec over SPDY/3.1: errors", over_spdy, k, exec_errors)
         tap.run("kubectl port-forward (SPDY in WebSocket): concurrent requests, closed port",
                 port_forward, k, http_port)
         tap.run("kubectl port-forward (raw SPDY/3.1): concurrent requests, closed port",

@@ -91,6 +91,8 @@ struct _Session
   int         exit_code;
   GError     *exit_error;
   /* port forward */
+  guint32    sid[5]; /* SPDY exec: the stream of each channel */
+  gboolean   spdy_started;
   GPtrArray *fwds;
   guint      next_serial;
   KsSpdy    *spdy;
@@ -542,6 +544,12 @@ ws_close (Session *s, guint16 code, const char *reason)
 static void
 chan_send (Session *s, guint8 ch, const void *data, gsize len)
 {
+  if (s->spdy != NULL)
+    {
+      if (ch < G_N_ELEMENTS (s->sid) && s->sid[ch] != 0 && len > 0)
+        ks_spdy_send_data (s->spdy, s->sid[ch], data, len, FALSE);
+      return;
+    }
   if (s->proto == PROTO_V4_BASE64)
     {
       guint8           p = '0' + ch;
@@ -688,6 +696,8 @@ exec_maybe_done (Session *s)
   if ((s->out_r != NULL && !s->out_eof) || (s->err_r != NULL && !s->err_eof))
     return;
   send_exit_status (s);
+  if (s->spdy != NULL && s->sid[CH_ERROR] != 0)
+    ks_spdy_send_data (s->spdy, s->sid[CH_ERROR], NULL, 0, TRUE);
   session_finish (s);
 }
 
@@ -698,10 +708,13 @@ proc_data (gpointer owner, KsReader *reader, GBytes *bytes)
 
   if (bytes == NULL)
     {
+      guint8 ch = reader == s->out_r ? CH_STDOUT : CH_STDERR;
       if (reader == s->out_r)
         s->out_eof = TRUE;
       else
         s->err_eof = TRUE;
+      if (s->spdy != NULL && s->sid[ch] != 0)
+        ks_spdy_send_data (s->spdy, s->sid[ch], NULL, 0, TRUE);
       exec_maybe_done (s);
       return;
     }
@@ -1064,7 +1077,31 @@ spdy_stream_opened (gpointer owner, guint32 id, GHashTable *headers)
 
   ks_spdy_reply (s->spdy, id);
   if (s->kind != KIND_PORTFORWARD)
-    return;
+    {
+      static const char *const names[] = { "stdin", "stdout", "stderr", "error", "resize" };
+      gboolean                 ready;
+      for (guint ch = 0; type != NULL && ch < G_N_ELEMENTS (names); ch++)
+        if (strcmp (type, names[ch]) == 0)
+          s->sid[ch] = id;
+      /* Start once every stream the request asked for exists. */
+      ready
+          = s->sid[CH_ERROR] != 0 && (!(s->flags & KS_EXEC_STDIN) || s->sid[CH_STDIN] != 0)
+            && (!(s->flags & KS_EXEC_STDOUT) || s->sid[CH_STDOUT] != 0)
+            && (!(s->flags & KS_EXEC_STDERR) || (s->flags & KS_EXEC_TTY) || s->sid[CH_STDERR] != 0)
+            && (!(s->flags & KS_EXEC_TTY) || s->sid[CH_RESIZE] != 0);
+      if (ready && !s->spdy_started)
+        {
+          s->spdy_started = TRUE;
+          if (s->proc != NULL)
+            exec_start_streams (s);
+          else
+            {
+              s->exited = TRUE;
+              exec_maybe_done (s);
+            }
+        }
+      return;
+    }
   if (type == NULL || port_s == NULL
       || !g_ascii_string_to_unsigned (port_s, 10, 1, 65535, &port, NULL))
     {
@@ -1099,8 +1136,16 @@ spdy_stream_data (gpointer owner, guint32 id, const guint8 *data, gsize len)
 {
   Session *s = owner;
   gboolean is_error = FALSE;
-  Fwd     *f = fwd_by_stream (s, id, &is_error);
+  Fwd     *f;
 
+  if (s->kind != KIND_PORTFORWARD)
+    {
+      for (guint ch = 0; ch < G_N_ELEMENTS (s->sid); ch++)
+        if (s->sid[ch] == id && (ch == CH_STDIN || ch == CH_RESIZE))
+          exec_message (s, ch, data, len);
+      return;
+    }
+  f = fwd_by_stream (s, id, &is_error);
   if (f != NULL && !is_error)
     fwd_client_data (f, data, len);
 }
@@ -1110,8 +1155,15 @@ spdy_stream_fin (gpointer owner, guint32 id)
 {
   Session *s = owner;
   gboolean is_error = FALSE;
-  Fwd     *f = fwd_by_stream (s, id, &is_error);
+  Fwd     *f;
 
+  if (s->kind != KIND_PORTFORWARD)
+    {
+      if (id == s->sid[CH_STDIN] && s->stdin_sink != NULL)
+        ks_sink_close (s->stdin_sink);
+      return;
+    }
+  f = fwd_by_stream (s, id, &is_error);
   if (f != NULL && !is_error)
     fwd_client_fin (f);
 }
@@ -1121,7 +1173,7 @@ spdy_stream_reset (gpointer owner, guint32 id)
 {
   Session *s = owner;
   gboolean is_error = FALSE;
-  Fwd     *f = fwd_by_stream (s, id, &is_error);
+  Fwd     *f = s->kind == KIND_PORTFORWARD ? fwd_by_stream (s, id, &is_error) : NULL;
 
   if (f == NULL)
     return;
@@ -1413,6 +1465,8 @@ upgraded (SoupServerMessage *msg, gpointer data)
       for (guint i = 0; s->spdy == NULL && i < s->fwds->len; i++)
         fwd_connect (g_ptr_array_index (s->fwds, i));
     }
+  else if (s->spdy != NULL)
+    ; /* exec over SPDY starts when the client's streams exist */
   else if (s->proc != NULL)
     exec_start_streams (s);
   else
@@ -1665,14 +1719,16 @@ ks_stream_upgrade (KsRequest *req, JsonObject *pod)
   else
     {
       const char *versions = soup_message_headers_get_list (rh, "X-Stream-Protocol-Version");
-      const char *want = strcmp (sub, "portforward") == 0 ? "portforward.k8s.io" : NULL;
+      const char *want
+          = strcmp (sub, "portforward") == 0 ? "portforward.k8s.io" : "v4.channel.k8s.io";
       proto = PROTO_SPDY;
-      if (want == NULL || versions == NULL || strstr (versions, want) == NULL)
+      if (versions == NULL || strstr (versions, want) == NULL)
         {
-          /* SPDY exec is not served: clients fall back to WebSocket. */
-          ks_respond_status (req->msg,
-                             ks_status_bad_request ("unable to upgrade: SPDY is served for "
-                                                    "portforward.k8s.io only; use WebSocket"));
+          g_autofree char *message
+              = g_strdup_printf ("unable to upgrade: unable to negotiate protocol: client "
+                                 "supports [%s], server accepts [%s]",
+                                 versions ? versions : "", want);
+          ks_respond_status (req->msg, ks_status_new (403, "Forbidden", message));
           return;
         }
       protocol = g_strdup (want);
