@@ -293,6 +293,40 @@ def python_exec(api):
                   tty=False) == "a  b\n"
 
 
+def python_tty_resize(api):
+    r = stream(api.connect_get_namespaced_pod_exec, "web", "default",
+               command=["sh", "-c", "read x; stty size; echo got $x; exit 4"],
+               stderr=False, stdin=True, stdout=True, tty=True, _preload_content=False)
+    r.write_channel(4, json.dumps({"Width": 123, "Height": 45}))
+    r.write_stdin("typed\n")
+    r.run_forever(timeout=30)
+    out = r.read_stdout()
+    # A terminal: one stream, CR LF line ends, the echo of the input.
+    assert out == "typed\r\n45 123\r\ngot typed\r\n", repr(out)
+    assert r.returncode == 4, r.returncode
+
+
+def exec_client_leaves(k, tmp):
+    pidfile = os.path.join(tmp, "exec.pid")
+    p = k.popen("exec", "web", "--", "sh", "-c", f"echo $$ > {pidfile}; echo up; exec sleep 600")
+    try:
+        assert p.stdout.readline() == b"up\n"
+        pid = int(open(pidfile).read())
+        os.kill(pid, 0)
+    finally:
+        stop(p)
+
+    def gone():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    # The connection dropped: the process in the "container" is ended.
+    wait_for(gone, timeout=30)
+
+
 def python_portforward(api, http_port):
     dead = free_port()
     pf = portforward(api.connect_get_namespaced_pod_portforward, "web", "default",
@@ -371,6 +405,9 @@ def main():
         tap.run("kubectl port-forward (raw SPDY/3.1): concurrent requests, closed port",
                 port_forward, k, http_port, {"KUBECTL_PORT_FORWARD_WEBSOCKETS": "false"})
         tap.run("python3-kubernetes stream(): exec", python_exec, api)
+        tap.run("python3-kubernetes stream(): tty and resize", python_tty_resize, api)
+        tap.run("kubectl exec: a client that leaves ends the process", exec_client_leaves, k,
+                sim.dir)
         tap.run("python3-kubernetes portforward(): open and closed ports",
                 python_portforward, api, http_port)
         tap.run("WebSocket handshake: subprotocol negotiation", raw_websocket_checks, sim)

@@ -8,10 +8,17 @@
  * kube-sim.hero-virt.dev/log, and "tick N" lines every
  * kube-sim.hero-virt.dev/log-interval-ms), and a port connect reaches
  * 127.0.0.1:PORT on the host. Attach is not served. */
+#define _GNU_SOURCE /* posix_openpt, ptsname_r */
 #include "ks-node-agent.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
 #include <glib/gstdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -485,7 +492,26 @@ typedef struct
 {
   KsProcess    parent;
   GSubprocess *proc;
+  int          pty; /* the terminal's master side with tty, else -1 */
 } FakeProcess;
+
+static void
+fake_process_resize (KsProcess *base, guint16 width, guint16 height)
+{
+  FakeProcess   *fp = (FakeProcess *)base;
+  struct winsize ws = { .ws_row = height, .ws_col = width };
+
+  if (fp->pty >= 0)
+    ioctl (fp->pty, TIOCSWINSZ, &ws);
+}
+
+/* In the child: the terminal becomes its controlling terminal. */
+static void
+setup_terminal (gpointer data)
+{
+  setsid ();
+  ioctl (0, TIOCSCTTY, 0);
+}
 
 static void
 fake_process_wait_async (KsProcess          *base,
@@ -519,12 +545,21 @@ fake_process_abort (KsProcess *base)
 static void
 fake_process_free (KsProcess *base)
 {
-  g_object_unref (((FakeProcess *)base)->proc);
+  FakeProcess *fp = (FakeProcess *)base;
+
+  g_object_unref (fp->proc);
+  if (fp->pty >= 0)
+    {
+      /* The streams are ours with a terminal. */
+      g_clear_object (&base->stdin_stream);
+      g_clear_object (&base->stdout_stream);
+      close (fp->pty);
+    }
   g_free (base);
 }
 
 static const KsProcessVTable fake_process_vtable = {
-  .resize = NULL,
+  .resize = fake_process_resize,
   .wait_async = fake_process_wait_async,
   .wait_finish = fake_process_wait_finish,
   .abort = fake_process_abort,
@@ -550,24 +585,48 @@ fake_exec_async (KsNodeAgent        *base,
   GSubprocessFlags sflags = G_SUBPROCESS_FLAGS_NONE;
   GSubprocess     *proc;
   FakeProcess     *fp;
+  int              master = -1;
 
-  if (flags & KS_EXEC_STDIN)
-    sflags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
-  sflags |= (flags & (KS_EXEC_STDOUT | KS_EXEC_TTY)) ? G_SUBPROCESS_FLAGS_STDOUT_PIPE
-                                                     : G_SUBPROCESS_FLAGS_STDOUT_SILENCE;
   if (flags & KS_EXEC_TTY)
-    sflags |= G_SUBPROCESS_FLAGS_STDERR_MERGE;
-  else
-    sflags |= (flags & KS_EXEC_STDERR) ? G_SUBPROCESS_FLAGS_STDERR_PIPE
-                                       : G_SUBPROCESS_FLAGS_STDERR_SILENCE;
+    {
+      char name[128];
+      int  slave = -1;
+      master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+      if (master < 0 || grantpt (master) != 0 || unlockpt (master) != 0
+          || ptsname_r (master, name, sizeof name) != 0
+          || (slave = open (name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+        {
+          int errsv = errno;
+          if (master >= 0)
+            close (master);
+          g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errsv),
+                                   "cannot allocate a terminal: %s", g_strerror (errsv));
+          return;
+        }
+      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+      g_subprocess_launcher_take_stdin_fd (launcher, slave);
+      g_subprocess_launcher_take_stdout_fd (launcher, dup (slave));
+      g_subprocess_launcher_take_stderr_fd (launcher, dup (slave));
+      g_subprocess_launcher_set_child_setup (launcher, setup_terminal, NULL, NULL);
+      g_subprocess_launcher_setenv (launcher, "TERM", "xterm", TRUE);
+    }
+  else if (flags & KS_EXEC_STDIN)
+    sflags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
+  sflags |= (flags & KS_EXEC_STDOUT) ? G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                     : G_SUBPROCESS_FLAGS_STDOUT_SILENCE;
+  sflags |= (flags & KS_EXEC_STDERR) ? G_SUBPROCESS_FLAGS_STDERR_PIPE
+                                     : G_SUBPROCESS_FLAGS_STDERR_SILENCE;
   g_mkdir_with_parents (dir, 0700);
-  launcher = g_subprocess_launcher_new (sflags);
+  if (launcher == NULL)
+    launcher = g_subprocess_launcher_new (sflags);
   g_subprocess_launcher_set_cwd (launcher, dir);
   g_subprocess_launcher_setenv (launcher, "KUBE_SIM_POD", pod_ref, TRUE);
   g_subprocess_launcher_setenv (launcher, "KUBE_SIM_CONTAINER", container, TRUE);
   proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
   if (proc == NULL)
     {
+      if (master >= 0)
+        close (master);
       /* What runc says when the binary is missing. */
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
                                "OCI runtime exec failed: exec failed: unable to start container "
@@ -578,9 +637,20 @@ fake_exec_async (KsNodeAgent        *base,
   fp = g_new0 (FakeProcess, 1);
   fp->parent.vtable = &fake_process_vtable;
   fp->proc = proc;
-  fp->parent.stdin_stream = g_subprocess_get_stdin_pipe (proc);
-  fp->parent.stdout_stream = g_subprocess_get_stdout_pipe (proc);
-  fp->parent.stderr_stream = g_subprocess_get_stderr_pipe (proc);
+  fp->pty = master;
+  if (master >= 0)
+    {
+      /* One raw stream both ways, as a terminal is. */
+      if (flags & KS_EXEC_STDIN)
+        fp->parent.stdin_stream = g_unix_output_stream_new (dup (master), TRUE);
+      fp->parent.stdout_stream = g_unix_input_stream_new (master, FALSE);
+    }
+  else
+    {
+      fp->parent.stdin_stream = g_subprocess_get_stdin_pipe (proc);
+      fp->parent.stdout_stream = g_subprocess_get_stdout_pipe (proc);
+      fp->parent.stderr_stream = g_subprocess_get_stderr_pipe (proc);
+    }
   g_task_return_pointer (task, fp, (GDestroyNotify)fake_process_free);
 }
 
