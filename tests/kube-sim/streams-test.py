@@ -136,6 +136,7 @@ def logs(k):
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+Z third line\n", stamped), stamped
     assert k.run("logs", "web", "--limit-bytes=5").stdout.decode() == "kube-"
     assert k.run("logs", "web", "--since=1h").stdout.decode() == out
+    assert k.run("logs", "web", "--since-time=2000-01-01T00:00:00Z").stdout.decode() == out
     assert k.run("logs", "web", "-c", "main").stdout.decode() == out
     bad = k.run("logs", "web", "-c", "nope", check=False)
     assert bad.returncode != 0 and b"container nope is not valid for pod web" in bad.stderr, bad
@@ -224,6 +225,9 @@ def exec_errors(k):
     assert p.returncode != 0 and b'pods "gone" not found' in p.stderr, p
     p = k.run("exec", "web", "--", "/nonexistent/binary", check=False)
     assert p.returncode != 0 and b"OCI runtime exec failed" in p.stderr, p
+    # The fake node agent has no main process to attach to.
+    p = k.run("attach", "web", check=False)
+    assert p.returncode != 0 and b"the node agent cannot attach" in p.stderr, p
 
 
 def fetch(port, path, data=None):
