@@ -331,6 +331,31 @@ def exec_client_leaves(k, tmp):
     wait_for(gone, timeout=30)
 
 
+def exec_simulator_stops(tmp):
+    """The simulator ends (SIGTERM) mid-exec: kubectl fails, the command is ended."""
+    with Simulator("--pod-ready-delay", "50") as sim:
+        k = Kubectl(sim)
+        start_pod(k, "web")
+        pidfile = os.path.join(tmp, "exec2.pid")
+        p = k.popen("exec", "web", "--", "sh", "-c", f"echo $$ > {pidfile}; echo up; exec sleep 600")
+        try:
+            assert p.stdout.readline() == b"up\n"
+            pid = int(open(pidfile).read())
+            sim.stop()
+            assert p.wait(30) != 0
+        finally:
+            stop(p)
+
+    def gone():
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        return False
+
+    wait_for(gone, timeout=30)
+
+
 def python_portforward(api, http_port):
     dead = free_port()
     pf = portforward(api.connect_get_namespaced_pod_portforward, "web", "default",
@@ -412,6 +437,7 @@ def main():
         tap.run("python3-kubernetes stream(): tty and resize", python_tty_resize, api)
         tap.run("kubectl exec: a client that leaves ends the process", exec_client_leaves, k,
                 sim.dir)
+        tap.run("kubectl exec: the simulator stops mid-exec", exec_simulator_stops, sim.dir)
         tap.run("python3-kubernetes portforward(): open and closed ports",
                 python_portforward, api, http_port)
         tap.run("WebSocket handshake: subprotocol negotiation", raw_websocket_checks, sim)

@@ -33,6 +33,7 @@ typedef struct
   GHashTable *timers; /* pod uid -> source id */
   GHashTable *logs;   /* pod uid -> PodLog */
   char       *scratch;
+  GPtrArray  *procs; /* GSubprocess: exec'd processes, ended when the simulator exits */
 } FakeAgent;
 
 typedef struct
@@ -634,6 +635,10 @@ fake_exec_async (KsNodeAgent        *base,
                                argv[0], error->message);
       return;
     }
+  for (guint i = agent->procs->len; i > 0; i--)
+    if (g_subprocess_get_identifier (g_ptr_array_index (agent->procs, i - 1)) == NULL)
+      g_ptr_array_remove_index_fast (agent->procs, i - 1);
+  g_ptr_array_add (agent->procs, g_object_ref (proc));
   fp = g_new0 (FakeProcess, 1);
   fp->parent.vtable = &fake_process_vtable;
   fp->proc = proc;
@@ -726,6 +731,10 @@ fake_free (KsNodeAgent *base)
     g_source_remove (GPOINTER_TO_UINT (id));
   g_hash_table_unref (agent->timers);
   g_hash_table_unref (agent->logs);
+  for (guint i = 0; i < agent->procs->len; i++)
+    if (g_subprocess_get_identifier (g_ptr_array_index (agent->procs, i)) != NULL)
+      g_subprocess_force_exit (g_ptr_array_index (agent->procs, i));
+  g_ptr_array_unref (agent->procs);
   if (agent->scratch != NULL)
     remove_tree (agent->scratch);
   g_free (agent->scratch);
@@ -761,6 +770,7 @@ ks_fake_agent_new (KsSim *sim, const char *node_name, guint ready_delay_ms)
   agent->timers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   agent->logs
       = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)pod_log_free);
+  agent->procs = g_ptr_array_new_with_free_func (g_object_unref);
   agent->scratch = g_dir_make_tmp ("kube-sim-fake-node-XXXXXX", NULL);
   return &agent->parent;
 }

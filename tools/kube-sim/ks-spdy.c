@@ -24,7 +24,7 @@ enum
 
 #define FLAG_FIN 0x01
 #define MAX_FRAME (16 * 1024 * 1024)
-#define DATA_CHUNK 32768
+#define DATA_CHUNK 65536
 
 /* The SPDY/3 header compression dictionary (section 2.6.10.1 of the draft). */
 static const char dictionary[]

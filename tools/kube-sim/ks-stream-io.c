@@ -98,6 +98,23 @@ sink_kick (KsSink *sink)
       return;
     }
   sink->current = g_queue_pop_head (&sink->queue);
+  /* Small frames queued behind each other go out in one write (one TLS
+   * record, one syscall). */
+  if (!g_queue_is_empty (&sink->queue) && g_bytes_get_size (sink->current) < KS_COALESCE)
+    {
+      GByteArray *merged = g_byte_array_sized_new (KS_COALESCE);
+      g_byte_array_append (merged, g_bytes_get_data (sink->current, NULL),
+                           g_bytes_get_size (sink->current));
+      g_bytes_unref (sink->current);
+      while (!g_queue_is_empty (&sink->queue)
+             && merged->len + g_bytes_get_size (g_queue_peek_head (&sink->queue)) <= KS_COALESCE)
+        {
+          GBytes *next = g_queue_pop_head (&sink->queue);
+          g_byte_array_append (merged, g_bytes_get_data (next, NULL), g_bytes_get_size (next));
+          g_bytes_unref (next);
+        }
+      sink->current = g_byte_array_free_to_bytes (merged);
+    }
   sink->busy = TRUE;
   g_output_stream_write_all_async (sink->out, g_bytes_get_data (sink->current, NULL),
                                    g_bytes_get_size (sink->current), G_PRIORITY_DEFAULT,

@@ -11,6 +11,7 @@
 G_BEGIN_DECLS
 
 #define KS_HIGH_WATER (1024 * 1024)
+#define KS_COALESCE (256 * 1024)
 
 typedef struct _KsSink   KsSink;
 typedef struct _KsReader KsReader;
