@@ -218,6 +218,20 @@ def over_spdy(k, func):
         k.extra_env = {}
 
 
+def kubectl_cp(k, tmp):
+    """kubectl cp is tar through exec (stdin to EOF, then stdout)."""
+    src, back = os.path.join(tmp, "cp-src.bin"), os.path.join(tmp, "cp-back.bin")
+    with open(src, "wb") as f:
+        f.write(BLOB)
+    # A relative pod path: the fake agent's scratch directory for the pod.
+    k.run("cp", src, "web:copied.bin")
+    digest = k.run("exec", "web", "--", "sha256sum", "copied.bin").stdout.split()[0]
+    assert digest == hashlib.sha256(BLOB).hexdigest().encode(), digest
+    k.run("cp", "web:copied.bin", back)
+    with open(back, "rb") as f:
+        assert f.read() == BLOB
+
+
 def exec_errors(k):
     p = k.run("exec", "web", "-c", "nope", "--", "true", check=False)
     assert p.returncode != 0 and b"container nope is not valid for pod web" in p.stderr, p
@@ -426,6 +440,7 @@ def main():
         tap.run("kubectl exec: stdout and stderr apart, exit code 3", exec_exit_code, k)
         tap.run("kubectl exec -i: stdin", exec_stdin, k)
         tap.run("kubectl exec: missing container, pod and binary", exec_errors, k)
+        tap.run("kubectl cp both ways", kubectl_cp, k, sim.dir)
         tap.run("kubectl exec over SPDY/3.1: exit code 3", over_spdy, k, exec_exit_code)
         tap.run("kubectl exec -i over SPDY/3.1: stdin", over_spdy, k, exec_stdin)
         tap.run("kubectl exec over SPDY/3.1: errors", over_spdy, k, exec_errors)
