@@ -768,7 +768,7 @@ exec_message (Session *s, guint8 ch, const guint8 *data, gsize len)
         }
       break;
     case CH_RESIZE:
-      if (s->proc != NULL && s->proc->vtable->resize != NULL)
+      if (s->proc != NULL && s->proc->vtable->resize != NULL && len > 0)
         {
           g_autoptr (JsonParser) parser = json_parser_new ();
           if (json_parser_load_from_data (parser, (const char *)data, len, NULL)
