@@ -6,6 +6,7 @@
 # The fake node agent runs exec'd commands on the host and forwards ports to
 # 127.0.0.1, so the pod port here is an HTTP server this test runs.
 # SPDX-License-Identifier: LGPL-2.1-or-later
+import base64
 import hashlib
 import http.server
 import json
@@ -412,6 +413,53 @@ def raw_websocket_checks(sim):
                     head += chunk
                 return head.decode(errors="replace")
 
+    def frames(s, buf):
+        """Server frames (unmasked) until the connection ends."""
+        def need(k):
+            while len(buf) < k:
+                chunk = s.recv(65536)
+                if not chunk:
+                    raise EOFError
+                buf.extend(chunk)
+        try:
+            while True:
+                need(2)
+                n, h = buf[1] & 0x7f, 2
+                if n >= 126:
+                    h = 4 if n == 126 else 10
+                    need(h)
+                    n = int.from_bytes(buf[2:h], "big")
+                need(h + n)
+                yield buf[0] & 0x0f, bytes(buf[h:h + n])
+                del buf[:h + n]
+        except EOFError:
+            return
+
+    # v4.base64.channel.k8s.io: text frames, an ASCII channel digit, base64.
+    with socket.create_connection(("127.0.0.1", sim.port)) as raw:
+        with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s:
+            s.sendall(("GET /api/v1/namespaces/default/pods/web/exec?command=sh&command=-c"
+                       "&command=echo+hi%3B+exit+2&stdout=true HTTP/1.1\r\nHost: x\r\n"
+                       "Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\n"
+                       "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                       "Sec-WebSocket-Protocol: v4.base64.channel.k8s.io\r\n\r\n").encode())
+            buf = bytearray()
+            while b"\r\n\r\n" not in buf:
+                buf += s.recv(4096)
+            head, _, rest = bytes(buf).partition(b"\r\n\r\n")
+            assert head.startswith(b"HTTP/1.1 101"), head
+            got = {}
+            for opcode, payload in frames(s, bytearray(rest)):
+                if opcode == 8:
+                    break
+                assert opcode == 1, opcode
+                ch = payload[:1].decode()
+                got[ch] = got.get(ch, b"") + base64.b64decode(payload[1:])
+            assert got["1"] == b"hi\n", got
+            status = json.loads(got["3"])
+            assert status["reason"] == "NonZeroExitCode", status
+            assert status["details"]["causes"] == [{"reason": "ExitCode", "message": "2"}], status
+
     path = "/api/v1/namespaces/default/pods/web/exec?command=true&stdout=true"
     head = handshake(path, "v5.channel.k8s.io, v4.channel.k8s.io")
     assert head.startswith("HTTP/1.1 101"), head
@@ -455,7 +503,7 @@ def main():
         tap.run("kubectl exec: the simulator stops mid-exec", exec_simulator_stops, sim.dir)
         tap.run("python3-kubernetes portforward(): open and closed ports",
                 python_portforward, api, http_port)
-        tap.run("WebSocket handshake: subprotocol negotiation", raw_websocket_checks, sim)
+        tap.run("WebSocket: subprotocol negotiation, v4.base64.channel.k8s.io", raw_websocket_checks, sim)
     server.shutdown()
     return tap.done()
 
