@@ -49,17 +49,6 @@ spec:
     image: busybox
 """
 
-TWO = """\
-apiVersion: v1
-kind: Pod
-metadata: {name: two}
-spec:
-  containers:
-  - {name: a, image: busybox}
-  - {name: b, image: busybox}
-"""
-
-
 class Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
 

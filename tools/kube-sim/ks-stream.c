@@ -1580,7 +1580,11 @@ choose_ws_protocol (SoupMessageHeaders *rh, Kind kind, Proto *proto)
         *proto = PROTO_V4;
       else if (strcmp (p, "v4.base64.channel.k8s.io") == 0)
         *proto = PROTO_V4_BASE64;
-      else if (kind == KIND_PORTFORWARD && strcmp (p, SPDY_TUNNEL_PREFIX "portforward.k8s.io") == 0)
+      /* SPDY in WebSocket: SPDY/3.1+portforward.k8s.io (kubectl 1.31 on), and
+       * v2.portforward.k8s.io as the first (alpha) tunneling clients named it. */
+      else if (kind == KIND_PORTFORWARD
+               && (strcmp (p, SPDY_TUNNEL_PREFIX "portforward.k8s.io") == 0
+                   || strcmp (p, "v2.portforward.k8s.io") == 0))
         *proto = PROTO_SPDY;
       else
         continue;
