@@ -158,6 +158,15 @@ def logs_follow_client_leaves(k):
         stop(p)  # a client that goes away cancels its stream
     assert b"tick" in k.run("logs", "ticker2", "--tail=1").stdout
     k.run("delete", "pod", "ticker2", "--wait=false")
+    # A quiet log: the server still notices the client left (its
+    # connection and the agent's stream are closed; no file descriptor stays).
+    fds = f"/proc/{k.sim.proc.pid}/fd"
+    before = len(os.listdir(fds))
+    for _ in range(4):
+        p = k.popen("logs", "-f", "web")
+        assert p.stdout.readline().startswith(b"kube-sim: pod default/web")
+        stop(p)
+    wait_for(lambda: len(os.listdir(fds)) <= before, timeout=30)
 
 
 def logs_container_choice(api):

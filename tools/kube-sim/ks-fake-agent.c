@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
+#include <glib-unix.h>
 #include <stdlib.h>
 #include <sys/ioctl.h>
 #include <termios.h>
@@ -46,6 +47,7 @@ typedef struct
 {
   int      fd;
   gboolean timestamps;
+  guint    watch; /* notices the reader closing its end */
 } Follower;
 
 typedef struct
@@ -70,7 +72,11 @@ pod_log_end (PodLog *log)
   log->ended = TRUE;
   g_clear_handle_id (&log->tick_id, g_source_remove);
   for (guint i = 0; i < log->followers->len; i++)
-    close (g_array_index (log->followers, Follower, i).fd);
+    {
+      Follower *f = &g_array_index (log->followers, Follower, i);
+      g_source_remove (f->watch);
+      close (f->fd);
+    }
   g_array_set_size (log->followers, 0);
 }
 
@@ -123,10 +129,27 @@ pod_log_append (PodLog *log, const char *text)
       Follower *f = &g_array_index (log->followers, Follower, i - 1);
       if (!follower_write (f, l))
         {
+          g_source_remove (f->watch);
           close (f->fd);
           g_array_remove_index (log->followers, i - 1);
         }
     }
+}
+
+/* The server closed its end (the client went away). */
+static gboolean
+follower_gone (int fd, GIOCondition condition, gpointer data)
+{
+  PodLog *log = data;
+
+  for (guint i = 0; i < log->followers->len; i++)
+    if (g_array_index (log->followers, Follower, i).fd == fd)
+      {
+        close (fd);
+        g_array_remove_index (log->followers, i);
+        break;
+      }
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -473,7 +496,8 @@ fake_logs_open_async (KsNodeAgent        *base,
   g_string_free (out, TRUE);
   if (options->follow && !log->ended)
     {
-      Follower f = { fds[1], options->timestamps };
+      Follower f = { fds[1], options->timestamps, 0 };
+      f.watch = g_unix_fd_add (fds[1], G_IO_IN | G_IO_HUP | G_IO_ERR, follower_gone, log);
       g_array_append_val (log->followers, f);
     }
   else
