@@ -17,7 +17,9 @@
 #include <gio/gunixoutputstream.h>
 #include <glib-unix.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -516,6 +518,7 @@ fake_logs_open_finish (KsNodeAgent *base, GAsyncResult *result, GError **error)
 typedef struct
 {
   KsProcess    parent;
+  FakeAgent   *agent;
   GSubprocess *proc;
   int          pty; /* the terminal's master side with tty, else -1 */
 } FakeProcess;
@@ -530,10 +533,18 @@ fake_process_resize (KsProcess *base, guint16 width, guint16 height)
     ioctl (fp->pty, TIOCSWINSZ, &ws);
 }
 
-/* In the child: the terminal becomes its controlling terminal. */
+/* In the child: it dies with the simulator, even a SIGKILLed one. */
+static void
+setup_child (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* In the child: also, the terminal becomes its controlling terminal. */
 static void
 setup_terminal (gpointer data)
 {
+  setup_child (data);
   setsid ();
   ioctl (0, TIOCSCTTY, 0);
 }
@@ -572,6 +583,8 @@ fake_process_free (KsProcess *base)
 {
   FakeProcess *fp = (FakeProcess *)base;
 
+  /* Done with: its pipes close now, not when the simulator exits. */
+  g_ptr_array_remove_fast (fp->agent->procs, fp->proc);
   g_object_unref (fp->proc);
   if (fp->pty >= 0)
     {
@@ -643,7 +656,10 @@ fake_exec_async (KsNodeAgent        *base,
                                      : G_SUBPROCESS_FLAGS_STDERR_SILENCE;
   g_mkdir_with_parents (dir, 0700);
   if (launcher == NULL)
-    launcher = g_subprocess_launcher_new (sflags);
+    {
+      launcher = g_subprocess_launcher_new (sflags);
+      g_subprocess_launcher_set_child_setup (launcher, setup_child, NULL, NULL);
+    }
   g_subprocess_launcher_set_cwd (launcher, dir);
   g_subprocess_launcher_setenv (launcher, "KUBE_SIM_POD", pod_ref, TRUE);
   g_subprocess_launcher_setenv (launcher, "KUBE_SIM_CONTAINER", container, TRUE);
@@ -659,11 +675,9 @@ fake_exec_async (KsNodeAgent        *base,
                                argv[0], error->message);
       return;
     }
-  for (guint i = agent->procs->len; i > 0; i--)
-    if (g_subprocess_get_identifier (g_ptr_array_index (agent->procs, i - 1)) == NULL)
-      g_ptr_array_remove_index_fast (agent->procs, i - 1);
   g_ptr_array_add (agent->procs, g_object_ref (proc));
   fp = g_new0 (FakeProcess, 1);
+  fp->agent = agent;
   fp->parent.vtable = &fake_process_vtable;
   fp->proc = proc;
   fp->pty = master;
