@@ -8,7 +8,7 @@ packages=(
   # build
   meson ninja-build pkg-config gcc gi-docgen clang-format
   libglib2.0-dev libsoup-3.0-dev libjson-glib-dev libssh2-1-dev libyaml-dev
-  libgnutls28-dev
+  libgnutls28-dev zlib1g-dev
   gobject-introspection libgirepository1.0-dev python3-gi gjs valac
   # containers and images
   buildah podman runc skopeo containerd docker-registry slirp4netns fuse-overlayfs uidmap catatonit
