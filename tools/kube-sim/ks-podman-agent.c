@@ -70,6 +70,7 @@ typedef struct
   guint       backoff_source;
   guint       pull_failures;
   guint       generation; /* bumps on every (re)start: stale probe results are dropped */
+  guint       started_poll; /* the last poll issued when it started */
   guint       ready_source, live_source;
   gint        ready_ok, ready_fail, live_fail;
 } CtrRec;
@@ -121,6 +122,7 @@ struct _PodmanAgent
   GHashTable  *pods; /* uid -> PodRec */
   guint        poll_source;
   gboolean     polling;
+  guint        poll_seq; /* of the last poll issued */
   SoupSession *http; /* probes */
 };
 
@@ -225,11 +227,14 @@ event (PodRec *rec, const char *type, const char *reason, const char *fmt, ...)
 static void
 set_waiting (CtrRec *c, const char *reason, const char *message)
 {
+  char *r = g_strdup (reason);
+  char *m = g_strdup (message); /* may be c->message itself */
+
   c->state = CS_WAITING;
   g_free (c->reason);
-  c->reason = g_strdup (reason);
+  c->reason = r;
   g_free (c->message);
-  c->message = g_strdup (message);
+  c->message = m;
 }
 
 static char *
@@ -736,6 +741,8 @@ expand (const char *text, JsonObject *env)
 {
   GString *out = g_string_new (NULL);
 
+  if (text == NULL)
+    return g_string_free (out, FALSE);
   for (const char *p = text; *p;)
     {
       if (p[0] == '$' && p[1] == '$')
@@ -1013,6 +1020,7 @@ container_started (GObject *source, GAsyncResult *result, gpointer data)
   else
     {
       c->state = CS_RUNNING;
+      c->started_poll = rec->agent->poll_seq;
       g_free (c->started_at);
       c->started_at = ks_now_rfc3339 ();
       event (rec, "Normal", "Started", "Started container %s", c->name);
@@ -1103,7 +1111,12 @@ container_spec (CtrRec *c, GError **error)
       out = json_array_new ();
       for (guint i = 0; i < json_array_get_length (list); i++)
         {
-          g_autofree char *word = expand (json_array_get_string_element (list, i), env);
+          JsonNode        *n = json_array_get_element (list, i);
+          g_autofree char *text = JSON_NODE_HOLDS_VALUE (n)
+                                      && json_node_get_value_type (n) == G_TYPE_STRING
+                                      ? g_strdup (json_node_get_string (n))
+                                      : ks_json_to_string (n);
+          g_autofree char *word = expand (text, env);
           json_array_add_string_element (out, word);
         }
       json_object_set_array_member (spec, pass == 0 ? "entrypoint" : "command", out);
@@ -2030,7 +2043,9 @@ poll_done (GObject *source, GAsyncResult *result, gpointer data)
           CtrRec     *c = g_ptr_array_index (rec->ctrs, j);
           JsonObject *e;
           const char *state;
-          if (c->id == NULL || c->busy || c->state != CS_RUNNING)
+          /* A list asked for before the start finished may not have it. */
+          if (c->id == NULL || c->busy || c->state != CS_RUNNING
+              || c->started_poll >= agent->poll_seq)
             continue;
           e = g_hash_table_lookup (by_id, c->id);
           if (e != NULL && ks_json_get_string (e, "ImageID") && c->image_id == NULL)
@@ -2052,6 +2067,7 @@ poll_tick (gpointer data)
   if (agent->polling || g_hash_table_size (agent->pods) == 0)
     return G_SOURCE_CONTINUE;
   agent->polling = TRUE;
+  agent->poll_seq++;
   ks_podman_call_async (agent->pm, "GET", "/libpod/containers/json?all=true", NULL, NULL,
                         poll_done, agent);
   return G_SOURCE_CONTINUE;
