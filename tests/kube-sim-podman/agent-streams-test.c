@@ -123,6 +123,42 @@ read_all (GInputStream *stream)
   return g_string_free (out, FALSE);
 }
 
+typedef struct
+{
+  GString *text;
+  gboolean done;
+  char     buf[256];
+} Follow;
+
+static void
+follow_read (GObject *source, GAsyncResult *result, gpointer data)
+{
+  Follow *f = data;
+  gssize  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n <= 0)
+    {
+      f->done = TRUE;
+      return;
+    }
+  g_string_append_len (f->text, f->buf, n);
+  g_input_stream_read_async (G_INPUT_STREAM (source), f->buf, sizeof f->buf, G_PRIORITY_DEFAULT,
+                             NULL, follow_read, f);
+}
+
+/* Log streams are fed from the main loop: read them from it too. */
+static char *
+read_all_async (GInputStream *stream)
+{
+  Follow f = { .text = g_string_new (NULL) };
+
+  g_input_stream_read_async (stream, f.buf, sizeof f.buf, G_PRIORITY_DEFAULT, NULL, follow_read,
+                             &f);
+  while (!f.done)
+    g_main_context_iteration (NULL, TRUE);
+  return g_string_free (f.text, FALSE);
+}
+
 static KsProcess *
 exec (const char *const *argv, KsExecFlags flags, GError **error)
 {
@@ -247,29 +283,6 @@ open_logs (KsLogOptions *options, GCancellable *cancellable)
   return stream;
 }
 
-typedef struct
-{
-  GString *text;
-  gboolean done;
-  char     buf[256];
-} Follow;
-
-static void
-follow_read (GObject *source, GAsyncResult *result, gpointer data)
-{
-  Follow *f = data;
-  gssize  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
-
-  if (n <= 0)
-    {
-      f->done = TRUE;
-      return;
-    }
-  g_string_append_len (f->text, f->buf, n);
-  g_input_stream_read_async (G_INPUT_STREAM (source), f->buf, sizeof f->buf, G_PRIORITY_DEFAULT,
-                             NULL, follow_read, f);
-}
-
 static void
 test_logs (void)
 {
@@ -285,10 +298,10 @@ test_logs (void)
   g_autoptr (GInputStream) s4 = open_logs (&stamps, NULL);
   g_autoptr (GCancellable) cancel = g_cancellable_new ();
   g_autoptr (GInputStream) s5 = open_logs (&follow, cancel);
-  g_autofree char *text = read_all (s1);
-  g_autofree char *last = read_all (s2);
-  g_autofree char *cut = read_all (s3);
-  g_autofree char *stamped = read_all (s4);
+  g_autofree char *text = read_all_async (s1);
+  g_autofree char *last = read_all_async (s2);
+  g_autofree char *cut = read_all_async (s3);
+  g_autofree char *stamped = read_all_async (s4);
   g_autoptr (GError) error = NULL;
   Follow f = { .text = g_string_new (NULL) };
   Wait   w = { 0 };
@@ -341,7 +354,7 @@ test_port_connect (void)
   g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (conn), request,
                                             strlen (request), NULL, NULL, &error));
   reply = read_all (g_io_stream_get_input_stream (conn));
-  g_assert_true (g_str_has_prefix (reply, "HTTP/1.0 200"));
+  g_assert_true (g_regex_match_simple ("^HTTP/1\\.[01] 200 ", reply, 0, 0));
   g_assert_nonnull (strstr (reply, "hero-virt test busybox"));
   g_clear_object (&conn);
 

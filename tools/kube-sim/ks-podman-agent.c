@@ -2411,16 +2411,17 @@ log_pump_read (LogPump *p)
 
 typedef struct
 {
-  gboolean tty;
-  gint64   limit;
+  PodmanAgent *agent;
+  gboolean     tty;
+  gint64       limit;
 } LogOpen;
 
 static void
 logs_opened (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GTask) task = data;
-  PodmanAgent *agent = g_task_get_source_object (task);
   LogOpen     *lo = g_task_get_task_data (task);
+  PodmanAgent *agent = lo->agent;
   GError      *error = NULL;
   GInputStream *src = ks_podman_stream_finish (agent->pm, result, &error);
   LogPump      *p;
@@ -2459,7 +2460,7 @@ podman_logs_open_async (KsNodeAgent        *base,
                         gpointer            user_data)
 {
   PodmanAgent *agent = (PodmanAgent *)base;
-  GTask       *task = g_task_new (agent, cancellable, callback, user_data);
+  GTask       *task = g_task_new (NULL, cancellable, callback, user_data);
   GError      *error = NULL;
   CtrRec      *c = NULL;
   const char  *id = stream_target (agent, pod, options->container, options->previous, &c, &error);
@@ -2473,6 +2474,7 @@ podman_logs_open_async (KsNodeAgent        *base,
       return;
     }
   lo = g_new0 (LogOpen, 1);
+  lo->agent = agent;
   lo->tty = c->tty;
   lo->limit = options->limit_bytes;
   g_task_set_task_data (task, lo, g_free);
@@ -2507,9 +2509,8 @@ typedef struct
   char       *ctr_id, *exec_id;
   char      **argv;
   KsExecFlags flags;
-  int         sock;
   GByteArray *leftover;
-  int         out_w, err_w, in_r, wake_r, wake_w;
+  int         sock, out_w, err_w, in_r, wake_r, wake_w;
   GMutex      lock;
   gboolean    finished;
   int         exit_code;
@@ -2519,11 +2520,13 @@ typedef struct
 static void
 exec_unref (Exec *e)
 {
+  int *fds[] = { &e->sock, &e->out_w, &e->err_w, &e->in_r, &e->wake_r, &e->wake_w };
+
   if (!g_atomic_int_dec_and_test (&e->ref))
     return;
-  for (int *fd = &e->sock; fd <= &e->wake_w; fd++)
-    if (*fd >= 0)
-      close (*fd);
+  for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+    if (*fds[i] >= 0)
+      close (*fds[i]);
   g_clear_object (&e->proc.stdin_stream);
   g_clear_object (&e->proc.stdout_stream);
   g_clear_object (&e->proc.stderr_stream);
@@ -2656,12 +2659,15 @@ exec_pump (gpointer data)
             ks_demux_feed (&demux, buf, got, exec_out, e);
         }
     }
-  for (int *fd = &e->sock; fd <= &e->err_w; fd++)
-    if (*fd >= 0)
-      {
-        close (*fd);
-        *fd = -1;
-      }
+  {
+    int *fds[] = { &e->sock, &e->out_w, &e->err_w };
+    for (guint i = 0; i < G_N_ELEMENTS (fds); i++)
+      if (*fds[i] >= 0)
+        {
+          close (*fds[i]);
+          *fds[i] = -1;
+        }
+  }
   path = g_strdup_printf ("/libpod/exec/%s/json", e->exec_id);
   for (guint tries = 0; tries < 50; tries++)
     {
@@ -2918,7 +2924,7 @@ podman_exec_async (KsNodeAgent        *base,
                    gpointer            user_data)
 {
   PodmanAgent *agent = (PodmanAgent *)base;
-  GTask       *task = g_task_new (agent, cancellable, callback, user_data);
+  GTask       *task = g_task_new (NULL, cancellable, callback, user_data);
   GError      *error = NULL;
   CtrRec      *c = NULL;
   const char  *id = stream_target (agent, pod, container, FALSE, &c, &error);
@@ -3019,7 +3025,7 @@ podman_port_connect_async (KsNodeAgent        *base,
 {
   PodmanAgent *agent = (PodmanAgent *)base;
   PodRec      *rec = find_rec (agent, pod);
-  GTask       *task = g_task_new (agent, cancellable, callback, user_data);
+  GTask       *task = g_task_new (NULL, cancellable, callback, user_data);
   PortReq     *r;
 
   if (rec == NULL || !rec->sandbox_ready || rec->infra_pid <= 0 || rec->tearing)
