@@ -42,7 +42,11 @@ ks_event_record (KsSim      *sim,
 }
 
 void
-ks_pod_set_status (KsSim *sim, const char *ns, const char *name, const char *uid, JsonObject *status)
+ks_pod_set_status (KsSim      *sim,
+                   const char *ns,
+                   const char *name,
+                   const char *uid,
+                   JsonObject *status)
 {
   g_clear_pointer (&last_status, json_object_unref);
   last_status = ks_json_object_deep_copy (status);
@@ -162,7 +166,7 @@ read_all_async (GInputStream *stream)
 static KsProcess *
 exec (const char *const *argv, KsExecFlags flags, GError **error)
 {
-  Wait w = { 0 };
+  Wait       w = { 0 };
   KsProcess *proc;
 
   agent->vtable->exec_async (agent, pod, "web", argv, flags, NULL, got_result, &w);
@@ -214,8 +218,8 @@ test_exec_stdin (void)
   gsize            written = 0;
 
   g_assert_no_error (error);
-  g_assert_true (g_output_stream_write_all (proc->stdin_stream, "hello stdin\n", 12, &written,
-                                            NULL, &error));
+  g_assert_true (
+      g_output_stream_write_all (proc->stdin_stream, "hello stdin\n", 12, &written, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_output_stream_close (proc->stdin_stream, NULL, &error));
   out = read_all (proc->stdout_stream);
@@ -413,8 +417,8 @@ main (int argc, char **argv)
     g_auto (GStrv) envp = g_environ_setenv (g_get_environ (), "CONTAINERS_CONF", conf, TRUE);
     const char *load[] = { "podman", "load", "-q", "-i", image, NULL };
     envp = g_environ_setenv (envp, "CONTAINERS_STORAGE_CONF", storage, TRUE);
-    g_assert_true (g_spawn_sync (NULL, (char **)load, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
-                                 NULL, NULL, &status, &error));
+    g_assert_true (g_spawn_sync (NULL, (char **)load, envp, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL,
+                                 NULL, &status, &error));
     g_assert_no_error (error);
     g_assert_true (g_spawn_check_wait_status (status, NULL));
   }
@@ -449,8 +453,7 @@ main (int argc, char **argv)
   json_object_unref (pod);
   {
     const char *rm[] = { "rm", "-rf", "--one-file-system", root, NULL };
-    g_spawn_sync (NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL,
-                  NULL);
+    g_spawn_sync (NULL, (char **)rm, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL, NULL, NULL);
   }
   g_free (root);
   return status;

@@ -43,9 +43,9 @@ typedef enum
 
 typedef struct
 {
-  char  *reason;
-  gint   exit_code;
-  char  *started_at, *finished_at, *id;
+  char    *reason;
+  gint     exit_code;
+  char    *started_at, *finished_at, *id;
   gboolean set;
 } Termination;
 
@@ -69,7 +69,7 @@ typedef struct
   gboolean    done; /* terminated for good */
   guint       backoff_source;
   guint       pull_failures;
-  guint       generation; /* bumps on every (re)start: stale probe results are dropped */
+  guint       generation;   /* bumps on every (re)start: stale probe results are dropped */
   guint       started_poll; /* the last poll issued when it started */
   guint       ready_source, live_source;
   gint        ready_ok, ready_fail, live_fail;
@@ -123,7 +123,7 @@ struct _PodmanAgent
   guint        poll_source;
   gboolean     polling;
   guint        poll_seq; /* of the last poll issued */
-  SoupSession *http; /* probes */
+  SoupSession *http;     /* probes */
 };
 
 static void update_status (PodRec *rec);
@@ -203,8 +203,8 @@ core (PodRec *rec, const char *plural)
   return ks_resource_find (rec->agent->parent.sim, "", "v1", plural);
 }
 
-static void
-event (PodRec *rec, const char *type, const char *reason, const char *fmt, ...) G_GNUC_PRINTF (4, 5);
+static void event (PodRec *rec, const char *type, const char *reason, const char *fmt, ...)
+    G_GNUC_PRINTF (4, 5);
 
 static void
 event (PodRec *rec, const char *type, const char *reason, const char *fmt, ...)
@@ -412,11 +412,12 @@ build_status (PodRec *rec)
   set_cond (rec, COND_CREADY, all_ready);
   set_cond (rec, COND_READY, all_ready);
   json_object_set_string_member (status, "phase", phase);
-  json_array_add_object_element (conds, cond_json (rec, COND_SANDBOX, "PodReadyToStartContainers",
-                                                   NULL));
+  json_array_add_object_element (conds,
+                                 cond_json (rec, COND_SANDBOX, "PodReadyToStartContainers", NULL));
   json_array_add_object_element (conds, cond_json (rec, COND_INIT, "Initialized", NULL));
   json_array_add_object_element (
-      conds, cond_json (rec, COND_READY, "Ready", all_done ? "PodCompleted" : "ContainersNotReady"));
+      conds,
+      cond_json (rec, COND_READY, "Ready", all_done ? "PodCompleted" : "ContainersNotReady"));
   json_array_add_object_element (conds,
                                  cond_json (rec, COND_CREADY, "ContainersReady",
                                             all_done ? "PodCompleted" : "ContainersNotReady"));
@@ -572,7 +573,8 @@ fill_from_object (PodRec     *rec,
         }
       return TRUE;
     }
-  for (const char *const *member = (const char *const[]){ "data", "binaryData", "stringData", NULL };
+  for (const char *const *member
+       = (const char *const[]){ "data", "binaryData", "stringData", NULL };
        *member != NULL; member++)
     {
       JsonObject *data = ks_json_get_object (obj, *member);
@@ -623,8 +625,7 @@ prepare_volumes (PodRec *rec, GError **error)
             g_mkdir_with_parents (path, 0755);
           else if (g_strcmp0 (type, "FileOrCreate") == 0 && !g_file_test (path, G_FILE_TEST_EXISTS))
             g_file_set_contents (path, "", 0, NULL);
-          else if ((g_strcmp0 (type, "Directory") == 0
-                    && !g_file_test (path, G_FILE_TEST_IS_DIR))
+          else if ((g_strcmp0 (type, "Directory") == 0 && !g_file_test (path, G_FILE_TEST_IS_DIR))
                    || (g_strcmp0 (type, "File") == 0
                        && !g_file_test (path, G_FILE_TEST_IS_REGULAR)))
             {
@@ -686,8 +687,8 @@ prepare_volumes (PodRec *rec, GError **error)
               JsonObject      *item = json_array_get_object_element (items, j);
               g_autofree char *value = field_value (
                   rec, ks_json_get_string (ks_json_get_object (item, "fieldRef"), "fieldPath"));
-              g_autoptr (GBytes) bytes = g_bytes_new (value ? value : "",
-                                                      value ? strlen (value) : 0);
+              g_autoptr (GBytes) bytes
+                  = g_bytes_new (value ? value : "", value ? strlen (value) : 0);
               if (!write_file (dir, ks_json_get_string (item, "path"), bytes, 0644, error))
                 return FALSE;
             }
@@ -715,14 +716,14 @@ field_value (PodRec *rec, const char *path)
   if (strcmp (path, "spec.nodeName") == 0)
     return g_strdup (rec->agent->parent.node_name);
   if (strcmp (path, "spec.serviceAccountName") == 0)
-    return g_strdup (ks_json_get_string (ks_json_get_object (rec->pod, "spec"),
-                                         "serviceAccountName"));
+    return g_strdup (
+        ks_json_get_string (ks_json_get_object (rec->pod, "spec"), "serviceAccountName"));
   if (strcmp (path, "status.podIP") == 0)
     return g_strdup (rec->ip);
   if (strcmp (path, "status.hostIP") == 0)
     return g_strdup (rec->host_ip);
-  if (g_str_has_prefix (path, "metadata.labels['") || g_str_has_prefix (path,
-                                                                          "metadata.annotations['"))
+  if (g_str_has_prefix (path, "metadata.labels['")
+      || g_str_has_prefix (path, "metadata.annotations['"))
     {
       gboolean         labels = g_str_has_prefix (path, "metadata.labels");
       const char      *start = strchr (path, '\'') + 1;
@@ -823,8 +824,8 @@ resolve_env (CtrRec *c, GError **error)
       if (name == NULL)
         continue;
       if (vf == NULL)
-        value = expand (ks_json_get_string (e, "value") ? ks_json_get_string (e, "value") : "",
-                        env);
+        value
+            = expand (ks_json_get_string (e, "value") ? ks_json_get_string (e, "value") : "", env);
       else
         {
           JsonObject *ref;
@@ -842,12 +843,11 @@ resolve_env (CtrRec *c, GError **error)
                 {
                   if (ks_json_get_bool (ref, "optional", FALSE))
                     continue;
-                  g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               obj ? "couldn't find key %s in %s %s/%s"
-                                   : "%s %s \"%s/%s\" not found",
-                               obj ? ks_json_get_string (ref, "key") : "",
-                               secret ? "Secret" : "ConfigMap", rec->ns,
-                               ks_json_get_string (ref, "name"));
+                  g_set_error (
+                      error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                      obj ? "couldn't find key %s in %s %s/%s" : "%s %s \"%s/%s\" not found",
+                      obj ? ks_json_get_string (ref, "key") : "", secret ? "Secret" : "ConfigMap",
+                      rec->ns, ks_json_get_string (ref, "name"));
                   json_object_unref (env);
                   return NULL;
                 }
@@ -877,9 +877,10 @@ parse_memory (const char *q)
   {
     const char *suffix;
     double      mult;
-  } units[] = { { "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 },
-                { "Ti", 1099511627776.0 }, { "k", 1e3 }, { "M", 1e6 }, { "G", 1e9 },
-                { "T", 1e12 }, { "m", 1e-3 } };
+  } units[]
+      = { { "Ki", 1024.0 }, { "Mi", 1048576.0 }, { "Gi", 1073741824.0 }, { "Ti", 1099511627776.0 },
+          { "k", 1e3 },     { "M", 1e6 },        { "G", 1e9 },           { "T", 1e12 },
+          { "m", 1e-3 } };
   char  *end = NULL;
   double v;
 
@@ -1056,8 +1057,8 @@ container_created (GObject *source, GAsyncResult *result, gpointer data)
       /* The instance before keeps its logs for --previous; older ones go. */
       if (c->prev_id != NULL)
         {
-          g_autofree char *del = g_strdup_printf ("/libpod/containers/%s?force=true&t=0",
-                                                  c->prev_id);
+          g_autofree char *del
+              = g_strdup_printf ("/libpod/containers/%s?force=true&t=0", c->prev_id);
           ks_podman_call_async (rec->agent->pm, "DELETE", del, NULL, NULL, NULL, NULL);
         }
       g_free (c->prev_id);
@@ -1074,21 +1075,18 @@ container_created (GObject *source, GAsyncResult *result, gpointer data)
 static JsonObject *
 container_spec (CtrRec *c, GError **error)
 {
-  PodRec          *rec = c->rec;
-  JsonObject      *spec = json_object_new ();
-  JsonObject      *labels = json_object_new ();
-  JsonArray       *mounts = json_array_new ();
-  JsonObject      *env = resolve_env (c, error);
-  JsonArray       *command = ks_json_get_array (c->spec, "command");
-  JsonArray       *args = ks_json_get_array (c->spec, "args");
-  JsonArray       *vms = ks_json_get_array (c->spec, "volumeMounts");
-  JsonObject      *sc = ks_json_get_object (c->spec, "securityContext");
-  JsonObject      *psc = ks_json_get_object (ks_json_get_object (rec->pod, "spec"),
-                                             "securityContext");
-  JsonObject      *limits = ks_json_get_object (ks_json_get_object (c->spec, "resources"),
-                                                "limits");
-  JsonObject      *requests = ks_json_get_object (ks_json_get_object (c->spec, "resources"),
-                                                  "requests");
+  PodRec     *rec = c->rec;
+  JsonObject *spec = json_object_new ();
+  JsonObject *labels = json_object_new ();
+  JsonArray  *mounts = json_array_new ();
+  JsonObject *env = resolve_env (c, error);
+  JsonArray  *command = ks_json_get_array (c->spec, "command");
+  JsonArray  *args = ks_json_get_array (c->spec, "args");
+  JsonArray  *vms = ks_json_get_array (c->spec, "volumeMounts");
+  JsonObject *sc = ks_json_get_object (c->spec, "securityContext");
+  JsonObject *psc = ks_json_get_object (ks_json_get_object (rec->pod, "spec"), "securityContext");
+  JsonObject *limits = ks_json_get_object (ks_json_get_object (c->spec, "resources"), "limits");
+  JsonObject *requests = ks_json_get_object (ks_json_get_object (c->spec, "resources"), "requests");
   g_autofree char *name = g_strdup_printf ("k8s_%s_%s_%s_%.8s_%d", c->name, rec->name, rec->ns,
                                            rec->uid, c->restarts);
 
@@ -1112,10 +1110,10 @@ container_spec (CtrRec *c, GError **error)
       for (guint i = 0; i < json_array_get_length (list); i++)
         {
           JsonNode        *n = json_array_get_element (list, i);
-          g_autofree char *text = JSON_NODE_HOLDS_VALUE (n)
-                                      && json_node_get_value_type (n) == G_TYPE_STRING
-                                      ? g_strdup (json_node_get_string (n))
-                                      : ks_json_to_string (n);
+          g_autofree char *text
+              = JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+                    ? g_strdup (json_node_get_string (n))
+                    : ks_json_to_string (n);
           g_autofree char *word = expand (text, env);
           json_array_add_string_element (out, word);
         }
@@ -1131,9 +1129,9 @@ container_spec (CtrRec *c, GError **error)
     gint64 gid = ks_json_get_int (sc, "runAsGroup", ks_json_get_int (psc, "runAsGroup", -1));
     if (uid >= 0)
       {
-        g_autofree char *user = gid >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT,
-                                                            uid, gid)
-                                         : g_strdup_printf ("%" G_GINT64_FORMAT, uid);
+        g_autofree char *user
+            = gid >= 0 ? g_strdup_printf ("%" G_GINT64_FORMAT ":%" G_GINT64_FORMAT, uid, gid)
+                       : g_strdup_printf ("%" G_GINT64_FORMAT, uid);
         json_object_set_string_member (spec, "user", user);
       }
   }
@@ -1181,8 +1179,7 @@ container_spec (CtrRec *c, GError **error)
       json_object_set_string_member (m, "type", "bind");
       json_array_add_string_element (opts, "rbind");
       json_array_add_string_element (opts, ks_json_get_bool (vm, "readOnly", FALSE)
-                                                   || g_hash_table_contains (rec->ro_volumes,
-                                                                             vname)
+                                                   || g_hash_table_contains (rec->ro_volumes, vname)
                                                ? "ro"
                                                : "rw");
       json_object_set_array_member (m, "options", opts);
@@ -1261,8 +1258,8 @@ image_pulled (GObject *source, GAsyncResult *result, gpointer data)
     }
   if (error != NULL)
     {
-      g_autofree char *message = g_strdup_printf ("Failed to pull image \"%s\": %s", image,
-                                                  error->message);
+      g_autofree char *message
+          = g_strdup_printf ("Failed to pull image \"%s\": %s", image, error->message);
       event (rec, "Warning", "Failed", "%s", message);
       event (rec, "Warning", "Failed", "Error: ErrImagePull");
       c->pull_failures++;
@@ -1286,8 +1283,7 @@ pull (CtrRec *c)
                                            insecure_registry (image) ? "&tlsVerify=false" : "");
 
   if (c->pull_failures > 0)
-    set_waiting (c, "ImagePullBackOff",
-                 c->message ? c->message : "Back-off pulling image");
+    set_waiting (c, "ImagePullBackOff", c->message ? c->message : "Back-off pulling image");
   else
     set_waiting (c, "ContainerCreating", NULL);
   update_status (rec);
@@ -1320,9 +1316,9 @@ image_checked (GObject *source, GAsyncResult *result, gpointer data)
     }
   else if (g_strcmp0 (policy, "Never") == 0)
     {
-      g_autofree char *message = g_strdup_printf (
-          "Container image \"%s\" is not present with pull policy of Never",
-          ks_json_get_string (c->spec, "image"));
+      g_autofree char *message
+          = g_strdup_printf ("Container image \"%s\" is not present with pull policy of Never",
+                             ks_json_get_string (c->spec, "image"));
       event (rec, "Warning", "ErrImageNeverPull", "%s", message);
       ctr_failed (c, "ErrImageNeverPull", message, 5000);
     }
@@ -1540,8 +1536,8 @@ setup_sandbox (PodRec *rec)
   json_object_set_object_member (body, "labels", labels);
   for (guint i = 0; containers != NULL && i < json_array_get_length (containers); i++)
     {
-      JsonArray *cports = ks_json_get_array (json_array_get_object_element (containers, i),
-                                             "ports");
+      JsonArray *cports
+          = ks_json_get_array (json_array_get_object_element (containers, i), "ports");
       for (guint j = 0; cports != NULL && j < json_array_get_length (cports); j++)
         {
           JsonObject *p = json_array_get_object_element (cports, j);
@@ -1552,12 +1548,12 @@ setup_sandbox (PodRec *rec)
           m = json_object_new ();
           json_object_set_int_member (m, "container_port", ks_json_get_int (p, "containerPort", 0));
           json_object_set_int_member (m, "host_port", hp);
-          json_object_set_string_member (m, "host_ip", ks_json_get_string (p, "hostIP")
-                                                           ? ks_json_get_string (p, "hostIP")
-                                                           : "127.0.0.1");
-          json_object_set_string_member (m, "protocol", ks_json_get_string (p, "protocol")
-                                                            ? ks_json_get_string (p, "protocol")
-                                                            : "TCP");
+          json_object_set_string_member (
+              m, "host_ip",
+              ks_json_get_string (p, "hostIP") ? ks_json_get_string (p, "hostIP") : "127.0.0.1");
+          json_object_set_string_member (
+              m, "protocol",
+              ks_json_get_string (p, "protocol") ? ks_json_get_string (p, "protocol") : "TCP");
           json_array_add_object_element (ports, m);
         }
     }
@@ -1582,14 +1578,14 @@ setup_sandbox (PodRec *rec)
 
 typedef struct
 {
-  PodRec      *rec;
-  CtrRec      *c;
-  gboolean     liveness;
-  guint        generation;
-  guint        timeout_source;
+  PodRec       *rec;
+  CtrRec       *c;
+  gboolean      liveness;
+  guint         generation;
+  guint         timeout_source;
   GCancellable *cancel;
-  char        *exec_id;
-  gboolean     finished;
+  char         *exec_id;
+  gboolean      finished;
 } Probe;
 
 static JsonObject *
@@ -1693,8 +1689,8 @@ probe_result (Probe *p, gboolean ok, const char *why)
           g_autofree char *path = NULL;
           gint64           grace = ks_json_get_int (ks_json_get_object (rec->pod, "spec"),
                                                     "terminationGracePeriodSeconds", 30);
-          event (rec, "Normal", "Killing",
-                 "Container %s failed liveness probe, will be restarted", c->name);
+          event (rec, "Normal", "Killing", "Container %s failed liveness probe, will be restarted",
+                 c->name);
           c->live_fail = 0;
           path = g_strdup_printf ("/libpod/containers/%s/stop?t=%" G_GINT64_FORMAT, c->id,
                                   MAX (grace, 0));
@@ -1811,8 +1807,8 @@ probe_http_done (GObject *source, GAsyncResult *result, gpointer data)
   Probe       *p = data;
   SoupMessage *msg = soup_session_get_async_result_message (SOUP_SESSION (source), result);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                               &error);
+  g_autoptr (GBytes) body
+      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
   guint status = msg ? soup_message_get_status (msg) : 0;
 
   if (error != NULL)
@@ -1865,8 +1861,10 @@ probe_port (CtrRec *c, JsonObject *action)
 
 /* kubelet does not verify a probe's certificate. */
 static gboolean
-accept_any_certificate (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificateFlags errors,
-                        gpointer data)
+accept_any_certificate (SoupMessage         *msg,
+                        GTlsCertificate     *cert,
+                        GTlsCertificateFlags errors,
+                        gpointer             data)
 {
   return TRUE;
 }
@@ -1900,8 +1898,7 @@ probe_run (CtrRec *c, gboolean liveness)
       json_object_set_boolean_member (body, "AttachStderr", TRUE);
       {
         g_autoptr (JsonNode) node = node_take_object (body);
-        ks_podman_call_async (rec->agent->pm, "POST", path, node, p->cancel, probe_exec_created,
-                              p);
+        ks_podman_call_async (rec->agent->pm, "POST", path, node, p->cancel, probe_exec_created, p);
       }
     }
   else if ((action = ks_json_get_object (spec, "httpGet")) != NULL && rec->ip != NULL)
@@ -1911,7 +1908,8 @@ probe_run (CtrRec *c, gboolean liveness)
       const char      *scheme = ks_json_get_string (action, "scheme");
       JsonArray       *headers = ks_json_get_array (action, "httpHeaders");
       g_autofree char *url = g_strdup_printf (
-          "%s://%s:%" G_GINT64_FORMAT "%s%s", g_ascii_strcasecmp (scheme ? scheme : "HTTP", "HTTPS") == 0 ? "https" : "http",
+          "%s://%s:%" G_GINT64_FORMAT "%s%s",
+          g_ascii_strcasecmp (scheme ? scheme : "HTTP", "HTTPS") == 0 ? "https" : "http",
           host ? host : rec->ip, probe_port (c, action), path && path[0] == '/' ? "" : "/",
           path ? path : "");
       SoupMessage *msg = soup_message_new ("GET", url);
@@ -1979,9 +1977,9 @@ decide_restart (CtrRec *c)
   memset (&c->term, 0, sizeof c->term);
   delay = backoff_ms (c->restarts);
   {
-    g_autofree char *message = g_strdup_printf (
-        "back-off %us restarting failed container=%s pod=%s_%s(%s)", MAX (delay / 1000, 1),
-        c->name, rec->name, rec->ns, rec->uid);
+    g_autofree char *message
+        = g_strdup_printf ("back-off %us restarting failed container=%s pod=%s_%s(%s)",
+                           MAX (delay / 1000, 1), c->name, rec->name, rec->ns, rec->uid);
     set_waiting (c, "CrashLoopBackOff", message);
   }
   event (rec, "Warning", "BackOff", "Back-off restarting failed container %s in pod %s_%s(%s)",
@@ -2001,8 +1999,8 @@ container_exited (CtrRec *c, JsonObject *entry)
   c->term.reason = g_strdup (code == 0 ? "Completed" : "Error");
   c->term.started_at = entry ? unix_to_rfc3339 (ks_json_get_int (entry, "StartedAt", 0))
                              : g_strdup (c->started_at);
-  c->term.finished_at = entry ? unix_to_rfc3339 (ks_json_get_int (entry, "ExitedAt", 0))
-                              : ks_now_rfc3339 ();
+  c->term.finished_at
+      = entry ? unix_to_rfc3339 (ks_json_get_int (entry, "ExitedAt", 0)) : ks_now_rfc3339 ();
   if (c->term.started_at == NULL)
     c->term.started_at = ks_now_rfc3339 ();
   c->term.id = g_strdup (c->id);
@@ -2068,8 +2066,8 @@ poll_tick (gpointer data)
     return G_SOURCE_CONTINUE;
   agent->polling = TRUE;
   agent->poll_seq++;
-  ks_podman_call_async (agent->pm, "GET", "/libpod/containers/json?all=true", NULL, NULL,
-                        poll_done, agent);
+  ks_podman_call_async (agent->pm, "GET", "/libpod/containers/json?all=true", NULL, NULL, poll_done,
+                        agent);
   return G_SOURCE_CONTINUE;
 }
 
@@ -2178,8 +2176,8 @@ podman_pod_scheduled (KsNodeAgent *base, JsonObject *pod)
   rec->ro_volumes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   rec->voldir = g_build_filename (agent->pm->root, "pods", rec->uid, "volumes", NULL);
   rec->start_time = ks_now_rfc3339 ();
-  rec->grace = ks_json_get_int (ks_json_get_object (pod, "spec"), "terminationGracePeriodSeconds",
-                                30);
+  rec->grace
+      = ks_json_get_int (ks_json_get_object (pod, "spec"), "terminationGracePeriodSeconds", 30);
   for (guint i = 0; containers != NULL && i < json_array_get_length (containers); i++)
     {
       CtrRec *c = g_new0 (CtrRec, 1);
@@ -2262,9 +2260,8 @@ stream_target (PodmanAgent *agent,
 
   if (c == NULL)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                   "container %s is not valid for pod %s", container ? container : "",
-                   ks_meta_name (pod));
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, "container %s is not valid for pod %s",
+                   container ? container : "", ks_meta_name (pod));
       return NULL;
     }
   if (out)
@@ -2298,15 +2295,15 @@ log_text_out (guint8 stream, const guint8 *data, gsize len, gpointer user_data)
 static char *
 podman_pod_logs (KsNodeAgent *base, JsonObject *pod, const char *container)
 {
-  PodmanAgent *agent = (PodmanAgent *)base;
-  CtrRec      *c = NULL;
-  const char  *id = stream_target (agent, pod, container, FALSE, &c, NULL);
+  PodmanAgent     *agent = (PodmanAgent *)base;
+  CtrRec          *c = NULL;
+  const char      *id = stream_target (agent, pod, container, FALSE, &c, NULL);
   g_autofree char *path = NULL;
   g_autoptr (GBytes) body = NULL;
-  guint    status = 0;
-  GString *text;
-  KsDemux  demux = { 0 };
-  gsize    len = 0;
+  guint         status = 0;
+  GString      *text;
+  KsDemux       demux = { 0 };
+  gsize         len = 0;
   const guint8 *data;
 
   if (id == NULL)
@@ -2420,9 +2417,9 @@ static void
 logs_opened (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GTask) task = data;
-  LogOpen     *lo = g_task_get_task_data (task);
-  PodmanAgent *agent = lo->agent;
-  GError      *error = NULL;
+  LogOpen      *lo = g_task_get_task_data (task);
+  PodmanAgent  *agent = lo->agent;
+  GError       *error = NULL;
   GInputStream *src = ks_podman_stream_finish (agent->pm, result, &error);
   LogPump      *p;
   int           fds[2];
@@ -2570,12 +2567,12 @@ exec_out (guint8 stream, const guint8 *data, gsize len, gpointer user_data)
 static gpointer
 exec_pump (gpointer data)
 {
-  Exec    *e = data;
-  KsDemux  demux = { 0 };
-  gboolean tty = (e->flags & KS_EXEC_TTY) != 0;
-  guint8   buf[16384];
-  int      code = -1;
-  GList   *waiters;
+  Exec            *e = data;
+  KsDemux          demux = { 0 };
+  gboolean         tty = (e->flags & KS_EXEC_TTY) != 0;
+  guint8           buf[16384];
+  int              code = -1;
+  GList           *waiters;
   g_autofree char *path = NULL;
 
   if (e->leftover != NULL && e->leftover->len > 0)
@@ -2777,7 +2774,7 @@ resize_free (Resize *r)
 static void
 exec_resize (KsProcess *proc, guint16 width, guint16 height)
 {
-  Exec  *e = (Exec *)proc;
+  Exec   *e = (Exec *)proc;
   Resize *r = g_new0 (Resize, 1);
   g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
 
@@ -2863,8 +2860,10 @@ exec_setup_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
   if (!make_pipe (out, &error) || !make_pipe (err, &error) || !make_pipe (wake, &error)
       || ((e->flags & KS_EXEC_STDIN) && !make_pipe (in, &error)))
     {
-      for (int *fd = out; fd != NULL;
-           fd = fd == out ? err : fd == err ? in : fd == in ? wake : NULL)
+      for (int *fd = out; fd != NULL; fd = fd == out   ? err
+                                           : fd == err ? in
+                                           : fd == in  ? wake
+                                                       : NULL)
         for (guint k = 0; k < 2; k++)
           if (fd[k] >= 0)
             close (fd[k]);
@@ -2987,8 +2986,7 @@ netns_connect_thread (gpointer data)
       if (nsfd >= 0)
         close (nsfd);
       g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                               "cannot enter the pod's network namespace: %s",
-                               g_strerror (errsv));
+                               "cannot enter the pod's network namespace: %s", g_strerror (errsv));
       g_object_unref (task);
       return NULL;
     }
@@ -3002,11 +3000,10 @@ netns_connect_thread (gpointer data)
       errsv = errno;
       if (fd >= 0)
         close (fd);
-      g_task_return_new_error (task, G_IO_ERROR,
-                               errsv == ECONNREFUSED ? G_IO_ERROR_CONNECTION_REFUSED
-                                                     : g_io_error_from_errno (errsv),
-                               "connect to 127.0.0.1:%u in the pod: %s", r->port,
-                               g_strerror (errsv));
+      g_task_return_new_error (
+          task, G_IO_ERROR,
+          errsv == ECONNREFUSED ? G_IO_ERROR_CONNECTION_REFUSED : g_io_error_from_errno (errsv),
+          "connect to 127.0.0.1:%u in the pod: %s", r->port, g_strerror (errsv));
       g_object_unref (task);
       return NULL;
     }
@@ -3045,8 +3042,8 @@ podman_port_connect_async (KsNodeAgent        *base,
 static GIOStream *
 podman_port_connect_finish (KsNodeAgent *base, GAsyncResult *result, GError **error)
 {
-  gssize fd = g_task_propagate_int (G_TASK (result), error);
-  GSocket *sock;
+  gssize             fd = g_task_propagate_int (G_TASK (result), error);
+  GSocket           *sock;
   GSocketConnection *conn;
 
   if (fd < 0)
@@ -3117,8 +3114,8 @@ static const KsNodeAgentVTable podman_vtable = {
 KsNodeAgent *
 ks_podman_agent_new (KsSim *sim, const char *node_name, const char *root, GError **error)
 {
-  PodmanAgent *agent;
-  KsPodman    *pm;
+  PodmanAgent     *agent;
+  KsPodman        *pm;
   struct sigaction action;
 
   /* Exec and log pipes: a reader that went away is EPIPE, not a signal. */

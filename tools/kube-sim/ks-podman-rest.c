@@ -310,11 +310,11 @@ call_done (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GTask) task = data;
   SoupMessage *msg = g_task_get_task_data (task);
   g_autoptr (GError) error = NULL;
-  g_autoptr (GBytes) body = soup_session_send_and_read_finish (SOUP_SESSION (source), result,
-                                                               &error);
-  guint     status;
-  JsonNode *reply;
-  gsize     len = 0;
+  g_autoptr (GBytes) body
+      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  guint       status;
+  JsonNode   *reply;
+  gsize       len = 0;
   const char *bytes;
 
   if (body == NULL)
@@ -433,8 +433,8 @@ static void
 stream_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GTask) task = data;
-  SoupMessage *msg = g_task_get_task_data (task);
-  GError      *error = NULL;
+  SoupMessage  *msg = g_task_get_task_data (task);
+  GError       *error = NULL;
   GInputStream *stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
   guint         status;
 
@@ -532,11 +532,11 @@ send_request (int         fd,
               const char *extra,
               GError    **error)
 {
-  g_autofree char *head = g_strdup_printf ("%s " API_PREFIX "%s %s\r\nHost: podman\r\n"
-                                           "Content-Type: application/json\r\n"
-                                           "Content-Length: %zu\r\n%s\r\n",
-                                           method, path, http, body ? strlen (body) : 0,
-                                           extra ? extra : "");
+  g_autofree char *head
+      = g_strdup_printf ("%s " API_PREFIX "%s %s\r\nHost: podman\r\n"
+                         "Content-Type: application/json\r\n"
+                         "Content-Length: %zu\r\n%s\r\n",
+                         method, path, http, body ? strlen (body) : 0, extra ? extra : "");
 
   return write_all (fd, head, strlen (head), error)
          && (body == NULL || write_all (fd, body, strlen (body), error));
@@ -635,7 +635,7 @@ ks_podman_raw_call (KsPodman   *pm,
                     GError    **error)
 {
   g_autoptr (GBytes) reply = ks_podman_raw_request (pm, method, path, body, status, error);
-  gsize len = 0;
+  gsize       len = 0;
   const char *data;
 
   if (reply == NULL)

@@ -92,9 +92,9 @@ typedef struct
 } KsDemux;
 
 /* Feeds bytes; calls out(stream, data, len) for each payload piece. */
-void ks_demux_feed (KsDemux *demux,
+void ks_demux_feed (KsDemux      *demux,
                     const guint8 *data,
-                    gsize len,
+                    gsize         len,
                     void (*out) (guint8 stream, const guint8 *data, gsize len, gpointer user_data),
                     gpointer user_data);
 
