@@ -58,6 +58,40 @@ ks_pod_remove (KsSim *sim, const char *ns, const char *name, const char *uid)
   removed = TRUE;
 }
 
+/* Services (NodePorts) are not exercised here. */
+void
+ks_store_add_listener (KsSim *sim, KsStoreListener func, gpointer data)
+{
+}
+
+void
+ks_store_remove_listener (KsSim *sim, KsStoreListener func, gpointer data)
+{
+}
+
+GPtrArray *
+ks_store_list (KsResource *res, const char *ns)
+{
+  return g_ptr_array_new ();
+}
+
+KsSelector *
+ks_label_selector_from_json (JsonObject *selector)
+{
+  return NULL;
+}
+
+gboolean
+ks_label_selector_matches (KsSelector *sel, JsonObject *labels)
+{
+  return FALSE;
+}
+
+void
+ks_selector_free (KsSelector *sel)
+{
+}
+
 /* ---- helpers ---- */
 
 static KsNodeAgent *agent;
@@ -273,6 +307,30 @@ test_exec_missing_container (void)
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
 }
 
+static void
+test_attach (void)
+{
+  g_autoptr (GError) error = NULL;
+  Wait       w = { 0 };
+  KsProcess *proc;
+  char       buf[16] = { 0 };
+  gsize      got = 0;
+
+  agent->vtable->attach_async (agent, pod, "cat", KS_EXEC_STDIN | KS_EXEC_STDOUT | KS_EXEC_STDERR,
+                               NULL, got_result, &w);
+  proc = agent->vtable->attach_finish (agent, wait_result (&w), &error);
+  g_object_unref (w.result);
+  g_assert_no_error (error);
+  g_assert_nonnull (proc->stdin_stream);
+  /* cat is the container's main process: what goes in comes back. */
+  g_assert_true (g_output_stream_write_all (proc->stdin_stream, "ping\n", 5, NULL, NULL, &error));
+  g_assert_true (g_input_stream_read_all (proc->stdout_stream, buf, 5, &got, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (buf, ==, "ping\n");
+  proc->vtable->abort (proc); /* detaches; the container keeps running */
+  proc->vtable->free (proc);
+}
+
 static GInputStream *
 open_logs (KsLogOptions *options, GCancellable *cancellable)
 {
@@ -430,7 +488,9 @@ main (int argc, char **argv)
       "\"-h\",\"/www\"]},"
       "{\"name\":\"talker\",\"image\":\"localhost/hero-virt-test/busybox:1\","
       "\"imagePullPolicy\":\"Never\",\"command\":[\"sh\",\"-c\","
-      "\"echo line1; sleep 0.2; echo line2 >&2; exec sleep 3600\"]}]}}");
+      "\"echo line1; sleep 0.2; echo line2 >&2; exec sleep 3600\"]},"
+      "{\"name\":\"cat\",\"image\":\"localhost/hero-virt-test/busybox:1\","
+      "\"imagePullPolicy\":\"Never\",\"stdin\":true,\"command\":[\"cat\"]}]}}");
   pod = ks_json_parse_object (pod_json, -1, &error);
   g_assert_no_error (error);
   agent->vtable->pod_scheduled (agent, pod);
@@ -443,6 +503,7 @@ main (int argc, char **argv)
   g_test_add_func ("/kube-sim/podman-agent/exec-tty", test_exec_tty);
   g_test_add_func ("/kube-sim/podman-agent/exec-abort", test_exec_abort);
   g_test_add_func ("/kube-sim/podman-agent/exec-missing-container", test_exec_missing_container);
+  g_test_add_func ("/kube-sim/podman-agent/attach", test_attach);
   g_test_add_func ("/kube-sim/podman-agent/logs", test_logs);
   g_test_add_func ("/kube-sim/podman-agent/port-connect", test_port_connect);
   g_test_add_func ("/kube-sim/podman-agent/terminate", test_terminate);

@@ -312,6 +312,7 @@ spec:
     assert pod["status"]["phase"] == "Running"
     events = env.kubectl("get", "events", "--field-selector", "involvedObject.name=live", "-o", "json")
     assert "Liveness probe failed" in events
+    env.kubectl("delete", "pod", "live", "--wait=false")
 
 
 def test_image_pull_error(env):
@@ -402,6 +403,41 @@ spec:
         assert "hero-virt test busybox" in http_get(f"http://{ip}:8080/index.html")
 
 
+def test_node_port(env):
+    port = None
+    for candidate in range(31000 + os.getpid() % 1500, 32767):
+        with socket.socket() as s:
+            try:
+                s.bind(("127.0.0.1", candidate))
+            except OSError:
+                continue
+        port = candidate
+        break
+    env.apply(f"""
+apiVersion: v1
+kind: Service
+metadata: {{name: webd}}
+spec:
+  type: NodePort
+  selector: {{app: webd}}
+  ports:
+  - {{port: 80, targetPort: 8080, nodePort: {port}}}
+""")
+    # Routed by the simulator to a ready pod of the deployment, every time.
+    for _ in range(4):
+        body = wait_for(lambda: _try_get(f"http://127.0.0.1:{port}/index.html"), timeout=30)
+        assert "hero-virt test busybox" in body
+    env.kubectl("delete", "service", "webd")
+    wait_for(lambda: _try_get(f"http://127.0.0.1:{port}/index.html") is None, timeout=30)
+
+
+def _try_get(url):
+    try:
+        return http_get(url)
+    except OSError:
+        return None
+
+
 def test_sigterm_cleans_up(env):
     pids = [int(p) for p in env.podman("ps", "--format", "{{.Pid}}").split() if int(p) > 0]
     assert pids, "containers are running before the shutdown"
@@ -425,7 +461,7 @@ def main():
         for test in (test_pod_runs, test_readiness_waits_for_file, test_exit_code_never,
                      test_on_failure_succeeds, test_liveness_restarts, test_image_pull_error,
                      test_resources_and_privileged, test_delete_within_grace,
-                     test_deployment_available, test_sigterm_cleans_up):
+                     test_deployment_available, test_node_port, test_sigterm_cleans_up):
             tap.run(test.__name__, test, env)
     finally:
         env.stop()

@@ -122,8 +122,9 @@ struct _PodmanAgent
   GHashTable  *pods; /* uid -> PodRec */
   guint        poll_source;
   gboolean     polling;
-  guint        poll_seq; /* of the last poll issued */
-  SoupSession *http;     /* probes */
+  guint        poll_seq;   /* of the last poll issued */
+  SoupSession *http;       /* probes */
+  GHashTable  *node_ports; /* nodePort -> NodePort */
 };
 
 static void update_status (PodRec *rec);
@@ -2504,6 +2505,7 @@ typedef struct
   gint        ref;
   KsPodman   *pm;
   char       *ctr_id, *exec_id;
+  gboolean    attach; /* to the container's main process: abort detaches */
   char      **argv;
   KsExecFlags flags;
   GByteArray *leftover;
@@ -2604,6 +2606,8 @@ exec_pump (gpointer data)
             continue;
           break;
         }
+      if (wake_slot >= 0 && fds[wake_slot].revents && e->attach)
+        break; /* detach */
       if (wake_slot >= 0 && fds[wake_slot].revents)
         {
           /* abort: end the exec'd process, then drain to EOF. */
@@ -2665,12 +2669,15 @@ exec_pump (gpointer data)
           *fds[i] = -1;
         }
   }
-  path = g_strdup_printf ("/libpod/exec/%s/json", e->exec_id);
+  path = e->attach ? g_strdup_printf ("/libpod/containers/%s/json", e->ctr_id)
+                   : g_strdup_printf ("/libpod/exec/%s/json", e->exec_id);
   for (guint tries = 0; tries < 50; tries++)
     {
       guint status = 0;
       g_autoptr (JsonNode) info = ks_podman_raw_call (e->pm, "GET", path, NULL, &status, NULL);
       JsonObject *o = info && JSON_NODE_HOLDS_OBJECT (info) ? json_node_get_object (info) : NULL;
+      if (o != NULL && e->attach)
+        o = ks_json_get_object (o, "State");
       if (o == NULL)
         break;
       if (!ks_json_get_bool (o, "Running", FALSE))
@@ -2678,6 +2685,9 @@ exec_pump (gpointer data)
           code = (int)ks_json_get_int (o, "ExitCode", -1);
           break;
         }
+      /* attach: still running after the stream ended is a detach */
+      if (e->attach && tries >= 10)
+        break;
       g_usleep (20 * 1000);
     }
   g_mutex_lock (&e->lock);
@@ -2779,7 +2789,10 @@ exec_resize (KsProcess *proc, guint16 width, guint16 height)
   g_autoptr (GTask) task = g_task_new (NULL, NULL, NULL, NULL);
 
   r->pm = e->pm;
-  r->path = g_strdup_printf ("/libpod/exec/%s/resize?h=%u&w=%u", e->exec_id, height, width);
+  r->path
+      = e->attach
+            ? g_strdup_printf ("/libpod/containers/%s/resize?h=%u&w=%u", e->ctr_id, height, width)
+            : g_strdup_printf ("/libpod/exec/%s/resize?h=%u&w=%u", e->exec_id, height, width);
   g_task_set_task_data (task, r, (GDestroyNotify)resize_free);
   g_task_run_in_thread (task, resize_thread);
 }
@@ -2826,6 +2839,21 @@ exec_setup_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
   guint   status = 0;
   int     out[2] = { -1, -1 }, err[2] = { -1, -1 }, in[2] = { -1, -1 }, wake[2] = { -1, -1 };
 
+  if (e->attach)
+    {
+      json_array_unref (cmd);
+      json_object_unref (body);
+      path = g_strdup_printf ("/libpod/containers/%s/attach?stream=true&stdout=true&stderr=true"
+                              "&stdin=%s",
+                              e->ctr_id, (e->flags & KS_EXEC_STDIN) ? "true" : "false");
+      e->sock = ks_podman_raw_upgrade (e->pm, path, NULL, &e->leftover, &error);
+      if (e->sock < 0)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      goto streams;
+    }
   for (guint i = 0; e->argv[i] != NULL; i++)
     json_array_add_string_element (cmd, e->argv[i]);
   json_object_set_array_member (body, "Cmd", cmd);
@@ -2857,6 +2885,7 @@ exec_setup_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
       g_task_return_error (task, error);
       return;
     }
+streams:
   if (!make_pipe (out, &error) || !make_pipe (err, &error) || !make_pipe (wake, &error)
       || ((e->flags & KS_EXEC_STDIN) && !make_pipe (in, &error)))
     {
@@ -2946,6 +2975,48 @@ podman_exec_async (KsNodeAgent        *base,
       return;
     }
   g_task_set_task_data (task, exec_new (agent, id, argv, flags), (GDestroyNotify)exec_unref);
+  g_task_run_in_thread (task, exec_setup_thread);
+  g_object_unref (task);
+}
+
+static void
+podman_attach_async (KsNodeAgent        *base,
+                     JsonObject         *pod,
+                     const char         *container,
+                     KsExecFlags         flags,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
+{
+  PodmanAgent *agent = (PodmanAgent *)base;
+  GTask       *task = g_task_new (NULL, cancellable, callback, user_data);
+  GError      *error = NULL;
+  CtrRec      *c = NULL;
+  const char  *id = stream_target (agent, pod, container, FALSE, &c, &error);
+  const char  *none[] = { NULL };
+  Exec        *e;
+
+  if (id != NULL && c->state != CS_RUNNING)
+    {
+      g_set_error (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                   "cannot attach to a container that is not running (container \"%s\" in pod "
+                   "\"%s\")",
+                   c->name, ks_meta_name (pod));
+      id = NULL;
+    }
+  if (id == NULL)
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  /* The container's own terminal decides the framing. */
+  flags = c->tty ? flags | KS_EXEC_TTY : flags & ~KS_EXEC_TTY;
+  if (!ks_json_get_bool (c->spec, "stdin", FALSE))
+    flags &= ~KS_EXEC_STDIN;
+  e = exec_new (agent, id, none, flags);
+  e->attach = TRUE;
+  g_task_set_task_data (task, e, (GDestroyNotify)exec_unref);
   g_task_run_in_thread (task, exec_setup_thread);
   g_object_unref (task);
 }
@@ -3059,6 +3130,227 @@ podman_port_connect_finish (KsNodeAgent *base, GAsyncResult *result, GError **er
   return G_IO_STREAM (conn);
 }
 
+/* ---- Services of type NodePort: 127.0.0.1:nodePort to a ready pod ---- */
+
+typedef struct
+{
+  PodmanAgent    *agent;
+  guint16         node_port;
+  char           *ns, *service;
+  GSocketService *listener;
+  guint           next; /* round robin */
+} NodePort;
+
+static void
+node_port_free (NodePort *np)
+{
+  g_socket_service_stop (np->listener);
+  g_socket_listener_close (G_SOCKET_LISTENER (np->listener));
+  g_object_unref (np->listener);
+  g_free (np->ns);
+  g_free (np->service);
+  g_free (np);
+}
+
+static gint64
+target_port (JsonObject *pod, JsonObject *port)
+{
+  JsonNode  *target = json_object_get_member (port, "targetPort");
+  JsonArray *containers = ks_json_get_array (ks_json_get_object (pod, "spec"), "containers");
+
+  if (target == NULL)
+    return ks_json_get_int (port, "port", 0);
+  if (json_node_get_value_type (target) != G_TYPE_STRING)
+    return json_node_get_int (target);
+  for (guint i = 0; containers != NULL && i < json_array_get_length (containers); i++)
+    {
+      JsonArray *ports = ks_json_get_array (json_array_get_object_element (containers, i), "ports");
+      for (guint j = 0; ports != NULL && j < json_array_get_length (ports); j++)
+        {
+          JsonObject *p = json_array_get_object_element (ports, j);
+          if (g_strcmp0 (ks_json_get_string (p, "name"), json_node_get_string (target)) == 0)
+            return ks_json_get_int (p, "containerPort", 0);
+        }
+    }
+  return 0;
+}
+
+static gboolean
+pod_is_ready (JsonObject *pod)
+{
+  JsonArray *conds = ks_json_get_array (ks_json_get_object (pod, "status"), "conditions");
+
+  if (json_object_has_member (ks_meta (pod), "deletionTimestamp"))
+    return FALSE;
+  for (guint i = 0; conds != NULL && i < json_array_get_length (conds); i++)
+    {
+      JsonObject *c = json_array_get_object_element (conds, i);
+      if (g_strcmp0 (ks_json_get_string (c, "type"), "Ready") == 0)
+        return g_strcmp0 (ks_json_get_string (c, "status"), "True") == 0;
+    }
+  return FALSE;
+}
+
+/* A ready pod of the service and its address, round robin. */
+static GSocketAddress *
+node_port_backend (NodePort *np)
+{
+  KsSim      *sim = np->agent->parent.sim;
+  JsonObject *svc
+      = ks_store_get (ks_resource_find (sim, "", "v1", "services"), np->ns, np->service);
+  JsonObject *spec = ks_json_get_object (svc, "spec");
+  JsonArray  *ports = ks_json_get_array (spec, "ports");
+  JsonObject *port = NULL;
+  g_autoptr (KsSelector) selector = NULL;
+  g_autoptr (GPtrArray) ready = g_ptr_array_new ();
+  GPtrArray  *pods;
+  JsonObject *pod;
+  gint64      target;
+
+  for (guint i = 0; ports != NULL && i < json_array_get_length (ports); i++)
+    if (ks_json_get_int (json_array_get_object_element (ports, i), "nodePort", 0) == np->node_port)
+      port = json_array_get_object_element (ports, i);
+  if (port == NULL || ks_json_get_object (spec, "selector") == NULL)
+    return NULL;
+  {
+    JsonObject *wrap = json_object_new ();
+    json_object_set_object_member (wrap, "matchLabels",
+                                   json_object_ref (ks_json_get_object (spec, "selector")));
+    selector = ks_label_selector_from_json (wrap);
+    json_object_unref (wrap);
+  }
+  pods = ks_store_list (ks_resource_find (sim, "", "v1", "pods"), np->ns);
+  for (guint i = 0; pods != NULL && i < pods->len; i++)
+    {
+      JsonObject *p = g_ptr_array_index (pods, i);
+      if (ks_label_selector_matches (selector, ks_json_get_object (ks_meta (p), "labels"))
+          && pod_is_ready (p) && ks_json_lookup (p, "status.podIP") != NULL)
+        g_ptr_array_add (ready, p);
+    }
+  if (ready->len == 0)
+    {
+      g_clear_pointer (&pods, g_ptr_array_unref);
+      return NULL;
+    }
+  pod = g_ptr_array_index (ready, np->next++ % ready->len);
+  target = target_port (pod, port);
+  {
+    GInetAddress *ip = g_inet_address_new_from_string (
+        ks_json_get_string (ks_json_get_object (pod, "status"), "podIP"));
+    GSocketAddress *addr = ip && target > 0 && target < 65536
+                               ? g_inet_socket_address_new (ip, (guint16)target)
+                               : NULL;
+    g_clear_object (&ip);
+    g_clear_pointer (&pods, g_ptr_array_unref);
+    return addr;
+  }
+}
+
+static void
+node_port_spliced (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_io_stream_splice_finish (result, NULL);
+}
+
+static void
+node_port_connected (GObject *source, GAsyncResult *result, gpointer data)
+{
+  GIOStream *client = data;
+  g_autoptr (GSocketConnection) backend
+      = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, NULL);
+
+  if (backend != NULL)
+    g_io_stream_splice_async (client, G_IO_STREAM (backend),
+                              G_IO_STREAM_SPLICE_CLOSE_STREAM1 | G_IO_STREAM_SPLICE_CLOSE_STREAM2
+                                  | G_IO_STREAM_SPLICE_WAIT_FOR_BOTH,
+                              G_PRIORITY_DEFAULT, NULL, node_port_spliced, NULL);
+  else
+    g_io_stream_close (client, NULL, NULL);
+  g_object_unref (client);
+}
+
+static gboolean
+node_port_incoming (GSocketService    *service,
+                    GSocketConnection *connection,
+                    GObject           *source,
+                    gpointer           data)
+{
+  NodePort *np = data;
+  g_autoptr (GSocketAddress) addr = node_port_backend (np);
+  g_autoptr (GSocketClient) client = NULL;
+
+  if (addr == NULL)
+    return FALSE; /* no ready pod: the connection is closed */
+  client = g_socket_client_new ();
+  g_socket_client_set_timeout (client, 10);
+  g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (addr), NULL, node_port_connected,
+                                 g_object_ref (connection));
+  return TRUE;
+}
+
+static void
+node_ports_update (KsSim *sim, KsResource *res, const char *type, JsonObject *obj, gpointer data)
+{
+  PodmanAgent *agent = data;
+  JsonObject  *spec = ks_json_get_object (obj, "spec");
+  const char  *kind = ks_json_get_string (spec, "type");
+  JsonArray   *ports = ks_json_get_array (spec, "ports");
+  gboolean     gone = g_strcmp0 (type, "DELETED") == 0;
+  g_autoptr (GHashTable) wanted = g_hash_table_new (NULL, NULL);
+  GHashTableIter iter;
+  gpointer       key, value;
+
+  if (g_strcmp0 (res->kind, "Service") != 0 || res->group == NULL || *res->group != '\0')
+    return;
+  if (!gone && (g_strcmp0 (kind, "NodePort") == 0 || g_strcmp0 (kind, "LoadBalancer") == 0))
+    for (guint i = 0; ports != NULL && i < json_array_get_length (ports); i++)
+      {
+        gint64 np = ks_json_get_int (json_array_get_object_element (ports, i), "nodePort", 0);
+        if (np > 0 && np < 65536)
+          g_hash_table_add (wanted, GINT_TO_POINTER ((gint)np));
+      }
+  /* Listeners of this service that it no longer asks for go. */
+  g_hash_table_iter_init (&iter, agent->node_ports);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      NodePort *np = value;
+      if (g_strcmp0 (np->ns, ks_meta_namespace (obj)) == 0
+          && g_strcmp0 (np->service, ks_meta_name (obj)) == 0
+          && !g_hash_table_contains (wanted, key))
+        g_hash_table_iter_remove (&iter);
+    }
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr (GInetAddress) lo = NULL;
+      g_autoptr (GSocketAddress) addr = NULL;
+      g_autoptr (GError) error = NULL;
+      NodePort *np;
+      if (g_hash_table_contains (agent->node_ports, key))
+        continue;
+      np = g_new0 (NodePort, 1);
+      np->agent = agent;
+      np->node_port = (guint16)GPOINTER_TO_INT (key);
+      np->ns = g_strdup (ks_meta_namespace (obj));
+      np->service = g_strdup (ks_meta_name (obj));
+      np->listener = g_socket_service_new ();
+      lo = g_inet_address_new_loopback (G_SOCKET_FAMILY_IPV4);
+      addr = g_inet_socket_address_new (lo, np->node_port);
+      if (!g_socket_listener_add_address (G_SOCKET_LISTENER (np->listener), addr,
+                                          G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL, NULL,
+                                          &error))
+        {
+          g_printerr ("hero-virt-kube-sim: service %s/%s: cannot listen on 127.0.0.1:%u: %s\n",
+                      np->ns, np->service, np->node_port, error->message);
+          node_port_free (np);
+          continue;
+        }
+      g_signal_connect (np->listener, "incoming", G_CALLBACK (node_port_incoming), np);
+      g_socket_service_start (np->listener);
+      g_hash_table_insert (agent->node_ports, key, np);
+    }
+}
+
 /* ---- life ---- */
 
 static void
@@ -3070,6 +3362,8 @@ podman_free (KsNodeAgent *base)
 
   if (agent->poll_source)
     g_source_remove (agent->poll_source);
+  ks_store_remove_listener (base->sim, node_ports_update, agent);
+  g_hash_table_unref (agent->node_ports);
   g_hash_table_iter_init (&iter, agent->pods);
   while (g_hash_table_iter_next (&iter, NULL, &value))
     {
@@ -3106,6 +3400,8 @@ static const KsNodeAgentVTable podman_vtable = {
   .logs_open_finish = podman_logs_open_finish,
   .exec_async = podman_exec_async,
   .exec_finish = podman_exec_finish,
+  .attach_async = podman_attach_async,
+  .attach_finish = podman_exec_finish,
   .port_connect_async = podman_port_connect_async,
   .port_connect_finish = podman_port_connect_finish,
   .free = podman_free,
@@ -3133,5 +3429,7 @@ ks_podman_agent_new (KsSim *sim, const char *node_name, const char *root, GError
   agent->http = soup_session_new_with_options ("timeout", 10, "max-conns", 256,
                                                "max-conns-per-host", 16, NULL);
   agent->poll_source = g_timeout_add (POLL_MS, poll_tick, agent);
+  agent->node_ports = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)node_port_free);
+  ks_store_add_listener (sim, node_ports_update, agent);
   return &agent->parent;
 }
