@@ -435,6 +435,14 @@ test_terminate (void)
   spin_until (is_removed);
 }
 
+static gboolean
+have (const char *program)
+{
+  g_autofree char *path = g_find_program_in_path (program);
+
+  return path != NULL;
+}
+
 int
 main (int argc, char **argv)
 {
@@ -445,8 +453,7 @@ main (int argc, char **argv)
   int              status;
 
   g_test_init (&argc, &argv, NULL);
-  if (image == NULL && g_getenv ("HERO_VIRT_SOURCE_ROOT") != NULL
-      && g_find_program_in_path ("buildah") != NULL)
+  if (image == NULL && g_getenv ("HERO_VIRT_SOURCE_ROOT") != NULL && have ("buildah"))
     {
       /* busybox ARCHIVE, from the cache after the first run */
       g_autofree char *script = g_build_filename (g_getenv ("HERO_VIRT_SOURCE_ROOT"), "scripts",
@@ -457,7 +464,7 @@ main (int argc, char **argv)
           && g_spawn_check_wait_status (status, NULL) && g_str_has_prefix (out, "busybox "))
         image = g_strndup (out + 8, strcspn (out + 8, "\n"));
     }
-  if (image == NULL || g_find_program_in_path ("podman") == NULL)
+  if (image == NULL || !have ("podman"))
     {
       if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
         g_error ("podman or KS_TEST_IMAGE is missing and CI=true");

@@ -48,6 +48,40 @@ run_podman_sync (KsPodman *pm, const char *const *args, GError **error)
   return TRUE;
 }
 
+/* Every pod at once (podman removes them one by one otherwise), then
+ * whatever is left. */
+static void
+remove_pods_in_parallel (KsPodman *pm)
+{
+  g_autoptr (GPtrArray) procs = g_ptr_array_new_with_free_func (g_object_unref);
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (JsonNode) pods = NULL;
+  guint status = 0;
+
+  if (pm->socket_path == NULL)
+    return;
+  pods = ks_podman_raw_call (pm, "GET", "/libpod/pods/json", NULL, &status, NULL);
+  if (pods == NULL || !JSON_NODE_HOLDS_ARRAY (pods))
+    return;
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                                        | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_subprocess_launcher_set_environ (launcher, pm->envp);
+  for (guint i = 0; i < json_array_get_length (json_node_get_array (pods)); i++)
+    {
+      JsonObject  *pod = json_array_get_object_element (json_node_get_array (pods), i);
+      const char  *id = ks_json_get_string (pod, "Id");
+      GSubprocess *proc;
+      if (id == NULL)
+        continue;
+      proc = g_subprocess_launcher_spawn (launcher, NULL, "podman", "pod", "rm", "--force",
+                                          "--time", "0", id, NULL);
+      if (proc != NULL)
+        g_ptr_array_add (procs, proc);
+    }
+  for (guint i = 0; i < procs->len; i++)
+    g_subprocess_wait (g_ptr_array_index (procs, i), NULL, NULL);
+}
+
 static void
 remove_all (KsPodman *pm)
 {
@@ -196,7 +230,10 @@ ks_podman_stop (KsPodman *pm)
     return;
   g_clear_object (&pm->session);
   if (pm->envp != NULL && pm->service != NULL)
-    remove_all (pm);
+    {
+      remove_pods_in_parallel (pm);
+      remove_all (pm);
+    }
   if (pm->service != NULL)
     {
       g_subprocess_send_signal (pm->service, SIGTERM);
