@@ -3381,8 +3381,8 @@ podman_free (KsNodeAgent *base)
           c->backoff_source = 0;
         }
     }
-  /* Pending callbacks hold records; they never run after this. */
-  g_hash_table_steal_all (agent->pods);
+  /* Pending callbacks keep their own references; they never run after
+   * this (the main loop has ended). */
   g_hash_table_unref (agent->pods);
   g_clear_object (&agent->http);
   ks_podman_stop (agent->pm);
