@@ -1,8 +1,8 @@
 #!/bin/bash
 # build-test-images.sh: builds the images the pod tests run, offline, with
 # buildah on a private storage root, and caches them as OCI archives keyed by
-# their inputs (this script and the host binaries copied in), so a second run
-# only copies them.
+# their inputs (the image's recipe in this script and the host binaries copied
+# in), so a second run only copies them.
 #
 #   busybox  - busybox with its applets, /etc/passwd, /www/index.html
 #   registry - Debian's docker-registry binary on the busybox image, port 5000
@@ -69,10 +69,10 @@ EOF
 export CONTAINERS_STORAGE_CONF="$work/storage.conf" CONTAINERS_CONF="$work/containers.conf"
 export BUILDAH_RUNTIME=runc BUILDAH_ISOLATION=chroot
 
-self_hash=$(sha256sum "$0" | cut -c1-16)
-key() { # name, input files...: a short hash of the recipe and its inputs
+key() { # name, input files...: a short hash of the image's recipe and its inputs
   local name="$1"; shift
-  { echo "$self_hash $name"; sha256sum "$@" 2>/dev/null; } | sha256sum | cut -c1-16
+  { declare -f "build_$name" finish copy_with_libs; sha256sum "$@" 2>/dev/null; } |
+    sha256sum | cut -c1-16
 }
 
 copy_with_libs() { # binary, rootfs: copies the binary and the libraries it loads
@@ -94,6 +94,9 @@ load_base() { # loads the cached busybox archive into the private storage once
 }
 
 archive_for() { echo "$cache/$1-$2.oci.tar"; }
+prune() { # name, archive: archives of the name built from other inputs go
+  find "$cache" -maxdepth 1 -name "$1-*.oci.tar" ! -path "$2" -delete
+}
 
 finish() { # name, container, archive
   local tmp="$3.tmp"
@@ -196,7 +199,8 @@ build_buildah() {
   tar -C "$mnt" -xf "$tar"
   mkdir -p "$mnt/etc/containers"
   # vfs: overlay does not work over the container's overlay root.
-  printf '[storage]\ndriver = "vfs"\n' > "$mnt/etc/containers/storage.conf"
+  printf '[storage]\ndriver = "vfs"\ngraphroot = "/var/lib/containers/storage"\nrunroot = "/run/containers/storage"\n' \
+    > "$mnt/etc/containers/storage.conf"
   buildah umount "$ctr" >/dev/null
   buildah config --cmd '["/bin/bash"]' \
     --env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
@@ -207,21 +211,25 @@ build_buildah() {
 
 busybox_archive=$(archive_for busybox "$(key busybox "$(readlink -f /bin/busybox)")")
 [ -s "$busybox_archive" ] || build_busybox "$busybox_archive"
+prune busybox "$busybox_archive"
 declare -A archives=([busybox]="$busybox_archive")
 
 registry_archive=$(archive_for registry "$(key registry "$busybox_archive" /usr/bin/docker-registry)")
 [ -s "$registry_archive" ] || build_registry "$registry_archive"
+prune registry "$registry_archive"
 archives[registry]="$registry_archive"
 
 sshd_archive=$(archive_for sshd "$(key sshd "$busybox_archive" /usr/sbin/sshd)")
 [ -s "$sshd_archive" ] || build_sshd "$sshd_archive"
+prune sshd "$sshd_archive"
 archives[sshd]="$sshd_archive"
 
 names="busybox registry sshd"
 if [ "$with_buildah" = 1 ]; then
   # Keyed by the recipe only: delete the archive to take newer packages.
-  buildah_archive=$(archive_for buildah "$(key buildah-bookworm)")
+  buildah_archive=$(archive_for buildah "$(key buildah)")
   [ -s "$buildah_archive" ] || build_buildah "$buildah_archive"
+  prune buildah "$buildah_archive"
   archives[buildah]="$buildah_archive"
   names="$names buildah"
 fi
