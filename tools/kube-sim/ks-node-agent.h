@@ -144,5 +144,9 @@ struct _KsNodeAgent
 };
 
 KsNodeAgent *ks_fake_agent_new (KsSim *sim, const char *node_name, guint ready_delay_ms);
+/* Starts a private podman service with its storage under @root (a
+ * temporary directory, removed at exit, when NULL). */
+KsNodeAgent *
+ks_podman_agent_new (KsSim *sim, const char *node_name, const char *root, GError **error);
 
 G_END_DECLS

@@ -72,6 +72,7 @@ main (int argc, char **argv)
   g_autofree char *fail_429 = NULL, *fail_500 = NULL, *fail_drop = NULL;
   g_autofree char *fault_methods = NULL;
   g_autofree char *node_agent = NULL;
+  g_autofree char *podman_root = NULL;
   g_auto (GStrv) tokens = NULL;
   g_auto (GStrv) basic = NULL;
   g_auto (GStrv) client_certs = NULL;
@@ -134,7 +135,13 @@ main (int argc, char **argv)
         { "bookmark-interval", 0, 0, G_OPTION_ARG_INT, &bookmark_ms,
           "Milliseconds between watch bookmarks (1000; 0: none)", "MS" },
         { "node-agent", 0, 0, G_OPTION_ARG_STRING, &node_agent,
-          "What runs pods: \"fake\" (the default: phases move on timers, nothing runs)", "NAME" },
+          "What runs pods: \"fake\" (the default: phases move on timers, nothing runs) or "
+              "\"podman\" (every pod is a podman pod on a private podman service)",
+          "NAME" },
+        { "podman-root", 0, 0, G_OPTION_ARG_FILENAME, &podman_root,
+          "With --node-agent podman: keep podman's storage, config and socket here (default: a "
+              "temporary directory removed at exit)",
+          "DIR" },
         { "no-traefik", 0, 0, G_OPTION_ARG_NONE, &no_traefik, "Do not install Traefik's CRDs", NULL },
         { "insecure-http", 0, 0, G_OPTION_ARG_NONE, &allow_plain,
           "Serve plain HTTP instead of TLS (tokens only)", NULL },
@@ -158,9 +165,10 @@ main (int argc, char **argv)
       printf ("hero-virt-kube-sim %s (serves the Kubernetes v1.32.4 API)\n", KS_VERSION);
       return 0;
     }
-  if (node_agent != NULL && strcmp (node_agent, "fake") != 0)
+  if (node_agent != NULL && strcmp (node_agent, "fake") != 0 && strcmp (node_agent, "podman") != 0)
     {
-      g_printerr ("hero-virt-kube-sim: unknown node agent \"%s\" (available: fake)\n", node_agent);
+      g_printerr ("hero-virt-kube-sim: unknown node agent \"%s\" (available: fake, podman)\n",
+                  node_agent);
       return 2;
     }
   if (port < 0 || port > 65535)
@@ -323,7 +331,17 @@ main (int argc, char **argv)
   ks_metrics_init (sim);
   if (!no_traefik)
     ks_install_traefik_crds (sim);
-  sim->agent = ks_fake_agent_new (sim, "kube-sim-node", ready_ms);
+  if (g_strcmp0 (node_agent, "podman") == 0)
+    {
+      sim->agent = ks_podman_agent_new (sim, "kube-sim-node", podman_root, &error);
+      if (sim->agent == NULL)
+        {
+          g_printerr ("hero-virt-kube-sim: podman node agent: %s\n", error->message);
+          return 1;
+        }
+    }
+  else
+    sim->agent = ks_fake_agent_new (sim, "kube-sim-node", ready_ms);
   ks_controllers_init (sim);
 
   if (kubeconfig != NULL)
