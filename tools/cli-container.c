@@ -5,8 +5,8 @@
  * Every command takes --provider (podman, nerdctl; the default otherwise)
  * and goes through HeroVirtContainerBuilder / HeroVirtContainer, so names
  * and flags are validated by the library before anything runs. The
- * podman provider uses its REST API when CONTAINER_HOST=unix://… (or
- * /run/podman/podman.sock) is there, else the podman CLI.
+ * podman provider uses its REST API when CONTAINER_HOST=unix://… names
+ * its service socket, else the podman CLI.
  */
 #include "cli-common.h"
 
