@@ -36,6 +36,15 @@ parse_json (const char *json, const char *what, GError **error)
   return root;
 }
 
+/* The object at @index of @array, or NULL when it is something else. */
+static JsonObject *
+element_object (JsonArray *array, guint index)
+{
+  JsonNode *node = json_array_get_element (array, index);
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
 static const char *
 member_string (JsonObject *object, const char *name)
 {
@@ -125,7 +134,7 @@ buildah_parse_images (const char *json, GError **error)
   array = json_node_get_array (root);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonObject *obj = json_array_get_object_element (array, i);
+      JsonObject *obj = element_object (array, i);
       g_auto (GStrv) names = NULL;
       gint64      created = 0;
       const char *id;
@@ -171,7 +180,7 @@ buildah_parse_containers (const char *json, GError **error)
   array = json_node_get_array (root);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonObject *obj = json_array_get_object_element (array, i);
+      JsonObject *obj = element_object (array, i);
       gboolean    builder = TRUE;
 
       if (obj == NULL)

@@ -553,6 +553,62 @@ json_array_text (const char *const *argv)
   return json_generator_to_data (generator, NULL);
 }
 
+/* Variables buildah reads itself (the list docker-cli keeps for podman
+ * and nerdctl): a value for one of these cannot travel in buildah's own
+ * environment, so it stays on the command line. They are configuration
+ * (PATH, HOME, proxies…), never a place for a secret. */
+static gboolean
+env_name_is_tool_config (const char *name)
+{
+  static const char *const exact[]
+      = { "PATH",       "HOME",     "TMPDIR",      "USER",       "LOGNAME",     "SHELL",
+          "IFS",        "ENV",      "BASH_ENV",    "TZ",         "GODEBUG",     "GOMAXPROCS",
+          "GOGC",       "GOTRACEBACK", "SSL_CERT_FILE", "SSL_CERT_DIR", "NO_PROXY", "no_proxy",
+          "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY",  "all_proxy",
+          NULL };
+  static const char *const prefixes[] = { "CONTAINERS_", "CONTAINERD_", "BUILDAH_", "PODMAN_",
+                                          "NERDCTL_",    "DOCKER_",     "STORAGE_", "REGISTRY_",
+                                          "XDG_",        "LD_",         NULL };
+
+  if (g_strv_contains (exact, name))
+    return TRUE;
+  for (guint i = 0; prefixes[i] != NULL; i++)
+    if (g_str_has_prefix (name, prefixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* NAME=VALUE pairs (environment variables, build arguments) off the
+ * command line: `FLAG NAME` on it, which buildah completes from its own
+ * environment, where the value goes. Only the name is ever in an error. */
+static gboolean
+add_named_values (HeroVirtCommand   *command,
+                  const char        *flag,
+                  const char        *what,
+                  const char *const *pairs,
+                  GError           **error)
+{
+  for (guint i = 0; pairs != NULL && pairs[i] != NULL; i++)
+    {
+      const char      *eq = strchr (pairs[i], '=');
+      g_autofree char *name = g_strndup (pairs[i], eq ? (gsize)(eq - pairs[i]) : strlen (pairs[i]));
+
+      if (eq == NULL)
+        return hero_virt_set_invalid_argument (error, what, name, "use NAME=VALUE");
+      if (!hero_virt_validate_env_name (name, NULL))
+        return hero_virt_set_invalid_argument (
+            error, what, name, "use a name of letters, digits and _, not starting with a digit");
+      if (env_name_is_tool_config (name))
+        {
+          hero_virt_command_add_args (command, flag, pairs[i], NULL);
+          continue;
+        }
+      hero_virt_command_add_args (command, flag, name, NULL);
+      hero_virt_command_setenv (command, name, eq + 1);
+    }
+  return TRUE;
+}
+
 static void
 add_each (HeroVirtCommand *command, const char *flag, const char *const *values)
 {
@@ -589,7 +645,9 @@ buildah_config (HeroVirtImageProvider *provider,
       g_autofree char *json = json_array_text (hero_virt_image_config_get_cmd (config));
       hero_virt_command_add_args (command, "--cmd", json, NULL);
     }
-  add_each (command, "--env", hero_virt_image_config_get_env (config));
+  if (!add_named_values (command, "--env", "environment variable",
+                         hero_virt_image_config_get_env (config), error))
+    return FALSE;
   add_each (command, "--label", hero_virt_image_config_get_labels (config));
   add_each (command, "--annotation", hero_virt_image_config_get_annotations (config));
   add_each (command, "--port", hero_virt_image_config_get_ports (config));
@@ -851,13 +909,8 @@ buildah_build (HeroVirtImageProvider        *provider,
       hero_virt_command_add_args (command, "--file", file, NULL);
     }
   hero_virt_command_add_args (command, "--tag", tag, NULL);
-  for (guint i = 0; build_args != NULL && build_args[i] != NULL; i++)
-    {
-      if (strchr (build_args[i], '=') == NULL
-          || !check_word ("build argument", build_args[i], error))
-        return NULL;
-      hero_virt_command_add_args (command, "--build-arg", build_args[i], NULL);
-    }
+  if (!add_named_values (command, "--build-arg", "build argument", build_args, error))
+    return NULL;
   if (!add_run_options (command, executor, isolation, runtime, cancellable, error)
       || !add_registry_options (command, executor, options, tag, &tmpdir, cancellable, error))
     return NULL;

@@ -17,7 +17,7 @@ ports_to_string (JsonArray *ports)
 
   for (guint i = 0; ports != NULL && i < json_array_get_length (ports); i++)
     {
-      JsonObject *p = json_array_get_object_element (ports, i);
+      JsonObject *p = docker_cli_array_object (ports, i);
       const char *ip = docker_cli_get_string (p, "host_ip");
 
       if (out->len > 0)
@@ -40,8 +40,8 @@ string_array (JsonObject *row, const char *member)
     {
       JsonArray *array = json_node_get_array (node);
       for (guint i = 0; i < json_array_get_length (array); i++)
-        if (json_array_get_string_element (array, i) != NULL)
-          g_ptr_array_add (out, g_strdup (json_array_get_string_element (array, i)));
+        if (docker_cli_array_string (array, i) != NULL)
+          g_ptr_array_add (out, g_strdup (docker_cli_array_string (array, i)));
     }
   g_ptr_array_add (out, NULL);
   return (char **)g_ptr_array_free (out, FALSE);

@@ -1146,7 +1146,13 @@ rest_stats (HeroVirtContainerProvider *self,
                    err ? err : "no sample");
       return NULL;
     }
-  return podman_stats_from_row (json_array_get_object_element (json_node_get_array (stats), 0));
+  if (docker_cli_array_object (json_node_get_array (stats), 0) == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                   "podman API stats: not an array of objects");
+      return NULL;
+    }
+  return podman_stats_from_row (docker_cli_array_object (json_node_get_array (stats), 0));
 }
 
 static char *
@@ -1204,7 +1210,8 @@ rows_to_array (JsonNode *reply, gpointer (*parse) (JsonObject *), GError **error
   rows = json_node_get_array (reply);
   out = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < json_array_get_length (rows); i++)
-    g_ptr_array_add (out, parse (json_array_get_object_element (rows, i)));
+    if (docker_cli_array_object (rows, i) != NULL)
+      g_ptr_array_add (out, parse (docker_cli_array_object (rows, i)));
   return out;
 }
 

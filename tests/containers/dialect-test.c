@@ -264,11 +264,13 @@ test_argv (void)
   g_assert_no_error (error);
 
   podman = docker_cli_command (&podman_dialect, HERO_VIRT_EXECUTOR (executor), "run");
-  docker_cli_add_create_args (&podman_dialect, podman, spec);
+  g_assert_true (
+      docker_cli_add_create_args (&podman_dialect, podman, spec, "/private/env", &error));
+  g_assert_no_error (error);
   p = argv_of (podman);
   g_assert_cmpstr (
       p, ==,
-      "podman|run|--name=web|--publish=127.0.0.1:8080:80/tcp|--volume=/srv/www:/www:ro|--env=A=b c|"
+      "podman|run|--name=web|--publish=127.0.0.1:8080:80/tcp|--volume=/srv/www:/www:ro|--env-file=/private/env|"
       "--network=net1|--network-alias=web.local|--cpus=1.5|--memory=512m|--memory-swap=1g|--cpu-"
       "shares=512|"
       "--restart=on-failure:3|--health-cmd=curl -f http://localhost/ || exit "
@@ -299,13 +301,15 @@ test_argv (void)
   g_clear_object (&podman);
   g_free (p);
   podman = docker_cli_command (&podman_dialect, HERO_VIRT_EXECUTOR (executor), "run");
-  docker_cli_add_create_args (&podman_dialect, podman, spec2);
+  g_assert_true (
+      docker_cli_add_create_args (&podman_dialect, podman, spec2, "/private/env", &error));
   p = argv_of (podman);
   g_assert_nonnull (strstr (p, "|--health-interval=0|"));
   g_clear_object (&nerdctl);
   g_free (n);
   nerdctl = docker_cli_command (&nerdctl_dialect, HERO_VIRT_EXECUTOR (executor), "run");
-  docker_cli_add_create_args (&nerdctl_dialect, nerdctl, spec2);
+  g_assert_true (
+      docker_cli_add_create_args (&nerdctl_dialect, nerdctl, spec2, "/private/env", &error));
   n = argv_of (nerdctl);
   g_assert_null (strstr (n, "--health-interval"));
 }
