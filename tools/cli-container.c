@@ -84,10 +84,15 @@ static gboolean
 add_port_arg (HeroVirtContainerBuilder *b, const char *spec, GError **error)
 {
   g_autoptr (GRegex) re = g_regex_new (
-      "^(?:\\[?([0-9a-fA-F:.]+?)\\]?:)?([0-9]{1,5}):([0-9]{1,5})(?:/([a-z]+))?$", 0, 0, NULL);
+      "^(?:\\[?([0-9a-fA-F:.]+?)\\]?:)?([0-9]{1,5}):([0-9]{1,5})(?:/([a-z]+))?$",
+      G_REGEX_DOLLAR_ENDONLY, 0, NULL);
   g_autoptr (GMatchInfo) m = NULL;
   g_autofree char *ip = NULL, *host = NULL, *ctr = NULL, *proto = NULL;
 
+  /* One line (the shared anchored validator), and `$` only at the very
+   * end: "8080:80\n" is refused. */
+  if (!hero_virt_validate_single_line ("port", spec, error))
+    return FALSE;
   if (!g_regex_match (re, spec, 0, &m))
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,

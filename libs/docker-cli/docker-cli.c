@@ -647,7 +647,14 @@ docker_cli_get_int (JsonObject *object, const char *member)
   if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
     return 0;
   if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64)json_node_get_double (node);
+    {
+      /* Hostile JSON: 1e999 is inf; converting that (or NaN) is undefined. */
+      double d = json_node_get_double (node);
+
+      if (!(d > -9.2e18 && d < 9.2e18))
+        return 0;
+      return (gint64)d;
+    }
   if (json_node_get_value_type (node) == G_TYPE_INT64)
     return json_node_get_int (node);
   return 0;

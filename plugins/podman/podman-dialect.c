@@ -139,16 +139,26 @@ number (JsonObject *row, const char *member)
                                                           : (double)json_node_get_int (node);
 }
 
+/* A byte or process count: hostile JSON's negative, huge, inf or NaN
+ * values would make the conversion undefined, so they read as 0. */
+static guint64
+count (JsonObject *row, const char *member)
+{
+  double d = number (row, member);
+
+  return d >= 0 && d < 1.8e19 ? (guint64)d : 0;
+}
+
 HeroVirtContainerStats *
 podman_stats_from_row (JsonObject *row)
 {
   return g_object_new (
       HERO_VIRT_TYPE_CONTAINER_STATS, "cpu-percent", number (row, "CPU"), "memory-usage",
-      (guint64)number (row, "MemUsage"), "memory-limit", (guint64)number (row, "MemLimit"),
-      "memory-percent", number (row, "MemPerc"), "net-input", (guint64)number (row, "NetInput"),
-      "net-output", (guint64)number (row, "NetOutput"), "block-input",
-      (guint64)number (row, "BlockInput"), "block-output", (guint64)number (row, "BlockOutput"),
-      "pids", (guint64)number (row, "PIDs"), NULL);
+      count (row, "MemUsage"), "memory-limit", count (row, "MemLimit"),
+      "memory-percent", number (row, "MemPerc"), "net-input", count (row, "NetInput"),
+      "net-output", count (row, "NetOutput"), "block-input",
+      count (row, "BlockInput"), "block-output", count (row, "BlockOutput"),
+      "pids", count (row, "PIDs"), NULL);
 }
 
 const DockerCliDialect podman_dialect = {
