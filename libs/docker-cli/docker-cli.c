@@ -1011,14 +1011,21 @@ docker_cli_parse_size (const char *text)
     end++;
   for (guint i = 0; i < G_N_ELEMENTS (units); i++)
     if (g_str_has_prefix (end, units[i].unit))
-      return (guint64)(value * units[i].factor + 0.5);
-  return (guint64)value;
+      {
+        value = value * units[i].factor + 0.5;
+        break;
+      }
+  /* Negative, huge, inf and NaN would make the conversion undefined. */
+  return value >= 0 && value < 1.8e19 ? (guint64)value : 0;
 }
 
 double
 docker_cli_parse_percent (const char *text)
 {
-  return text ? g_ascii_strtod (text, NULL) : 0.0;
+  double value = text ? g_ascii_strtod (text, NULL) : 0.0;
+
+  /* A percentage property takes no inf, NaN or negative value. */
+  return value >= 0 && value < 1e12 ? value : 0.0;
 }
 
 /* ---- inspect, stats, health ---- */

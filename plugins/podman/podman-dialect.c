@@ -133,10 +133,15 @@ number (JsonObject *row, const char *member)
 {
   JsonNode *node = json_object_get_member (row, member);
 
+  double    d;
+
   if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
     return 0;
-  return json_node_get_value_type (node) == G_TYPE_DOUBLE ? json_node_get_double (node)
-                                                          : (double)json_node_get_int (node);
+  d = json_node_get_value_type (node) == G_TYPE_DOUBLE ? json_node_get_double (node)
+      : json_node_get_value_type (node) == G_TYPE_INT64 ? (double)json_node_get_int (node)
+                                                        : 0;
+  /* The stats properties take no inf, NaN or negative value. */
+  return d >= 0 && d < 1.8e19 ? d : 0;
 }
 
 /* A byte or process count: hostile JSON's negative, huge, inf or NaN
