@@ -83,9 +83,9 @@ print_status_json (HeroVirtContainerStatus *st)
 static gboolean
 add_port_arg (HeroVirtContainerBuilder *b, const char *spec, GError **error)
 {
-  g_autoptr (GRegex) re = g_regex_new (
-      "^(?:\\[?([0-9a-fA-F:.]+?)\\]?:)?([0-9]{1,5}):([0-9]{1,5})(?:/([a-z]+))?$",
-      G_REGEX_DOLLAR_ENDONLY, 0, NULL);
+  g_autoptr (GRegex) re
+      = g_regex_new ("^(?:\\[?([0-9a-fA-F:.]+?)\\]?:)?([0-9]{1,5}):([0-9]{1,5})(?:/([a-z]+))?$",
+                     G_REGEX_DOLLAR_ENDONLY, 0, NULL);
   g_autoptr (GMatchInfo) m = NULL;
   g_autofree char *ip = NULL, *host = NULL, *ctr = NULL, *proto = NULL;
 

@@ -1171,13 +1171,10 @@ static gboolean write_locked (HeroVirtSshExecutor *self,
                               int                  mode,
                               GCancellable        *cancellable,
                               GError             **error);
-static char    *make_temp_dir_locked (HeroVirtSshExecutor *self,
-                                      GCancellable        *cancellable,
-                                      GError             **error);
-static gboolean ensure_sftp (HeroVirtSshExecutor *self,
-                             gint64               deadline,
-                             GCancellable        *cancellable,
-                             GError             **error);
+static char *
+make_temp_dir_locked (HeroVirtSshExecutor *self, GCancellable *cancellable, GError **error);
+static gboolean
+ensure_sftp (HeroVirtSshExecutor *self, gint64 deadline, GCancellable *cancellable, GError **error);
 static gboolean remove_locked (HeroVirtSshExecutor *self,
                                const char          *path,
                                guint                depth,

@@ -166,14 +166,14 @@ gboolean
 docker_cli_env_name_is_tool_config (const char *name)
 {
   static const char *const exact[]
-      = { "PATH",       "HOME",     "TMPDIR",      "USER",       "LOGNAME",     "SHELL",
-          "IFS",        "ENV",      "BASH_ENV",    "TZ",         "GODEBUG",     "GOMAXPROCS",
-          "GOGC",       "GOTRACEBACK", "SSL_CERT_FILE", "SSL_CERT_DIR", "NO_PROXY", "no_proxy",
-          "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY",  "all_proxy",
-          NULL };
-  static const char *const prefixes[] = { "CONTAINERS_", "CONTAINERD_", "BUILDAH_", "PODMAN_",
-                                          "NERDCTL_",    "DOCKER_",     "STORAGE_", "REGISTRY_",
-                                          "XDG_",        "LD_",         NULL };
+      = { "PATH",         "HOME",        "TMPDIR",    "USER",        "LOGNAME",
+          "SHELL",        "IFS",         "ENV",       "BASH_ENV",    "TZ",
+          "GODEBUG",      "GOMAXPROCS",  "GOGC",      "GOTRACEBACK", "SSL_CERT_FILE",
+          "SSL_CERT_DIR", "NO_PROXY",    "no_proxy",  "HTTP_PROXY",  "http_proxy",
+          "HTTPS_PROXY",  "https_proxy", "ALL_PROXY", "all_proxy",   NULL };
+  static const char *const prefixes[]
+      = { "CONTAINERS_", "CONTAINERD_", "BUILDAH_", "PODMAN_", "NERDCTL_", "DOCKER_",
+          "STORAGE_",    "REGISTRY_",   "XDG_",     "LD_",     NULL };
 
   if (g_strv_contains (exact, name))
     return TRUE;
@@ -235,8 +235,7 @@ docker_cli_add_create_args (const DockerCliDialect *dialect,
       if (eq == NULL || !hero_virt_validate_env_name (name, error))
         {
           if (eq == NULL)
-            hero_virt_set_invalid_argument (error, "environment variable", name,
-                                            "use NAME=VALUE");
+            hero_virt_set_invalid_argument (error, "environment variable", name, "use NAME=VALUE");
           return FALSE;
         }
       if (env_value_fits_file (env[i]))

@@ -46,15 +46,15 @@ HeroVirtCommand *docker_cli_command (const DockerCliDialect *dialect,
 /* Container environment values never go on the command line: those of
  * one line go in @env_file (written from docker_cli_env_file_text()), the
  * others as --env=NAME with the value in the tool's own environment. */
-gboolean         docker_cli_add_create_args (const DockerCliDialect *dialect,
-                                             HeroVirtCommand        *command,
-                                             HeroVirtContainerSpec  *spec,
-                                             const char             *env_file,
-                                             GError                **error);
-char            *docker_cli_env_file_text (HeroVirtContainerSpec *spec);
-gboolean         docker_cli_env_name_is_tool_config (const char *name);
-void             docker_cli_wipe_free (char *secret);
-gboolean         docker_cli_check (HeroVirtCommandResult *result, GError **error);
+gboolean docker_cli_add_create_args (const DockerCliDialect *dialect,
+                                     HeroVirtCommand        *command,
+                                     HeroVirtContainerSpec  *spec,
+                                     const char             *env_file,
+                                     GError                **error);
+char    *docker_cli_env_file_text (HeroVirtContainerSpec *spec);
+gboolean docker_cli_env_name_is_tool_config (const char *name);
+void     docker_cli_wipe_free (char *secret);
+gboolean docker_cli_check (HeroVirtCommandResult *result, GError **error);
 
 JsonArray *
 docker_cli_parse_rows (const DockerCliDialect *dialect, const char *text, GError **error);

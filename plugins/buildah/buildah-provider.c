@@ -272,8 +272,8 @@ clean_stale_auth_dirs (HeroVirtExecutor *executor, const char *base)
 
   while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
     {
-      char           *end = NULL;
-      guint64         pid;
+      char            *end = NULL;
+      guint64          pid;
       g_autofree char *path = NULL;
 
       if (!g_str_has_prefix (name, "auth-"))
@@ -655,14 +655,14 @@ static gboolean
 env_name_is_tool_config (const char *name)
 {
   static const char *const exact[]
-      = { "PATH",       "HOME",     "TMPDIR",      "USER",       "LOGNAME",     "SHELL",
-          "IFS",        "ENV",      "BASH_ENV",    "TZ",         "GODEBUG",     "GOMAXPROCS",
-          "GOGC",       "GOTRACEBACK", "SSL_CERT_FILE", "SSL_CERT_DIR", "NO_PROXY", "no_proxy",
-          "HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY",  "all_proxy",
-          NULL };
-  static const char *const prefixes[] = { "CONTAINERS_", "CONTAINERD_", "BUILDAH_", "PODMAN_",
-                                          "NERDCTL_",    "DOCKER_",     "STORAGE_", "REGISTRY_",
-                                          "XDG_",        "LD_",         NULL };
+      = { "PATH",         "HOME",        "TMPDIR",    "USER",        "LOGNAME",
+          "SHELL",        "IFS",         "ENV",       "BASH_ENV",    "TZ",
+          "GODEBUG",      "GOMAXPROCS",  "GOGC",      "GOTRACEBACK", "SSL_CERT_FILE",
+          "SSL_CERT_DIR", "NO_PROXY",    "no_proxy",  "HTTP_PROXY",  "http_proxy",
+          "HTTPS_PROXY",  "https_proxy", "ALL_PROXY", "all_proxy",   NULL };
+  static const char *const prefixes[]
+      = { "CONTAINERS_", "CONTAINERD_", "BUILDAH_", "PODMAN_", "NERDCTL_", "DOCKER_",
+          "STORAGE_",    "REGISTRY_",   "XDG_",     "LD_",     NULL };
 
   if (g_strv_contains (exact, name))
     return TRUE;

@@ -133,11 +133,11 @@ number (JsonObject *row, const char *member)
 {
   JsonNode *node = json_object_get_member (row, member);
 
-  double    d;
+  double d;
 
   if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
     return 0;
-  d = json_node_get_value_type (node) == G_TYPE_DOUBLE ? json_node_get_double (node)
+  d = json_node_get_value_type (node) == G_TYPE_DOUBLE  ? json_node_get_double (node)
       : json_node_get_value_type (node) == G_TYPE_INT64 ? (double)json_node_get_int (node)
                                                         : 0;
   /* The stats properties take no inf, NaN or negative value. */
@@ -157,13 +157,12 @@ count (JsonObject *row, const char *member)
 HeroVirtContainerStats *
 podman_stats_from_row (JsonObject *row)
 {
-  return g_object_new (
-      HERO_VIRT_TYPE_CONTAINER_STATS, "cpu-percent", number (row, "CPU"), "memory-usage",
-      count (row, "MemUsage"), "memory-limit", count (row, "MemLimit"),
-      "memory-percent", number (row, "MemPerc"), "net-input", count (row, "NetInput"),
-      "net-output", count (row, "NetOutput"), "block-input",
-      count (row, "BlockInput"), "block-output", count (row, "BlockOutput"),
-      "pids", count (row, "PIDs"), NULL);
+  return g_object_new (HERO_VIRT_TYPE_CONTAINER_STATS, "cpu-percent", number (row, "CPU"),
+                       "memory-usage", count (row, "MemUsage"), "memory-limit",
+                       count (row, "MemLimit"), "memory-percent", number (row, "MemPerc"),
+                       "net-input", count (row, "NetInput"), "net-output", count (row, "NetOutput"),
+                       "block-input", count (row, "BlockInput"), "block-output",
+                       count (row, "BlockOutput"), "pids", count (row, "PIDs"), NULL);
 }
 
 const DockerCliDialect podman_dialect = {

@@ -31,7 +31,8 @@ gboolean podman_rest_frame_header (const guint8 *header,
  * and @err (stderr; NULL: into @out too). A body that does not start
  * with a frame header is a tty stream and goes to @out raw. A frame that
  * runs past the end or over PODMAN_REST_MAX_FRAME is an error. */
-gboolean podman_rest_demux (const guint8 *data, gsize len, GString *out, GString *err, GError **error);
+gboolean
+podman_rest_demux (const guint8 *data, gsize len, GString *out, GString *err, GError **error);
 
 /* A response body as JSON, bounded (depth, size) before json-glib. */
 JsonNode *podman_rest_parse_json (const guint8 *data, gsize len, GError **error);

@@ -176,10 +176,9 @@ read_bounded (GInputStream *in, gsize max, GCancellable *cancellable, GError **e
         break;
       if ((gsize)n > max - data->len)
         {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
-                       "podman API: a response is longer than the limit of %" G_GSIZE_FORMAT
-                       " bytes",
-                       max);
+          g_set_error (
+              error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+              "podman API: a response is longer than the limit of %" G_GSIZE_FORMAT " bytes", max);
           return NULL;
         }
       g_byte_array_append (data, buf, n);
@@ -977,8 +976,7 @@ rest_logs (HeroVirtContainerProvider *self,
   if (body == NULL)
     return NULL;
   out = g_string_new (NULL);
-  if (!podman_rest_demux (g_bytes_get_data (body, NULL), g_bytes_get_size (body), out, NULL,
-                          error))
+  if (!podman_rest_demux (g_bytes_get_data (body, NULL), g_bytes_get_size (body), out, NULL, error))
     {
       g_string_free (out, TRUE);
       return NULL;

@@ -123,14 +123,13 @@ test_validate_names_paths (void)
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
 }
 
-
 /* buildah's JSON nested 200 000 deep (json-glib alone runs out of stack):
  * each parser returns an error. */
 static void
 test_parse_deep (void)
 {
-  const guint n = 200000;
-  GString    *s = g_string_new (NULL);
+  const guint      n = 200000;
+  GString         *s = g_string_new (NULL);
   g_autofree char *deep = NULL;
   g_autoptr (GError) error = NULL;
   g_autoptr (GPtrArray) list = NULL;

@@ -351,7 +351,6 @@ test_remote_build (void)
   ht_buildah_free (fx);
 }
 
-
 /* Variables never reach the remote command line (sshd runs here, so its
  * shell's cmdline is in our /proc): a thread scans every cmdline while the
  * command runs. The values arrive byte for byte, whatever their quotes,

@@ -271,7 +271,8 @@ test_argv (void)
   p = argv_of (podman);
   g_assert_cmpstr (
       p, ==,
-      "podman|run|--name=web|--publish=127.0.0.1:8080:80/tcp|--volume=/srv/www:/www:ro|--env-file=/private/env|"
+      "podman|run|--name=web|--publish=127.0.0.1:8080:80/tcp|--volume=/srv/www:/www:ro|--env-file=/"
+      "private/env|"
       "--network=net1|--network-alias=web.local|--cpus=1.5|--memory=512m|--memory-swap=1g|--cpu-"
       "shares=512|"
       "--restart=on-failure:3|--health-cmd=curl -f http://localhost/ || exit "
@@ -366,7 +367,6 @@ test_spec (void)
   g_assert_null (hero_virt_container_spec_get_network (spec));
 }
 
-
 /* 200 000 levels of [ (and of {"a":): json-glib alone runs out of stack;
  * every parser refuses it with an error before json-glib sees it. */
 static char *
@@ -438,7 +438,8 @@ static void
 test_hostile_rows (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autoptr (GPtrArray) rows = docker_cli_parse_ps (&podman_dialect, "[1, \"x\", null, []]", &error);
+  g_autoptr (GPtrArray) rows
+      = docker_cli_parse_ps (&podman_dialect, "[1, \"x\", null, []]", &error);
   g_autoptr (HeroVirtContainerStats) stats = NULL;
   g_autoptr (HeroVirtContainerStatus) status = NULL;
 
@@ -452,8 +453,8 @@ test_hostile_rows (void)
   g_assert_null (status);
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE);
   g_clear_error (&error);
-  stats = docker_cli_parse_stats (
-      &podman_dialect, "{\"CPU\": 1e999, \"MemUsage\": -5, \"PIDs\": 1e300}", &error);
+  stats = docker_cli_parse_stats (&podman_dialect,
+                                  "{\"CPU\": 1e999, \"MemUsage\": -5, \"PIDs\": 1e300}", &error);
   g_assert_no_error (error);
   g_assert_cmpuint (hero_virt_container_stats_get_memory_usage (stats), ==, 0);
   g_assert_cmpuint (hero_virt_container_stats_get_pids (stats), ==, 0);
@@ -514,7 +515,8 @@ static void
 test_env_off_argv (void)
 {
   g_autoptr (HeroVirtLocalExecutor) executor = hero_virt_local_executor_new ();
-  g_autoptr (HeroVirtContainerBuilder) b = hero_virt_container_builder_new ("web", "localhost/web:1");
+  g_autoptr (HeroVirtContainerBuilder) b
+      = hero_virt_container_builder_new ("web", "localhost/web:1");
   g_autoptr (HeroVirtContainerSpec) spec = NULL;
   g_autoptr (HeroVirtCommand) command = NULL;
   g_autoptr (GError) error = NULL;
@@ -535,7 +537,8 @@ test_env_off_argv (void)
   g_assert_null (strstr (line, "BEGIN"));
   g_assert_nonnull (strstr (line, "|--env-file=/p/env|"));
   g_assert_nonnull (strstr (line, "|--env=PEM|"));
-  g_assert_cmpstr (hero_virt_command_getenv (command, "PEM"), ==, "-----BEGIN-----\nabc\n-----END-----");
+  g_assert_cmpstr (hero_virt_command_getenv (command, "PEM"), ==,
+                   "-----BEGIN-----\nabc\n-----END-----");
   g_clear_object (&command);
   g_clear_object (&spec);
   g_clear_object (&b);
