@@ -186,11 +186,18 @@ vm_record_new_from_json (const char *json, const char *dir, GError **error)
   JsonNode   *node;
   gint64      start_time = 0;
 
+  /* Bounded first (depth, size: json-glib overflows its stack on deep
+   * input), then parsed again mutable: providers update extra in place. */
   root = hero_virt_json_parse_untrusted ((const guint8 *)json, strlen (json), 0, 0, &local_error);
+  if (root != NULL)
+    {
+      g_clear_pointer (&root, json_node_unref);
+      root = json_from_string (json, &local_error);
+    }
   if (root == NULL)
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT, "VM record is not JSON: %s",
-                   local_error->message);
+                   local_error ? local_error->message : "it is empty");
       return NULL;
     }
   node = root;

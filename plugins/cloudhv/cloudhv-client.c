@@ -131,10 +131,23 @@ chv_client_call (ChvClient    *client,
     }
   if (response != NULL && len > 0)
     {
+      g_autofree char *text = NULL;
+
+      /* Bounded first, then parsed again mutable (callers add members). */
       *response = hero_virt_json_parse_untrusted ((const guint8 *)data, len, 0, 0, &local_error);
+      if (*response != NULL)
+        {
+          g_clear_pointer (response, json_node_unref);
+          text = g_strndup (data, len);
+          *response = json_from_string (text, &local_error);
+          if (*response == NULL && local_error == NULL)
+            g_set_error (&local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "it is empty");
+        }
       if (*response == NULL)
         {
-          g_set_error (error, HERO_VIRT_ERROR, local_error->code,
+          g_set_error (error, HERO_VIRT_ERROR,
+                       local_error->domain == HERO_VIRT_ERROR ? local_error->code
+                                                              : HERO_VIRT_ERROR_PARSE,
                        "cloud-hypervisor %s answered something that is not JSON: %s", endpoint,
                        local_error->message);
           return FALSE;

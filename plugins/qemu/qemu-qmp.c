@@ -69,8 +69,14 @@ read_message (QemuQmp *qmp, gint64 deadline, GError **error)
           g_strstrip (line);
           if (*line == '\0')
             continue;
+          /* Bounded first, then parsed again mutable (callers may edit). */
           root = hero_virt_json_parse_untrusted ((const guint8 *)line, strlen (line), 0, 0,
                                                  &local_error);
+          if (root != NULL)
+            {
+              g_clear_pointer (&root, json_node_unref);
+              root = json_from_string (line, &local_error);
+            }
           if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
             {
               g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
