@@ -140,10 +140,22 @@ add_key_value_args (HeroVirtContainerBuilder *b,
       const char      *eq = strchr (items[i], '=');
       g_autofree char *key = eq ? g_strndup (items[i], eq - items[i]) : NULL;
 
+      /* --env NAME takes the value from hero-virt's own environment, so a
+       * secret need not be on this command line either. */
+      if (eq == NULL && add == hero_virt_container_builder_add_env && g_getenv (items[i]) != NULL)
+        {
+          if (!hero_virt_validate_env_name (items[i], error))
+            return FALSE;
+          add (b, items[i], g_getenv (items[i]));
+          continue;
+        }
       if (eq == NULL)
         {
           g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                       "Invalid %s “%s”: use KEY=VALUE", what, items[i]);
+                       "Invalid %s “%s”: use KEY=VALUE%s", what, items[i],
+                       add == hero_virt_container_builder_add_env
+                           ? " (or KEY, set in this environment)"
+                           : "");
           return FALSE;
         }
       add (b, key, eq + 1);
@@ -169,7 +181,8 @@ cmd_run (int argc, char **argv)
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Container name", "NAME" },
     { "publish", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &ports, "Publish a port",
       "[IP:]HOST:CONTAINER[/PROTO]" },
-    { "env", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &envs, "Set an environment variable", "KEY=VALUE" },
+    { "env", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &envs,
+      "Set an environment variable (KEY alone: its value here)", "KEY[=VALUE]" },
     { "volume", 'v', 0, G_OPTION_ARG_STRING_ARRAY, &volumes, "Mount a host path or volume",
       "SOURCE:TARGET[:ro]" },
     { "network", 0, 0, G_OPTION_ARG_STRING, &network, "Network to join", "NAME" },

@@ -170,6 +170,20 @@ def workload():
             time.sleep(0.05)
         assert st.props.exit_code == 7, (name, st.props.state, st.props.exit_code)
         c.remove(True)
+    # the hero-virt CLI takes --env NAME from its own environment
+    name = "hv-secret-marker-hvcli"
+    p = subprocess.run([HERO_VIRT, "container", "run", "--name", name, "--env", "HV_SECRET", IMAGE, "--", "-c",
+                        md5_check("HV_SECRET") + " && exit 7 || exit 3"],
+                       env=dict(os.environ, HV_SECRET=secret, **env), capture_output=True, text=True)
+    assert p.returncode == 0, p.stderr
+    c = HeroVirt.Container.new_for_provider(name, "podman", executor())
+    for _ in range(600):
+        st = c.inspect(None)
+        if st.props.state == "exited":
+            break
+        time.sleep(0.05)
+    assert st.props.exit_code == 7, (name, st.props.state, st.props.exit_code)
+    c.remove(True)
     ctx = tempfile.mkdtemp(prefix="hv-secret-ctx-", dir=os.environ["HV_TEST_DIR"])
     with open(os.path.join(ctx, "Containerfile"), "w") as f:
         f.write("FROM %s\nARG HV_BUILD_SECRET\nRUN %s\n" % (IMAGE, md5_check("HV_BUILD_SECRET")))
@@ -184,7 +198,8 @@ def workload():
 @test
 def secret_never_in_cmdline_or_logs():
     s = setup()
-    watch = ProcWatch(SECRET, ["hv-secret-marker-cli", "hv-secret-marker-build", "hv-secret-marker-config"])
+    watch = ProcWatch(SECRET, ["hv-secret-marker-cli", "hv-secret-marker-hvcli", "hv-secret-marker-build",
+                               "hv-secret-marker-config"])
     child_env = dict(os.environ, G_MESSAGES_DEBUG="all", HV_TEST_SECRET=SECRET,
                      HV_TEST_CONTAINERS_ENV=json.dumps(s["env"]), HV_TEST_SOCK=s["sock"],
                      HV_TEST_DIR=s["dir"])
