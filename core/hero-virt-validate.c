@@ -869,9 +869,10 @@ _hero_virt_validate_key_values (const char *const *items,
       const char      *eq = strchr (item, '=');
       g_autofree char *key = eq ? g_strndup (item, eq - item) : g_strdup (item);
 
+      /* Only the key is named: the value may be a secret. */
       if (eq == NULL || !_hero_virt_match (key_pattern, key))
         return hero_virt_set_invalid_argument (
-            error, what, item, "use key=value with a key of letters, digits and _ . / -");
+            error, what, key, "use key=value with a key of letters, digits and _ . / -");
     }
   return TRUE;
 }

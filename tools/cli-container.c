@@ -5,8 +5,8 @@
  * Every command takes --provider (podman, nerdctl; the default otherwise)
  * and goes through HeroVirtContainerBuilder / HeroVirtContainer, so names
  * and flags are validated by the library before anything runs. The
- * podman provider uses its REST API when CONTAINER_HOST=unix://… (or
- * /run/podman/podman.sock) is there, else the podman CLI.
+ * podman provider uses its REST API when CONTAINER_HOST=unix://… names
+ * its service socket, else the podman CLI.
  */
 #include "cli-common.h"
 
@@ -83,11 +83,16 @@ print_status_json (HeroVirtContainerStatus *st)
 static gboolean
 add_port_arg (HeroVirtContainerBuilder *b, const char *spec, GError **error)
 {
-  g_autoptr (GRegex) re = g_regex_new (
-      "^(?:\\[?([0-9a-fA-F:.]+?)\\]?:)?([0-9]{1,5}):([0-9]{1,5})(?:/([a-z]+))?$", 0, 0, NULL);
+  g_autoptr (GRegex) re
+      = g_regex_new ("^(?:\\[?([0-9a-fA-F:.]+?)\\]?:)?([0-9]{1,5}):([0-9]{1,5})(?:/([a-z]+))?$",
+                     G_REGEX_DOLLAR_ENDONLY, 0, NULL);
   g_autoptr (GMatchInfo) m = NULL;
   g_autofree char *ip = NULL, *host = NULL, *ctr = NULL, *proto = NULL;
 
+  /* One line (the shared anchored validator), and `$` only at the very
+   * end: "8080:80\n" is refused. */
+  if (!hero_virt_validate_single_line ("port", spec, error))
+    return FALSE;
   if (!g_regex_match (re, spec, 0, &m))
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
@@ -135,10 +140,22 @@ add_key_value_args (HeroVirtContainerBuilder *b,
       const char      *eq = strchr (items[i], '=');
       g_autofree char *key = eq ? g_strndup (items[i], eq - items[i]) : NULL;
 
+      /* --env NAME takes the value from hero-virt's own environment, so a
+       * secret need not be on this command line either. */
+      if (eq == NULL && add == hero_virt_container_builder_add_env && g_getenv (items[i]) != NULL)
+        {
+          if (!hero_virt_validate_env_name (items[i], error))
+            return FALSE;
+          add (b, items[i], g_getenv (items[i]));
+          continue;
+        }
       if (eq == NULL)
         {
           g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                       "Invalid %s “%s”: use KEY=VALUE", what, items[i]);
+                       "Invalid %s “%s”: use KEY=VALUE%s", what, items[i],
+                       add == hero_virt_container_builder_add_env
+                           ? " (or KEY, set in this environment)"
+                           : "");
           return FALSE;
         }
       add (b, key, eq + 1);
@@ -164,7 +181,8 @@ cmd_run (int argc, char **argv)
     { "name", 0, 0, G_OPTION_ARG_STRING, &name, "Container name", "NAME" },
     { "publish", 'p', 0, G_OPTION_ARG_STRING_ARRAY, &ports, "Publish a port",
       "[IP:]HOST:CONTAINER[/PROTO]" },
-    { "env", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &envs, "Set an environment variable", "KEY=VALUE" },
+    { "env", 'e', 0, G_OPTION_ARG_STRING_ARRAY, &envs,
+      "Set an environment variable (KEY alone: its value here)", "KEY[=VALUE]" },
     { "volume", 'v', 0, G_OPTION_ARG_STRING_ARRAY, &volumes, "Mount a host path or volume",
       "SOURCE:TARGET[:ro]" },
     { "network", 0, 0, G_OPTION_ARG_STRING, &network, "Network to join", "NAME" },

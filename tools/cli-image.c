@@ -38,23 +38,43 @@ static gboolean opt_password_stdin;
         "Read the password from standard input", NULL                                              \
   }
 
+/* NULL with an error for --username without a password source (or with
+ * nothing on standard input): never an empty password by accident. */
 static HeroVirtImageRegistryOptions *
-registry_options (void)
+registry_options (GError **error)
 {
-  HeroVirtImageRegistryOptions *options = hero_virt_image_registry_options_new ();
+  g_autoptr (HeroVirtImageRegistryOptions) options = hero_virt_image_registry_options_new ();
 
   hero_virt_image_registry_options_set_tls_verify (options, !opt_no_tls_verify);
   hero_virt_image_registry_options_set_cert_dir (options, opt_cert_dir);
+  if (opt_password_stdin && opt_username == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "--password-stdin needs --username");
+      return NULL;
+    }
   if (opt_username != NULL)
     {
       char line[4096] = "";
 
-      if (opt_password_stdin && fgets (line, sizeof line, stdin) != NULL)
-        line[strcspn (line, "\r\n")] = '\0';
+      if (!opt_password_stdin)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                       "--username needs a password: pass it on standard input with "
+                       "--password-stdin");
+          return NULL;
+        }
+      if (fgets (line, sizeof line, stdin) == NULL)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                       "--password-stdin: no password on standard input");
+          return NULL;
+        }
+      line[strcspn (line, "\r\n")] = '\0';
       hero_virt_image_registry_options_set_credentials (options, opt_username, line);
-      memset (line, 0, sizeof line);
+      explicit_bzero (line, sizeof line);
     }
-  return options;
+  return g_steal_pointer (&options);
 }
 
 static int
@@ -157,7 +177,9 @@ cmd_build (int argc, char **argv)
   if (tag == NULL)
     return hv_cli_usage_error ("image build", "--tag is required");
   context = g_canonicalize_filename (argv[1], NULL);
-  options = registry_options ();
+  options = registry_options (&error);
+  if (options == NULL)
+    return hv_cli_report_error (error);
   bar = hv_cli_progress_bar_new (progress);
   id = hero_virt_image_build (context, file, tag, (const char *const *)build_args, options,
                               progress, NULL, hv_cli_get_cancellable (), &error);
@@ -183,7 +205,9 @@ cmd_push (int argc, char **argv)
                           "Pushes a local image to a registry (to DESTINATION if given).", entries,
                           &argc, &argv, 1, 2, &status))
     return status;
-  options = registry_options ();
+  options = registry_options (&error);
+  if (options == NULL)
+    return hv_cli_report_error (error);
   bar = hv_cli_progress_bar_new (progress);
   ok = hero_virt_image_push (argv[1], argc > 2 ? argv[2] : NULL, options, progress, NULL,
                              hv_cli_get_cancellable (), &error);
@@ -205,7 +229,9 @@ cmd_pull (int argc, char **argv)
   if (!hv_cli_parse_args ("image pull", "IMAGE", "Pulls an image from its registry.", entries,
                           &argc, &argv, 1, 1, &status))
     return status;
-  options = registry_options ();
+  options = registry_options (&error);
+  if (options == NULL)
+    return hv_cli_report_error (error);
   bar = hv_cli_progress_bar_new (progress);
   id = hero_virt_image_pull (argv[1], options, progress, NULL, hv_cli_get_cancellable (), &error);
   g_clear_pointer (&bar, hv_cli_progress_bar_free);

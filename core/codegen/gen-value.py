@@ -754,11 +754,11 @@ def generate_json(t, h, c, declare):
                  '%s\n *\n * Since: %s\n */' % (
                      from_string, t.json.get('string_doc', 'JSON text as [method@%s.%s] writes it' % (gi_name(t.TypeName), to_string[len(t.prefix) + 1:] if to_string else 'to_json')),
                      wrap_doc('Parses a %s from JSON text. Unknown members are ignored.' % t.what),
-                     tagged('Returns:', '(transfer full): a new #%s, or %%NULL with %%HERO_VIRT_ERROR_PARSE' % t.TypeName), t.since))
+                     tagged('Returns:', '(transfer full): a new #%s, or %%NULL with %%HERO_VIRT_ERROR_PARSE (or %%HERO_VIRT_ERROR_TOO_LARGE for text nested too deep or too long)' % t.TypeName), t.since))
         c.append('%s *\n%s (const char *json, GError **error)\n{\n  g_autoptr (JsonNode) node = NULL;\n  g_autoptr (GError) local_error = NULL;\n\n'
-                 '  g_return_val_if_fail (json != NULL, NULL);\n\n  node = json_from_string (json, &local_error);\n  if (node == NULL)\n    {\n'
-                 '      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "Could not parse %%s: %%s", %s,\n'
-                 '                   local_error ? local_error->message : "empty document");\n      return NULL;\n    }\n'
+                 '  g_return_val_if_fail (json != NULL, NULL);\n\n  node = hero_virt_json_parse_untrusted ((const guint8 *)json, strlen (json), 0, 0, &local_error);\n  if (node == NULL)\n    {\n'
+                 '      g_set_error (error, HERO_VIRT_ERROR, local_error->code, "Could not parse %%s: %%s", %s,\n'
+                 '                   local_error->message);\n      return NULL;\n    }\n'
                  '  return %s (node, error);\n}\n' % (t.TypeName, from_string, c_string(t.what), parse))
 
 

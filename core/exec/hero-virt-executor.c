@@ -567,8 +567,10 @@ environ_of (HeroVirtExecutor *self)
  * a test points buildah and podman at a private `containers.conf` and
  * storage root without touching the process environment. The local
  * executor adds the variables to its own environment; the SSH executor
- * passes them through `env` on the remote side, since sshd normally
- * refuses to.
+ * (sshd normally refuses to set variables) writes them to a file only the
+ * user can read, in a private temporary directory, which the remote shell
+ * sources and removes before the command starts: values never appear on a
+ * command line. @variable must match `[A-Za-z_][A-Za-z0-9_]*`.
  *
  * Since: 0.1
  */

@@ -1127,28 +1127,34 @@ take_output (RunState *state, gboolean is_err, const char *data, gsize len)
 
 /* The one place a command line is built: a fixed wrapper that reports the
  * shell's PID (so a cancelled command's process group can be killed), then
- * the quoted argv, with variables passed through `env`. */
+ * the quoted argv. Variables never go on it (a remote command line is
+ * visible to every user of that host in /proc): they come from @env_file,
+ * which the remote shell sources and removes with its directory before the
+ * command starts. */
 static char *
-build_command_line (HeroVirtSshExecutor *self, HeroVirtCommand *command)
+build_command_line (HeroVirtSshExecutor *self, HeroVirtCommand *command, const char *env_file)
 {
   g_autoptr (GStrvBuilder) argv = g_strv_builder_new ();
   g_auto (GStrv) full = NULL;
-  g_autofree char   *quoted = NULL;
-  const char *const *extra = hero_virt_command_get_environ (command);
-  g_auto (GStrv) mine = _hero_virt_executor_dup_environ (HERO_VIRT_EXECUTOR (self));
-  GString *line = g_string_new ("printf '%s\\n' \"$$\" && ");
+  g_autofree char *quoted = NULL;
+  GString         *line = g_string_new ("printf '%s\\n' \"$$\" && ");
+
+  if (env_file != NULL)
+    {
+      g_autofree char *dir = g_path_get_dirname (env_file);
+      const char      *f[] = { env_file, NULL };
+      const char      *d[] = { dir, NULL };
+      g_autofree char *qf = hero_virt_ssh_quote_argv (f);
+      g_autofree char *qd = hero_virt_ssh_quote_argv (d);
+
+      g_string_append_printf (line, ". %s && rm -rf -- %s && ", qf, qd);
+    }
 
   if (hero_virt_command_get_cwd (command) != NULL)
     {
       const char      *cd[] = { hero_virt_command_get_cwd (command), NULL };
       g_autofree char *dir = hero_virt_ssh_quote_argv (cd);
       g_string_append_printf (line, "cd -- %s && ", dir);
-    }
-  if (mine[0] != NULL || extra[0] != NULL)
-    {
-      g_strv_builder_add (argv, "env");
-      g_strv_builder_addv (argv, (const char **)mine);
-      g_strv_builder_addv (argv, (const char **)extra);
     }
   g_strv_builder_addv (argv, (const char **)hero_virt_command_get_argv (command));
   full = g_strv_builder_end (argv);
@@ -1157,6 +1163,92 @@ build_command_line (HeroVirtSshExecutor *self, HeroVirtCommand *command)
   if (hero_virt_command_get_merge_stderr (command))
     g_string_append (line, " 2>&1");
   return g_string_free (line, FALSE);
+}
+
+static gboolean write_locked (HeroVirtSshExecutor *self,
+                              const char          *path,
+                              GBytes              *contents,
+                              int                  mode,
+                              GCancellable        *cancellable,
+                              GError             **error);
+static char *
+make_temp_dir_locked (HeroVirtSshExecutor *self, GCancellable *cancellable, GError **error);
+static gboolean
+ensure_sftp (HeroVirtSshExecutor *self, gint64 deadline, GCancellable *cancellable, GError **error);
+static gboolean remove_locked (HeroVirtSshExecutor *self,
+                               const char          *path,
+                               guint                depth,
+                               gint64               deadline,
+                               GCancellable        *cancellable,
+                               GError             **error);
+
+/* The executor's and the command's variables as `export NAME='value'`
+ * lines in a 0600 file inside a fresh 0700 directory on the remote host.
+ * Returns FALSE on error; *@out_file stays NULL when there are none. Only
+ * names are ever in an error. */
+static gboolean
+write_env_file_locked (HeroVirtSshExecutor *self,
+                       HeroVirtCommand     *command,
+                       char               **out_file,
+                       GCancellable        *cancellable,
+                       GError             **error)
+{
+  g_auto (GStrv) mine = _hero_virt_executor_dup_environ (HERO_VIRT_EXECUTOR (self));
+  const char *const *extra = hero_virt_command_get_environ (command);
+  const char *const *lists[] = { (const char *const *)mine, extra };
+  g_autofree char   *dir = NULL;
+  g_autofree char   *file = NULL;
+  g_autoptr (GBytes) bytes = NULL;
+  GString *text;
+  gboolean ok;
+
+  *out_file = NULL;
+  if (mine[0] == NULL && extra[0] == NULL)
+    return TRUE;
+  text = g_string_new (NULL);
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    for (guint i = 0; lists[l][i] != NULL; i++)
+      {
+        const char      *eq = strchr (lists[l][i], '=');
+        g_autofree char *name = g_strndup (lists[l][i], eq ? (gsize)(eq - lists[l][i]) : 0);
+        const char      *value[] = { eq ? eq + 1 : "", NULL };
+        g_autofree char *quoted = NULL;
+
+        /* `-Secho INJECTED #` must never reach a shell as a name. */
+        if (eq == NULL || !hero_virt_validate_env_name (name, NULL))
+          {
+            explicit_bzero (text->str, text->len);
+            g_string_free (text, TRUE);
+            return hero_virt_set_invalid_argument (
+                error, "environment variable name", name,
+                "use letters, digits and _, not starting with a digit");
+          }
+        quoted = hero_virt_ssh_quote_argv (value);
+        g_string_append_printf (text, "export %s=%s\n", name, quoted);
+        explicit_bzero (quoted, strlen (quoted));
+      }
+  dir = make_temp_dir_locked (self, cancellable, error);
+  if (dir == NULL)
+    {
+      explicit_bzero (text->str, text->len);
+      g_string_free (text, TRUE);
+      return FALSE;
+    }
+  file = g_build_filename (dir, "env", NULL);
+  bytes = g_bytes_new_static (text->str, text->len);
+  ok = write_locked (self, file, bytes, 0600, cancellable, error);
+  g_clear_pointer (&bytes, g_bytes_unref);
+  explicit_bzero (text->str, text->len);
+  g_string_free (text, TRUE);
+  if (!ok)
+    {
+      gint64 deadline = deadline_after (5000);
+      if (ensure_sftp (self, deadline, NULL, NULL))
+        remove_locked (self, dir, 0, deadline, NULL, NULL);
+      return FALSE;
+    }
+  *out_file = g_steal_pointer (&file);
+  return TRUE;
 }
 
 static LIBSSH2_CHANNEL *
@@ -1313,6 +1405,7 @@ pump (HeroVirtSshExecutor *self,
 static HeroVirtCommandResult *
 run_locked (HeroVirtSshExecutor *self,
             HeroVirtCommand     *command,
+            const char          *env_file,
             GCancellable        *cancellable,
             GError             **error)
 {
@@ -1336,7 +1429,7 @@ run_locked (HeroVirtSshExecutor *self,
     return NULL;
 
   deadline = deadline_after (timeout ? timeout : self->command_timeout);
-  line = build_command_line (self, command);
+  line = build_command_line (self, command, env_file);
 
   channel = open_channel (self, deadline, cancellable, error);
   if (channel == NULL)
@@ -1464,8 +1557,27 @@ ssh_run (HeroVirtExecutor *executor,
   HeroVirtSshExecutor   *self = HERO_VIRT_SSH_EXECUTOR (executor);
   HeroVirtCommandResult *result;
 
+  g_autofree char *env_file = NULL;
+
   g_mutex_lock (&self->lock);
-  result = run_locked (self, command, cancellable, error);
+  if (!connect_locked (self, cancellable, error)
+      || !write_env_file_locked (self, command, &env_file, cancellable, error))
+    {
+      g_mutex_unlock (&self->lock);
+      return NULL;
+    }
+  result = run_locked (self, command, env_file, cancellable, error);
+  /* The remote shell removed the file before the command started; a
+   * command that failed early may not have. */
+  if (env_file != NULL
+      && (result == NULL || hero_virt_command_result_get_exit_status (result) != 0))
+    {
+      g_autofree char *dir = g_path_get_dirname (env_file);
+      gint64           deadline = deadline_after (5000);
+
+      if (ensure_sftp (self, deadline, NULL, NULL))
+        remove_locked (self, dir, 0, deadline, NULL, NULL);
+    }
   g_mutex_unlock (&self->lock);
   return result;
 }

@@ -779,18 +779,19 @@ check_pairs (const char *what, GPtrArray *pairs, gboolean env_name, GError **err
 {
   for (guint i = 0; i + 1 < pairs->len; i++)
     {
-      const char *item = g_ptr_array_index (pairs, i);
-      const char *eq = strchr (item, '=');
+      const char      *item = g_ptr_array_index (pairs, i);
+      const char      *eq = strchr (item, '=');
+      g_autofree char *name = eq ? g_strndup (item, eq - item) : g_strdup (item);
 
-      if (!check_text (what, item, error))
-        return FALSE;
+      /* Only the name is ever in a message: the value may be a secret. */
+      if (!check_text (what, item, NULL))
+        return hero_virt_set_invalid_argument (
+            error, what, name, "control characters and invalid UTF-8 are not allowed");
       if (eq == item)
-        return hero_virt_set_invalid_argument (error, what, item, "the name is empty");
-      if (env_name)
-        for (const char *p = item; p < eq; p++)
-          if (!(g_ascii_isalnum (*p) || *p == '_') || (p == item && g_ascii_isdigit (*p)))
-            return hero_virt_set_invalid_argument (
-                error, what, item, "names are letters, digits and “_”, not starting with a digit");
+        return hero_virt_set_invalid_argument (error, what, "", "the name is empty");
+      if (env_name && !hero_virt_validate_env_name (name, NULL))
+        return hero_virt_set_invalid_argument (
+            error, what, name, "names are letters, digits and “_”, not starting with a digit");
     }
   return TRUE;
 }

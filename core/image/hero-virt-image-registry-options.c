@@ -6,6 +6,8 @@
 
 #include "hero-virt-private.h"
 
+#include <string.h>
+
 /**
  * HeroVirtImageRegistryOptions:
  *
@@ -52,6 +54,16 @@ static GParamSpec *properties[N_PROPS];
 
 G_DEFINE_FINAL_TYPE (HeroVirtImageRegistryOptions, hero_virt_image_registry_options, G_TYPE_OBJECT)
 
+/* Overwrites the password before it is freed (explicit_bzero: a memset
+ * before free may be optimized away). */
+static void
+clear_password (HeroVirtImageRegistryOptions *self)
+{
+  if (self->password != NULL)
+    explicit_bzero (self->password, strlen (self->password));
+  g_clear_pointer (&self->password, g_free);
+}
+
 static void
 hero_virt_image_registry_options_finalize (GObject *object)
 {
@@ -59,9 +71,7 @@ hero_virt_image_registry_options_finalize (GObject *object)
 
   g_free (self->cert_dir);
   g_free (self->username);
-  if (self->password != NULL)
-    memset (self->password, 0, strlen (self->password));
-  g_free (self->password);
+  clear_password (self);
 
   G_OBJECT_CLASS (hero_virt_image_registry_options_parent_class)->finalize (object);
 }
@@ -120,7 +130,7 @@ hero_virt_image_registry_options_set_property (GObject      *object,
       set_string (self, &self->username, g_value_get_string (value), PROP_USERNAME);
       break;
     case PROP_PASSWORD:
-      g_free (self->password);
+      clear_password (self);
       self->password = g_value_dup_string (value);
       break;
     default:
@@ -272,9 +282,7 @@ hero_virt_image_registry_options_set_credentials (HeroVirtImageRegistryOptions *
   g_return_val_if_fail (HERO_VIRT_IS_IMAGE_REGISTRY_OPTIONS (self), NULL);
 
   set_string (self, &self->username, username, PROP_USERNAME);
-  if (self->password != NULL)
-    memset (self->password, 0, strlen (self->password));
-  g_free (self->password);
+  clear_password (self);
   self->password = username != NULL ? g_strdup (password) : NULL;
   return self;
 }

@@ -41,9 +41,17 @@ _hero_virt_image_check_build (const char        *context_dir,
       && (file = hero_virt_resolve_host_path (dir, containerfile, error)) == NULL)
     return FALSE;
   for (guint i = 0; build_args != NULL && build_args[i] != NULL; i++)
-    if (strchr (build_args[i], '=') == NULL || build_args[i][0] == '=' || build_args[i][0] == '-'
-        || strpbrk (build_args[i], "\n\r") != NULL)
-      return hero_virt_set_invalid_argument (error, "build argument", build_args[i],
-                                             "use NAME=VALUE");
+    {
+      const char      *eq = strchr (build_args[i], '=');
+      g_autofree char *name
+          = g_strndup (build_args[i], eq ? (gsize)(eq - build_args[i]) : strlen (build_args[i]));
+
+      /* Only the name is ever in the message: the value may be a secret. */
+      if (eq == NULL || !hero_virt_validate_env_name (name, NULL)
+          || strpbrk (build_args[i], "\n\r") != NULL)
+        return hero_virt_set_invalid_argument (
+            error, "build argument", name,
+            "use NAME=VALUE on one line, NAME of letters, digits and _");
+    }
   return TRUE;
 }

@@ -929,7 +929,8 @@ hero_virt_vm_spec_new_from_json_node (JsonNode *node, GError **error)
  * Parses a spec; see [ctor@HeroVirt.VmSpec.new_from_json_node].
  *
  * Returns: (transfer full): a new #HeroVirtVmSpec, or %NULL with
- *   %HERO_VIRT_ERROR_PARSE
+ *   %HERO_VIRT_ERROR_PARSE (%HERO_VIRT_ERROR_TOO_LARGE for text nested too
+ *   deep or too long)
  *
  * Since: 0.1
  */
@@ -941,11 +942,11 @@ hero_virt_vm_spec_new_from_json (const char *json, GError **error)
 
   g_return_val_if_fail (json != NULL, NULL);
 
-  node = json_from_string (json, &local_error);
+  node = hero_virt_json_parse_untrusted ((const guint8 *)json, strlen (json), 0, 0, &local_error);
   if (node == NULL)
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "Could not parse a VM spec: %s",
-                   local_error ? local_error->message : "empty document");
+      g_set_error (error, HERO_VIRT_ERROR, local_error->code, "Could not parse a VM spec: %s",
+                   local_error->message);
       return NULL;
     }
   return hero_virt_vm_spec_new_from_json_node (node, error);

@@ -150,11 +150,73 @@ strv_to_json (const char *const *strv)
   return json_to_string (root, FALSE);
 }
 
+/* Overwrites a string that held a secret before freeing it. */
 void
+docker_cli_wipe_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
+/* Variables the container tools read themselves: a container's value for
+ * one of these cannot travel in the tool's environment. */
+gboolean
+docker_cli_env_name_is_tool_config (const char *name)
+{
+  static const char *const exact[]
+      = { "PATH",         "HOME",        "TMPDIR",    "USER",        "LOGNAME",
+          "SHELL",        "IFS",         "ENV",       "BASH_ENV",    "TZ",
+          "GODEBUG",      "GOMAXPROCS",  "GOGC",      "GOTRACEBACK", "SSL_CERT_FILE",
+          "SSL_CERT_DIR", "NO_PROXY",    "no_proxy",  "HTTP_PROXY",  "http_proxy",
+          "HTTPS_PROXY",  "https_proxy", "ALL_PROXY", "all_proxy",   NULL };
+  static const char *const prefixes[]
+      = { "CONTAINERS_", "CONTAINERD_", "BUILDAH_", "PODMAN_", "NERDCTL_", "DOCKER_",
+          "STORAGE_",    "REGISTRY_",   "XDG_",     "LD_",     NULL };
+
+  if (g_strv_contains (exact, name))
+    return TRUE;
+  for (guint i = 0; prefixes[i] != NULL; i++)
+    if (g_str_has_prefix (name, prefixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+static gboolean
+env_value_fits_file (const char *item)
+{
+  return strpbrk (item, "\n\r") == NULL;
+}
+
+/* The lines of an --env-file (NAME=VALUE, taken verbatim by podman and
+ * nerdctl) for the spec's one-line values, or NULL when there are none. */
+char *
+docker_cli_env_file_text (HeroVirtContainerSpec *spec)
+{
+  const char *const *env = hero_virt_container_spec_get_env (spec);
+  GString           *text = NULL;
+
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      if (!env_value_fits_file (env[i]))
+        continue;
+      if (text == NULL)
+        text = g_string_new (NULL);
+      g_string_append (text, env[i]);
+      g_string_append_c (text, '\n');
+    }
+  return text ? g_string_free (text, FALSE) : NULL;
+}
+
+gboolean
 docker_cli_add_create_args (const DockerCliDialect *dialect,
                             HeroVirtCommand        *command,
-                            HeroVirtContainerSpec  *spec)
+                            HeroVirtContainerSpec  *spec,
+                            const char             *env_file,
+                            GError                **error)
 {
+  const char *const *env = hero_virt_container_spec_get_env (spec);
   const char        *health_cmd = hero_virt_container_spec_get_health_cmd (spec);
   const char *const *entrypoint = hero_virt_container_spec_get_entrypoint (spec);
   const char *const *cmd = hero_virt_container_spec_get_command (spec);
@@ -164,7 +226,41 @@ docker_cli_add_create_args (const DockerCliDialect *dialect,
   add_opt (command, "--name", hero_virt_container_spec_get_name (spec));
   add_opts (command, "--publish", hero_virt_container_spec_get_ports (spec));
   add_opts (command, "--volume", hero_virt_container_spec_get_volumes (spec));
-  add_opts (command, "--env", hero_virt_container_spec_get_env (spec));
+  add_opt (command, "--env-file", env_file);
+  for (guint i = 0; env != NULL && env[i] != NULL; i++)
+    {
+      const char      *eq = strchr (env[i], '=');
+      g_autofree char *name = g_strndup (env[i], eq ? (gsize)(eq - env[i]) : strlen (env[i]));
+
+      if (eq == NULL || !hero_virt_validate_env_name (name, error))
+        {
+          if (eq == NULL)
+            hero_virt_set_invalid_argument (error, "environment variable", name, "use NAME=VALUE");
+          return FALSE;
+        }
+      if (env_value_fits_file (env[i]))
+        {
+          if (env_file == NULL)
+            {
+              g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                           "Environment variable %s needs an env file", name);
+              return FALSE;
+            }
+          continue;
+        }
+      /* A value with a line break cannot go in an env file: the tool
+       * reads it from its own environment (--env=NAME). */
+      if (docker_cli_env_name_is_tool_config (name))
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                       "Environment variable %s: a value with a line break is refused for a "
+                       "name %s itself reads",
+                       name, dialect->program);
+          return FALSE;
+        }
+      add_opt (command, "--env", name);
+      hero_virt_command_setenv (command, name, eq + 1);
+    }
   add_opt (command, "--network", hero_virt_container_spec_get_network (spec));
   add_opts (command, "--network-alias", hero_virt_container_spec_get_network_aliases (spec));
   if (cpus > 0)
@@ -206,6 +302,7 @@ docker_cli_add_create_args (const DockerCliDialect *dialect,
   hero_virt_command_add_args (command, "--", hero_virt_container_spec_get_image (spec), NULL);
   if (cmd != NULL)
     hero_virt_command_add_argv (command, cmd);
+  return TRUE;
 }
 
 static char *
@@ -220,12 +317,42 @@ cli_create (HeroVirtContainerProvider *self,
   gboolean                detach = hero_virt_container_spec_get_detach (spec);
   g_autoptr (HeroVirtCommand) command = docker_cli_command (d, executor, start ? "run" : "create");
   g_autoptr (HeroVirtCommandResult) result = NULL;
-  char *id;
+  g_autofree char *env_text = docker_cli_env_file_text (spec);
+  g_autofree char *env_dir = NULL;
+  g_autofree char *env_file = NULL;
+  char            *id;
+  gboolean         ok;
 
   if (start && detach)
     hero_virt_command_add_arg (command, "--detach");
-  docker_cli_add_create_args (d, command, spec);
-  result = run_checked (executor, command, cancellable, error);
+  if (env_text != NULL)
+    {
+      /* The values go in a file only we can read, in a directory only we
+       * can enter, removed as soon as the tool has read it. */
+      g_autoptr (GBytes) bytes = NULL;
+
+      env_dir = hero_virt_executor_make_temp_dir (executor, cancellable, error);
+      if (env_dir == NULL)
+        {
+          docker_cli_wipe_free (g_steal_pointer (&env_text));
+          return NULL;
+        }
+      env_file = g_build_filename (env_dir, "env", NULL);
+      bytes = g_bytes_new_static (env_text, strlen (env_text));
+      ok = hero_virt_executor_write_file (executor, env_file, bytes, 0600, cancellable, error);
+      g_clear_pointer (&bytes, g_bytes_unref);
+      docker_cli_wipe_free (g_steal_pointer (&env_text));
+      if (!ok)
+        {
+          hero_virt_executor_remove_path (executor, env_dir, NULL, NULL);
+          return NULL;
+        }
+    }
+  ok = docker_cli_add_create_args (d, command, spec, env_file, error);
+  if (ok)
+    result = run_checked (executor, command, cancellable, error);
+  if (env_dir != NULL)
+    hero_virt_executor_remove_path (executor, env_dir, NULL, NULL);
   if (result == NULL)
     return NULL;
   if (start && !detach)
@@ -519,10 +646,43 @@ docker_cli_get_int (JsonObject *object, const char *member)
   if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
     return 0;
   if (json_node_get_value_type (node) == G_TYPE_DOUBLE)
-    return (gint64)json_node_get_double (node);
+    {
+      /* Hostile JSON: 1e999 is inf; converting that (or NaN) is undefined. */
+      double d = json_node_get_double (node);
+
+      if (!(d > -9.2e18 && d < 9.2e18))
+        return 0;
+      return (gint64)d;
+    }
   if (json_node_get_value_type (node) == G_TYPE_INT64)
     return json_node_get_int (node);
   return 0;
+}
+
+/* The object at @index of @array, or NULL when it is something else (no
+ * json-glib critical for hostile input). */
+JsonObject *
+docker_cli_array_object (JsonArray *array, guint index)
+{
+  JsonNode *node = array && index < json_array_get_length (array)
+                       ? json_array_get_element (array, index)
+                       : NULL;
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+/* The string at @index of @array, or NULL. */
+const char *
+docker_cli_array_string (JsonArray *array, guint index)
+{
+  JsonNode *node = array && index < json_array_get_length (array)
+                       ? json_array_get_element (array, index)
+                       : NULL;
+
+  if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE
+      || json_node_get_value_type (node) != G_TYPE_STRING)
+    return NULL;
+  return json_node_get_string (node);
 }
 
 static JsonObject *
@@ -536,17 +696,17 @@ get_object (JsonObject *object, const char *member)
 static JsonNode *
 parse_json (const char *text, const char *what, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) local_error = NULL;
+  JsonNode *node;
 
-  if (!json_parser_load_from_data (parser, text ? text : "", -1, &local_error)
-      || json_parser_get_root (parser) == NULL)
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "Could not parse %s: %s", what,
-                   local_error ? local_error->message : "empty output");
-      return NULL;
-    }
-  return json_node_ref (json_parser_get_root (parser));
+  /* Tool output is untrusted: depth and size are checked first. */
+  if (text == NULL)
+    text = "";
+  node = hero_virt_json_parse_untrusted ((const guint8 *)text, strlen (text), 0, 0, &local_error);
+  if (node == NULL)
+    g_set_error (error, HERO_VIRT_ERROR, local_error->code, "Could not parse %s: %s", what,
+                 local_error->message);
+  return node;
 }
 
 /* podman prints one array; nerdctl one object per line. Either way the
@@ -701,8 +861,7 @@ docker_cli_status_from_inspect (JsonObject *object)
       && json_array_get_length (json_node_get_array (log)) > 0)
     {
       JsonArray  *entries = json_node_get_array (log);
-      JsonObject *last
-          = json_array_get_object_element (entries, json_array_get_length (entries) - 1);
+      JsonObject *last = docker_cli_array_object (entries, json_array_get_length (entries) - 1);
       health_output = g_strdup (docker_cli_get_string (last, "Output"));
       if (health_output != NULL)
         g_strchomp (health_output);
@@ -746,7 +905,13 @@ docker_cli_parse_inspect (const char *text, GError **error)
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND, "No such container");
       return NULL;
     }
-  return docker_cli_status_from_inspect (json_array_get_object_element (array, 0));
+  if (docker_cli_array_object (array, 0) == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                   "inspect output is not an array of objects");
+      return NULL;
+    }
+  return docker_cli_status_from_inspect (docker_cli_array_object (array, 0));
 }
 
 /* One object per row of `ps` or `images` output, whichever way the
@@ -765,7 +930,7 @@ parse_rows_with (const DockerCliDialect *dialect,
   out = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < json_array_get_length (rows); i++)
     {
-      JsonObject *row = json_array_get_object_element (rows, i);
+      JsonObject *row = docker_cli_array_object (rows, i);
       if (row != NULL)
         g_ptr_array_add (out, parse_row (row));
     }
@@ -800,7 +965,17 @@ docker_cli_parse_stats (const DockerCliDialect *dialect, const char *text, GErro
   if (root == NULL)
     return NULL;
   if (JSON_NODE_HOLDS_ARRAY (root) && json_array_get_length (json_node_get_array (root)) > 0)
-    return dialect->parse_stats_row (json_array_get_object_element (json_node_get_array (root), 0));
+    {
+      JsonObject *row = docker_cli_array_object (json_node_get_array (root), 0);
+
+      if (row == NULL)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                       "stats output is not an array of objects");
+          return NULL;
+        }
+      return dialect->parse_stats_row (row);
+    }
   if (!JSON_NODE_HOLDS_OBJECT (root))
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
@@ -835,14 +1010,21 @@ docker_cli_parse_size (const char *text)
     end++;
   for (guint i = 0; i < G_N_ELEMENTS (units); i++)
     if (g_str_has_prefix (end, units[i].unit))
-      return (guint64)(value * units[i].factor + 0.5);
-  return (guint64)value;
+      {
+        value = value * units[i].factor + 0.5;
+        break;
+      }
+  /* Negative, huge, inf and NaN would make the conversion undefined. */
+  return value >= 0 && value < 1.8e19 ? (guint64)value : 0;
 }
 
 double
 docker_cli_parse_percent (const char *text)
 {
-  return text ? g_ascii_strtod (text, NULL) : 0.0;
+  double value = text ? g_ascii_strtod (text, NULL) : 0.0;
+
+  /* A percentage property takes no inf, NaN or negative value. */
+  return value >= 0 && value < 1e12 ? value : 0.0;
 }
 
 /* ---- inspect, stats, health ---- */

@@ -43,10 +43,18 @@ void docker_cli_provider_iface_init (HeroVirtContainerProviderInterface *iface);
 HeroVirtCommand *docker_cli_command (const DockerCliDialect *dialect,
                                      HeroVirtExecutor       *executor,
                                      const char             *subcommand);
-void             docker_cli_add_create_args (const DockerCliDialect *dialect,
-                                             HeroVirtCommand        *command,
-                                             HeroVirtContainerSpec  *spec);
-gboolean         docker_cli_check (HeroVirtCommandResult *result, GError **error);
+/* Container environment values never go on the command line: those of
+ * one line go in @env_file (written from docker_cli_env_file_text()), the
+ * others as --env=NAME with the value in the tool's own environment. */
+gboolean docker_cli_add_create_args (const DockerCliDialect *dialect,
+                                     HeroVirtCommand        *command,
+                                     HeroVirtContainerSpec  *spec,
+                                     const char             *env_file,
+                                     GError                **error);
+char    *docker_cli_env_file_text (HeroVirtContainerSpec *spec);
+gboolean docker_cli_env_name_is_tool_config (const char *name);
+void     docker_cli_wipe_free (char *secret);
+gboolean docker_cli_check (HeroVirtCommandResult *result, GError **error);
 
 JsonArray *
 docker_cli_parse_rows (const DockerCliDialect *dialect, const char *text, GError **error);
@@ -64,6 +72,8 @@ double      docker_cli_parse_percent (const char *text);
 const char *docker_cli_state_from_status (const char *status, int *exit_code);
 char       *docker_cli_health_from_status (const char *status);
 const char *docker_cli_get_string (JsonObject *object, const char *member);
+JsonObject *docker_cli_array_object (JsonArray *array, guint index);
+const char *docker_cli_array_string (JsonArray *array, guint index);
 gint64      docker_cli_get_int (JsonObject *object, const char *member);
 
 G_END_DECLS

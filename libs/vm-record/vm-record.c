@@ -179,20 +179,28 @@ read_int (JsonObject *object, const char *member, gint64 *out, GError **error)
 VmRecord *
 vm_record_new_from_json (const char *json, const char *dir, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (VmRecord) record = record_new ();
   g_autoptr (GError) local_error = NULL;
   JsonObject *object;
   JsonNode   *node;
   gint64      start_time = 0;
 
-  if (!json_parser_load_from_data (parser, json, -1, &local_error))
+  /* Bounded first (depth, size: json-glib overflows its stack on deep
+   * input), then parsed again mutable: providers update extra in place. */
+  root = hero_virt_json_parse_untrusted ((const guint8 *)json, strlen (json), 0, 0, &local_error);
+  if (root != NULL)
+    {
+      g_clear_pointer (&root, json_node_unref);
+      root = json_from_string (json, &local_error);
+    }
+  if (root == NULL)
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT, "VM record is not JSON: %s",
-                   local_error->message);
+                   local_error ? local_error->message : "it is empty");
       return NULL;
     }
-  node = json_parser_get_root (parser);
+  node = root;
   if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT,

@@ -23,18 +23,26 @@ is_blank (const char *text)
 static JsonNode *
 parse_json (const char *json, const char *what, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (GError) local_error = NULL;
   JsonNode *root;
 
-  if (!json_parser_load_from_data (parser, json, -1, &local_error))
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
-                   "Could not parse the JSON of %s: %s", what, local_error->message);
-      return NULL;
-    }
-  root = json_parser_get_root (parser);
-  return root ? json_node_copy (root) : json_node_new (JSON_NODE_NULL);
+  if (is_blank (json))
+    return json_node_new (JSON_NODE_NULL);
+  /* buildah's output is untrusted: depth and size are checked first. */
+  root = hero_virt_json_parse_untrusted ((const guint8 *)json, strlen (json), 0, 0, &local_error);
+  if (root == NULL)
+    g_set_error (error, HERO_VIRT_ERROR, local_error->code, "Could not parse the JSON of %s: %s",
+                 what, local_error->message);
+  return root;
+}
+
+/* The object at @index of @array, or NULL when it is something else. */
+static JsonObject *
+element_object (JsonArray *array, guint index)
+{
+  JsonNode *node = json_array_get_element (array, index);
+
+  return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 }
 
 static const char *
@@ -126,7 +134,7 @@ buildah_parse_images (const char *json, GError **error)
   array = json_node_get_array (root);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonObject *obj = json_array_get_object_element (array, i);
+      JsonObject *obj = element_object (array, i);
       g_auto (GStrv) names = NULL;
       gint64      created = 0;
       const char *id;
@@ -172,7 +180,7 @@ buildah_parse_containers (const char *json, GError **error)
   array = json_node_get_array (root);
   for (guint i = 0; i < json_array_get_length (array); i++)
     {
-      JsonObject *obj = json_array_get_object_element (array, i);
+      JsonObject *obj = element_object (array, i);
       gboolean    builder = TRUE;
 
       if (obj == NULL)

@@ -16,7 +16,13 @@
  */
 #define G_LOG_DOMAIN "HeroVirt-Buildah"
 
+#include <errno.h>
+#include <signal.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
 #include <hero-virt.h>
@@ -226,6 +232,98 @@ add_run_options (HeroVirtCommand  *command,
   return TRUE;
 }
 
+/* The private directory local auth files go in: $XDG_RUNTIME_DIR/hero-virt
+ * (else hero-virt-UID in the temporary directory), 0700, ours, not a link. */
+static char *
+auth_base_dir (GError **error)
+{
+  const char      *runtime = g_getenv ("XDG_RUNTIME_DIR");
+  g_autofree char *uid_name = g_strdup_printf ("hero-virt-%u", (guint)geteuid ());
+  g_autofree char *base = runtime && g_path_is_absolute (runtime)
+                              ? g_build_filename (runtime, "hero-virt", NULL)
+                              : g_build_filename (g_get_tmp_dir (), uid_name, NULL);
+  struct stat      st;
+
+  if (g_mkdir (base, 0700) != 0 && errno != EEXIST)
+    {
+      int saved = errno;
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not create %s: %s", base,
+                   g_strerror (saved));
+      return NULL;
+    }
+  if (lstat (base, &st) != 0 || !S_ISDIR (st.st_mode) || st.st_uid != geteuid ()
+      || (st.st_mode & 077) != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO,
+                   "%s is not a private directory of ours (a directory, mode 0700, not a link): "
+                   "no credentials are written there",
+                   base);
+      return NULL;
+    }
+  return g_steal_pointer (&base);
+}
+
+/* Removes auth-PID-* directories whose process is gone: what a crash left. */
+static void
+clean_stale_auth_dirs (HeroVirtExecutor *executor, const char *base)
+{
+  g_autoptr (GDir) dir = g_dir_open (base, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      char            *end = NULL;
+      guint64          pid;
+      g_autofree char *path = NULL;
+
+      if (!g_str_has_prefix (name, "auth-"))
+        continue;
+      pid = g_ascii_strtoull (name + strlen ("auth-"), &end, 10);
+      if (end == NULL || *end != '-' || pid == 0 || pid > G_MAXINT || pid == (guint64)getpid ()
+          || kill ((pid_t)pid, 0) == 0 || errno != ESRCH)
+        continue;
+      path = g_build_filename (base, name, NULL);
+      g_debug ("removing the auth directory %s left by process %" G_GUINT64_FORMAT, path, pid);
+      hero_virt_executor_remove_path (executor, path, NULL, NULL);
+    }
+}
+
+/* A fresh 0700 directory for an auth file. Locally it is
+ * auth-PID-XXXXXX under auth_base_dir(), so that if this process dies
+ * before removing it, the next run does; on a remote executor, the
+ * executor's own temporary directory. */
+static char *
+auth_dir_new (HeroVirtExecutor *executor, GCancellable *cancellable, GError **error)
+{
+  g_autofree char *base = NULL;
+  g_autofree char *template = NULL;
+
+  if (!hero_virt_executor_is_local (executor))
+    return hero_virt_executor_make_temp_dir (executor, cancellable, error);
+  base = auth_base_dir (error);
+  if (base == NULL)
+    return NULL;
+  clean_stale_auth_dirs (executor, base);
+  template = g_strdup_printf ("%s/auth-%d-XXXXXX", base, (int)getpid ());
+  if (g_mkdtemp_full (template, 0700) == NULL)
+    {
+      int saved = errno;
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not create %s: %s", template,
+                   g_strerror (saved));
+      return NULL;
+    }
+  return g_steal_pointer (&template);
+}
+
+static void
+wipe_free (char *secret)
+{
+  if (secret == NULL)
+    return;
+  explicit_bzero (secret, strlen (secret));
+  g_free (secret);
+}
+
 /* Registry access: TLS, CA directory and credentials. Writes the auth
  * file when there are credentials; *out_tmpdir is then the directory to
  * remove after the command. */
@@ -263,15 +361,13 @@ add_registry_options (HeroVirtCommand              *command,
       const char      *user = hero_virt_image_registry_options_get_username (options);
       const char      *password = hero_virt_image_registry_options_get_password (options);
       g_autofree char *host = buildah_registry_host (reference);
-      g_autofree char *pair = g_strconcat (user, ":", password ? password : "", NULL);
-      g_autofree char *auth = g_base64_encode ((const guchar *)pair, strlen (pair));
-      g_autoptr (JsonBuilder) builder = json_builder_new ();
-      g_autoptr (JsonGenerator) generator = json_generator_new ();
-      g_autoptr (JsonNode) root = NULL;
+      g_autoptr (JsonNode) host_node = NULL;
+      g_autofree char *host_json = NULL;
       g_autoptr (GBytes) bytes = NULL;
       g_autofree char *dir = NULL;
       g_autofree char *file = NULL;
-      char            *text;
+      char            *pair, *auth, *text;
+      gboolean         ok;
 
       if (strchr (user, ':') != NULL)
         return hero_virt_set_invalid_argument (error, "registry user name", user,
@@ -279,32 +375,30 @@ add_registry_options (HeroVirtCommand              *command,
       if (!hero_virt_validate_text ("registry user name", user, error))
         return FALSE;
 
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "auths");
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, host);
-      json_builder_begin_object (builder);
-      json_builder_set_member_name (builder, "auth");
-      json_builder_add_string_value (builder, auth);
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-      json_builder_end_object (builder);
-      root = json_builder_get_root (builder);
-      json_generator_set_root (generator, root);
-      text = json_generator_to_data (generator, NULL);
-      bytes = g_bytes_new_take (text, strlen (text));
-      memset (pair, 0, strlen (pair));
+      /* Written by hand, not with JsonBuilder, so that no copy of the
+       * credentials is left in memory that is not wiped. */
+      host_node = json_node_init_string (json_node_alloc (), host);
+      host_json = json_to_string (host_node, FALSE);
+      pair = g_strconcat (user, ":", password ? password : "", NULL);
+      auth = g_base64_encode ((const guchar *)pair, strlen (pair));
+      wipe_free (pair);
+      text = g_strdup_printf ("{\"auths\":{%s:{\"auth\":\"%s\"}}}", host_json, auth);
+      wipe_free (auth);
+      bytes = g_bytes_new_static (text, strlen (text));
 
-      dir = hero_virt_executor_make_temp_dir (executor, cancellable, error);
-      if (dir == NULL)
-        return FALSE;
-      file = g_build_filename (dir, "auth.json", NULL);
-      if (!hero_virt_executor_write_file (executor, file, bytes, 0600, cancellable, error))
+      dir = auth_dir_new (executor, cancellable, error);
+      ok = dir != NULL;
+      if (ok)
         {
-          hero_virt_executor_remove_path (executor, dir, NULL, NULL);
-          return FALSE;
+          file = g_build_filename (dir, "auth.json", NULL);
+          ok = hero_virt_executor_write_file (executor, file, bytes, 0600, cancellable, error);
+          if (!ok)
+            hero_virt_executor_remove_path (executor, dir, NULL, NULL);
         }
-      memset ((char *)g_bytes_get_data (bytes, NULL), 0, g_bytes_get_size (bytes));
+      g_clear_pointer (&bytes, g_bytes_unref);
+      wipe_free (text);
+      if (!ok)
+        return FALSE;
       hero_virt_command_add_args (command, "--authfile", file, NULL);
       *out_tmpdir = g_steal_pointer (&dir);
     }
@@ -553,6 +647,62 @@ json_array_text (const char *const *argv)
   return json_generator_to_data (generator, NULL);
 }
 
+/* Variables buildah reads itself (the list docker-cli keeps for podman
+ * and nerdctl): a value for one of these cannot travel in buildah's own
+ * environment, so it stays on the command line. They are configuration
+ * (PATH, HOME, proxies…), never a place for a secret. */
+static gboolean
+env_name_is_tool_config (const char *name)
+{
+  static const char *const exact[]
+      = { "PATH",         "HOME",        "TMPDIR",    "USER",        "LOGNAME",
+          "SHELL",        "IFS",         "ENV",       "BASH_ENV",    "TZ",
+          "GODEBUG",      "GOMAXPROCS",  "GOGC",      "GOTRACEBACK", "SSL_CERT_FILE",
+          "SSL_CERT_DIR", "NO_PROXY",    "no_proxy",  "HTTP_PROXY",  "http_proxy",
+          "HTTPS_PROXY",  "https_proxy", "ALL_PROXY", "all_proxy",   NULL };
+  static const char *const prefixes[]
+      = { "CONTAINERS_", "CONTAINERD_", "BUILDAH_", "PODMAN_", "NERDCTL_", "DOCKER_",
+          "STORAGE_",    "REGISTRY_",   "XDG_",     "LD_",     NULL };
+
+  if (g_strv_contains (exact, name))
+    return TRUE;
+  for (guint i = 0; prefixes[i] != NULL; i++)
+    if (g_str_has_prefix (name, prefixes[i]))
+      return TRUE;
+  return FALSE;
+}
+
+/* NAME=VALUE pairs (environment variables, build arguments) off the
+ * command line: `FLAG NAME` on it, which buildah completes from its own
+ * environment, where the value goes. Only the name is ever in an error. */
+static gboolean
+add_named_values (HeroVirtCommand   *command,
+                  const char        *flag,
+                  const char        *what,
+                  const char *const *pairs,
+                  GError           **error)
+{
+  for (guint i = 0; pairs != NULL && pairs[i] != NULL; i++)
+    {
+      const char      *eq = strchr (pairs[i], '=');
+      g_autofree char *name = g_strndup (pairs[i], eq ? (gsize)(eq - pairs[i]) : strlen (pairs[i]));
+
+      if (eq == NULL)
+        return hero_virt_set_invalid_argument (error, what, name, "use NAME=VALUE");
+      if (!hero_virt_validate_env_name (name, NULL))
+        return hero_virt_set_invalid_argument (
+            error, what, name, "use a name of letters, digits and _, not starting with a digit");
+      if (env_name_is_tool_config (name))
+        {
+          hero_virt_command_add_args (command, flag, pairs[i], NULL);
+          continue;
+        }
+      hero_virt_command_add_args (command, flag, name, NULL);
+      hero_virt_command_setenv (command, name, eq + 1);
+    }
+  return TRUE;
+}
+
 static void
 add_each (HeroVirtCommand *command, const char *flag, const char *const *values)
 {
@@ -589,7 +739,9 @@ buildah_config (HeroVirtImageProvider *provider,
       g_autofree char *json = json_array_text (hero_virt_image_config_get_cmd (config));
       hero_virt_command_add_args (command, "--cmd", json, NULL);
     }
-  add_each (command, "--env", hero_virt_image_config_get_env (config));
+  if (!add_named_values (command, "--env", "environment variable",
+                         hero_virt_image_config_get_env (config), error))
+    return FALSE;
   add_each (command, "--label", hero_virt_image_config_get_labels (config));
   add_each (command, "--annotation", hero_virt_image_config_get_annotations (config));
   add_each (command, "--port", hero_virt_image_config_get_ports (config));
@@ -851,13 +1003,8 @@ buildah_build (HeroVirtImageProvider        *provider,
       hero_virt_command_add_args (command, "--file", file, NULL);
     }
   hero_virt_command_add_args (command, "--tag", tag, NULL);
-  for (guint i = 0; build_args != NULL && build_args[i] != NULL; i++)
-    {
-      if (strchr (build_args[i], '=') == NULL
-          || !check_word ("build argument", build_args[i], error))
-        return NULL;
-      hero_virt_command_add_args (command, "--build-arg", build_args[i], NULL);
-    }
+  if (!add_named_values (command, "--build-arg", "build argument", build_args, error))
+    return NULL;
   if (!add_run_options (command, executor, isolation, runtime, cancellable, error)
       || !add_registry_options (command, executor, options, tag, &tmpdir, cancellable, error))
     return NULL;

@@ -49,15 +49,14 @@ chv_client_free (ChvClient *client)
 char *
 chv_client_error_message (const char *body, gsize len)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) root = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
-  JsonNode  *root;
   JsonArray *array;
 
   if (body == NULL || len == 0)
     return g_strdup ("no error message");
-  if (!json_parser_load_from_data (parser, body, (gssize)len, NULL)
-      || !JSON_NODE_HOLDS_ARRAY (root = json_parser_get_root (parser)))
+  root = hero_virt_json_parse_untrusted ((const guint8 *)body, len, 0, 0, NULL);
+  if (root == NULL || !JSON_NODE_HOLDS_ARRAY (root))
     {
       /* micro_http's own answers are `{ "error": "…" }` (often not even
        * valid JSON): show the text, on one line. */
@@ -132,15 +131,27 @@ chv_client_call (ChvClient    *client,
     }
   if (response != NULL && len > 0)
     {
-      g_autoptr (JsonParser) parser = json_parser_new ();
-      if (!json_parser_load_from_data (parser, data, (gssize)len, &local_error))
+      g_autofree char *text = NULL;
+
+      /* Bounded first, then parsed again mutable (callers add members). */
+      *response = hero_virt_json_parse_untrusted ((const guint8 *)data, len, 0, 0, &local_error);
+      if (*response != NULL)
         {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+          g_clear_pointer (response, json_node_unref);
+          text = g_strndup (data, len);
+          *response = json_from_string (text, &local_error);
+          if (*response == NULL && local_error == NULL)
+            g_set_error (&local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "it is empty");
+        }
+      if (*response == NULL)
+        {
+          g_set_error (error, HERO_VIRT_ERROR,
+                       local_error->domain == HERO_VIRT_ERROR ? local_error->code
+                                                              : HERO_VIRT_ERROR_PARSE,
                        "cloud-hypervisor %s answered something that is not JSON: %s", endpoint,
                        local_error->message);
           return FALSE;
         }
-      *response = json_node_ref (json_parser_get_root (parser));
     }
   return TRUE;
 }

@@ -313,7 +313,7 @@ run_exec_plugin (HeroVirtK8sProvider *self, GCancellable *cancellable, GError **
   g_autoptr (JsonBuilder) b = json_builder_new ();
   g_autoptr (JsonNode) exec_info = NULL;
   g_autofree char *exec_info_str = NULL;
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (JsonNode) credential = NULL;
   JsonObject *root, *status;
   const char *token, *cert, *key;
 
@@ -384,15 +384,16 @@ run_exec_plugin (HeroVirtK8sProvider *self, GCancellable *cancellable, GError **
                    err && *err ? ": " : "", err ? g_strstrip (err) : "");
       return FALSE;
     }
-  if (!json_parser_load_from_data (parser, out ? out : "", -1, NULL)
-      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+  credential = hero_virt_json_parse_untrusted ((const guint8 *)(out ? out : ""),
+                                               out ? strlen (out) : 0, 0, 0, NULL);
+  if (credential == NULL || !JSON_NODE_HOLDS_OBJECT (credential))
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH,
                    "The exec credential plugin %s did not print an ExecCredential",
                    info->exec_argv[0]);
       return FALSE;
     }
-  root = json_node_get_object (json_parser_get_root (parser));
+  root = json_node_get_object (credential);
   status = json_object_has_member (root, "status")
                    && JSON_NODE_HOLDS_OBJECT (json_object_get_member (root, "status"))
                ? json_object_get_object_member (root, "status")
@@ -789,20 +790,18 @@ send_request (HeroVirtK8sProvider *self,
 static JsonNode *
 parse_json (GBytes *body, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
   gsize       len = 0;
   const char *data = g_bytes_get_data (body, &len);
   g_autoptr (GError) local_error = NULL;
+  JsonNode *node;
 
   if (len == 0)
     return NULL;
-  if (!json_parser_load_from_data (parser, data, (gssize)len, &local_error))
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
-                   "The API server's answer is not JSON: %s", local_error->message);
-      return NULL;
-    }
-  return json_node_ref (json_parser_get_root (parser));
+  node = hero_virt_json_parse_untrusted ((const guint8 *)data, len, 0, 0, &local_error);
+  if (node == NULL)
+    g_set_error (error, HERO_VIRT_ERROR, local_error->code,
+                 "The API server's answer is not JSON: %s", local_error->message);
+  return node;
 }
 
 /* A JSON request; a failed status becomes the HeroVirt error. */
@@ -1363,7 +1362,7 @@ watch_thread (gpointer data)
     {
       gsize            len = 0;
       g_autofree char *line = g_data_input_stream_read_line (lines, &len, cancellable, &error);
-      g_autoptr (JsonParser) parser = NULL;
+      g_autoptr (JsonNode) node = NULL;
       g_autoptr (HeroVirtClusterWatchEvent) event = NULL;
       g_autoptr (GError) parse_error = NULL;
       gboolean is_error;
@@ -1372,11 +1371,9 @@ watch_thread (gpointer data)
         break;
       if (len == 0)
         continue;
-      parser = json_parser_new_immutable ();
-      if (!json_parser_load_from_data (parser, line, (gssize)len, &parse_error)
-          || (event = hero_virt_cluster_watch_event_new_from_json (json_parser_get_root (parser),
-                                                                   &parse_error))
-                 == NULL)
+      node = hero_virt_json_parse_untrusted ((const guint8 *)line, len, 0, 0, &parse_error);
+      if (node == NULL
+          || (event = hero_virt_cluster_watch_event_new_from_json (node, &parse_error)) == NULL)
         {
           g_set_error (&error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
                        "The API server sent a watch event that is not valid: %s",

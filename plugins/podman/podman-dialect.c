@@ -17,7 +17,7 @@ ports_to_string (JsonArray *ports)
 
   for (guint i = 0; ports != NULL && i < json_array_get_length (ports); i++)
     {
-      JsonObject *p = json_array_get_object_element (ports, i);
+      JsonObject *p = docker_cli_array_object (ports, i);
       const char *ip = docker_cli_get_string (p, "host_ip");
 
       if (out->len > 0)
@@ -40,8 +40,8 @@ string_array (JsonObject *row, const char *member)
     {
       JsonArray *array = json_node_get_array (node);
       for (guint i = 0; i < json_array_get_length (array); i++)
-        if (json_array_get_string_element (array, i) != NULL)
-          g_ptr_array_add (out, g_strdup (json_array_get_string_element (array, i)));
+        if (docker_cli_array_string (array, i) != NULL)
+          g_ptr_array_add (out, g_strdup (docker_cli_array_string (array, i)));
     }
   g_ptr_array_add (out, NULL);
   return (char **)g_ptr_array_free (out, FALSE);
@@ -133,22 +133,36 @@ number (JsonObject *row, const char *member)
 {
   JsonNode *node = json_object_get_member (row, member);
 
+  double d;
+
   if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE)
     return 0;
-  return json_node_get_value_type (node) == G_TYPE_DOUBLE ? json_node_get_double (node)
-                                                          : (double)json_node_get_int (node);
+  d = json_node_get_value_type (node) == G_TYPE_DOUBLE  ? json_node_get_double (node)
+      : json_node_get_value_type (node) == G_TYPE_INT64 ? (double)json_node_get_int (node)
+                                                        : 0;
+  /* The stats properties take no inf, NaN or negative value. */
+  return d >= 0 && d < 1.8e19 ? d : 0;
+}
+
+/* A byte or process count: hostile JSON's negative, huge, inf or NaN
+ * values would make the conversion undefined, so they read as 0. */
+static guint64
+count (JsonObject *row, const char *member)
+{
+  double d = number (row, member);
+
+  return d >= 0 && d < 1.8e19 ? (guint64)d : 0;
 }
 
 HeroVirtContainerStats *
 podman_stats_from_row (JsonObject *row)
 {
-  return g_object_new (
-      HERO_VIRT_TYPE_CONTAINER_STATS, "cpu-percent", number (row, "CPU"), "memory-usage",
-      (guint64)number (row, "MemUsage"), "memory-limit", (guint64)number (row, "MemLimit"),
-      "memory-percent", number (row, "MemPerc"), "net-input", (guint64)number (row, "NetInput"),
-      "net-output", (guint64)number (row, "NetOutput"), "block-input",
-      (guint64)number (row, "BlockInput"), "block-output", (guint64)number (row, "BlockOutput"),
-      "pids", (guint64)number (row, "PIDs"), NULL);
+  return g_object_new (HERO_VIRT_TYPE_CONTAINER_STATS, "cpu-percent", number (row, "CPU"),
+                       "memory-usage", count (row, "MemUsage"), "memory-limit",
+                       count (row, "MemLimit"), "memory-percent", number (row, "MemPerc"),
+                       "net-input", count (row, "NetInput"), "net-output", count (row, "NetOutput"),
+                       "block-input", count (row, "BlockInput"), "block-output",
+                       count (row, "BlockOutput"), "pids", count (row, "PIDs"), NULL);
 }
 
 const DockerCliDialect podman_dialect = {

@@ -12,21 +12,30 @@
 #define G_LOG_DOMAIN "HeroVirt-Podman"
 
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gio/gunixsocketaddress.h>
 #include <libsoup/soup.h>
 
 #include "podman-dialect.h"
+#include "podman-rest-parse.h"
 #include "podman-rest.h"
 
 #define API "http://d/v4.0.0/libpod"
 
+/* No lock is held across a request: each request takes an idle session
+ * from the pool (or makes one) and gives it back afterwards, so a blocking
+ * call (a container's wait, a long pull) stalls nobody else. The lock only
+ * guards the pool. */
 struct _PodmanRest
 {
-  char        *path;
-  SoupSession *session;
-  GMutex       lock; /* one request at a time on the shared session */
+  char  *path;
+  GMutex lock;
+  GQueue idle; /* SoupSession, each used by one request at a time */
 };
+
+#define POOL_KEEP 4
 
 static SoupSession *
 session_new (const char *path)
@@ -43,8 +52,8 @@ podman_rest_new (const char *socket_path)
   PodmanRest *rest = g_new0 (PodmanRest, 1);
 
   rest->path = g_strdup (socket_path);
-  rest->session = session_new (socket_path);
   g_mutex_init (&rest->lock);
+  g_queue_init (&rest->idle);
   return rest;
 }
 
@@ -52,7 +61,7 @@ void
 podman_rest_free (PodmanRest *rest)
 {
   g_free (rest->path);
-  g_clear_object (&rest->session);
+  g_queue_clear_full (&rest->idle, g_object_unref);
   g_mutex_clear (&rest->lock);
   g_free (rest);
 }
@@ -61,6 +70,40 @@ const char *
 podman_rest_get_path (PodmanRest *rest)
 {
   return rest->path;
+}
+
+static SoupSession *
+session_take (PodmanRest *rest)
+{
+  SoupSession *session;
+
+  g_mutex_lock (&rest->lock);
+  session = g_queue_pop_head (&rest->idle);
+  g_mutex_unlock (&rest->lock);
+  return session ? session : session_new (rest->path);
+}
+
+static void
+session_give_back (PodmanRest *rest, SoupSession *session)
+{
+  g_mutex_lock (&rest->lock);
+  if (g_queue_get_length (&rest->idle) < POOL_KEEP)
+    {
+      g_queue_push_head (&rest->idle, session);
+      session = NULL;
+    }
+  g_mutex_unlock (&rest->lock);
+  g_clear_object (&session);
+}
+
+/* The socket named must be a socket, owned by us or by root. */
+static gboolean
+usable_socket (const char *path)
+{
+  struct stat st;
+
+  return stat (path, &st) == 0 && S_ISSOCK (st.st_mode)
+         && (st.st_uid == geteuid () || st.st_uid == 0);
 }
 
 char *
@@ -78,10 +121,15 @@ podman_rest_find_socket (HeroVirtExecutor *executor)
       if (!g_str_has_prefix (host, "unix://"))
         return NULL;
       host += strlen ("unix://");
-      return g_file_test (host, G_FILE_TEST_EXISTS) ? g_strdup (host) : NULL;
+      if (!usable_socket (host))
+        {
+          g_debug ("CONTAINER_HOST %s is not a socket of ours: using the podman CLI", host);
+          return NULL;
+        }
+      return g_strdup (host);
     }
-  if (g_file_test ("/run/podman/podman.sock", G_FILE_TEST_EXISTS))
-    return g_strdup ("/run/podman/podman.sock");
+  /* No fallback to the rootful /run/podman/podman.sock: the caller asks
+   * for a service with CONTAINER_HOST. */
   return NULL;
 }
 
@@ -96,16 +144,11 @@ esc (const char *s)
 static void
 set_api_error (guint status, GBytes *body, const char *what, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  const char *message = NULL;
-  int         code = HERO_VIRT_ERROR_FAILED;
+  g_autofree char *message = NULL;
+  int              code = HERO_VIRT_ERROR_FAILED;
 
-  if (body != NULL
-      && json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                                     NULL)
-      && JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-    message
-        = docker_cli_get_string (json_node_get_object (json_parser_get_root (parser)), "message");
+  if (body != NULL)
+    message = podman_rest_error_message (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   if (status == 404)
     code = HERO_VIRT_ERROR_NOT_FOUND;
   else if (status == 409
@@ -114,6 +157,34 @@ set_api_error (guint status, GBytes *body, const char *what, GError **error)
     code = HERO_VIRT_ERROR_EXISTS;
   g_set_error (error, HERO_VIRT_ERROR, code, "podman API %s failed (HTTP %u): %s", what, status,
                message ? message : "no message");
+}
+
+/* Reads all of @in, up to @max bytes: more is HERO_VIRT_ERROR_TOO_LARGE. */
+static GBytes *
+read_bounded (GInputStream *in, gsize max, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GByteArray) data = g_byte_array_new ();
+  guint8 buf[16384];
+
+  for (;;)
+    {
+      gssize n = g_input_stream_read (in, buf, sizeof buf, cancellable, error);
+
+      if (n < 0)
+        return NULL;
+      if (n == 0)
+        break;
+      if ((gsize)n > max - data->len)
+        {
+          g_set_error (
+              error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+              "podman API: a response is longer than the limit of %" G_GSIZE_FORMAT " bytes", max);
+          return NULL;
+        }
+      g_byte_array_append (data, buf, n);
+    }
+  g_input_stream_close (in, NULL, NULL);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
 
 /* Sends one request; the body is JSON when @json is set. Returns the
@@ -144,12 +215,24 @@ request (PodmanRest   *rest,
       g_autoptr (GBytes) payload = g_bytes_new (json, strlen (json));
       soup_message_set_request_body_from_bytes (msg, "application/json", payload);
     }
-  g_mutex_lock (&rest->lock);
-  body = soup_session_send_and_read (rest->session, msg, cancellable, error);
-  g_mutex_unlock (&rest->lock);
+  {
+    SoupSession *session = session_take (rest);
+    g_autoptr (GInputStream) in = soup_session_send (session, msg, cancellable, error);
+
+    if (in != NULL)
+      body = read_bounded (in, PODMAN_REST_MAX_BODY, cancellable, error);
+    if (in != NULL && body == NULL)
+      {
+        /* Half a response: the connection is dropped with its session. */
+        g_object_unref (session);
+        session = NULL;
+      }
+    if (session != NULL)
+      session_give_back (rest, session);
+  }
   if (body == NULL)
     {
-      if (error != NULL && *error != NULL
+      if (error != NULL && *error != NULL && (*error)->domain != HERO_VIRT_ERROR
           && !g_error_matches (*error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           GError *e = *error;
@@ -193,42 +276,17 @@ request_json (PodmanRest   *rest,
               GError      **error)
 {
   g_autoptr (GBytes) body = request (rest, method, path, json, NULL, cancellable, error);
-  g_autoptr (JsonParser) parser = json_parser_new ();
+  g_autoptr (GError) local_error = NULL;
+  JsonNode *node;
 
   if (body == NULL)
     return NULL;
-  if (!json_parser_load_from_data (parser, g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                                   error)
-      || json_parser_get_root (parser) == NULL)
-    {
-      g_clear_error (error);
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "podman API %s %s: not JSON",
-                   method, path);
-      return NULL;
-    }
-  return json_node_ref (json_parser_get_root (parser));
-}
-
-/* Docker's multiplexed stream: 8-byte headers (stream, 0, 0, 0, size
- * big-endian) before each chunk. Appends the payloads to @out. */
-static void
-demux (const guint8 *data, gsize len, GString *out)
-{
-  while (len >= 8)
-    {
-      guint32 size
-          = (guint32)data[4] << 24 | (guint32)data[5] << 16 | (guint32)data[6] << 8 | data[7];
-
-      if (data[0] > 2 || data[1] != 0 || size > len - 8)
-        {
-          /* Not multiplexed (a tty container): take it raw. */
-          g_string_append_len (out, (const char *)data, len);
-          return;
-        }
-      g_string_append_len (out, (const char *)data + 8, size);
-      data += 8 + size;
-      len -= 8 + size;
-    }
+  node = podman_rest_parse_json (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                 &local_error);
+  if (node == NULL)
+    g_set_error (error, HERO_VIRT_ERROR, local_error->code, "podman API %s %s: %s", method, path,
+                 local_error->message);
+  return node;
 }
 
 /* ---- the provider's REST state ---- */
@@ -764,7 +822,9 @@ rest_exec (HeroVirtContainerProvider *self,
   g_autofree char *exec_id = NULL;
   g_autofree char *line = NULL;
   g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GString) err = g_string_new (NULL);
   g_autoptr (GBytes) stdout_bytes = NULL;
+  g_autoptr (GBytes) stderr_bytes = NULL;
   gint64 started = g_get_monotonic_time ();
 
   /* Feeding stdin needs a hijacked connection: leave that to the CLI. */
@@ -785,7 +845,9 @@ rest_exec (HeroVirtContainerProvider *self,
   reply = request_json (rest, "POST", path, json, cancellable, error);
   if (reply == NULL)
     return NULL;
-  exec_id = g_strdup (docker_cli_get_string (json_node_get_object (reply), "Id"));
+  exec_id = g_strdup (JSON_NODE_HOLDS_OBJECT (reply)
+                          ? docker_cli_get_string (json_node_get_object (reply), "Id")
+                          : NULL);
   if (exec_id == NULL)
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE, "podman API exec returned no Id");
@@ -796,17 +858,27 @@ rest_exec (HeroVirtContainerProvider *self,
   stream = request (rest, "POST", path, "{\"Detach\":false}", NULL, cancellable, error);
   if (stream == NULL)
     return NULL;
-  demux (g_bytes_get_data (stream, NULL), g_bytes_get_size (stream), out);
+  /* stdout and stderr stay apart, as the CLI keeps them. */
+  if (!podman_rest_demux (g_bytes_get_data (stream, NULL), g_bytes_get_size (stream), out, err,
+                          error))
+    return NULL;
   g_free (path);
   path = g_strdup_printf ("/exec/%s/json", exec_id);
   info = request_json (rest, "GET", path, NULL, cancellable, error);
   if (info == NULL)
     return NULL;
   line = g_strjoinv (" ", (char **)argv);
+  if (!JSON_NODE_HOLDS_OBJECT (info))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                   "podman API exec inspect: not an object");
+      return NULL;
+    }
   stdout_bytes = g_string_free_to_bytes (g_steal_pointer (&out));
+  stderr_bytes = g_string_free_to_bytes (g_steal_pointer (&err));
   return hero_virt_command_result_new (
       line, (int)docker_cli_get_int (json_node_get_object (info), "ExitCode"), 0, stdout_bytes,
-      NULL, g_get_monotonic_time () - started);
+      stderr_bytes, g_get_monotonic_time () - started);
 }
 
 static gboolean
@@ -904,7 +976,11 @@ rest_logs (HeroVirtContainerProvider *self,
   if (body == NULL)
     return NULL;
   out = g_string_new (NULL);
-  demux (g_bytes_get_data (body, NULL), g_bytes_get_size (body), out);
+  if (!podman_rest_demux (g_bytes_get_data (body, NULL), g_bytes_get_size (body), out, NULL, error))
+    {
+      g_string_free (out, TRUE);
+      return NULL;
+    }
   return g_string_free (out, FALSE);
 }
 
@@ -964,7 +1040,7 @@ rest_follow_logs (HeroVirtContainerProvider *self,
     return FALSE;
   if (!SOUP_STATUS_IS_SUCCESSFUL (soup_message_get_status (msg)))
     {
-      g_autoptr (GBytes) body = g_input_stream_read_bytes (in, 65536, NULL, NULL);
+      g_autoptr (GBytes) body = read_bounded (in, 65536, NULL, NULL);
       set_api_error (soup_message_get_status (msg), body, "logs", error);
       return FALSE;
     }
@@ -972,19 +1048,28 @@ rest_follow_logs (HeroVirtContainerProvider *self,
     {
       guint8           header[8];
       gsize            got = 0;
+      guint            stream;
       guint32          size;
       g_autofree char *payload = NULL;
 
       if (!g_input_stream_read_all (in, header, sizeof header, &got, cancellable, error))
         return FALSE;
-      if (got < sizeof header)
+      if (got == 0)
         break; /* the container stopped: the stream ends */
-      size = (guint32)header[4] << 24 | (guint32)header[5] << 16 | (guint32)header[6] << 8
-             | header[7];
-      payload = g_malloc (size + 1);
+      if (got < sizeof header)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                       "podman API logs: the stream ends inside a frame header");
+          return FALSE;
+        }
+      /* A size over the cap (0xFFFFFFFF, say) is an error, never a huge
+       * allocation. */
+      if (!podman_rest_frame_header (header, PODMAN_REST_MAX_FRAME, &stream, &size, error))
+        return FALSE;
+      payload = g_malloc ((gsize)size + 1);
       if (!g_input_stream_read_all (in, payload, size, &got, cancellable, error))
         return FALSE;
-      if (header[0] == 2)
+      if (stream == 2)
         split_lines (on_line, on_line_data, HERO_VIRT_OUTPUT_STREAM_STDERR, pending_err, payload,
                      got);
       else
@@ -1059,7 +1144,13 @@ rest_stats (HeroVirtContainerProvider *self,
                    err ? err : "no sample");
       return NULL;
     }
-  return podman_stats_from_row (json_array_get_object_element (json_node_get_array (stats), 0));
+  if (docker_cli_array_object (json_node_get_array (stats), 0) == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                   "podman API stats: not an array of objects");
+      return NULL;
+    }
+  return podman_stats_from_row (docker_cli_array_object (json_node_get_array (stats), 0));
 }
 
 static char *
@@ -1117,7 +1208,8 @@ rows_to_array (JsonNode *reply, gpointer (*parse) (JsonObject *), GError **error
   rows = json_node_get_array (reply);
   out = g_ptr_array_new_with_free_func (g_object_unref);
   for (guint i = 0; i < json_array_get_length (rows); i++)
-    g_ptr_array_add (out, parse (json_array_get_object_element (rows, i)));
+    if (docker_cli_array_object (rows, i) != NULL)
+      g_ptr_array_add (out, parse (docker_cli_array_object (rows, i)));
   return out;
 }
 
@@ -1163,56 +1255,8 @@ rest_image_list (HeroVirtContainerProvider *self,
 static char *
 stream_result (GBytes *body, const char *what, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
-  g_autofree char *id = NULL;
-  const char      *data = g_bytes_get_data (body, NULL);
-  gsize            len = g_bytes_get_size (body);
-  gsize            start = 0;
-  int              depth = 0;
-  gboolean         in_string = FALSE, escaped = FALSE;
-
-  /* Objects are concatenated, not always newline-separated: split by depth. */
-  for (gsize i = 0; i < len; i++)
-    {
-      char c = data[i];
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-          continue;
-        }
-      if (c == '"')
-        in_string = TRUE;
-      else if (c == '{' && depth++ == 0)
-        start = i;
-      else if (c == '}' && --depth == 0)
-        {
-          JsonObject *object;
-          const char *err, *value;
-
-          if (!json_parser_load_from_data (parser, data + start, i - start + 1, NULL)
-              || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
-            continue;
-          object = json_node_get_object (json_parser_get_root (parser));
-          err = docker_cli_get_string (object, "error");
-          if (err != NULL && *err != '\0')
-            {
-              g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_COMMAND_FAILED,
-                           "podman API %s: %s", what, err);
-              return NULL;
-            }
-          if ((value = docker_cli_get_string (object, "id")) != NULL && *value != '\0')
-            {
-              g_free (id);
-              id = g_strdup (value);
-            }
-        }
-    }
-  return id ? g_steal_pointer (&id) : g_strdup ("");
+  return podman_rest_stream_result (g_bytes_get_data (body, NULL), g_bytes_get_size (body), what,
+                                    error);
 }
 
 static char *

@@ -15,8 +15,9 @@ void        podman_rest_free (PodmanRest *rest);
 const char *podman_rest_get_path (PodmanRest *rest);
 
 /* The socket to use for @executor, or NULL for the CLI: a local executor
- * whose (or else this process's) CONTAINER_HOST is unix://PATH, or the
- * default /run/podman/podman.sock when it exists. */
+ * whose (or else this process's) CONTAINER_HOST is unix://PATH, PATH
+ * being a socket owned by us or root. There is no default: the rootful
+ * /run/podman/podman.sock is used only when CONTAINER_HOST names it. */
 char *podman_rest_find_socket (HeroVirtExecutor *executor);
 
 /* Fills @iface with REST implementations, falling back to @cli (the CLI

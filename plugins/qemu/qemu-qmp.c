@@ -62,16 +62,22 @@ read_message (QemuQmp *qmp, gint64 deadline, GError **error)
         {
           gsize            len = (gsize)(newline - qmp->buffer->str);
           g_autofree char *line = g_strndup (qmp->buffer->str, len);
-          g_autoptr (JsonParser) parser = json_parser_new ();
+          g_autoptr (JsonNode) root = NULL;
           g_autoptr (GError) local_error = NULL;
-          JsonNode *root;
 
           g_string_erase (qmp->buffer, 0, (gssize)len + 1);
           g_strstrip (line);
           if (*line == '\0')
             continue;
-          if (!json_parser_load_from_data (parser, line, -1, &local_error)
-              || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root))
+          /* Bounded first, then parsed again mutable (callers may edit). */
+          root = hero_virt_json_parse_untrusted ((const guint8 *)line, strlen (line), 0, 0,
+                                                 &local_error);
+          if (root != NULL)
+            {
+              g_clear_pointer (&root, json_node_unref);
+              root = json_from_string (line, &local_error);
+            }
+          if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
             {
               g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
                            "qemu sent a QMP message that is not a JSON object: %s", line);

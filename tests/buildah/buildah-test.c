@@ -123,6 +123,39 @@ test_validate_names_paths (void)
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
 }
 
+/* buildah's JSON nested 200 000 deep (json-glib alone runs out of stack):
+ * each parser returns an error. */
+static void
+test_parse_deep (void)
+{
+  const guint      n = 200000;
+  GString         *s = g_string_new (NULL);
+  g_autofree char *deep = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) list = NULL;
+  g_autoptr (HeroVirtImageInfo) info = NULL;
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, "[{\"a\":");
+  deep = g_string_free (s, FALSE);
+  list = buildah_parse_images (deep, &error);
+  g_assert_null (list);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  list = buildah_parse_containers (deep, &error);
+  g_assert_null (list);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  info = buildah_parse_inspect (deep, &error);
+  g_assert_null (info);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  /* non-object rows are skipped, not a json-glib critical */
+  list = buildah_parse_images ("[1, \"x\", null]", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+}
+
 static void
 test_parse_samples (void)
 {
@@ -730,6 +763,7 @@ main (int argc, char **argv)
   g_test_add_func ("/buildah/validate/reference", test_validate_reference);
   g_test_add_func ("/buildah/validate/names-paths", test_validate_names_paths);
   g_test_add_func ("/buildah/parse/samples", test_parse_samples);
+  g_test_add_func ("/buildah/parse/deep", test_parse_deep);
 
   fx = ht_buildah_new ();
   if (fx != NULL)

@@ -351,6 +351,56 @@ test_remote_build (void)
   ht_buildah_free (fx);
 }
 
+/* Variables never reach the remote command line (sshd runs here, so its
+ * shell's cmdline is in our /proc): a thread scans every cmdline while the
+ * command runs. The values arrive byte for byte, whatever their quotes,
+ * and the env file is gone afterwards. */
+static void
+test_env_off_command_line (void)
+{
+  g_autoptr (HeroVirtSshExecutor) ssh = connect_ok ();
+  g_autoptr (HeroVirtCommand) command = NULL;
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autoptr (GError) error = NULL;
+  const char  *secret = "hv-ssh-secret-7Qz";
+  const char  *tricky = "it's \"$(touch /tmp/hv-env-pwned)\"\nline two `id` $HOME";
+  HtProcWatch *watch;
+  guint        seen, marker_seen = 0, scans = 0;
+  g_autoptr (GDir) tmp = NULL;
+  const char *name;
+  guint       left = 0;
+
+  hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (ssh), "HV_EXECUTOR_SECRET", secret);
+  command = hero_virt_command_new ("sh");
+  hero_virt_command_add_args (command, "-c",
+                              "sleep 1; printf '%s|%s' \"$HV_EXECUTOR_SECRET\" \"$HV_TRICKY\"",
+                              "hv-ssh-marker", NULL);
+  hero_virt_command_setenv (command, "HV_TRICKY", tricky);
+  watch = ht_proc_watch_start (secret, "hv-ssh-marker");
+  result = hero_virt_executor_run (HERO_VIRT_EXECUTOR (ssh), command, NULL, &error);
+  seen = ht_proc_watch_stop (watch, &marker_seen, &scans);
+  g_assert_no_error (error);
+  g_assert_cmpint (hero_virt_command_result_get_exit_status (result), ==, 0);
+  {
+    g_autofree char *expected = g_strconcat (secret, "|", tricky, NULL);
+    g_assert_cmpstr (hero_virt_command_result_get_stdout_text (result), ==, expected);
+  }
+  g_assert_cmpuint (marker_seen, >, 0); /* the scan saw the command running */
+  g_assert_cmpuint (seen, ==, 0);
+  g_assert_false (g_file_test ("/tmp/hv-env-pwned", G_FILE_TEST_EXISTS));
+
+  /* no env file is left behind in the remote temporary directory */
+  tmp = g_dir_open ("/tmp", 0, NULL);
+  while (tmp != NULL && (name = g_dir_read_name (tmp)) != NULL)
+    if (g_str_has_prefix (name, "hero-virt."))
+      {
+        g_autofree char *env = g_build_filename ("/tmp", name, "env", NULL);
+        if (g_file_test (env, G_FILE_TEST_EXISTS))
+          left++;
+      }
+  g_assert_cmpuint (left, ==, 0);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -362,6 +412,7 @@ main (int argc, char **argv)
   if (sshd != NULL)
     {
       g_test_add_func ("/ssh/hostile-argv", test_hostile_argv);
+      g_test_add_func ("/ssh/env-off-command-line", test_env_off_command_line);
       g_test_add_func ("/ssh/stdin-status-stderr", test_stdin_status_stderr);
       g_test_add_func ("/ssh/host-key", test_host_key_checking);
       g_test_add_func ("/ssh/auth-refused", test_auth_refused);

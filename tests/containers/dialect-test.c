@@ -12,6 +12,7 @@
 #include "docker-cli.h"
 #include "nerdctl-dialect.h"
 #include "podman-dialect.h"
+#include "podman-rest-parse.h"
 
 static char *
 sample (const char *name)
@@ -264,11 +265,14 @@ test_argv (void)
   g_assert_no_error (error);
 
   podman = docker_cli_command (&podman_dialect, HERO_VIRT_EXECUTOR (executor), "run");
-  docker_cli_add_create_args (&podman_dialect, podman, spec);
+  g_assert_true (
+      docker_cli_add_create_args (&podman_dialect, podman, spec, "/private/env", &error));
+  g_assert_no_error (error);
   p = argv_of (podman);
   g_assert_cmpstr (
       p, ==,
-      "podman|run|--name=web|--publish=127.0.0.1:8080:80/tcp|--volume=/srv/www:/www:ro|--env=A=b c|"
+      "podman|run|--name=web|--publish=127.0.0.1:8080:80/tcp|--volume=/srv/www:/www:ro|--env-file=/"
+      "private/env|"
       "--network=net1|--network-alias=web.local|--cpus=1.5|--memory=512m|--memory-swap=1g|--cpu-"
       "shares=512|"
       "--restart=on-failure:3|--health-cmd=curl -f http://localhost/ || exit "
@@ -299,13 +303,15 @@ test_argv (void)
   g_clear_object (&podman);
   g_free (p);
   podman = docker_cli_command (&podman_dialect, HERO_VIRT_EXECUTOR (executor), "run");
-  docker_cli_add_create_args (&podman_dialect, podman, spec2);
+  g_assert_true (
+      docker_cli_add_create_args (&podman_dialect, podman, spec2, "/private/env", &error));
   p = argv_of (podman);
   g_assert_nonnull (strstr (p, "|--health-interval=0|"));
   g_clear_object (&nerdctl);
   g_free (n);
   nerdctl = docker_cli_command (&nerdctl_dialect, HERO_VIRT_EXECUTOR (executor), "run");
-  docker_cli_add_create_args (&nerdctl_dialect, nerdctl, spec2);
+  g_assert_true (
+      docker_cli_add_create_args (&nerdctl_dialect, nerdctl, spec2, "/private/env", &error));
   n = argv_of (nerdctl);
   g_assert_null (strstr (n, "--health-interval"));
 }
@@ -361,6 +367,202 @@ test_spec (void)
   g_assert_null (hero_virt_container_spec_get_network (spec));
 }
 
+/* 200 000 levels of [ (and of {"a":): json-glib alone runs out of stack;
+ * every parser refuses it with an error before json-glib sees it. */
+static char *
+deep_json (gboolean objects)
+{
+  const guint n = 200000;
+  GString    *s = g_string_new (NULL);
+
+  for (guint i = 0; i < n; i++)
+    g_string_append (s, objects ? "{\"a\":" : "[");
+  g_string_append (s, "1");
+  for (guint i = 0; i < n; i++)
+    g_string_append_c (s, objects ? '}' : ']');
+  return g_string_free (s, FALSE);
+}
+
+static void
+test_deep_json (void)
+{
+  const DockerCliDialect *dialects[] = { &podman_dialect, &nerdctl_dialect };
+
+  for (int objects = 0; objects < 2; objects++)
+    {
+      g_autofree char *deep = deep_json (objects);
+      gsize            len = strlen (deep);
+
+      for (guint d = 0; d < G_N_ELEMENTS (dialects); d++)
+        {
+          g_autoptr (GError) error = NULL;
+          g_autoptr (GPtrArray) rows = docker_cli_parse_ps (dialects[d], deep, &error);
+          g_autoptr (GPtrArray) images = NULL;
+          g_autoptr (HeroVirtContainerStats) stats = NULL;
+
+          g_assert_null (rows);
+          g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+          g_clear_error (&error);
+          images = docker_cli_parse_images (dialects[d], deep, &error);
+          g_assert_null (images);
+          g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+          g_clear_error (&error);
+          stats = docker_cli_parse_stats (dialects[d], deep, &error);
+          g_assert_null (stats);
+          g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+        }
+      {
+        g_autoptr (GError) error = NULL;
+        g_autoptr (HeroVirtContainerStatus) status = docker_cli_parse_inspect (deep, &error);
+        g_autoptr (JsonNode) node = NULL;
+        g_autofree char *id = NULL;
+
+        g_assert_null (status);
+        g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+        g_clear_error (&error);
+        node = podman_rest_parse_json ((const guint8 *)deep, len, &error);
+        g_assert_null (node);
+        g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+        g_clear_error (&error);
+        /* the pull/push stream: a deep object is skipped, never parsed */
+        id = podman_rest_stream_result ((const guint8 *)deep, len, "pull", &error);
+        g_assert_no_error (error);
+        g_assert_cmpstr (id, ==, "");
+        g_assert_null (podman_rest_error_message ((const guint8 *)deep, len));
+      }
+    }
+}
+
+/* Hostile element types and numbers: errors or zeros, no criticals. */
+static void
+test_hostile_rows (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) rows
+      = docker_cli_parse_ps (&podman_dialect, "[1, \"x\", null, []]", &error);
+  g_autoptr (HeroVirtContainerStats) stats = NULL;
+  g_autoptr (HeroVirtContainerStatus) status = NULL;
+
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 0);
+  stats = docker_cli_parse_stats (&podman_dialect, "[1]", &error);
+  g_assert_null (stats);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE);
+  g_clear_error (&error);
+  status = docker_cli_parse_inspect ("[\"x\"]", &error);
+  g_assert_null (status);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE);
+  g_clear_error (&error);
+  stats = docker_cli_parse_stats (&podman_dialect,
+                                  "{\"CPU\": 1e999, \"MemUsage\": -5, \"PIDs\": 1e300}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (hero_virt_container_stats_get_memory_usage (stats), ==, 0);
+  g_assert_cmpuint (hero_virt_container_stats_get_pids (stats), ==, 0);
+  g_clear_object (&status);
+  status = docker_cli_parse_inspect ("{\"State\": {\"ExitCode\": 1e999, \"Pid\": -1e99}}", &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hero_virt_container_status_get_exit_code (status), ==, 0);
+}
+
+/* Docker's multiplexed stream as the REST transport reads it. */
+static void
+test_rest_frames (void)
+{
+  static const guint8 two[] = { 1, 0, 0, 0, 0, 0, 0, 4, 'o', 'u', 't', '\n',
+                                2, 0, 0, 0, 0, 0, 0, 4, 'e', 'r', 'r', '\n' };
+  static const guint8 huge[] = { 1, 0, 0, 0, 0xff, 0xff, 0xff, 0xff, 'x' };
+  static const guint8 cut[] = { 1, 0, 0, 0, 0, 0, 0, 9, 'x' };
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_autoptr (GString) err = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  guint   stream = 9;
+  guint32 size = 9;
+
+  /* exec keeps stderr apart */
+  g_assert_true (podman_rest_demux (two, sizeof two, out, err, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (out->str, ==, "out\n");
+  g_assert_cmpstr (err->str, ==, "err\n");
+  /* logs take both, in order */
+  g_string_truncate (out, 0);
+  g_assert_true (podman_rest_demux (two, sizeof two, out, NULL, &error));
+  g_assert_cmpstr (out->str, ==, "out\nerr\n");
+
+  /* a 0xFFFFFFFF frame size is an error with a GError */
+  g_assert_false (podman_rest_frame_header (huge, PODMAN_REST_MAX_FRAME, &stream, &size, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_assert_false (podman_rest_demux (huge, sizeof huge, out, err, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+  g_clear_error (&error);
+  g_assert_false (podman_rest_demux (cut, sizeof cut, out, err, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE);
+  g_clear_error (&error);
+  g_assert_true (podman_rest_frame_header (two, PODMAN_REST_MAX_FRAME, &stream, &size, &error));
+  g_assert_cmpuint (stream, ==, 1);
+  g_assert_cmpuint (size, ==, 4);
+
+  /* a tty stream has no frames: taken raw */
+  g_string_truncate (out, 0);
+  g_assert_true (podman_rest_demux ((const guint8 *)"plain text\n", 11, out, err, &error));
+  g_assert_cmpstr (out->str, ==, "plain text\n");
+}
+
+/* Environment values stay off the command line: one-line values go in
+ * the env file, the others as --env=NAME with the value in the tool's
+ * environment; names the tool reads itself cannot take that way. */
+static void
+test_env_off_argv (void)
+{
+  g_autoptr (HeroVirtLocalExecutor) executor = hero_virt_local_executor_new ();
+  g_autoptr (HeroVirtContainerBuilder) b
+      = hero_virt_container_builder_new ("web", "localhost/web:1");
+  g_autoptr (HeroVirtContainerSpec) spec = NULL;
+  g_autoptr (HeroVirtCommand) command = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *text = NULL;
+  g_autofree char *line = NULL;
+
+  hero_virt_container_builder_add_env (b, "TOKEN", "s3cr3t-one-line");
+  hero_virt_container_builder_add_env (b, "PEM", "-----BEGIN-----\nabc\n-----END-----");
+  spec = hero_virt_container_builder_build_spec (b, &error);
+  g_assert_no_error (error);
+  text = docker_cli_env_file_text (spec);
+  g_assert_cmpstr (text, ==, "TOKEN=s3cr3t-one-line\n");
+  command = docker_cli_command (&podman_dialect, HERO_VIRT_EXECUTOR (executor), "run");
+  g_assert_true (docker_cli_add_create_args (&podman_dialect, command, spec, "/p/env", &error));
+  g_assert_no_error (error);
+  line = argv_of (command);
+  g_assert_null (strstr (line, "s3cr3t"));
+  g_assert_null (strstr (line, "BEGIN"));
+  g_assert_nonnull (strstr (line, "|--env-file=/p/env|"));
+  g_assert_nonnull (strstr (line, "|--env=PEM|"));
+  g_assert_cmpstr (hero_virt_command_getenv (command, "PEM"), ==,
+                   "-----BEGIN-----\nabc\n-----END-----");
+  g_clear_object (&command);
+  g_clear_object (&spec);
+  g_clear_object (&b);
+
+  b = hero_virt_container_builder_new ("web", "localhost/web:1");
+  hero_virt_container_builder_add_env (b, "PATH", "/bin\n/usr/bin");
+  spec = hero_virt_container_builder_build_spec (b, &error);
+  g_assert_no_error (error);
+  command = docker_cli_command (&podman_dialect, HERO_VIRT_EXECUTOR (executor), "run");
+  g_assert_false (docker_cli_add_create_args (&podman_dialect, command, spec, NULL, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+  g_assert_null (strstr (error->message, "/usr/bin"));
+  g_clear_error (&error);
+  g_clear_object (&spec);
+  g_clear_object (&b);
+
+  /* a name that `env` or a shell would take as an option or a command */
+  b = hero_virt_container_builder_new ("web", "localhost/web:1");
+  hero_virt_container_builder_add_env (b, "-Secho INJECTED #", "hidden-value");
+  g_assert_false (hero_virt_container_builder_validate (b, &error));
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+  g_assert_null (strstr (error->message, "hidden-value"));
+}
+
 int
 main (int argc, char **argv)
 {
@@ -375,6 +577,10 @@ main (int argc, char **argv)
   g_test_add_func ("/docker-cli/sizes", test_sizes);
   g_test_add_func ("/docker-cli/argv", test_argv);
   g_test_add_func ("/container-spec/from-builder", test_spec);
+  g_test_add_func ("/docker-cli/deep-json", test_deep_json);
+  g_test_add_func ("/docker-cli/hostile-rows", test_hostile_rows);
+  g_test_add_func ("/podman-rest/frames", test_rest_frames);
+  g_test_add_func ("/docker-cli/env-off-argv", test_env_off_argv);
 
   return g_test_run ();
 }

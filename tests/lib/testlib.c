@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <errno.h>
+#include <string.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -272,4 +273,88 @@ ht_containers_env_new (const char *dir)
   g_ptr_array_add (env, g_strconcat ("REGISTRY_AUTH_FILE=", auth, NULL));
   g_ptr_array_add (env, NULL);
   return (char **)g_ptr_array_free (env, FALSE);
+}
+
+/* ---- /proc watching ---- */
+
+struct _HtProcWatch
+{
+  char    *secret;
+  char    *marker;
+  GThread *thread;
+  gint     stop;
+  guint    seen;
+  guint    marker_seen;
+  guint    scans;
+};
+
+static gboolean
+bytes_contain (const char *data, gsize len, const char *needle)
+{
+  gsize n = strlen (needle);
+
+  for (gsize i = 0; n > 0 && i + n <= len; i++)
+    if (memcmp (data + i, needle, n) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+static gpointer
+proc_watch_thread (gpointer data)
+{
+  HtProcWatch *watch = data;
+
+  while (!g_atomic_int_get (&watch->stop))
+    {
+      g_autoptr (GDir) proc = g_dir_open ("/proc", 0, NULL);
+      const char *name;
+
+      while (proc != NULL && (name = g_dir_read_name (proc)) != NULL)
+        {
+          g_autofree char *path = NULL;
+          g_autofree char *cmdline = NULL;
+          gsize            len = 0;
+
+          if (!g_ascii_isdigit (name[0]))
+            continue;
+          path = g_strconcat ("/proc/", name, "/cmdline", NULL);
+          if (!g_file_get_contents (path, &cmdline, &len, NULL))
+            continue;
+          if (bytes_contain (cmdline, len, watch->secret))
+            watch->seen++;
+          if (watch->marker != NULL && bytes_contain (cmdline, len, watch->marker))
+            watch->marker_seen++;
+        }
+      watch->scans++;
+    }
+  return NULL;
+}
+
+HtProcWatch *
+ht_proc_watch_start (const char *secret, const char *marker)
+{
+  HtProcWatch *watch = g_new0 (HtProcWatch, 1);
+
+  watch->secret = g_strdup (secret);
+  watch->marker = g_strdup (marker);
+  watch->thread = g_thread_new ("proc-watch", proc_watch_thread, watch);
+  return watch;
+}
+
+guint
+ht_proc_watch_stop (HtProcWatch *watch, guint *out_marker_seen, guint *out_scans)
+{
+  guint seen;
+
+  g_atomic_int_set (&watch->stop, 1);
+  g_thread_join (watch->thread);
+  seen = watch->seen;
+  if (out_marker_seen != NULL)
+    *out_marker_seen = watch->marker_seen;
+  if (out_scans != NULL)
+    *out_scans = watch->scans;
+  g_free (watch->secret);
+  g_free (watch->marker);
+  g_free (watch);
+  return seen;
 }

@@ -46,4 +46,14 @@ char *ht_run (const char *const *argv, gboolean may_fail);
  * (empty registries file) and REGISTRY_AUTH_FILE (a private file). */
 char **ht_containers_env_new (const char *dir);
 
+/* Scans every process's /proc/PID/cmdline over and over in a thread,
+ * counting those that contain @secret and those that contain @marker (a
+ * word the test puts on the command line it runs, to prove the scan saw
+ * it running). */
+typedef struct _HtProcWatch HtProcWatch;
+
+HtProcWatch *ht_proc_watch_start (const char *secret, const char *marker);
+/* Stops the thread; returns the sightings of the secret. */
+guint ht_proc_watch_stop (HtProcWatch *watch, guint *out_marker_seen, guint *out_scans);
+
 G_END_DECLS
