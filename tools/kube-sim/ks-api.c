@@ -1388,23 +1388,43 @@ handle_delete_collection (KsRequest *req)
 }
 
 static void
-handle_log (KsRequest *req)
+handle_pod_stream (KsRequest *req)
 {
-  JsonObject      *pod = ks_store_get (req->res, req->ns, req->name);
-  g_autofree char *text = NULL;
+  JsonObject *pod = ks_store_get (req->res, req->ns, req->name);
+  gboolean    log = strcmp (req->sub, "log") == 0;
 
-  if (!ks_api_authorize (req, "get"))
+  if (!ks_api_authorize (req, log ? "get" : "create"))
     return;
   if (pod == NULL)
     {
       ks_respond_status (req->msg, ks_status_not_found (req->res, req->name));
       return;
     }
-  if (req->sim->agent != NULL)
-    text = req->sim->agent->vtable->pod_logs (req->sim->agent, pod, ks_query (req, "container"));
-  soup_server_message_set_status (req->msg, 200, NULL);
-  soup_server_message_set_response (req->msg, "text/plain", SOUP_MEMORY_COPY, text ? text : "",
-                                    text ? strlen (text) : 0);
+  if (log)
+    {
+      if (strcmp (req->method, "GET") != 0)
+        ks_respond_status (req->msg, ks_status_new (405, "MethodNotAllowed",
+                                                    "the server does not allow this method on the "
+                                                    "requested resource"));
+      else
+        ks_stream_log (req, pod);
+      return;
+    }
+  if (strcmp (req->method, "GET") != 0 && strcmp (req->method, "POST") != 0)
+    {
+      ks_respond_status (req->msg, ks_status_new (405, "MethodNotAllowed",
+                                                  "the server does not allow this method on the "
+                                                  "requested resource"));
+      return;
+    }
+  if (ks_json_get_string (ks_json_get_object (pod, "spec"), "nodeName") == NULL)
+    {
+      g_autofree char *message
+          = g_strdup_printf ("pod %s does not have a host assigned", req->name);
+      ks_respond_status (req->msg, ks_status_bad_request (message));
+      return;
+    }
+  ks_stream_upgrade (req, pod);
 }
 
 void
@@ -1418,7 +1438,9 @@ ks_api_handle (KsRequest *req)
           = (strcmp (req->sub, "status") == 0 && (req->res->flags & KS_RES_STATUS))
             || (strcmp (req->sub, "scale") == 0 && (req->res->flags & KS_RES_SCALE))
             || (strcmp (req->sub, "finalize") == 0 && strcmp (req->res->plural, "namespaces") == 0)
-            || (strcmp (req->sub, "log") == 0 && strcmp (req->res->plural, "pods") == 0);
+            || (strcmp (req->res->plural, "pods") == 0 && *req->res->group == '\0'
+                && (strcmp (req->sub, "log") == 0 || strcmp (req->sub, "exec") == 0
+                    || strcmp (req->sub, "attach") == 0 || strcmp (req->sub, "portforward") == 0));
       if (!known || req->name == NULL)
         {
           ks_respond_status (req->msg, ks_status_new (404, "NotFound",
@@ -1426,9 +1448,11 @@ ks_api_handle (KsRequest *req)
                                                       "resource"));
           return;
         }
-      if (strcmp (req->sub, "log") == 0)
+      if (strcmp (req->res->plural, "pods") == 0 && *req->res->group == '\0'
+          && (strcmp (req->sub, "log") == 0 || strcmp (req->sub, "exec") == 0
+              || strcmp (req->sub, "attach") == 0 || strcmp (req->sub, "portforward") == 0))
         {
-          handle_log (req);
+          handle_pod_stream (req);
           return;
         }
       if (strcmp (req->sub, "scale") == 0 && strcmp (m, "GET") == 0)

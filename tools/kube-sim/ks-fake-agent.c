@@ -1,15 +1,176 @@
-/* ks-fake-agent.c: a node agent that runs nothing. A scheduled pod becomes
- * Running and Ready after a delay; a terminating pod goes away shortly after. */
+/* ks-fake-agent.c: a node agent that runs no containers. A scheduled pod
+ * becomes Running and Ready after a delay; a terminating pod goes away
+ * shortly after.
+ *
+ * For protocol tests it also serves the streams: exec runs argv ON THE HOST
+ * (a GSubprocess in a scratch directory per pod, no isolation at all), logs
+ * are lines it makes up (a start line, the pod's annotation
+ * kube-sim.hero-virt.dev/log, and "tick N" lines every
+ * kube-sim.hero-virt.dev/log-interval-ms), and a port connect reaches
+ * 127.0.0.1:PORT on the host. Attach is not served. */
+#define _GNU_SOURCE /* posix_openpt, ptsname_r */
 #include "ks-node-agent.h"
 
+#include <errno.h>
+#include <fcntl.h>
+#include <gio/gunixinputstream.h>
+#include <gio/gunixoutputstream.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+#include <glib/gstdio.h>
 #include <string.h>
+#include <sys/socket.h>
+
+#define LOG_ANNOTATION "kube-sim.hero-virt.dev/log"
+#define LOG_INTERVAL_ANNOTATION "kube-sim.hero-virt.dev/log-interval-ms"
 
 typedef struct
 {
   KsNodeAgent parent;
   guint       ready_delay_ms;
   GHashTable *timers; /* pod uid -> source id */
+  GHashTable *logs;   /* pod uid -> PodLog */
+  char       *scratch;
+  GPtrArray  *procs; /* GSubprocess: exec'd processes, ended when the simulator exits */
 } FakeAgent;
+
+typedef struct
+{
+  gint64 time_us;
+  char  *text; /* with its newline */
+} LogLine;
+
+typedef struct
+{
+  int      fd;
+  gboolean timestamps;
+} Follower;
+
+typedef struct
+{
+  GPtrArray *lines;     /* LogLine */
+  GArray    *followers; /* Follower */
+  guint      tick_id;
+  guint      ticks;
+  gboolean   ended;
+} PodLog;
+
+static void
+log_line_free (LogLine *l)
+{
+  g_free (l->text);
+  g_free (l);
+}
+
+static void
+pod_log_end (PodLog *log)
+{
+  log->ended = TRUE;
+  g_clear_handle_id (&log->tick_id, g_source_remove);
+  for (guint i = 0; i < log->followers->len; i++)
+    close (g_array_index (log->followers, Follower, i).fd);
+  g_array_set_size (log->followers, 0);
+}
+
+static void
+pod_log_free (PodLog *log)
+{
+  pod_log_end (log);
+  g_ptr_array_unref (log->lines);
+  g_array_unref (log->followers);
+  g_free (log);
+}
+
+static char *
+format_line (LogLine *l, gboolean timestamps)
+{
+  g_autoptr (GDateTime) t = NULL;
+  g_autofree char *stamp = NULL;
+
+  if (!timestamps)
+    return g_strdup (l->text);
+  {
+    g_autoptr (GDateTime) secs = g_date_time_new_from_unix_utc (l->time_us / G_USEC_PER_SEC);
+    t = g_date_time_add (secs, l->time_us % G_USEC_PER_SEC);
+  }
+  stamp = g_date_time_format (t, "%Y-%m-%dT%H:%M:%S.%fZ");
+  return g_strconcat (stamp, " ", l->text, NULL);
+}
+
+/* Writes without blocking; a follower that went away or cannot keep up is
+ * dropped (its reader sees the end of the stream). */
+static gboolean
+follower_write (Follower *f, LogLine *l)
+{
+  g_autofree char *text = format_line (l, f->timestamps);
+  gsize            len = strlen (text);
+
+  return send (f->fd, text, len, MSG_NOSIGNAL | MSG_DONTWAIT) == (gssize)len;
+}
+
+static void
+pod_log_append (PodLog *log, const char *text)
+{
+  LogLine *l = g_new0 (LogLine, 1);
+
+  l->time_us = g_get_real_time ();
+  l->text = g_str_has_suffix (text, "\n") ? g_strdup (text) : g_strconcat (text, "\n", NULL);
+  g_ptr_array_add (log->lines, l);
+  for (guint i = log->followers->len; i > 0; i--)
+    {
+      Follower *f = &g_array_index (log->followers, Follower, i - 1);
+      if (!follower_write (f, l))
+        {
+          close (f->fd);
+          g_array_remove_index (log->followers, i - 1);
+        }
+    }
+}
+
+static gboolean
+log_tick (gpointer data)
+{
+  PodLog          *log = data;
+  g_autofree char *line = g_strdup_printf ("tick %u", ++log->ticks);
+
+  pod_log_append (log, line);
+  return G_SOURCE_CONTINUE;
+}
+
+static PodLog *
+pod_log_get (FakeAgent *agent, JsonObject *pod)
+{
+  PodLog     *log = g_hash_table_lookup (agent->logs, ks_meta_uid (pod));
+  JsonObject *annotations;
+  const char *text, *interval;
+
+  if (log != NULL)
+    return log;
+  log = g_new0 (PodLog, 1);
+  log->lines = g_ptr_array_new_with_free_func ((GDestroyNotify)log_line_free);
+  log->followers = g_array_new (FALSE, FALSE, sizeof (Follower));
+  g_hash_table_insert (agent->logs, g_strdup (ks_meta_uid (pod)), log);
+  annotations = ks_json_get_object (ks_meta (pod), "annotations");
+  text = ks_json_get_string (annotations, LOG_ANNOTATION);
+  interval = ks_json_get_string (annotations, LOG_INTERVAL_ANNOTATION);
+  {
+    g_autofree char *start = g_strdup_printf ("kube-sim: pod %s/%s started (fake node agent)",
+                                              ks_meta_namespace (pod), ks_meta_name (pod));
+    pod_log_append (log, start);
+  }
+  if (text != NULL)
+    {
+      g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+      for (guint i = 0; lines[i] != NULL; i++)
+        if (lines[i + 1] != NULL || *lines[i] != '\0')
+          pod_log_append (log, lines[i]);
+    }
+  if (interval != NULL && g_ascii_strtoull (interval, NULL, 10) > 0)
+    log->tick_id = g_timeout_add (g_ascii_strtoull (interval, NULL, 10), log_tick, log);
+  return log;
+}
 
 typedef struct
 {
@@ -225,6 +386,7 @@ schedule (FakeAgent *agent, JsonObject *pod, guint delay, gboolean terminating, 
 static void
 fake_pod_scheduled (KsNodeAgent *base, JsonObject *pod)
 {
+  pod_log_get ((FakeAgent *)base, pod);
   schedule ((FakeAgent *)base, pod, ((FakeAgent *)base)->ready_delay_ms, FALSE, FALSE);
 }
 
@@ -239,6 +401,8 @@ fake_pod_terminating (KsNodeAgent *base, JsonObject *pod)
       g_source_remove (GPOINTER_TO_UINT (id));
       g_hash_table_remove (agent->timers, ks_meta_uid (pod));
     }
+  /* The containers exit: followed logs end. */
+  pod_log_end (pod_log_get (agent, pod));
   /* Containers "stop" quickly; the grace period is an upper bound. */
   schedule (agent, pod, MIN (agent->ready_delay_ms, 200), TRUE, FALSE);
 }
@@ -254,13 +418,305 @@ fake_pod_removed (KsNodeAgent *base, JsonObject *pod)
       g_source_remove (GPOINTER_TO_UINT (id));
       g_hash_table_remove (agent->timers, ks_meta_uid (pod));
     }
+  g_hash_table_remove (agent->logs, ks_meta_uid (pod));
 }
 
-static char *
-fake_pod_logs (KsNodeAgent *base, JsonObject *pod, const char *container)
+/* ---- logs ---- */
+
+static void
+fake_logs_open_async (KsNodeAgent        *base,
+                      JsonObject         *pod,
+                      const KsLogOptions *options,
+                      GCancellable       *cancellable,
+                      GAsyncReadyCallback callback,
+                      gpointer            user_data)
 {
-  return g_strdup_printf ("kube-sim: pod %s/%s is simulated and writes no logs\n",
-                          ks_meta_namespace (pod), ks_meta_name (pod));
+  FakeAgent *agent = (FakeAgent *)base;
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  PodLog  *log;
+  int      fds[2];
+  guint    first = 0;
+  gint64   since_us = 0;
+  GString *out;
+
+  if (options->previous)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "previous terminated container \"%s\" in pod \"%s\" not found",
+                               options->container, ks_meta_name (pod));
+      return;
+    }
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) != 0)
+    {
+      int errsv = errno;
+      g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errsv), "socketpair: %s",
+                               g_strerror (errsv));
+      return;
+    }
+  log = pod_log_get (agent, pod);
+  if (options->since_seconds > 0)
+    since_us = g_get_real_time () - options->since_seconds * G_USEC_PER_SEC;
+  if (options->tail_lines >= 0 && (guint64)options->tail_lines < log->lines->len)
+    first = log->lines->len - options->tail_lines;
+  out = g_string_new (NULL);
+  for (guint i = first; i < log->lines->len; i++)
+    {
+      LogLine *l = g_ptr_array_index (log->lines, i);
+      if (l->time_us >= since_us)
+        {
+          g_autofree char *text = format_line (l, options->timestamps);
+          g_string_append (out, text);
+        }
+    }
+  if (out->len > 0 && send (fds[1], out->str, out->len, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
+    g_warning ("kube-sim: fake log: %s", g_strerror (errno));
+  g_string_free (out, TRUE);
+  if (options->follow && !log->ended)
+    {
+      Follower f = { fds[1], options->timestamps };
+      g_array_append_val (log->followers, f);
+    }
+  else
+    close (fds[1]);
+  g_task_return_pointer (task, g_unix_input_stream_new (fds[0], TRUE), g_object_unref);
+}
+
+static GInputStream *
+fake_logs_open_finish (KsNodeAgent *base, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- exec: a host process (protocol tests only) ---- */
+
+typedef struct
+{
+  KsProcess    parent;
+  GSubprocess *proc;
+  int          pty; /* the terminal's master side with tty, else -1 */
+} FakeProcess;
+
+static void
+fake_process_resize (KsProcess *base, guint16 width, guint16 height)
+{
+  FakeProcess   *fp = (FakeProcess *)base;
+  struct winsize ws = { .ws_row = height, .ws_col = width };
+
+  if (fp->pty >= 0)
+    ioctl (fp->pty, TIOCSWINSZ, &ws);
+}
+
+/* In the child: the terminal becomes its controlling terminal. */
+static void
+setup_terminal (gpointer data)
+{
+  setsid ();
+  ioctl (0, TIOCSCTTY, 0);
+}
+
+static void
+fake_process_wait_async (KsProcess          *base,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
+{
+  g_subprocess_wait_async (((FakeProcess *)base)->proc, cancellable, callback, user_data);
+}
+
+static gboolean
+fake_process_wait_finish (KsProcess *base, GAsyncResult *result, int *exit_code, GError **error)
+{
+  GSubprocess *proc = ((FakeProcess *)base)->proc;
+
+  if (!g_subprocess_wait_finish (proc, result, error))
+    return FALSE;
+  if (g_subprocess_get_if_exited (proc))
+    *exit_code = g_subprocess_get_exit_status (proc);
+  else
+    *exit_code = 128 + g_subprocess_get_term_sig (proc);
+  return TRUE;
+}
+
+static void
+fake_process_abort (KsProcess *base)
+{
+  g_subprocess_force_exit (((FakeProcess *)base)->proc);
+}
+
+static void
+fake_process_free (KsProcess *base)
+{
+  FakeProcess *fp = (FakeProcess *)base;
+
+  g_object_unref (fp->proc);
+  if (fp->pty >= 0)
+    {
+      /* The streams are ours with a terminal. */
+      g_clear_object (&base->stdin_stream);
+      g_clear_object (&base->stdout_stream);
+      close (fp->pty);
+    }
+  g_free (base);
+}
+
+static const KsProcessVTable fake_process_vtable = {
+  .resize = fake_process_resize,
+  .wait_async = fake_process_wait_async,
+  .wait_finish = fake_process_wait_finish,
+  .abort = fake_process_abort,
+  .free = fake_process_free,
+};
+
+static void
+fake_exec_async (KsNodeAgent        *base,
+                 JsonObject         *pod,
+                 const char         *container,
+                 const char *const  *argv,
+                 KsExecFlags         flags,
+                 GCancellable       *cancellable,
+                 GAsyncReadyCallback callback,
+                 gpointer            user_data)
+{
+  FakeAgent *agent = (FakeAgent *)base;
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *dir = g_strdup_printf ("%s/%s", agent->scratch, ks_meta_uid (pod));
+  g_autofree char *pod_ref = g_strdup_printf ("%s/%s", ks_meta_namespace (pod), ks_meta_name (pod));
+  GSubprocessFlags sflags = G_SUBPROCESS_FLAGS_NONE;
+  GSubprocess     *proc;
+  FakeProcess     *fp;
+  int              master = -1;
+
+  if (flags & KS_EXEC_TTY)
+    {
+      char name[128];
+      int  slave = -1;
+      master = posix_openpt (O_RDWR | O_NOCTTY | O_CLOEXEC);
+      if (master < 0 || grantpt (master) != 0 || unlockpt (master) != 0
+          || ptsname_r (master, name, sizeof name) != 0
+          || (slave = open (name, O_RDWR | O_NOCTTY | O_CLOEXEC)) < 0)
+        {
+          int errsv = errno;
+          if (master >= 0)
+            close (master);
+          g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errsv),
+                                   "cannot allocate a terminal: %s", g_strerror (errsv));
+          return;
+        }
+      launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_NONE);
+      g_subprocess_launcher_take_stdin_fd (launcher, slave);
+      g_subprocess_launcher_take_stdout_fd (launcher, dup (slave));
+      g_subprocess_launcher_take_stderr_fd (launcher, dup (slave));
+      g_subprocess_launcher_set_child_setup (launcher, setup_terminal, NULL, NULL);
+      g_subprocess_launcher_setenv (launcher, "TERM", "xterm", TRUE);
+    }
+  else if (flags & KS_EXEC_STDIN)
+    sflags |= G_SUBPROCESS_FLAGS_STDIN_PIPE;
+  sflags |= (flags & KS_EXEC_STDOUT) ? G_SUBPROCESS_FLAGS_STDOUT_PIPE
+                                     : G_SUBPROCESS_FLAGS_STDOUT_SILENCE;
+  sflags |= (flags & KS_EXEC_STDERR) ? G_SUBPROCESS_FLAGS_STDERR_PIPE
+                                     : G_SUBPROCESS_FLAGS_STDERR_SILENCE;
+  g_mkdir_with_parents (dir, 0700);
+  if (launcher == NULL)
+    launcher = g_subprocess_launcher_new (sflags);
+  g_subprocess_launcher_set_cwd (launcher, dir);
+  g_subprocess_launcher_setenv (launcher, "KUBE_SIM_POD", pod_ref, TRUE);
+  g_subprocess_launcher_setenv (launcher, "KUBE_SIM_CONTAINER", container, TRUE);
+  proc = g_subprocess_launcher_spawnv (launcher, argv, &error);
+  if (proc == NULL)
+    {
+      if (master >= 0)
+        close (master);
+      /* What runc says when the binary is missing. */
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED,
+                               "OCI runtime exec failed: exec failed: unable to start container "
+                               "process: exec: \"%s\": %s: unknown",
+                               argv[0], error->message);
+      return;
+    }
+  for (guint i = agent->procs->len; i > 0; i--)
+    if (g_subprocess_get_identifier (g_ptr_array_index (agent->procs, i - 1)) == NULL)
+      g_ptr_array_remove_index_fast (agent->procs, i - 1);
+  g_ptr_array_add (agent->procs, g_object_ref (proc));
+  fp = g_new0 (FakeProcess, 1);
+  fp->parent.vtable = &fake_process_vtable;
+  fp->proc = proc;
+  fp->pty = master;
+  if (master >= 0)
+    {
+      /* One raw stream both ways, as a terminal is. */
+      if (flags & KS_EXEC_STDIN)
+        fp->parent.stdin_stream = g_unix_output_stream_new (dup (master), TRUE);
+      fp->parent.stdout_stream = g_unix_input_stream_new (master, FALSE);
+    }
+  else
+    {
+      fp->parent.stdin_stream = g_subprocess_get_stdin_pipe (proc);
+      fp->parent.stdout_stream = g_subprocess_get_stdout_pipe (proc);
+      fp->parent.stderr_stream = g_subprocess_get_stderr_pipe (proc);
+    }
+  g_task_return_pointer (task, fp, (GDestroyNotify)fake_process_free);
+}
+
+static KsProcess *
+fake_exec_finish (KsNodeAgent *base, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- port connect: 127.0.0.1 on the host ---- */
+
+static void
+port_connected (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GTask) task = data;
+  GError            *error = NULL;
+  GSocketConnection *conn
+      = g_socket_client_connect_to_host_finish (G_SOCKET_CLIENT (source), result, &error);
+
+  if (conn == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, conn, g_object_unref);
+}
+
+static void
+fake_port_connect_async (KsNodeAgent        *base,
+                         JsonObject         *pod,
+                         guint16             port,
+                         GCancellable       *cancellable,
+                         GAsyncReadyCallback callback,
+                         gpointer            user_data)
+{
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
+  GTask *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  g_socket_client_connect_to_host_async (client, "127.0.0.1", port, cancellable, port_connected,
+                                         task);
+}
+
+static GIOStream *
+fake_port_connect_finish (KsNodeAgent *base, GAsyncResult *result, GError **error)
+{
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
 }
 
 static void
@@ -274,6 +730,14 @@ fake_free (KsNodeAgent *base)
   while (g_hash_table_iter_next (&iter, NULL, &id))
     g_source_remove (GPOINTER_TO_UINT (id));
   g_hash_table_unref (agent->timers);
+  g_hash_table_unref (agent->logs);
+  for (guint i = 0; i < agent->procs->len; i++)
+    if (g_subprocess_get_identifier (g_ptr_array_index (agent->procs, i)) != NULL)
+      g_subprocess_force_exit (g_ptr_array_index (agent->procs, i));
+  g_ptr_array_unref (agent->procs);
+  if (agent->scratch != NULL)
+    remove_tree (agent->scratch);
+  g_free (agent->scratch);
   g_free (base->node_name);
   g_free (agent);
 }
@@ -283,7 +747,14 @@ static const KsNodeAgentVTable fake_vtable = {
   .pod_scheduled = fake_pod_scheduled,
   .pod_terminating = fake_pod_terminating,
   .pod_removed = fake_pod_removed,
-  .pod_logs = fake_pod_logs,
+  .logs_open_async = fake_logs_open_async,
+  .logs_open_finish = fake_logs_open_finish,
+  .exec_async = fake_exec_async,
+  .exec_finish = fake_exec_finish,
+  .attach_async = NULL,
+  .attach_finish = NULL,
+  .port_connect_async = fake_port_connect_async,
+  .port_connect_finish = fake_port_connect_finish,
   .free = fake_free,
 };
 
@@ -297,5 +768,9 @@ ks_fake_agent_new (KsSim *sim, const char *node_name, guint ready_delay_ms)
   agent->parent.node_name = g_strdup (node_name);
   agent->ready_delay_ms = ready_delay_ms;
   agent->timers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  agent->logs
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)pod_log_free);
+  agent->procs = g_ptr_array_new_with_free_func (g_object_unref);
+  agent->scratch = g_dir_make_tmp ("kube-sim-fake-node-XXXXXX", NULL);
   return &agent->parent;
 }

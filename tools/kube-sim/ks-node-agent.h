@@ -13,7 +13,18 @@
  * them; errors from the agent use G_IO_ERROR codes, which the server maps to
  * a Status: G_IO_ERROR_NOT_FOUND -> 404 NotFound, G_IO_ERROR_NOT_SUPPORTED ->
  * 400 BadRequest, G_IO_ERROR_CONNECTION_REFUSED (port connect) -> an error on
- * that port's error stream only, anything else -> 500 InternalError. */
+ * that port's error stream only, anything else -> 500 InternalError. An exec
+ * or attach error other than NOT_FOUND/NOT_SUPPORTED is reported after the
+ * upgrade, on the error channel (as kubelet reports a command that cannot
+ * start).
+ *
+ * How the server (ks-stream.c) uses a KsProcess: it reads stdout_stream and
+ * stderr_stream with g_input_stream_read_bytes_async on the main context
+ * until end of stream, writes stdin_stream with g_output_stream_write_all_async
+ * and closes it (g_output_stream_close_async) when the client closes stdin;
+ * it sends the exit status once wait_async completed AND both output streams
+ * ended. It calls abort when the client goes away before the process exited
+ * (wait_async is then cancelled), and free exactly once at the end. */
 #pragma once
 
 #include "kube-sim.h"
@@ -79,10 +90,6 @@ typedef struct
   void (*pod_terminating) (KsNodeAgent *agent, JsonObject *pod);
   /* The pod object is gone (forced deletion or after ks_pod_remove()). */
   void (*pod_removed) (KsNodeAgent *agent, JsonObject *pod);
-
-  /* The whole log as text (transfer full, may be NULL). Legacy: the
-   * server moves to logs_open_async; then this goes. */
-  char *(*pod_logs) (KsNodeAgent *agent, JsonObject *pod, const char *container);
 
   /* pods/log: a stream of the container's log as options ask (transfer
    * full). With follow it ends when the container exits or on cancel. */

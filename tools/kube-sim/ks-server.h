@@ -24,5 +24,8 @@ gboolean    ks_query_bool (KsRequest *req, const char *key);
 void        ks_api_handle (KsRequest *req);
 JsonObject *ks_request_body_object (KsRequest *req, JsonObject **error_status);
 gboolean    ks_api_authorize (KsRequest *req, const char *verb);
+/* ks-stream.c: pods/log, and pods/exec|attach|portforward upgrades */
+void ks_stream_log (KsRequest *req, JsonObject *pod);
+void ks_stream_upgrade (KsRequest *req, JsonObject *pod);
 
 G_END_DECLS
