@@ -435,8 +435,11 @@ def test_sim_killed_mid_exec():
         assert result["took"] < 20, result
         # the forward's connections fail; stop() leaves no port open
         with socket.create_connection(("127.0.0.1", pf.get_local_port()), timeout=20) as s:
-            s.sendall(b"after")
-            assert s.recv(100) == b""
+            try:
+                s.sendall(b"after")
+                assert s.recv(100) == b""
+            except ConnectionResetError:
+                pass  # closed with "after" unread
         pf.stop()
         echo.close()
         assert listening_ports(os.getpid()) == [], listening_ports(os.getpid())
