@@ -447,6 +447,64 @@ def test_sim_killed_mid_exec():
         sim.stop()
 
 
+# ---- the CLI ----------------------------------------------------------------
+
+def cli_binary():
+    return os.path.join(os.environ.get("HERO_VIRT_BUILD_ROOT", "build"), "tools", "hero-virt")
+
+
+def cli(sim, *args, stdin=None, timeout=60):
+    env = dict(os.environ, KUBECONFIG=sim.kubeconfig)
+    return subprocess.run([cli_binary(), "kube", *args], input=stdin, capture_output=True,
+                          env=env, timeout=timeout)
+
+
+def test_cli(sim, km):
+    r = cli(sim, "exec", "box", "--", "sh", "-c", "echo out; echo err >&2; exit 7")
+    assert r.returncode == 7, r
+    assert r.stdout == b"out\n" and r.stderr == b"err\n", r
+    r = cli(sim, "exec", "-i", "box", "--", "tr", "a-z", "A-Z", stdin=b"hello")
+    assert r.returncode == 0 and r.stdout == b"HELLO", r
+    r = cli(sim, "exec", "-c", "nope", "box", "--", "true")
+    assert r.returncode == 1 and b"nope" in r.stderr, r
+    r = cli(sim, "exec", "box", "true")
+    assert r.returncode == 2, r
+    r = cli(sim, "logs", "--tail", "1", "ticker")
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 1, r
+    # logs -f until interrupted
+    env = dict(os.environ, KUBECONFIG=sim.kubeconfig)
+    p = subprocess.Popen([cli_binary(), "kube", "logs", "-f", "ticker"], stdout=subprocess.PIPE, env=env)
+    lines = [p.stdout.readline() for _ in range(3)]
+    assert all(lines), lines
+    p.send_signal(signal.SIGINT)
+    assert p.wait(20) == 130, p.returncode
+    # cp both ways
+    local = tempfile.mkdtemp(prefix="cli-cp-")
+    with open(os.path.join(local, "f"), "w") as f:
+        f.write("cli")
+    os.chmod(os.path.join(local, "f"), 0o604)
+    remote = pod_dir(km) + "/cli-f"
+    r = cli(sim, "cp", os.path.join(local, "f"), "default/box:" + remote)
+    assert r.returncode == 0, r
+    r = cli(sim, "cp", "box:" + remote, os.path.join(local, "g"))
+    assert r.returncode == 0, r
+    assert open(os.path.join(local, "g")).read() == "cli"
+    assert stat.S_IMODE(os.stat(os.path.join(local, "g")).st_mode) == 0o604
+    # port-forward until interrupted
+    echo = EchoServer()
+    p = subprocess.Popen([cli_binary(), "kube", "port-forward", "box", f"0:{echo.port}"],
+                         stdout=subprocess.PIPE, env=env, text=True)
+    try:
+        line = p.stdout.readline()
+        port = int(line.split("127.0.0.1:")[1].split()[0])
+        assert roundtrip(port, b"via cli") == b"via cli"
+    finally:
+        p.send_signal(signal.SIGINT)
+        p.wait(20)
+        echo.close()
+    assert p.returncode == 0, p.returncode
+
+
 def main():
     require(binary(), "hero-virt-kube-sim")
     tap = Tap()
@@ -474,6 +532,7 @@ def main():
         tap.run("port-forward: concurrent connections, a closed port", test_port_forward, km)
         tap.run("cp both ways, modes kept", test_cp, km)
         tap.run("cp: hostile archives write nothing", test_cp_hostile, shim, km)
+        tap.run("hero-virt kube logs|exec|port-forward|cp", test_cli, sim, km)
     tap.run("the simulator killed mid-exec", test_sim_killed_mid_exec)
     return tap.done()
 
