@@ -20,11 +20,23 @@ static char *opt_kubeconfig;
 static char *opt_context;
 
 #define KUBE_OPTIONS                                                                               \
-  { "namespace", 'n', 0, G_OPTION_ARG_STRING, &opt_namespace,                                      \
-    "The namespace (default: the kubeconfig context's)", "NS" },                                   \
-      { "kubeconfig", 0, 0, G_OPTION_ARG_FILENAME, &opt_kubeconfig,                                \
-        "The kubeconfig (default: $KUBECONFIG, ~/.kube/config)", "FILE" },                         \
-      { "context", 0, 0, G_OPTION_ARG_STRING, &opt_context, "The kubeconfig context", "NAME" }
+  { "namespace",                                                                                   \
+    'n',                                                                                           \
+    0,                                                                                             \
+    G_OPTION_ARG_STRING,                                                                           \
+    &opt_namespace,                                                                                \
+    "The namespace (default: the kubeconfig context's)",                                           \
+    "NS" },                                                                                        \
+      { "kubeconfig",                                                                              \
+        0,                                                                                         \
+        0,                                                                                         \
+        G_OPTION_ARG_FILENAME,                                                                     \
+        &opt_kubeconfig,                                                                           \
+        "The kubeconfig (default: $KUBECONFIG, ~/.kube/config)",                                   \
+        "FILE" },                                                                                  \
+  {                                                                                                \
+    "context", 0, 0, G_OPTION_ARG_STRING, &opt_context, "The kubeconfig context", "NAME"           \
+  }
 
 static HeroVirtKubernetesManager *
 open_manager (GError **error)
@@ -56,23 +68,23 @@ write_all (int fd, const void *data, gsize len)
 static int
 cmd_logs (int argc, char **argv)
 {
-  gboolean         follow = FALSE, timestamps = FALSE, previous = FALSE;
-  char            *container = NULL;
-  gint64           tail = -1, since = 0;
-  const GOptionEntry entries[] = {
-    KUBE_OPTIONS,
-    { "follow", 'f', 0, G_OPTION_ARG_NONE, &follow, "Keep printing new lines", NULL },
-    { "container", 'c', 0, G_OPTION_ARG_STRING, &container, "The container", "NAME" },
-    { "tail", 0, 0, G_OPTION_ARG_INT64, &tail, "Only the last N lines", "N" },
-    { "since", 0, 0, G_OPTION_ARG_INT64, &since, "Only lines of the last S seconds", "S" },
-    { "timestamps", 0, 0, G_OPTION_ARG_NONE, &timestamps, "Prefix each line with its time", NULL },
-    { "previous", 'p', 0, G_OPTION_ARG_NONE, &previous, "The previous instance", NULL },
-    { NULL }
-  };
+  gboolean           follow = FALSE, timestamps = FALSE, previous = FALSE;
+  char              *container = NULL;
+  gint64             tail = -1, since = 0;
+  const GOptionEntry entries[]
+      = { KUBE_OPTIONS,
+          { "follow", 'f', 0, G_OPTION_ARG_NONE, &follow, "Keep printing new lines", NULL },
+          { "container", 'c', 0, G_OPTION_ARG_STRING, &container, "The container", "NAME" },
+          { "tail", 0, 0, G_OPTION_ARG_INT64, &tail, "Only the last N lines", "N" },
+          { "since", 0, 0, G_OPTION_ARG_INT64, &since, "Only lines of the last S seconds", "S" },
+          { "timestamps", 0, 0, G_OPTION_ARG_NONE, &timestamps, "Prefix each line with its time",
+            NULL },
+          { "previous", 'p', 0, G_OPTION_ARG_NONE, &previous, "The previous instance", NULL },
+          { NULL } };
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *container_owned = NULL;
-  int status;
+  int              status;
 
   if (!hv_cli_parse_args ("kube logs", "POD", "Prints a pod container's log.", entries, &argc,
                           &argv, 1, 1, &status))
@@ -82,9 +94,9 @@ cmd_logs (int argc, char **argv)
     return hv_cli_report_error (error);
   if (!follow)
     {
-      g_autofree char *text = hero_virt_kubernetes_manager_pod_logs (
-          km, argv[1], container, tail, since, timestamps, previous, hv_cli_get_cancellable (),
-          &error);
+      g_autofree char *text
+          = hero_virt_kubernetes_manager_pod_logs (km, argv[1], container, tail, since, timestamps,
+                                                   previous, hv_cli_get_cancellable (), &error);
       if (text == NULL)
         return hv_cli_report_error (error);
       fputs (text, stdout);
@@ -147,27 +159,26 @@ read_stdin (GError **error)
 static int
 cmd_exec (int argc, char **argv)
 {
-  gboolean         interactive = FALSE;
-  char            *container = NULL;
-  int              timeout_s = 0;
-  const GOptionEntry entries[] = {
-    KUBE_OPTIONS,
-    { "container", 'c', 0, G_OPTION_ARG_STRING, &container, "The container", "NAME" },
-    { "stdin", 'i', 0, G_OPTION_ARG_NONE, &interactive,
-      "Send this program's standard input (read to its end first)", NULL },
-    { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, "Give up after S seconds", "S" },
-    { NULL }
-  };
+  gboolean           interactive = FALSE;
+  char              *container = NULL;
+  int                timeout_s = 0;
+  const GOptionEntry entries[]
+      = { KUBE_OPTIONS,
+          { "container", 'c', 0, G_OPTION_ARG_STRING, &container, "The container", "NAME" },
+          { "stdin", 'i', 0, G_OPTION_ARG_NONE, &interactive,
+            "Send this program's standard input (read to its end first)", NULL },
+          { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, "Give up after S seconds", "S" },
+          { NULL } };
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
   g_autoptr (HeroVirtPodExecutor) executor = NULL;
   g_autoptr (HeroVirtCommand) command = NULL;
   g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *container_owned = NULL;
-  char **cmd_argv = NULL;
-  int    sep = -1, status;
-  gsize  len;
-  const char *data;
+  char           **cmd_argv = NULL;
+  int              sep = -1, status;
+  gsize            len;
+  const char      *data;
 
   /* Everything after "--" is the command, never options of ours. */
   for (int i = 1; i < argc; i++)
@@ -249,8 +260,9 @@ cmd_port_forward (int argc, char **argv)
                           entries, &argc, &argv, 2, 2, &status))
     return status;
   ports = g_strsplit (argv[2], ":", 2);
-  if (ports[1] == NULL ? !parse_port (ports[0], FALSE, &remote)
-                       : (!parse_port (ports[0], TRUE, &local) || !parse_port (ports[1], FALSE, &remote)))
+  if (ports[1] == NULL
+          ? !parse_port (ports[0], FALSE, &remote)
+          : (!parse_port (ports[0], TRUE, &local) || !parse_port (ports[1], FALSE, &remote)))
     return hv_cli_usage_error ("kube port-forward", "not a port mapping: %s", argv[2]);
   if (ports[1] == NULL)
     local = remote;
@@ -278,8 +290,8 @@ cmd_port_forward (int argc, char **argv)
 static gboolean
 parse_remote (const char *spec, char **ns, char **pod, char **path)
 {
-  const char *colon = strchr (spec, ':');
-  const char *slash = strchr (spec, '/');
+  const char      *colon = strchr (spec, ':');
+  const char      *slash = strchr (spec, '/');
   g_autofree char *who = NULL;
   char            *sep;
 
@@ -300,11 +312,10 @@ static int
 cmd_cp (int argc, char **argv)
 {
   char              *container = NULL;
-  const GOptionEntry entries[] = {
-    KUBE_OPTIONS,
-    { "container", 'c', 0, G_OPTION_ARG_STRING, &container, "The container", "NAME" },
-    { NULL }
-  };
+  const GOptionEntry entries[]
+      = { KUBE_OPTIONS,
+          { "container", 'c', 0, G_OPTION_ARG_STRING, &container, "The container", "NAME" },
+          { NULL } };
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *container_owned = NULL;
@@ -338,15 +349,14 @@ cmd_cp (int argc, char **argv)
   return HV_CLI_EXIT_OK;
 }
 
-static const HvCliCommand kube_stream_commands[] = {
-  { "logs", "[-f] [-c C] [--tail N] POD", "Print (or follow) a pod's log", cmd_logs },
-  { "exec", "POD [-c C] [-i] -- CMD…", "Run a command in a pod (its exit status is ours)",
-    cmd_exec },
-  { "port-forward", "POD [LOCAL:]REMOTE", "Forward a local port to a pod's port",
-    cmd_port_forward },
-  { "cp", "SRC DST", "Copy to or from a pod (POD:PATH)", cmd_cp },
-  { NULL }
-};
+static const HvCliCommand kube_stream_commands[]
+    = { { "logs", "[-f] [-c C] [--tail N] POD", "Print (or follow) a pod's log", cmd_logs },
+        { "exec", "POD [-c C] [-i] -- CMD…", "Run a command in a pod (its exit status is ours)",
+          cmd_exec },
+        { "port-forward", "POD [LOCAL:]REMOTE", "Forward a local port to a pod's port",
+          cmd_port_forward },
+        { "cp", "SRC DST", "Copy to or from a pod (POD:PATH)", cmd_cp },
+        { NULL } };
 
 /**
  * hv_cli_kube_stream_commands:

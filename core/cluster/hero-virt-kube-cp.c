@@ -26,8 +26,7 @@ split_path (const char *path, char **dir, char **base, GError **error)
     trimmed[--len] = '\0';
   *base = g_path_get_basename (trimmed);
   *dir = g_path_get_dirname (trimmed);
-  if (len == 0 || strcmp (*base, ".") == 0 || strcmp (*base, "..") == 0
-      || strcmp (*base, "/") == 0)
+  if (len == 0 || strcmp (*base, ".") == 0 || strcmp (*base, "..") == 0 || strcmp (*base, "/") == 0)
     {
       g_clear_pointer (base, g_free);
       g_clear_pointer (dir, g_free);
@@ -54,9 +53,8 @@ tar_failed (HeroVirtCommandResult *result, const char *what, const char *path, G
 
   g_strstrip (err);
   g_set_error (error, HERO_VIRT_ERROR,
-               strstr (err, "No such file") || strstr (err, "not found")
-                   ? HERO_VIRT_ERROR_NOT_FOUND
-                   : HERO_VIRT_ERROR_IO,
+               strstr (err, "No such file") || strstr (err, "not found") ? HERO_VIRT_ERROR_NOT_FOUND
+                                                                         : HERO_VIRT_ERROR_IO,
                "%s %s in the pod failed (tar exit %d): %s", what, path,
                hero_virt_command_result_get_exit_status (result), err);
   return FALSE;
@@ -198,8 +196,8 @@ hero_virt_kubernetes_manager_cp_to (HeroVirtKubernetesManager *self,
                    "%s is larger than the 1 GiB one cp moves", local_path);
       return FALSE;
     }
-  command = hero_virt_command_new_argv (
-      (const char *const[]){ "tar", "xf", "-", "-C", rdir, NULL });
+  command
+      = hero_virt_command_new_argv ((const char *const[]){ "tar", "xf", "-", "-C", rdir, NULL });
   hero_virt_command_set_stdin (command, archive);
   result = hero_virt_executor_run (executor, command, cancellable, error);
   if (result == NULL)

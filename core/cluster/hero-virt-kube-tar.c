@@ -102,12 +102,12 @@ put_long (GByteArray *out, char type, const char *value)
 }
 
 static void
-put_header (GByteArray  *out,
-            const char  *name,
-            char         type,
+put_header (GByteArray     *out,
+            const char     *name,
+            char            type,
             const GStatBuf *st,
-            guint64      size,
-            const char  *linkname)
+            guint64         size,
+            const char     *linkname)
 {
   TarHeader h = { 0 };
 
@@ -382,10 +382,7 @@ link_stays_inside (const char *path, const char *target)
 }
 
 static GPtrArray *
-parse_archive (GBytes     *archive,
-               const char *top_name,
-               const char *new_name,
-               GError    **error)
+parse_archive (GBytes *archive, const char *top_name, const char *new_name, GError **error)
 {
   g_autoptr (GPtrArray) entries = g_ptr_array_new_with_free_func ((GDestroyNotify)entry_free);
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal); /* path -> Entry */
@@ -468,11 +465,9 @@ parse_archive (GBytes     *archive,
                 }
               kv = end + 1;
               if (g_str_has_prefix (kv, "path="))
-                g_free (long_name),
-                    long_name = g_strndup (kv + 5, rec + rlen - 1 - (kv + 5));
+                g_free (long_name), long_name = g_strndup (kv + 5, rec + rlen - 1 - (kv + 5));
               else if (g_str_has_prefix (kv, "linkpath="))
-                g_free (long_link),
-                    long_link = g_strndup (kv + 9, rec + rlen - 1 - (kv + 9));
+                g_free (long_link), long_link = g_strndup (kv + 9, rec + rlen - 1 - (kv + 9));
               pos += rlen;
             }
           off += (size + BLOCK - 1) / BLOCK * BLOCK;
@@ -489,7 +484,8 @@ parse_archive (GBytes     *archive,
         }
       else
         name = field_string (h->name, sizeof h->name);
-      link = long_link ? g_steal_pointer (&long_link) : field_string (h->linkname, sizeof h->linkname);
+      link = long_link ? g_steal_pointer (&long_link)
+                       : field_string (h->linkname, sizeof h->linkname);
 
       if (type == '\0' || type == '7')
         type = '0';
@@ -529,7 +525,9 @@ parse_archive (GBytes     *archive,
                   /* Only to a file before it: a second name for a link
                    * elsewhere could point out of the destination. */
                   entry_free (e);
-                  refuse (error, name, "is a hard link to something that is not a file before it in the archive");
+                  refuse (
+                      error, name,
+                      "is a hard link to something that is not a file before it in the archive");
                   return NULL;
                 }
             }
@@ -725,8 +723,8 @@ _hero_virt_tar_extract (GBytes     *archive,
       && (new_name[0] == '\0' || strchr (new_name, '/') || strcmp (new_name, ".") == 0
           || strcmp (new_name, "..") == 0))
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "Not a file name: %s", new_name);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "Not a file name: %s",
+                   new_name);
       return FALSE;
     }
   if ((entries = parse_archive (archive, top_name, new_name, error)) == NULL)
@@ -735,8 +733,9 @@ _hero_virt_tar_extract (GBytes     *archive,
   if (root_fd < 0)
     {
       int e = errno;
-      g_set_error (error, HERO_VIRT_ERROR, e == ENOENT ? HERO_VIRT_ERROR_NOT_FOUND : HERO_VIRT_ERROR_IO,
-                   "%s: %s", dest_dir, g_strerror (e));
+      g_set_error (error, HERO_VIRT_ERROR,
+                   e == ENOENT ? HERO_VIRT_ERROR_NOT_FOUND : HERO_VIRT_ERROR_IO, "%s: %s", dest_dir,
+                   g_strerror (e));
       return FALSE;
     }
   for (guint i = 0; i < entries->len; i++)

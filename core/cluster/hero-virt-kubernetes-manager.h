@@ -158,8 +158,8 @@ gboolean hero_virt_kubernetes_manager_cp_to_finish (HeroVirtKubernetesManager *s
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtPortForward *hero_virt_kubernetes_manager_port_forward (HeroVirtKubernetesManager *self,
                                                                 const char                *pod,
-                                                                guint local_port,
-                                                                guint remote_port,
+                                                                guint    local_port,
+                                                                guint    remote_port,
                                                                 GError **error);
 
 G_END_DECLS

@@ -39,9 +39,9 @@ struct _HeroVirtPodExecutor
   GObject parent_instance;
 
   HeroVirtClusterProvider *provider;
-  char                    *namespace;
-  char                    *pod;
-  char                    *container;
+  char *namespace;
+  char *pod;
+  char *container;
 };
 
 enum
@@ -229,9 +229,8 @@ hero_virt_pod_executor_class_init (HeroVirtPodExecutorClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_POD]
-      = g_param_spec_string ("pod", NULL, NULL, NULL,
-                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_POD] = g_param_spec_string (
+      "pod", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtPodExecutor:container:
    *

@@ -34,9 +34,9 @@ struct _HeroVirtPortForward
   GObject parent_instance;
 
   HeroVirtClusterProvider *provider;
-  char                    *namespace;
-  char                    *pod;
-  guint                    remote_port;
+  char *namespace;
+  char *pod;
+  guint remote_port;
 
   GMutex           lock;
   GSocketListener *listener;
@@ -114,8 +114,8 @@ accept_thread (gpointer data)
           g_usleep (10000);
           continue;
         }
-      g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY,
-                           1, NULL);
+      g_socket_set_option (g_socket_connection_get_socket (connection), IPPROTO_TCP, TCP_NODELAY, 1,
+                           NULL);
       c = g_new0 (Conn, 1);
       c->self = self;
       c->connection = connection;
@@ -237,7 +237,8 @@ hero_virt_port_forward_start (HeroVirtPortForward *self, guint local_port, GErro
   if (self->remote_port == 0 || self->remote_port > 65535 || local_port > 65535)
     {
       g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "Not a port: %u (1 to 65535)", local_port > 65535 ? local_port : self->remote_port);
+                   "Not a port: %u (1 to 65535)",
+                   local_port > 65535 ? local_port : self->remote_port);
       return FALSE;
     }
   if (!hero_virt_kube_validate_dns1123_subdomain (self->pod, error))

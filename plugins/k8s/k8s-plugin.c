@@ -1558,10 +1558,9 @@ static gboolean
 pod_has_container (JsonNode *pod, const char *container)
 {
   static const char *const lists[] = { "containers", "initContainers", "ephemeralContainers" };
-  JsonObject *spec;
+  JsonObject              *spec;
 
-  if (!JSON_NODE_HOLDS_OBJECT (pod)
-      || !json_object_has_member (json_node_get_object (pod), "spec")
+  if (!JSON_NODE_HOLDS_OBJECT (pod) || !json_object_has_member (json_node_get_object (pod), "spec")
       || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (pod), "spec")))
     return FALSE;
   spec = json_object_get_object_member (json_node_get_object (pod), "spec");
@@ -1591,11 +1590,11 @@ pod_has_container (JsonNode *pod, const char *container)
 /* The path of a subresource of the pod called @pod. */
 static char *
 pod_subresource_path (HeroVirtK8sProvider *self,
-                      const char          *namespace,
-                      const char          *pod,
-                      const char          *container,
-                      const char          *subresource,
-                      GError             **error)
+                      const char *namespace,
+                      const char *pod,
+                      const char *container,
+                      const char *subresource,
+                      GError    **error)
 {
   g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_lookup ("v1", "Pod");
   g_autofree char *pod_path = NULL;
@@ -1613,13 +1612,13 @@ pod_subresource_path (HeroVirtK8sProvider *self,
  * container, when that is why. */
 static void
 set_upgrade_error (HeroVirtK8sProvider *self,
-                   const char          *namespace,
-                   const char          *pod,
-                   const char          *container,
-                   guint                status,
-                   const GError        *e,
-                   GCancellable        *cancellable,
-                   GError             **error)
+                   const char *namespace,
+                   const char   *pod,
+                   const char   *container,
+                   guint         status,
+                   const GError *e,
+                   GCancellable *cancellable,
+                   GError      **error)
 {
   g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_lookup ("v1", "Pod");
   g_autoptr (JsonNode) node = NULL;
@@ -1784,11 +1783,15 @@ exec_flush_lines (ExecRun *r, GString *buffer, HeroVirtOutputStream stream, gboo
 }
 
 static void
-exec_output (ExecRun *r, SoupWebsocketConnection *ws, gboolean is_err, const guint8 *data, gsize len)
+exec_output (ExecRun                 *r,
+             SoupWebsocketConnection *ws,
+             gboolean                 is_err,
+             const guint8            *data,
+             gsize                    len)
 {
   GByteArray          *keep = is_err && !r->merge ? r->err : r->out;
-  HeroVirtOutputStream stream = is_err ? HERO_VIRT_OUTPUT_STREAM_STDERR
-                                       : HERO_VIRT_OUTPUT_STREAM_STDOUT;
+  HeroVirtOutputStream stream
+      = is_err ? HERO_VIRT_OUTPUT_STREAM_STDERR : HERO_VIRT_OUTPUT_STREAM_STDOUT;
 
   if (keep->len + len > r->cap && !r->emit_lines)
     {
@@ -1815,7 +1818,10 @@ exec_output (ExecRun *r, SoupWebsocketConnection *ws, gboolean is_err, const gui
 }
 
 static void
-exec_message (SoupWebsocketConnection *ws, SoupWebsocketDataType type, GBytes *message, gpointer user_data)
+exec_message (SoupWebsocketConnection *ws,
+              SoupWebsocketDataType    type,
+              GBytes                  *message,
+              gpointer                 user_data)
 {
   ExecRun      *r = user_data;
   guint8        channel;
@@ -1911,32 +1917,31 @@ static HeroVirtCommandResult *
 k8s_exec_command (HeroVirtClusterProvider *provider,
                   HeroVirtExecutor        *executor,
                   const char *namespace,
-                  const char         *pod,
-                  const char         *container,
-                  HeroVirtCommand    *command,
-                  const char *const  *variables,
-                  guint64             max_output,
-                  GCancellable       *cancellable,
-                  GError            **error)
+                  const char        *pod,
+                  const char        *container,
+                  HeroVirtCommand   *command,
+                  const char *const *variables,
+                  guint64            max_output,
+                  GCancellable      *cancellable,
+                  GError           **error)
 {
-  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
-  static const char *const protocols[]
-      = { "v5.channel.k8s.io", "v4.channel.k8s.io", NULL };
+  HeroVirtK8sProvider     *self = HERO_VIRT_K8S_PROVIDER (provider);
+  static const char *const protocols[] = { "v5.channel.k8s.io", "v4.channel.k8s.io", NULL };
   g_autoptr (GMainContext) context = g_main_context_new ();
   g_autoptr (SoupWebsocketConnection) ws = NULL;
   g_autoptr (GError) local_error = NULL;
   g_autofree char *path = NULL, *query = NULL, *display = NULL;
   g_auto (GStrv) argv = NULL;
-  GBytes          *input = hero_virt_command_get_stdin (command);
-  gboolean         want_stdin = input != NULL && g_bytes_get_size (input) > 0;
-  gboolean         v5;
-  GSource         *timeout = NULL, *cancel = NULL;
-  guint            status = 0;
-  gint64           start = g_get_monotonic_time ();
-  ExecRun          r = { 0 };
+  GBytes                *input = hero_virt_command_get_stdin (command);
+  gboolean               want_stdin = input != NULL && g_bytes_get_size (input) > 0;
+  gboolean               v5;
+  GSource               *timeout = NULL, *cancel = NULL;
+  guint                  status = 0;
+  gint64                 start = g_get_monotonic_time ();
+  ExecRun                r = { 0 };
   HeroVirtCommandResult *result = NULL;
-  int              exit_code = -1;
-  g_autofree char *failure = NULL;
+  int                    exit_code = -1;
+  g_autofree char       *failure = NULL;
 
   if (hero_virt_command_get_argv (command)[0] == NULL)
     {
@@ -1948,10 +1953,9 @@ k8s_exec_command (HeroVirtClusterProvider *provider,
   if (!ensure_ready (self, error))
     return NULL;
   if (namespace == NULL)
-    namespace = default_namespace (self);
+  namespace = default_namespace (self);
   argv = exec_argv (command, variables);
-  query = k8s_exec_query ((const char *const *)argv, container, want_stdin,
-                          TRUE, FALSE);
+  query = k8s_exec_query ((const char *const *)argv, container, want_stdin, TRUE, FALSE);
   display = hero_virt_command_to_string (command);
 
   g_main_context_push_thread_default (context);
@@ -2067,10 +2071,9 @@ k8s_exec_command (HeroVirtClusterProvider *provider,
     }
   else
     {
-      K8sExecStatus s = r.status->len
-                            ? k8s_exec_status_parse (r.status->str, r.status->len, &exit_code,
-                                                     &failure)
-                            : K8S_EXEC_STATUS_INVALID;
+      K8sExecStatus s = r.status->len ? k8s_exec_status_parse (r.status->str, r.status->len,
+                                                               &exit_code, &failure)
+                                      : K8S_EXEC_STATUS_INVALID;
 
       if (s == K8S_EXEC_STATUS_INVALID)
         g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK,
@@ -2231,7 +2234,10 @@ forward_message (SoupWebsocketConnection *ws,
         }
       if (len > 0)
         {
-          g_queue_push_tail (&f->pending, g_bytes_new_from_bytes (message, (data - (const guint8 *)g_bytes_get_data (message, NULL)), len));
+          g_queue_push_tail (
+              &f->pending,
+              g_bytes_new_from_bytes (
+                  message, (data - (const guint8 *)g_bytes_get_data (message, NULL)), len));
           forward_write_next (f);
         }
     }
@@ -2295,8 +2301,8 @@ forward_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       soup_websocket_connection_send_binary (f->ws, fdata, len);
     }
   f->reading++;
-  g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 65536, G_PRIORITY_DEFAULT,
-                                   f->io_cancel, forward_read_cb, f);
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 65536, G_PRIORITY_DEFAULT, f->io_cancel,
+                                   forward_read_cb, f);
 }
 
 static gboolean
@@ -2319,7 +2325,7 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
                              GCancellable *cancellable,
                              GError      **error)
 {
-  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  HeroVirtK8sProvider     *self = HERO_VIRT_K8S_PROVIDER (provider);
   static const char *const protocols[] = { "v4.channel.k8s.io", NULL };
   g_autoptr (GMainContext) context = g_main_context_new ();
   g_autoptr (GError) local_error = NULL;
@@ -2406,8 +2412,8 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
     {
       g_autofree char *text = g_utf8_make_valid (f.remote_error->str, f.remote_error->len);
 
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK,
-                   "Port %u of the pod %s: %s", port, pod, g_strstrip (text));
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK, "Port %u of the pod %s: %s",
+                   port, pod, g_strstrip (text));
       ok = FALSE;
     }
   else if (f.bad_frame)

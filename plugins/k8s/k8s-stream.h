@@ -40,8 +40,7 @@ typedef enum
 
 /* Reads the error channel's Status ({"status":"Success"} or a Failure
  * with reason NonZeroExitCode and an ExitCode cause). */
-K8sExecStatus
-k8s_exec_status_parse (const char *text, gsize len, int *exit_code, char **message);
+K8sExecStatus k8s_exec_status_parse (const char *text, gsize len, int *exit_code, char **message);
 
 /* Port-forward (v4.channel.k8s.io, ?ports=P): channel 2i carries the data
  * of the i-th port, 2i+1 its errors; the first message the server sends on

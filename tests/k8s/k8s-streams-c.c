@@ -77,7 +77,6 @@ manager (const char *ns)
   return km;
 }
 
-
 static HeroVirtKubernetesManager *km;
 
 static void
@@ -88,7 +87,8 @@ make_pod (const char *name)
   g_autoptr (JsonNode) ready = NULL;
   g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_lookup ("v1", "Pod");
 
-  pod = hero_virt_kubernetes_manager_pod_create (km, name, "busybox:1.36", NULL, NULL, NULL, &error);
+  pod = hero_virt_kubernetes_manager_pod_create (km, name, "busybox:1.36", NULL, NULL, NULL,
+                                                 &error);
   g_assert_no_error (error);
   ready = hero_virt_kubernetes_manager_wait_for (km, kind, name, "Ready", 20000, NULL, &error);
   g_assert_no_error (error);
@@ -101,7 +101,7 @@ test_exec (void)
   g_autoptr (HeroVirtCommandResult) r = NULL;
   g_autoptr (HeroVirtCommandResult) r2 = NULL;
   g_autoptr (GBytes) input = NULL;
-  GString *big = g_string_new (NULL);
+  GString    *big = g_string_new (NULL);
   const char *argv[] = { "sh", "-c", "echo out; echo err >&2; exit 5", NULL };
   const char *cat[] = { "cat", NULL };
 
@@ -161,7 +161,8 @@ test_pod_executor (void)
   g_clear_object (&cmd);
 
   cmd = hero_virt_command_set_max_output (
-      hero_virt_command_add_args (hero_virt_command_new ("head"), "-c", "100000", "/dev/zero", NULL),
+      hero_virt_command_add_args (hero_virt_command_new ("head"), "-c", "100000", "/dev/zero",
+                                  NULL),
       100);
   r = hero_virt_executor_run (HERO_VIRT_EXECUTOR (ex), cmd, NULL, &error);
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
@@ -174,7 +175,7 @@ test_logs_follow (void)
   g_autoptr (GError) error = NULL;
   g_autoptr (GInputStream) stream = NULL;
   g_autoptr (GCancellable) cancel = g_cancellable_new ();
-  char buf[256];
+  char   buf[256];
   gssize n;
 
   stream = hero_virt_kubernetes_manager_pod_logs_follow (km, "box", NULL, -1, 0, FALSE, FALSE, NULL,
@@ -257,7 +258,7 @@ test_cp (void)
   g_autofree char *src = g_build_filename (dir, "f", NULL);
   g_autofree char *back = g_build_filename (dir, "g", NULL);
   g_autofree char *contents = NULL;
-  const char *pwd[] = { "pwd", NULL };
+  const char      *pwd[] = { "pwd", NULL };
   g_autoptr (HeroVirtCommandResult) r = NULL;
   g_autofree char *remote = NULL;
 
@@ -268,7 +269,8 @@ test_cp (void)
   g_assert_true (g_file_set_contents (src, "cp data", -1, NULL));
   g_assert_true (hero_virt_kubernetes_manager_cp_to (km, src, "box", NULL, remote, NULL, &error));
   g_assert_no_error (error);
-  g_assert_true (hero_virt_kubernetes_manager_cp_from (km, "box", NULL, remote, back, NULL, &error));
+  g_assert_true (
+      hero_virt_kubernetes_manager_cp_from (km, "box", NULL, remote, back, NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (back, &contents, NULL, NULL));
   g_assert_cmpstr (contents, ==, "cp data");

@@ -38,11 +38,12 @@ test_frames (void)
 static void
 test_status (void)
 {
-  int   code = -1;
-  char *msg = NULL;
-  const char *nonzero = "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with "
-                        "non-zero exit code\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":"
-                        "[{\"reason\":\"ExitCode\",\"message\":\"42\"}]}}";
+  int         code = -1;
+  char       *msg = NULL;
+  const char *nonzero
+      = "{\"metadata\":{},\"status\":\"Failure\",\"message\":\"command terminated with "
+        "non-zero exit code\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":"
+        "[{\"reason\":\"ExitCode\",\"message\":\"42\"}]}}";
   const char *failure = "{\"status\":\"Failure\",\"reason\":\"InternalError\",\"message\":\"exec: "
                         "\\\"nope\\\": executable file not found in $PATH\"}";
 
@@ -59,15 +60,15 @@ test_status (void)
   g_free (msg);
   /* an exit code that is not a number or out of range is no exit code */
   {
-    const char *bad = "{\"status\":\"Failure\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":"
-                      "[{\"reason\":\"ExitCode\",\"message\":\"4x\"},{\"reason\":\"ExitCode\","
-                      "\"message\":\"300\"}]}}";
+    const char *bad
+        = "{\"status\":\"Failure\",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":"
+          "[{\"reason\":\"ExitCode\",\"message\":\"4x\"},{\"reason\":\"ExitCode\","
+          "\"message\":\"300\"}]}}";
     g_assert_cmpint (k8s_exec_status_parse (bad, strlen (bad), &code, &msg), ==,
                      K8S_EXEC_STATUS_FAILURE);
     g_free (msg);
   }
-  g_assert_cmpint (k8s_exec_status_parse ("not json", 8, &code, &msg), ==,
-                   K8S_EXEC_STATUS_INVALID);
+  g_assert_cmpint (k8s_exec_status_parse ("not json", 8, &code, &msg), ==, K8S_EXEC_STATUS_INVALID);
   g_assert_cmpint (k8s_exec_status_parse ("[1]", 3, &code, &msg), ==, K8S_EXEC_STATUS_INVALID);
   g_assert_cmpint (k8s_exec_status_parse ("{}", 2, &code, &msg), ==, K8S_EXEC_STATUS_INVALID);
 }
@@ -90,7 +91,7 @@ test_port_prefix (void)
 static void
 test_query (void)
 {
-  const char *argv[] = { "sh", "-c", "echo a&b=c d", NULL };
+  const char      *argv[] = { "sh", "-c", "echo a&b=c d", NULL };
   g_autofree char *q = k8s_exec_query (argv, "main", TRUE, TRUE, FALSE);
 
   g_assert_cmpstr (q, ==,
@@ -102,7 +103,12 @@ test_query (void)
 
 /* One ustar header and its data, by hand. */
 static void
-add_member (GByteArray *out, const char *name, char type, const char *link, const char *data, guint mode)
+add_member (GByteArray *out,
+            const char *name,
+            char        type,
+            const char *link,
+            const char *data,
+            guint       mode)
 {
   guint8 h[512] = { 0 };
   gsize  len = data ? strlen (data) : 0;
@@ -117,7 +123,10 @@ add_member (GByteArray *out, const char *name, char type, const char *link, cons
   h[156] = (guint8)type;
   if (link)
     strncpy ((char *)h + 157, link, 100);
-  memcpy (h + 257, "ustar\0" "00", 8);
+  memcpy (h + 257,
+          "ustar\0"
+          "00",
+          8);
   memset (h + 148, ' ', 8);
   for (int i = 0; i < 512; i++)
     sum += h[i];
