@@ -15,8 +15,11 @@
 #include <fcntl.h>
 #include <gio/gunixinputstream.h>
 #include <gio/gunixoutputstream.h>
+#include <glib-unix.h>
 #include <stdlib.h>
+#include <signal.h>
 #include <sys/ioctl.h>
+#include <sys/prctl.h>
 #include <termios.h>
 #include <unistd.h>
 #include <glib/gstdio.h>
@@ -46,6 +49,7 @@ typedef struct
 {
   int      fd;
   gboolean timestamps;
+  guint    watch; /* notices the reader closing its end */
 } Follower;
 
 typedef struct
@@ -70,7 +74,11 @@ pod_log_end (PodLog *log)
   log->ended = TRUE;
   g_clear_handle_id (&log->tick_id, g_source_remove);
   for (guint i = 0; i < log->followers->len; i++)
-    close (g_array_index (log->followers, Follower, i).fd);
+    {
+      Follower *f = &g_array_index (log->followers, Follower, i);
+      g_source_remove (f->watch);
+      close (f->fd);
+    }
   g_array_set_size (log->followers, 0);
 }
 
@@ -123,10 +131,27 @@ pod_log_append (PodLog *log, const char *text)
       Follower *f = &g_array_index (log->followers, Follower, i - 1);
       if (!follower_write (f, l))
         {
+          g_source_remove (f->watch);
           close (f->fd);
           g_array_remove_index (log->followers, i - 1);
         }
     }
+}
+
+/* The server closed its end (the client went away). */
+static gboolean
+follower_gone (int fd, GIOCondition condition, gpointer data)
+{
+  PodLog *log = data;
+
+  for (guint i = 0; i < log->followers->len; i++)
+    if (g_array_index (log->followers, Follower, i).fd == fd)
+      {
+        close (fd);
+        g_array_remove_index (log->followers, i);
+        break;
+      }
+  return G_SOURCE_REMOVE;
 }
 
 static gboolean
@@ -473,7 +498,8 @@ fake_logs_open_async (KsNodeAgent        *base,
   g_string_free (out, TRUE);
   if (options->follow && !log->ended)
     {
-      Follower f = { fds[1], options->timestamps };
+      Follower f = { fds[1], options->timestamps, 0 };
+      f.watch = g_unix_fd_add (fds[1], G_IO_IN | G_IO_HUP | G_IO_ERR, follower_gone, log);
       g_array_append_val (log->followers, f);
     }
   else
@@ -492,6 +518,7 @@ fake_logs_open_finish (KsNodeAgent *base, GAsyncResult *result, GError **error)
 typedef struct
 {
   KsProcess    parent;
+  FakeAgent   *agent;
   GSubprocess *proc;
   int          pty; /* the terminal's master side with tty, else -1 */
 } FakeProcess;
@@ -506,10 +533,18 @@ fake_process_resize (KsProcess *base, guint16 width, guint16 height)
     ioctl (fp->pty, TIOCSWINSZ, &ws);
 }
 
-/* In the child: the terminal becomes its controlling terminal. */
+/* In the child: it dies with the simulator, even a SIGKILLed one. */
+static void
+setup_child (gpointer data)
+{
+  prctl (PR_SET_PDEATHSIG, SIGKILL);
+}
+
+/* In the child: also, the terminal becomes its controlling terminal. */
 static void
 setup_terminal (gpointer data)
 {
+  setup_child (data);
   setsid ();
   ioctl (0, TIOCSCTTY, 0);
 }
@@ -548,6 +583,8 @@ fake_process_free (KsProcess *base)
 {
   FakeProcess *fp = (FakeProcess *)base;
 
+  /* Done with: its pipes close now, not when the simulator exits. */
+  g_ptr_array_remove_fast (fp->agent->procs, fp->proc);
   g_object_unref (fp->proc);
   if (fp->pty >= 0)
     {
@@ -619,7 +656,10 @@ fake_exec_async (KsNodeAgent        *base,
                                      : G_SUBPROCESS_FLAGS_STDERR_SILENCE;
   g_mkdir_with_parents (dir, 0700);
   if (launcher == NULL)
-    launcher = g_subprocess_launcher_new (sflags);
+    {
+      launcher = g_subprocess_launcher_new (sflags);
+      g_subprocess_launcher_set_child_setup (launcher, setup_child, NULL, NULL);
+    }
   g_subprocess_launcher_set_cwd (launcher, dir);
   g_subprocess_launcher_setenv (launcher, "KUBE_SIM_POD", pod_ref, TRUE);
   g_subprocess_launcher_setenv (launcher, "KUBE_SIM_CONTAINER", container, TRUE);
@@ -635,11 +675,9 @@ fake_exec_async (KsNodeAgent        *base,
                                argv[0], error->message);
       return;
     }
-  for (guint i = agent->procs->len; i > 0; i--)
-    if (g_subprocess_get_identifier (g_ptr_array_index (agent->procs, i - 1)) == NULL)
-      g_ptr_array_remove_index_fast (agent->procs, i - 1);
   g_ptr_array_add (agent->procs, g_object_ref (proc));
   fp = g_new0 (FakeProcess, 1);
+  fp->agent = agent;
   fp->parent.vtable = &fake_process_vtable;
   fp->proc = proc;
   fp->pty = master;

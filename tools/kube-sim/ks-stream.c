@@ -284,6 +284,7 @@ typedef struct
   KsReader          *reader;
   gint64             limit, sent;
   gboolean           done, started;
+  GSource           *hangup; /* follow: notices a client that went away */
 } LogCtx;
 
 static void
@@ -292,6 +293,11 @@ log_unref (LogCtx *c)
   if (--c->refs > 0)
     return;
   ks_reader_detach (c->reader);
+  if (c->hangup != NULL)
+    {
+      g_source_destroy (c->hangup);
+      g_source_unref (c->hangup);
+    }
   g_object_unref (c->msg);
   g_object_unref (c->cancel);
   g_free (c);
@@ -357,6 +363,8 @@ log_finished (SoupServerMessage *msg, gpointer data)
 {
   LogCtx *c = data;
 
+  if (c->hangup != NULL)
+    g_source_destroy (c->hangup);
   c->done = TRUE;
   g_cancellable_cancel (c->cancel);
   g_signal_handlers_disconnect_by_data (msg, c);
@@ -393,6 +401,34 @@ log_opened (GObject *source, GAsyncResult *result, gpointer data)
   c->reader = ks_reader_new (in, &log_reader_funcs, c);
   soup_server_message_unpause (c->msg);
   log_unref (c);
+}
+
+/* A GET client sends nothing while it follows a log: the connection
+ * turning readable means it closed (or is closing). End the response so
+ * libsoup's write fails and the message finishes, instead of waiting for
+ * the next log line. */
+static gboolean
+log_hangup (GSocket *socket, GIOCondition condition, gpointer data)
+{
+  LogCtx *c = data;
+
+  if (!c->done && c->reader == NULL)
+    soup_server_message_set_status (c->msg, 200, NULL);
+  if (!c->done)
+    log_end (c);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+log_watch_hangup (LogCtx *c)
+{
+  GSocket *socket = soup_server_message_get_socket (c->msg);
+
+  if (socket == NULL)
+    return;
+  c->hangup = g_socket_create_source (socket, G_IO_IN | G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (c->hangup, G_SOURCE_FUNC (log_hangup), c, NULL);
+  g_source_attach (c->hangup, NULL);
 }
 
 static gboolean
@@ -487,6 +523,8 @@ ks_stream_log (KsRequest *req, JsonObject *pod)
   g_signal_connect (req->msg, "wrote-chunk", G_CALLBACK (log_wrote_chunk), c);
   g_signal_connect (req->msg, "finished", G_CALLBACK (log_finished), c);
   soup_server_message_pause (req->msg);
+  if (opts.follow)
+    log_watch_hangup (c);
   agent->vtable->logs_open_async (agent, pod, &opts, c->cancel, log_opened, c);
 }
 
