@@ -71,5 +71,7 @@
 #include "hero-virt-kube.h"
 #include "hero-virt-kubernetes-config.h"
 #include "hero-virt-kubernetes-manager.h"
+#include "hero-virt-port-forward.h"
+#include "hero-virt-pod-executor.h"
 
 #undef HERO_VIRT_INSIDE

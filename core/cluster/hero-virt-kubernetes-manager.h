@@ -13,6 +13,7 @@
 #include "hero-virt-types.h"
 #include "hero-virt-cluster-provider.h"
 #include "hero-virt-kubernetes-config.h"
+#include "hero-virt-port-forward.h"
 
 G_BEGIN_DECLS
 
@@ -111,6 +112,55 @@ hero_virt_kubernetes_manager_watch_resumable (HeroVirtKubernetesManager  *self,
                                               HeroVirtClusterKind        *kind,
                                               HeroVirtClusterListOptions *options,
                                               GError                    **error);
+
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kubernetes_manager_cp_from (HeroVirtKubernetesManager *self,
+                                               const char                *pod,
+                                               const char                *container,
+                                               const char                *remote_path,
+                                               const char                *local_path,
+                                               GCancellable              *cancellable,
+                                               GError                   **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+void hero_virt_kubernetes_manager_cp_from_async (HeroVirtKubernetesManager *self,
+                                                 const char                *pod,
+                                                 const char                *container,
+                                                 const char                *remote_path,
+                                                 const char                *local_path,
+                                                 GCancellable              *cancellable,
+                                                 GAsyncReadyCallback        callback,
+                                                 gpointer                   user_data);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kubernetes_manager_cp_from_finish (HeroVirtKubernetesManager *self,
+                                                      GAsyncResult              *result,
+                                                      GError                   **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kubernetes_manager_cp_to (HeroVirtKubernetesManager *self,
+                                             const char                *local_path,
+                                             const char                *pod,
+                                             const char                *container,
+                                             const char                *remote_path,
+                                             GCancellable              *cancellable,
+                                             GError                   **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+void hero_virt_kubernetes_manager_cp_to_async (HeroVirtKubernetesManager *self,
+                                               const char                *local_path,
+                                               const char                *pod,
+                                               const char                *container,
+                                               const char                *remote_path,
+                                               GCancellable              *cancellable,
+                                               GAsyncReadyCallback        callback,
+                                               gpointer                   user_data);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kubernetes_manager_cp_to_finish (HeroVirtKubernetesManager *self,
+                                                    GAsyncResult              *result,
+                                                    GError                   **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtPortForward *hero_virt_kubernetes_manager_port_forward (HeroVirtKubernetesManager *self,
+                                                                const char                *pod,
+                                                                guint    local_port,
+                                                                guint    remote_port,
+                                                                GError **error);
 
 G_END_DECLS
 

@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "k8s-config.h"
+#include "k8s-stream.h"
 
 #define HERO_VIRT_TYPE_K8S_PROVIDER (hero_virt_k8s_provider_get_type ())
 G_DECLARE_FINAL_TYPE (HeroVirtK8sProvider, hero_virt_k8s_provider, HERO_VIRT, K8S_PROVIDER, GObject)
@@ -1518,6 +1519,977 @@ k8s_logs (HeroVirtClusterProvider *provider,
   return g_utf8_make_valid (data ? data : "", (gssize)len);
 }
 
+/* ---- streams: WebSocket exec and port-forward, following logs -------- */
+
+/* The most a message from the server may carry; bigger ones end the
+ * stream (an exec's output limit applies on top). */
+#define WS_MAX_PAYLOAD (16 * 1024 * 1024)
+/* Stdin goes out in messages of this size. */
+#define WS_STDIN_CHUNK (64 * 1024)
+/* How long a closing handshake may take before the socket is dropped. */
+#define WS_CLOSE_GRACE_MS 1000
+
+typedef struct
+{
+  GMainContext            *context;
+  SoupWebsocketConnection *ws;
+  GError                  *error;
+  gboolean                 done;
+} WsConnect;
+
+static void
+ws_connect_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  WsConnect *c = user_data;
+
+  c->ws = soup_session_websocket_connect_finish (SOUP_SESSION (source), result, &c->error);
+  c->done = TRUE;
+  g_main_context_wakeup (c->context);
+}
+
+/* An exec's output limit when neither the caller nor the command sets one
+ * (the executors' default). */
+#define K8S_DEFAULT_MAX_OUTPUT ((guint64)64 * 1024 * 1024)
+
+static gboolean
+pod_has_container (JsonNode *pod, const char *container)
+{
+  static const char *const lists[] = { "containers", "initContainers", "ephemeralContainers" };
+  JsonObject              *spec;
+
+  if (!JSON_NODE_HOLDS_OBJECT (pod) || !json_object_has_member (json_node_get_object (pod), "spec")
+      || !JSON_NODE_HOLDS_OBJECT (json_object_get_member (json_node_get_object (pod), "spec")))
+    return FALSE;
+  spec = json_object_get_object_member (json_node_get_object (pod), "spec");
+  for (guint l = 0; l < G_N_ELEMENTS (lists); l++)
+    {
+      JsonArray *a;
+
+      if (!json_object_has_member (spec, lists[l])
+          || !JSON_NODE_HOLDS_ARRAY (json_object_get_member (spec, lists[l])))
+        continue;
+      a = json_object_get_array_member (spec, lists[l]);
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        {
+          JsonNode *c = json_array_get_element (a, i);
+
+          if (JSON_NODE_HOLDS_OBJECT (c)
+              && g_strcmp0 (json_object_get_string_member_with_default (json_node_get_object (c),
+                                                                        "name", NULL),
+                            container)
+                     == 0)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* The path of a subresource of the pod called @pod. */
+static char *
+pod_subresource_path (HeroVirtK8sProvider *self,
+                      const char *namespace,
+                      const char *pod,
+                      const char *container,
+                      const char *subresource,
+                      GError    **error)
+{
+  g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_lookup ("v1", "Pod");
+  g_autofree char *pod_path = NULL;
+
+  if (!check_scope (self, kind, &namespace, pod, error))
+    return NULL;
+  if (container != NULL && !hero_virt_kube_validate_dns1123_label (container, error))
+    return NULL;
+  if ((pod_path = kind_path (kind, namespace, pod, error)) == NULL)
+    return NULL;
+  return g_strconcat (pod_path, "/", subresource, NULL);
+}
+
+/* After a refused upgrade: says what is missing, the pod or its
+ * container, when that is why. */
+static void
+set_upgrade_error (HeroVirtK8sProvider *self,
+                   const char *namespace,
+                   const char   *pod,
+                   const char   *container,
+                   guint         status,
+                   const GError *e,
+                   GCancellable *cancellable,
+                   GError      **error)
+{
+  g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_lookup ("v1", "Pod");
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (GError) get_error = NULL;
+
+  if (status == 0 || status == SOUP_STATUS_SWITCHING_PROTOCOLS)
+    {
+      set_io_error (error, self, e);
+      return;
+    }
+  if (status == 400 || status == 404)
+    {
+      node = k8s_get (HERO_VIRT_CLUSTER_PROVIDER (self), NULL, kind, namespace, pod, cancellable,
+                      &get_error);
+      if (node == NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&get_error));
+          return;
+        }
+      if (container != NULL && !pod_has_container (node, container))
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND,
+                       "The pod %s has no container %s", pod, container);
+          return;
+        }
+    }
+  hero_virt_kube_set_error_from_status (error, status, NULL);
+}
+
+/* Opens a WebSocket to @path?@query in @context (the caller's thread
+ * default), with the provider's credentials and TLS checks. */
+static SoupWebsocketConnection *
+ws_open (HeroVirtK8sProvider *self,
+         GMainContext        *context,
+         const char          *path,
+         const char          *query,
+         const char *const   *protocols,
+         guint               *status_out,
+         GCancellable        *cancellable,
+         GError             **error)
+{
+  g_autofree char *url = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  g_auto (Creds) creds = { 0 };
+  WsConnect           c = { context, NULL, NULL, FALSE };
+  SoupMessageHeaders *headers;
+
+  *status_out = 0;
+  if (!ensure_ready (self, error))
+    return NULL;
+  if (!rate_limit (self, cancellable, error))
+    return NULL;
+  if (!get_creds (self, FALSE, &creds, cancellable, error))
+    return NULL;
+  url = g_strconcat (self->info->server, path, query ? "?" : "", query ? query : "", NULL);
+  msg = soup_message_new ("GET", url);
+  if (msg == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "Not a valid request path: %s", path);
+      return NULL;
+    }
+  headers = soup_message_get_request_headers (msg);
+  if (creds.authorization)
+    soup_message_headers_replace (headers, "Authorization", creds.authorization);
+  if (creds.cert)
+    soup_message_set_tls_client_certificate (msg, creds.cert);
+  g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), self);
+  g_signal_connect (msg, "network-event", G_CALLBACK (network_event), NULL);
+  soup_session_websocket_connect_async (self->watch_session, msg, NULL, (char **)protocols,
+                                        G_PRIORITY_DEFAULT, cancellable, ws_connect_cb, &c);
+  while (!c.done)
+    g_main_context_iteration (context, TRUE);
+  *status_out = soup_message_get_status (msg);
+  if (c.ws == NULL)
+    {
+      if (g_error_matches (c.error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_propagate_error (error, c.error);
+      else
+        {
+          g_propagate_error (error, c.error);
+        }
+      return NULL;
+    }
+  g_object_set (c.ws, "max-incoming-payload-size", (guint64)WS_MAX_PAYLOAD, NULL);
+  return c.ws;
+}
+
+/* Ends @ws: a closing handshake if it is open, bounded, then the socket. */
+static void
+ws_finish (SoupWebsocketConnection *ws, GMainContext *context)
+{
+  gint64 end = g_get_monotonic_time () + WS_CLOSE_GRACE_MS * 1000;
+
+  if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+  while (soup_websocket_connection_get_state (ws) != SOUP_WEBSOCKET_STATE_CLOSED
+         && g_get_monotonic_time () < end)
+    {
+      if (!g_main_context_iteration (context, FALSE))
+        g_usleep (2000);
+    }
+  if (soup_websocket_connection_get_state (ws) != SOUP_WEBSOCKET_STATE_CLOSED)
+    g_io_stream_close (soup_websocket_connection_get_io_stream (ws), NULL, NULL);
+  /* Let the connection's pending sources run in this context. */
+  while (g_main_context_iteration (context, FALSE))
+    ;
+}
+
+/* -- exec -- */
+
+typedef struct
+{
+  GMainContext    *context;
+  HeroVirtCommand *command;
+  gboolean         emit_lines;
+  gboolean         merge;
+  gsize            cap;
+  GByteArray      *out;
+  GByteArray      *err;
+  GString         *out_line;
+  GString         *err_line;
+  gboolean         out_cr, err_cr;
+  GString         *status;
+  const char      *too_large; /* the stream that went past the cap */
+  gboolean         timed_out;
+  gboolean         cancelled;
+  gboolean         closed;
+  GError          *ws_error;
+} ExecRun;
+
+static void
+exec_flush_lines (ExecRun *r, GString *buffer, HeroVirtOutputStream stream, gboolean at_eof)
+{
+  gboolean *after_cr = stream == HERO_VIRT_OUTPUT_STREAM_STDOUT ? &r->out_cr : &r->err_cr;
+  gsize     start = 0;
+
+  for (gsize i = 0; i < buffer->len; i++)
+    {
+      char ch = buffer->str[i];
+
+      if (ch != '\n' && ch != '\r')
+        {
+          *after_cr = FALSE;
+          continue;
+        }
+      if (!(ch == '\n' && i == start && *after_cr))
+        {
+          g_autofree char *line = g_utf8_make_valid (buffer->str + start, i - start);
+          hero_virt_command_emit_line (r->command, stream, line);
+        }
+      *after_cr = ch == '\r';
+      start = i + 1;
+    }
+  g_string_erase (buffer, 0, start);
+  if (at_eof && buffer->len > 0)
+    {
+      g_autofree char *line = g_utf8_make_valid (buffer->str, buffer->len);
+      hero_virt_command_emit_line (r->command, stream, line);
+      g_string_truncate (buffer, 0);
+    }
+}
+
+static void
+exec_output (ExecRun                 *r,
+             SoupWebsocketConnection *ws,
+             gboolean                 is_err,
+             const guint8            *data,
+             gsize                    len)
+{
+  GByteArray          *keep = is_err && !r->merge ? r->err : r->out;
+  HeroVirtOutputStream stream
+      = is_err ? HERO_VIRT_OUTPUT_STREAM_STDERR : HERO_VIRT_OUTPUT_STREAM_STDOUT;
+
+  if (keep->len + len > r->cap && !r->emit_lines)
+    {
+      if (r->too_large == NULL)
+        {
+          r->too_large = is_err ? "its standard error" : "its standard output";
+          /* Closing the stream ends the command (the server aborts it). */
+          if (soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_OPEN)
+            soup_websocket_connection_close (ws, SOUP_WEBSOCKET_CLOSE_NORMAL, NULL);
+        }
+      return;
+    }
+  if (r->too_large == NULL)
+    g_byte_array_append (keep, data, MIN (len, r->cap - keep->len));
+  if (r->emit_lines)
+    {
+      GString *line = is_err ? r->err_line : r->out_line;
+
+      g_string_append_len (line, (const char *)data, len);
+      exec_flush_lines (r, line, stream, FALSE);
+      if (line->len > r->cap)
+        exec_flush_lines (r, line, stream, TRUE);
+    }
+}
+
+static void
+exec_message (SoupWebsocketConnection *ws,
+              SoupWebsocketDataType    type,
+              GBytes                  *message,
+              gpointer                 user_data)
+{
+  ExecRun      *r = user_data;
+  guint8        channel;
+  const guint8 *data;
+  gsize         len;
+
+  if (!k8s_frame_parse (message, &channel, &data, &len) || len == 0)
+    return;
+  switch (channel)
+    {
+    case K8S_CHANNEL_STDOUT:
+      exec_output (r, ws, FALSE, data, len);
+      break;
+    case K8S_CHANNEL_STDERR:
+      exec_output (r, ws, TRUE, data, len);
+      break;
+    case K8S_CHANNEL_ERROR:
+      if (r->status->len + len <= 1024 * 1024)
+        g_string_append_len (r->status, (const char *)data, len);
+      break;
+    default:
+      break;
+    }
+}
+
+static void
+exec_closed (SoupWebsocketConnection *ws, gpointer user_data)
+{
+  ExecRun *r = user_data;
+
+  r->closed = TRUE;
+  g_main_context_wakeup (r->context);
+}
+
+static void
+exec_error (SoupWebsocketConnection *ws, GError *e, gpointer user_data)
+{
+  ExecRun *r = user_data;
+
+  if (r->ws_error == NULL)
+    r->ws_error = g_error_copy (e);
+}
+
+static gboolean
+exec_timeout (gpointer user_data)
+{
+  ExecRun *r = user_data;
+
+  r->timed_out = TRUE;
+  g_main_context_wakeup (r->context);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+exec_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  ExecRun *r = user_data;
+
+  r->cancelled = TRUE;
+  g_main_context_wakeup (r->context);
+  return G_SOURCE_REMOVE;
+}
+
+/* The argv run in the container: @command's, behind `sh -c 'cd'` for a
+ * working directory and `env` for variables. */
+static GStrv
+exec_argv (HeroVirtCommand *command, const char *const *variables)
+{
+  g_autoptr (GStrvBuilder) b = g_strv_builder_new ();
+  const char *const *env = hero_virt_command_get_environ (command);
+  const char        *cwd = hero_virt_command_get_cwd (command);
+  gboolean           has_env = (variables && variables[0]) || (env && env[0]);
+
+  if (cwd != NULL)
+    {
+      /* A fixed script: the directory is a positional parameter. */
+      g_strv_builder_add_many (b, "sh", "-c", "cd -- \"$1\" || exit 126; shift; exec \"$@\"", "sh",
+                               cwd, NULL);
+    }
+  if (has_env)
+    {
+      g_strv_builder_add (b, "env");
+      if (variables)
+        g_strv_builder_addv (b, (const char **)variables);
+      if (env)
+        g_strv_builder_addv (b, (const char **)env);
+    }
+  g_strv_builder_addv (b, (const char **)hero_virt_command_get_argv (command));
+  return g_strv_builder_end (b);
+}
+
+static HeroVirtCommandResult *
+k8s_exec_command (HeroVirtClusterProvider *provider,
+                  HeroVirtExecutor        *executor,
+                  const char *namespace,
+                  const char        *pod,
+                  const char        *container,
+                  HeroVirtCommand   *command,
+                  const char *const *variables,
+                  guint64            max_output,
+                  GCancellable      *cancellable,
+                  GError           **error)
+{
+  HeroVirtK8sProvider     *self = HERO_VIRT_K8S_PROVIDER (provider);
+  static const char *const protocols[] = { "v5.channel.k8s.io", "v4.channel.k8s.io", NULL };
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (SoupWebsocketConnection) ws = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *path = NULL, *query = NULL, *display = NULL;
+  g_auto (GStrv) argv = NULL;
+  GBytes                *input = hero_virt_command_get_stdin (command);
+  gboolean               want_stdin = input != NULL && g_bytes_get_size (input) > 0;
+  gboolean               v5;
+  GSource               *timeout = NULL, *cancel = NULL;
+  guint                  status = 0;
+  gint64                 start = g_get_monotonic_time ();
+  ExecRun                r = { 0 };
+  HeroVirtCommandResult *result = NULL;
+  int                    exit_code = -1;
+  g_autofree char       *failure = NULL;
+
+  if (hero_virt_command_get_argv (command)[0] == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "No command to run");
+      return NULL;
+    }
+  if ((path = pod_subresource_path (self, namespace, pod, container, "exec", error)) == NULL)
+    return NULL;
+  if (!ensure_ready (self, error))
+    return NULL;
+  if (namespace == NULL)
+  namespace = default_namespace (self);
+  argv = exec_argv (command, variables);
+  query = k8s_exec_query ((const char *const *)argv, container, want_stdin, TRUE, FALSE);
+  display = hero_virt_command_to_string (command);
+
+  g_main_context_push_thread_default (context);
+  ws = ws_open (self, context, path, query, protocols, &status, cancellable, &local_error);
+  if (ws == NULL)
+    {
+      g_main_context_pop_thread_default (context);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || local_error->domain == HERO_VIRT_ERROR)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_upgrade_error (self, namespace, pod, container, status, local_error, cancellable,
+                           error);
+      return NULL;
+    }
+  v5 = g_strcmp0 (soup_websocket_connection_get_protocol (ws), "v5.channel.k8s.io") == 0;
+
+  r.context = context;
+  r.command = command;
+  r.emit_lines = hero_virt_command_wants_lines (command);
+  r.merge = hero_virt_command_get_merge_stderr (command);
+  if (max_output == 0)
+    max_output = hero_virt_command_get_max_output (command);
+  if (max_output == 0)
+    max_output = K8S_DEFAULT_MAX_OUTPUT;
+  r.cap = (gsize)MIN (max_output, (guint64)G_MAXSIZE);
+  r.out = g_byte_array_new ();
+  r.err = g_byte_array_new ();
+  r.out_line = g_string_new (NULL);
+  r.err_line = g_string_new (NULL);
+  r.status = g_string_new (NULL);
+  g_signal_connect (ws, "message", G_CALLBACK (exec_message), &r);
+  g_signal_connect (ws, "closed", G_CALLBACK (exec_closed), &r);
+  g_signal_connect (ws, "error", G_CALLBACK (exec_error), &r);
+
+  if (want_stdin)
+    {
+      gsize         len;
+      const guint8 *data = g_bytes_get_data (input, &len);
+
+      for (gsize off = 0; off < len; off += WS_STDIN_CHUNK)
+        {
+          g_autoptr (GBytes) frame
+              = k8s_frame (K8S_CHANNEL_STDIN, data + off, MIN (WS_STDIN_CHUNK, len - off));
+          gsize         flen;
+          gconstpointer fdata = g_bytes_get_data (frame, &flen);
+
+          soup_websocket_connection_send_binary (ws, fdata, flen);
+        }
+      if (v5)
+        {
+          g_autoptr (GBytes) close = k8s_frame_close (K8S_CHANNEL_STDIN);
+          gsize         flen;
+          gconstpointer fdata = g_bytes_get_data (close, &flen);
+
+          soup_websocket_connection_send_binary (ws, fdata, flen);
+        }
+    }
+
+  if (hero_virt_command_get_timeout (command) > 0)
+    {
+      timeout = g_timeout_source_new (hero_virt_command_get_timeout (command));
+      g_source_set_callback (timeout, exec_timeout, &r, NULL);
+      g_source_attach (timeout, context);
+    }
+  if (cancellable != NULL)
+    {
+      cancel = g_cancellable_source_new (cancellable);
+      g_source_set_callback (cancel, (GSourceFunc)(void (*) (void))exec_cancelled, &r, NULL);
+      g_source_attach (cancel, context);
+    }
+
+  while (!r.closed && !r.timed_out && !r.cancelled
+         && !(r.too_large != NULL
+              && soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_CLOSED))
+    g_main_context_iteration (context, TRUE);
+
+  if (timeout)
+    {
+      g_source_destroy (timeout);
+      g_source_unref (timeout);
+    }
+  if (cancel)
+    {
+      g_source_destroy (cancel);
+      g_source_unref (cancel);
+    }
+  ws_finish (ws, context);
+  g_signal_handlers_disconnect_by_data (ws, &r);
+  g_main_context_pop_thread_default (context);
+
+  if (r.emit_lines)
+    {
+      exec_flush_lines (&r, r.out_line, HERO_VIRT_OUTPUT_STREAM_STDOUT, TRUE);
+      exec_flush_lines (&r, r.err_line, HERO_VIRT_OUTPUT_STREAM_STDERR, TRUE);
+    }
+
+  if (r.cancelled || g_cancellable_is_cancelled (cancellable))
+    g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+  else if (r.timed_out)
+    g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TIMEOUT,
+                 "%s did not finish within %u ms in the pod %s; the stream was closed",
+                 hero_virt_command_get_program (command), hero_virt_command_get_timeout (command),
+                 pod);
+  else if (r.too_large != NULL)
+    {
+      g_autofree char *size = g_format_size_full (r.cap, G_FORMAT_SIZE_IEC_UNITS);
+
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+                   "%s wrote more than %s (%" G_GSIZE_FORMAT " bytes) to %s; it was killed (raise "
+                   "the command's or the executor's max-output to allow more)",
+                   hero_virt_command_get_program (command), size, r.cap, r.too_large);
+    }
+  else
+    {
+      K8sExecStatus s = r.status->len ? k8s_exec_status_parse (r.status->str, r.status->len,
+                                                               &exit_code, &failure)
+                                      : K8S_EXEC_STATUS_INVALID;
+
+      if (s == K8S_EXEC_STATUS_INVALID)
+        g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK,
+                     "The stream of %s in the pod %s broke before its exit status arrived%s%s",
+                     hero_virt_command_get_program (command), pod, r.ws_error ? ": " : "",
+                     r.ws_error ? r.ws_error->message : "");
+      else
+        {
+          g_autoptr (GBytes) out = NULL;
+          g_autoptr (GBytes) err = NULL;
+          g_autofree char *err_text = NULL;
+          g_autofree char *redacted = NULL;
+
+          if (s == K8S_EXEC_STATUS_SUCCESS)
+            exit_code = 0;
+          else if (s == K8S_EXEC_STATUS_FAILURE)
+            {
+              /* The runtime could not start it: as a shell says. */
+              g_autofree char *lower = g_ascii_strdown (failure, -1);
+
+              exit_code = strstr (lower, "not found") || strstr (lower, "no such file") ? 127 : 126;
+              if (r.err->len && r.err->data[r.err->len - 1] != '\n')
+                g_byte_array_append (r.err, (const guint8 *)"\n", 1);
+              g_byte_array_append (r.err, (const guint8 *)failure, strlen (failure));
+              g_byte_array_append (r.err, (const guint8 *)"\n", 1);
+            }
+          out = g_byte_array_free_to_bytes (g_byte_array_ref (r.out));
+          err_text = g_strndup (r.err->len ? (const char *)r.err->data : "", r.err->len);
+          redacted = hero_virt_command_redact (command, err_text);
+          err = g_bytes_new (redacted, strlen (redacted));
+          result = hero_virt_command_result_new (display, exit_code, 0, out, err,
+                                                 g_get_monotonic_time () - start);
+          g_debug ("pod %s/%s: %s (exit %d, %.3f s)", namespace, pod, display, exit_code,
+                   (g_get_monotonic_time () - start) / 1e6);
+        }
+    }
+
+  g_clear_error (&r.ws_error);
+  g_byte_array_unref (r.out);
+  g_byte_array_unref (r.err);
+  g_string_free (r.out_line, TRUE);
+  g_string_free (r.err_line, TRUE);
+  g_string_free (r.status, TRUE);
+  return result;
+}
+
+static HeroVirtCommandResult *
+k8s_exec (HeroVirtClusterProvider *provider,
+          HeroVirtExecutor        *executor,
+          const char *namespace,
+          const char        *pod,
+          const char        *container,
+          const char *const *argv,
+          GBytes            *stdin_bytes,
+          GCancellable      *cancellable,
+          GError           **error)
+{
+  g_autoptr (HeroVirtCommand) command = NULL;
+
+  if (argv[0] == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "No command to run");
+      return NULL;
+    }
+  command = hero_virt_command_set_log_domain (hero_virt_command_new_argv (argv), G_LOG_DOMAIN);
+  if (stdin_bytes != NULL)
+    hero_virt_command_set_stdin (command, stdin_bytes);
+  return k8s_exec_command (provider, executor, namespace, pod, container, command, NULL, 0,
+                           cancellable, error);
+}
+
+/* -- port-forward -- */
+
+typedef struct
+{
+  GMainContext            *context;
+  SoupWebsocketConnection *ws;
+  GIOStream               *local;
+  guint16                  port;
+  gboolean                 data_prefixed, error_prefixed;
+  GString                 *remote_error;
+  GQueue                   pending; /* GBytes to write locally */
+  GBytes                  *current; /* being written */
+  gboolean                 writing;
+  gboolean                 local_eof;
+  gboolean                 local_failed;
+  gboolean                 closed;
+  gboolean                 cancelled;
+  gboolean                 bad_frame;
+  GCancellable            *io_cancel;
+  guint                    reading;
+  GError                  *ws_error;
+} Forward;
+
+static void forward_write_next (Forward *f);
+
+static void
+forward_write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Forward *f = user_data;
+  g_autoptr (GError) e = NULL;
+
+  f->writing = FALSE;
+  g_clear_pointer (&f->current, g_bytes_unref);
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &e))
+    {
+      f->local_failed = TRUE;
+      g_queue_clear_full (&f->pending, (GDestroyNotify)g_bytes_unref);
+      g_main_context_wakeup (f->context);
+      return;
+    }
+  forward_write_next (f);
+  g_main_context_wakeup (f->context);
+}
+
+static void
+forward_write_next (Forward *f)
+{
+  GBytes       *b;
+  gsize         len;
+  gconstpointer data;
+
+  if (f->writing || f->local_failed || (b = g_queue_peek_head (&f->pending)) == NULL)
+    return;
+  data = g_bytes_get_data (b, &len);
+  f->writing = TRUE;
+  /* The bytes stay in the queue (alive) until written. */
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (f->local), data, len,
+                                   G_PRIORITY_DEFAULT, f->io_cancel, forward_write_cb, f);
+  /* The write holds no reference: keep one until it finishes. */
+  f->current = g_queue_pop_head (&f->pending);
+}
+
+static void
+forward_message (SoupWebsocketConnection *ws,
+                 SoupWebsocketDataType    type,
+                 GBytes                  *message,
+                 gpointer                 user_data)
+{
+  Forward      *f = user_data;
+  guint8        channel;
+  const guint8 *data;
+  gsize         len;
+
+  if (!k8s_frame_parse (message, &channel, &data, &len))
+    return;
+  if (channel == 0)
+    {
+      if (!f->data_prefixed)
+        {
+          if (!k8s_port_prefix_strip (&data, &len, f->port))
+            {
+              f->bad_frame = TRUE;
+              g_main_context_wakeup (f->context);
+              return;
+            }
+          f->data_prefixed = TRUE;
+        }
+      if (len > 0)
+        {
+          g_queue_push_tail (
+              &f->pending,
+              g_bytes_new_from_bytes (
+                  message, (data - (const guint8 *)g_bytes_get_data (message, NULL)), len));
+          forward_write_next (f);
+        }
+    }
+  else if (channel == 1)
+    {
+      if (!f->error_prefixed)
+        {
+          if (!k8s_port_prefix_strip (&data, &len, f->port))
+            {
+              f->bad_frame = TRUE;
+              g_main_context_wakeup (f->context);
+              return;
+            }
+          f->error_prefixed = TRUE;
+        }
+      if (len > 0 && f->remote_error->len < 4096)
+        g_string_append_len (f->remote_error, (const char *)data, MIN (len, 4096));
+    }
+}
+
+static void
+forward_closed (SoupWebsocketConnection *ws, gpointer user_data)
+{
+  Forward *f = user_data;
+
+  f->closed = TRUE;
+  g_main_context_wakeup (f->context);
+}
+
+static void
+forward_error (SoupWebsocketConnection *ws, GError *e, gpointer user_data)
+{
+  Forward *f = user_data;
+
+  if (f->ws_error == NULL)
+    f->ws_error = g_error_copy (e);
+}
+
+static void
+forward_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  Forward *f = user_data;
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) e = NULL;
+
+  f->reading--;
+  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &e);
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      f->local_eof = TRUE;
+      g_main_context_wakeup (f->context);
+      return;
+    }
+  if (soup_websocket_connection_get_state (f->ws) == SOUP_WEBSOCKET_STATE_OPEN)
+    {
+      gsize         len;
+      const guint8 *data = g_bytes_get_data (bytes, &len);
+      g_autoptr (GBytes) frame = k8s_frame (0, data, len);
+      gconstpointer fdata = g_bytes_get_data (frame, &len);
+
+      soup_websocket_connection_send_binary (f->ws, fdata, len);
+    }
+  f->reading++;
+  g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 65536, G_PRIORITY_DEFAULT, f->io_cancel,
+                                   forward_read_cb, f);
+}
+
+static gboolean
+forward_cancelled (GCancellable *cancellable, gpointer user_data)
+{
+  Forward *f = user_data;
+
+  f->cancelled = TRUE;
+  g_main_context_wakeup (f->context);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+k8s_port_forward_connection (HeroVirtClusterProvider *provider,
+                             HeroVirtExecutor        *executor,
+                             const char *namespace,
+                             const char   *pod,
+                             guint         port,
+                             GIOStream    *connection,
+                             GCancellable *cancellable,
+                             GError      **error)
+{
+  HeroVirtK8sProvider     *self = HERO_VIRT_K8S_PROVIDER (provider);
+  static const char *const protocols[] = { "v4.channel.k8s.io", NULL };
+  g_autoptr (GMainContext) context = g_main_context_new ();
+  g_autoptr (GError) local_error = NULL;
+  g_autofree char *path = NULL, *query = NULL;
+  GSource         *cancel = NULL;
+  guint            status = 0;
+  gboolean         ok = TRUE;
+  Forward          f = { 0 };
+
+  if (port == 0 || port > 65535)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "Not a port: %u (1 to 65535)", port);
+      g_io_stream_close (connection, NULL, NULL);
+      return FALSE;
+    }
+  if ((path = pod_subresource_path (self, namespace, pod, NULL, "portforward", error)) == NULL)
+    {
+      g_io_stream_close (connection, NULL, NULL);
+      return FALSE;
+    }
+  query = g_strdup_printf ("ports=%u", port);
+
+  g_main_context_push_thread_default (context);
+  f.ws = ws_open (self, context, path, query, protocols, &status, cancellable, &local_error);
+  if (f.ws == NULL)
+    {
+      g_main_context_pop_thread_default (context);
+      g_io_stream_close (connection, NULL, NULL);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || local_error->domain == HERO_VIRT_ERROR)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_upgrade_error (self, namespace, pod, NULL, status, local_error, cancellable, error);
+      return FALSE;
+    }
+  f.context = context;
+  f.local = connection;
+  f.port = (guint16)port;
+  f.remote_error = g_string_new (NULL);
+  f.io_cancel = g_cancellable_new ();
+  g_queue_init (&f.pending);
+  g_signal_connect (f.ws, "message", G_CALLBACK (forward_message), &f);
+  g_signal_connect (f.ws, "closed", G_CALLBACK (forward_closed), &f);
+  g_signal_connect (f.ws, "error", G_CALLBACK (forward_error), &f);
+  if (cancellable != NULL)
+    {
+      cancel = g_cancellable_source_new (cancellable);
+      g_source_set_callback (cancel, (GSourceFunc)(void (*) (void))forward_cancelled, &f, NULL);
+      g_source_attach (cancel, context);
+    }
+  f.reading = 1;
+  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (connection), 65536,
+                                   G_PRIORITY_DEFAULT, f.io_cancel, forward_read_cb, &f);
+
+  /* Until either side is done; then what the pod sent is written out. */
+  while (!f.closed && !f.local_eof && !f.local_failed && !f.cancelled && !f.bad_frame
+         && f.remote_error->len == 0)
+    g_main_context_iteration (context, TRUE);
+  while (!f.cancelled && !f.local_failed && (f.writing || !g_queue_is_empty (&f.pending)))
+    g_main_context_iteration (context, TRUE);
+
+  g_cancellable_cancel (f.io_cancel);
+  while (f.reading > 0 || f.writing)
+    g_main_context_iteration (context, TRUE);
+  if (cancel)
+    {
+      g_source_destroy (cancel);
+      g_source_unref (cancel);
+    }
+  ws_finish (f.ws, context);
+  g_signal_handlers_disconnect_by_data (f.ws, &f);
+  g_io_stream_close (connection, NULL, NULL);
+  while (g_main_context_iteration (context, FALSE))
+    ;
+  g_main_context_pop_thread_default (context);
+
+  if (f.cancelled)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled");
+      ok = FALSE;
+    }
+  else if (f.remote_error->len > 0)
+    {
+      g_autofree char *text = g_utf8_make_valid (f.remote_error->str, f.remote_error->len);
+
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NETWORK, "Port %u of the pod %s: %s",
+                   port, pod, g_strstrip (text));
+      ok = FALSE;
+    }
+  else if (f.bad_frame)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                   "The API server's port-forward stream for port %u of %s does not start with "
+                   "the port",
+                   port, pod);
+      ok = FALSE;
+    }
+  g_queue_clear_full (&f.pending, (GDestroyNotify)g_bytes_unref);
+  g_string_free (f.remote_error, TRUE);
+  g_clear_error (&f.ws_error);
+  g_clear_object (&f.io_cancel);
+  g_clear_object (&f.ws);
+  return ok;
+}
+
+/* -- following logs -- */
+
+static GInputStream *
+k8s_logs_stream (HeroVirtClusterProvider *provider,
+                 HeroVirtExecutor        *executor,
+                 const char *namespace,
+                 const char   *pod,
+                 const char   *container,
+                 gboolean      follow,
+                 gint64        tail_lines,
+                 gint64        since_seconds,
+                 gboolean      timestamps,
+                 gboolean      previous,
+                 GCancellable *cancellable,
+                 GError      **error)
+{
+  HeroVirtK8sProvider *self = HERO_VIRT_K8S_PROVIDER (provider);
+  g_autofree char     *path = NULL;
+  g_autoptr (GString) q = g_string_new (NULL);
+  g_autoptr (GBytes) body = NULL;
+  g_autoptr (GInputStream) stream = NULL;
+  g_autoptr (SoupMessage) msg = NULL;
+  Request req = { "GET", NULL, NULL, NULL, NULL, TRUE };
+  guint   status = 0;
+
+  if ((path = pod_subresource_path (self, namespace, pod, container, "log", error)) == NULL)
+    return NULL;
+  if (!ensure_ready (self, error))
+    return NULL;
+  query_add (q, "container", container);
+  if (follow)
+    g_string_append_printf (q, "%sfollow=true", q->len ? "&" : "");
+  if (tail_lines >= 0)
+    g_string_append_printf (q, "%stailLines=%" G_GINT64_FORMAT, q->len ? "&" : "", tail_lines);
+  if (since_seconds > 0)
+    g_string_append_printf (q, "%ssinceSeconds=%" G_GINT64_FORMAT, q->len ? "&" : "",
+                            since_seconds);
+  if (timestamps)
+    g_string_append_printf (q, "%stimestamps=true", q->len ? "&" : "");
+  if (previous)
+    g_string_append_printf (q, "%sprevious=true", q->len ? "&" : "");
+  req.path = path;
+  req.query = q->len ? q->str : NULL;
+  body = send_request (self, &req, &status, &stream, &msg, cancellable, error);
+  if (body == NULL)
+    return NULL;
+  if (stream == NULL)
+    {
+      g_autoptr (JsonNode) node = parse_json (body, NULL);
+
+      hero_virt_kube_set_error_from_status (error, status, node);
+      return NULL;
+    }
+  /* The message must live as long as its body stream. */
+  g_object_set_data_full (G_OBJECT (stream), "hero-virt-k8s-message", g_steal_pointer (&msg),
+                          g_object_unref);
+  g_object_set_data_full (G_OBJECT (stream), "hero-virt-k8s-provider", g_object_ref (self),
+                          g_object_unref);
+  return g_steal_pointer (&stream);
+}
+
 static gboolean
 k8s_namespace_create (HeroVirtClusterProvider *provider,
                       HeroVirtExecutor        *executor,
@@ -1592,6 +2564,10 @@ hero_virt_k8s_provider_iface_init (HeroVirtClusterProviderInterface *iface)
   iface->delete = k8s_delete;
   iface->watch = k8s_watch;
   iface->logs = k8s_logs;
+  iface->logs_stream = k8s_logs_stream;
+  iface->exec = k8s_exec;
+  iface->exec_command = k8s_exec_command;
+  iface->port_forward_connection = k8s_port_forward_connection;
   iface->namespace_create = k8s_namespace_create;
   iface->namespace_delete = k8s_namespace_delete;
 }

@@ -1,0 +1,541 @@
+#!/usr/bin/env python3
+# The k8s plugin's streams against hero-virt-kube-sim (its fake node agent
+# runs exec on the host in a scratch directory and forwards ports to
+# 127.0.0.1): exec over WebSocket, following logs, port-forward, cp both
+# ways, HeroVirt.PodExecutor, and the simulator killed mid-exec. TAP output.
+# SPDX-License-Identifier: LGPL-2.1-or-later
+import io
+import json
+import os
+import signal
+import socket
+import stat
+import subprocess
+import sys
+import tarfile
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.join(os.environ.get("HERO_VIRT_SOURCE_ROOT", "."), "tests", "kube-sim"))
+from kubesim import Simulator, Tap, require, binary, wait_for  # noqa: E402
+
+import gi  # noqa: E402
+
+gi.require_version("HeroVirt", "1")
+gi.require_version("Json", "1.0")
+from gi.repository import Gio, GLib, HeroVirt, Json  # noqa: E402
+
+E = HeroVirt.Error
+
+
+def err_code(e):
+    return e.code if e.domain == "hero-virt-error-quark" else None
+
+
+def expect_error(code, func, *args):
+    try:
+        func(*args)
+    except GLib.Error as e:
+        assert err_code(e) == code, f"expected {code}, got {e.domain} {e.code}: {e.message}"
+        return e
+    raise AssertionError(f"expected error {code}, got success")
+
+
+def manager(sim, ns="default"):
+    config = HeroVirt.KubernetesConfig.new().with_retries(2, 20, 200).with_rate_limit(0, 1).with_timeout(10000)
+    return HeroVirt.KubernetesManager.new_full(ns, sim.kubeconfig, None, config)
+
+
+def running_pod(km, name, annotations=None):
+    pod = {"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"name": name, "labels": {"app": name}, "annotations": annotations or {}},
+           "spec": {"containers": [{"name": "main", "image": "busybox:1.36"}]}}
+    km.create(HeroVirt.ClusterKind.lookup("v1", "Pod"), Json.from_string(json.dumps(pod)), None)
+    km.wait_for(HeroVirt.ClusterKind.lookup("v1", "Pod"), name, "Ready", 20000, None)
+
+
+# ---- exec ------------------------------------------------------------------
+
+def test_exec(km):
+    r = km.pod_exec("box", None, ["sh", "-c", "echo out; echo err >&2; exit 3"], None, None)
+    assert r.get_exit_status() == 3, r.get_exit_status()
+    assert r.get_stdout_text() == "out\n", repr(r.get_stdout_text())
+    assert r.get_stderr_text() == "err\n", repr(r.get_stderr_text())
+    r = km.pod_exec("box", None, ["true"], None, None)
+    assert r.get_exit_status() == 0
+    data = b"line one\n\x00\xffbinary" * 5000
+    r = km.pod_exec("box", None, ["cat"], GLib.Bytes.new(data), None)
+    assert r.get_exit_status() == 0
+    assert r.get_stdout().get_data() == data
+    # argv, not a shell string
+    r = km.pod_exec("box", None, ["echo", "a b", "$HOME", ";", "*"], None, None)
+    assert r.get_stdout_text() == "a b $HOME ; *\n", repr(r.get_stdout_text())
+
+
+def test_exec_missing(km):
+    e = expect_error(E.NOT_FOUND, km.pod_exec, "box", "nope", ["true"], None, None)
+    assert "nope" in e.message, e.message
+    expect_error(E.NOT_FOUND, km.pod_exec, "no-such-pod", None, ["true"], None, None)
+    expect_error(E.INVALID_ARGUMENT, km.pod_exec, "box", "Bad_Name", ["true"], None, None)
+
+
+def test_exec_async(km):
+    loop = GLib.MainLoop()
+    out = {}
+
+    def done(obj, res):
+        out["r"] = km.pod_exec_finish(res)
+        loop.quit()
+
+    km.pod_exec_async("box", None, ["sh", "-c", "echo async"], None, None, done)
+    loop.run()
+    assert out["r"].get_stdout_text() == "async\n"
+
+
+# ---- PodExecutor ----------------------------------------------------------
+
+def test_pod_executor(km):
+    ex = HeroVirt.PodExecutor.new(km, "box", None)
+    assert not ex.is_local()
+    assert "box" in ex.get_description()
+    # stdin, env (executor's and command's), cwd
+    ex.setenv("FROM_EXECUTOR", "e v")
+    cmd = HeroVirt.Command.new("sh").add_arg("-c").add_arg('echo "$FROM_EXECUTOR|$FROM_CMD|$(pwd)"; cat')
+    cmd.setenv("FROM_CMD", "c;v").set_cwd("/").set_stdin_text("input\n")
+    r = ex.run(cmd, None)
+    assert r.get_stdout_text() == "e v|c;v|/\ninput\n", repr(r.get_stdout_text())
+    # output lines
+    lines = []
+    cmd = HeroVirt.Command.new("sh").add_arg("-c").add_arg("echo one; echo two >&2; printf three")
+    cmd.connect("output-line", lambda c, stream, line: lines.append((int(stream), line)))
+    r = ex.run(cmd, None)
+    assert sorted(lines) == [(0, "one"), (0, "three"), (1, "two")], lines
+    # timeout: the stream is closed, an error within the limit
+    cmd = HeroVirt.Command.new("sleep").add_arg("30").set_timeout(500)
+    start = time.monotonic()
+    expect_error(E.TIMEOUT, ex.run, cmd, None)
+    assert time.monotonic() - start < 10
+    # cancellation
+    c = Gio.Cancellable()
+    threading.Timer(0.3, c.cancel).start()
+    try:
+        ex.run(HeroVirt.Command.new("sleep").add_arg("30"), c)
+        raise AssertionError("not cancelled")
+    except GLib.Error as e:
+        assert e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED), e.message
+    # output caps
+    cmd = HeroVirt.Command.new("head").add_arg("-c").add_arg("200000").add_arg("/dev/zero").set_max_output(1000)
+    expect_error(E.TOO_LARGE, ex.run, cmd, None)
+    ex.set_max_output(1000)
+    expect_error(E.TOO_LARGE, ex.run, HeroVirt.Command.new("head").add_arg("-c").add_arg("5000").add_arg("/dev/zero"), None)
+    ex.set_max_output(0)
+    # files: write/read/temp dir/remove without following links
+    tmp = ex.make_temp_dir(None)
+    assert tmp.startswith("/")
+    ex.write_file(tmp + "/f", GLib.Bytes.new(b"data\x00\x01"), 0o640, None)
+    assert ex.read_file(tmp + "/f", None).get_data() == b"data\x00\x01"
+    r = ex.run(HeroVirt.Command.new("stat").add_arg("-c").add_arg("%a").add_arg(tmp + "/f"), None)
+    assert r.get_stdout_text().strip() == "640", r.get_stdout_text()
+    victim = tempfile.mkdtemp(prefix="pod-exec-victim-")
+    with open(os.path.join(victim, "keep"), "w") as f:
+        f.write("keep")
+    ex.run(HeroVirt.Command.new("ln").add_arg("-s").add_arg(victim).add_arg(tmp + "/link"), None)
+    ex.remove_path(tmp, None)
+    assert os.path.exists(os.path.join(victim, "keep"))
+    r = ex.run(HeroVirt.Command.new("test").add_arg("-e").add_arg(tmp), None)
+    assert r.get_exit_status() == 1
+    # async run
+    loop = GLib.MainLoop()
+    out = {}
+
+    def done(obj, res):
+        out["r"] = ex.run_finish(res)
+        loop.quit()
+
+    ex.run_async(HeroVirt.Command.new("echo").add_arg("hi"), None, done)
+    loop.run()
+    assert out["r"].get_stdout_text() == "hi\n"
+    # a missing program: the exit status a shell gives
+    r = ex.run(HeroVirt.Command.new("no-such-program-here"), None)
+    assert r.get_exit_status() in (126, 127), r.get_exit_status()
+
+
+def test_buildah_is_available(km):
+    # the buildah plugin's is_available through the pod executor: whatever
+    # the host has, the probe must run in the "pod" and not raise
+    ex = HeroVirt.PodExecutor.new(km, "box", None)
+    path = ex.find_program("sh", None)
+    assert path and path.endswith("/sh"), path
+    reg = HeroVirt.Registry.get_default()
+    try:
+        prov = reg.find_provider(HeroVirt.ProviderKind.IMAGE, "buildah", ex, None)
+    except GLib.Error as e:
+        # not installed on the "pod" (the host): a clean answer, not a crash
+        assert err_code(e) in (E.UNAVAILABLE, E.NOT_FOUND, E.NOT_SUPPORTED), e.message
+        return
+    assert prov is not None
+
+
+# ---- logs -----------------------------------------------------------------
+
+def test_logs(km):
+    text = km.pod_logs("ticker", None, -1, 0, False, False, None)
+    assert text, text
+    stream = km.pod_logs_follow("ticker", None, -1, 0, False, False, None)
+    lines = Gio.DataInputStream.new(stream)
+    got = []
+    while len([g for g in got if "tick" in g]) < 3:
+        line, _ = lines.read_line_utf8(None)
+        assert line is not None, got
+        got.append(line)
+    # a cancelled read ends following
+    c = Gio.Cancellable()
+    threading.Timer(0.2, c.cancel).start()
+    try:
+        while True:
+            line, _ = lines.read_line_utf8(c)
+            assert line is not None
+    except GLib.Error as e:
+        assert e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED), e.message
+    stream.close(None)
+    # tail and timestamps
+    text = km.pod_logs("ticker", None, 1, 0, True, False, None)
+    assert len(text.strip().splitlines()) == 1, text
+    assert text[:4].isdigit(), text
+    expect_error(E.INVALID_ARGUMENT, km.pod_logs_follow, "ticker", "nope", -1, 0, False, False, None)
+
+
+# ---- port-forward ---------------------------------------------------------
+
+class EchoServer:
+    def __init__(self):
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(64)
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            threading.Thread(target=self.echo, args=(conn,), daemon=True).start()
+
+    def echo(self, conn):
+        with conn:
+            while True:
+                data = conn.recv(65536)
+                if not data:
+                    return
+                conn.sendall(data)
+
+    def close(self):
+        self.sock.close()
+
+
+def roundtrip(port, payload):
+    with socket.create_connection(("127.0.0.1", port), timeout=20) as s:
+        s.sendall(payload)
+        got = b""
+        while len(got) < len(payload):
+            chunk = s.recv(65536)
+            assert chunk, f"closed after {len(got)} of {len(payload)} bytes"
+            got += chunk
+        return got
+
+
+def free_port():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def test_port_forward(km):
+    echo = EchoServer()
+    pf = km.port_forward("box", 0, echo.port)
+    try:
+        port = pf.get_local_port()
+        assert port > 0
+        results = {}
+
+        def client(i):
+            payload = bytes([i % 256]) * (100000 + i) + os.urandom(1000)
+            results[i] = roundtrip(port, payload) == payload
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert len(results) == 8 and all(results.values()), results
+        assert pf.get_total_connections() == 8
+        # a closed pod port closes that connection only
+        closed = free_port()
+        bad = km.port_forward("box", 0, closed)
+        try:
+            with socket.create_connection(("127.0.0.1", bad.get_local_port()), timeout=20) as s:
+                s.sendall(b"hello")
+                assert s.recv(100) == b""
+            e = wait_for(bad.dup_last_error)
+            assert str(closed) in e.message, e.message
+        finally:
+            bad.stop()
+        # the good forward still works
+        assert roundtrip(port, b"still there") == b"still there"
+        wait_for(lambda: pf.get_active_connections() == 0)
+    finally:
+        pf.stop()
+        echo.close()
+    # stop() closed the listener
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        raise AssertionError("still listening after stop()")
+    except ConnectionRefusedError:
+        pass
+
+
+# ---- cp -------------------------------------------------------------------
+
+def pod_dir(km):
+    return km.pod_exec("box", None, ["pwd"], None, None).get_stdout_text().strip()
+
+
+def test_cp(km):
+    local = tempfile.mkdtemp(prefix="cp-test-")
+    src = os.path.join(local, "src")
+    os.makedirs(os.path.join(src, "sub"))
+    with open(os.path.join(src, "run.sh"), "w") as f:
+        f.write("#!/bin/sh\necho hi\n")
+    os.chmod(os.path.join(src, "run.sh"), 0o750)
+    with open(os.path.join(src, "sub", "secret"), "wb") as f:
+        f.write(os.urandom(300000))
+    os.chmod(os.path.join(src, "sub", "secret"), 0o600)
+    long_name = "n" * 150
+    with open(os.path.join(src, long_name), "w") as f:
+        f.write("long")
+    os.symlink("sub/secret", os.path.join(src, "link"))
+    remote = pod_dir(km) + "/copied"
+    km.cp_to(src, "box", None, remote, None)
+    r = km.pod_exec("box", None, ["sh", "-c", "cd copied && stat -c '%a %n' run.sh sub/secret && readlink link && cat " + long_name], None, None)
+    assert r.get_stdout_text() == "750 run.sh\n600 sub/secret\nsub/secret\nlong", repr(r.get_stdout_text())
+    # and back, into a new name
+    back = os.path.join(local, "back")
+    km.cp_from("box", None, remote, back, None)
+    assert stat.S_IMODE(os.stat(os.path.join(back, "run.sh")).st_mode) == 0o750
+    assert stat.S_IMODE(os.stat(os.path.join(back, "sub", "secret")).st_mode) == 0o600
+    with open(os.path.join(src, "sub", "secret"), "rb") as a, open(os.path.join(back, "sub", "secret"), "rb") as b:
+        assert a.read() == b.read()
+    assert os.readlink(os.path.join(back, "link")) == "sub/secret"
+    # into an existing directory: under the remote name
+    km.cp_from("box", None, remote + "/run.sh", local, None)
+    assert os.path.isfile(os.path.join(local, "run.sh"))
+    expect_error(E.NOT_FOUND, km.cp_from, "box", None, remote + "/missing", local, None)
+    expect_error(E.NOT_FOUND, km.cp_to, os.path.join(local, "missing"), "box", None, remote, None)
+    # async
+    loop = GLib.MainLoop()
+    out = {}
+
+    def done(obj, res):
+        out["ok"] = km.cp_from_finish(res)
+        loop.quit()
+
+    km.cp_from_async("box", None, remote + "/run.sh", os.path.join(local, "async.sh"), None, done)
+    loop.run()
+    assert out["ok"] and os.path.isfile(os.path.join(local, "async.sh"))
+
+
+def hostile_tars():
+    def tar_of(*members):
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w", format=tarfile.GNU_FORMAT) as t:
+            for m, data in members:
+                t.addfile(m, io.BytesIO(data) if data is not None else None)
+        return buf.getvalue()
+
+    def f(name, data=b"x"):
+        ti = tarfile.TarInfo(name)
+        ti.size = len(data)
+        return ti, data
+
+    def link(name, target, kind=tarfile.SYMTYPE):
+        ti = tarfile.TarInfo(name)
+        ti.type = kind
+        ti.linkname = target
+        return ti, None
+
+    return {
+        "dotdot": tar_of(f("evil/ok"), f("evil/../../x")),
+        "absolute": tar_of(f("evil/ok"), f("/tmp/abs-evil")),
+        "outside top": tar_of(f("evil/ok"), f("other/x")),
+        "symlink escape": tar_of(link("evil/l", "../../.."), f("evil/l/x")),
+        "absolute symlink": tar_of(link("evil/l", "/etc")),
+        "hardlink escape": tar_of(link("evil/h", "/etc/passwd", tarfile.LNKTYPE)),
+    }
+
+
+def test_cp_hostile(sim_dir, km):
+    # A "tar" the fake agent finds first in PATH prints a hostile archive.
+    tars = hostile_tars()
+    for name, data in tars.items():
+        with open(os.path.join(sim_dir, "hostile.tar"), "wb") as f:
+            f.write(data)
+        dest = tempfile.mkdtemp(prefix="cp-hostile-")
+        inner = os.path.join(dest, "inner")
+        os.mkdir(inner)
+        e = expect_error(E.INVALID_ARGUMENT, km.cp_from, "box", None, "/whatever/evil", inner, None)
+        assert "nothing was extracted" in e.message or "symbolic link" in e.message, (name, e.message)
+        assert os.listdir(inner) == [], (name, os.listdir(inner))
+        assert os.listdir(dest) == ["inner"], (name, os.listdir(dest))
+    assert not os.path.exists("/tmp/abs-evil")
+
+
+# ---- the simulator killed mid-exec -------------------------------------------
+
+def listening_ports(pid):
+    out = subprocess.run(["ss", "-Htlnp"], capture_output=True, text=True).stdout
+    return [line for line in out.splitlines() if f"pid={pid}," in line]
+
+
+def test_sim_killed_mid_exec():
+    sim = Simulator()
+    try:
+        km = manager(sim)
+        running_pod(km, "victim")
+        ex = HeroVirt.PodExecutor.new(km, "victim", None)
+        cmd = HeroVirt.Command.new("sleep").add_arg("60").set_timeout(20000)
+        result = {}
+
+        def run():
+            start = time.monotonic()
+            try:
+                ex.run(cmd, None)
+                result["error"] = None
+            except GLib.Error as e:
+                result["error"] = e
+            result["took"] = time.monotonic() - start
+
+        echo = EchoServer()
+        pf = km.port_forward("victim", 0, echo.port)
+        assert roundtrip(pf.get_local_port(), b"before") == b"before"
+        t = threading.Thread(target=run)
+        t.start()
+        time.sleep(1.0)
+        os.kill(sim.proc.pid, signal.SIGKILL)
+        sim.proc.wait()
+        t.join(30)
+        assert not t.is_alive(), "exec still running"
+        e = result["error"]
+        assert e is not None and err_code(e) in (E.NETWORK, E.UNAVAILABLE), e
+        assert result["took"] < 20, result
+        # the forward's connections fail; stop() leaves no port open
+        with socket.create_connection(("127.0.0.1", pf.get_local_port()), timeout=20) as s:
+            try:
+                s.sendall(b"after")
+                assert s.recv(100) == b""
+            except ConnectionResetError:
+                pass  # closed with "after" unread
+        pf.stop()
+        echo.close()
+        assert listening_ports(os.getpid()) == [], listening_ports(os.getpid())
+    finally:
+        sim.stop()
+
+
+# ---- the CLI ----------------------------------------------------------------
+
+def cli_binary():
+    return os.path.join(os.environ.get("HERO_VIRT_BUILD_ROOT", "build"), "tools", "hero-virt")
+
+
+def cli(sim, *args, stdin=None, timeout=60):
+    env = dict(os.environ, KUBECONFIG=sim.kubeconfig)
+    return subprocess.run([cli_binary(), "kube", *args], input=stdin, capture_output=True,
+                          env=env, timeout=timeout)
+
+
+def test_cli(sim, km):
+    r = cli(sim, "exec", "box", "--", "sh", "-c", "echo out; echo err >&2; exit 7")
+    assert r.returncode == 7, r
+    assert r.stdout == b"out\n" and r.stderr == b"err\n", r
+    r = cli(sim, "exec", "-i", "box", "--", "tr", "a-z", "A-Z", stdin=b"hello")
+    assert r.returncode == 0 and r.stdout == b"HELLO", r
+    r = cli(sim, "exec", "-c", "nope", "box", "--", "true")
+    assert r.returncode == 1 and b"nope" in r.stderr, r
+    r = cli(sim, "exec", "box", "true")
+    assert r.returncode == 2, r
+    r = cli(sim, "logs", "--tail", "1", "ticker")
+    assert r.returncode == 0 and len(r.stdout.splitlines()) == 1, r
+    # logs -f until interrupted
+    env = dict(os.environ, KUBECONFIG=sim.kubeconfig)
+    p = subprocess.Popen([cli_binary(), "kube", "logs", "-f", "ticker"], stdout=subprocess.PIPE, env=env)
+    lines = [p.stdout.readline() for _ in range(3)]
+    assert all(lines), lines
+    p.send_signal(signal.SIGINT)
+    assert p.wait(20) == 130, p.returncode
+    # cp both ways
+    local = tempfile.mkdtemp(prefix="cli-cp-")
+    with open(os.path.join(local, "f"), "w") as f:
+        f.write("cli")
+    os.chmod(os.path.join(local, "f"), 0o604)
+    remote = pod_dir(km) + "/cli-f"
+    r = cli(sim, "cp", os.path.join(local, "f"), "default/box:" + remote)
+    assert r.returncode == 0, r
+    r = cli(sim, "cp", "box:" + remote, os.path.join(local, "g"))
+    assert r.returncode == 0, r
+    assert open(os.path.join(local, "g")).read() == "cli"
+    assert stat.S_IMODE(os.stat(os.path.join(local, "g")).st_mode) == 0o604
+    # port-forward until interrupted
+    echo = EchoServer()
+    p = subprocess.Popen([cli_binary(), "kube", "port-forward", "box", f"0:{echo.port}"],
+                         stdout=subprocess.PIPE, env=env, text=True)
+    try:
+        line = p.stdout.readline()
+        port = int(line.split("127.0.0.1:")[1].split()[0])
+        assert roundtrip(port, b"via cli") == b"via cli"
+    finally:
+        p.send_signal(signal.SIGINT)
+        p.wait(20)
+        echo.close()
+    assert p.returncode == 0, p.returncode
+
+
+def main():
+    require(binary(), "hero-virt-kube-sim")
+    tap = Tap()
+    shim = tempfile.mkdtemp(prefix="kube-streams-shim-")
+    # A tar that serves hostile archives only for the path /whatever/evil.
+    with open(os.path.join(shim, "tar"), "w") as f:
+        f.write('#!/bin/sh\ncase "$*" in *"/whatever"*) exec cat "%s/hostile.tar";; esac\nexec /usr/bin/tar "$@"\n' % shim)
+    os.chmod(os.path.join(shim, "tar"), 0o755)
+    old_path = os.environ["PATH"]
+    os.environ["PATH"] = shim + ":" + old_path
+    try:
+        sim = Simulator()
+    finally:
+        os.environ["PATH"] = old_path
+    with sim:
+        km = manager(sim)
+        running_pod(km, "box")
+        running_pod(km, "ticker", {"kube-sim.hero-virt.dev/log-interval-ms": "50"})
+        tap.run("exec: stdout, stderr, exit code, stdin", test_exec, km)
+        tap.run("exec: a missing container or pod", test_exec_missing, km)
+        tap.run("exec: async", test_exec_async, km)
+        tap.run("PodExecutor semantics", test_pod_executor, km)
+        tap.run("PodExecutor: find_program and buildah's probe", test_buildah_is_available, km)
+        tap.run("logs and following logs", test_logs, km)
+        tap.run("port-forward: concurrent connections, a closed port", test_port_forward, km)
+        tap.run("cp both ways, modes kept", test_cp, km)
+        tap.run("cp: hostile archives write nothing", test_cp_hostile, shim, km)
+        tap.run("hero-virt kube logs|exec|port-forward|cp", test_cli, sim, km)
+    tap.run("the simulator killed mid-exec", test_sim_killed_mid_exec)
+    return tap.done()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
