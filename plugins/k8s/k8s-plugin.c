@@ -692,6 +692,12 @@ send_request (HeroVirtK8sProvider *self,
           return NULL;
         }
       soup_message_set_method (msg, req->method);
+      /* libsoup opens a new connection for every POST (and PATCH) unless
+       * told it may reuse an idle one: a TLS handshake per create. It
+       * still never resends these by itself on a dropped connection, and
+       * neither does the retry loop below. */
+      if (!req->stream)
+        soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
       headers = soup_message_get_request_headers (msg);
       soup_message_headers_replace (headers, "Accept", "application/json");
       if (creds.authorization)
