@@ -98,5 +98,6 @@ int hv_cli_disk (int argc, char **argv);
 int hv_cli_image (int argc, char **argv);
 int hv_cli_container (int argc, char **argv);
 int hv_cli_vm (int argc, char **argv);
+int hv_cli_kube (int argc, char **argv);
 
 G_END_DECLS
