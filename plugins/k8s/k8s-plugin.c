@@ -585,6 +585,13 @@ network_event (SoupMessage       *msg,
 }
 
 static gboolean
+request_certificate (SoupMessage *msg, GTlsClientConnection *connection, gpointer certificate)
+{
+  soup_message_set_tls_client_certificate (msg, certificate);
+  return TRUE;
+}
+
+static gboolean
 is_idempotent (const char *method, const char *content_type)
 {
   if (strcmp (method, "GET") == 0 || strcmp (method, "PUT") == 0 || strcmp (method, "DELETE") == 0
@@ -703,7 +710,14 @@ send_request (HeroVirtK8sProvider *self,
       if (creds.authorization)
         soup_message_headers_replace (headers, "Authorization", creds.authorization);
       if (creds.cert)
-        soup_message_set_tls_client_certificate (msg, creds.cert);
+        {
+          soup_message_set_tls_client_certificate (msg, creds.cert);
+          /* libsoup hands the certificate to the first connection only: a
+           * GET it resends itself on a new one (the kept-alive one was
+           * closed) would go out anonymous. */
+          g_signal_connect_data (msg, "request-certificate", G_CALLBACK (request_certificate),
+                                 g_object_ref (creds.cert), (GClosureNotify)(void (*) (void))g_object_unref, 0);
+        }
       if (req->body)
         soup_message_set_request_body_from_bytes (
             msg, req->content_type ? req->content_type : "application/json", req->body);
