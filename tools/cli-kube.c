@@ -19,16 +19,15 @@ static char    *opt_context;
 static char    *opt_kubeconfig;
 static gboolean opt_json;
 
-static const GOptionEntry common_entries[] = {
-  { "namespace", 'n', 0, G_OPTION_ARG_STRING, &opt_namespace,
-    "The namespace (default: the kubeconfig context's, else default)", "NAME" },
-  { "context", 0, 0, G_OPTION_ARG_STRING, &opt_context,
-    "The kubeconfig context (default: current-context)", "NAME" },
-  { "kubeconfig", 0, 0, G_OPTION_ARG_FILENAME, &opt_kubeconfig,
-    "Read this kubeconfig alone (default: $KUBECONFIG, else ~/.kube/config)", "FILE" },
-  { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON", NULL },
-  { NULL }
-};
+static const GOptionEntry common_entries[]
+    = { { "namespace", 'n', 0, G_OPTION_ARG_STRING, &opt_namespace,
+          "The namespace (default: the kubeconfig context's, else default)", "NAME" },
+        { "context", 0, 0, G_OPTION_ARG_STRING, &opt_context,
+          "The kubeconfig context (default: current-context)", "NAME" },
+        { "kubeconfig", 0, 0, G_OPTION_ARG_FILENAME, &opt_kubeconfig,
+          "Read this kubeconfig alone (default: $KUBECONFIG, else ~/.kube/config)", "FILE" },
+        { "json", 0, 0, G_OPTION_ARG_NONE, &opt_json, "Print JSON", NULL },
+        { NULL } };
 
 gboolean
 hv_cli_kube_parse_args (const char         *command_path,
@@ -41,7 +40,7 @@ hv_cli_kube_parse_args (const char         *command_path,
                         int                 max_positional,
                         int                *out_status)
 {
-  guint n_own = 0, n_common = G_N_ELEMENTS (common_entries) - 1;
+  guint                    n_own = 0, n_common = G_N_ELEMENTS (common_entries) - 1;
   g_autofree GOptionEntry *all = NULL;
 
   while (entries != NULL && entries[n_own].long_name != NULL)
@@ -134,8 +133,8 @@ hv_cli_kube_resolve_kind (HeroVirtKubernetesManager *km,
       {
         g_auto (GStrv) names = g_strsplit (kinds[i].names, " ", -1);
         g_autofree char *kind_lower = g_ascii_strdown (kinds[i].kind, -1);
-        gboolean         match = g_strv_contains ((const char *const *)names, base)
-                         || strcmp (kind_lower, base) == 0;
+        gboolean         match
+            = g_strv_contains ((const char *const *)names, base) || strcmp (kind_lower, base) == 0;
 
         if (!match || (group != NULL && strcmp (group, api_group (kinds[i].api_version)) != 0))
           continue;
@@ -145,8 +144,8 @@ hv_cli_kube_resolve_kind (HeroVirtKubernetesManager *km,
 
           if (kind != NULL)
             return kind;
-          return hero_virt_kubernetes_manager_resolve_kind (
-              km, kinds[i].api_version, kinds[i].kind, hv_cli_get_cancellable (), error);
+          return hero_virt_kubernetes_manager_resolve_kind (km, kinds[i].api_version, kinds[i].kind,
+                                                            hv_cli_get_cancellable (), error);
         }
       }
   if (api_version != NULL)
@@ -290,20 +289,20 @@ object_size (JsonObject *o, const char *name)
 static GStrv
 row_for (const char *kind, JsonObject *item)
 {
-  JsonObject   *meta = member_object (item, "metadata");
-  JsonObject   *spec = member_object (item, "spec");
-  JsonObject   *status = member_object (item, "status");
-  GStrvBuilder *b = g_strv_builder_new ();
+  JsonObject      *meta = member_object (item, "metadata");
+  JsonObject      *spec = member_object (item, "spec");
+  JsonObject      *status = member_object (item, "status");
+  GStrvBuilder    *b = g_strv_builder_new ();
   g_autofree char *when = age (meta);
   GStrv            row;
 
   g_strv_builder_add (b, member_string (meta, "name", ""));
   if (strcmp (kind, "Pod") == 0)
     {
-      JsonArray *containers = member_array (spec, "containers");
-      JsonArray *statuses = member_array (status, "containerStatuses");
-      guint      ready = 0, total = containers ? json_array_get_length (containers) : 0;
-      gint64     restarts = 0;
+      JsonArray       *containers = member_array (spec, "containers");
+      JsonArray       *statuses = member_array (status, "containerStatuses");
+      guint            ready = 0, total = containers ? json_array_get_length (containers) : 0;
+      gint64           restarts = 0;
       g_autofree char *ready_text = NULL;
       g_autofree char *restarts_text = NULL;
 
@@ -355,8 +354,8 @@ row_for (const char *kind, JsonObject *item)
     }
   else if (strcmp (kind, "ConfigMap") == 0)
     {
-      g_autofree char *n = g_strdup_printf ("%u", object_size (item, "data")
-                                                      + object_size (item, "binaryData"));
+      g_autofree char *n
+          = g_strdup_printf ("%u", object_size (item, "data") + object_size (item, "binaryData"));
       g_strv_builder_add (b, n);
     }
   else if (strcmp (kind, "Secret") == 0)
@@ -404,7 +403,7 @@ header_for (const char *kind)
 static void
 print_table (const char *const *header, GPtrArray *rows)
 {
-  guint n = g_strv_length ((char **)header);
+  guint             n = g_strv_length ((char **)header);
   g_autofree guint *width = g_new0 (guint, n);
 
   for (guint c = 0; c < n; c++)
@@ -454,22 +453,21 @@ print_objects (HeroVirtClusterKind *kind, GPtrArray *items)
 static int
 cmd_get (int argc, char **argv)
 {
-  g_autofree char *selector = NULL, *field_selector = NULL, *api_version = NULL;
-  const GOptionEntry entries[] = {
-    { "selector", 'l', 0, G_OPTION_ARG_STRING, &selector, "Only objects with these labels",
-      "KEY=VALUE,…" },
-    { "field-selector", 0, 0, G_OPTION_ARG_STRING, &field_selector,
-      "Only objects whose fields match", "FIELD=VALUE,…" },
-    { "api-version", 0, 0, G_OPTION_ARG_STRING, &api_version,
-      "The API version of KIND, for kinds this tool does not know (custom resources)",
-      "GROUP/VERSION" },
-    { NULL }
-  };
+  g_autofree char   *selector = NULL, *field_selector = NULL, *api_version = NULL;
+  const GOptionEntry entries[]
+      = { { "selector", 'l', 0, G_OPTION_ARG_STRING, &selector, "Only objects with these labels",
+            "KEY=VALUE,…" },
+          { "field-selector", 0, 0, G_OPTION_ARG_STRING, &field_selector,
+            "Only objects whose fields match", "FIELD=VALUE,…" },
+          { "api-version", 0, 0, G_OPTION_ARG_STRING, &api_version,
+            "The API version of KIND, for kinds this tool does not know (custom resources)",
+            "GROUP/VERSION" },
+          { NULL } };
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
   g_autoptr (HeroVirtClusterKind) kind = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *kind_text = NULL, *name = NULL;
-  int status;
+  int              status;
 
   if (!hv_cli_kube_parse_args ("kube get", "KIND [NAME] | KIND/NAME",
                                "Lists the objects of a kind in the namespace, or shows one.\n"
@@ -516,8 +514,7 @@ cmd_get (int argc, char **argv)
       hero_virt_cluster_list_options_set_label_selector (options, selector);
     if (field_selector)
       hero_virt_cluster_list_options_set_field_selector (options, field_selector);
-    list = hero_virt_kubernetes_manager_list (km, kind, options, hv_cli_get_cancellable (),
-                                              &error);
+    list = hero_virt_kubernetes_manager_list (km, kind, options, hv_cli_get_cancellable (), &error);
     if (list == NULL)
       return hv_cli_report_error (error);
     if (opt_json)
@@ -565,8 +562,8 @@ read_manifest (const char *path, GError **error)
   if (!g_utf8_validate (text, -1, NULL))
     {
       g_free (text);
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "%s is not UTF-8 text", strcmp (path, "-") == 0 ? "The input" : path);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT, "%s is not UTF-8 text",
+                   strcmp (path, "-") == 0 ? "The input" : path);
       return NULL;
     }
   return text;
@@ -607,8 +604,8 @@ cmd_apply (int argc, char **argv)
 
       if (text == NULL)
         return hv_cli_report_error (error);
-      objects = hero_virt_kubernetes_manager_apply_yaml (km, text, force,
-                                                         hv_cli_get_cancellable (), &error);
+      objects = hero_virt_kubernetes_manager_apply_yaml (km, text, force, hv_cli_get_cancellable (),
+                                                         &error);
       if (objects == NULL)
         {
           g_prefix_error (&error, "%s: ", strcmp (files[i], "-") == 0 ? "stdin" : files[i]);
@@ -679,28 +676,27 @@ parse_cascade (const char *text, HeroVirtClusterPropagation *out, GError **error
 static int
 cmd_delete (int argc, char **argv)
 {
-  g_autofree char *pattern = NULL, *cascade = NULL, *api_version = NULL, *timeout = NULL;
-  gboolean         dry_run = FALSE, ignore_not_found = FALSE, wait = FALSE;
-  int              grace = -1;
-  const GOptionEntry entries[] = {
-    { "pattern", 0, 0, G_OPTION_ARG_STRING, &pattern,
-      "Delete every pod, service, deployment, config map and secret whose name matches this "
-      "regular expression",
-      "REGEX" },
-    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Only say what would be deleted", NULL },
-    { "cascade", 0, 0, G_OPTION_ARG_STRING, &cascade,
-      "What happens to dependents: background (default), foreground or orphan", "MODE" },
-    { "grace-period", 0, 0, G_OPTION_ARG_INT, &grace,
-      "Seconds a pod gets to stop (default: its own)", "SECONDS" },
-    { "ignore-not-found", 0, 0, G_OPTION_ARG_NONE, &ignore_not_found,
-      "A missing object is not an error", NULL },
-    { "wait", 0, 0, G_OPTION_ARG_NONE, &wait, "Wait until the objects are gone", NULL },
-    { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "How long --wait waits (default 60s)",
-      "DURATION" },
-    { "api-version", 0, 0, G_OPTION_ARG_STRING, &api_version,
-      "The API version of KIND, for kinds this tool does not know", "GROUP/VERSION" },
-    { NULL }
-  };
+  g_autofree char   *pattern = NULL, *cascade = NULL, *api_version = NULL, *timeout = NULL;
+  gboolean           dry_run = FALSE, ignore_not_found = FALSE, wait = FALSE;
+  int                grace = -1;
+  const GOptionEntry entries[]
+      = { { "pattern", 0, 0, G_OPTION_ARG_STRING, &pattern,
+            "Delete every pod, service, deployment, config map and secret whose name matches this "
+            "regular expression",
+            "REGEX" },
+          { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run, "Only say what would be deleted", NULL },
+          { "cascade", 0, 0, G_OPTION_ARG_STRING, &cascade,
+            "What happens to dependents: background (default), foreground or orphan", "MODE" },
+          { "grace-period", 0, 0, G_OPTION_ARG_INT, &grace,
+            "Seconds a pod gets to stop (default: its own)", "SECONDS" },
+          { "ignore-not-found", 0, 0, G_OPTION_ARG_NONE, &ignore_not_found,
+            "A missing object is not an error", NULL },
+          { "wait", 0, 0, G_OPTION_ARG_NONE, &wait, "Wait until the objects are gone", NULL },
+          { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "How long --wait waits (default 60s)",
+            "DURATION" },
+          { "api-version", 0, 0, G_OPTION_ARG_STRING, &api_version,
+            "The API version of KIND, for kinds this tool does not know", "GROUP/VERSION" },
+          { NULL } };
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
   g_autoptr (HeroVirtClusterKind) kind = NULL;
   g_autoptr (GPtrArray) done = g_ptr_array_new_with_free_func (g_free);
@@ -740,8 +736,7 @@ cmd_delete (int argc, char **argv)
       if (opt_json)
         print_deleted_json (done, dry_run);
       else if (done->len == 0)
-        g_print ("No pods, services, deployments, config maps or secrets match \"%s\".\n",
-                 pattern);
+        g_print ("No pods, services, deployments, config maps or secrets match \"%s\".\n", pattern);
       else
         for (guint i = 0; i < done->len; i++)
           g_print ("%s %s\n", (char *)g_ptr_array_index (done, i),
@@ -808,18 +803,17 @@ cmd_delete (int argc, char **argv)
 static int
 cmd_wait (int argc, char **argv)
 {
-  g_autofree char *for_text = NULL, *timeout = NULL, *api_version = NULL;
-  const GOptionEntry entries[] = {
-    { "for", 0, 0, G_OPTION_ARG_STRING, &for_text,
-      "condition=TYPE (a condition that is True: Ready, Available, …), delete, rollout, or "
-      "jsonpath={.path}=VALUE",
-      "WHAT" },
-    { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "How long to wait (default 30s)",
-      "DURATION" },
-    { "api-version", 0, 0, G_OPTION_ARG_STRING, &api_version,
-      "The API version of KIND, for kinds this tool does not know", "GROUP/VERSION" },
-    { NULL }
-  };
+  g_autofree char   *for_text = NULL, *timeout = NULL, *api_version = NULL;
+  const GOptionEntry entries[]
+      = { { "for", 0, 0, G_OPTION_ARG_STRING, &for_text,
+            "condition=TYPE (a condition that is True: Ready, Available, …), delete, rollout, or "
+            "jsonpath={.path}=VALUE",
+            "WHAT" },
+          { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "How long to wait (default 30s)",
+            "DURATION" },
+          { "api-version", 0, 0, G_OPTION_ARG_STRING, &api_version,
+            "The API version of KIND, for kinds this tool does not know", "GROUP/VERSION" },
+          { NULL } };
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
   g_autoptr (HeroVirtClusterKind) kind = NULL;
   g_autoptr (JsonNode) object = NULL;
@@ -891,8 +885,8 @@ cmd_counts (int argc, char **argv)
                                NULL, &argc, &argv, 0, 0, &status))
     return status;
   if ((km = hv_cli_kube_manager (&error)) == NULL
-      || (counts = hero_virt_kubernetes_manager_resource_counts (km, hv_cli_get_cancellable (),
-                                                                 &error))
+      || (counts
+          = hero_virt_kubernetes_manager_resource_counts (km, hv_cli_get_cancellable (), &error))
              == NULL)
     return hv_cli_report_error (error);
   if (opt_json)
@@ -920,7 +914,8 @@ cmd_counts (int argc, char **argv)
           char **row = g_new0 (char *, 3);
 
           row[0] = g_strdup (order[i]);
-          row[1] = g_strdup_printf ("%u", GPOINTER_TO_UINT (g_hash_table_lookup (counts, order[i])));
+          row[1]
+              = g_strdup_printf ("%u", GPOINTER_TO_UINT (g_hash_table_lookup (counts, order[i])));
           g_ptr_array_add (rows, row);
         }
       print_table (header, rows);
@@ -944,8 +939,8 @@ cmd_ns_list (int argc, char **argv)
                                0, &status))
     return status;
   if ((km = hv_cli_kube_manager (&error)) == NULL
-      || (list = hero_virt_kubernetes_manager_namespaces_list (km, hv_cli_get_cancellable (),
-                                                               &error))
+      || (list
+          = hero_virt_kubernetes_manager_namespaces_list (km, hv_cli_get_cancellable (), &error))
              == NULL)
     return hv_cli_report_error (error);
   if (opt_json)
@@ -1007,15 +1002,14 @@ cmd_ns_delete (int argc, char **argv)
 {
   g_autofree char   *timeout = NULL;
   gboolean           wait = FALSE, ignore_not_found = FALSE;
-  const GOptionEntry entries[] = {
-    { "wait", 0, 0, G_OPTION_ARG_NONE, &wait,
-      "Wait until the namespace and everything in it are gone", NULL },
-    { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "How long --wait waits (default 60s)",
-      "DURATION" },
-    { "ignore-not-found", 0, 0, G_OPTION_ARG_NONE, &ignore_not_found,
-      "A missing namespace is not an error", NULL },
-    { NULL }
-  };
+  const GOptionEntry entries[]
+      = { { "wait", 0, 0, G_OPTION_ARG_NONE, &wait,
+            "Wait until the namespace and everything in it are gone", NULL },
+          { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "How long --wait waits (default 60s)",
+            "DURATION" },
+          { "ignore-not-found", 0, 0, G_OPTION_ARG_NONE, &ignore_not_found,
+            "A missing namespace is not an error", NULL },
+          { NULL } };
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
   g_autoptr (GError) error = NULL;
   guint timeout_ms = 60000;
@@ -1098,26 +1092,23 @@ cmd_ns (int argc, char **argv)
 
 /* ---- the family ----------------------------------------------------------- */
 
-const HvCliCommand hv_cli_kube_commands[] = {
-  { "get", "KIND [NAME] [-l SELECTOR]", "List objects of a kind, or show one", cmd_get },
-  { "apply", "-f FILE|-", "Server-side apply manifests (multi-document YAML)", cmd_apply },
-  { "delete", "KIND NAME… | --pattern REGEX [--dry-run]", "Delete objects, or by pattern",
-    cmd_delete },
-  { "wait", "KIND/NAME --for=WHAT [--timeout D]", "Wait for a condition or a deletion",
-    cmd_wait },
-  { "counts", "", "Count pods, services, deployments, config maps, secrets", cmd_counts },
-  { "ns", "list|create|delete|exists [NAME]", "Manage namespaces", cmd_ns },
-  { NULL }
-};
+const HvCliCommand hv_cli_kube_commands[]
+    = { { "get", "KIND [NAME] [-l SELECTOR]", "List objects of a kind, or show one", cmd_get },
+        { "apply", "-f FILE|-", "Server-side apply manifests (multi-document YAML)", cmd_apply },
+        { "delete", "KIND NAME… | --pattern REGEX [--dry-run]", "Delete objects, or by pattern",
+          cmd_delete },
+        { "wait", "KIND/NAME --for=WHAT [--timeout D]", "Wait for a condition or a deletion",
+          cmd_wait },
+        { "counts", "", "Count pods, services, deployments, config maps, secrets", cmd_counts },
+        { "ns", "list|create|delete|exists [NAME]", "Manage namespaces", cmd_ns },
+        { NULL } };
 
 /* Every table the family dispatches to, in the order `--help` lists them. */
-static const HvCliCommand *const hv_cli_kube_tables[] = {
-  hv_cli_kube_commands,
+static const HvCliCommand *const hv_cli_kube_tables[] = { hv_cli_kube_commands,
 #ifdef HAVE_CLI_KUBE_STREAM_C
-  hv_cli_kube_stream_commands,
+                                                          hv_cli_kube_stream_commands,
 #endif
-  NULL
-};
+                                                          NULL };
 
 static void
 print_kube_usage (FILE *out)

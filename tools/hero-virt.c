@@ -478,7 +478,7 @@ static const HvCliCommand commands[]
         { "vm", "COMMAND ...", "Create, run, watch and delete virtual machines", hv_cli_vm },
 #endif
 #ifdef HAVE_CLI_KUBE_C
-        { "kube", "COMMAND ...", "Get, apply, delete and wait for Kubernetes objects", hv_cli_kube },
+        { "kube", "COMMAND ...", "Get, apply, delete, wait for Kubernetes objects", hv_cli_kube },
 #endif
         { "version", "", "Print the version", cmd_version },
         { NULL } };
@@ -487,7 +487,7 @@ static void
 print_usage (FILE *out)
 {
   fprintf (out, "Usage:\n  hero-virt COMMAND [OPTION…]\n\n"
-                "Containers, images, disks, VMs and Kubernetes through HeroVirt's plugins.\n\nCommands:\n");
+                "Containers, images, disks and VMs through HeroVirt's plugins.\n\nCommands:\n");
   for (const HvCliCommand *c = commands; c->name != NULL; c++)
     {
       g_autofree char *synopsis = g_strdup_printf ("%s %s", c->name, c->args);

@@ -53,8 +53,7 @@ read_response (gnutls_session_t session, GByteArray *buf, guint *status)
       g_byte_array_append (buf, (guint8 *)chunk, n);
       if (header_end == 0)
         {
-          const char *end
-              = g_strstr_len ((const char *)buf->data, buf->len, "\r\n\r\n");
+          const char *end = g_strstr_len ((const char *)buf->data, buf->len, "\r\n\r\n");
           const char *cl;
 
           if (end == NULL)
@@ -75,13 +74,13 @@ read_response (gnutls_session_t session, GByteArray *buf, guint *status)
 static gpointer
 client_thread (gpointer data)
 {
-  Bench              *b = data;
-  struct sockaddr_in  addr = { 0 };
-  gnutls_session_t    session = NULL;
+  Bench             *b = data;
+  struct sockaddr_in addr = { 0 };
+  gnutls_session_t   session = NULL;
   g_autoptr (GByteArray) buf = g_byte_array_sized_new (32768);
-  int    fd = socket (AF_INET, SOCK_STREAM, 0), one = 1, ret;
-  gsize  request_len = strlen (b->request);
-  gint   done = 0, errors = 0;
+  int   fd = socket (AF_INET, SOCK_STREAM, 0), one = 1, ret;
+  gsize request_len = strlen (b->request);
+  gint  done = 0, errors = 0;
 
   addr.sin_family = AF_INET;
   addr.sin_port = htons (b->port);
@@ -143,12 +142,12 @@ main (int argc, char **argv)
   g_autoptr (GSubprocess) sim = NULL;
   g_autoptr (GDataInputStream) out = NULL;
   g_autoptr (GPtrArray) threads = g_ptr_array_new ();
-  guint   seconds = argc > 2 ? atoi (argv[2]) : 5;
-  guint   clients = argc > 3 ? atoi (argv[3]) : 16;
-  Bench   b = { 0 };
-  char   *port;
-  gint64  start;
-  double  rate;
+  guint  seconds = argc > 2 ? atoi (argv[2]) : 5;
+  guint  clients = argc > 3 ? atoi (argv[3]) : 16;
+  Bench  b = { 0 };
+  char  *port;
+  gint64 start;
+  double rate;
 
   if (argc < 2 || dir == NULL || seconds == 0 || clients == 0)
     {

@@ -1388,8 +1388,8 @@ hero_virt_kubernetes_manager_resource_counts_async (HeroVirtKubernetesManager *s
 {
   g_return_if_fail (HERO_VIRT_IS_KUBERNETES_MANAGER (self));
   _hero_virt_run_in_thread (self, hero_virt_kubernetes_manager_resource_counts_async,
-                            resource_counts_thread, NULL, NULL,
-                            (GDestroyNotify)g_hash_table_unref, cancellable, callback, user_data);
+                            resource_counts_thread, NULL, NULL, (GDestroyNotify)g_hash_table_unref,
+                            cancellable, callback, user_data);
 }
 
 /**
@@ -1417,12 +1417,12 @@ hero_virt_kubernetes_manager_resource_counts_finish (HeroVirtKubernetesManager *
 
 typedef struct
 {
-  char    *name;
-  char    *image;
-  int      replicas;
-  int      port;
-  GStrv    labels;
-  GStrv    env;
+  char *name;
+  char *image;
+  int   replicas;
+  int   port;
+  GStrv labels;
+  GStrv env;
 } DeployData;
 
 static void

@@ -85,8 +85,7 @@ int
 main (void)
 {
   g_autoptr (GError) error = NULL;
-  g_autofree char *namespace
-      = g_strdup_printf ("hv-basic-%06x", g_random_int_range (0, 0xffffff));
+  g_autofree char *namespace = g_strdup_printf ("hv-basic-%06x", g_random_int_range (0, 0xffffff));
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
   const char *config[] = { "mode=fast", "level=3", NULL };
   const char *secret_data[] = { "password=s3cr3t", NULL };
@@ -113,15 +112,15 @@ main (void)
   }
   if (!hero_virt_kubernetes_manager_namespace_create (km, namespace, NULL, &error))
     goto failed;
-  check ("namespace created", hero_virt_kubernetes_manager_namespace_exists (km, namespace, NULL, NULL),
-         namespace);
+  check ("namespace created",
+         hero_virt_kubernetes_manager_namespace_exists (km, namespace, NULL, NULL), namespace);
   check ("creating it again is no error (idempotent)",
          hero_virt_kubernetes_manager_namespace_create (km, namespace, NULL, NULL), NULL);
 
   /* 4-7: one object of each kind, read back */
   {
-    g_autoptr (JsonNode) created
-        = hero_virt_kubernetes_manager_configmap_create (km, "example-config", config, NULL, &error);
+    g_autoptr (JsonNode) created = hero_virt_kubernetes_manager_configmap_create (
+        km, "example-config", config, NULL, &error);
     g_autoptr (JsonNode) cm = NULL;
 
     if (created == NULL
@@ -210,7 +209,8 @@ main (void)
 
   /* 10-12: delete by pattern, first as a dry run */
   {
-    g_auto (GStrv) would = hero_virt_kubernetes_manager_delete (km, "^example-", TRUE, NULL, &error);
+    g_auto (GStrv) would
+        = hero_virt_kubernetes_manager_delete (km, "^example-", TRUE, NULL, &error);
     g_auto (GStrv) deleted = NULL;
     LIST (pods) = NULL;
 
@@ -237,12 +237,13 @@ main (void)
     gboolean pod_gone
         = pod == NULL ? g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND)
                       : json_object_has_member (
-                            json_object_get_object_member (json_node_get_object (pod), "metadata"),
-                            "deletionTimestamp");
+                          json_object_get_object_member (json_node_get_object (pod), "metadata"),
+                          "deletionTimestamp");
 
     check ("the objects are gone",
            pod_gone && svcs && !in_list (svcs, "example-svc") && cms
-               && !in_list (cms, "example-config") && secrets && !in_list (secrets, "example-secret"),
+               && !in_list (cms, "example-config") && secrets
+               && !in_list (secrets, "example-secret"),
            NULL);
   }
 

@@ -591,6 +591,12 @@ request_certificate (SoupMessage *msg, GTlsClientConnection *connection, gpointe
   return TRUE;
 }
 
+static void
+unref_certificate (gpointer certificate, GClosure *closure)
+{
+  g_object_unref (certificate);
+}
+
 static gboolean
 is_idempotent (const char *method, const char *content_type)
 {
@@ -716,7 +722,7 @@ send_request (HeroVirtK8sProvider *self,
            * GET it resends itself on a new one (the kept-alive one was
            * closed) would go out anonymous. */
           g_signal_connect_data (msg, "request-certificate", G_CALLBACK (request_certificate),
-                                 g_object_ref (creds.cert), (GClosureNotify)(void (*) (void))g_object_unref, 0);
+                                 g_object_ref (creds.cert), unref_certificate, 0);
         }
       if (req->body)
         soup_message_set_request_body_from_bytes (
