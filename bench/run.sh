@@ -4,7 +4,7 @@
 # buildah and podman benchmarks use private storage in a temp dir).
 #
 #   bench/run.sh            all three
-#   bench/run.sh qcow2      one of qcow2, buildah, containers, startup
+#   bench/run.sh qcow2      one of qcow2, buildah, containers, kube, startup
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -28,4 +28,8 @@ which=${1:-all}
 case $which in all|qcow2) run "qcow2: native info/create vs qemu-img" build/bench/qcow2/bench-qcow2 30 ;; esac
 case $which in all|buildah) run "buildah: 10-step Builder vs a shell script of buildah commands" build/bench/buildah/bench-buildah 5 ;; esac
 case $which in all|containers) run "containers: lifecycle via REST, via CLI, and a podman shell loop" build/bench/containers/bench-containers 20 ;; esac
+case $which in all|kube) run "kube: the simulator under 16 keep-alive clients" build/bench/kube/bench-kube-sim-load build/tools/kube-sim/hero-virt-kube-sim 5 16
+  run "kube: 1000 ConfigMaps via KubernetesManager vs python3-kubernetes vs kubectl" \
+    env GI_TYPELIB_PATH="$root/build/gir" KUBE_SIM="$root/build/tools/kube-sim/hero-virt-kube-sim" \
+    /usr/bin/python3 bench/kube/bench-kube-configmaps.py 1000 100 ;; esac
 case $which in all|startup) run "startup: hero-virt plugins (warm cache) vs kubectl version --client and podman --version" bench/startup/bench-startup.py build/tools/hero-virt 30 ;; esac

@@ -98,9 +98,6 @@ int hv_cli_disk (int argc, char **argv);
 int hv_cli_image (int argc, char **argv);
 int hv_cli_container (int argc, char **argv);
 int hv_cli_vm (int argc, char **argv);
-/* cli-kube-stream.c: kube logs|exec|port-forward|cp; the table for
- * cli-kube.c, and a `kube` family of these alone while it is missing. */
-const HvCliCommand *hv_cli_kube_stream_commands (void);
-int                 hv_cli_kube_stream (int argc, char **argv);
+int hv_cli_kube (int argc, char **argv);
 
 G_END_DECLS

@@ -1,6 +1,6 @@
 /* cli-kube-stream.c: hero-virt kube logs|exec|port-forward|cp, the
  * streaming pod commands (tools/cli-kube.c has get/apply/delete/…; it
- * lists these through hv_cli_kube_stream_commands())
+ * lists the hv_cli_kube_stream_commands table after its own)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli-common.h"
+#include "cli-kube.h"
 
 /* -n, --kubeconfig and --context, shared by these commands. */
 static char *opt_namespace;
@@ -349,7 +350,8 @@ cmd_cp (int argc, char **argv)
   return HV_CLI_EXIT_OK;
 }
 
-static const HvCliCommand kube_stream_commands[]
+/* Listed by tools/cli-kube.c after its own commands (see cli-kube.h). */
+const HvCliCommand hv_cli_kube_stream_commands[]
     = { { "logs", "[-f] [-c C] [--tail N] POD", "Print (or follow) a pod's log", cmd_logs },
         { "exec", "POD [-c C] [-i] -- CMD…", "Run a command in a pod (its exit status is ours)",
           cmd_exec },
@@ -357,24 +359,3 @@ static const HvCliCommand kube_stream_commands[]
           cmd_port_forward },
         { "cp", "SRC DST", "Copy to or from a pod (POD:PATH)", cmd_cp },
         { NULL } };
-
-/**
- * hv_cli_kube_stream_commands:
- *
- * The streaming pod commands, for `hero-virt kube`'s command table
- * (tools/cli-kube.c copies them in).
- *
- * Returns: a table ending with a %NULL name
- */
-const HvCliCommand *
-hv_cli_kube_stream_commands (void)
-{
-  return kube_stream_commands;
-}
-
-/* `hero-virt kube` while tools/cli-kube.c does not exist: these only. */
-int
-hv_cli_kube_stream (int argc, char **argv)
-{
-  return hv_cli_dispatch ("kube", kube_stream_commands, argc, argv);
-}

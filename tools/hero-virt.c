@@ -630,9 +630,8 @@ static const HvCliCommand commands[]
 #ifdef HAVE_CLI_VM_C
         { "vm", "COMMAND ...", "Create, run, watch and delete virtual machines", hv_cli_vm },
 #endif
-#if defined(HAVE_CLI_KUBE_STREAM_C) && !defined(HAVE_CLI_KUBE_C)
-        /* Until cli-kube.c (get/apply/…) exists and takes these over. */
-        { "kube", "COMMAND ...", "Pods: logs, exec, port-forward, cp", hv_cli_kube_stream },
+#ifdef HAVE_CLI_KUBE_C
+        { "kube", "COMMAND ...", "Get, apply, delete, wait for Kubernetes objects", hv_cli_kube },
 #endif
         { "version", "", "Print the version", cmd_version },
         { NULL } };

@@ -1359,3 +1359,327 @@ hero_virt_kubernetes_manager_watch_resumable (HeroVirtKubernetesManager  *self,
   g_thread_unref (g_thread_new ("hero-virt-k8s-informer", resumable_thread, r));
   return g_object_ref (r->out);
 }
+
+/* ---- async forms of the hand-written operations -------------------------- */
+
+static gpointer
+resource_counts_thread (gpointer source, gpointer data, GCancellable *cancellable, GError **error)
+{
+  return hero_virt_kubernetes_manager_resource_counts (source, cancellable, error);
+}
+
+/**
+ * hero_virt_kubernetes_manager_resource_counts_async:
+ * @self: a #HeroVirtKubernetesManager
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: data for @callback
+ *
+ * Starts [method@HeroVirt.KubernetesManager.resource_counts] in a worker
+ * thread.
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_kubernetes_manager_resource_counts_async (HeroVirtKubernetesManager *self,
+                                                    GCancellable              *cancellable,
+                                                    GAsyncReadyCallback        callback,
+                                                    gpointer                   user_data)
+{
+  g_return_if_fail (HERO_VIRT_IS_KUBERNETES_MANAGER (self));
+  _hero_virt_run_in_thread (self, hero_virt_kubernetes_manager_resource_counts_async,
+                            resource_counts_thread, NULL, NULL, (GDestroyNotify)g_hash_table_unref,
+                            cancellable, callback, user_data);
+}
+
+/**
+ * hero_virt_kubernetes_manager_resource_counts_finish:
+ * @self: a #HeroVirtKubernetesManager
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@HeroVirt.KubernetesManager.resource_counts_async].
+ *
+ * Returns: (transfer container) (element-type utf8 guint): the counts by
+ *   kind, as [method@HeroVirt.KubernetesManager.resource_counts] gives
+ *   them, or %NULL on error
+ *
+ * Since: 0.1
+ */
+GHashTable *
+hero_virt_kubernetes_manager_resource_counts_finish (HeroVirtKubernetesManager *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error)
+{
+  return _hero_virt_task_finish (self, result, hero_virt_kubernetes_manager_resource_counts_async,
+                                 error);
+}
+
+typedef struct
+{
+  char *name;
+  char *image;
+  int   replicas;
+  int   port;
+  GStrv labels;
+  GStrv env;
+} DeployData;
+
+static void
+deploy_data_free (DeployData *d)
+{
+  g_free (d->name);
+  g_free (d->image);
+  g_strfreev (d->labels);
+  g_strfreev (d->env);
+  g_free (d);
+}
+
+static gpointer
+deploy_thread (gpointer source, gpointer data, GCancellable *cancellable, GError **error)
+{
+  DeployData *d = data;
+
+  if (!hero_virt_kubernetes_manager_deploy_application (
+          source, d->name, d->image, d->replicas, d->port, (const char *const *)d->labels,
+          (const char *const *)d->env, cancellable, error))
+    return NULL;
+  return GINT_TO_POINTER (TRUE);
+}
+
+/**
+ * hero_virt_kubernetes_manager_deploy_application_async:
+ * @self: a #HeroVirtKubernetesManager
+ * @name: the application's name (deployment and service)
+ * @image: the container image
+ * @replicas: how many pods
+ * @port: the port the application listens on (and the service's)
+ * @labels: (nullable) (array zero-terminated=1): labels as `key=value`,
+ *   or %NULL for `app=@name`
+ * @env: (nullable) (array zero-terminated=1): environment as
+ *   `NAME=value`, or %NULL
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: data for @callback
+ *
+ * Starts [method@HeroVirt.KubernetesManager.deploy_application] in a
+ * worker thread.
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_kubernetes_manager_deploy_application_async (HeroVirtKubernetesManager *self,
+                                                       const char                *name,
+                                                       const char                *image,
+                                                       int                        replicas,
+                                                       int                        port,
+                                                       const char *const         *labels,
+                                                       const char *const         *env,
+                                                       GCancellable              *cancellable,
+                                                       GAsyncReadyCallback        callback,
+                                                       gpointer                   user_data)
+{
+  DeployData *d;
+
+  g_return_if_fail (HERO_VIRT_IS_KUBERNETES_MANAGER (self));
+  g_return_if_fail (name != NULL && image != NULL);
+  d = g_new0 (DeployData, 1);
+  d->name = g_strdup (name);
+  d->image = g_strdup (image);
+  d->replicas = replicas;
+  d->port = port;
+  d->labels = g_strdupv ((char **)labels);
+  d->env = g_strdupv ((char **)env);
+  _hero_virt_run_in_thread (self, hero_virt_kubernetes_manager_deploy_application_async,
+                            deploy_thread, d, (GDestroyNotify)deploy_data_free, NULL, cancellable,
+                            callback, user_data);
+}
+
+/**
+ * hero_virt_kubernetes_manager_deploy_application_finish:
+ * @self: a #HeroVirtKubernetesManager
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@HeroVirt.KubernetesManager.deploy_application_async].
+ *
+ * Returns: %TRUE when the deployment and the service were created
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_kubernetes_manager_deploy_application_finish (HeroVirtKubernetesManager *self,
+                                                        GAsyncResult              *result,
+                                                        GError                   **error)
+{
+  return _hero_virt_task_finish (self, result,
+                                 hero_virt_kubernetes_manager_deploy_application_async, error)
+         != NULL;
+}
+
+typedef struct
+{
+  HeroVirtClusterKind *kind;
+  char                *name;
+  char                *condition;
+  guint                timeout_ms;
+} WaitData;
+
+static void
+wait_data_free (WaitData *d)
+{
+  g_object_unref (d->kind);
+  g_free (d->name);
+  g_free (d->condition);
+  g_free (d);
+}
+
+static gpointer
+wait_for_thread (gpointer source, gpointer data, GCancellable *cancellable, GError **error)
+{
+  WaitData *d = data;
+
+  return hero_virt_kubernetes_manager_wait_for (source, d->kind, d->name, d->condition,
+                                                d->timeout_ms, cancellable, error);
+}
+
+/**
+ * hero_virt_kubernetes_manager_wait_for_async:
+ * @self: a #HeroVirtKubernetesManager
+ * @kind: the object's kind
+ * @name: the object's name
+ * @condition: what to wait for, as for
+ *   [method@HeroVirt.KubernetesManager.wait_for]
+ * @timeout_ms: how long to wait, in milliseconds
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: data for @callback
+ *
+ * Starts [method@HeroVirt.KubernetesManager.wait_for] in a worker thread,
+ * so the caller's main loop keeps running while it polls.
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_kubernetes_manager_wait_for_async (HeroVirtKubernetesManager *self,
+                                             HeroVirtClusterKind       *kind,
+                                             const char                *name,
+                                             const char                *condition,
+                                             guint                      timeout_ms,
+                                             GCancellable              *cancellable,
+                                             GAsyncReadyCallback        callback,
+                                             gpointer                   user_data)
+{
+  WaitData *d;
+
+  g_return_if_fail (HERO_VIRT_IS_KUBERNETES_MANAGER (self));
+  g_return_if_fail (HERO_VIRT_IS_CLUSTER_KIND (kind));
+  g_return_if_fail (name != NULL && condition != NULL);
+  d = g_new0 (WaitData, 1);
+  d->kind = g_object_ref (kind);
+  d->name = g_strdup (name);
+  d->condition = g_strdup (condition);
+  d->timeout_ms = timeout_ms;
+  _hero_virt_run_in_thread (self, hero_virt_kubernetes_manager_wait_for_async, wait_for_thread, d,
+                            (GDestroyNotify)wait_data_free, (GDestroyNotify)json_node_unref,
+                            cancellable, callback, user_data);
+}
+
+/**
+ * hero_virt_kubernetes_manager_wait_for_finish:
+ * @self: a #HeroVirtKubernetesManager
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@HeroVirt.KubernetesManager.wait_for_async].
+ *
+ * Returns: (transfer full) (nullable): the object as last read (for
+ *   `deleted`, an empty object), or %NULL on error
+ *
+ * Since: 0.1
+ */
+JsonNode *
+hero_virt_kubernetes_manager_wait_for_finish (HeroVirtKubernetesManager *self,
+                                              GAsyncResult              *result,
+                                              GError                   **error)
+{
+  return _hero_virt_task_finish (self, result, hero_virt_kubernetes_manager_wait_for_async, error);
+}
+
+typedef struct
+{
+  char    *yaml;
+  gboolean force;
+} ApplyYamlData;
+
+static void
+apply_yaml_data_free (ApplyYamlData *d)
+{
+  g_free (d->yaml);
+  g_free (d);
+}
+
+static gpointer
+apply_yaml_thread (gpointer source, gpointer data, GCancellable *cancellable, GError **error)
+{
+  ApplyYamlData *d = data;
+
+  return hero_virt_kubernetes_manager_apply_yaml (source, d->yaml, d->force, cancellable, error);
+}
+
+/**
+ * hero_virt_kubernetes_manager_apply_yaml_async:
+ * @self: a #HeroVirtKubernetesManager
+ * @yaml: one or more manifests (YAML or JSON, documents separated by
+ *   `---`)
+ * @force: take over fields other managers own
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when done
+ * @user_data: data for @callback
+ *
+ * Starts [method@HeroVirt.KubernetesManager.apply_yaml] in a worker
+ * thread.
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_kubernetes_manager_apply_yaml_async (HeroVirtKubernetesManager *self,
+                                               const char                *yaml,
+                                               gboolean                   force,
+                                               GCancellable              *cancellable,
+                                               GAsyncReadyCallback        callback,
+                                               gpointer                   user_data)
+{
+  ApplyYamlData *d;
+
+  g_return_if_fail (HERO_VIRT_IS_KUBERNETES_MANAGER (self));
+  g_return_if_fail (yaml != NULL);
+  d = g_new0 (ApplyYamlData, 1);
+  d->yaml = g_strdup (yaml);
+  d->force = force;
+  _hero_virt_run_in_thread (self, hero_virt_kubernetes_manager_apply_yaml_async, apply_yaml_thread,
+                            d, (GDestroyNotify)apply_yaml_data_free,
+                            (GDestroyNotify)g_ptr_array_unref, cancellable, callback, user_data);
+}
+
+/**
+ * hero_virt_kubernetes_manager_apply_yaml_finish:
+ * @self: a #HeroVirtKubernetesManager
+ * @result: the #GAsyncResult
+ * @error: return location for a #GError
+ *
+ * Finishes [method@HeroVirt.KubernetesManager.apply_yaml_async].
+ *
+ * Returns: (transfer container) (element-type Json.Node): the objects as
+ *   stored, or %NULL on error
+ *
+ * Since: 0.1
+ */
+GPtrArray *
+hero_virt_kubernetes_manager_apply_yaml_finish (HeroVirtKubernetesManager *self,
+                                                GAsyncResult              *result,
+                                                GError                   **error)
+{
+  return _hero_virt_task_finish (self, result, hero_virt_kubernetes_manager_apply_yaml_async,
+                                 error);
+}

@@ -107,6 +107,54 @@ GPtrArray *hero_virt_kubernetes_manager_apply_yaml (HeroVirtKubernetesManager *s
                                                     GCancellable              *cancellable,
                                                     GError                   **error);
 HERO_VIRT_AVAILABLE_IN_ALL
+void hero_virt_kubernetes_manager_resource_counts_async (HeroVirtKubernetesManager *self,
+                                                         GCancellable              *cancellable,
+                                                         GAsyncReadyCallback        callback,
+                                                         gpointer                   user_data);
+HERO_VIRT_AVAILABLE_IN_ALL
+GHashTable *hero_virt_kubernetes_manager_resource_counts_finish (HeroVirtKubernetesManager *self,
+                                                                 GAsyncResult              *result,
+                                                                 GError                   **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+void hero_virt_kubernetes_manager_deploy_application_async (HeroVirtKubernetesManager *self,
+                                                            const char                *name,
+                                                            const char                *image,
+                                                            int                        replicas,
+                                                            int                        port,
+                                                            const char *const         *labels,
+                                                            const char *const         *env,
+                                                            GCancellable              *cancellable,
+                                                            GAsyncReadyCallback        callback,
+                                                            gpointer                   user_data);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_kubernetes_manager_deploy_application_finish (HeroVirtKubernetesManager *self,
+                                                                 GAsyncResult              *result,
+                                                                 GError                   **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+void hero_virt_kubernetes_manager_wait_for_async (HeroVirtKubernetesManager *self,
+                                                  HeroVirtClusterKind       *kind,
+                                                  const char                *name,
+                                                  const char                *condition,
+                                                  guint                      timeout_ms,
+                                                  GCancellable              *cancellable,
+                                                  GAsyncReadyCallback        callback,
+                                                  gpointer                   user_data);
+HERO_VIRT_AVAILABLE_IN_ALL
+JsonNode *hero_virt_kubernetes_manager_wait_for_finish (HeroVirtKubernetesManager *self,
+                                                        GAsyncResult              *result,
+                                                        GError                   **error);
+HERO_VIRT_AVAILABLE_IN_ALL
+void hero_virt_kubernetes_manager_apply_yaml_async (HeroVirtKubernetesManager *self,
+                                                    const char                *yaml,
+                                                    gboolean                   force,
+                                                    GCancellable              *cancellable,
+                                                    GAsyncReadyCallback        callback,
+                                                    gpointer                   user_data);
+HERO_VIRT_AVAILABLE_IN_ALL
+GPtrArray *hero_virt_kubernetes_manager_apply_yaml_finish (HeroVirtKubernetesManager *self,
+                                                           GAsyncResult              *result,
+                                                           GError                   **error);
+HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtClusterWatch *
 hero_virt_kubernetes_manager_watch_resumable (HeroVirtKubernetesManager  *self,
                                               HeroVirtClusterKind        *kind,

@@ -587,6 +587,19 @@ network_event (SoupMessage       *msg,
 }
 
 static gboolean
+request_certificate (SoupMessage *msg, GTlsClientConnection *connection, gpointer certificate)
+{
+  soup_message_set_tls_client_certificate (msg, certificate);
+  return TRUE;
+}
+
+static void
+unref_certificate (gpointer certificate, GClosure *closure)
+{
+  g_object_unref (certificate);
+}
+
+static gboolean
 is_idempotent (const char *method, const char *content_type)
 {
   if (strcmp (method, "GET") == 0 || strcmp (method, "PUT") == 0 || strcmp (method, "DELETE") == 0
@@ -694,12 +707,25 @@ send_request (HeroVirtK8sProvider *self,
           return NULL;
         }
       soup_message_set_method (msg, req->method);
+      /* libsoup opens a new connection for every POST (and PATCH) unless
+       * told it may reuse an idle one: a TLS handshake per create. It
+       * still never resends these by itself on a dropped connection, and
+       * neither does the retry loop below. */
+      if (!req->stream)
+        soup_message_add_flags (msg, SOUP_MESSAGE_IDEMPOTENT);
       headers = soup_message_get_request_headers (msg);
       soup_message_headers_replace (headers, "Accept", "application/json");
       if (creds.authorization)
         soup_message_headers_replace (headers, "Authorization", creds.authorization);
       if (creds.cert)
-        soup_message_set_tls_client_certificate (msg, creds.cert);
+        {
+          soup_message_set_tls_client_certificate (msg, creds.cert);
+          /* libsoup hands the certificate to the first connection only: a
+           * GET it resends itself on a new one (the kept-alive one was
+           * closed) would go out anonymous. */
+          g_signal_connect_data (msg, "request-certificate", G_CALLBACK (request_certificate),
+                                 g_object_ref (creds.cert), unref_certificate, 0);
+        }
       if (req->body)
         soup_message_set_request_body_from_bytes (
             msg, req->content_type ? req->content_type : "application/json", req->body);
