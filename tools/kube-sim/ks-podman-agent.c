@@ -2282,45 +2282,6 @@ stream_target (PodmanAgent *agent,
   return c->id;
 }
 
-typedef struct
-{
-  GString *out;
-} LogText;
-
-static void
-log_text_out (guint8 stream, const guint8 *data, gsize len, gpointer user_data)
-{
-  g_string_append_len (user_data, (const char *)data, len);
-}
-
-static char *
-podman_pod_logs (KsNodeAgent *base, JsonObject *pod, const char *container)
-{
-  PodmanAgent     *agent = (PodmanAgent *)base;
-  CtrRec          *c = NULL;
-  const char      *id = stream_target (agent, pod, container, FALSE, &c, NULL);
-  g_autofree char *path = NULL;
-  g_autoptr (GBytes) body = NULL;
-  guint         status = 0;
-  GString      *text;
-  KsDemux       demux = { 0 };
-  gsize         len = 0;
-  const guint8 *data;
-
-  if (id == NULL)
-    return NULL;
-  path = g_strdup_printf ("/libpod/containers/%s/logs?stdout=true&stderr=true", id);
-  body = ks_podman_raw_request (agent->pm, "GET", path, NULL, &status, NULL);
-  if (body == NULL)
-    return NULL;
-  data = g_bytes_get_data (body, &len);
-  if (c->tty)
-    return g_strndup ((const char *)data, len);
-  text = g_string_new (NULL);
-  ks_demux_feed (&demux, data, len, log_text_out, text);
-  return g_string_free (text, FALSE);
-}
-
 /* ---- logs: the libpod stream, demultiplexed into a pipe ---- */
 
 typedef struct
@@ -3395,7 +3356,6 @@ static const KsNodeAgentVTable podman_vtable = {
   .pod_scheduled = podman_pod_scheduled,
   .pod_terminating = podman_pod_terminating,
   .pod_removed = podman_pod_removed,
-  .pod_logs = podman_pod_logs,
   .logs_open_async = podman_logs_open_async,
   .logs_open_finish = podman_logs_open_finish,
   .exec_async = podman_exec_async,
