@@ -21,6 +21,7 @@
 #include "hero-virt-registry.h"
 
 /* disks */
+#include "hero-virt-disk-enums.h"
 #include "hero-virt-disk-snapshot.h"
 #include "hero-virt-disk-info.h"
 #include "hero-virt-disk-check-result.h"
