@@ -1572,8 +1572,16 @@ build_run (Build *b, GCancellable *cancellable, GError **error)
       downloaded = TRUE;
     }
 
-  if (!make_base_image (b, download_path, base_path, cancellable, error))
-    return NULL;
+  if (!make_base_image (b, download_path, base_path, cancellable, &local_error))
+    {
+      /* An image refused for what it is (a backing file, a data file, not
+       * its stated format, corrupt) is not kept as a verified download. */
+      if (g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT)
+          || g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT))
+        g_unlink (download_path);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
 
   report (b, "done", 1, 1, base_path);
   return g_object_new (HERO_VIRT_TYPE_BASE_IMAGE_RESULT, "path", base_path, "download-path",
