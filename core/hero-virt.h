@@ -60,6 +60,7 @@
 #include "hero-virt-hypervisor-provider.h"
 #include "hero-virt-vm.h"
 #include "hero-virt-cloud-init.h"
+#include "hero-virt-vm-from-base-image.h"
 
 /* clusters */
 #include "hero-virt-cluster-enums.h"
