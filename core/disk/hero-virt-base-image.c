@@ -381,8 +381,7 @@ hero_virt_base_image_builder_class_init (HeroVirtBaseImageBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_TIMEOUT]
-      = g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, 3600, flags);
+  properties[PROP_TIMEOUT] = g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, 3600, flags);
   /**
    * HeroVirtBaseImageBuilder:image-format:
    *
@@ -391,8 +390,7 @@ hero_virt_base_image_builder_class_init (HeroVirtBaseImageBuilderClass *klass)
    *
    * Since: 0.1
    */
-  properties[PROP_IMAGE_FORMAT]
-      = g_param_spec_string ("image-format", NULL, NULL, "qcow2", flags);
+  properties[PROP_IMAGE_FORMAT] = g_param_spec_string ("image-format", NULL, NULL, "qcow2", flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -561,7 +559,7 @@ hero_virt_base_image_builder_set_tls_verify (HeroVirtBaseImageBuilder *self, gbo
  * Since: 0.1
  */
 HeroVirtBaseImageBuilder *
-hero_virt_base_image_builder_set_sha256 (HeroVirtBaseImageBuilder *self, const char * sha256)
+hero_virt_base_image_builder_set_sha256 (HeroVirtBaseImageBuilder *self, const char *sha256)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
   store_string (self, &self->sha256, sha256, PROP_SHA256);
@@ -580,7 +578,8 @@ hero_virt_base_image_builder_set_sha256 (HeroVirtBaseImageBuilder *self, const c
  * Since: 0.1
  */
 HeroVirtBaseImageBuilder *
-hero_virt_base_image_builder_set_tls_ca_file (HeroVirtBaseImageBuilder *self, const char * tls_ca_file)
+hero_virt_base_image_builder_set_tls_ca_file (HeroVirtBaseImageBuilder *self,
+                                              const char               *tls_ca_file)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
   store_string (self, &self->tls_ca_file, tls_ca_file, PROP_TLS_CA_FILE);
@@ -599,7 +598,7 @@ hero_virt_base_image_builder_set_tls_ca_file (HeroVirtBaseImageBuilder *self, co
  * Since: 0.1
  */
 HeroVirtBaseImageBuilder *
-hero_virt_base_image_builder_set_keyring (HeroVirtBaseImageBuilder *self, const char * keyring)
+hero_virt_base_image_builder_set_keyring (HeroVirtBaseImageBuilder *self, const char *keyring)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
   store_string (self, &self->keyring, keyring, PROP_KEYRING);
@@ -618,7 +617,8 @@ hero_virt_base_image_builder_set_keyring (HeroVirtBaseImageBuilder *self, const 
  * Since: 0.1
  */
 HeroVirtBaseImageBuilder *
-hero_virt_base_image_builder_set_signature_url (HeroVirtBaseImageBuilder *self, const char * signature_url)
+hero_virt_base_image_builder_set_signature_url (HeroVirtBaseImageBuilder *self,
+                                                const char               *signature_url)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
   store_string (self, &self->signature_url, signature_url, PROP_SIGNATURE_URL);
@@ -637,10 +637,12 @@ hero_virt_base_image_builder_set_signature_url (HeroVirtBaseImageBuilder *self, 
  * Since: 0.1
  */
 HeroVirtBaseImageBuilder *
-hero_virt_base_image_builder_set_image_format (HeroVirtBaseImageBuilder *self, const char * image_format)
+hero_virt_base_image_builder_set_image_format (HeroVirtBaseImageBuilder *self,
+                                               const char               *image_format)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
-  store_string (self, &self->image_format, image_format ? image_format : "qcow2", PROP_IMAGE_FORMAT);
+  store_string (self, &self->image_format, image_format ? image_format : "qcow2",
+                PROP_IMAGE_FORMAT);
   return self;
 }
 
@@ -656,7 +658,8 @@ hero_virt_base_image_builder_set_image_format (HeroVirtBaseImageBuilder *self, c
  * Since: 0.1
  */
 HeroVirtBaseImageBuilder *
-hero_virt_base_image_builder_set_allow_insecure (HeroVirtBaseImageBuilder *self, gboolean allow_insecure)
+hero_virt_base_image_builder_set_allow_insecure (HeroVirtBaseImageBuilder *self,
+                                                 gboolean                  allow_insecure)
 {
   gboolean changed;
 
@@ -1422,8 +1425,7 @@ fail:
   return FALSE;
 }
 
-static gpointer
-build_run (Build *b, GCancellable *cancellable, GError **error);
+static gpointer build_run (Build *b, GCancellable *cancellable, GError **error);
 
 /* The overall deadline: a thread that cancels the build's own cancellable
  * when the time is up; the caller's cancellable is chained to it. */
@@ -1465,11 +1467,11 @@ build_thread (gpointer source_object, gpointer task_data, GCancellable *cancella
 {
   Build *b = task_data;
   g_autoptr (GCancellable) inner = g_cancellable_new ();
-  GError   *local_error = NULL;
-  GThread  *thread = NULL;
-  Watchdog  w = { 0 };
-  gulong    handler = 0;
-  gpointer  ret;
+  GError  *local_error = NULL;
+  GThread *thread = NULL;
+  Watchdog w = { 0 };
+  gulong   handler = 0;
+  gpointer ret;
 
   if (b->timeout == 0)
     return build_run (b, cancellable, error);

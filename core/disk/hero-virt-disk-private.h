@@ -35,6 +35,6 @@ HeroVirtDisk *_hero_virt_disk_sibling (HeroVirtDisk *self, const char *path, con
 gboolean      _hero_virt_disk_check_format (const char *format, GError **error);
 HeroVirtDiskCreateOptions *_hero_virt_disk_default_create_options (HeroVirtDisk *self,
                                                                    guint64       size);
-GPtrArray    *_hero_virt_disk_info_to_snapshots (HeroVirtDiskInfo *info);
+GPtrArray                 *_hero_virt_disk_info_to_snapshots (HeroVirtDiskInfo *info);
 
 G_END_DECLS

@@ -101,8 +101,7 @@ hero_virt_disk_get_property (GObject *object, guint prop_id, GValue *value, GPar
       g_value_set_string (value, self->format);
       break;
     case PROP_ALLOW_BACKING_FILE:
-      g_value_set_boolean (value,
-                           (self->open_flags & HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE) != 0);
+      g_value_set_boolean (value, (self->open_flags & HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE) != 0);
       break;
     case PROP_ALLOW_DATA_FILE:
       g_value_set_boolean (value, (self->open_flags & HERO_VIRT_DISK_OPEN_ALLOW_DATA_FILE) != 0);
@@ -163,8 +162,8 @@ hero_virt_disk_constructed (GObject *object)
 
   /* Local relative paths are made absolute now, so a later chdir() does
    * not change which file is meant. */
-  if (self->path_error == NULL && self->path != NULL && *self->path != '\0' && !g_path_is_absolute (self->path)
-      && hero_virt_executor_is_local (self->executor))
+  if (self->path_error == NULL && self->path != NULL && *self->path != '\0'
+      && !g_path_is_absolute (self->path) && hero_virt_executor_is_local (self->executor))
     {
       char *abs = g_canonicalize_filename (self->path, NULL);
       g_free (self->path);
@@ -303,10 +302,9 @@ hero_virt_disk_new_with_format (const char *path, const char *format, HeroVirtDi
 {
   g_return_val_if_fail (path != NULL, NULL);
 
-  return g_object_new (HERO_VIRT_TYPE_DISK, "path", path, "format", format,
-                       "allow-backing-file", (flags & HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE) != 0,
-                       "allow-data-file", (flags & HERO_VIRT_DISK_OPEN_ALLOW_DATA_FILE) != 0,
-                       NULL);
+  return g_object_new (HERO_VIRT_TYPE_DISK, "path", path, "format", format, "allow-backing-file",
+                       (flags & HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE) != 0, "allow-data-file",
+                       (flags & HERO_VIRT_DISK_OPEN_ALLOW_DATA_FILE) != 0, NULL);
 }
 
 /**

@@ -86,9 +86,8 @@ from_base_thread (gpointer      source_object,
    * recorded (qcow2), so it is never probed. An existing disk of that name
    * is another VM's: EXISTS, never reused or replaced. */
   options = hero_virt_disk_create_options_new (0);
-  hero_virt_disk_create_options_set_backing_file (options,
-                                                  hero_virt_base_image_result_get_path (base),
-                                                  "qcow2");
+  hero_virt_disk_create_options_set_backing_file (
+      options, hero_virt_base_image_result_get_path (base), "qcow2");
   overlay_disk = hero_virt_disk_new_with_format (overlay, "qcow2", HERO_VIRT_DISK_OPEN_NONE);
   if (!hero_virt_disk_create_with_options (overlay_disk, options, cancellable, error))
     return NULL;
@@ -105,8 +104,7 @@ from_base_thread (gpointer      source_object,
     {
       if (g_file_test (seed, G_FILE_TEST_EXISTS))
         {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS, "“%s” already exists",
-                       seed);
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_EXISTS, "“%s” already exists", seed);
           goto fail;
         }
       if (!hero_virt_cloud_init_write_seed (f->cloud_init, NULL, seed, cancellable, error))
@@ -201,7 +199,7 @@ hero_virt_vm_new_from_base_image (HeroVirtBaseImageBuilder *base_image,
                                   GCancellable             *cancellable,
                                   GError                  **error)
 {
-  FromBase  *f;
+  FromBase   *f;
   HeroVirtVm *vm;
 
   g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (base_image), NULL);

@@ -389,12 +389,12 @@ check_refs (HeroVirtExecutor     *executor,
       head = read_head (executor, path, needed, &size, cancellable, error);
       if (head == NULL)
         return FALSE;
-      status = qcow2_scan_refs (g_bytes_get_data (head, NULL), g_bytes_get_size (head), size,
-                                &refs, &needed, &message);
+      status = qcow2_scan_refs (g_bytes_get_data (head, NULL), g_bytes_get_size (head), size, &refs,
+                                &needed, &message);
       if (status == QCOW2_STATUS_OK && needed > g_bytes_get_size (head))
         {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO,
-                       "“%s” changed while it was read", path);
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "“%s” changed while it was read",
+                       path);
           goto out;
         }
     }

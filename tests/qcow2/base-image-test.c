@@ -141,9 +141,15 @@ server_start (void)
   gsize            len;
 
   g_autofree char *key = g_build_filename (work_dir, "key.pem", NULL);
-  const char      *openssl[] = { "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes",
-                                 "-keyout", key, "-out", NULL, "-days", "2", "-subj",
-                                 "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1", NULL };
+  const char      *openssl[] = { "openssl",  "req",
+                                 "-x509",    "-newkey",
+                                 "rsa:2048", "-nodes",
+                                 "-keyout",  key,
+                                 "-out",     NULL,
+                                 "-days",    "2",
+                                 "-subj",    "/CN=127.0.0.1",
+                                 "-addext",  "subjectAltName=IP:127.0.0.1",
+                                 NULL };
 
   ca_file = g_build_filename (work_dir, "ca.pem", NULL);
   openssl[9] = ca_file;
@@ -229,7 +235,8 @@ builder_for (const char *dir_name, const char *dest, guint64 size)
   return hero_virt_base_image_builder_set_tls_ca_file (
       hero_virt_base_image_builder_set_size (
           hero_virt_base_image_builder_set_dest_dir (
-              hero_virt_base_image_builder_set_url (hero_virt_base_image_builder_new (), url), dest),
+              hero_virt_base_image_builder_set_url (hero_virt_base_image_builder_new (), url),
+              dest),
           size),
       ca_file);
 }
