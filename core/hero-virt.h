@@ -21,6 +21,7 @@
 #include "hero-virt-registry.h"
 
 /* disks */
+#include "hero-virt-disk-enums.h"
 #include "hero-virt-disk-snapshot.h"
 #include "hero-virt-disk-info.h"
 #include "hero-virt-disk-check-result.h"
@@ -60,6 +61,7 @@
 #include "hero-virt-hypervisor-provider.h"
 #include "hero-virt-vm.h"
 #include "hero-virt-cloud-init.h"
+#include "hero-virt-vm-from-base-image.h"
 
 /* clusters */
 #include "hero-virt-cluster-enums.h"

@@ -17,6 +17,8 @@ packages=(
   mmdebstrap
   # disks and VMs
   qemu-utils qemu-system-x86 cpio
+  # base-image signatures: gpgv checks SHA256SUMS.gpg, gpg makes the test key
+  gpgv gpg gpg-agent
   # Kubernetes: the simulator is tested with real clients
   python3-kubernetes
   # cloud-init NoCloud seeds (genisoimage; isoinfo reads them back in tests)

@@ -39,8 +39,22 @@
  * itself is never modified, so it stays verifiable; the base image is a
  * separate file, built under a temporary name and renamed when complete.
  *
- * TLS certificates are verified unless
- * [property@HeroVirt.BaseImageBuilder:tls-verify] is turned off.
+ * Downloads are over `https` with the certificate verified (against the
+ * system's CAs, or [property@HeroVirt.BaseImageBuilder:tls-ca-file]). A
+ * checksum fetched over the same channel as the image proves nothing if
+ * that channel is not trusted, so `http` URLs
+ * ([property@HeroVirt.BaseImageBuilder:allow-insecure]) and unverified
+ * certificates ([property@HeroVirt.BaseImageBuilder:tls-verify] off) are
+ * refused unless the caller pins the image's SHA-256
+ * ([property@HeroVirt.BaseImageBuilder:sha256]). With a
+ * [property@HeroVirt.BaseImageBuilder:keyring], `SHA256SUMS.gpg` is
+ * fetched and checked with `gpgv` before `SHA256SUMS` is believed. The
+ * whole build has a deadline ([property@HeroVirt.BaseImageBuilder:timeout]).
+ *
+ * The download is read as the format it is published in
+ * ([property@HeroVirt.BaseImageBuilder:image-format], qcow2 by default),
+ * never probed, and one that names a backing file or an external data
+ * file is refused: a published image must stand alone.
  *
  * Since: 0.1
  */
@@ -55,6 +69,13 @@ struct _HeroVirtBaseImageBuilder
   guint64  size;
   char    *snapshot_name;
   gboolean tls_verify;
+  char    *sha256;
+  gboolean allow_insecure;
+  char    *tls_ca_file;
+  char    *keyring;
+  char    *signature_url;
+  guint    timeout;
+  char    *image_format;
 };
 
 enum
@@ -66,6 +87,13 @@ enum
   PROP_SIZE,
   PROP_SNAPSHOT_NAME,
   PROP_TLS_VERIFY,
+  PROP_SHA256,
+  PROP_ALLOW_INSECURE,
+  PROP_TLS_CA_FILE,
+  PROP_KEYRING,
+  PROP_SIGNATURE_URL,
+  PROP_TIMEOUT,
+  PROP_IMAGE_FORMAT,
   N_PROPS
 };
 
@@ -82,6 +110,11 @@ hero_virt_base_image_builder_finalize (GObject *object)
   g_free (self->checksums_url);
   g_free (self->dest_dir);
   g_free (self->snapshot_name);
+  g_free (self->sha256);
+  g_free (self->tls_ca_file);
+  g_free (self->keyring);
+  g_free (self->signature_url);
+  g_free (self->image_format);
   g_mutex_clear (&self->lock);
 
   G_OBJECT_CLASS (hero_virt_base_image_builder_parent_class)->finalize (object);
@@ -115,6 +148,27 @@ hero_virt_base_image_builder_get_property (GObject    *object,
       break;
     case PROP_TLS_VERIFY:
       g_value_set_boolean (value, self->tls_verify);
+      break;
+    case PROP_SHA256:
+      g_value_set_string (value, self->sha256);
+      break;
+    case PROP_ALLOW_INSECURE:
+      g_value_set_boolean (value, self->allow_insecure);
+      break;
+    case PROP_TLS_CA_FILE:
+      g_value_set_string (value, self->tls_ca_file);
+      break;
+    case PROP_KEYRING:
+      g_value_set_string (value, self->keyring);
+      break;
+    case PROP_SIGNATURE_URL:
+      g_value_set_string (value, self->signature_url);
+      break;
+    case PROP_TIMEOUT:
+      g_value_set_uint (value, self->timeout);
+      break;
+    case PROP_IMAGE_FORMAT:
+      g_value_set_string (value, self->image_format);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -159,6 +213,27 @@ hero_virt_base_image_builder_set_property (GObject      *object,
       break;
     case PROP_TLS_VERIFY:
       hero_virt_base_image_builder_set_tls_verify (self, g_value_get_boolean (value));
+      break;
+    case PROP_SHA256:
+      hero_virt_base_image_builder_set_sha256 (self, g_value_get_string (value));
+      break;
+    case PROP_ALLOW_INSECURE:
+      hero_virt_base_image_builder_set_allow_insecure (self, g_value_get_boolean (value));
+      break;
+    case PROP_TLS_CA_FILE:
+      hero_virt_base_image_builder_set_tls_ca_file (self, g_value_get_string (value));
+      break;
+    case PROP_KEYRING:
+      hero_virt_base_image_builder_set_keyring (self, g_value_get_string (value));
+      break;
+    case PROP_SIGNATURE_URL:
+      hero_virt_base_image_builder_set_signature_url (self, g_value_get_string (value));
+      break;
+    case PROP_TIMEOUT:
+      hero_virt_base_image_builder_set_timeout (self, g_value_get_uint (value));
+      break;
+    case PROP_IMAGE_FORMAT:
+      hero_virt_base_image_builder_set_image_format (self, g_value_get_string (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -237,11 +312,85 @@ hero_virt_base_image_builder_class_init (HeroVirtBaseImageBuilderClass *klass)
    * HeroVirtBaseImageBuilder:tls-verify:
    *
    * Whether HTTPS certificates are verified. Turning this off accepts any
-   * certificate; the SHA-256 check still applies.
+   * certificate, so it needs a pinned
+   * [property@HeroVirt.BaseImageBuilder:sha256]: a build without one
+   * fails with %HERO_VIRT_ERROR_INVALID_ARGUMENT.
    *
    * Since: 0.1
    */
   properties[PROP_TLS_VERIFY] = g_param_spec_boolean ("tls-verify", NULL, NULL, TRUE, flags);
+  /**
+   * HeroVirtBaseImageBuilder:sha256:
+   *
+   * The SHA-256 the download must have (64 hex digits), given by the
+   * caller from a source they trust; %NULL for none. When set, the image
+   * must match it and `SHA256SUMS` is not needed (it is still fetched, and
+   * must agree, when a [property@HeroVirt.BaseImageBuilder:keyring] is
+   * set). It is what makes an `http` URL or an unverified certificate
+   * acceptable.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_SHA256] = g_param_spec_string ("sha256", NULL, NULL, NULL, flags);
+  /**
+   * HeroVirtBaseImageBuilder:allow-insecure:
+   *
+   * Whether plain `http` URLs may be used. Off by default; on, it still
+   * needs a pinned [property@HeroVirt.BaseImageBuilder:sha256].
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ALLOW_INSECURE]
+      = g_param_spec_boolean ("allow-insecure", NULL, NULL, FALSE, flags);
+  /**
+   * HeroVirtBaseImageBuilder:tls-ca-file:
+   *
+   * A PEM file of the CA certificates to verify the server with, instead of
+   * the system's; %NULL for the system's.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TLS_CA_FILE] = g_param_spec_string ("tls-ca-file", NULL, NULL, NULL, flags);
+  /**
+   * HeroVirtBaseImageBuilder:keyring:
+   *
+   * An OpenPGP keyring (as `gpg --export` writes it) whose keys may sign
+   * `SHA256SUMS`; %NULL to skip the signature. When set, the detached
+   * signature ([property@HeroVirt.BaseImageBuilder:signature-url]) is
+   * checked with `gpgv` before the checksums are used; a bad or missing
+   * signature fails with %HERO_VIRT_ERROR_CHECKSUM.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_KEYRING] = g_param_spec_string ("keyring", NULL, NULL, NULL, flags);
+  /**
+   * HeroVirtBaseImageBuilder:signature-url:
+   *
+   * The detached signature of `SHA256SUMS`; %NULL means the checksums URL
+   * with `.gpg` appended.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_SIGNATURE_URL] = g_param_spec_string ("signature-url", NULL, NULL, NULL, flags);
+  /**
+   * HeroVirtBaseImageBuilder:timeout:
+   *
+   * The most the whole build may take, in seconds (download, verification
+   * and the base image); 0 for no limit. Past it the build stops, leaves
+   * nothing behind and fails with %HERO_VIRT_ERROR_TIMEOUT.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TIMEOUT] = g_param_spec_uint ("timeout", NULL, NULL, 0, G_MAXUINT, 3600, flags);
+  /**
+   * HeroVirtBaseImageBuilder:image-format:
+   *
+   * The format the image is published in, `qcow2` (default) or `raw`. It
+   * is never guessed from the downloaded bytes.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_IMAGE_FORMAT] = g_param_spec_string ("image-format", NULL, NULL, "qcow2", flags);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
@@ -399,6 +548,158 @@ hero_virt_base_image_builder_set_tls_verify (HeroVirtBaseImageBuilder *self, gbo
 }
 
 /**
+ * hero_virt_base_image_builder_set_sha256:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @sha256: (nullable): the SHA-256 of the image, 64 hex digits, or %NULL
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:sha256].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_sha256 (HeroVirtBaseImageBuilder *self, const char *sha256)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  store_string (self, &self->sha256, sha256, PROP_SHA256);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_set_tls_ca_file:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @tls_ca_file: (type filename) (nullable): a PEM file of CA certificates, or %NULL
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:tls-ca-file].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_tls_ca_file (HeroVirtBaseImageBuilder *self,
+                                              const char               *tls_ca_file)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  store_string (self, &self->tls_ca_file, tls_ca_file, PROP_TLS_CA_FILE);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_set_keyring:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @keyring: (type filename) (nullable): an OpenPGP keyring, or %NULL
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:keyring].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_keyring (HeroVirtBaseImageBuilder *self, const char *keyring)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  store_string (self, &self->keyring, keyring, PROP_KEYRING);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_set_signature_url:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @signature_url: (nullable): the URL of `SHA256SUMS.gpg`, or %NULL
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:signature-url].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_signature_url (HeroVirtBaseImageBuilder *self,
+                                                const char               *signature_url)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  store_string (self, &self->signature_url, signature_url, PROP_SIGNATURE_URL);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_set_image_format:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @image_format: (nullable): `qcow2` or `raw`; %NULL for `qcow2`
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:image-format].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_image_format (HeroVirtBaseImageBuilder *self,
+                                               const char               *image_format)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  store_string (self, &self->image_format, image_format ? image_format : "qcow2",
+                PROP_IMAGE_FORMAT);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_set_allow_insecure:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @allow_insecure: whether `http` URLs may be used
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:allow-insecure].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_allow_insecure (HeroVirtBaseImageBuilder *self,
+                                                 gboolean                  allow_insecure)
+{
+  gboolean changed;
+
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  g_mutex_lock (&self->lock);
+  changed = self->allow_insecure != !!allow_insecure;
+  self->allow_insecure = !!allow_insecure;
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ALLOW_INSECURE]);
+  return self;
+}
+
+/**
+ * hero_virt_base_image_builder_set_timeout:
+ * @self: a #HeroVirtBaseImageBuilder
+ * @timeout: the limit in seconds, or 0 for none
+ *
+ * Sets [property@HeroVirt.BaseImageBuilder:timeout].
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_timeout (HeroVirtBaseImageBuilder *self, guint timeout)
+{
+  gboolean changed;
+
+  g_return_val_if_fail (HERO_VIRT_IS_BASE_IMAGE_BUILDER (self), NULL);
+  g_mutex_lock (&self->lock);
+  changed = self->timeout != timeout;
+  self->timeout = timeout;
+  g_mutex_unlock (&self->lock);
+  if (changed)
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TIMEOUT]);
+  return self;
+}
+
+/**
  * hero_virt_base_image_builder_get_url:
  * @self: a #HeroVirtBaseImageBuilder
  *
@@ -500,6 +801,13 @@ typedef struct
   guint64           size;
   char             *snapshot_name;
   gboolean          tls_verify;
+  char             *sha256;
+  gboolean          allow_insecure;
+  char             *tls_ca_file;
+  char             *keyring;
+  char             *signature_url;
+  guint             timeout;
+  char             *image_format;
   HeroVirtProgress *progress;
   SoupSession      *session;
 } Build;
@@ -511,6 +819,11 @@ build_free (Build *b)
   g_free (b->checksums_url);
   g_free (b->dest_dir);
   g_free (b->snapshot_name);
+  g_free (b->sha256);
+  g_free (b->tls_ca_file);
+  g_free (b->keyring);
+  g_free (b->signature_url);
+  g_free (b->image_format);
   g_clear_object (&b->progress);
   g_clear_object (&b->session);
   g_free (b);
@@ -532,6 +845,13 @@ build_new (HeroVirtBaseImageBuilder *self, HeroVirtProgress *progress)
   b->size = self->size;
   b->snapshot_name = g_strdup (self->snapshot_name);
   b->tls_verify = self->tls_verify;
+  b->sha256 = self->sha256 ? g_ascii_strdown (self->sha256, -1) : NULL;
+  b->allow_insecure = self->allow_insecure;
+  b->tls_ca_file = g_strdup (self->tls_ca_file);
+  b->keyring = self->keyring ? g_canonicalize_filename (self->keyring, NULL) : NULL;
+  b->signature_url = g_strdup (self->signature_url);
+  b->timeout = self->timeout;
+  b->image_format = g_strdup (self->image_format ? self->image_format : "qcow2");
   g_mutex_unlock (&self->lock);
   b->progress = progress ? g_object_ref (progress) : NULL;
   return b;
@@ -577,6 +897,60 @@ file_name_from_url (const char *url, GError **error)
       return NULL;
     }
   return g_steal_pointer (&name);
+}
+
+/* Every URL the build fetches: https, unless the caller opted out with a
+ * pinned SHA-256 (then the bytes are checked against what the caller
+ * trusts, not against what the same channel said). */
+static gboolean
+check_url (Build *b, const char *what, const char *url, GError **error)
+{
+  g_autoptr (GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  const char *scheme = uri ? g_uri_get_scheme (uri) : NULL;
+
+  if (scheme != NULL && g_ascii_strcasecmp (scheme, "https") == 0)
+    return TRUE;
+  if (scheme != NULL && g_ascii_strcasecmp (scheme, "http") == 0 && b->allow_insecure
+      && b->sha256 != NULL)
+    return TRUE;
+  if (scheme != NULL && g_ascii_strcasecmp (scheme, "http") == 0)
+    return hero_virt_set_invalid_argument (
+        error, what, url,
+        b->allow_insecure ? "plain http needs a pinned sha256 from a source you trust"
+                          : "use https (plain http needs allow-insecure and a pinned sha256)");
+  return hero_virt_set_invalid_argument (error, what, url, "only https URLs are downloaded");
+}
+
+static gboolean
+check_settings (Build *b, GError **error)
+{
+  if (b->sha256 != NULL)
+    {
+      gboolean hex = strlen (b->sha256) == 64;
+
+      for (guint i = 0; hex && i < 64; i++)
+        hex = g_ascii_isxdigit (b->sha256[i]);
+      if (!hex)
+        return hero_virt_set_invalid_argument (error, "pinned SHA-256", b->sha256,
+                                               "give 64 hexadecimal digits");
+    }
+  if (!b->tls_verify && b->sha256 == NULL)
+    return hero_virt_set_invalid_argument (
+        error, "tls-verify", "false",
+        "an unverified certificate needs a pinned sha256 from a source you trust");
+  if (b->allow_insecure && b->sha256 == NULL)
+    return hero_virt_set_invalid_argument (
+        error, "allow-insecure", "true",
+        "plain http needs a pinned sha256 from a source you trust");
+  if (g_strcmp0 (b->image_format, "qcow2") != 0 && g_strcmp0 (b->image_format, "raw") != 0)
+    return hero_virt_set_invalid_argument (error, "image format", b->image_format,
+                                           "use qcow2 or raw");
+  if (b->keyring != NULL && !g_file_test (b->keyring, G_FILE_TEST_IS_REGULAR))
+    return hero_virt_set_invalid_argument (error, "keyring", b->keyring,
+                                           "it is not a readable file");
+  return check_url (b, "image URL", b->url, error)
+         && (b->checksums_url == NULL || check_url (b, "checksums URL", b->checksums_url, error))
+         && (b->signature_url == NULL || check_url (b, "signature URL", b->signature_url, error));
 }
 
 static char *
@@ -664,14 +1038,143 @@ find_checksum (const char *sums, const char *name)
   return NULL;
 }
 
+/* A small file (SHA256SUMS, its signature), read whole up to @cap bytes. */
+static GBytes *
+fetch_small (Build *b, const char *url, gsize cap, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (SoupMessage) msg = NULL;
+  g_autoptr (GInputStream) in = NULL;
+  g_autoptr (GByteArray) data = g_byte_array_new ();
+  GError *local_error = NULL;
+  guint8  buf[16384];
+
+  if (!check_url (b, "URL", url, error))
+    return NULL;
+  msg = new_request (b, url, error);
+  if (msg == NULL)
+    return NULL;
+  in = soup_session_send (b->session, msg, cancellable, &local_error);
+  if (in == NULL)
+    {
+      propagate_transfer_error (error, local_error, url);
+      return NULL;
+    }
+  if (!check_status (msg, url, error))
+    return NULL;
+  for (;;)
+    {
+      gssize n = g_input_stream_read (in, buf, sizeof buf, cancellable, &local_error);
+
+      if (n < 0)
+        {
+          propagate_transfer_error (error, local_error, url);
+          return NULL;
+        }
+      if (n == 0)
+        break;
+      if (data->len + (gsize)n > cap)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE,
+                       "GET %s: more than %" G_GSIZE_FORMAT " bytes", url, cap);
+          return NULL;
+        }
+      g_byte_array_append (data, buf, n);
+    }
+  g_input_stream_close (in, NULL, NULL);
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+static gboolean
+write_private (const char *path, GBytes *bytes, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+
+  if (!g_file_set_contents_full (path, g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                                 G_FILE_SET_CONTENTS_NONE, 0600, &local_error))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "%s", local_error->message);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Checks the detached signature of SHA256SUMS with gpgv and the caller's
+ * keyring only (its own home directory, so no other keyring is used). */
+static gboolean
+verify_signature (Build        *b,
+                  const char   *sums_url,
+                  GBytes       *sums,
+                  GCancellable *cancellable,
+                  GError      **error)
+{
+  g_autofree char *sig_url
+      = b->signature_url ? g_strdup (b->signature_url) : g_strconcat (sums_url, ".gpg", NULL);
+  g_autoptr (GBytes) sig = NULL;
+  g_autoptr (GError) local_error = NULL;
+  g_autoptr (GSubprocess) proc = NULL;
+  g_autofree char *dir = NULL;
+  g_autofree char *sums_path = NULL;
+  g_autofree char *sig_path = NULL;
+  g_autofree char *err_text = NULL;
+  gboolean         ok = FALSE;
+
+  report (b, "verify", 0, 0, "Checking the signature of SHA256SUMS");
+  sig = fetch_small (b, sig_url, 64 * 1024, cancellable, &local_error);
+  if (sig == NULL)
+    {
+      /* A missing signature is a failed verification. */
+      if (g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND))
+        local_error->code = HERO_VIRT_ERROR_CHECKSUM;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  dir = g_dir_make_tmp ("hero-virt-gpgv-XXXXXX", &local_error);
+  if (dir == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "%s", local_error->message);
+      return FALSE;
+    }
+  sums_path = g_build_filename (dir, "SHA256SUMS", NULL);
+  sig_path = g_build_filename (dir, "SHA256SUMS.gpg", NULL);
+  if (!write_private (sums_path, sums, error) || !write_private (sig_path, sig, error))
+    goto out;
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                           &local_error, "gpgv", "--homedir", dir, "--keyring", b->keyring, "--",
+                           sig_path, sums_path, NULL);
+  if (proc == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE,
+                   "Cannot run gpgv to check SHA256SUMS.gpg: %s", local_error->message);
+      goto out;
+    }
+  if (!g_subprocess_communicate_utf8 (proc, NULL, cancellable, NULL, &err_text, &local_error))
+    {
+      g_subprocess_force_exit (proc);
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      goto out;
+    }
+  if (!g_subprocess_get_if_exited (proc) || g_subprocess_get_exit_status (proc) != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CHECKSUM,
+                   "%s is not signed by a key of %s: %s", sums_url, b->keyring,
+                   err_text ? g_strstrip (err_text) : "gpgv failed");
+      goto out;
+    }
+  ok = TRUE;
+
+out:
+  g_unlink (sums_path);
+  g_unlink (sig_path);
+  g_rmdir (dir);
+  return ok;
+}
+
 static char *
 fetch_expected_checksum (Build *b, const char *name, GCancellable *cancellable, GError **error)
 {
   g_autofree char *url = NULL;
-  g_autoptr (SoupMessage) msg = NULL;
   g_autoptr (GBytes) body = NULL;
   g_autofree char *text = NULL;
-  GError          *local_error = NULL;
   char            *sum;
 
   url = b->checksums_url ? g_strdup (b->checksums_url)
@@ -682,23 +1185,23 @@ fetch_expected_checksum (Build *b, const char *name, GCancellable *cancellable, 
                    "Cannot find the SHA256SUMS beside “%s”", b->url);
       return NULL;
     }
-  msg = new_request (b, url, error);
-  if (msg == NULL)
-    return NULL;
   report (b, "verify", 0, 0, "Fetching SHA256SUMS");
-  body = soup_session_send_and_read (b->session, msg, cancellable, &local_error);
+  body = fetch_small (b, url, 4 * 1024 * 1024, cancellable, error);
   if (body == NULL)
-    {
-      propagate_transfer_error (error, local_error, url);
-      return NULL;
-    }
-  if (!check_status (msg, url, error))
+    return NULL;
+  if (b->keyring != NULL && !verify_signature (b, url, body, cancellable, error))
     return NULL;
   text = g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
   sum = find_checksum (text, name);
   if (sum == NULL)
     g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CHECKSUM, "%s lists no SHA-256 for “%s”",
                  url, name);
+  else if (b->sha256 != NULL && strcmp (sum, b->sha256) != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CHECKSUM,
+                   "%s gives %s for “%s”, not the pinned %s", url, sum, name, b->sha256);
+      g_clear_pointer (&sum, g_free);
+    }
   return sum;
 }
 
@@ -881,7 +1384,9 @@ make_base_image (Build        *b,
                  GCancellable *cancellable,
                  GError      **error)
 {
-  g_autoptr (HeroVirtDisk) source = hero_virt_disk_new (download_path);
+  /* The published format, stated; a backing or data file is refused. */
+  g_autoptr (HeroVirtDisk) source
+      = hero_virt_disk_new_with_format (download_path, b->image_format, HERO_VIRT_DISK_OPEN_NONE);
   g_autoptr (HeroVirtDisk) work = NULL;
   g_autofree char *dir = g_path_get_dirname (base_path);
   g_autofree char *base = g_path_get_basename (base_path);
@@ -920,10 +1425,91 @@ fail:
   return FALSE;
 }
 
+static gpointer build_run (Build *b, GCancellable *cancellable, GError **error);
+
+/* The overall deadline: a thread that cancels the build's own cancellable
+ * when the time is up; the caller's cancellable is chained to it. */
+typedef struct
+{
+  GMutex        lock;
+  GCond         cond;
+  gboolean      done;
+  gboolean      fired;
+  gint64        deadline;
+  GCancellable *cancellable;
+} Watchdog;
+
+static gpointer
+watchdog_thread (gpointer data)
+{
+  Watchdog *w = data;
+
+  g_mutex_lock (&w->lock);
+  while (!w->done)
+    if (!g_cond_wait_until (&w->cond, &w->lock, w->deadline) && !w->done)
+      {
+        w->fired = TRUE;
+        g_cancellable_cancel (w->cancellable);
+        break;
+      }
+  g_mutex_unlock (&w->lock);
+  return NULL;
+}
+
+static void
+chain_cancel (GCancellable *source, gpointer data)
+{
+  g_cancellable_cancel (G_CANCELLABLE (data));
+}
+
 static gpointer
 build_thread (gpointer source_object, gpointer task_data, GCancellable *cancellable, GError **error)
 {
-  Build           *b = task_data;
+  Build *b = task_data;
+  g_autoptr (GCancellable) inner = g_cancellable_new ();
+  GError  *local_error = NULL;
+  GThread *thread = NULL;
+  Watchdog w = { 0 };
+  gulong   handler = 0;
+  gpointer ret;
+
+  if (b->timeout == 0)
+    return build_run (b, cancellable, error);
+
+  g_mutex_init (&w.lock);
+  g_cond_init (&w.cond);
+  w.deadline = g_get_monotonic_time () + (gint64)b->timeout * G_TIME_SPAN_SECOND;
+  w.cancellable = inner;
+  if (cancellable != NULL)
+    handler = g_cancellable_connect (cancellable, G_CALLBACK (chain_cancel), inner, NULL);
+  thread = g_thread_new ("base-image-deadline", watchdog_thread, &w);
+
+  ret = build_run (b, inner, &local_error);
+
+  g_mutex_lock (&w.lock);
+  w.done = TRUE;
+  g_cond_signal (&w.cond);
+  g_mutex_unlock (&w.lock);
+  g_thread_join (thread);
+  if (cancellable != NULL)
+    g_cancellable_disconnect (cancellable, handler);
+  if (local_error != NULL && w.fired)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TIMEOUT,
+                   "The base image was not built within %u s (%s)", b->timeout,
+                   local_error->message);
+      g_error_free (local_error);
+    }
+  else if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  g_mutex_clear (&w.lock);
+  g_cond_clear (&w.cond);
+  return ret;
+}
+
+static gpointer
+build_run (Build *b, GCancellable *cancellable, GError **error)
+{
   gboolean         downloaded = FALSE;
   g_autofree char *name = NULL;
   g_autofree char *download_path = NULL;
@@ -934,7 +1520,8 @@ build_thread (gpointer source_object, gpointer task_data, GCancellable *cancella
   GError          *local_error = NULL;
 
   name = file_name_from_url (b->url, error);
-  if (name == NULL || !hero_virt_validate_snapshot_name (b->snapshot_name, error))
+  if (name == NULL || !hero_virt_validate_snapshot_name (b->snapshot_name, error)
+      || !check_settings (b, error))
     return NULL;
   if (b->size % 512 != 0)
     {
@@ -952,8 +1539,25 @@ build_thread (gpointer source_object, gpointer task_data, GCancellable *cancella
   base_name = base_name_for (name);
   base_path = g_build_filename (b->dest_dir, base_name, NULL);
 
-  b->session = soup_session_new_with_options ("user-agent", "hero-virt/" PACKAGE_VERSION, NULL);
-  expected = fetch_expected_checksum (b, name, cancellable, error);
+  b->session = soup_session_new_with_options ("user-agent", "hero-virt/" PACKAGE_VERSION, "timeout",
+                                              b->timeout, NULL);
+  if (b->tls_ca_file != NULL)
+    {
+      g_autoptr (GTlsDatabase) db = g_tls_file_database_new (b->tls_ca_file, &local_error);
+
+      if (db == NULL)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                       "Cannot use the CA file “%s”: %s", b->tls_ca_file, local_error->message);
+          g_error_free (local_error);
+          return NULL;
+        }
+      soup_session_set_tls_database (b->session, db);
+    }
+  if (b->sha256 != NULL && b->keyring == NULL)
+    expected = g_strdup (b->sha256); /* what the caller trusts; SHA256SUMS adds nothing */
+  else
+    expected = fetch_expected_checksum (b, name, cancellable, error);
   if (expected == NULL)
     return NULL;
 
@@ -970,8 +1574,16 @@ build_thread (gpointer source_object, gpointer task_data, GCancellable *cancella
       downloaded = TRUE;
     }
 
-  if (!make_base_image (b, download_path, base_path, cancellable, error))
-    return NULL;
+  if (!make_base_image (b, download_path, base_path, cancellable, &local_error))
+    {
+      /* An image refused for what it is (a backing file, a data file, not
+       * its stated format, corrupt) is not kept as a verified download. */
+      if (g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT)
+          || g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT))
+        g_unlink (download_path);
+      g_propagate_error (error, local_error);
+      return NULL;
+    }
 
   report (b, "done", 1, 1, base_path);
   return g_object_new (HERO_VIRT_TYPE_BASE_IMAGE_RESULT, "path", base_path, "download-path",

@@ -58,6 +58,32 @@ HeroVirtBaseImageBuilder *
 hero_virt_base_image_builder_set_tls_verify (HeroVirtBaseImageBuilder *self, gboolean tls_verify);
 
 HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtBaseImageBuilder *hero_virt_base_image_builder_set_sha256 (HeroVirtBaseImageBuilder *self,
+                                                                   const char *sha256);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_tls_ca_file (HeroVirtBaseImageBuilder *self,
+                                              const char               *tls_ca_file);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtBaseImageBuilder *hero_virt_base_image_builder_set_keyring (HeroVirtBaseImageBuilder *self,
+                                                                    const char *keyring);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_signature_url (HeroVirtBaseImageBuilder *self,
+                                                const char               *signature_url);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_image_format (HeroVirtBaseImageBuilder *self,
+                                               const char               *image_format);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtBaseImageBuilder *
+hero_virt_base_image_builder_set_allow_insecure (HeroVirtBaseImageBuilder *self,
+                                                 gboolean                  allow_insecure);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtBaseImageBuilder *hero_virt_base_image_builder_set_timeout (HeroVirtBaseImageBuilder *self,
+                                                                    guint timeout);
+
+HERO_VIRT_AVAILABLE_IN_ALL
 const char *hero_virt_base_image_builder_get_url (HeroVirtBaseImageBuilder *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 const char *hero_virt_base_image_builder_get_checksums_url (HeroVirtBaseImageBuilder *self);

@@ -15,7 +15,9 @@
  * Checks the options before anything is created: a known format, a size
  * (unless a backing file gives it), a cluster size that is a power of two
  * between 512 bytes and 2 MiB, a known qcow2 version, lazy refcounts only
- * with version 3, no backing file or cluster size for raw images.
+ * with version 3, no backing file or cluster size for raw images, a
+ * backing file name that is a plain path
+ * ([func@HeroVirt.Disk.validate_path]).
  *
  * Returns: %TRUE if the options are valid, else %FALSE with
  *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
@@ -77,5 +79,8 @@ hero_virt_disk_create_options_validate (HeroVirtDiskCreateOptions *self, GError 
       && strcmp (backing_format, "raw") != 0)
     FAIL ("Unsupported backing format “%s” (qcow2 or raw)", backing_format);
 #undef FAIL
+  /* A backing name qemu-img would read as a protocol (json:, nbd:). */
+  if (backing_file != NULL && !hero_virt_disk_validate_path (backing_file, error))
+    return FALSE;
   return TRUE;
 }

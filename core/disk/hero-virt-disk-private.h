@@ -14,6 +14,9 @@ struct _HeroVirtDisk
   GObject parent_instance;
 
   char                 *path;
+  char                 *format;
+  HeroVirtDiskOpenFlags open_flags;
+  GError               *path_error; /* the path as given was refused */
   HeroVirtExecutor     *executor;
   HeroVirtDiskProvider *provider;
   GMutex                lock;
@@ -28,7 +31,10 @@ gboolean      _hero_virt_disk_check_convert (HeroVirtDisk *self,
                                              const char   *format,
                                              gboolean      compress,
                                              GError      **error);
-HeroVirtDisk *_hero_virt_disk_sibling (HeroVirtDisk *self, const char *path);
-GPtrArray    *_hero_virt_disk_info_to_snapshots (HeroVirtDiskInfo *info);
+HeroVirtDisk *_hero_virt_disk_sibling (HeroVirtDisk *self, const char *path, const char *format);
+gboolean      _hero_virt_disk_check_format (const char *format, GError **error);
+HeroVirtDiskCreateOptions *_hero_virt_disk_default_create_options (HeroVirtDisk *self,
+                                                                   guint64       size);
+GPtrArray                 *_hero_virt_disk_info_to_snapshots (HeroVirtDiskInfo *info);
 
 G_END_DECLS

@@ -4,6 +4,8 @@
  */
 #include "config.h"
 
+#include <string.h>
+
 #include "hero-virt-disk-private.h"
 
 /**
@@ -18,6 +20,23 @@
  * disk.snapshot_create("clean", None)
  * info = disk.info(None)
  * print(info.props.virtual_size, [s.props.name for s in info.get_snapshots()])
+ * ```
+ *
+ * An existing image is read in the format its owner states
+ * ([property@HeroVirt.Disk:format], `qcow2` when not stated), never in
+ * one guessed from its bytes: a guest can write anything into a raw disk,
+ * a qcow2 header naming a host file as its backing file included. For the
+ * same reason an image that refers to other files (a backing file, an
+ * external data file) is refused unless the disk allows it
+ * ([property@HeroVirt.Disk:allow-backing-file],
+ * [property@HeroVirt.Disk:allow-data-file]), and a path qemu-img would
+ * read as a protocol (`nbd://…`, `json:{…}`, anything with a colon before
+ * its first slash) or that is not a regular file is refused with
+ * %HERO_VIRT_ERROR_INVALID_ARGUMENT, on every executor.
+ *
+ * ```python
+ * raw = HeroVirt.Disk(path="/srv/guest.raw", format="raw")
+ * overlay = HeroVirt.Disk(path="/srv/web.qcow2", allow_backing_file=True)
  * ```
  *
  * The work is done by a [iface@HeroVirt.DiskProvider] (the default one,
@@ -35,6 +54,9 @@ enum
   PROP_PATH,
   PROP_EXECUTOR,
   PROP_PROVIDER,
+  PROP_FORMAT,
+  PROP_ALLOW_BACKING_FILE,
+  PROP_ALLOW_DATA_FILE,
   N_PROPS
 };
 
@@ -48,6 +70,8 @@ hero_virt_disk_finalize (GObject *object)
   HeroVirtDisk *self = HERO_VIRT_DISK (object);
 
   g_free (self->path);
+  g_free (self->format);
+  g_clear_error (&self->path_error);
   g_clear_object (&self->executor);
   g_clear_object (&self->provider);
   g_mutex_clear (&self->lock);
@@ -73,6 +97,15 @@ hero_virt_disk_get_property (GObject *object, guint prop_id, GValue *value, GPar
       g_value_set_object (value, self->provider);
       g_mutex_unlock (&self->lock);
       break;
+    case PROP_FORMAT:
+      g_value_set_string (value, self->format);
+      break;
+    case PROP_ALLOW_BACKING_FILE:
+      g_value_set_boolean (value, (self->open_flags & HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE) != 0);
+      break;
+    case PROP_ALLOW_DATA_FILE:
+      g_value_set_boolean (value, (self->open_flags & HERO_VIRT_DISK_OPEN_ALLOW_DATA_FILE) != 0);
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -94,6 +127,17 @@ hero_virt_disk_set_property (GObject *object, guint prop_id, const GValue *value
     case PROP_PROVIDER:
       self->provider = g_value_dup_object (value);
       break;
+    case PROP_FORMAT:
+      self->format = g_value_dup_string (value);
+      break;
+    case PROP_ALLOW_BACKING_FILE:
+      if (g_value_get_boolean (value))
+        self->open_flags |= HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE;
+      break;
+    case PROP_ALLOW_DATA_FILE:
+      if (g_value_get_boolean (value))
+        self->open_flags |= HERO_VIRT_DISK_OPEN_ALLOW_DATA_FILE;
+      break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
@@ -109,11 +153,17 @@ hero_virt_disk_constructed (GObject *object)
   if (self->executor == NULL)
     self->executor = g_object_ref (hero_virt_executor_get_default ());
 
+  /* Checked as given, before it is made absolute: "nbd://x" must be an
+   * error, not the file "./nbd:/x". */
+  if (self->path != NULL && *self->path != '\0')
+    hero_virt_disk_validate_path (self->path, &self->path_error);
+  if (self->format != NULL && self->path_error == NULL)
+    _hero_virt_disk_check_format (self->format, &self->path_error);
+
   /* Local relative paths are made absolute now, so a later chdir() does
-   * not change which file is meant, and no path can be read by qemu-img
-   * as a protocol prefix ("nbd:", "json:"). */
-  if (self->path != NULL && *self->path != '\0' && !g_path_is_absolute (self->path)
-      && hero_virt_executor_is_local (self->executor))
+   * not change which file is meant. */
+  if (self->path_error == NULL && self->path != NULL && *self->path != '\0'
+      && !g_path_is_absolute (self->path) && hero_virt_executor_is_local (self->executor))
     {
       char *abs = g_canonicalize_filename (self->path, NULL);
       g_free (self->path);
@@ -164,6 +214,47 @@ hero_virt_disk_class_init (HeroVirtDiskClass *klass)
       = g_param_spec_object ("provider", NULL, NULL, HERO_VIRT_TYPE_DISK_PROVIDER,
                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * HeroVirtDisk:format:
+   *
+   * The format of the image as its owner states it: `qcow2` or `raw`;
+   * %NULL means the provider's default (`qcow2` for the qcow2 plugin). The
+   * format is never guessed from the file's bytes: a raw disk whose guest
+   * wrote a qcow2 header is read as raw when stated raw, and refused
+   * when stated (or defaulted to) qcow2 if that header names a backing
+   * file. A file that is not in the stated format is an error.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_FORMAT]
+      = g_param_spec_string ("format", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * HeroVirtDisk:allow-backing-file:
+   *
+   * Whether the image may be an overlay on a backing file. Off by default:
+   * info, convert, resize, check and snapshots refuse an image whose header
+   * names a backing file. When on, the backing file's format must be
+   * recorded in the image (it is never probed), its name must be a plain
+   * path, and it is checked the same way, down the chain.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ALLOW_BACKING_FILE]
+      = g_param_spec_boolean ("allow-backing-file", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  /**
+   * HeroVirtDisk:allow-data-file:
+   *
+   * Whether the image may keep its data in an external data file (qcow2
+   * `data-file`). Off by default.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_ALLOW_DATA_FILE]
+      = g_param_spec_boolean ("allow-data-file", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -190,6 +281,30 @@ hero_virt_disk_new (const char *path)
   g_return_val_if_fail (path != NULL, NULL);
 
   return g_object_new (HERO_VIRT_TYPE_DISK, "path", path, NULL);
+}
+
+/**
+ * hero_virt_disk_new_with_format:
+ * @path: (type filename): the image's path
+ * @format: (nullable): the image's format, `qcow2` or `raw`; %NULL for the
+ *   provider's default
+ * @flags: what the image may refer to besides itself
+ *
+ * Creates an object for the existing (or future) image at @path on this
+ * machine, read in @format, with the references @flags allow.
+ *
+ * Returns: (transfer full): a new #HeroVirtDisk
+ *
+ * Since: 0.1
+ */
+HeroVirtDisk *
+hero_virt_disk_new_with_format (const char *path, const char *format, HeroVirtDiskOpenFlags flags)
+{
+  g_return_val_if_fail (path != NULL, NULL);
+
+  return g_object_new (HERO_VIRT_TYPE_DISK, "path", path, "format", format, "allow-backing-file",
+                       (flags & HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE) != 0, "allow-data-file",
+                       (flags & HERO_VIRT_DISK_OPEN_ALLOW_DATA_FILE) != 0, NULL);
 }
 
 /**
@@ -248,6 +363,76 @@ hero_virt_disk_get_path (HeroVirtDisk *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_DISK (self), NULL);
   return self->path;
+}
+
+/**
+ * hero_virt_disk_get_format:
+ * @self: a #HeroVirtDisk
+ *
+ * Returns: (nullable): the stated format, or %NULL for the provider's
+ *   default
+ *
+ * Since: 0.1
+ */
+const char *
+hero_virt_disk_get_format (HeroVirtDisk *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_DISK (self), NULL);
+  return self->format;
+}
+
+/**
+ * hero_virt_disk_get_open_flags:
+ * @self: a #HeroVirtDisk
+ *
+ * Returns: what the image may refer to besides itself
+ *
+ * Since: 0.1
+ */
+HeroVirtDiskOpenFlags
+hero_virt_disk_get_open_flags (HeroVirtDisk *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_DISK (self), HERO_VIRT_DISK_OPEN_NONE);
+  return self->open_flags;
+}
+
+/**
+ * hero_virt_disk_validate_path:
+ * @path: (type filename): an image path, or a backing file name
+ * @error: return location for a #GError
+ *
+ * Checks that qemu-img would read @path as a file name and nothing else:
+ * not empty, no control characters, and no colon before the first slash
+ * (qemu-img reads `nbd://host`, `json:{…}`, `http://…` or `a:b` as a
+ * protocol, even after `--`). An absolute path, or a relative one with no
+ * colon before its first slash, passes. Disk providers call it for image
+ * paths and for the backing and data file names read from images, so it
+ * holds on remote executors too.
+ *
+ * Returns: %TRUE when @path is a plain file name, else %FALSE with
+ *   %HERO_VIRT_ERROR_INVALID_ARGUMENT
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_disk_validate_path (const char *path, GError **error)
+{
+  const char *colon, *slash;
+
+  if (path == NULL || *path == '\0')
+    return hero_virt_set_invalid_argument (error, "disk path", path, "it is empty");
+  for (const char *p = path; *p != '\0'; p++)
+    if ((guchar)*p < 0x20 || *p == 0x7f)
+      return hero_virt_set_invalid_argument (error, "disk path", path,
+                                             "it contains a control character");
+  colon = strchr (path, ':');
+  slash = strchr (path, '/');
+  if (colon != NULL && (slash == NULL || colon < slash))
+    return hero_virt_set_invalid_argument (
+        error, "disk path", path,
+        "qemu-img would read it as a protocol (a colon before the first slash); "
+        "give a path such as ./name");
+  return TRUE;
 }
 
 /**
@@ -310,7 +495,33 @@ _hero_virt_disk_check_path (HeroVirtDisk *self, GError **error)
 {
   if (self->path == NULL || *self->path == '\0')
     return hero_virt_set_invalid_argument (error, "disk path", self->path, "the disk has no path");
+  if (self->path_error != NULL)
+    {
+      g_propagate_error (error, g_error_copy (self->path_error));
+      return FALSE;
+    }
   return TRUE;
+}
+
+gboolean
+_hero_virt_disk_check_format (const char *format, GError **error)
+{
+  static const char *const formats[] = { "qcow2", "raw", NULL };
+
+  if (format != NULL && !g_strv_contains (formats, format))
+    return hero_virt_set_invalid_argument (error, "disk format", format,
+                                           "an existing image is read as qcow2 or raw");
+  return TRUE;
+}
+
+HeroVirtDiskCreateOptions *
+_hero_virt_disk_default_create_options (HeroVirtDisk *self, guint64 size)
+{
+  HeroVirtDiskCreateOptions *options = hero_virt_disk_create_options_new (size);
+
+  if (self->format != NULL)
+    hero_virt_disk_create_options_set_format (options, self->format);
+  return options;
 }
 
 gboolean
@@ -342,16 +553,16 @@ _hero_virt_disk_check_convert (HeroVirtDisk *self,
   if (format == NULL || !g_strv_contains (formats, format))
     return hero_virt_set_invalid_argument (error, "output format", format,
                                            "use qcow2, raw, vmdk, vdi, vhdx or vpc");
-  return TRUE;
+  return hero_virt_disk_validate_path (dest, error);
 }
 
 /* The image at @path beside this one: same executor and provider, the
  * path made absolute as for hero_virt_disk_new(). */
 HeroVirtDisk *
-_hero_virt_disk_sibling (HeroVirtDisk *self, const char *path)
+_hero_virt_disk_sibling (HeroVirtDisk *self, const char *path, const char *format)
 {
   return g_object_new (HERO_VIRT_TYPE_DISK, "path", path, "executor", self->executor, "provider",
-                       self->provider, NULL);
+                       self->provider, "format", format, NULL);
 }
 
 GPtrArray *

@@ -10,6 +10,7 @@
 
 #include "hero-virt-types.h"
 #include "hero-virt-executor.h"
+#include "hero-virt-disk-enums.h"
 #include "hero-virt-disk-provider.h"
 
 G_BEGIN_DECLS
@@ -21,12 +22,21 @@ G_DECLARE_FINAL_TYPE (HeroVirtDisk, hero_virt_disk, HERO_VIRT, DISK, GObject)
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtDisk *hero_virt_disk_new (const char *path);
 HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtDisk *
+hero_virt_disk_new_with_format (const char *path, const char *format, HeroVirtDiskOpenFlags flags);
+HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtDisk *hero_virt_disk_new_for_provider (const char       *path,
                                                const char       *provider_name,
                                                HeroVirtExecutor *executor,
                                                GError          **error);
 HERO_VIRT_AVAILABLE_IN_ALL
 const char *hero_virt_disk_get_path (HeroVirtDisk *self);
+HERO_VIRT_AVAILABLE_IN_ALL
+const char *hero_virt_disk_get_format (HeroVirtDisk *self);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtDiskOpenFlags hero_virt_disk_get_open_flags (HeroVirtDisk *self);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_disk_validate_path (const char *path, GError **error);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtExecutor *hero_virt_disk_get_executor (HeroVirtDisk *self);
 HERO_VIRT_AVAILABLE_IN_ALL

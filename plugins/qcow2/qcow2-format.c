@@ -811,3 +811,126 @@ qcow2_create_write (const Qcow2CreateParams *params,
     }
   return TRUE;
 }
+
+/* ---- what an image refers to ---- */
+
+void
+qcow2_refs_clear (Qcow2Refs *refs)
+{
+  g_clear_pointer (&refs->backing_file, g_free);
+  g_clear_pointer (&refs->backing_format, g_free);
+  g_clear_pointer (&refs->data_file, g_free);
+  memset (refs, 0, sizeof *refs);
+}
+
+static Qcow2Status G_GNUC_PRINTF (2, 3) refs_fail (char **out_message, const char *format, ...)
+{
+  va_list args;
+
+  if (out_message != NULL)
+    {
+      va_start (args, format);
+      *out_message = g_strdup_vprintf (format, args);
+      va_end (args);
+    }
+  return QCOW2_STATUS_CORRUPT;
+}
+
+Qcow2Status
+qcow2_scan_refs (const guint8 *buf,
+                 gsize         len,
+                 guint64       file_size,
+                 Qcow2Refs    *out,
+                 gsize        *out_needed,
+                 char        **out_message)
+{
+  guint32 version, cluster_bits, header_length, backing_size;
+  guint64 cluster_size, backing_offset, ext_end, offset, need;
+
+  memset (out, 0, sizeof *out);
+  *out_needed = 0;
+  if (len > file_size)
+    len = file_size;
+  if (len < 4 || be32 (buf) != QCOW2_MAGIC)
+    return QCOW2_STATUS_NOT_QCOW2;
+  if (len < 8)
+    return refs_fail (out_message, "qcow2 header too short");
+  if (be32 (buf + 4) < 2)
+    return QCOW2_STATUS_NOT_QCOW2;
+  version = be32 (buf + 4);
+  if (version > 3)
+    return refs_fail (out_message, "Unsupported qcow2 version %u", version);
+  if (file_size < (version == 2 ? V2_HEADER_LENGTH : V3_HEADER_MIN))
+    return refs_fail (out_message, "qcow2 header too short");
+  if (len < V3_HEADER_MIN && len < file_size)
+    {
+      *out_needed = MIN (file_size, V3_HEADER_MIN);
+      return QCOW2_STATUS_OK;
+    }
+  cluster_bits = be32 (buf + 20);
+  if (cluster_bits < MIN_CLUSTER_BITS || cluster_bits > MAX_CLUSTER_BITS)
+    return refs_fail (out_message, "Unsupported cluster size: 2^%u", cluster_bits);
+  cluster_size = G_GUINT64_CONSTANT (1) << cluster_bits;
+  /* Everything an image can name lies in its first cluster: QEMU refuses a
+   * backing file name or header extension past it. */
+  need = MIN (cluster_size, file_size);
+  if (len < need)
+    {
+      *out_needed = need;
+      return QCOW2_STATUS_OK;
+    }
+  len = need;
+
+  out->version = version;
+  header_length = V2_HEADER_LENGTH;
+  if (version == 3)
+    {
+      out->incompatible_features = be64 (buf + 72);
+      header_length = be32 (buf + 100);
+      if (header_length < V3_HEADER_MIN || header_length > cluster_size)
+        return refs_fail (out_message, "Invalid qcow2 header length %u", header_length);
+    }
+  out->has_data_file = (out->incompatible_features & QCOW2_INCOMPAT_DATA_FILE) != 0;
+
+  backing_offset = be64 (buf + 8);
+  backing_size = be32 (buf + 16);
+  if (backing_offset > cluster_size)
+    return refs_fail (out_message, "Invalid backing file offset");
+  if (backing_offset != 0)
+    {
+      if (backing_size > 1023 || backing_size > cluster_size - backing_offset
+          || backing_offset + backing_size > len)
+        return refs_fail (out_message, "Backing file name too long");
+      if (backing_size > 0)
+        {
+          out->has_backing_file = TRUE;
+          out->backing_file = g_strndup ((const char *)buf + backing_offset, backing_size);
+        }
+    }
+
+  ext_end = backing_offset != 0 ? backing_offset : cluster_size;
+  offset = header_length;
+  while (offset + 8 <= ext_end && offset + 8 <= len)
+    {
+      guint32 magic = be32 (buf + offset), ext_len = be32 (buf + offset + 4);
+
+      offset += 8;
+      if (ext_len > ext_end - offset || ext_len > len - offset)
+        return refs_fail (out_message, "Header extension too large");
+      if (magic == EXT_END)
+        break;
+      if (magic == EXT_BACKING_FORMAT)
+        {
+          g_free (out->backing_format);
+          out->backing_format = g_strndup ((const char *)buf + offset, ext_len);
+        }
+      else if (magic == EXT_DATA_FILE)
+        {
+          out->has_data_file = TRUE;
+          g_free (out->data_file);
+          out->data_file = g_strndup ((const char *)buf + offset, ext_len);
+        }
+      offset += ((guint64)ext_len + 7) & ~G_GUINT64_CONSTANT (7);
+    }
+  return QCOW2_STATUS_OK;
+}

@@ -92,6 +92,34 @@ gboolean qcow2_probe (const guint8 *buf, gsize len);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (Qcow2Image, qcow2_image_free)
 
+/* What an image names besides itself, read from its first cluster (the
+ * header, the backing file name and the header extensions) without
+ * trusting anything else in the file. Strings are the NUL-free prefixes
+ * QEMU would use. */
+typedef struct
+{
+  guint32  version;
+  guint64  incompatible_features;
+  gboolean has_backing_file;
+  char    *backing_file;   /* as recorded, NULL when none */
+  char    *backing_format; /* the backing format extension, or NULL */
+  gboolean has_data_file;  /* the incompatible bit or the extension */
+  char    *data_file;      /* the data file extension, or NULL */
+} Qcow2Refs;
+
+void qcow2_refs_clear (Qcow2Refs *refs);
+
+/* Scans the first @len bytes of a file of @file_size bytes. NOT_QCOW2 when
+ * there is no qcow2 magic; CORRUPT with a message for a header QEMU would
+ * refuse; OK with @out_needed > @len when more of the file must be read
+ * first (then @out is empty). */
+Qcow2Status qcow2_scan_refs (const guint8 *buf,
+                             gsize         len,
+                             guint64       file_size,
+                             Qcow2Refs    *out,
+                             gsize        *out_needed,
+                             char        **out_message);
+
 /* Creation of an empty image. */
 typedef struct
 {

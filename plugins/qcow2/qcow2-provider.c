@@ -131,30 +131,36 @@ run_checked (HeroVirtExecutor *executor,
   return NULL;
 }
 
-/* ---- info ---- */
+/* ---- reading an existing image safely ---- */
 
-static HeroVirtDiskInfo *
-info_with_qemu_img (HeroVirtExecutor *executor,
-                    const char       *path,
-                    GCancellable     *cancellable,
-                    GError          **error)
+/* What is read of an image before anything else: its first cluster holds
+ * every name it can refer to. */
+#define HEAD_FIRST_READ (64 * 1024)
+/* A backing chain deeper than this is refused. */
+#define MAX_CHAIN_DEPTH 16
+
+static const char *
+default_format (const char *image_format)
 {
-  g_autoptr (HeroVirtCommand) command = qemu_img ("info");
-  g_autoptr (HeroVirtCommandResult) result = NULL;
-
-  /* -U: a running VM holds the image's lock; reading is still safe. */
-  hero_virt_command_add_args (command, "-U", "--output=json", "--", path, NULL);
-  result = run_checked (executor, command, NULL, cancellable, error);
-  if (result == NULL)
-    return NULL;
-  return hero_virt_disk_info_new_from_json (hero_virt_command_result_get_stdout_text (result),
-                                            error);
+  return image_format != NULL ? image_format : "qcow2";
 }
 
+static gboolean
+check_image_format (const char *format, GError **error)
+{
+  if (g_strcmp0 (format, "qcow2") != 0 && g_strcmp0 (format, "raw") != 0)
+    return hero_virt_set_invalid_argument (error, "disk format", format,
+                                           "an existing image is read as qcow2 or raw");
+  return TRUE;
+}
+
+/* Opens a local file without blocking on a FIFO or a device (O_NONBLOCK),
+ * and refuses anything but a regular file. */
 static int
 open_local (const char *path, GError **error)
 {
-  int fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY, 0);
+  struct stat st;
+  int         fd = g_open (path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK, 0);
 
   if (fd < 0)
     {
@@ -162,8 +168,376 @@ open_local (const char *path, GError **error)
       g_set_error (error, HERO_VIRT_ERROR,
                    saved_errno == ENOENT ? HERO_VIRT_ERROR_NOT_FOUND : HERO_VIRT_ERROR_IO,
                    "Could not open “%s”: %s", path, g_strerror (saved_errno));
+      return -1;
     }
+  if (fstat (fd, &st) != 0)
+    {
+      int saved_errno = errno;
+      close (fd);
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not stat “%s”: %s", path,
+                   g_strerror (saved_errno));
+      return -1;
+    }
+  if (!S_ISREG (st.st_mode))
+    {
+      close (fd);
+      hero_virt_set_invalid_argument (error, "disk path", path, "it is not a regular file");
+      return -1;
+    }
+  /* Regular files ignore O_NONBLOCK; clear it anyway for plain reads. */
+  fcntl (fd, F_SETFL, fcntl (fd, F_GETFL) & ~O_NONBLOCK);
   return fd;
+}
+
+/* The type and size of a file on the executor's host, without opening it
+ * (so a FIFO cannot block): `stat -c` through the executor. */
+static gboolean
+remote_stat (HeroVirtExecutor *executor,
+             const char       *path,
+             gboolean          follow,
+             char            **out_type,
+             guint64          *out_size,
+             GCancellable     *cancellable,
+             GError          **error)
+{
+  g_autoptr (HeroVirtCommand) command = HERO_VIRT_COMMAND_NEW ("stat");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+  const char *text, *sep;
+
+  if (follow)
+    hero_virt_command_add_arg (command, "-L");
+  hero_virt_command_add_args (command, "--printf=%s %F", "--", path, NULL);
+  result = run_checked (executor, command, NULL, cancellable, error);
+  if (result == NULL)
+    return FALSE;
+  text = hero_virt_command_result_get_stdout_text (result);
+  sep = text != NULL ? strchr (text, ' ') : NULL;
+  if (sep == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE,
+                   "Could not read what stat says about “%s”", path);
+      return FALSE;
+    }
+  *out_size = g_ascii_strtoull (text, NULL, 10);
+  *out_type = g_strdup (sep + 1);
+  return TRUE;
+}
+
+/* The first @want bytes of the regular file @path (fewer if it is
+ * shorter) and its size. Anything but a regular file (a FIFO, a device, a
+ * directory) is INVALID_ARGUMENT, found without blocking. */
+static GBytes *
+read_head (HeroVirtExecutor *executor,
+           const char       *path,
+           gsize             want,
+           guint64          *out_size,
+           GCancellable     *cancellable,
+           GError          **error)
+{
+  if (hero_virt_executor_is_local (executor))
+    {
+      g_autofree guint8 *buf = NULL;
+      struct stat        st;
+      gsize              done = 0;
+      int                fd = open_local (path, error);
+
+      if (fd < 0)
+        return NULL;
+      if (fstat (fd, &st) != 0)
+        st.st_size = 0;
+      want = MIN (want, (gsize)st.st_size);
+      buf = g_malloc (MAX (want, 1));
+      while (done < want)
+        {
+          ssize_t n = pread (fd, buf + done, want - done, (off_t)done);
+
+          if (n < 0 && errno == EINTR)
+            continue;
+          if (n < 0)
+            {
+              int saved_errno = errno;
+              close (fd);
+              g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not read “%s”: %s",
+                           path, g_strerror (saved_errno));
+              return NULL;
+            }
+          if (n == 0)
+            break;
+          done += n;
+        }
+      close (fd);
+      *out_size = (guint64)st.st_size;
+      return g_bytes_new_take (g_steal_pointer (&buf), done);
+    }
+  else
+    {
+      g_autoptr (HeroVirtCommand) command = NULL;
+      g_autoptr (HeroVirtCommandResult) result = NULL;
+      g_autofree char *type = NULL;
+
+      if (!remote_stat (executor, path, TRUE, &type, out_size, cancellable, error))
+        return NULL;
+      if (!g_str_has_prefix (type, "regular"))
+        {
+          hero_virt_set_invalid_argument (error, "disk path", path, "it is not a regular file");
+          return NULL;
+        }
+      want = MIN (want, *out_size);
+      if (want == 0)
+        return g_bytes_new (NULL, 0);
+      command = HERO_VIRT_COMMAND_NEW ("head");
+      hero_virt_command_add_arg (command, "-c");
+      hero_virt_command_add_arg_printf (command, "%" G_GSIZE_FORMAT, want);
+      hero_virt_command_add_args (command, "--", path, NULL);
+      result = run_checked (executor, command, NULL, cancellable, error);
+      if (result == NULL)
+        return NULL;
+      return g_bytes_ref (hero_virt_command_result_get_stdout (result));
+    }
+}
+
+static gboolean check_refs (HeroVirtExecutor     *executor,
+                            const char           *path,
+                            const char           *format,
+                            HeroVirtDiskOpenFlags flags,
+                            guint                 depth,
+                            GCancellable         *cancellable,
+                            GError              **error);
+
+/* The backing file @name recorded in @path, in @format: a plain path, not
+ * the image itself, checked like the image. */
+static gboolean
+check_backing (HeroVirtExecutor     *executor,
+               const char           *path,
+               const char           *name,
+               const char           *format,
+               HeroVirtDiskOpenFlags flags,
+               guint                 depth,
+               GCancellable         *cancellable,
+               GError              **error)
+{
+  g_autofree char *full = NULL;
+
+  if (!hero_virt_disk_validate_path (name, error))
+    {
+      g_prefix_error (error, "The backing file of “%s”: ", path);
+      return FALSE;
+    }
+  if (format == NULL)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "“%s” records no format for its backing file, and it is never probed", path);
+      return FALSE;
+    }
+  if (!check_image_format (format, error))
+    {
+      g_prefix_error (error, "The backing file of “%s”: ", path);
+      return FALSE;
+    }
+  if (depth >= MAX_CHAIN_DEPTH)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "The backing chain of “%s” is deeper than %u images", path, MAX_CHAIN_DEPTH);
+      return FALSE;
+    }
+  full = qcow2_full_backing_filename (path, name);
+  if (strcmp (full, path) == 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "“%s” is its own backing file", path);
+      return FALSE;
+    }
+  return check_refs (executor, full, format, flags, depth + 1, cancellable, error);
+}
+
+/* Reads the image's header (never trusting its bytes for the format) and
+ * refuses the files it names unless @flags allow them: a backing file (its
+ * format recorded, its name a plain path, itself checked the same way)
+ * and an external data file. A raw image names nothing. */
+static gboolean
+check_refs (HeroVirtExecutor     *executor,
+            const char           *path,
+            const char           *format,
+            HeroVirtDiskOpenFlags flags,
+            guint                 depth,
+            GCancellable         *cancellable,
+            GError              **error)
+{
+  g_autoptr (GBytes) head = NULL;
+  g_autofree char *message = NULL;
+  Qcow2Refs        refs = {
+           0,
+  };
+  guint64     size = 0;
+  gsize       needed = 0;
+  Qcow2Status status;
+  gboolean    ok = FALSE;
+
+  if (!hero_virt_disk_validate_path (path, error) || !check_image_format (format, error))
+    return FALSE;
+  head = read_head (executor, path, HEAD_FIRST_READ, &size, cancellable, error);
+  if (head == NULL)
+    return FALSE;
+  if (strcmp (format, "raw") == 0)
+    return TRUE;
+
+  status = qcow2_scan_refs (g_bytes_get_data (head, NULL), g_bytes_get_size (head), size, &refs,
+                            &needed, &message);
+  if (status == QCOW2_STATUS_OK && needed > g_bytes_get_size (head))
+    {
+      g_clear_pointer (&head, g_bytes_unref);
+      head = read_head (executor, path, needed, &size, cancellable, error);
+      if (head == NULL)
+        return FALSE;
+      status = qcow2_scan_refs (g_bytes_get_data (head, NULL), g_bytes_get_size (head), size, &refs,
+                                &needed, &message);
+      if (status == QCOW2_STATUS_OK && needed > g_bytes_get_size (head))
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "“%s” changed while it was read",
+                       path);
+          goto out;
+        }
+    }
+  switch (status)
+    {
+    case QCOW2_STATUS_OK:
+      break;
+    case QCOW2_STATUS_NOT_QCOW2:
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "“%s” is not a qcow2 image (its format is never guessed: state it, such as "
+                   "format=raw)",
+                   path);
+      goto out;
+    default:
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT,
+                   "“%s” is not a valid qcow2 image: %s", path, message ? message : "bad header");
+      goto out;
+    }
+
+  if (refs.has_data_file)
+    {
+      g_autofree char *full = NULL;
+      g_autoptr (GBytes) data_head = NULL;
+      guint64 data_size;
+
+      if (!(flags & HERO_VIRT_DISK_OPEN_ALLOW_DATA_FILE))
+        {
+          g_autofree char *what = g_strdup_printf ("image “%s” with the external data file", path);
+          hero_virt_set_invalid_argument (error, what, refs.data_file ? refs.data_file : "",
+                                          "external data files are refused unless the disk "
+                                          "allows them (allow-data-file)");
+          goto out;
+        }
+      if (refs.data_file == NULL || *refs.data_file == '\0')
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                       "“%s” needs an external data file but names none", path);
+          goto out;
+        }
+      if (!hero_virt_disk_validate_path (refs.data_file, error))
+        {
+          g_prefix_error (error, "The data file of “%s”: ", path);
+          goto out;
+        }
+      full = qcow2_full_backing_filename (path, refs.data_file);
+      data_head = read_head (executor, full, 0, &data_size, cancellable, error);
+      if (data_head == NULL)
+        goto out;
+    }
+
+  if (refs.has_backing_file)
+    {
+      if (!(flags & HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE))
+        {
+          g_autofree char *what = g_strdup_printf ("image “%s” with the backing file", path);
+          hero_virt_set_invalid_argument (error, what, refs.backing_file,
+                                          "backing files are refused unless the disk allows "
+                                          "them (allow-backing-file)");
+          goto out;
+        }
+      if (!check_backing (executor, path, refs.backing_file, refs.backing_format, flags, depth,
+                          cancellable, error))
+        goto out;
+    }
+  ok = TRUE;
+
+out:
+  qcow2_refs_clear (&refs);
+  return ok;
+}
+
+/* qemu-img's own reading of the image agrees: the stated format, and no
+ * backing or data file the flags do not allow. */
+static gboolean
+double_check (HeroVirtDiskInfo     *info,
+              const char           *path,
+              const char           *format,
+              HeroVirtDiskOpenFlags flags,
+              GError              **error)
+{
+  JsonNode   *root = hero_virt_disk_info_get_json_node (info);
+  JsonObject *object = root && JSON_NODE_HOLDS_OBJECT (root) ? json_node_get_object (root) : NULL;
+  JsonObject *specific = NULL, *data = NULL;
+  const char *backing = hero_virt_disk_info_get_backing_filename (info);
+
+  if (g_strcmp0 (hero_virt_disk_info_get_format (info), format) != 0)
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "qemu-img reads “%s” as %s, not %s", path, hero_virt_disk_info_get_format (info),
+                   format);
+      return FALSE;
+    }
+  if (backing != NULL && !(flags & HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE))
+    {
+      g_autofree char *what = g_strdup_printf ("image “%s” with the backing file", path);
+      return hero_virt_set_invalid_argument (error, what, backing,
+                                             "backing files are refused unless the disk allows "
+                                             "them (allow-backing-file)");
+    }
+  if (backing != NULL && !hero_virt_disk_validate_path (backing, error))
+    return FALSE;
+  if (object != NULL && json_object_has_member (object, "format-specific"))
+    {
+      JsonNode *n = json_object_get_member (object, "format-specific");
+      specific = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+    }
+  if (specific != NULL && json_object_has_member (specific, "data"))
+    {
+      JsonNode *n = json_object_get_member (specific, "data");
+      data = JSON_NODE_HOLDS_OBJECT (n) ? json_node_get_object (n) : NULL;
+    }
+  if (data != NULL && json_object_has_member (data, "data-file")
+      && !(flags & HERO_VIRT_DISK_OPEN_ALLOW_DATA_FILE))
+    {
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                   "qemu-img says “%s” has an external data file; it is refused unless the disk "
+                   "allows it (allow-data-file)",
+                   path);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* ---- info ---- */
+
+static HeroVirtDiskInfo *
+info_with_qemu_img (HeroVirtExecutor *executor,
+                    const char       *path,
+                    const char       *format,
+                    GCancellable     *cancellable,
+                    GError          **error)
+{
+  g_autoptr (HeroVirtCommand) command = qemu_img ("info");
+  g_autoptr (HeroVirtCommandResult) result = NULL;
+
+  /* -U: a running VM holds the image's lock; reading is still safe.
+   * -f: the format is stated, never probed. info opens no backing file. */
+  hero_virt_command_add_args (command, "-U", "-f", format, "--output=json", "--", path, NULL);
+  result = run_checked (executor, command, NULL, cancellable, error);
+  if (result == NULL)
+    return NULL;
+  return hero_virt_disk_info_new_from_json (hero_virt_command_result_get_stdout_text (result),
+                                            error);
 }
 
 /* Parses a local file. Returns QCOW2_STATUS_OK with @out_image set,
@@ -226,33 +600,53 @@ info_native (const char *path, GError **error)
   return hero_virt_disk_info_new_from_json_node (node, error);
 }
 
+/* Opens an existing image the safe way: its stated format, its header
+ * read first (check_refs), then its info, natively for a local qcow2 file
+ * unless @need_qemu, else from qemu-img's JSON, which is checked again. */
 static HeroVirtDiskInfo *
-get_info (HeroVirtExecutor *executor, const char *path, GCancellable *cancellable, GError **error)
+open_image (HeroVirtExecutor     *executor,
+            const char           *path,
+            const char           *image_format,
+            HeroVirtDiskOpenFlags flags,
+            gboolean              need_qemu,
+            GCancellable         *cancellable,
+            GError              **error)
 {
-  if (hero_virt_executor_is_local (executor))
-    {
-      GError           *local_error = NULL;
-      HeroVirtDiskInfo *info = info_native (path, &local_error);
+  const char *format = default_format (image_format);
+  g_autoptr (HeroVirtDiskInfo) info = NULL;
 
-      if (info != NULL || local_error != NULL)
+  if (!check_refs (executor, path, format, flags, 0, cancellable, error))
+    return NULL;
+  if (!need_qemu && strcmp (format, "qcow2") == 0 && hero_virt_executor_is_local (executor))
+    {
+      GError *local_error = NULL;
+
+      info = info_native (path, &local_error);
+      if (local_error != NULL)
         {
-          if (local_error != NULL)
-            g_propagate_error (error, local_error);
-          return info;
+          g_propagate_error (error, local_error);
+          return NULL;
         }
+      if (info != NULL)
+        return g_steal_pointer (&info);
       g_debug ("“%s” is not plain qcow2; asking qemu-img", path);
     }
-  return info_with_qemu_img (executor, path, cancellable, error);
+  info = info_with_qemu_img (executor, path, format, cancellable, error);
+  if (info == NULL || !double_check (info, path, format, flags, error))
+    return NULL;
+  return g_steal_pointer (&info);
 }
 
 static HeroVirtDiskInfo *
 hero_virt_qcow2_provider_info (HeroVirtDiskProvider *provider,
                                HeroVirtExecutor     *executor,
                                const char           *path,
+                               const char           *image_format,
+                               HeroVirtDiskOpenFlags flags,
                                GCancellable         *cancellable,
                                GError              **error)
 {
-  return get_info (executor, path, cancellable, error);
+  return open_image (executor, path, image_format, flags, FALSE, cancellable, error);
 }
 
 /* ---- files that must not be clobbered ---- */
@@ -264,28 +658,26 @@ path_exists (HeroVirtExecutor *executor,
              GCancellable     *cancellable,
              GError          **error)
 {
-  g_autoptr (HeroVirtDiskInfo) info = NULL;
   g_autoptr (GError) local_error = NULL;
-  struct stat st;
+  g_autofree char *type = NULL;
+  guint64          size;
+  struct stat      st;
 
   if (hero_virt_executor_is_local (executor))
     {
       *out_exists = g_lstat (path, &st) == 0;
       return TRUE;
     }
-  /* On a remote host, qemu-img itself tells: any existing file opens
-   * (as raw at worst). */
-  info = info_with_qemu_img (executor, path, cancellable, &local_error);
-  if (info != NULL || !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND))
+  /* On a remote host, stat (not following a symlink, opening nothing). */
+  if (remote_stat (executor, path, FALSE, &type, &size, cancellable, &local_error))
     {
-      if (local_error != NULL
-          && !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT))
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
       *out_exists = TRUE;
       return TRUE;
+    }
+  if (!g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND))
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
     }
   *out_exists = FALSE;
   return TRUE;
@@ -384,92 +776,94 @@ backing_clear (Backing *b)
   g_free (b->backing_format);
 }
 
-/* Opens the backing file on this machine, as qemu-img create does:
- * it must exist; its format is probed when not given; its size is the
- * default size. */
+/* Checks the backing file of a new overlay: a plain path, in the stated
+ * format (qcow2 when not given, never probed), naming nothing unsafe down
+ * its own chain (check_refs); its size is the default size. */
 static gboolean
-inspect_backing_local (const char *path,
-                       const char *backing_file,
-                       const char *backing_format,
-                       Backing    *out,
-                       GError    **error)
+inspect_backing (HeroVirtExecutor *executor,
+                 const char       *path,
+                 const char       *backing_file,
+                 const char       *backing_format,
+                 Backing          *out,
+                 GCancellable     *cancellable,
+                 GError          **error)
 {
-  g_autoptr (Qcow2Image) image = NULL;
   g_autoptr (GError) local_error = NULL;
-  Qcow2Status status;
-  struct stat st;
-  int         fd;
+  const char *format = default_format (backing_format);
 
   out->full_backing = qcow2_full_backing_filename (path, backing_file);
-  fd = open_local (out->full_backing, &local_error);
-  if (fd < 0)
+  out->backing_format = g_strdup (format);
+  if (!hero_virt_disk_validate_path (backing_file, error))
+    return FALSE;
+  /* Creating an overlay is asking for a backing file; the backing file's
+   * own chain is held to the same rules as any allowed chain. */
+  if (!check_refs (executor, out->full_backing, format, HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE, 1,
+                   cancellable, &local_error))
     {
+      if (g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT)
+          && strstr (local_error->message, "is not a qcow2 image") != NULL)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                       "The backing file “%s” is not a qcow2 image (give its format, such as raw)",
+                       out->full_backing);
+          return FALSE;
+        }
       g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Backing file: ");
       return FALSE;
     }
-  status = parse_local (out->full_backing, fd, &image, &local_error);
-  if (status == QCOW2_STATUS_OK || status == QCOW2_STATUS_NOT_QCOW2)
-    if (fstat (fd, &st) != 0)
-      status = QCOW2_STATUS_IO;
-  close (fd);
 
-  switch (status)
+  if (hero_virt_executor_is_local (executor))
     {
-    case QCOW2_STATUS_OK:
-      out->backing_format = g_strdup (backing_format ? backing_format : "qcow2");
-      out->backing_size = image->size & ~G_GUINT64_CONSTANT (511);
-      break;
-    case QCOW2_STATUS_NOT_QCOW2:
-      out->backing_format = g_strdup (backing_format ? backing_format : "raw");
-      /* QEMU's raw driver counts whole sectors, rounding up. */
-      out->backing_size = ((guint64)st.st_size + 511) & ~G_GUINT64_CONSTANT (511);
-      break;
-    case QCOW2_STATUS_UNSUPPORTED:
-      out->backing_format = g_strdup (backing_format ? backing_format : "qcow2");
-      out->backing_size = 0; /* qemu-img will read it */
-      break;
-    default:
-      if (local_error == NULL)
-        g_set_error (&local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not read “%s”",
-                     out->full_backing);
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Backing file: ");
-      return FALSE;
+      g_autoptr (Qcow2Image) image = NULL;
+      struct stat st;
+      Qcow2Status status = QCOW2_STATUS_NOT_QCOW2;
+      int         fd = open_local (out->full_backing, &local_error);
+
+      if (fd < 0)
+        {
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Backing file: ");
+          return FALSE;
+        }
+      if (strcmp (format, "qcow2") == 0)
+        status = parse_local (out->full_backing, fd, &image, &local_error);
+      if (fstat (fd, &st) != 0)
+        status = QCOW2_STATUS_IO;
+      close (fd);
+      if (strcmp (format, "raw") == 0 && status != QCOW2_STATUS_IO)
+        {
+          /* QEMU's raw driver counts whole sectors, rounding up. */
+          out->backing_size = ((guint64)st.st_size + 511) & ~G_GUINT64_CONSTANT (511);
+          return TRUE;
+        }
+      switch (status)
+        {
+        case QCOW2_STATUS_OK:
+          out->backing_size = image->size & ~G_GUINT64_CONSTANT (511);
+          return TRUE;
+        case QCOW2_STATUS_UNSUPPORTED:
+          out->backing_size = 0; /* qemu-img will read it */
+          return TRUE;
+        default:
+          if (local_error == NULL)
+            g_set_error (&local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not read “%s”",
+                         out->full_backing);
+          g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "Backing file: ");
+          return FALSE;
+        }
     }
-  if (strcmp (out->backing_format, "qcow2") == 0 && status == QCOW2_STATUS_NOT_QCOW2)
+  else
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                   "The backing file “%s” is not a qcow2 image", out->full_backing);
-      return FALSE;
-    }
-  return TRUE;
-}
+      g_autoptr (HeroVirtDiskInfo) info
+          = info_with_qemu_img (executor, out->full_backing, format, cancellable, error);
 
-static gboolean
-inspect_backing_remote (HeroVirtExecutor *executor,
-                        const char       *path,
-                        const char       *backing_file,
-                        const char       *backing_format,
-                        Backing          *out,
-                        GCancellable     *cancellable,
-                        GError          **error)
-{
-  g_autoptr (HeroVirtDiskInfo) info = NULL;
-
-  out->full_backing = qcow2_full_backing_filename (path, backing_file);
-  if (backing_format != NULL)
-    {
-      out->backing_format = g_strdup (backing_format);
+      if (info == NULL)
+        {
+          g_prefix_error (error, "Backing file: ");
+          return FALSE;
+        }
+      out->backing_size = hero_virt_disk_info_get_virtual_size (info);
       return TRUE;
     }
-  info = info_with_qemu_img (executor, out->full_backing, cancellable, error);
-  if (info == NULL)
-    {
-      g_prefix_error (error, "Backing file: ");
-      return FALSE;
-    }
-  out->backing_format = g_strdup (hero_virt_disk_info_get_format (info));
-  out->backing_size = hero_virt_disk_info_get_virtual_size (info);
-  return TRUE;
 }
 
 static guint32
@@ -613,7 +1007,8 @@ hero_virt_qcow2_provider_create (HeroVirtDiskProvider      *provider,
   };
   gboolean ok = FALSE;
 
-  if (!hero_virt_disk_create_options_validate (options, error))
+  if (!hero_virt_disk_create_options_validate (options, error)
+      || !hero_virt_disk_validate_path (path, error))
     return FALSE;
   if (!refuse_existing (executor, path, cancellable, error))
     return FALSE;
@@ -627,9 +1022,8 @@ hero_virt_qcow2_provider_create (HeroVirtDiskProvider      *provider,
                        "An image cannot be its own backing file");
           return FALSE;
         }
-      if (local ? !inspect_backing_local (path, backing_file, backing_format, &backing, error)
-                : !inspect_backing_remote (executor, path, backing_file, backing_format, &backing,
-                                           cancellable, error))
+      if (!inspect_backing (executor, path, backing_file, backing_format, &backing, cancellable,
+                            error))
         goto out;
     }
 
@@ -646,41 +1040,53 @@ out:
 
 /* ---- snapshots ---- */
 
-static HeroVirtDiskInfo *
-qcow2_info_for_snapshots (HeroVirtExecutor *executor,
-                          const char       *path,
-                          GCancellable     *cancellable,
-                          GError          **error)
+/* qemu-img snapshot takes no -f: the image is given as options, with its
+ * format stated and its file name escaped for the option syntax (a comma
+ * is doubled), so nothing is probed or read as a protocol. */
+static char *
+image_opts (const char *format, const char *path)
 {
-  HeroVirtDiskInfo *info = get_info (executor, path, cancellable, error);
+  g_autoptr (GString) opts = g_string_new (NULL);
 
-  if (info != NULL && g_strcmp0 (hero_virt_disk_info_get_format (info), "qcow2") != 0)
+  g_string_append_printf (opts, "driver=%s,file.driver=file,file.filename=", format);
+  for (const char *p = path; *p != '\0'; p++)
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
-                   "“%s” is a %s image; internal snapshots need qcow2", path,
-                   hero_virt_disk_info_get_format (info));
-      g_clear_object (&info);
+      if (*p == ',')
+        g_string_append_c (opts, ',');
+      g_string_append_c (opts, *p);
     }
-  return info;
+  return g_string_free (g_steal_pointer (&opts), FALSE);
 }
 
 static gboolean
-snapshot_op (HeroVirtExecutor *executor,
-             const char       *path,
-             const char       *flag,
-             const char       *name,
-             gboolean          must_exist,
-             GCancellable     *cancellable,
-             GError          **error)
+snapshot_op (HeroVirtExecutor     *executor,
+             const char           *path,
+             const char           *image_format,
+             HeroVirtDiskOpenFlags flags,
+             const char           *flag,
+             const char           *name,
+             gboolean              must_exist,
+             GCancellable         *cancellable,
+             GError              **error)
 {
   g_autoptr (HeroVirtDiskInfo) info = NULL;
   HeroVirtDiskSnapshot *existing;
   g_autoptr (HeroVirtCommand) command = NULL;
   g_autoptr (HeroVirtCommandResult) result = NULL;
+  g_autofree char *opts = NULL;
+  const char      *format = default_format (image_format);
 
   if (!hero_virt_validate_snapshot_name (name, error))
     return FALSE;
-  info = qcow2_info_for_snapshots (executor, path, cancellable, error);
+  if (strcmp (format, "qcow2") != 0)
+    {
+      if (!check_image_format (format, error))
+        return FALSE;
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
+                   "“%s” is a %s image; internal snapshots need qcow2", path, format);
+      return FALSE;
+    }
+  info = open_image (executor, path, format, flags, FALSE, cancellable, error);
   if (info == NULL)
     return FALSE;
   existing = hero_virt_disk_info_find_snapshot (info, name);
@@ -697,8 +1103,9 @@ snapshot_op (HeroVirtExecutor *executor,
       return FALSE;
     }
 
+  opts = image_opts (format, path);
   command = qemu_img ("snapshot");
-  hero_virt_command_add_args (command, "-q", flag, name, "--", path, NULL);
+  hero_virt_command_add_args (command, "-q", flag, name, "--image-opts", "--", opts, NULL);
   result = run_checked (executor, command, NULL, cancellable, error);
   return result != NULL;
 }
@@ -707,33 +1114,39 @@ static gboolean
 hero_virt_qcow2_provider_snapshot_create (HeroVirtDiskProvider *provider,
                                           HeroVirtExecutor     *executor,
                                           const char           *path,
+                                          const char           *image_format,
+                                          HeroVirtDiskOpenFlags flags,
                                           const char           *name,
                                           GCancellable         *cancellable,
                                           GError              **error)
 {
-  return snapshot_op (executor, path, "-c", name, FALSE, cancellable, error);
+  return snapshot_op (executor, path, image_format, flags, "-c", name, FALSE, cancellable, error);
 }
 
 static gboolean
 hero_virt_qcow2_provider_snapshot_delete (HeroVirtDiskProvider *provider,
                                           HeroVirtExecutor     *executor,
                                           const char           *path,
+                                          const char           *image_format,
+                                          HeroVirtDiskOpenFlags flags,
                                           const char           *name,
                                           GCancellable         *cancellable,
                                           GError              **error)
 {
-  return snapshot_op (executor, path, "-d", name, TRUE, cancellable, error);
+  return snapshot_op (executor, path, image_format, flags, "-d", name, TRUE, cancellable, error);
 }
 
 static gboolean
 hero_virt_qcow2_provider_snapshot_apply (HeroVirtDiskProvider *provider,
                                          HeroVirtExecutor     *executor,
                                          const char           *path,
+                                         const char           *image_format,
+                                         HeroVirtDiskOpenFlags flags,
                                          const char           *name,
                                          GCancellable         *cancellable,
                                          GError              **error)
 {
-  return snapshot_op (executor, path, "-a", name, TRUE, cancellable, error);
+  return snapshot_op (executor, path, image_format, flags, "-a", name, TRUE, cancellable, error);
 }
 
 /* ---- resize, convert, check ---- */
@@ -742,6 +1155,8 @@ static gboolean
 hero_virt_qcow2_provider_resize (HeroVirtDiskProvider *provider,
                                  HeroVirtExecutor     *executor,
                                  const char           *path,
+                                 const char           *image_format,
+                                 HeroVirtDiskOpenFlags flags,
                                  guint64               size,
                                  gboolean              shrink,
                                  GCancellable         *cancellable,
@@ -750,7 +1165,8 @@ hero_virt_qcow2_provider_resize (HeroVirtDiskProvider *provider,
   g_autoptr (HeroVirtDiskInfo) info = NULL;
   g_autoptr (HeroVirtCommand) command = NULL;
   g_autoptr (HeroVirtCommandResult) result = NULL;
-  guint64 current;
+  const char *format = default_format (image_format);
+  guint64     current;
 
   if (size == 0 || size % 512 != 0)
     {
@@ -758,7 +1174,7 @@ hero_virt_qcow2_provider_resize (HeroVirtDiskProvider *provider,
                    "The new size must be a positive multiple of 512 bytes");
       return FALSE;
     }
-  info = get_info (executor, path, cancellable, error);
+  info = open_image (executor, path, format, flags, TRUE, cancellable, error);
   if (info == NULL)
     return FALSE;
   current = hero_virt_disk_info_get_virtual_size (info);
@@ -773,9 +1189,10 @@ hero_virt_qcow2_provider_resize (HeroVirtDiskProvider *provider,
   if (size == current)
     return TRUE;
 
-  /* The format is given, never probed: a raw image could hold any header. */
+  /* The format is the stated one, never probed: a raw image could hold
+   * any header. */
   command = qemu_img ("resize");
-  hero_virt_command_add_args (command, "-q", "-f", hero_virt_disk_info_get_format (info), NULL);
+  hero_virt_command_add_args (command, "-q", "-f", format, NULL);
   if (size < current)
     hero_virt_command_add_arg (command, "--shrink");
   hero_virt_command_add_args (command, "--", path, NULL);
@@ -788,6 +1205,8 @@ static gboolean
 hero_virt_qcow2_provider_convert (HeroVirtDiskProvider *provider,
                                   HeroVirtExecutor     *executor,
                                   const char           *path,
+                                  const char           *image_format,
+                                  HeroVirtDiskOpenFlags flags,
                                   const char           *dest,
                                   const char           *format,
                                   gboolean              compress,
@@ -798,6 +1217,7 @@ hero_virt_qcow2_provider_convert (HeroVirtDiskProvider *provider,
   g_autoptr (HeroVirtCommand) command = NULL;
   g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autofree char *temp = NULL;
+  const char      *source_format = default_format (image_format);
   gboolean         local = hero_virt_executor_is_local (executor);
   int              fd;
 
@@ -813,7 +1233,9 @@ hero_virt_qcow2_provider_convert (HeroVirtDiskProvider *provider,
                    "The source and destination are the same file");
       return FALSE;
     }
-  info = get_info (executor, path, cancellable, error);
+  if (!hero_virt_disk_validate_path (dest, error))
+    return FALSE;
+  info = open_image (executor, path, source_format, flags, TRUE, cancellable, error);
   if (info == NULL)
     return FALSE;
   if (!refuse_existing (executor, dest, cancellable, error))
@@ -838,8 +1260,7 @@ hero_virt_qcow2_provider_convert (HeroVirtDiskProvider *provider,
     }
 
   command = qemu_img ("convert");
-  hero_virt_command_add_args (command, "-f", hero_virt_disk_info_get_format (info), "-O", format,
-                              NULL);
+  hero_virt_command_add_args (command, "-f", source_format, "-O", format, NULL);
   if (compress)
     hero_virt_command_add_arg (command, "-c");
   hero_virt_command_add_args (command, "--", path, temp, NULL);
@@ -870,6 +1291,8 @@ static HeroVirtDiskCheckResult *
 hero_virt_qcow2_provider_check (HeroVirtDiskProvider *provider,
                                 HeroVirtExecutor     *executor,
                                 const char           *path,
+                                const char           *image_format,
+                                HeroVirtDiskOpenFlags flags,
                                 GCancellable         *cancellable,
                                 GError              **error)
 {
@@ -879,17 +1302,19 @@ hero_virt_qcow2_provider_check (HeroVirtDiskProvider *provider,
   g_autoptr (HeroVirtCommand) command = NULL;
   g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autoptr (GError) local_error = NULL;
-  const char *format = NULL;
+  const char *format = default_format (image_format);
 
-  /* The native reader refuses images qemu-img can still check; only a
-   * missing file stops us here. */
-  info = get_info (executor, path, cancellable, &local_error);
+  /* What the image names is checked first, always. Metadata qemu-img's
+   * info (or the native reader) refuses may still be checked: only a
+   * corrupt image gets past here. */
+  if (!check_refs (executor, path, format, flags, 0, cancellable, error))
+    return NULL;
+  info = open_image (executor, path, format, flags, TRUE, cancellable, &local_error);
   if (info == NULL && !g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_CORRUPT))
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
       return NULL;
     }
-  format = info != NULL ? hero_virt_disk_info_get_format (info) : "qcow2";
 
   command = qemu_img ("check");
   hero_virt_command_add_args (command, "-U", "--output=json", "-f", format, "--", path, NULL);

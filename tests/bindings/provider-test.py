@@ -41,7 +41,7 @@ class MemDisk(GObject.Object, HeroVirt.DiskProvider):
             f.write("memdisk\n")
         return True
 
-    def do_info(self, executor, path, cancellable):
+    def do_info(self, executor, path, image_format, flags, cancellable):
         self._record("info")
         image = self.images.get(path)
         if image is None:
@@ -50,7 +50,7 @@ class MemDisk(GObject.Object, HeroVirt.DiskProvider):
             "filename": path, "format": "memdisk", "virtual-size": image["size"], "actual-size": 0,
         }))
 
-    def do_snapshot_create(self, executor, path, name, cancellable):
+    def do_snapshot_create(self, executor, path, image_format, flags, name, cancellable):
         self._record("snapshot_create")
         self.images[path]["snapshots"].append(name)
         return True

@@ -902,7 +902,8 @@ test_derivation (void)
       g_assert_true (hero_virt_disk_provider_create_finish (sync_only, wait_for (&result), &error));
       g_assert_no_error (error);
       g_clear_object (&result);
-      hero_virt_disk_provider_info_async (sync_only, NULL, path_a, NULL, on_result, &result);
+      hero_virt_disk_provider_info_async (sync_only, NULL, path_a, NULL, HERO_VIRT_DISK_OPEN_NONE,
+                                          NULL, on_result, &result);
       info = hero_virt_disk_provider_info_finish (sync_only, wait_for (&result), &error);
       g_assert_no_error (error);
       g_assert_cmpstr (hero_virt_disk_info_get_format (info), ==, "testdisk-syncdisk");
@@ -922,15 +923,18 @@ test_derivation (void)
       g_assert_true (
           hero_virt_disk_provider_create (async_only, NULL, path_b, options, NULL, &error));
       g_assert_no_error (error);
-      info = hero_virt_disk_provider_info (async_only, NULL, path_b, NULL, &error);
+      info = hero_virt_disk_provider_info (async_only, NULL, path_b, NULL, HERO_VIRT_DISK_OPEN_NONE,
+                                           NULL, &error);
       g_assert_no_error (error);
       g_assert_cmpstr (hero_virt_disk_info_get_format (info), ==, "testdisk-asyncdisk");
       g_clear_object (&info);
-      g_assert_null (hero_virt_disk_provider_info (async_only, NULL, path_c, NULL, &error));
+      g_assert_null (hero_virt_disk_provider_info (async_only, NULL, path_c, NULL,
+                                                   HERO_VIRT_DISK_OPEN_NONE, NULL, &error));
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
       g_clear_error (&error);
       /* …and async callers reach the async vfuncs directly. */
-      hero_virt_disk_provider_info_async (async_only, NULL, path_b, NULL, on_result, &result);
+      hero_virt_disk_provider_info_async (async_only, NULL, path_b, NULL, HERO_VIRT_DISK_OPEN_NONE,
+                                          NULL, on_result, &result);
       info = hero_virt_disk_provider_info_finish (async_only, wait_for (&result), &error);
       g_assert_no_error (error);
       g_assert_cmpuint (hero_virt_disk_info_get_virtual_size (info), ==, 65536);
@@ -943,8 +947,8 @@ test_derivation (void)
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
       g_assert_cmpstr (error->message, ==, "TestNoDisk does not support create");
       g_clear_error (&error);
-      hero_virt_disk_provider_snapshot_delete_async (neither, NULL, path_c, "s", NULL, on_result,
-                                                     &result);
+      hero_virt_disk_provider_snapshot_delete_async (
+          neither, NULL, path_c, NULL, HERO_VIRT_DISK_OPEN_NONE, "s", NULL, on_result, &result);
       g_assert_false (
           hero_virt_disk_provider_snapshot_delete_finish (neither, wait_for (&result), &error));
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
@@ -952,8 +956,8 @@ test_derivation (void)
       g_clear_object (&result);
       g_assert_false (g_file_test (path_c, G_FILE_TEST_EXISTS));
       /* An operation the sync provider left out is not supported either. */
-      g_assert_false (
-          hero_virt_disk_provider_resize (sync_only, NULL, path_a, 1, FALSE, NULL, &error));
+      g_assert_false (hero_virt_disk_provider_resize (
+          sync_only, NULL, path_a, NULL, HERO_VIRT_DISK_OPEN_NONE, 1, FALSE, NULL, &error));
       g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
       g_clear_error (&error);
 

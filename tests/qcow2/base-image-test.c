@@ -2,7 +2,9 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  *
- * An in-process SoupServer on 127.0.0.1 (in its own thread) serves a small
+ * An in-process SoupServer on 127.0.0.1 (in its own thread, over HTTPS with
+ * a self-signed certificate made by openssl, given to the builder as its
+ * CA) serves a small
  * qcow2 image made by qemu-img and SHA256SUMS files: right, wrong, in both
  * line forms, and a transfer that the server cuts short.
  */
@@ -31,6 +33,7 @@ typedef struct
 
 static Server server;
 static char  *work_dir;
+static char  *ca_file;
 
 static void
 serve (SoupServer        *soup_server,
@@ -94,9 +97,16 @@ server_thread (gpointer data)
   g_autoptr (GSList) uris = NULL;
 
   g_main_context_push_thread_default (server.context);
-  server.server = soup_server_new (NULL, NULL);
+  {
+    g_autofree char *key = g_build_filename (work_dir, "key.pem", NULL);
+    g_autoptr (GTlsCertificate) cert = g_tls_certificate_new_from_files (ca_file, key, &error);
+
+    g_assert_no_error (error);
+    server.server = soup_server_new ("tls-certificate", cert, NULL);
+  }
   soup_server_add_handler (server.server, NULL, serve, NULL, NULL);
-  soup_server_listen_local (server.server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error);
+  soup_server_listen_local (server.server, 0,
+                            SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS, &error);
   g_assert_no_error (error);
   uris = soup_server_get_uris (server.server);
   server.port = g_uri_get_port (uris->data);
@@ -130,6 +140,20 @@ server_start (void)
   char            *contents;
   gsize            len;
 
+  g_autofree char *key = g_build_filename (work_dir, "key.pem", NULL);
+  const char      *openssl[] = { "openssl",  "req",
+                                 "-x509",    "-newkey",
+                                 "rsa:2048", "-nodes",
+                                 "-keyout",  key,
+                                 "-out",     NULL,
+                                 "-days",    "2",
+                                 "-subj",    "/CN=127.0.0.1",
+                                 "-addext",  "subjectAltName=IP:127.0.0.1",
+                                 NULL };
+
+  ca_file = g_build_filename (work_dir, "ca.pem", NULL);
+  openssl[9] = ca_file;
+  g_free (ht_run (openssl, FALSE));
   g_free (ht_run (create, FALSE));
   g_free (ht_run (write, FALSE));
   g_assert_true (g_file_get_contents (img, &contents, &len, NULL));
@@ -167,7 +191,7 @@ server_stop (void)
 static char *
 url_for (const char *dir)
 {
-  return g_strdup_printf ("http://127.0.0.1:%u/%s/test.img", server.port, dir);
+  return g_strdup_printf ("https://127.0.0.1:%u/%s/test.img", server.port, dir);
 }
 
 static char *
@@ -208,10 +232,13 @@ builder_for (const char *dir_name, const char *dest, guint64 size)
 {
   g_autofree char *url = url_for (dir_name);
 
-  return hero_virt_base_image_builder_set_size (
-      hero_virt_base_image_builder_set_dest_dir (
-          hero_virt_base_image_builder_set_url (hero_virt_base_image_builder_new (), url), dest),
-      size);
+  return hero_virt_base_image_builder_set_tls_ca_file (
+      hero_virt_base_image_builder_set_size (
+          hero_virt_base_image_builder_set_dest_dir (
+              hero_virt_base_image_builder_set_url (hero_virt_base_image_builder_new (), url),
+              dest),
+          size),
+      ca_file);
 }
 
 static void
@@ -369,7 +396,7 @@ static void
 test_not_found (void)
 {
   g_autofree char *dest = fresh_dir ("nf");
-  g_autofree char *url = g_strdup_printf ("http://127.0.0.1:%u/nf/SHA256SUMS/x", server.port);
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/nf/SHA256SUMS/x", server.port);
   g_autoptr (HeroVirtBaseImageBuilder) builder = hero_virt_base_image_builder_new ();
   g_autoptr (GError) error = NULL;
   g_autoptr (HeroVirtBaseImageResult) result = NULL;
@@ -378,6 +405,7 @@ test_not_found (void)
     return;
   hero_virt_base_image_builder_set_dest_dir (hero_virt_base_image_builder_set_url (builder, url),
                                              dest);
+  hero_virt_base_image_builder_set_tls_ca_file (builder, ca_file);
   result = hero_virt_base_image_builder_build (builder, NULL, NULL, &error);
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
   g_assert_cmpuint (count_entries (dest), ==, 0);
@@ -433,5 +461,6 @@ main (int argc, char *argv[])
   if (server.thread != NULL)
     server_stop ();
   ht_tmpdir_free (work_dir);
+  g_free (ca_file);
   return ret;
 }

@@ -65,15 +65,38 @@ qemu_img_info (const char *path)
   return json_node_ref (json_parser_get_root (parser));
 }
 
+/* The format these tests state: their raw files end in ".raw". */
+static const char *
+format_for (const char *path)
+{
+  return g_str_has_suffix (path, ".raw") ? "raw" : "qcow2";
+}
+
+/* A disk as a careful owner opens it: the format stated, references
+ * allowed as @flags say. */
 static HeroVirtDisk *
-disk_new (const char *path)
+disk_new_as (const char *path, const char *format, HeroVirtDiskOpenFlags flags)
 {
   g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtDiskProvider) provider = NULL;
   HeroVirtDisk *disk = hero_virt_disk_new_for_provider (path, "qcow2", NULL, &error);
 
   g_assert_no_error (error);
+  provider = hero_virt_disk_get_provider (disk, &error);
+  g_assert_no_error (error);
+  g_object_unref (disk);
+  disk = g_object_new (HERO_VIRT_TYPE_DISK, "path", path, "provider", provider, "format", format,
+                       "allow-backing-file", (flags & HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE) != 0,
+                       "allow-data-file", (flags & HERO_VIRT_DISK_OPEN_ALLOW_DATA_FILE) != 0, NULL);
   g_assert_nonnull (disk);
   return disk;
+}
+
+/* The tests of the format itself read overlays too. */
+static HeroVirtDisk *
+disk_new (const char *path)
+{
+  return disk_new_as (path, format_for (path), HERO_VIRT_DISK_OPEN_ALLOW_BACKING_FILE);
 }
 
 static HeroVirtDiskInfo *
@@ -247,11 +270,15 @@ test_info_matches_qemu_img (Fixture *f, gconstpointer data)
   assert_native_matches_qemu (overlay_abs);
   qemu_img ("create", "-q", "-f", "qcow2", "-b", "base.qcow2", "-F", "qcow2", overlay_nofmt, NULL);
   drop_backing_format (overlay_nofmt);
-  assert_native_matches_qemu (overlay_nofmt);
   {
-    g_autoptr (HeroVirtDiskInfo) info = disk_info (overlay_nofmt);
-    g_assert_cmpstr (hero_virt_disk_info_get_backing_filename (info), ==, "base.qcow2");
-    g_assert_null (hero_virt_disk_info_get_backing_format (info));
+    /* A backing file of unrecorded format would be probed: refused even
+     * when backing files are allowed. */
+    g_autoptr (HeroVirtDisk) disk = disk_new (overlay_nofmt);
+    g_autoptr (GError) error = NULL;
+    g_autoptr (HeroVirtDiskInfo) info = hero_virt_disk_info (disk, NULL, &error);
+    g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+    g_assert_nonnull (strstr (error->message, "never probed"));
+    g_assert_null (info);
   }
   qemu_img ("create", "-q", "-f", "raw", raw, "64M", NULL);
   qemu_img ("create", "-q", "-f", "qcow2", "-b", "disk.raw", "-F", "raw", overlay_raw, NULL);
@@ -356,8 +383,19 @@ test_info_without_qemu_img (Fixture *f, gconstpointer data)
   info = hero_virt_disk_info (disk, NULL, &error);
   g_assert_no_error (error);
 
+  /* Not stated raw, it is not taken for anything but qcow2: refused. */
   raw_disk = hero_virt_disk_new_for_provider (raw, "qcow2", HERO_VIRT_EXECUTOR (executor), &error);
   g_assert_no_error (error);
+  raw_info = hero_virt_disk_info (raw_disk, NULL, &error);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT);
+  g_assert_null (raw_info);
+  g_clear_error (&error);
+  g_clear_object (&raw_disk);
+  {
+    g_autoptr (HeroVirtDiskProvider) provider = hero_virt_disk_get_provider (disk, NULL);
+    raw_disk = g_object_new (HERO_VIRT_TYPE_DISK, "path", raw, "executor", executor, "provider",
+                             provider, "format", "raw", NULL);
+  }
   raw_info = hero_virt_disk_info (raw_disk, NULL, &error);
   g_setenv ("PATH", old_path, TRUE);
   g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_UNAVAILABLE);
@@ -1122,11 +1160,15 @@ static HeroVirtDisk *
 remote_disk (TestRemoteExecutor *executor, const char *path)
 {
   g_autoptr (GError) error = NULL;
-  HeroVirtDisk *disk
+  g_autoptr (HeroVirtDisk) probe
       = hero_virt_disk_new_for_provider (path, "qcow2", HERO_VIRT_EXECUTOR (executor), &error);
+  g_autoptr (HeroVirtDiskProvider) provider = NULL;
 
   g_assert_no_error (error);
-  return disk;
+  provider = hero_virt_disk_get_provider (probe, &error);
+  g_assert_no_error (error);
+  return g_object_new (HERO_VIRT_TYPE_DISK, "path", path, "executor", executor, "provider",
+                       provider, "format", format_for (path), "allow-backing-file", TRUE, NULL);
 }
 
 static void
@@ -1165,7 +1207,9 @@ test_qemu_img_path (Fixture *f, gconstpointer data)
   before = executor->commands;
   info = hero_virt_disk_info (disk, NULL, &error);
   g_assert_no_error (error);
-  g_assert_cmpint (executor->commands, ==, before + 1);
+  /* stat and head of the overlay and of its backing file (the header is
+   * read before qemu-img runs, through the executor), then qemu-img info. */
+  g_assert_cmpint (executor->commands, ==, before + 5);
   g_assert_cmpstr (hero_virt_disk_info_get_backing_format (info), ==, "qcow2");
   g_assert_cmpuint (hero_virt_disk_info_get_virtual_size (info), ==, 1 << 30);
   g_assert_true (hero_virt_disk_info_get_lazy_refcounts (info));

@@ -128,6 +128,8 @@ static HeroVirtDiskInfo *
 sparse_raw_info (HeroVirtDiskProvider *provider,
                  HeroVirtExecutor     *executor,
                  const char           *path,
+                 const char           *image_format,
+                 HeroVirtDiskOpenFlags flags,
                  GCancellable         *cancellable,
                  GError              **error)
 {
@@ -170,6 +172,8 @@ static gboolean
 sparse_raw_resize (HeroVirtDiskProvider *provider,
                    HeroVirtExecutor     *executor,
                    const char           *path,
+                   const char           *image_format,
+                   HeroVirtDiskOpenFlags flags,
                    guint64               size,
                    gboolean              shrink,
                    GCancellable         *cancellable,
@@ -233,6 +237,8 @@ static gboolean
 sparse_raw_convert (HeroVirtDiskProvider *provider,
                     HeroVirtExecutor     *executor,
                     const char           *path,
+                    const char           *image_format,
+                    HeroVirtDiskOpenFlags flags,
                     const char           *dest,
                     const char           *format,
                     gboolean              compress,
@@ -276,6 +282,8 @@ static HeroVirtDiskCheckResult *
 sparse_raw_check (HeroVirtDiskProvider *provider,
                   HeroVirtExecutor     *executor,
                   const char           *path,
+                  const char           *image_format,
+                  HeroVirtDiskOpenFlags flags,
                   GCancellable         *cancellable,
                   GError              **error)
 {

@@ -67,6 +67,8 @@ static HeroVirtDiskInfo *
 sync_info (HeroVirtDiskProvider *self,
            HeroVirtExecutor     *executor,
            const char           *path,
+           const char           *image_format,
+           HeroVirtDiskOpenFlags flags,
            GCancellable         *cancellable,
            GError              **error)
 {
@@ -153,6 +155,8 @@ static void
 async_info_async (HeroVirtDiskProvider *self,
                   HeroVirtExecutor     *executor,
                   const char           *path,
+                  const char           *image_format,
+                  HeroVirtDiskOpenFlags flags,
                   GCancellable         *cancellable,
                   GAsyncReadyCallback   callback,
                   gpointer              user_data)
