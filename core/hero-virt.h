@@ -70,5 +70,18 @@
 #include "hero-virt-kube.h"
 #include "hero-virt-kubernetes-config.h"
 #include "hero-virt-kubernetes-manager.h"
+#include "hero-virt-traefik-rule.h"
+#include "hero-virt-kube-resource-builder.h"
+#include "hero-virt-kube-probe.h"
+#include "hero-virt-kube-workload-builder.h"
+#include "hero-virt-pod-builder.h"
+#include "hero-virt-deployment-builder.h"
+#include "hero-virt-service-builder.h"
+#include "hero-virt-config-map-builder.h"
+#include "hero-virt-secret-builder.h"
+#include "hero-virt-ingress-route-builder.h"
+#include "hero-virt-middleware-builder.h"
+#include "hero-virt-tls-option-builder.h"
+#include "hero-virt-namespace-builder.h"
 
 #undef HERO_VIRT_INSIDE
