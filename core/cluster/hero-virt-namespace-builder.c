@@ -635,7 +635,7 @@ md_routes (GString *out, GPtrArray *items)
         }
       g_string_append (out, "|");
       cell (out, str_at (r, "metadata.name"));
-      cell (out, e->str);
+      cell (out, e->len ? e->str : "(default)");
       cell (out, m->str);
       g_string_append (out, "\n");
     }
