@@ -83,5 +83,7 @@
 #include "hero-virt-middleware-builder.h"
 #include "hero-virt-tls-option-builder.h"
 #include "hero-virt-namespace-builder.h"
+#include "hero-virt-registry-deployer.h"
+#include "hero-virt-development-machine.h"
 
 #undef HERO_VIRT_INSIDE

@@ -118,7 +118,9 @@ check_key (HeroVirtConfigMapBuilder *self, const char *field, const char *key, J
  * Since: 0.1
  */
 HeroVirtConfigMapBuilder *
-hero_virt_config_map_builder_data (HeroVirtConfigMapBuilder *self, const char *key, const char *value)
+hero_virt_config_map_builder_data (HeroVirtConfigMapBuilder *self,
+                                   const char               *key,
+                                   const char               *value)
 {
   g_return_val_if_fail (HERO_VIRT_IS_CONFIG_MAP_BUILDER (self), NULL);
   if (value == NULL)

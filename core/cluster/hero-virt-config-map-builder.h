@@ -24,8 +24,9 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtConfigMapBuilder *hero_virt_config_map_builder_new (HeroVirtKubernetesManager *manager,
                                                             const char                *name);
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtConfigMapBuilder *
-hero_virt_config_map_builder_data (HeroVirtConfigMapBuilder *self, const char *key, const char *value);
+HeroVirtConfigMapBuilder *hero_virt_config_map_builder_data (HeroVirtConfigMapBuilder *self,
+                                                             const char               *key,
+                                                             const char               *value);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtConfigMapBuilder *hero_virt_config_map_builder_binary_data (HeroVirtConfigMapBuilder *self,
                                                                     const char               *key,

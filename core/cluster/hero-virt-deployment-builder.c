@@ -52,9 +52,9 @@ hero_virt_deployment_builder_build_into (HeroVirtKubeResourceBuilder *builder,
                                          JsonObject                  *object,
                                          GError                     **error)
 {
-  HeroVirtDeploymentBuilder *self = HERO_VIRT_DEPLOYMENT_BUILDER (builder);
+  HeroVirtDeploymentBuilder   *self = HERO_VIRT_DEPLOYMENT_BUILDER (builder);
   HeroVirtKubeWorkloadBuilder *workload = HERO_VIRT_KUBE_WORKLOAD_BUILDER (builder);
-  JsonObject *labels = _hero_virt_kube_resource_builder_get_labels (builder);
+  JsonObject                  *labels = _hero_virt_kube_resource_builder_get_labels (builder);
   const char *restart = _hero_virt_kube_workload_builder_get_restart_policy (workload);
   JsonObject *spec, *template, *pod_labels, *pod_spec, *selector;
 

@@ -29,7 +29,7 @@ HeroVirtDeploymentBuilder *hero_virt_deployment_builder_replicas (HeroVirtDeploy
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtDeploymentBuilder *hero_virt_deployment_builder_selector (HeroVirtDeploymentBuilder *self,
                                                                   const char                *key,
-                                                                  const char *value);
+                                                                  const char                *value);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtDeploymentBuilder *hero_virt_deployment_builder_recreate (HeroVirtDeploymentBuilder *self,
                                                                   gboolean recreate);

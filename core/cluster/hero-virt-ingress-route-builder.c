@@ -42,8 +42,8 @@
 
 typedef struct
 {
-  char *name;
-  int   port;
+  char    *name;
+  int      port;
   int      weight;
   gboolean weighted;
 } RouteService;
@@ -504,7 +504,7 @@ hero_virt_ingress_route_builder_weighted_service (HeroVirtIngressRouteBuilder *s
 HeroVirtIngressRouteBuilder *
 hero_virt_ingress_route_builder_middleware (HeroVirtIngressRouteBuilder *self,
                                             const char                  *name,
-                                            const char                  *namespace)
+                                            const char *namespace)
 {
   Route *r;
 
@@ -571,7 +571,7 @@ hero_virt_ingress_route_builder_tls_cert_resolver (HeroVirtIngressRouteBuilder *
 HeroVirtIngressRouteBuilder *
 hero_virt_ingress_route_builder_tls_options (HeroVirtIngressRouteBuilder *self,
                                              const char                  *name,
-                                             const char                  *namespace)
+                                             const char *namespace)
 {
   g_return_val_if_fail (HERO_VIRT_IS_INGRESS_ROUTE_BUILDER (self), NULL);
   g_free (self->tls_options);

@@ -27,8 +27,8 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtIngressRouteBuilder *
 hero_virt_ingress_route_builder_entry_point (HeroVirtIngressRouteBuilder *self, const char *name);
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtIngressRouteBuilder *hero_virt_ingress_route_builder_route (HeroVirtIngressRouteBuilder *self,
-                                                                    const char *match);
+HeroVirtIngressRouteBuilder *
+hero_virt_ingress_route_builder_route (HeroVirtIngressRouteBuilder *self, const char *match);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtIngressRouteBuilder *
 hero_virt_ingress_route_builder_route_for (HeroVirtIngressRouteBuilder *self,
@@ -39,7 +39,9 @@ HeroVirtIngressRouteBuilder *
 hero_virt_ingress_route_builder_priority (HeroVirtIngressRouteBuilder *self, int priority);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtIngressRouteBuilder *
-hero_virt_ingress_route_builder_service (HeroVirtIngressRouteBuilder *self, const char *name, int port);
+hero_virt_ingress_route_builder_service (HeroVirtIngressRouteBuilder *self,
+                                         const char                  *name,
+                                         int                          port);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtIngressRouteBuilder *
 hero_virt_ingress_route_builder_weighted_service (HeroVirtIngressRouteBuilder *self,
@@ -50,7 +52,7 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtIngressRouteBuilder *
 hero_virt_ingress_route_builder_middleware (HeroVirtIngressRouteBuilder *self,
                                             const char                  *name,
-                                            const char                  *namespace);
+                                            const char *namespace);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtIngressRouteBuilder *
 hero_virt_ingress_route_builder_tls_secret (HeroVirtIngressRouteBuilder *self, const char *secret);
@@ -62,6 +64,6 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtIngressRouteBuilder *
 hero_virt_ingress_route_builder_tls_options (HeroVirtIngressRouteBuilder *self,
                                              const char                  *name,
-                                             const char                  *namespace);
+                                             const char *namespace);
 
 G_END_DECLS

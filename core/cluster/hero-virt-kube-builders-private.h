@@ -26,12 +26,12 @@ void _hero_virt_kube_builder_invalid (gpointer    self,
 gboolean _hero_virt_kube_builder_take (gpointer self, const char *field, GError *error);
 
 /* Hooks of the generated methods (kube-resource-builder-object.json). */
-HeroVirtClusterProvider *
+HeroVirtClusterProvider          *
 _hero_virt_kube_resource_builder_lookup_provider (HeroVirtKubeResourceBuilder *self,
-                                                  GCancellable                *cancellable,
-                                                  GError                     **error);
+                                                           GCancellable                *cancellable,
+                                                           GError                     **error);
 gboolean _hero_virt_kube_resource_builder_check_name (HeroVirtKubeResourceBuilder *self,
-                                                     GError                     **error);
+                                                      GError                     **error);
 HeroVirtClusterKind *_hero_virt_kube_resource_builder_dup_kind (HeroVirtKubeResourceBuilder *self);
 const char          *_hero_virt_kube_resource_builder_ns (HeroVirtKubeResourceBuilder *self);
 
@@ -61,8 +61,28 @@ gboolean _hero_virt_kube_check_absolute_path (const char *field, const char *pat
 gboolean _hero_virt_kube_check_key (const char *field, const char *key, GError **error);
 
 /* The probe's JSON (hero-virt-kube-probe.c). */
-JsonObject *_hero_virt_kube_probe_to_json (HeroVirtKubeProbe *probe,
-                                           const char        *field,
-                                           GError           **error);
+JsonObject *
+_hero_virt_kube_probe_to_json (HeroVirtKubeProbe *probe, const char *field, GError **error);
+
+/* In-cluster helpers (hero-virt-kube-pods.c). */
+gboolean _hero_virt_kube_wait_pods_ready (HeroVirtKubernetesManager *manager,
+                                          const char                *selector,
+                                          const char                *what,
+                                          guint                      timeout_ms,
+                                          GCancellable              *cancellable,
+                                          GError                   **error);
+char    *_hero_virt_kube_node_address (HeroVirtKubernetesManager *manager,
+                                       const char                *selector,
+                                       GCancellable              *cancellable,
+                                       GError                   **error);
+char    *_hero_virt_kube_random_password (void);
+HeroVirtCommandResult *
+_hero_virt_kube_run_local (HeroVirtCommand *command, GCancellable *cancellable, GError **error);
+gboolean _hero_virt_kube_delete_quietly (HeroVirtKubernetesManager *manager,
+                                         const char                *api_version,
+                                         const char                *kind,
+                                         const char                *name,
+                                         GCancellable              *cancellable,
+                                         GError                   **error);
 
 G_END_DECLS

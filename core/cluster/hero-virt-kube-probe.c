@@ -37,13 +37,13 @@ struct _HeroVirtKubeProbe
 {
   GObject parent_instance;
 
-  ProbeType   type;
-  char      **command;
-  char       *path;
-  int         port;
-  char       *scheme;
-  GPtrArray  *headers; /* name, value, name, value … */
-  int         initial_delay, period, timeout, success, failure; /* -1: the default */
+  ProbeType  type;
+  char     **command;
+  char      *path;
+  int        port;
+  char      *scheme;
+  GPtrArray *headers;                                          /* name, value, name, value … */
+  int        initial_delay, period, timeout, success, failure; /* -1: the default */
 };
 
 G_DEFINE_FINAL_TYPE (HeroVirtKubeProbe, hero_virt_kube_probe, G_TYPE_OBJECT)
@@ -238,7 +238,8 @@ static gboolean
 is_token (const char *s)
 {
   return s != NULL && *s != '\0'
-         && strspn (s, "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+         && strspn (s,
+                    "!#$%&'*+-.^_`|~0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
                 == strlen (s);
 }
 
@@ -288,8 +289,8 @@ _hero_virt_kube_probe_to_json (HeroVirtKubeProbe *self, const char *field, GErro
       {
         JsonObject *exec = _hero_virt_json_object_member (o, "exec");
 
-        json_object_set_array_member (exec, "command",
-                                      _hero_virt_json_strv_array ((const char *const *)self->command));
+        json_object_set_array_member (
+            exec, "command", _hero_virt_json_strv_array ((const char *const *)self->command));
       }
       break;
     case PROBE_HTTP_GET:

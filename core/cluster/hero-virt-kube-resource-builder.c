@@ -150,9 +150,9 @@ hero_virt_kube_resource_builder_class_init (HeroVirtKubeResourceBuilderClass *kl
    *
    * Since: 0.1
    */
-  properties[PROP_MANAGER] = g_param_spec_object (
-      "manager", NULL, NULL, HERO_VIRT_TYPE_KUBERNETES_MANAGER,
-      G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_MANAGER]
+      = g_param_spec_object ("manager", NULL, NULL, HERO_VIRT_TYPE_KUBERNETES_MANAGER,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   /**
    * HeroVirtKubeResourceBuilder:name:
    *
@@ -160,8 +160,9 @@ hero_virt_kube_resource_builder_class_init (HeroVirtKubeResourceBuilderClass *kl
    *
    * Since: 0.1
    */
-  properties[PROP_NAME] = g_param_spec_string (
-      "name", NULL, NULL, NULL, G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NAME]
+      = g_param_spec_string ("name", NULL, NULL, NULL,
+                             G_PARAM_READWRITE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
   g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
@@ -355,14 +356,14 @@ _hero_virt_kube_check_quantity (const char *field, const char *value, GError **e
 {
   /* resource.Quantity: a decimal number with an optional binary (Ki…Ei),
    * decimal (m, k, M…E) or exponent suffix */
-  static gsize once;
+  static gsize   once;
   static GRegex *re;
 
   if (g_once_init_enter (&once))
     {
       re = g_regex_new ("^[0-9]+(\\.[0-9]+)?([eE][-+]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$"
-                          "|^\\.[0-9]+([eE][-+]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$",
-                          G_REGEX_OPTIMIZE, 0, NULL);
+                        "|^\\.[0-9]+([eE][-+]?[0-9]+|Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E)?$",
+                        G_REGEX_OPTIMIZE, 0, NULL);
       g_once_init_leave (&once, 1);
     }
   if (value == NULL || strlen (value) > 64 || !g_regex_match (re, value, 0, NULL))
@@ -579,8 +580,8 @@ hero_virt_kube_resource_builder_build (HeroVirtKubeResourceBuilder *self, GError
     }
   if (local_error != NULL)
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&local_error), "%s “%s”: ",
-                                  hero_virt_cluster_kind_get_kind (priv->kind),
+      g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
+                                  "%s “%s”: ", hero_virt_cluster_kind_get_kind (priv->kind),
                                   priv->name ? priv->name : "");
       return NULL;
     }

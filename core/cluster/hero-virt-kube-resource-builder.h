@@ -55,9 +55,10 @@ hero_virt_kube_resource_builder_get_manager (HeroVirtKubeResourceBuilder *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtClusterKind *hero_virt_kube_resource_builder_get_kind (HeroVirtKubeResourceBuilder *self);
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtKubeResourceBuilder *hero_virt_kube_resource_builder_label (HeroVirtKubeResourceBuilder *self,
-                                                                    const char *key,
-                                                                    const char *value);
+HeroVirtKubeResourceBuilder *
+hero_virt_kube_resource_builder_label (HeroVirtKubeResourceBuilder *self,
+                                       const char                  *key,
+                                       const char                  *value);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtKubeResourceBuilder *
 hero_virt_kube_resource_builder_annotation (HeroVirtKubeResourceBuilder *self,
@@ -67,8 +68,7 @@ HERO_VIRT_AVAILABLE_IN_ALL
 gboolean hero_virt_kube_resource_builder_validate (HeroVirtKubeResourceBuilder *self,
                                                    GError                     **error);
 HERO_VIRT_AVAILABLE_IN_ALL
-JsonNode *hero_virt_kube_resource_builder_build (HeroVirtKubeResourceBuilder *self,
-                                                 GError                     **error);
+JsonNode *hero_virt_kube_resource_builder_build (HeroVirtKubeResourceBuilder *self, GError **error);
 HERO_VIRT_AVAILABLE_IN_ALL
 char *hero_virt_kube_resource_builder_to_json (HeroVirtKubeResourceBuilder *self,
                                                gboolean                     pretty,

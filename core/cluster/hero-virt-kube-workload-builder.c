@@ -841,10 +841,7 @@ one_of (const char *value, const char *const *allowed)
 }
 
 static gboolean
-check_choice (const char        *field,
-              const char        *value,
-              const char *const *allowed,
-              GError           **error)
+check_choice (const char *field, const char *value, const char *const *allowed, GError **error)
 {
   g_autofree char *list = NULL;
   g_autofree char *why = NULL;
@@ -954,18 +951,15 @@ resources_json (Container *c, JsonObject *co, const char *field, GError **error)
 }
 
 static JsonObject *
-container_json (HeroVirtKubeWorkloadBuilder *self,
-                Container                   *c,
-                const char                  *field,
-                GError                     **error)
+container_json (HeroVirtKubeWorkloadBuilder *self, Container *c, const char *field, GError **error)
 {
-  static const char *const pull_policies[] = { "Always", "IfNotPresent", "Never", NULL };
-  static const char *const protocols[] = { "TCP", "UDP", "SCTP", NULL };
+  static const char *const            pull_policies[] = { "Always", "IfNotPresent", "Never", NULL };
+  static const char *const            protocols[] = { "TCP", "UDP", "SCTP", NULL };
   HeroVirtKubeWorkloadBuilderPrivate *priv = PRIV (self);
   g_autoptr (JsonObject) co = json_object_new ();
-  const char      *name = c->name ? c->name
-                                    : hero_virt_kube_resource_builder_get_name (
-                                          HERO_VIRT_KUBE_RESOURCE_BUILDER (self));
+  const char *name
+      = c->name ? c->name
+                : hero_virt_kube_resource_builder_get_name (HERO_VIRT_KUBE_RESOURCE_BUILDER (self));
   g_autofree char *what = NULL;
 
 #define FIELD(fmt, ...) (g_free (what), what = g_strdup_printf ("%s." fmt, field, ##__VA_ARGS__))
@@ -1140,7 +1134,7 @@ _hero_virt_kube_workload_builder_pod_spec (HeroVirtKubeWorkloadBuilder *self,
                                            const char                  *field,
                                            GError                     **error)
 {
-  static const char *const restart_policies[] = { "Always", "OnFailure", "Never", NULL };
+  static const char *const            restart_policies[] = { "Always", "OnFailure", "Never", NULL };
   HeroVirtKubeWorkloadBuilderPrivate *priv = PRIV (self);
   g_autoptr (JsonObject) spec = json_object_new ();
   g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
@@ -1148,9 +1142,8 @@ _hero_virt_kube_workload_builder_pod_spec (HeroVirtKubeWorkloadBuilder *self,
   for (guint i = 0; i < priv->containers->len; i++)
     {
       g_autofree char *what = g_strdup_printf ("%s.containers[%u]", field, i);
-      JsonObject      *c = container_json (self, g_ptr_array_index (priv->containers, i), what,
-                                           error);
-      const char      *name;
+      JsonObject *c = container_json (self, g_ptr_array_index (priv->containers, i), what, error);
+      const char *name;
 
       if (c == NULL)
         return NULL;

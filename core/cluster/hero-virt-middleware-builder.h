@@ -24,15 +24,16 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtMiddlewareBuilder *hero_virt_middleware_builder_new (HeroVirtKubernetesManager *manager,
                                                              const char                *name);
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtMiddlewareBuilder *hero_virt_middleware_builder_strip_prefix (HeroVirtMiddlewareBuilder *self,
-                                                                      const char *prefix);
+HeroVirtMiddlewareBuilder *
+hero_virt_middleware_builder_strip_prefix (HeroVirtMiddlewareBuilder *self, const char *prefix);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtMiddlewareBuilder *hero_virt_middleware_builder_basic_auth (HeroVirtMiddlewareBuilder *self,
                                                                     const char *secret);
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtMiddlewareBuilder *hero_virt_middleware_builder_request_header (HeroVirtMiddlewareBuilder *self,
-                                                                        const char *name,
-                                                                        const char *value);
+HeroVirtMiddlewareBuilder *
+hero_virt_middleware_builder_request_header (HeroVirtMiddlewareBuilder *self,
+                                             const char                *name,
+                                             const char                *value);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtMiddlewareBuilder *
 hero_virt_middleware_builder_response_header (HeroVirtMiddlewareBuilder *self,

@@ -267,10 +267,9 @@ hero_virt_namespace_builder_reset (HeroVirtNamespaceBuilder *self,
           g_propagate_error (error, g_steal_pointer (&local_error));
           return FALSE;
         }
-      gone = hero_virt_kubernetes_manager_wait_for (manager,
-                                                    hero_virt_kube_resource_builder_get_kind (
-                                                        builder),
-                                                    name, "deleted", timeout_ms, cancellable, error);
+      gone = hero_virt_kubernetes_manager_wait_for (
+          manager, hero_virt_kube_resource_builder_get_kind (builder), name, "deleted", timeout_ms,
+          cancellable, error);
       if (gone == NULL)
         {
           g_prefix_error (error, "Resetting namespace “%s”: ", name);
@@ -350,7 +349,8 @@ str_at (JsonNode *node, const char *path)
         return NULL;
       cur = json_object_get_member (json_node_get_object (cur), parts[i]);
     }
-  return cur != NULL && JSON_NODE_HOLDS_VALUE (cur) && json_node_get_value_type (cur) == G_TYPE_STRING
+  return cur != NULL && JSON_NODE_HOLDS_VALUE (cur)
+                 && json_node_get_value_type (cur) == G_TYPE_STRING
              ? json_node_get_string (cur)
              : NULL;
 }
@@ -367,7 +367,8 @@ int_at (JsonNode *node, const char *path)
         return 0;
       cur = json_object_get_member (json_node_get_object (cur), parts[i]);
     }
-  return cur != NULL && JSON_NODE_HOLDS_VALUE (cur) && json_node_get_value_type (cur) == G_TYPE_INT64
+  return cur != NULL && JSON_NODE_HOLDS_VALUE (cur)
+                 && json_node_get_value_type (cur) == G_TYPE_INT64
              ? json_node_get_int (cur)
              : 0;
 }
@@ -410,8 +411,7 @@ cell (GString *out, const char *text)
   g_string_append (out, " |");
 }
 
-static void
-cell_printf (GString *out, const char *format, ...) G_GNUC_PRINTF (2, 3);
+static void cell_printf (GString *out, const char *format, ...) G_GNUC_PRINTF (2, 3);
 
 static void
 cell_printf (GString *out, const char *format, ...)
@@ -532,14 +532,13 @@ md_deployments (GString *out, GPtrArray *items)
     {
       JsonNode        *d = g_ptr_array_index (items, i);
       JsonObject      *spec = object_at (d, "spec");
-      g_autofree char *imgs
-          = images (spec ? json_object_get_member (spec, "template") : NULL);
-      gint64           want = spec ? json_object_get_int_member_with_default (spec, "replicas", 1) : 1;
+      g_autofree char *imgs = images (spec ? json_object_get_member (spec, "template") : NULL);
+      gint64 want = spec ? json_object_get_int_member_with_default (spec, "replicas", 1) : 1;
 
       g_string_append (out, "|");
       cell (out, str_at (d, "metadata.name"));
-      cell_printf (out, "%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT, int_at (d, "status.readyReplicas"),
-                   want);
+      cell_printf (out, "%" G_GINT64_FORMAT "/%" G_GINT64_FORMAT,
+                   int_at (d, "status.readyReplicas"), want);
       cell_printf (out, "%" G_GINT64_FORMAT, int_at (d, "status.updatedReplicas"));
       cell_printf (out, "%" G_GINT64_FORMAT, int_at (d, "status.availableReplicas"));
       cell (out, imgs);
@@ -556,14 +555,13 @@ md_services (GString *out, GPtrArray *items)
                           "|---|---|---|---|---|\n");
   for (guint i = 0; i < items->len; i++)
     {
-      JsonNode        *s = g_ptr_array_index (items, i);
-      JsonArray       *ports = array_at (s, "spec", "ports");
+      JsonNode  *s = g_ptr_array_index (items, i);
+      JsonArray *ports = array_at (s, "spec", "ports");
       g_autoptr (GString) p = g_string_new (NULL);
       JsonObject      *spec = object_at (s, "spec");
       JsonNode        *sel = spec ? json_object_get_member (spec, "selector") : NULL;
-      g_autofree char *selector
-          = join_pairs (sel && JSON_NODE_HOLDS_OBJECT (sel) ? json_node_get_object (sel) : NULL,
-                        ", ");
+      g_autofree char *selector = join_pairs (
+          sel && JSON_NODE_HOLDS_OBJECT (sel) ? json_node_get_object (sel) : NULL, ", ");
 
       for (guint j = 0; ports && j < json_array_get_length (ports); j++)
         {
@@ -574,8 +572,8 @@ md_services (GString *out, GPtrArray *items)
                                   json_object_get_int_member_with_default (po, "port", 0));
           if (node_port)
             g_string_append_printf (p, ":%" G_GINT64_FORMAT, node_port);
-          g_string_append_printf (p, "/%s",
-                                  json_object_get_string_member_with_default (po, "protocol", "TCP"));
+          g_string_append_printf (
+              p, "/%s", json_object_get_string_member_with_default (po, "protocol", "TCP"));
         }
       g_string_append (out, "|");
       cell (out, str_at (s, "metadata.name"));
@@ -596,7 +594,7 @@ md_data (GString *out, const char *title, GPtrArray *items, gboolean secret)
                                  : "| Name | Keys |\n|---|---|\n");
   for (guint i = 0; i < items->len; i++)
     {
-      JsonNode        *o = g_ptr_array_index (items, i);
+      JsonNode *o = g_ptr_array_index (items, i);
       /* names of keys only: a report never shows a secret's values */
       g_autofree char *keys = join_keys (object_at (o, "data"), object_at (o, "binaryData"));
 
@@ -711,8 +709,8 @@ hero_virt_namespace_builder_md (HeroVirtNamespaceBuilder *self,
       || (manager = require_manager (self, error)) == NULL)
     return NULL;
   m = hero_virt_namespace_builder_get_namespace_manager (self);
-  ns = hero_virt_kubernetes_manager_get (manager, hero_virt_kube_resource_builder_get_kind (builder),
-                                         name, cancellable, error);
+  ns = hero_virt_kubernetes_manager_get (
+      manager, hero_virt_kube_resource_builder_get_kind (builder), name, cancellable, error);
   if (ns == NULL
       || !(deployments = list_kind (m, "apps/v1", "Deployment", FALSE, cancellable, error))
       || !(pods = list_kind (m, "v1", "Pod", FALSE, cancellable, error))

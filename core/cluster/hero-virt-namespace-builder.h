@@ -41,7 +41,7 @@ HeroVirtPodBuilder *hero_virt_namespace_builder_pod (HeroVirtNamespaceBuilder *s
                                                      const char               *name);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtDeploymentBuilder *hero_virt_namespace_builder_deployment (HeroVirtNamespaceBuilder *self,
-                                                                   const char *name);
+                                                                   const char               *name);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtServiceBuilder *hero_virt_namespace_builder_service (HeroVirtNamespaceBuilder *self,
                                                              const char               *name);
@@ -56,7 +56,7 @@ HeroVirtIngressRouteBuilder *
 hero_virt_namespace_builder_ingress_route (HeroVirtNamespaceBuilder *self, const char *name);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtMiddlewareBuilder *hero_virt_namespace_builder_middleware (HeroVirtNamespaceBuilder *self,
-                                                                   const char *name);
+                                                                   const char               *name);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtTlsOptionBuilder *hero_virt_namespace_builder_tls_option (HeroVirtNamespaceBuilder *self,
                                                                   const char               *name);

@@ -29,16 +29,17 @@ struct _HeroVirtPodBuilder
   HeroVirtKubeWorkloadBuilder parent_instance;
 };
 
-G_DEFINE_FINAL_TYPE (HeroVirtPodBuilder, hero_virt_pod_builder, HERO_VIRT_TYPE_KUBE_WORKLOAD_BUILDER)
+G_DEFINE_FINAL_TYPE (HeroVirtPodBuilder,
+                     hero_virt_pod_builder,
+                     HERO_VIRT_TYPE_KUBE_WORKLOAD_BUILDER)
 
 static gboolean
 hero_virt_pod_builder_build_into (HeroVirtKubeResourceBuilder *builder,
                                   JsonObject                  *object,
                                   GError                     **error)
 {
-  JsonObject *spec
-      = _hero_virt_kube_workload_builder_pod_spec (HERO_VIRT_KUBE_WORKLOAD_BUILDER (builder),
-                                                   "spec", error);
+  JsonObject *spec = _hero_virt_kube_workload_builder_pod_spec (
+      HERO_VIRT_KUBE_WORKLOAD_BUILDER (builder), "spec", error);
 
   if (spec == NULL)
     return FALSE;

@@ -123,8 +123,7 @@ check_key (HeroVirtSecretBuilder *self, const char *field, const char *key, Json
     }
   if (json_object_has_member (other, key))
     {
-      _hero_virt_kube_builder_invalid (self, field, key,
-                                       "the key is in both data and stringData");
+      _hero_virt_kube_builder_invalid (self, field, key, "the key is in both data and stringData");
       return FALSE;
     }
   return TRUE;

@@ -71,9 +71,9 @@ hero_virt_service_builder_build_into (HeroVirtKubeResourceBuilder *builder,
 {
   static const char *const types[] = { "ClusterIP", "NodePort", "LoadBalancer", NULL };
   static const char *const protocols[] = { "TCP", "UDP", "SCTP", NULL };
-  HeroVirtServiceBuilder *self = HERO_VIRT_SERVICE_BUILDER (builder);
-  JsonObject             *spec = _hero_virt_json_object_member (object, "spec");
-  const char             *type = self->type ? self->type : "ClusterIP";
+  HeroVirtServiceBuilder  *self = HERO_VIRT_SERVICE_BUILDER (builder);
+  JsonObject              *spec = _hero_virt_json_object_member (object, "spec");
+  const char              *type = self->type ? self->type : "ClusterIP";
   g_autoptr (GHashTable) names = g_hash_table_new (g_str_hash, g_str_equal);
   JsonObject *selector;
 
@@ -210,7 +210,9 @@ hero_virt_service_builder_new (HeroVirtKubernetesManager *manager, const char *n
  * Since: 0.1
  */
 HeroVirtServiceBuilder *
-hero_virt_service_builder_selector (HeroVirtServiceBuilder *self, const char *key, const char *value)
+hero_virt_service_builder_selector (HeroVirtServiceBuilder *self,
+                                    const char             *key,
+                                    const char             *value)
 {
   GError *error = NULL;
 

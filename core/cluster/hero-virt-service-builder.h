@@ -24,8 +24,9 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtServiceBuilder *hero_virt_service_builder_new (HeroVirtKubernetesManager *manager,
                                                        const char                *name);
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtServiceBuilder *
-hero_virt_service_builder_selector (HeroVirtServiceBuilder *self, const char *key, const char *value);
+HeroVirtServiceBuilder *hero_virt_service_builder_selector (HeroVirtServiceBuilder *self,
+                                                            const char             *key,
+                                                            const char             *value);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtServiceBuilder *
 hero_virt_service_builder_port (HeroVirtServiceBuilder *self, int port, int target_port);

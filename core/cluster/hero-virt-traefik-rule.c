@@ -87,7 +87,8 @@ hero_virt_traefik_host (const char *domain, GError **error)
 
   labels = g_strsplit (domain, ".", -1);
   if (*domain == '\0' || strlen (domain) > 253)
-    return hero_virt_set_invalid_argument (error, "host", domain, "a host name is 1 to 253 characters"),
+    return hero_virt_set_invalid_argument (error, "host", domain,
+                                           "a host name is 1 to 253 characters"),
            NULL;
   for (guint i = 0; labels[i] != NULL; i++)
     {

@@ -96,8 +96,7 @@ sim_requests (void)
   g_assert_cmpuint (soup_message_get_status (msg), ==, 200);
   g_assert_true (json_parser_load_from_data (parser, g_bytes_get_data (body, NULL),
                                              g_bytes_get_size (body), &error));
-  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)),
-                                     "total");
+  return json_object_get_int_member (json_node_get_object (json_parser_get_root (parser)), "total");
 }
 
 static HeroVirtKubernetesManager *
@@ -238,7 +237,8 @@ test_pod_build (void)
              "{\"name\":\"scratch\",\"mountPath\":\"/data\",\"readOnly\":true}");
   assert_at (node, "$.spec.containers[1].securityContext", NULL);
   assert_at (node, "$.spec.volumes[0]", "{\"name\":\"cfg\",\"configMap\":{\"name\":\"settings\"}}");
-  assert_at (node, "$.spec.volumes[1]", "{\"name\":\"tls\",\"secret\":{\"secretName\":\"web-tls\"}}");
+  assert_at (node, "$.spec.volumes[1]",
+             "{\"name\":\"tls\",\"secret\":{\"secretName\":\"web-tls\"}}");
   assert_at (node, "$.spec.volumes[2]", "{\"name\":\"scratch\",\"emptyDir\":{}}");
   assert_at (node, "$.spec.volumes[3]",
              "{\"name\":\"logs\",\"hostPath\":{\"path\":\"/var/log/web\"}}");
@@ -274,7 +274,7 @@ test_deployment_service_build (void)
   g_assert_cmpint (hero_virt_deployment_builder_replicas (d, 0) == d, ==, TRUE);
   {
     g_autoptr (JsonNode) zero = build_ok (d);
-    int              replicas;
+    int replicas;
 
     assert_at (zero, "$.spec.replicas", "0");
     g_object_get (d, "replicas", &replicas, NULL);
@@ -502,7 +502,8 @@ test_validation (void)
                   "spec.containers[0].name");
   b = hero_virt_pod_builder_new (km, "x");
   hero_virt_kube_workload_builder_image (W (b), "nginx");
-  assert_refused (hero_virt_kube_resource_builder_label (B (b), "bad key!", "v"), "metadata.labels");
+  assert_refused (hero_virt_kube_resource_builder_label (B (b), "bad key!", "v"),
+                  "metadata.labels");
   b = hero_virt_pod_builder_new (km, "x");
   hero_virt_kube_workload_builder_image (W (b), "nginx");
   assert_refused (hero_virt_kube_workload_builder_port (W (b), 70000),
@@ -676,8 +677,9 @@ test_apply (void)
   assert_at (got, "$.spec.replicas", "3");
   assert_at (got, "$.metadata.labels.tier", "\"front\"");
   assert_at (got, "$.metadata.managedFields[0].manager", "\"hero-virt\"");
-  rolled = hero_virt_kubernetes_manager_wait_for (km, hero_virt_kube_resource_builder_get_kind (B (d)),
-                                                  "rollout", "rollout", 30000, NULL, &error);
+  rolled
+      = hero_virt_kubernetes_manager_wait_for (km, hero_virt_kube_resource_builder_get_kind (B (d)),
+                                               "rollout", "rollout", 30000, NULL, &error);
   g_assert_no_error (error);
   assert_at (rolled, "$.status.readyReplicas", "3");
 
@@ -747,8 +749,8 @@ test_namespace_reset_md (void)
   g_autoptr (HeroVirtNamespaceBuilder) ns = hero_virt_namespace_builder_new (km, "md-test");
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) node = NULL;
-  g_autofree char *md = NULL;
-  g_autofree char *after = NULL;
+  g_autofree char           *md = NULL;
+  g_autofree char           *after = NULL;
   HeroVirtKubernetesManager *nsm;
 
   hero_virt_kube_resource_builder_label (B (ns), "team", "a");
@@ -762,7 +764,8 @@ test_namespace_reset_md (void)
     g_autoptr (HeroVirtServiceBuilder) s = hero_virt_namespace_builder_service (ns, "web");
     g_autoptr (HeroVirtConfigMapBuilder) c = hero_virt_namespace_builder_config_map (ns, "cfg");
     g_autoptr (HeroVirtSecretBuilder) x = hero_virt_namespace_builder_secret (ns, "creds");
-    g_autoptr (HeroVirtIngressRouteBuilder) r = hero_virt_namespace_builder_ingress_route (ns, "web");
+    g_autoptr (HeroVirtIngressRouteBuilder) r
+        = hero_virt_namespace_builder_ingress_route (ns, "web");
 
     hero_virt_kube_workload_builder_image (W (d), "nginx:1.27");
     hero_virt_deployment_builder_replicas (d, 2);
@@ -780,7 +783,8 @@ test_namespace_reset_md (void)
         g_assert_no_error (error);
         assert_at (done, "$.metadata.namespace", "\"md-test\"");
       }
-    node = hero_virt_kubernetes_manager_wait_for (nsm, hero_virt_kube_resource_builder_get_kind (B (d)),
+    node = hero_virt_kubernetes_manager_wait_for (nsm,
+                                                  hero_virt_kube_resource_builder_get_kind (B (d)),
                                                   "web", "rollout", 30000, NULL, &error);
     g_assert_no_error (error);
   }
