@@ -33,8 +33,8 @@ describe_pod (JsonObject *pod, gboolean *ready)
   JsonObject *meta = member_object (pod, "metadata");
   JsonObject *status = member_object (pod, "status");
   JsonArray  *conditions = member_array (status, "conditions");
-  const char *phase = status ? json_object_get_string_member_with_default (status, "phase", NULL)
-                             : NULL;
+  const char *phase
+      = status ? json_object_get_string_member_with_default (status, "phase", NULL) : NULL;
   GString    *s = g_string_new (NULL);
   JsonObject *last = NULL;
   const char *last_time = "";
@@ -50,8 +50,8 @@ describe_pod (JsonObject *pod, gboolean *ready)
       const char *t = json_object_get_string_member_with_default (c, "lastTransitionTime", "");
 
       if (g_strcmp0 (json_object_get_string_member_with_default (c, "type", ""), "Ready") == 0)
-        *ready = g_strcmp0 (json_object_get_string_member_with_default (c, "status", ""), "True")
-                 == 0;
+        *ready
+            = g_strcmp0 (json_object_get_string_member_with_default (c, "status", ""), "True") == 0;
       /* the latest transition; on a tie the later one in the list */
       if (last == NULL || g_strcmp0 (t, last_time) >= 0)
         last = c, last_time = t;
@@ -149,7 +149,8 @@ _hero_virt_kube_node_address (HeroVirtKubernetesManager *manager,
   items = hero_virt_kube_list_get_items (list);
   if (items->len > 0)
     {
-      JsonObject *spec = member_object (json_node_get_object (g_ptr_array_index (items, 0)), "spec");
+      JsonObject *spec
+          = member_object (json_node_get_object (g_ptr_array_index (items, 0)), "spec");
 
       node_name = spec ? json_object_get_string_member_with_default (spec, "nodeName", NULL) : NULL;
     }

@@ -147,10 +147,10 @@ hero_virt_registry_deployer_namespace (HeroVirtRegistryDeployer *self, const cha
   if (namespace == NULL || !hero_virt_kube_validate_dns1123_label (namespace, &error))
     {
       if (self->error == NULL)
-        self->error = error ? g_steal_pointer (&error)
-                            : g_error_new_literal (HERO_VIRT_ERROR,
-                                                   HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                                                   "A registry's namespace is required");
+        self->error = error
+                          ? g_steal_pointer (&error)
+                          : g_error_new_literal (HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
+                                                 "A registry's namespace is required");
       return self;
     }
   {
@@ -284,8 +284,7 @@ hero_virt_registry_deployer_auth (HeroVirtRegistryDeployer *self,
   if (username == NULL || *username == '\0' || strchr (username, ':') != NULL
       || !hero_virt_validate_text ("user name", username, NULL) || strlen (username) > 255)
     {
-      invalid (self, "registry user name", username,
-               "a user name is one line of text without ':'");
+      invalid (self, "registry user name", username, "a user name is one line of text without ':'");
       return self;
     }
   if (password != NULL && (*password == '\0' || strpbrk (password, "\r\n") != NULL))
@@ -401,8 +400,7 @@ hero_virt_registry_deployer_build (HeroVirtRegistryDeployer *self,
 
   if (self->error != NULL)
     {
-      g_propagate_prefixed_error (error, g_error_copy (self->error), "Registry “%s”: ",
-                                  self->name);
+      g_propagate_prefixed_error (error, g_error_copy (self->error), "Registry “%s”: ", self->name);
       return NULL;
     }
   if (!hero_virt_kube_validate_dns1035_label (self->name, error))
@@ -443,7 +441,8 @@ hero_virt_registry_deployer_build (HeroVirtRegistryDeployer *self,
       hero_virt_kube_workload_builder_env (w, "REGISTRY_AUTH_HTPASSWD_PATH", "/auth/htpasswd");
       hero_virt_kube_workload_builder_volume_secret (w, "auth", secret_name, "/auth");
       /* validate the secret's name before htpasswd runs */
-      if (!hero_virt_kube_resource_builder_validate (HERO_VIRT_KUBE_RESOURCE_BUILDER (secret), error)
+      if (!hero_virt_kube_resource_builder_validate (HERO_VIRT_KUBE_RESOURCE_BUILDER (secret),
+                                                     error)
           || (line = htpasswd_line (self, cancellable, error)) == NULL)
         return NULL;
       hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (secret), "app",
@@ -489,8 +488,8 @@ accept_any_certificate (SoupMessage *msg, GTlsCertificate *cert, GTlsCertificate
 static gboolean
 probe_http (HeroVirtRegistryDeployer *self, SoupSession *session, char **why)
 {
-  g_autofree char *url = g_strdup_printf ("%s://%s/v2/", self->tls_secret ? "https" : "http",
-                                          self->endpoint);
+  g_autofree char *url
+      = g_strdup_printf ("%s://%s/v2/", self->tls_secret ? "https" : "http", self->endpoint);
   g_autoptr (SoupMessage) msg = soup_message_new ("GET", url);
   g_autoptr (GError) error = NULL;
   g_autoptr (GBytes) body = NULL;
@@ -528,8 +527,7 @@ probe_exec (HeroVirtRegistryDeployer *self, GCancellable *cancellable, char **wh
   g_autofree char *selector = g_strdup_printf ("app=%s", self->name);
   g_autofree char *url = g_strdup_printf ("%s://127.0.0.1:%d/v2/",
                                           self->tls_secret ? "https" : "http", REGISTRY_PORT);
-  const char      *argv[] = { "wget", "-S", "--spider", "-T", "2", "--no-check-certificate", url,
-                              NULL };
+  const char *argv[] = { "wget", "-S", "--spider", "-T", "2", "--no-check-certificate", url, NULL };
   g_autofree char *out = NULL;
 
   hero_virt_cluster_list_options_set_label_selector (options, selector);
@@ -600,8 +598,8 @@ hero_virt_registry_deployer_deploy (HeroVirtRegistryDeployer *self,
     {
       JsonNode *object = g_ptr_array_index (objects, i);
       g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_new_for_resource (object, NULL);
-      g_autoptr (JsonNode) applied
-          = hero_virt_kubernetes_manager_apply (self->manager, kind, object, TRUE, cancellable, error);
+      g_autoptr (JsonNode) applied = hero_virt_kubernetes_manager_apply (
+          self->manager, kind, object, TRUE, cancellable, error);
 
       if (applied == NULL)
         {
@@ -629,11 +627,11 @@ hero_virt_registry_deployer_deploy (HeroVirtRegistryDeployer *self,
       JsonObject *spec = json_object_get_object_member (json_node_get_object (service), "spec");
       JsonArray  *ports = json_object_get_array_member (spec, "ports");
       gint64      node_port = json_object_get_int_member_with_default (
-          json_array_get_object_element (ports, 0), "nodePort", 0);
+               json_array_get_object_element (ports, 0), "nodePort", 0);
 
-      host = self->endpoint_host ? g_strdup (self->endpoint_host)
-                                 : _hero_virt_kube_node_address (self->manager, selector,
-                                                                 cancellable, error);
+      host = self->endpoint_host
+                 ? g_strdup (self->endpoint_host)
+                 : _hero_virt_kube_node_address (self->manager, selector, cancellable, error);
       if (host == NULL)
         return FALSE;
       if (node_port == 0)
@@ -655,8 +653,8 @@ hero_virt_registry_deployer_deploy (HeroVirtRegistryDeployer *self,
       if (g_get_monotonic_time () >= deadline)
         {
           g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TIMEOUT,
-                       "Registry “%s” did not answer /v2/ within %u ms: %s", self->name,
-                       timeout_ms, why);
+                       "Registry “%s” did not answer /v2/ within %u ms: %s", self->name, timeout_ms,
+                       why);
           return FALSE;
         }
       g_usleep (MIN ((gint64)delay_ms * 1000, MAX (0, deadline - g_get_monotonic_time ())));

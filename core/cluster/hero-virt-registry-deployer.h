@@ -25,7 +25,7 @@ HeroVirtRegistryDeployer *hero_virt_registry_deployer_new (HeroVirtKubernetesMan
                                                            const char                *name);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtRegistryDeployer *hero_virt_registry_deployer_namespace (HeroVirtRegistryDeployer *self,
-                                                                 const char               *namespace);
+                                                                 const char *namespace);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtRegistryDeployer *hero_virt_registry_deployer_image (HeroVirtRegistryDeployer *self,
                                                              const char               *image);
@@ -35,17 +35,18 @@ HeroVirtRegistryDeployer *hero_virt_registry_deployer_node_port (HeroVirtRegistr
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtRegistryDeployer *hero_virt_registry_deployer_cluster_ip (HeroVirtRegistryDeployer *self);
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtRegistryDeployer *hero_virt_registry_deployer_storage_empty_dir (HeroVirtRegistryDeployer *self);
+HeroVirtRegistryDeployer *
+hero_virt_registry_deployer_storage_empty_dir (HeroVirtRegistryDeployer *self);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtRegistryDeployer *hero_virt_registry_deployer_storage_pvc (HeroVirtRegistryDeployer *self,
-                                                                   const char *claim);
+                                                                   const char               *claim);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtRegistryDeployer *hero_virt_registry_deployer_auth (HeroVirtRegistryDeployer *self,
                                                             const char               *username,
                                                             const char               *password);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtRegistryDeployer *hero_virt_registry_deployer_tls_secret (HeroVirtRegistryDeployer *self,
-                                                                  const char *secret);
+                                                                  const char               *secret);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtRegistryDeployer *hero_virt_registry_deployer_endpoint_host (HeroVirtRegistryDeployer *self,
                                                                      const char *host);
