@@ -67,8 +67,8 @@ G_DEFINE_FINAL_TYPE (HeroVirtDevelopmentMachine, hero_virt_development_machine, 
 static void
 remove_state_dir (HeroVirtDevelopmentMachine *self)
 {
-  const char *files[] = { "host_key", "host_key.pub", "id_ed25519", "id_ed25519.pub",
-                          "known_hosts" };
+  const char *files[]
+      = { "host_key", "host_key.pub", "id_ed25519", "id_ed25519.pub", "known_hosts" };
 
   if (self->state_dir == NULL)
     return;
@@ -209,12 +209,16 @@ hero_virt_development_machine_user (HeroVirtDevelopmentMachine *self, const char
 HeroVirtDevelopmentMachine *
 hero_virt_development_machine_authorized_key (HeroVirtDevelopmentMachine *self, const char *key)
 {
-  static const char *const types[] = { "ssh-ed25519 ", "ssh-rsa ", "ecdsa-sha2-nistp256 ",
-                                       "ecdsa-sha2-nistp384 ", "ecdsa-sha2-nistp521 ",
+  static const char *const types[] = { "ssh-ed25519 ",
+                                       "ssh-rsa ",
+                                       "ecdsa-sha2-nistp256 ",
+                                       "ecdsa-sha2-nistp384 ",
+                                       "ecdsa-sha2-nistp521 ",
                                        "sk-ssh-ed25519@openssh.com ",
-                                       "sk-ecdsa-sha2-nistp256@openssh.com ", NULL };
-  g_autofree char *line = NULL;
-  gboolean         known = FALSE;
+                                       "sk-ecdsa-sha2-nistp256@openssh.com ",
+                                       NULL };
+  g_autofree char         *line = NULL;
+  gboolean                 known = FALSE;
 
   g_return_val_if_fail (HERO_VIRT_IS_DEVELOPMENT_MACHINE (self), NULL);
   line = g_strstrip (g_strdup (key ? key : ""));
@@ -385,10 +389,10 @@ hero_virt_development_machine_build (HeroVirtDevelopmentMachine *self,
   g_autoptr (HeroVirtPodBuilder) pod = NULL;
   g_autoptr (HeroVirtServiceBuilder) service = NULL;
   g_autoptr (HeroVirtKubeProbe) probe = NULL;
-  g_autofree char *sname = NULL;
-  g_autofree char *host_key = NULL;
-  g_autofree char *host_key_path = NULL;
-  g_autofree char *keys = NULL;
+  g_autofree char             *sname = NULL;
+  g_autofree char             *host_key = NULL;
+  g_autofree char             *host_key_path = NULL;
+  g_autofree char             *keys = NULL;
   HeroVirtKubeWorkloadBuilder *w;
   JsonNode                    *node;
 
@@ -445,8 +449,7 @@ hero_virt_development_machine_build (HeroVirtDevelopmentMachine *self,
   hero_virt_kube_workload_builder_volume_secret (w, "ssh-keys", sname, KEYS_DIR);
   hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod),
                                          "app.kubernetes.io/component", "development-machine");
-  hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), "app",
-                                         self->name);
+  hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), "app", self->name);
   service = hero_virt_service_builder_new (self->manager, sname);
   hero_virt_service_builder_selector (service, "app", self->name);
   hero_virt_service_builder_port_full (service, "ssh", 22, 22, NULL, self->node_port);
@@ -475,8 +478,8 @@ hero_virt_development_machine_build (HeroVirtDevelopmentMachine *self,
     hero_virt_secret_builder_data (secret, "ssh_host_ed25519_key", host_key);
     hero_virt_secret_builder_data (secret, "ssh_host_ed25519_key.pub", host_pub);
   }
-  if ((node = hero_virt_kube_resource_builder_build (HERO_VIRT_KUBE_RESOURCE_BUILDER (secret),
-                                                     error))
+  if ((node
+       = hero_virt_kube_resource_builder_build (HERO_VIRT_KUBE_RESOURCE_BUILDER (secret), error))
       == NULL)
     return NULL;
   g_ptr_array_add (objects, node);
@@ -488,8 +491,8 @@ hero_virt_development_machine_build (HeroVirtDevelopmentMachine *self,
     /* sshd wants its host key private (0400) and reads authorized_keys
      * as the user (0444) */
     JsonObject *spec = json_object_get_object_member (json_node_get_object (node), "spec");
-    JsonObject *vol = json_array_get_object_element (json_object_get_array_member (spec, "volumes"),
-                                                     0);
+    JsonObject *vol
+        = json_array_get_object_element (json_object_get_array_member (spec, "volumes"), 0);
     JsonObject *sec = json_object_get_object_member (vol, "secret");
     JsonArray  *items = json_array_new ();
     const char *files[] = { "authorized_keys", "ssh_host_ed25519_key", "ssh_host_ed25519_key.pub" };
@@ -522,9 +525,9 @@ write_known_hosts (HeroVirtDevelopmentMachine *self, char **path, GError **error
   g_auto (GStrv) parts = g_strsplit (self->host_public_key, " ", 3);
 
   /* [host]:port type key, as ssh writes non-22 ports */
-  line = self->port == 22 ? g_strdup_printf ("%s %s %s\n", self->host, parts[0], parts[1])
-                          : g_strdup_printf ("[%s]:%u %s %s\n", self->host, self->port, parts[0],
-                                             parts[1]);
+  line = self->port == 22
+             ? g_strdup_printf ("%s %s %s\n", self->host, parts[0], parts[1])
+             : g_strdup_printf ("[%s]:%u %s %s\n", self->host, self->port, parts[0], parts[1]);
   *path = g_build_filename (self->state_dir, "known_hosts", NULL);
   return g_file_set_contents_full (*path, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600, error);
 }
@@ -562,7 +565,7 @@ hero_virt_development_machine_create (HeroVirtDevelopmentMachine *self,
   g_autofree char *what = NULL;
   g_autofree char *known_hosts = NULL;
   g_autofree char *why = NULL;
-  guint delay_ms = 100;
+  guint            delay_ms = 100;
 
   g_return_val_if_fail (HERO_VIRT_IS_DEVELOPMENT_MACHINE (self), FALSE);
 
@@ -580,8 +583,8 @@ hero_virt_development_machine_create (HeroVirtDevelopmentMachine *self,
     {
       JsonNode *object = g_ptr_array_index (objects, i);
       g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_new_for_resource (object, NULL);
-      g_autoptr (JsonNode) applied
-          = hero_virt_kubernetes_manager_apply (self->manager, kind, object, TRUE, cancellable, error);
+      g_autoptr (JsonNode) applied = hero_virt_kubernetes_manager_apply (
+          self->manager, kind, object, TRUE, cancellable, error);
 
       if (applied == NULL)
         {
@@ -604,9 +607,9 @@ hero_virt_development_machine_create (HeroVirtDevelopmentMachine *self,
         json_array_get_object_element (ports, 0), "nodePort", 0);
   }
   g_free (self->host);
-  self->host = self->endpoint_host ? g_strdup (self->endpoint_host)
-                                   : _hero_virt_kube_node_address (self->manager, selector,
-                                                                   cancellable, error);
+  self->host = self->endpoint_host
+                   ? g_strdup (self->endpoint_host)
+                   : _hero_virt_kube_node_address (self->manager, selector, cancellable, error);
   if (self->host == NULL)
     return FALSE;
   if (self->port == 0)

@@ -26,7 +26,7 @@ HeroVirtDevelopmentMachine *hero_virt_development_machine_new (HeroVirtKubernete
                                                                const char                *name);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtDevelopmentMachine *hero_virt_development_machine_image (HeroVirtDevelopmentMachine *self,
-                                                                 const char *image);
+                                                                 const char                 *image);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtDevelopmentMachine *hero_virt_development_machine_user (HeroVirtDevelopmentMachine *self,
                                                                 const char                 *user);
@@ -37,8 +37,8 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtDevelopmentMachine *
 hero_virt_development_machine_identity_file (HeroVirtDevelopmentMachine *self, const char *path);
 HERO_VIRT_AVAILABLE_IN_ALL
-HeroVirtDevelopmentMachine *hero_virt_development_machine_node_port (HeroVirtDevelopmentMachine *self,
-                                                                     int port);
+HeroVirtDevelopmentMachine *
+hero_virt_development_machine_node_port (HeroVirtDevelopmentMachine *self, int port);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtDevelopmentMachine *
 hero_virt_development_machine_port_forward (HeroVirtDevelopmentMachine *self);
