@@ -491,20 +491,35 @@ static int
 cmd_base_image (int argc, char **argv)
 {
   g_autofree char   *size_text = NULL, *url = NULL, *checksums_url = NULL, *snapshot = NULL;
-  gboolean           insecure = FALSE, json = FALSE;
-  const GOptionEntry entries[] = {
-    { "size", 's', 0, G_OPTION_ARG_STRING, &size_text,
-      "Grow the image to SIZE (default 10G; 0 keeps it)", "SIZE" },
-    { "url", 0, 0, G_OPTION_ARG_STRING, &url, "Cloud image URL (default: Ubuntu 24.04 amd64)",
-      "URL" },
-    { "checksums-url", 0, 0, G_OPTION_ARG_STRING, &checksums_url,
-      "SHA256SUMS URL (default: beside the image)", "URL" },
-    { "snapshot", 0, 0, G_OPTION_ARG_STRING, &snapshot,
-      "Name of the snapshot to take (default base)", "NAME" },
-    { "insecure", 0, 0, G_OPTION_ARG_NONE, &insecure, "Do not verify TLS certificates", NULL },
-    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON (no progress)", NULL },
-    { NULL }
-  };
+  g_autofree char   *sha256 = NULL, *ca_file = NULL, *keyring = NULL, *signature_url = NULL;
+  gboolean           insecure = FALSE, allow_http = FALSE, json = FALSE;
+  int                timeout_s = -1;
+  const GOptionEntry entries[]
+      = { { "size", 's', 0, G_OPTION_ARG_STRING, &size_text,
+            "Grow the image to SIZE (default 10G; 0 keeps it)", "SIZE" },
+          { "url", 0, 0, G_OPTION_ARG_STRING, &url, "Cloud image URL (default: Ubuntu 24.04 amd64)",
+            "URL" },
+          { "checksums-url", 0, 0, G_OPTION_ARG_STRING, &checksums_url,
+            "SHA256SUMS URL (default: beside the image)", "URL" },
+          { "snapshot", 0, 0, G_OPTION_ARG_STRING, &snapshot,
+            "Name of the snapshot to take (default base)", "NAME" },
+          { "sha256", 0, 0, G_OPTION_ARG_STRING, &sha256,
+            "The image's SHA-256, pinned (instead of SHA256SUMS)", "HEX" },
+          { "ca-file", 0, 0, G_OPTION_ARG_FILENAME, &ca_file,
+            "Trust the CA certificates in FILE for the downloads", "FILE" },
+          { "keyring", 0, 0, G_OPTION_ARG_FILENAME, &keyring,
+            "Verify SHA256SUMS.gpg with gpgv against KEYRING", "KEYRING" },
+          { "signature-url", 0, 0, G_OPTION_ARG_STRING, &signature_url,
+            "The signature's URL (default: SHA256SUMS.gpg beside SHA256SUMS)", "URL" },
+          { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s,
+            "Give up after SECONDS in all (default 3600)", "SECONDS" },
+          { "insecure", 0, 0, G_OPTION_ARG_NONE, &insecure,
+            "Do not verify TLS certificates (needs --sha256)", NULL },
+          { "allow-http", 0, 0, G_OPTION_ARG_NONE, &allow_http,
+            "Allow plain http:// URLs (needs --sha256)", NULL },
+          { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the result as JSON (no progress)",
+            NULL },
+          { NULL } };
   g_autoptr (HeroVirtBaseImageBuilder) builder = NULL;
   g_autoptr (HeroVirtProgress) progress = NULL;
   g_autoptr (HvCliProgressBar) bar = NULL;
@@ -541,6 +556,18 @@ cmd_base_image (int argc, char **argv)
     hero_virt_base_image_builder_set_snapshot_name (builder, snapshot);
   if (insecure)
     hero_virt_base_image_builder_set_tls_verify (builder, FALSE);
+  if (allow_http)
+    hero_virt_base_image_builder_set_allow_insecure (builder, TRUE);
+  if (sha256 != NULL)
+    hero_virt_base_image_builder_set_sha256 (builder, sha256);
+  if (ca_file != NULL)
+    hero_virt_base_image_builder_set_tls_ca_file (builder, ca_file);
+  if (keyring != NULL)
+    hero_virt_base_image_builder_set_keyring (builder, keyring);
+  if (signature_url != NULL)
+    hero_virt_base_image_builder_set_signature_url (builder, signature_url);
+  if (timeout_s >= 0)
+    hero_virt_base_image_builder_set_timeout (builder, (guint)timeout_s);
 
   /* Async, so progress updates reach this (the main) context while the
    * download runs. */

@@ -377,8 +377,8 @@ def base_image_interrupted(cli):
         port = int(server.stdout.readline())
         dest = cli.path("interrupted")
         proc = subprocess.Popen([HERO_VIRT, "disk", "base-image", dest,
-                                 "--url", f"http://127.0.0.1:{port}/x.img",
-                                 "--checksums-url", f"http://127.0.0.1:{port}/SHA256SUMS"],
+                                 "--url", f"http://127.0.0.1:{port}/x.img", "--allow-http",
+                                 "--sha256", "0" * 64],
                                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         assert server.stdout.readline().strip() == "answering"
         proc.send_signal(signal.SIGINT)
@@ -405,12 +405,17 @@ def base_image(cli):
     server = HttpServer(served)
     try:
         dest = cli.path("base")
-        p = hv("disk", "base-image", dest, "--url", server.url("cloud.img"), "--size", "64M", check=0)
+        pin = ["--allow-http", "--sha256", digest.split()[0]]
+        # Plain http without a pinned checksum is refused before any download.
+        p = hv("disk", "base-image", dest, "--url", server.url("cloud.img"), "--size", "64M")
+        assert p.returncode != 0 and "sha256" in p.stderr.lower(), (p.returncode, p.stderr)
+        p = hv("disk", "base-image", dest, "--url", server.url("cloud.img"), "--size", "64M", *pin,
+               check=0)
         # Not a terminal: plain progress lines, then the result.
         assert "download:" in p.stdout and "\r" not in p.stdout, p.stdout
         assert "Base image:" in p.stdout and "downloaded now" in p.stdout, p.stdout
         result = json.loads(hv("disk", "base-image", dest, "--url", server.url("cloud.img"),
-                               "--size", "64M", "--json", check=0).stdout)
+                               "--size", "64M", "--json", *pin, check=0).stdout)
         assert result["downloaded"] is False and result["snapshot"] == "base", result
         assert result["sha256"] == digest.split()[0], result
         q = qemu_info(result["path"])
@@ -419,12 +424,12 @@ def base_image(cli):
 
         # On a terminal: a bar redrawn in place.
         status, out = run_on_pty(["disk", "base-image", cli.path("base-tty"),
-                                  "--url", server.url("cloud.img"), "--size", "64M"])
+                                  "--url", server.url("cloud.img"), "--size", "64M", *pin])
         assert status == 0, out
         assert "\r" in out and "[####" in out and "100%" in out, repr(out)
 
         bad_dest = cli.path("bad")
-        p = hv("disk", "base-image", bad_dest, "--url", server.url("bad.img"))
+        p = hv("disk", "base-image", bad_dest, "--url", server.url("bad.img"), *pin)
         assert p.returncode == 1 and "[checksum]" in p.stderr, (p.returncode, p.stderr)
         assert not os.path.exists(bad_dest) or os.listdir(bad_dest) == [], os.listdir(bad_dest)
         p = hv("disk", "base-image", bad_dest, "--size", "5X", check=2)
