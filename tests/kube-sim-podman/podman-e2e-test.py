@@ -206,6 +206,79 @@ def test_cp(env):
     assert os.stat(os.path.join(back, "run.sh")).st_mode & 0o777 == 0o755
 
 
+# ---- RegistryDeployer ---------------------------------------------------------
+
+def podman_authfile(env, endpoint, user, password):
+    path = os.path.join(env.dir, "auth.json")  # credentials never on argv
+    token = base64.b64encode(f"{user}:{password}".encode()).decode()
+    with open(path, "w") as f:
+        json.dump({"auths": {endpoint: {"auth": token}}}, f)
+    os.chmod(path, 0o600)
+    return path
+
+
+def push_and_pull(env, endpoint, authfile):
+    ref = f"{endpoint}/e2e/pushed:1"
+    auth = ["--authfile", authfile] if authfile else []
+    env.podman("pull", "-q", "--tls-verify=false", env.busybox)
+    env.podman("tag", env.busybox, ref)
+    env.podman("push", "-q", "--tls-verify=false", *auth, ref)
+    env.podman("rmi", ref)
+    env.podman("pull", "-q", "--tls-verify=false", *auth, ref)
+    labels = json.loads(env.podman("image", "inspect", ref))[0]["Labels"] or {}
+    env.podman("rmi", ref)
+    return labels
+
+
+def test_registry_plain(env):
+    km = manager(env)
+    port = free_node_port()
+    reg = (HeroVirt.RegistryDeployer.new(km, "registry").image(env.images["registry"]).node_port(port)
+           .endpoint_host("127.0.0.1"))
+    assert reg.deploy(120000, None)
+    try:
+        assert reg.get_endpoint() == f"127.0.0.1:{port}", reg.get_endpoint()
+        assert get(f"http://127.0.0.1:{port}/v2/")[0] == 200
+        labels = push_and_pull(env, reg.get_endpoint(), None)
+        assert labels.get("org.hero-virt.test-image") == "busybox", labels
+        status, body = get(f"http://127.0.0.1:{port}/v2/_catalog")
+        assert status == 200 and json.loads(body)["repositories"] == ["e2e/pushed"], body
+    finally:
+        assert reg.remove(None)
+    wait_for(lambda: _refused(port), timeout=60)
+
+
+def test_registry_htpasswd(env):
+    km = manager(env)
+    port = free_node_port()
+    reg = (HeroVirt.RegistryDeployer.new(km, "authreg").image(env.images["registry"]).node_port(port)
+           .endpoint_host("127.0.0.1").auth("builder", "pa ss:word"))
+    assert reg.deploy(120000, None)
+    try:
+        url = f"http://127.0.0.1:{port}/v2/"
+        assert get(url)[0] == 401
+        assert get(url, "builder:wrong")[0] == 401
+        assert get(url, "builder:pa ss:word")[0] == 200
+        try:
+            env.podman("push", "-q", "--tls-verify=false", env.busybox, f"docker://{reg.get_endpoint()}/e2e/x:1")
+            raise AssertionError("pushed without credentials")
+        except subprocess.CalledProcessError:
+            pass
+        authfile = podman_authfile(env, reg.get_endpoint(), reg.get_username(), reg.get_password())
+        assert push_and_pull(env, reg.get_endpoint(), authfile).get("org.hero-virt.test-image") == "busybox"
+    finally:
+        assert reg.remove(None)
+    wait_for(lambda: _refused(port), timeout=60)
+
+
+def _refused(port):
+    try:
+        socket.create_connection(("127.0.0.1", port), timeout=5).close()
+        return False
+    except OSError:
+        return True
+
+
 def main():
     tap = Tap()
     try:
@@ -220,7 +293,8 @@ def main():
         return 1
     try:
         for test in (test_kubectl_logs_follow, test_kubectl_exec, test_kubectl_port_forward,
-                     test_pod_exec, test_pod_executor, test_port_forward, test_cp):
+                     test_pod_exec, test_pod_executor, test_port_forward, test_cp,
+                     test_registry_plain, test_registry_htpasswd):
             tap.run(test.__name__, test, env)
     finally:
         env.stop()
