@@ -271,6 +271,29 @@ def test_registry_htpasswd(env):
     wait_for(lambda: _refused(port), timeout=60)
 
 
+# ---- DevelopmentMachine ---------------------------------------------------------
+
+def test_devmachine_ssh(env):
+    km = manager(env)
+    port = free_node_port()
+    dev = (HeroVirt.DevelopmentMachine.new(km, "dev").image(env.images["sshd"]).node_port(port)
+           .endpoint_host("127.0.0.1"))
+    assert dev.create(120000, None)
+    try:
+        assert dev.get_host() == "127.0.0.1" and dev.get_port() == port
+        ex = dev.get_executor()
+        r = ex.run(HeroVirt.Command.new("uname").add_arg("-a"), None)
+        assert r.get_exit_status() == 0 and r.get_stdout_text().startswith("Linux dev "), r.get_stdout_text()
+        # sshd is the pod's PID 1: the login went into the pod, with the host key checked
+        r = ex.run(HeroVirt.Command.new("sh").add_arg("-c").add_arg("cat /proc/1/cmdline | tr '\\0' ' '"), None)
+        # (sshd rewrites its title): the host key DevelopmentMachine generated
+        assert "-h /etc/hero-virt/ssh/ssh_host_ed25519_key" in r.get_stdout_text(), r.get_stdout_text()
+    finally:
+        assert dev.remove(None)
+    assert dev.get_executor() is None
+    wait_for(lambda: _refused(port), timeout=60)
+
+
 def _refused(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
@@ -294,7 +317,7 @@ def main():
     try:
         for test in (test_kubectl_logs_follow, test_kubectl_exec, test_kubectl_port_forward,
                      test_pod_exec, test_pod_executor, test_port_forward, test_cp,
-                     test_registry_plain, test_registry_htpasswd):
+                     test_registry_plain, test_registry_htpasswd, test_devmachine_ssh):
             tap.run(test.__name__, test, env)
     finally:
         env.stop()
