@@ -294,6 +294,22 @@ def test_devmachine_ssh(env):
     wait_for(lambda: _refused(port), timeout=60)
 
 
+def test_devmachine_port_forward(env):
+    """The same machine reached through a port forward to the pod's 22."""
+    km = manager(env)
+    dev = HeroVirt.DevelopmentMachine.new(km, "devpf").image(env.images["sshd"]).port_forward()
+    assert dev.create(120000, None)
+    port = dev.get_port()
+    try:
+        assert dev.get_host() == "127.0.0.1" and port > 0
+        r = dev.get_executor().run(HeroVirt.Command.new("uname").add_arg("-a"), None)
+        assert r.get_exit_status() == 0 and r.get_stdout_text().startswith("Linux devpf "), \
+            r.get_stdout_text()
+    finally:
+        assert dev.remove(None)
+    wait_for(lambda: _refused(port), timeout=60)
+
+
 def _refused(port):
     try:
         socket.create_connection(("127.0.0.1", port), timeout=5).close()
@@ -317,7 +333,8 @@ def main():
     try:
         for test in (test_kubectl_logs_follow, test_kubectl_exec, test_kubectl_port_forward,
                      test_pod_exec, test_pod_executor, test_port_forward, test_cp,
-                     test_registry_plain, test_registry_htpasswd, test_devmachine_ssh):
+                     test_registry_plain, test_registry_htpasswd, test_devmachine_ssh,
+                     test_devmachine_port_forward):
             tap.run(test.__name__, test, env)
     finally:
         env.stop()
