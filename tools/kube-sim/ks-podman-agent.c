@@ -1243,6 +1243,32 @@ create_container (CtrRec *c)
   }
 }
 
+/* The image's ID from an image inspect or a pull reply ("Id", "id" or
+ * "images"[0]), so containerStatuses[].imageID is set from the start. */
+static void
+remember_image_id (CtrRec *c, JsonNode *reply)
+{
+  JsonObject *o = reply && JSON_NODE_HOLDS_OBJECT (reply) ? json_node_get_object (reply) : NULL;
+  const char *id = NULL;
+
+  if (o == NULL || c->image_id != NULL)
+    return;
+  id = ks_json_get_string (o, "Id");
+  if (id == NULL)
+    id = ks_json_get_string (o, "id");
+  if (id == NULL)
+    {
+      JsonArray *images = ks_json_get_array (o, "images");
+
+      if (images != NULL && json_array_get_length (images) > 0
+          && JSON_NODE_HOLDS_VALUE (json_array_get_element (images, 0)))
+        id = json_array_get_string_element (images, 0);
+    }
+  if (id != NULL && *id != '\0')
+    c->image_id
+        = g_str_has_prefix (id, "sha256:") ? g_strdup (id) : g_strconcat ("sha256:", id, NULL);
+}
+
 static void
 image_pulled (GObject *source, GAsyncResult *result, gpointer data)
 {
@@ -1269,6 +1295,7 @@ image_pulled (GObject *source, GAsyncResult *result, gpointer data)
       return;
     }
   c->pull_failures = 0;
+  remember_image_id (c, reply);
   event (rec, "Normal", "Pulled", "Successfully pulled image \"%s\"", image);
   create_container (c);
   rec_unref (rec);
@@ -1310,6 +1337,7 @@ image_checked (GObject *source, GAsyncResult *result, gpointer data)
     }
   if (error == NULL)
     {
+      remember_image_id (c, reply);
       if (c->restarts == 0)
         event (rec, "Normal", "Pulled", "Container image \"%s\" already present on machine",
                ks_json_get_string (c->spec, "image"));
@@ -1351,7 +1379,8 @@ start_container (CtrRec *c)
       return;
     }
   ref = escape (image);
-  path = g_strdup_printf ("/libpod/images/%s/exists", ref);
+  path
+      = g_strdup_printf ("/libpod/images/%s/json", ref); /* inspect: 404 when absent, else its Id */
   rec->inflight++;
   rec_ref (rec);
   ks_podman_call_async (rec->agent->pm, "GET", path, NULL, NULL, image_checked, c);
