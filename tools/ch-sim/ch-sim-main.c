@@ -150,6 +150,10 @@ main (int argc, char **argv)
     write_record (&options);
 
   m.loop = g_main_loop_new (NULL, FALSE);
+  /* Before the API socket exists: a client that sees the socket may send
+   * SIGTERM at once, and must get the clean exit. */
+  g_unix_signal_add (SIGTERM, signal_cb, &m);
+  g_unix_signal_add (SIGINT, signal_cb, &m);
   vmm = ch_sim_vmm_new (&options, vmm_exit_cb, &m);
   if (options.api_socket_path != NULL || options.api_socket_fd >= 0)
     {
@@ -193,8 +197,6 @@ main (int argc, char **argv)
         }
     }
 
-  g_unix_signal_add (SIGTERM, signal_cb, &m);
-  g_unix_signal_add (SIGINT, signal_cb, &m);
   g_main_loop_run (m.loop);
 
 out:
