@@ -31,7 +31,9 @@ check_port (int port, GError **error)
 {
   if (port == 0 || (port >= 30000 && port <= 32767))
     return TRUE;
-  return hero_virt_set_invalid_argument (error, "node port", NULL,
+  g_autofree char *text = g_strdup_printf ("%d", port);
+
+  return hero_virt_set_invalid_argument (error, "node port", text,
                                          "a node port is between 30000 and 32767");
 }
 
@@ -170,7 +172,7 @@ cmd_registry_remove (int argc, char **argv)
 }
 
 static const HvCliCommand registry_commands[]
-    = { { "deploy", "NAME [--node-port N] [--auth USER --password-file F]",
+    = { { "deploy", "NAME [--node-port N] [--auth U --password-file F]",
           "Deploy a registry and wait for it", cmd_registry_deploy },
         { "remove", "NAME", "Remove a registry", cmd_registry_remove },
         { NULL } };
@@ -202,7 +204,6 @@ cmd_devmachine_create (int argc, char **argv)
   g_autoptr (HeroVirtDevelopmentMachine) dev = NULL;
   g_autoptr (GError) error = NULL;
   g_autofree char *key = NULL;
-  g_autofree char *default_key = NULL;
   guint            timeout_ms;
   int              status;
 
@@ -215,8 +216,7 @@ cmd_devmachine_create (int argc, char **argv)
       || !parse_timeout (timeout, &timeout_ms, &error))
     return hv_cli_report_error (error);
   if (key_file == NULL)
-    key_file = default_key = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519.pub", NULL),
-    default_key = NULL;
+    key_file = g_build_filename (g_get_home_dir (), ".ssh", "id_ed25519.pub", NULL);
   if (!g_file_get_contents (key_file, &key, NULL, &error))
     return hv_cli_report_error (error);
   if ((km = hv_cli_kube_manager (&error)) == NULL)
