@@ -42,15 +42,14 @@ check_port (int port, GError **error)
 static int
 cmd_registry_deploy (int argc, char **argv)
 {
-  g_autofree char *image = NULL, *pvc = NULL, *user = NULL, *password_file = NULL;
-  g_autofree char *tls_secret = NULL, *host = NULL, *timeout = NULL;
-  int              node_port = 0;
-  gboolean         cluster_ip = FALSE;
+  g_autofree char   *image = NULL, *pvc = NULL, *user = NULL, *password_file = NULL;
+  g_autofree char   *tls_secret = NULL, *host = NULL, *timeout = NULL;
+  int                node_port = 0;
+  gboolean           cluster_ip = FALSE;
   const GOptionEntry entries[]
       = { { "image", 0, 0, G_OPTION_ARG_STRING, &image, "The registry image", "IMAGE" },
           { "node-port", 0, 0, G_OPTION_ARG_INT, &node_port, "The node port (30000-32767)", "N" },
-          { "cluster-ip", 0, 0, G_OPTION_ARG_NONE, &cluster_ip, "A ClusterIP service only",
-            NULL },
+          { "cluster-ip", 0, 0, G_OPTION_ARG_NONE, &cluster_ip, "A ClusterIP service only", NULL },
           { "pvc", 0, 0, G_OPTION_ARG_STRING, &pvc, "Store images on this claim", "CLAIM" },
           { "auth", 0, 0, G_OPTION_ARG_STRING, &user, "Require basic auth for USER", "USER" },
           { "password-file", 0, 0, G_OPTION_ARG_FILENAME, &password_file,
@@ -60,8 +59,7 @@ cmd_registry_deploy (int argc, char **argv)
           { "tls-secret", 0, 0, G_OPTION_ARG_STRING, &tls_secret, "Serve TLS from this Secret",
             "NAME" },
           { "endpoint-host", 0, 0, G_OPTION_ARG_STRING, &host, "The host clients use", "HOST" },
-          { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "How long to wait (default 2m)",
-            "D" },
+          { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "How long to wait (default 2m)", "D" },
           { NULL } };
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
   g_autoptr (HeroVirtRegistryDeployer) reg = NULL;
@@ -121,8 +119,8 @@ cmd_registry_deploy (int argc, char **argv)
       g_autofree char *line
           = g_strconcat (hero_virt_registry_deployer_get_password (reg), "\n", NULL);
 
-      if (!g_file_set_contents_full (password_file, line, -1, G_FILE_SET_CONTENTS_CONSISTENT,
-                                     0600, &error))
+      if (!g_file_set_contents_full (password_file, line, -1, G_FILE_SET_CONTENTS_CONSISTENT, 0600,
+                                     &error))
         return hv_cli_report_error (error);
     }
   if (hv_cli_kube_get_json ())
@@ -188,8 +186,8 @@ cmd_registry (int argc, char **argv)
 static int
 cmd_devmachine_create (int argc, char **argv)
 {
-  g_autofree char *image = NULL, *user = NULL, *key_file = NULL, *host = NULL, *timeout = NULL;
-  int              node_port = 0;
+  g_autofree char   *image = NULL, *user = NULL, *key_file = NULL, *host = NULL, *timeout = NULL;
+  int                node_port = 0;
   const GOptionEntry entries[]
       = { { "image", 0, 0, G_OPTION_ARG_STRING, &image, "An image with sshd", "IMAGE" },
           { "user", 0, 0, G_OPTION_ARG_STRING, &user, "The login user (default root)", "USER" },
@@ -197,8 +195,7 @@ cmd_devmachine_create (int argc, char **argv)
             "The public key to let in (default ~/.ssh/id_ed25519.pub)", "FILE" },
           { "node-port", 0, 0, G_OPTION_ARG_INT, &node_port, "The node port (30000-32767)", "N" },
           { "endpoint-host", 0, 0, G_OPTION_ARG_STRING, &host, "The host to SSH to", "HOST" },
-          { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "How long to wait (default 2m)",
-            "D" },
+          { "timeout", 0, 0, G_OPTION_ARG_STRING, &timeout, "How long to wait (default 2m)", "D" },
           { NULL } };
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
   g_autoptr (HeroVirtDevelopmentMachine) dev = NULL;
@@ -234,9 +231,8 @@ cmd_devmachine_create (int argc, char **argv)
   /* without the private key the login check cannot run here: the
    * machine is ready once its pod is (create waits for both when it can) */
   {
-    g_autofree char *private_key = g_str_has_suffix (key_file, ".pub")
-                                       ? g_strndup (key_file, strlen (key_file) - 4)
-                                       : NULL;
+    g_autofree char *private_key
+        = g_str_has_suffix (key_file, ".pub") ? g_strndup (key_file, strlen (key_file) - 4) : NULL;
 
     if (private_key && g_file_test (private_key, G_FILE_TEST_EXISTS))
       hero_virt_development_machine_identity_file (dev, private_key);
@@ -301,11 +297,11 @@ find_machine (HeroVirtKubernetesManager *km,
   gsize       len;
   guchar     *raw;
 
-  if ((svc = hero_virt_kubernetes_manager_get (km, svc_kind, sname, hv_cli_get_cancellable (),
-                                               error))
+  if ((svc
+       = hero_virt_kubernetes_manager_get (km, svc_kind, sname, hv_cli_get_cancellable (), error))
           == NULL
-      || (pod = hero_virt_kubernetes_manager_get (km, pod_kind, name, hv_cli_get_cancellable (),
-                                                  error))
+      || (pod
+          = hero_virt_kubernetes_manager_get (km, pod_kind, name, hv_cli_get_cancellable (), error))
              == NULL
       || (secret = hero_virt_kubernetes_manager_get (km, secret_kind, sname,
                                                      hv_cli_get_cancellable (), error))
@@ -315,7 +311,7 @@ find_machine (HeroVirtKubernetesManager *km,
       json_object_get_object_member (json_node_get_object (svc), "spec"), "ports");
   *port = ports && json_array_get_length (ports) > 0
               ? (guint)json_object_get_int_member_with_default (
-                    json_array_get_object_element (ports, 0), "nodePort", 0)
+                  json_array_get_object_element (ports, 0), "nodePort", 0)
               : 0;
   data = json_object_get_object_member (json_node_get_object (secret), "data");
   b64 = data ? json_object_get_string_member_with_default (data, "ssh_host_ed25519_key.pub", NULL)
@@ -332,8 +328,8 @@ find_machine (HeroVirtKubernetesManager *km,
   g_free (raw);
   if (*host != NULL)
     return TRUE;
-  if ((node = hero_virt_kubernetes_manager_get (km, node_kind, node_name,
-                                                hv_cli_get_cancellable (), error))
+  if ((node = hero_virt_kubernetes_manager_get (km, node_kind, node_name, hv_cli_get_cancellable (),
+                                                error))
       == NULL)
     return FALSE;
   status = json_object_get_object_member (json_node_get_object (node), "status");
@@ -363,7 +359,7 @@ find_machine (HeroVirtKubernetesManager *km,
 static int
 cmd_devmachine_ssh (int argc, char **argv)
 {
-  g_autofree char *user = NULL, *identity = NULL, *host = NULL;
+  g_autofree char   *user = NULL, *identity = NULL, *host = NULL;
   const GOptionEntry entries[]
       = { { "user", 0, 0, G_OPTION_ARG_STRING, &user, "The login user (default root)", "USER" },
           { "identity", 'i', 0, G_OPTION_ARG_FILENAME, &identity, "The private key", "FILE" },
@@ -431,8 +427,8 @@ cmd_devmachine_ssh (int argc, char **argv)
     g_ptr_array_add (args, g_strdup (argv[i]));
   g_ptr_array_add (args, NULL);
   if (!g_spawn_sync (NULL, (char **)args->pdata, NULL,
-                     G_SPAWN_CHILD_INHERITS_STDIN | G_SPAWN_SEARCH_PATH_FROM_ENVP, NULL, NULL,
-                     NULL, NULL, &wait_status, &error))
+                     G_SPAWN_CHILD_INHERITS_STDIN | G_SPAWN_SEARCH_PATH_FROM_ENVP, NULL, NULL, NULL,
+                     NULL, &wait_status, &error))
     wait_status = -1;
   g_unlink (known);
   g_rmdir (dir);
@@ -479,8 +475,7 @@ cmd_devmachine (int argc, char **argv)
 }
 
 const HvCliCommand hv_cli_kube_apps_commands[]
-    = { { "registry", "deploy|remove NAME", "Deploy or remove a container registry",
-          cmd_registry },
+    = { { "registry", "deploy|remove NAME", "Deploy or remove a container registry", cmd_registry },
         { "devmachine", "create|ssh|remove NAME", "SSH-reachable development pods",
           cmd_devmachine },
         { NULL } };

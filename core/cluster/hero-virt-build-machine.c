@@ -44,18 +44,18 @@ struct _HeroVirtBuildMachine
   HeroVirtKubernetesManager *manager; /* in the machine's namespace */
   char                      *name;
   char                      *image;
-  char                      *namespace;
-  char                      *registry;
-  gboolean                   tls_verify;
-  HeroVirtPodExecutor       *executor;
-  gboolean                   created;
-  GError                    *error;
+  char *namespace;
+  char                *registry;
+  gboolean             tls_verify;
+  HeroVirtPodExecutor *executor;
+  gboolean             created;
+  GError              *error;
 };
 
 G_DEFINE_FINAL_TYPE (HeroVirtBuildMachine, hero_virt_build_machine, G_TYPE_OBJECT)
 
 #define CONTAINER "buildah"
-#define LABEL     "hero-virt.org/build-machine"
+#define LABEL "hero-virt.org/build-machine"
 
 static gboolean delete_pod (HeroVirtBuildMachine *self, GCancellable *cancellable, GError **error);
 
@@ -69,8 +69,7 @@ hero_virt_build_machine_dispose (GObject *object)
       g_autoptr (GError) error = NULL;
 
       if (!delete_pod (self, NULL, &error))
-        g_warning ("Build machine “%s”: could not delete its pod: %s", self->name,
-                   error->message);
+        g_warning ("Build machine “%s”: could not delete its pod: %s", self->name, error->message);
     }
   g_clear_object (&self->executor);
   G_OBJECT_CLASS (hero_virt_build_machine_parent_class)->dispose (object);
@@ -208,7 +207,8 @@ hero_virt_build_machine_registry (HeroVirtBuildMachine *self, const char *regist
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), NULL);
   if (registry != NULL
       && (*registry == '\0'
-          || strspn (registry, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
+          || strspn (registry,
+                     "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
                  != strlen (registry)
           || registry[0] == '-'))
     invalid (self, "registry", registry, "use HOST or HOST:PORT");
@@ -245,8 +245,8 @@ check (HeroVirtBuildMachine *self, GError **error)
 {
   if (self->error != NULL)
     {
-      g_propagate_prefixed_error (error, g_error_copy (self->error), "Build machine “%s”: ",
-                                  self->name);
+      g_propagate_prefixed_error (error, g_error_copy (self->error),
+                                  "Build machine “%s”: ", self->name);
       return FALSE;
     }
   if (!hero_virt_kube_validate_dns1035_label (self->name, error))
@@ -305,8 +305,7 @@ hero_virt_build_machine_build (HeroVirtBuildMachine *self, GError **error)
   hero_virt_kube_workload_builder_restart_policy (w, "Never");
   hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod),
                                          "app.kubernetes.io/component", "build-machine");
-  hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), LABEL,
-                                         self->name);
+  hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), LABEL, self->name);
   return hero_virt_kube_resource_builder_build (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), error);
 }
 
@@ -314,8 +313,7 @@ static gboolean
 delete_pod (HeroVirtBuildMachine *self, GCancellable *cancellable, GError **error)
 {
   g_clear_object (&self->executor);
-  if (!_hero_virt_kube_delete_quietly (self->manager, "v1", "Pod", self->name, cancellable,
-                                       error))
+  if (!_hero_virt_kube_delete_quietly (self->manager, "v1", "Pod", self->name, cancellable, error))
     return FALSE;
   self->created = FALSE;
   return TRUE;
@@ -345,8 +343,8 @@ hero_virt_build_machine_start (HeroVirtBuildMachine *self,
   g_autoptr (JsonNode) pod = NULL;
   g_autoptr (JsonNode) applied = NULL;
   g_autoptr (HeroVirtClusterKind) kind = NULL;
-  g_autofree char *selector = NULL;
-  g_autofree char *what = NULL;
+  g_autofree char     *selector = NULL;
+  g_autofree char     *what = NULL;
   HeroVirtPodExecutor *executor;
 
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), FALSE);
@@ -533,8 +531,8 @@ hero_virt_build_machine_push (HeroVirtBuildMachine *self,
   hero_virt_command_add_args (command, "--storage-driver", "vfs", "push", "--quiet",
                               self->tls_verify ? "--tls-verify=true" : "--tls-verify=false", "--",
                               image, target, NULL);
-  result = hero_virt_executor_run (HERO_VIRT_EXECUTOR (self->executor), command, cancellable,
-                                   error);
+  result
+      = hero_virt_executor_run (HERO_VIRT_EXECUTOR (self->executor), command, cancellable, error);
   if (result == NULL || !hero_virt_command_result_check (result, error))
     {
       g_prefix_error (error, "Build machine “%s”: pushing %s to %s: ", self->name, image,
@@ -633,9 +631,7 @@ hero_virt_build_machine_push_finish (HeroVirtBuildMachine *self,
  * Since: 0.1
  */
 gboolean
-hero_virt_build_machine_stop (HeroVirtBuildMachine *self,
-                              GCancellable         *cancellable,
-                              GError              **error)
+hero_virt_build_machine_stop (HeroVirtBuildMachine *self, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), FALSE);
   if (!check (self, error))
@@ -674,8 +670,8 @@ hero_virt_build_machine_stop_async (HeroVirtBuildMachine *self,
                                     gpointer              user_data)
 {
   g_return_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self));
-  _hero_virt_run_in_thread (self, hero_virt_build_machine_stop_async, stop_thread, NULL, NULL,
-                            NULL, cancellable, callback, user_data);
+  _hero_virt_run_in_thread (self, hero_virt_build_machine_stop_async, stop_thread, NULL, NULL, NULL,
+                            cancellable, callback, user_data);
 }
 
 /**

@@ -16,7 +16,11 @@ G_BEGIN_DECLS
 
 #define HERO_VIRT_TYPE_BUILD_MACHINE (hero_virt_build_machine_get_type ())
 HERO_VIRT_AVAILABLE_IN_ALL
-G_DECLARE_FINAL_TYPE (HeroVirtBuildMachine, hero_virt_build_machine, HERO_VIRT, BUILD_MACHINE, GObject)
+G_DECLARE_FINAL_TYPE (HeroVirtBuildMachine,
+                      hero_virt_build_machine,
+                      HERO_VIRT,
+                      BUILD_MACHINE,
+                      GObject)
 
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtBuildMachine *hero_virt_build_machine_new (HeroVirtKubernetesManager *manager,
@@ -25,7 +29,7 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtBuildMachine *hero_virt_build_machine_image (HeroVirtBuildMachine *self, const char *image);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtBuildMachine *hero_virt_build_machine_namespace (HeroVirtBuildMachine *self,
-                                                         const char           *namespace);
+                                                         const char *namespace);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtBuildMachine *hero_virt_build_machine_registry (HeroVirtBuildMachine *self,
                                                         const char           *registry);

@@ -111,8 +111,8 @@ static HeroVirtCommand *
 buildah (HeroVirtExecutor *executor, const char *subcommand)
 {
   HeroVirtCommand *command = HERO_VIRT_COMMAND_NEW ("buildah");
-  const char      *driver = g_environ_getenv ((char **)hero_virt_executor_get_environ (executor),
-                                              "STORAGE_DRIVER");
+  const char      *driver
+      = g_environ_getenv ((char **)hero_virt_executor_get_environ (executor), "STORAGE_DRIVER");
 
   if (driver != NULL && *driver != '\0'
       && strspn (driver, "abcdefghijklmnopqrstuvwxyz0123456789") == strlen (driver))
