@@ -2,8 +2,11 @@
 # The buildah provider passes STORAGE_DRIVER from the executor's environment
 # as `--storage-driver` on every call (buildah honours the variable on some
 # subcommands only): with overlay in storage.conf and STORAGE_DRIVER=vfs on
-# the executor, a build from open to commit lands in vfs storage. Real
-# buildah, private storage. TAP output.
+# the executor, a build from open to commit and remove lands in vfs storage.
+# Real buildah, private storage. On this host the variable alone also works
+# for these calls, so this checks the result, not that the option is what
+# made it (the variable failed for buildah nested in a pod,
+# /work/shared/reference/pods-on-podman.md section 3). TAP output.
 #
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import os
