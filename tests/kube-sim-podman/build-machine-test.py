@@ -26,7 +26,7 @@ import gi  # noqa: E402
 
 gi.require_version("HeroVirt", "1")
 gi.require_version("Json", "1.0")
-from gi.repository import GLib, HeroVirt, Json  # noqa: E402
+from gi.repository import Gio, GLib, HeroVirt, Json  # noqa: E402
 
 PODMAN = require("podman", "podman")
 require("buildah", "buildah")
@@ -169,6 +169,39 @@ def test_start_timeout(env):
     assert wait_for(lambda: pod_gone(env, "bm-timeout"), timeout=60), "the pod was not deleted"
 
 
+def test_start_cancelled(env):
+    missing = f"{env.reg}/hero-virt-test/no-such-image:1"
+    bm = HeroVirt.BuildMachine.new(env.km, "bm-cancel").image(missing)
+    cancellable = Gio.Cancellable()
+    loop = GLib.MainLoop()
+    res = {}
+
+    def done(src, result):
+        try:
+            res["ok"] = src.start_finish(result)
+        except GLib.Error as e:
+            res["error"] = e
+        loop.quit()
+
+    bm.start_async(120000, cancellable, done)
+    GLib.timeout_add(1500, lambda: cancellable.cancel() and False)
+    loop.run()
+    e = res.get("error")
+    assert e is not None and e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED), res
+    assert not bm.is_running()
+    assert wait_for(lambda: pod_gone(env, "bm-cancel"), timeout=60), "the pod was not deleted"
+    # stop_async on a machine that is not running
+    res.clear()
+
+    def stopped(src, result):
+        res["ok"] = src.stop_finish(result)
+        loop.quit()
+
+    bm.stop_async(None, stopped)
+    loop.run()
+    assert res["ok"] is True
+
+
 def test_build_push_pull_run(env):
     bm = HeroVirt.BuildMachine.new(env.km, "bm").image(env.images["buildah"]).tls_verify(False)
     loop = GLib.MainLoop()
@@ -207,8 +240,19 @@ def test_build_push_pull_run(env):
         env.podman("pull", "-q", "--tls-verify=false", f"{env.reg}/bm/tiny:1")
         out = env.podman("run", "--rm", f"{env.reg}/bm/tiny:1")
         assert out.strip() == "built-inside-the-pod", out
-        e = error_of(bm.push, "localhost/bm/none:1", "bm/none:1", None)
-        assert "localhost/bm/none:1" in e.message, e.message
+        res.clear()
+
+        def pushed_cb(src, result):
+            try:
+                res["ref"] = src.push_finish(result)
+            except GLib.Error as e:
+                res["error"] = e
+            loop.quit()
+
+        bm.push_async("localhost/bm/none:1", "bm/none:1", None, pushed_cb)
+        loop.run()
+        e = res.get("error")
+        assert e is not None and "localhost/bm/none:1" in e.message, res
     finally:
         assert bm.stop(None)
     assert not bm.is_running()
@@ -221,6 +265,7 @@ def main():
     try:
         tap.run("spec, bad input, not running", test_spec_and_bad_input, env)
         tap.run("start times out on a missing image, pod deleted", test_start_timeout, env)
+        tap.run("start cancelled, pod deleted; stop_async", test_start_cancelled, env)
         tap.run("build in the pod, push, pull on the host, run", test_build_push_pull_run, env)
     finally:
         env.stop()
