@@ -4,7 +4,7 @@
 # buildah and podman benchmarks use private storage in a temp dir).
 #
 #   bench/run.sh            all three
-#   bench/run.sh qcow2      one of qcow2, buildah, containers, kube, startup
+#   bench/run.sh qcow2      one of qcow2, buildah, containers, kube, pods, startup
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -32,4 +32,10 @@ case $which in all|kube) run "kube: the simulator under 16 keep-alive clients" b
   run "kube: 1000 ConfigMaps via KubernetesManager vs python3-kubernetes vs kubectl" \
     env GI_TYPELIB_PATH="$root/build/gir" KUBE_SIM="$root/build/tools/kube-sim/hero-virt-kube-sim" \
     /usr/bin/python3 bench/kube/bench-kube-configmaps.py 1000 100 ;; esac
+case $which in all|pods) run "pods: PodExecutor vs kubectl exec vs podman REST exec; PortForward vs kubectl port-forward vs the pod IP" \
+    env GI_TYPELIB_PATH="$root/build/gir" LD_LIBRARY_PATH="$root/build/core" HERO_VIRT_PLUGIN_SYSTEM_PATH= \
+      HERO_VIRT_PLUGIN_PATH="$root/build/plugins/k8s" \
+      HERO_VIRT_PLUGIN_SCANNER="$root/build/tools/plugin-scanner/hero-virt-plugin-scanner" \
+      KUBE_SIM="$root/build/tools/kube-sim/hero-virt-kube-sim" HERO_VIRT_BUILD_ROOT="$root/build" \
+      HERO_VIRT_SOURCE_ROOT="$root" /usr/bin/python3 bench/kube/bench-pod-exec.py 100 1024 ;; esac
 case $which in all|startup) run "startup: hero-virt plugins (warm cache) vs kubectl version --client and podman --version" bench/startup/bench-startup.py build/tools/hero-virt 30 ;; esac

@@ -8,8 +8,13 @@
 #include <string.h>
 
 /* Every disk command takes --provider to pick a disk provider by name
- * (the same as HERO_VIRT_DISK=name, but for one call). */
-static char *opt_provider;
+ * (the same as HERO_VIRT_DISK=name, but for one call). The commands on an
+ * existing image also take its format (never guessed from its bytes) and
+ * whether it may have a backing file or an external data file. */
+static char    *opt_provider;
+static char    *opt_image_format;
+static gboolean opt_allow_backing;
+static gboolean opt_allow_data_file;
 
 #define PROVIDER_ENTRY                                                                             \
   {                                                                                                \
@@ -17,10 +22,42 @@ static char *opt_provider;
         "Use this disk provider instead of the default", "NAME"                                    \
   }
 
+#define OPEN_ENTRIES                                                                               \
+  PROVIDER_ENTRY,                                                                                  \
+      { "image-format",                                                                            \
+        0,                                                                                         \
+        0,                                                                                         \
+        G_OPTION_ARG_STRING,                                                                       \
+        &opt_image_format,                                                                         \
+        "The image's format: qcow2 (default) or raw",                                              \
+        "FMT" },                                                                                   \
+      { "allow-backing-file",                                                                      \
+        0,                                                                                         \
+        0,                                                                                         \
+        G_OPTION_ARG_NONE,                                                                         \
+        &opt_allow_backing,                                                                        \
+        "Allow an image with a backing file (an overlay)",                                         \
+        NULL },                                                                                    \
+  {                                                                                                \
+    "allow-data-file", 0, 0, G_OPTION_ARG_NONE, &opt_allow_data_file,                              \
+        "Allow an image with an external data file", NULL                                          \
+  }
+
 static HeroVirtDisk *
 open_disk (const char *path, GError **error)
 {
-  return hero_virt_disk_new_for_provider (path, opt_provider, NULL, error);
+  g_autoptr (GObject) provider = NULL;
+
+  if (opt_provider != NULL)
+    {
+      provider = hero_virt_registry_get_provider (
+          hero_virt_registry_get_default (), HERO_VIRT_PROVIDER_KIND_DISK, opt_provider, error);
+      if (provider == NULL)
+        return NULL;
+    }
+  return g_object_new (HERO_VIRT_TYPE_DISK, "path", path, "provider", provider, "format",
+                       opt_image_format, "allow-backing-file", opt_allow_backing, "allow-data-file",
+                       opt_allow_data_file, NULL);
 }
 
 static gboolean
@@ -169,7 +206,7 @@ cmd_info (int argc, char **argv)
 {
   gboolean           json = FALSE;
   const GOptionEntry entries[]
-      = { PROVIDER_ENTRY,
+      = { OPEN_ENTRIES,
           { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print qemu-img's JSON", NULL },
           { NULL } };
   g_autoptr (HeroVirtDisk) disk = NULL;
@@ -196,7 +233,7 @@ cmd_info (int argc, char **argv)
 static int
 snapshot_action (const char *action, int argc, char **argv)
 {
-  const GOptionEntry entries[] = { PROVIDER_ENTRY, { NULL } };
+  const GOptionEntry entries[] = { OPEN_ENTRIES, { NULL } };
   g_autofree char   *path = g_strdup_printf ("disk snapshot %s", action);
   const char *summary = g_str_equal (action, "create") ? "Takes an internal snapshot called NAME."
                         : g_str_equal (action, "delete")
@@ -249,7 +286,7 @@ static int
 cmd_snapshot_list (int argc, char **argv)
 {
   gboolean           json = FALSE;
-  const GOptionEntry entries[] = { PROVIDER_ENTRY,
+  const GOptionEntry entries[] = { OPEN_ENTRIES,
                                    { "json", 0, 0, G_OPTION_ARG_NONE, &json,
                                      "Print JSON (qemu-img's snapshot objects)", NULL },
                                    { NULL } };
@@ -310,7 +347,7 @@ static int
 cmd_resize (int argc, char **argv)
 {
   gboolean           shrink = FALSE;
-  const GOptionEntry entries[] = { PROVIDER_ENTRY,
+  const GOptionEntry entries[] = { OPEN_ENTRIES,
                                    { "shrink", 0, 0, G_OPTION_ARG_NONE, &shrink,
                                      "Allow making the image smaller (loses data)", NULL },
                                    { NULL } };
@@ -359,7 +396,7 @@ cmd_convert (int argc, char **argv)
   g_autofree char   *format = NULL;
   gboolean           compress = FALSE;
   const GOptionEntry entries[]
-      = { PROVIDER_ENTRY,
+      = { OPEN_ENTRIES,
           { "output-format", 'O', 0, G_OPTION_ARG_STRING, &format, "Output format (default qcow2)",
             "FMT" },
           { "compress", 'c', 0, G_OPTION_ARG_NONE, &compress, "Compress the output (qcow2)", NULL },
@@ -388,9 +425,8 @@ static int
 cmd_check (int argc, char **argv)
 {
   gboolean           json = FALSE;
-  const GOptionEntry entries[] = { PROVIDER_ENTRY,
-                                   { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL },
-                                   { NULL } };
+  const GOptionEntry entries[]
+      = { OPEN_ENTRIES, { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print JSON", NULL }, { NULL } };
   g_autoptr (HeroVirtDisk) disk = NULL;
   g_autoptr (HeroVirtDiskCheckResult) result = NULL;
   g_autoptr (GError) error = NULL;

@@ -57,6 +57,7 @@ struct _HeroVirtDevelopmentMachine
   char                      *host;
   guint                      port;
   HeroVirtSshExecutor       *executor;
+  HeroVirtPortForward       *forward; /* with port_forward(): 127.0.0.1 -> pod:22 */
   GError                    *error;
 };
 
@@ -90,6 +91,9 @@ hero_virt_development_machine_finalize (GObject *object)
   HeroVirtDevelopmentMachine *self = HERO_VIRT_DEVELOPMENT_MACHINE (object);
 
   g_clear_object (&self->executor);
+  if (self->forward != NULL)
+    hero_virt_port_forward_stop (self->forward);
+  g_clear_object (&self->forward);
   remove_state_dir (self);
   g_clear_object (&self->manager);
   g_free (self->name);
@@ -272,10 +276,10 @@ hero_virt_development_machine_node_port (HeroVirtDevelopmentMachine *self, int p
  * hero_virt_development_machine_port_forward:
  * @self: a #HeroVirtDevelopmentMachine
  *
- * Reaches sshd through a port forward to the pod's port 22 instead of a
- * node port. The cluster provider's port forwarding is not there yet:
- * create() then fails with %HERO_VIRT_ERROR_NOT_SUPPORTED before any
- * request.
+ * Reaches sshd through a port forward (a [class@HeroVirt.PortForward] on
+ * 127.0.0.1, any free port) to the pod's port 22 instead of a node port;
+ * it lives until [method@HeroVirt.DevelopmentMachine.remove] or the
+ * object's end.
  *
  * Returns: (transfer none): @self
  *
@@ -543,8 +547,7 @@ write_known_hosts (HeroVirtDevelopmentMachine *self, char **path, GError **error
  * waits until the pod is ready, then until an SSH login with the host key
  * checked succeeds; [method@HeroVirt.DevelopmentMachine.get_executor]
  * then runs commands in the pod. Bad settings are
- * %HERO_VIRT_ERROR_INVALID_ARGUMENT before any request (port forwarding,
- * not available yet, %HERO_VIRT_ERROR_NOT_SUPPORTED); running out of time
+ * %HERO_VIRT_ERROR_INVALID_ARGUMENT before any request; running out of time
  * is %HERO_VIRT_ERROR_TIMEOUT naming the pod and its last condition, or
  * the last SSH error.
  *
@@ -571,14 +574,6 @@ hero_virt_development_machine_create (HeroVirtDevelopmentMachine *self,
 
   if ((objects = hero_virt_development_machine_build (self, cancellable, error)) == NULL)
     return FALSE;
-  if (self->port_forward)
-    {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
-                   "Development machine “%s”: the cluster provider cannot forward ports yet; "
-                   "use a node port",
-                   self->name);
-      return FALSE;
-    }
   for (guint i = 0; i < objects->len; i++)
     {
       JsonNode *object = g_ptr_array_index (objects, i);
@@ -606,17 +601,36 @@ hero_virt_development_machine_create (HeroVirtDevelopmentMachine *self,
     self->port = (guint)json_object_get_int_member_with_default (
         json_array_get_object_element (ports, 0), "nodePort", 0);
   }
-  g_free (self->host);
-  self->host = self->endpoint_host
-                   ? g_strdup (self->endpoint_host)
-                   : _hero_virt_kube_node_address (self->manager, selector, cancellable, error);
-  if (self->host == NULL)
-    return FALSE;
-  if (self->port == 0)
+  if (self->port_forward)
     {
-      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED,
-                   "Development machine “%s”: the service got no node port", self->name);
-      return FALSE;
+      if (self->forward != NULL)
+        hero_virt_port_forward_stop (self->forward);
+      g_clear_object (&self->forward);
+      self->forward
+          = hero_virt_kubernetes_manager_port_forward (self->manager, self->name, 0, 22, error);
+      if (self->forward == NULL)
+        {
+          g_prefix_error (error, "Development machine “%s”: ", self->name);
+          return FALSE;
+        }
+      g_free (self->host);
+      self->host = g_strdup ("127.0.0.1");
+      self->port = hero_virt_port_forward_get_local_port (self->forward);
+    }
+  else
+    {
+      g_free (self->host);
+      self->host = self->endpoint_host
+                       ? g_strdup (self->endpoint_host)
+                       : _hero_virt_kube_node_address (self->manager, selector, cancellable, error);
+      if (self->host == NULL)
+        return FALSE;
+      if (self->port == 0)
+        {
+          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED,
+                       "Development machine “%s”: the service got no node port", self->name);
+          return FALSE;
+        }
     }
   if (!write_known_hosts (self, &known_hosts, error))
     return FALSE;
@@ -737,6 +751,9 @@ hero_virt_development_machine_remove (HeroVirtDevelopmentMachine *self,
   if (self->executor != NULL)
     hero_virt_ssh_executor_disconnect (self->executor);
   g_clear_object (&self->executor);
+  if (self->forward != NULL)
+    hero_virt_port_forward_stop (self->forward);
+  g_clear_object (&self->forward);
   if (!_hero_virt_kube_delete_quietly (self->manager, "v1", "Service", sname, cancellable, error)
       || !_hero_virt_kube_delete_quietly (self->manager, "v1", "Pod", self->name, cancellable,
                                           error)

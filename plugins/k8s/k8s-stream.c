@@ -5,6 +5,8 @@
 #include <json-glib/json-glib.h>
 #include <string.h>
 
+#include <hero-virt.h>
+
 #include "k8s-stream.h"
 
 GBytes *
@@ -43,16 +45,13 @@ k8s_frame_parse (GBytes *message, guint8 *channel, const guint8 **data, gsize *l
 K8sExecStatus
 k8s_exec_status_parse (const char *text, gsize len, int *exit_code, char **message)
 {
-  g_autoptr (JsonParser) parser = json_parser_new_immutable ();
-  JsonNode   *root;
+  g_autoptr (JsonNode) root = NULL;
   JsonObject *o, *details;
   const char *status, *reason, *msg;
 
   *exit_code = 0;
   *message = NULL;
-  if (len > 1024 * 1024 || !json_parser_load_from_data (parser, text, (gssize)len, NULL))
-    return K8S_EXEC_STATUS_INVALID;
-  root = json_parser_get_root (parser);
+  root = hero_virt_json_parse_untrusted ((const guint8 *)text, len, 0, 1024 * 1024, NULL);
   if (root == NULL || !JSON_NODE_HOLDS_OBJECT (root))
     return K8S_EXEC_STATUS_INVALID;
   o = json_node_get_object (root);

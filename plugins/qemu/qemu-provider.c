@@ -1258,12 +1258,17 @@ qemu_snapshot (HeroVirtHypervisorProvider *provider,
 static gboolean
 check_snapshot_matches (VmRecord *record, const char *meta_path, GError **error)
 {
-  g_autoptr (JsonParser) parser = json_parser_new ();
   g_autoptr (HeroVirtVmSpec) saved = NULL;
-  JsonNode *root;
+  g_autoptr (JsonNode) root = NULL;
+  g_autofree char *text = NULL;
+  gsize            len = 0;
 
-  if (!json_parser_load_from_file (parser, meta_path, NULL)
-      || (root = json_parser_get_root (parser)) == NULL || !JSON_NODE_HOLDS_OBJECT (root)
+  /* The metadata sits beside a state file anyone with the directory could
+   * have replaced: bounded, depth-checked parsing like any untrusted JSON. */
+  if (!g_file_get_contents (meta_path, &text, &len, NULL)
+      || (root = hero_virt_json_parse_untrusted ((const guint8 *)text, len, 0, 1024 * 1024, NULL))
+             == NULL
+      || !JSON_NODE_HOLDS_OBJECT (root)
       || !json_object_has_member (json_node_get_object (root), "spec")
       || (saved = hero_virt_vm_spec_new_from_json_node (
               json_object_get_member (json_node_get_object (root), "spec"), NULL))

@@ -198,8 +198,18 @@ class Cli:
         hv("disk", "create", "--backing", base, "--backing-format", "qcow2", overlay, "64M", check=0)
         q = qemu_info(overlay)
         assert q["backing-filename"] == base and q["backing-filename-format"] == "qcow2", q
-        text = hv("disk", "info", overlay, check=0).stdout
+        # An overlay is refused unless allowed; then its backing file shows.
+        p = hv("disk", "info", overlay, check=2)
+        assert "allow-backing-file" in p.stderr, p.stderr
+        text = hv("disk", "info", "--allow-backing-file", overlay, check=0).stdout
         assert f"backing file: {base}" in text, text
+        raw = self.path("plain.raw")
+        with open(raw, "wb") as f:
+            f.truncate(1 << 20)
+        p = hv("disk", "info", raw, check=2)
+        assert "not a qcow2" in p.stderr, p.stderr
+        text = hv("disk", "info", "--image-format", "raw", raw, check=0).stdout
+        assert "raw" in text, text
 
     def bad_sizes(self):
         path = self.path("bad.qcow2")

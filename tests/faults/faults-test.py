@@ -140,7 +140,7 @@ def qemu_img_killed(d):
     random_file(src, 192)
     dest = os.path.join(d, "out", "converted.qcow2")
     os.makedirs(os.path.dirname(dest))
-    disk = HeroVirt.Disk.new(src)
+    disk = HeroVirt.Disk.new_with_format(src, "raw", 0)  # the format is stated, never probed
     call = Call(disk.convert, dest, "qcow2", True, None)
     call.start()
     # qemu-img writes to .converted.qcow2.XXXXXX.tmp beside the destination
@@ -210,7 +210,7 @@ def qemu_img_killed_remote(d):
     os.makedirs(os.path.dirname(dest))
     sshd, ssh = start_sshd(d)
     try:
-        disk = HeroVirt.Disk.new_for_provider(src, "qcow2", ssh)
+        disk = HeroVirt.Disk(path=src, format="raw", executor=ssh)
         call = Call(disk.convert, dest, "qcow2", True, None)
         call.start()
         pid = find_process("qemu-img", ".remote.qcow2.")
@@ -231,7 +231,7 @@ def qemu_img_killed_remote(d):
         # and a conversion that is not killed is published under its name
         small = os.path.join(d, "small.raw")
         random_file(small, 1)
-        HeroVirt.Disk.new_for_provider(small, "qcow2", ssh).convert(dest, "qcow2", False, None)
+        HeroVirt.Disk(path=small, format="raw", executor=ssh).convert(dest, "qcow2", False, None)
         assert os.listdir(os.path.dirname(dest)) == ["remote.qcow2"]
         assert HeroVirt.Disk.new(dest).info(None).get_format() == "qcow2"
         ssh.disconnect()

@@ -182,7 +182,6 @@ def test_devmachine_validation(sim):
         (HeroVirt.DevelopmentMachine.new(km, "d").authorized_key("not a key"), E.INVALID_ARGUMENT, "authorized key"),
         (HeroVirt.DevelopmentMachine.new(km, "d").user("Root;x"), E.INVALID_ARGUMENT, "user"),
         (HeroVirt.DevelopmentMachine.new(km, "d").node_port(22), E.INVALID_ARGUMENT, "nodePort"),
-        (HeroVirt.DevelopmentMachine.new(km, "d").port_forward(), E.NOT_SUPPORTED, "forward"),
     ]:
         e = error_of(dev.create, 1000, None)
         assert e.code == code and what in e.message, (what, e.message)
