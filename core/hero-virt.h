@@ -90,5 +90,6 @@
 #include "hero-virt-namespace-builder.h"
 #include "hero-virt-registry-deployer.h"
 #include "hero-virt-development-machine.h"
+#include "hero-virt-build-machine.h"
 
 #undef HERO_VIRT_INSIDE

@@ -1108,6 +1108,9 @@ static const HvCliCommand *const hv_cli_kube_tables[] = { hv_cli_kube_commands,
 #ifdef HAVE_CLI_KUBE_STREAM_C
                                                           hv_cli_kube_stream_commands,
 #endif
+#ifdef HAVE_CLI_KUBE_APPS_C
+                                                          hv_cli_kube_apps_commands,
+#endif
                                                           NULL };
 
 static void

@@ -51,6 +51,7 @@ G_BEGIN_DECLS
 /* The subcommand tables, each ending with { NULL }. */
 extern const HvCliCommand hv_cli_kube_commands[];        /* cli-kube.c */
 extern const HvCliCommand hv_cli_kube_stream_commands[]; /* cli-kube-stream.c, if built */
+extern const HvCliCommand hv_cli_kube_apps_commands[];   /* cli-kube-apps.c, if built */
 
 /* Like hv_cli_parse_args(), with the family's --namespace/-n, --context,
  * --kubeconfig and --json added to @entries. */

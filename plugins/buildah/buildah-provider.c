@@ -103,11 +103,20 @@ check_chown_chmod (const char *chown, const char *chmod, GError **error)
 
 /* ---- running buildah ---- */
 
+/* STORAGE_DRIVER in the executor's environment becomes the global
+ * --storage-driver option on every call: buildah reads the variable for
+ * some subcommands only (a container made with `from` under vfs is then
+ * looked up under overlay by `run`), the option always works. */
 static HeroVirtCommand *
-buildah (const char *subcommand)
+buildah (HeroVirtExecutor *executor, const char *subcommand)
 {
   HeroVirtCommand *command = HERO_VIRT_COMMAND_NEW ("buildah");
+  const char      *driver
+      = g_environ_getenv ((char **)hero_virt_executor_get_environ (executor), "STORAGE_DRIVER");
 
+  if (driver != NULL && *driver != '\0'
+      && strspn (driver, "abcdefghijklmnopqrstuvwxyz0123456789") == strlen (driver))
+    hero_virt_command_add_args (command, "--storage-driver", driver, NULL);
   hero_virt_command_add_arg (command, subcommand);
   return command;
 }
@@ -463,7 +472,7 @@ buildah_create_container (HeroVirtImageProvider        *provider,
                           GCancellable                 *cancellable,
                           GError                      **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("from");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "from");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   char *tmpdir = NULL;
 
@@ -492,7 +501,7 @@ buildah_run_argv (HeroVirtImageProvider *provider,
                   GCancellable          *cancellable,
                   GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("run");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "run");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_container_name (container, error))
@@ -521,7 +530,7 @@ copy_or_add (const char        *subcommand,
              GCancellable      *cancellable,
              GError           **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (subcommand);
+  g_autoptr (HeroVirtCommand) command = buildah (executor, subcommand);
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_container_name (container, error) || !check_container_path (dest, error)
@@ -718,7 +727,7 @@ buildah_config (HeroVirtImageProvider *provider,
                 GCancellable          *cancellable,
                 GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("config");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "config");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   const char *value;
   guint       interval, timeout, start_period, retries;
@@ -789,7 +798,7 @@ buildah_commit (HeroVirtImageProvider *provider,
                 GCancellable          *cancellable,
                 GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("commit");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "commit");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_container_name (container, error)
@@ -818,7 +827,7 @@ buildah_remove_container (HeroVirtImageProvider *provider,
                           GCancellable          *cancellable,
                           GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("rm");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "rm");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_container_name (container, error))
@@ -834,7 +843,7 @@ buildah_list_containers (HeroVirtImageProvider *provider,
                          GCancellable          *cancellable,
                          GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("containers");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "containers");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   hero_virt_command_add_arg (command, "--json");
@@ -850,7 +859,7 @@ buildah_list_images (HeroVirtImageProvider *provider,
                      GCancellable          *cancellable,
                      GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("images");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "images");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   hero_virt_command_add_args (command, "--json", "--no-trunc", NULL);
@@ -866,7 +875,7 @@ buildah_inspect_image (HeroVirtImageProvider *provider,
                        GCancellable          *cancellable,
                        GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("inspect");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "inspect");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_image_reference (image, error))
@@ -885,7 +894,7 @@ buildah_remove_image (HeroVirtImageProvider *provider,
                       GCancellable          *cancellable,
                       GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("rmi");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "rmi");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_image_reference (image, error))
@@ -905,7 +914,7 @@ buildah_tag_image (HeroVirtImageProvider *provider,
                    GCancellable          *cancellable,
                    GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("tag");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "tag");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_image_reference (image, error))
@@ -930,7 +939,7 @@ buildah_pull (HeroVirtImageProvider        *provider,
               GCancellable                 *cancellable,
               GError                      **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("pull");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "pull");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   char *tmpdir = NULL;
 
@@ -954,7 +963,7 @@ buildah_push (HeroVirtImageProvider        *provider,
               GCancellable                 *cancellable,
               GError                      **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("push");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "push");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   char *tmpdir = NULL;
 
@@ -988,7 +997,7 @@ buildah_build (HeroVirtImageProvider        *provider,
                GCancellable                 *cancellable,
                GError                      **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah ("build");
+  g_autoptr (HeroVirtCommand) command = buildah (executor, "build");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autofree char *file = NULL;
   char            *tmpdir = NULL;
