@@ -10,6 +10,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 
 sys.path.insert(0, os.path.join(os.environ.get("HERO_VIRT_SOURCE_ROOT", "."), "tests", "kube-sim"))
 from kubesim import Simulator, Tap  # noqa: E402
@@ -74,7 +75,12 @@ def test_registry_timeout_and_remove(c):
     assert not os.path.exists(pw)  # written only once the registry is up
     assert any(n.startswith("reg") for n in c.names("pods")), c.names("pods")
     c.run("registry", "remove", "reg")
-    assert not any(n.startswith("reg") for n in c.names("pods")), c.names("pods")
+    # the Deployment's pods go in the background (garbage collection)
+    deadline = time.monotonic() + 60
+    while any(n.startswith("reg") for n in c.names("pods")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    left = [n for n in c.names("pods") if n.startswith("reg")]
+    assert not left, left
     c.run("registry", "remove", "reg")  # nothing left is fine
 
 
