@@ -92,7 +92,12 @@ def test_devmachine_timeout_and_remove(c):
     assert "dev" in p.stderr, p.stderr
     assert "dev" in c.names("pods") and "dev-ssh" in c.names("secrets"), c.names("secrets")
     c.run("devmachine", "remove", "dev")
-    assert "dev" not in c.names("pods") and "dev-ssh" not in c.names("secrets")
+    # a deleted pod stays Terminating until the node agent lets it go
+    deadline = time.monotonic() + 60
+    while ("dev" in c.names("pods") or "dev-ssh" in c.names("secrets")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert "dev" not in c.names("pods"), c.names("pods")
+    assert "dev-ssh" not in c.names("secrets"), c.names("secrets")
     p = c.run("devmachine", "ssh", "dev", check=1)
     assert "not-found" in p.stderr or "not found" in p.stderr.lower(), p.stderr
 
