@@ -35,6 +35,8 @@ from gi.repository import HeroVirt  # noqa: E402
 
 N = int(sys.argv[1]) if len(sys.argv) > 1 else 100
 SIZE_MIB = int(sys.argv[2]) if len(sys.argv) > 2 else 1024
+# BENCH_PARTS=exec or BENCH_PARTS=portforward runs one half only.
+PARTS = os.environ.get("BENCH_PARTS", "exec,portforward").split(",")
 
 POD = """
 apiVersion: v1
@@ -115,51 +117,60 @@ def main():
         def kubectl_exec():
             env.kubectl("exec", "bench", "-c", "c", "--", "true")
 
-        rows = []
-        for name, fn in [("podman REST exec (floor)", podman_rest),
-                         ("HeroVirt.PodExecutor", lambda: ex.run(true, None)),
-                         ("kubectl exec", kubectl_exec)]:
-            fn()  # warm
-            rows.append((name, timed(fn, N)))
-        print(f"exec `true`, {N} runs each, ms (median / min / max), load {os.getloadavg()[0]:.1f}")
-        for name, (med, lo, hi) in rows:
-            print(f"  {name:28s} {med * 1000:8.1f} {lo * 1000:8.1f} {hi * 1000:8.1f}")
-        floor, hv, kc = rows[0][1][0], rows[1][1][0], rows[2][1][0]
-        print(f"  PodExecutor vs floor: {hv / floor:.2f}x the floor ({(hv / floor - 1) * 100:+.0f}%, target within 15%)")
-        print(f"  PodExecutor vs kubectl exec: {kc / hv:.2f}x faster (target >= 1.8x)")
-
-        want = SIZE_MIB << 20
-        results = []
-        t = time.perf_counter()
-        assert read_all(9000, ip) == want
-        results.append(("direct to the pod IP (limit)", time.perf_counter() - t))
-        time.sleep(0.5)
-        pf = km.port_forward("bench", 0, 9000)
-        t = time.perf_counter()
-        got = read_all(pf.get_local_port())
-        results.append(("HeroVirt.PortForward", time.perf_counter() - t))
-        pf.stop()
-        assert got == want, got
-        time.sleep(0.5)
-        p = subprocess.Popen([pat.KUBECTL, "--kubeconfig", env.kubeconfig, "port-forward", "pod/bench", ":9000"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        try:
-            line = p.stdout.readline()  # Forwarding from 127.0.0.1:PORT -> 9000
-            port = int(line.split("127.0.0.1:")[1].split()[0])
-            t = time.perf_counter()
-            got = read_all(port)
-            results.append(("kubectl port-forward", time.perf_counter() - t))
-            assert got == want, got
-        finally:
-            p.terminate()
-            p.wait(30)
-        print(f"port-forward, {SIZE_MIB} MiB read once each, MiB/s")
-        for name, secs in results:
-            print(f"  {name:28s} {SIZE_MIB / secs:8.1f}")
-        print(f"  PortForward vs kubectl port-forward: {results[2][1] / results[1][1]:.2f}x (target >= 1x)")
-        print(f"  PortForward vs direct: {results[0][1] / results[1][1]:.2f} of the limit")
+        if "exec" in PARTS:
+            bench_exec(podman_rest, ex, true, kubectl_exec)
+        if "portforward" in PARTS:
+            bench_portforward(env, km, ip)
     finally:
         env.stop()
+
+
+def bench_exec(podman_rest, ex, true, kubectl_exec):
+    rows = []
+    for name, fn in [("podman REST exec (floor)", podman_rest),
+                     ("HeroVirt.PodExecutor", lambda: ex.run(true, None)),
+                     ("kubectl exec", kubectl_exec)]:
+        fn()  # warm
+        rows.append((name, timed(fn, N)))
+    print(f"exec `true`, {N} runs each, ms (median / min / max), load {os.getloadavg()[0]:.1f}")
+    for name, (med, lo, hi) in rows:
+        print(f"  {name:28s} {med * 1000:8.1f} {lo * 1000:8.1f} {hi * 1000:8.1f}")
+    floor, hv, kc = rows[0][1][0], rows[1][1][0], rows[2][1][0]
+    print(f"  PodExecutor vs floor: {hv / floor:.2f}x the floor ({(hv / floor - 1) * 100:+.0f}%, target within 15%)")
+    print(f"  PodExecutor vs kubectl exec: {kc / hv:.2f}x faster (target >= 1.8x)")
+
+
+def bench_portforward(env, km, ip):
+    want = SIZE_MIB << 20
+    results = []
+    t = time.perf_counter()
+    assert read_all(9000, ip) == want
+    results.append(("direct to the pod IP (limit)", time.perf_counter() - t))
+    time.sleep(0.5)
+    pf = km.port_forward("bench", 0, 9000)
+    t = time.perf_counter()
+    got = read_all(pf.get_local_port())
+    results.append(("HeroVirt.PortForward", time.perf_counter() - t))
+    pf.stop()
+    assert got == want, got
+    time.sleep(0.5)
+    p = subprocess.Popen([pat.KUBECTL, "--kubeconfig", env.kubeconfig, "port-forward", "pod/bench", ":9000"],
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = p.stdout.readline()  # Forwarding from 127.0.0.1:PORT -> 9000
+        port = int(line.split("127.0.0.1:")[1].split()[0])
+        t = time.perf_counter()
+        got = read_all(port)
+        results.append(("kubectl port-forward", time.perf_counter() - t))
+        assert got == want, got
+    finally:
+        p.terminate()
+        p.wait(30)
+    print(f"port-forward, {SIZE_MIB} MiB read once each, MiB/s")
+    for name, secs in results:
+        print(f"  {name:28s} {SIZE_MIB / secs:8.1f}")
+    print(f"  PortForward vs kubectl port-forward: {results[2][1] / results[1][1]:.2f}x (target >= 1x)")
+    print(f"  PortForward vs direct: {results[0][1] / results[1][1]:.2f} of the limit")
 
 
 if __name__ == "__main__":
