@@ -141,6 +141,9 @@ struct _KsNodeAgent
   const KsNodeAgentVTable *vtable;
   KsSim                   *sim;
   char                    *node_name;
+  /* The node's InternalIP, where its NodePort services are reached (a
+   * static string); NULL for the fake agent's 10.0.0.10. */
+  const char *node_address;
 };
 
 KsNodeAgent *ks_fake_agent_new (KsSim *sim, const char *node_name, guint ready_delay_ms);

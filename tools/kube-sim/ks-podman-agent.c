@@ -3413,6 +3413,8 @@ ks_podman_agent_new (KsSim *sim, const char *node_name, const char *root, GError
   agent->parent.vtable = &podman_vtable;
   agent->parent.sim = sim;
   agent->parent.node_name = g_strdup (node_name);
+  /* this agent serves NodePort services on 127.0.0.1 */
+  agent->parent.node_address = "127.0.0.1";
   agent->pm = pm;
   agent->pods = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)rec_unref);
   agent->http = soup_session_new_with_options ("timeout", 10, "max-conns", 256,
