@@ -117,6 +117,9 @@ cmd_logs (int argc, char **argv)
         if (n < 0)
           {
             g_input_stream_close (stream, NULL, NULL);
+            /* SIGINT or SIGTERM: the way to end -f, as for port-forward */
+            if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+              break;
             return hv_cli_report_error (error);
           }
         if (n == 0)
