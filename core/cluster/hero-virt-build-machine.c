@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "hero-virt-kube-builders-private.h"
+#include "hero-virt-kube-app-private.h"
 
 /**
  * HeroVirtBuildMachine:
@@ -41,15 +41,13 @@ struct _HeroVirtBuildMachine
 {
   GObject parent_instance;
 
-  HeroVirtKubernetesManager *manager; /* in the machine's namespace */
-  char                      *name;
-  char                      *image;
+  HeroVirtKubeApp app; /* name, manager (in the machine's namespace), bad input */
+  char           *image;
   char *namespace;
   char                *registry;
   gboolean             tls_verify;
   HeroVirtPodExecutor *executor;
   gboolean             created;
-  GError              *error;
 };
 
 G_DEFINE_FINAL_TYPE (HeroVirtBuildMachine, hero_virt_build_machine, G_TYPE_OBJECT)
@@ -69,7 +67,8 @@ hero_virt_build_machine_dispose (GObject *object)
       g_autoptr (GError) error = NULL;
 
       if (!delete_pod (self, NULL, &error))
-        g_warning ("Build machine “%s”: could not delete its pod: %s", self->name, error->message);
+        g_warning ("Build machine “%s”: could not delete its pod: %s", self->app.name,
+                   error->message);
     }
   g_clear_object (&self->executor);
   G_OBJECT_CLASS (hero_virt_build_machine_parent_class)->dispose (object);
@@ -80,12 +79,10 @@ hero_virt_build_machine_finalize (GObject *object)
 {
   HeroVirtBuildMachine *self = HERO_VIRT_BUILD_MACHINE (object);
 
-  g_clear_object (&self->manager);
-  g_free (self->name);
+  _hero_virt_kube_app_clear (&self->app);
   g_free (self->image);
   g_free (self->namespace);
   g_free (self->registry);
-  g_clear_error (&self->error);
   G_OBJECT_CLASS (hero_virt_build_machine_parent_class)->finalize (object);
 }
 
@@ -101,13 +98,6 @@ hero_virt_build_machine_init (HeroVirtBuildMachine *self)
 {
   self->image = g_strdup ("localhost/hero-virt/buildah:latest");
   self->tls_verify = TRUE;
-}
-
-static void
-invalid (HeroVirtBuildMachine *self, const char *what, const char *value, const char *why)
-{
-  if (self->error == NULL)
-    hero_virt_set_invalid_argument (&self->error, what, value, why);
 }
 
 /**
@@ -129,8 +119,7 @@ hero_virt_build_machine_new (HeroVirtKubernetesManager *manager, const char *nam
 
   g_return_val_if_fail (HERO_VIRT_IS_KUBERNETES_MANAGER (manager), NULL);
   self = g_object_new (HERO_VIRT_TYPE_BUILD_MACHINE, NULL);
-  self->manager = g_object_ref (manager);
-  self->name = g_strdup (name ? name : "");
+  _hero_virt_kube_app_init (&self->app, "Build machine", manager, name ? name : "");
   return self;
 }
 
@@ -153,7 +142,7 @@ hero_virt_build_machine_image (HeroVirtBuildMachine *self, const char *image)
 
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), NULL);
   if (!hero_virt_validate_image_reference (image, &error))
-    invalid (self, "image", image, error->message);
+    _hero_virt_kube_app_invalid (&self->app, "image", image, error->message);
   else
     {
       g_free (self->image);
@@ -180,7 +169,7 @@ hero_virt_build_machine_namespace (HeroVirtBuildMachine *self, const char *names
 
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), NULL);
   if (namespace != NULL && !hero_virt_kube_validate_dns1123_label (namespace, &error))
-    invalid (self, "namespace", namespace, error->message);
+    _hero_virt_kube_app_invalid (&self->app, "namespace", namespace, error->message);
   else
     {
       g_free (self->namespace);
@@ -211,7 +200,7 @@ hero_virt_build_machine_registry (HeroVirtBuildMachine *self, const char *regist
                      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789.-:[]")
                  != strlen (registry)
           || registry[0] == '-'))
-    invalid (self, "registry", registry, "use HOST or HOST:PORT");
+    _hero_virt_kube_app_invalid (&self->app, "registry", registry, "use HOST or HOST:PORT");
   else
     {
       g_free (self->registry);
@@ -240,38 +229,11 @@ hero_virt_build_machine_tls_verify (HeroVirtBuildMachine *self, gboolean verify)
   return self;
 }
 
-static gboolean
-check (HeroVirtBuildMachine *self, GError **error)
-{
-  if (self->error != NULL)
-    {
-      g_propagate_prefixed_error (error, g_error_copy (self->error),
-                                  "Build machine “%s”: ", self->name);
-      return FALSE;
-    }
-  if (!hero_virt_kube_validate_dns1035_label (self->name, error))
-    {
-      g_prefix_error (error, "Build machine name: ");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 /* The manager of the machine's namespace. */
 static HeroVirtKubernetesManager *
 manager (HeroVirtBuildMachine *self)
 {
-  if (self->namespace != NULL
-      && g_strcmp0 (self->namespace, hero_virt_kubernetes_manager_get_namespace (self->manager))
-             != 0)
-    {
-      HeroVirtKubernetesManager *m = hero_virt_kubernetes_manager_new_for_provider (
-          self->namespace, hero_virt_kubernetes_manager_get_provider (self->manager));
-
-      g_object_unref (self->manager);
-      self->manager = m;
-    }
-  return self->manager;
+  return _hero_virt_kube_app_use_namespace (&self->app, self->namespace);
 }
 
 /**
@@ -294,26 +256,27 @@ hero_virt_build_machine_build (HeroVirtBuildMachine *self, GError **error)
   const char                  *argv[] = { "sleep", "infinity", NULL };
 
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), NULL);
-  if (!check (self, error))
+  if (!_hero_virt_kube_app_check (&self->app, error))
     return NULL;
-  pod = hero_virt_pod_builder_new (manager (self), self->name);
+  pod = hero_virt_pod_builder_new (manager (self), self->app.name);
   w = HERO_VIRT_KUBE_WORKLOAD_BUILDER (pod);
   hero_virt_kube_workload_builder_container (w, CONTAINER);
   hero_virt_kube_workload_builder_image (w, self->image);
   hero_virt_kube_workload_builder_command (w, argv);
   hero_virt_kube_workload_builder_privileged (w, TRUE);
   hero_virt_kube_workload_builder_restart_policy (w, "Never");
-  hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod),
-                                         "app.kubernetes.io/component", "build-machine");
-  hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), LABEL, self->name);
+  _hero_virt_kube_app_label (&self->app, HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), LABEL,
+                             "build-machine");
   return hero_virt_kube_resource_builder_build (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), error);
 }
 
 static gboolean
 delete_pod (HeroVirtBuildMachine *self, GCancellable *cancellable, GError **error)
 {
+  const HeroVirtKubeAppObject objects[] = { { "v1", "Pod", self->app.name } };
+
   g_clear_object (&self->executor);
-  if (!_hero_virt_kube_delete_quietly (self->manager, "v1", "Pod", self->name, cancellable, error))
+  if (!_hero_virt_kube_app_remove (&self->app, objects, G_N_ELEMENTS (objects), cancellable, error))
     return FALSE;
   self->created = FALSE;
   return TRUE;
@@ -340,11 +303,10 @@ hero_virt_build_machine_start (HeroVirtBuildMachine *self,
                                GCancellable         *cancellable,
                                GError              **error)
 {
-  g_autoptr (JsonNode) pod = NULL;
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
+  g_autoptr (GPtrArray) objects = NULL;
   g_autoptr (JsonNode) applied = NULL;
-  g_autoptr (HeroVirtClusterKind) kind = NULL;
-  g_autofree char     *selector = NULL;
-  g_autofree char     *what = NULL;
+  JsonNode            *pod;
   HeroVirtPodExecutor *executor;
 
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), FALSE);
@@ -352,23 +314,20 @@ hero_virt_build_machine_start (HeroVirtBuildMachine *self,
     return TRUE;
   if ((pod = hero_virt_build_machine_build (self, error)) == NULL)
     return FALSE;
-  kind = hero_virt_cluster_kind_new_for_resource (pod, NULL);
+  objects = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
+  g_ptr_array_add (objects, pod);
   self->created = TRUE;
-  applied = hero_virt_kubernetes_manager_apply (self->manager, kind, pod, TRUE, cancellable, error);
-  selector = g_strdup_printf ("%s=%s", LABEL, self->name);
-  what = g_strdup_printf ("Build machine “%s”", self->name);
-  if (applied == NULL
-      || !_hero_virt_kube_wait_pods_ready (self->manager, selector, what, timeout_ms, cancellable,
-                                           error)
-      || (executor = hero_virt_pod_executor_new (self->manager, self->name, CONTAINER, error))
+  if ((applied = _hero_virt_kube_app_apply (&self->app, objects, cancellable, error)) == NULL
+      || !_hero_virt_kube_app_wait_ready (&self->app, LABEL, deadline, timeout_ms, cancellable,
+                                          error)
+      || (executor
+          = hero_virt_pod_executor_new (self->app.manager, self->app.name, CONTAINER, error))
              == NULL)
     {
       g_autoptr (GError) cleanup_error = NULL;
 
-      if (applied == NULL)
-        g_prefix_error (error, "Build machine “%s”: ", self->name);
       if (!delete_pod (self, NULL, &cleanup_error))
-        g_warning ("Build machine “%s”: could not delete its pod: %s", self->name,
+        g_warning ("Build machine “%s”: could not delete its pod: %s", self->app.name,
                    cleanup_error->message);
       return FALSE;
     }
@@ -378,14 +337,6 @@ hero_virt_build_machine_start (HeroVirtBuildMachine *self,
   hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (executor), "BUILDAH_ISOLATION", "chroot");
   self->executor = executor;
   return TRUE;
-}
-
-static gpointer
-start_thread (gpointer source, gpointer data, GCancellable *cancellable, GError **error)
-{
-  return hero_virt_build_machine_start (source, GPOINTER_TO_UINT (data), cancellable, error)
-             ? GINT_TO_POINTER (TRUE)
-             : NULL;
 }
 
 /**
@@ -409,9 +360,9 @@ hero_virt_build_machine_start_async (HeroVirtBuildMachine *self,
                                      gpointer              user_data)
 {
   g_return_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self));
-  _hero_virt_run_in_thread (self, hero_virt_build_machine_start_async, start_thread,
-                            GUINT_TO_POINTER (timeout_ms), NULL, NULL, cancellable, callback,
-                            user_data);
+  _hero_virt_kube_app_run_timed_async (self, hero_virt_build_machine_start_async,
+                                       (HeroVirtKubeAppTimedFunc)hero_virt_build_machine_start,
+                                       timeout_ms, cancellable, callback, user_data);
 }
 
 /**
@@ -431,7 +382,7 @@ hero_virt_build_machine_start_finish (HeroVirtBuildMachine *self,
                                       GAsyncResult         *result,
                                       GError              **error)
 {
-  return _hero_virt_task_finish (self, result, hero_virt_build_machine_start_async, error) != NULL;
+  return _hero_virt_kube_app_run_finish (self, result, hero_virt_build_machine_start_async, error);
 }
 
 static gboolean
@@ -440,7 +391,7 @@ check_running (HeroVirtBuildMachine *self, GError **error)
   if (self->executor != NULL)
     return TRUE;
   g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED,
-               "Build machine “%s” is not running: start it first", self->name);
+               "Build machine “%s” is not running: start it first", self->app.name);
   return FALSE;
 }
 
@@ -535,7 +486,7 @@ hero_virt_build_machine_push (HeroVirtBuildMachine *self,
       = hero_virt_executor_run (HERO_VIRT_EXECUTOR (self->executor), command, cancellable, error);
   if (result == NULL || !hero_virt_command_result_check (result, error))
     {
-      g_prefix_error (error, "Build machine “%s”: pushing %s to %s: ", self->name, image,
+      g_prefix_error (error, "Build machine “%s”: pushing %s to %s: ", self->app.name, image,
                       reference);
       return NULL;
     }
@@ -634,12 +585,12 @@ gboolean
 hero_virt_build_machine_stop (HeroVirtBuildMachine *self, GCancellable *cancellable, GError **error)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), FALSE);
-  if (!check (self, error))
+  if (!_hero_virt_kube_app_check (&self->app, error))
     return FALSE;
   manager (self);
   if (!delete_pod (self, cancellable, error))
     {
-      g_prefix_error (error, "Build machine “%s”: ", self->name);
+      _hero_virt_kube_app_prefix_error (&self->app, error);
       return FALSE;
     }
   return TRUE;
@@ -706,7 +657,7 @@ const char *
 hero_virt_build_machine_get_name (HeroVirtBuildMachine *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), NULL);
-  return self->name;
+  return self->app.name;
 }
 
 /**
@@ -722,7 +673,7 @@ hero_virt_build_machine_get_namespace (HeroVirtBuildMachine *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), NULL);
   return self->namespace ? self->namespace
-                         : hero_virt_kubernetes_manager_get_namespace (self->manager);
+                         : hero_virt_kubernetes_manager_get_namespace (self->app.manager);
 }
 
 /**

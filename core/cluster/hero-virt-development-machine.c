@@ -7,7 +7,7 @@
 #include <glib/gstdio.h>
 #include <string.h>
 
-#include "hero-virt-kube-builders-private.h"
+#include "hero-virt-kube-app-private.h"
 
 /**
  * HeroVirtDevelopmentMachine:
@@ -42,23 +42,21 @@ struct _HeroVirtDevelopmentMachine
 {
   GObject parent_instance;
 
-  HeroVirtKubernetesManager *manager;
-  char                      *name;
-  char                      *image;
-  char                      *user;
-  GPtrArray                 *authorized_keys;
-  char                      *identity_file;
-  int                        node_port;
-  gboolean                   port_forward;
-  char                      *endpoint_host;
-  char                      *state_dir; /* generated keys, known_hosts */
-  char                      *host_public_key;
-  char                      *generated_identity;
-  char                      *host;
-  guint                      port;
-  HeroVirtSshExecutor       *executor;
-  HeroVirtPortForward       *forward; /* with port_forward(): 127.0.0.1 -> pod:22 */
-  GError                    *error;
+  HeroVirtKubeApp      app; /* name, manager, first bad input */
+  char                *image;
+  char                *user;
+  GPtrArray           *authorized_keys;
+  char                *identity_file;
+  int                  node_port;
+  gboolean             port_forward;
+  char                *endpoint_host;
+  char                *state_dir; /* generated keys, known_hosts */
+  char                *host_public_key;
+  char                *generated_identity;
+  char                *host;
+  guint                port;
+  HeroVirtSshExecutor *executor;
+  HeroVirtPortForward *forward; /* with port_forward(): 127.0.0.1 -> pod:22 */
 };
 
 G_DEFINE_FINAL_TYPE (HeroVirtDevelopmentMachine, hero_virt_development_machine, G_TYPE_OBJECT)
@@ -95,15 +93,13 @@ hero_virt_development_machine_finalize (GObject *object)
     hero_virt_port_forward_stop (self->forward);
   g_clear_object (&self->forward);
   remove_state_dir (self);
-  g_clear_object (&self->manager);
-  g_free (self->name);
+  _hero_virt_kube_app_clear (&self->app);
   g_free (self->image);
   g_free (self->user);
   g_ptr_array_unref (self->authorized_keys);
   g_free (self->identity_file);
   g_free (self->endpoint_host);
   g_free (self->host);
-  g_clear_error (&self->error);
   G_OBJECT_CLASS (hero_virt_development_machine_parent_class)->finalize (object);
 }
 
@@ -128,13 +124,6 @@ replace (char **slot, const char *value)
   *slot = g_strdup (value);
 }
 
-static void
-invalid (HeroVirtDevelopmentMachine *self, const char *what, const char *value, const char *why)
-{
-  if (self->error == NULL)
-    hero_virt_set_invalid_argument (&self->error, what, value, why);
-}
-
 /**
  * hero_virt_development_machine_new:
  * @manager: the manager of the namespace to create it in
@@ -153,8 +142,7 @@ hero_virt_development_machine_new (HeroVirtKubernetesManager *manager, const cha
 
   g_return_val_if_fail (HERO_VIRT_IS_KUBERNETES_MANAGER (manager), NULL);
   self = g_object_new (HERO_VIRT_TYPE_DEVELOPMENT_MACHINE, NULL);
-  self->manager = g_object_ref (manager);
-  self->name = g_strdup (name ? name : "");
+  _hero_virt_kube_app_init (&self->app, "Development machine", manager, name ? name : "");
   return self;
 }
 
@@ -191,7 +179,8 @@ hero_virt_development_machine_user (HeroVirtDevelopmentMachine *self, const char
   g_return_val_if_fail (HERO_VIRT_IS_DEVELOPMENT_MACHINE (self), NULL);
   if (user == NULL || *user == '\0' || strlen (user) > 32
       || strspn (user, "abcdefghijklmnopqrstuvwxyz0123456789_-") != strlen (user) || user[0] == '-')
-    invalid (self, "user", user, "a user name is lower-case letters, digits, '_' and '-'");
+    _hero_virt_kube_app_invalid (&self->app, "user", user,
+                                 "a user name is lower-case letters, digits, '_' and '-'");
   else
     replace (&self->user, user);
   return self;
@@ -229,8 +218,9 @@ hero_virt_development_machine_authorized_key (HeroVirtDevelopmentMachine *self, 
   for (guint i = 0; types[i] != NULL; i++)
     known |= g_str_has_prefix (line, types[i]);
   if (!known || !hero_virt_validate_single_line ("authorized key", line, NULL))
-    invalid (self, "authorized key", NULL,
-             "a public key is one line starting with its type, such as ssh-ed25519");
+    _hero_virt_kube_app_invalid (
+        &self->app, "authorized key", NULL,
+        "a public key is one line starting with its type, such as ssh-ed25519");
   else
     g_ptr_array_add (self->authorized_keys, g_steal_pointer (&line));
   return self;
@@ -319,7 +309,7 @@ keygen (HeroVirtDevelopmentMachine *self,
 {
   g_autofree char *path = g_build_filename (self->state_dir, file, NULL);
   g_autofree char *pub = g_strconcat (path, ".pub", NULL);
-  g_autofree char *comment = g_strdup_printf ("hero-virt-%s", self->name);
+  g_autofree char *comment = g_strdup_printf ("hero-virt-%s", self->app.name);
   g_autoptr (HeroVirtCommand) cmd = hero_virt_command_new ("ssh-keygen");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   char *text = NULL;
@@ -364,7 +354,7 @@ ensure_keys (HeroVirtDevelopmentMachine *self, GCancellable *cancellable, GError
 static char *
 secret_name (HeroVirtDevelopmentMachine *self)
 {
-  return g_strdup_printf ("%s-ssh", self->name);
+  return g_strdup_printf ("%s-ssh", self->app.name);
 }
 
 /**
@@ -402,20 +392,11 @@ hero_virt_development_machine_build (HeroVirtDevelopmentMachine *self,
 
   g_return_val_if_fail (HERO_VIRT_IS_DEVELOPMENT_MACHINE (self), NULL);
 
-  if (self->error != NULL)
+  if (!_hero_virt_kube_app_check (&self->app, error))
+    return NULL;
+  if (strlen (self->app.name) > 59)
     {
-      g_propagate_prefixed_error (error, g_error_copy (self->error),
-                                  "Development machine “%s”: ", self->name);
-      return NULL;
-    }
-  if (!hero_virt_kube_validate_dns1035_label (self->name, error))
-    {
-      g_prefix_error (error, "Development machine name: ");
-      return NULL;
-    }
-  if (strlen (self->name) > 59)
-    {
-      hero_virt_set_invalid_argument (error, "development machine name", self->name,
+      hero_virt_set_invalid_argument (error, "development machine name", self->app.name,
                                       "at most 59 characters (its service is <name>-ssh)");
       return NULL;
     }
@@ -423,7 +404,7 @@ hero_virt_development_machine_build (HeroVirtDevelopmentMachine *self,
   objects = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
 
   /* check the objects before keys are made */
-  pod = hero_virt_pod_builder_new (self->manager, self->name);
+  pod = hero_virt_pod_builder_new (self->app.manager, self->app.name);
   w = HERO_VIRT_KUBE_WORKLOAD_BUILDER (pod);
   hero_virt_kube_workload_builder_container (w, "sshd");
   hero_virt_kube_workload_builder_image (w, self->image);
@@ -451,11 +432,10 @@ hero_virt_development_machine_build (HeroVirtDevelopmentMachine *self,
   hero_virt_kube_probe_period (probe, 2);
   hero_virt_kube_workload_builder_readiness_probe (w, probe);
   hero_virt_kube_workload_builder_volume_secret (w, "ssh-keys", sname, KEYS_DIR);
-  hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod),
-                                         "app.kubernetes.io/component", "development-machine");
-  hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), "app", self->name);
-  service = hero_virt_service_builder_new (self->manager, sname);
-  hero_virt_service_builder_selector (service, "app", self->name);
+  _hero_virt_kube_app_label (&self->app, HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), "app",
+                             "development-machine");
+  service = hero_virt_service_builder_new (self->app.manager, sname);
+  hero_virt_service_builder_selector (service, "app", self->app.name);
   hero_virt_service_builder_port_full (service, "ssh", 22, 22, NULL, self->node_port);
   hero_virt_service_builder_service_type (service, "NodePort");
   if (!hero_virt_kube_resource_builder_validate (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), error)
@@ -475,9 +455,8 @@ hero_virt_development_machine_build (HeroVirtDevelopmentMachine *self,
     g_autofree char *with_newline = g_strconcat (keys, "\n", NULL);
     g_autofree char *host_pub = g_strconcat (self->host_public_key, "\n", NULL);
 
-    secret = hero_virt_secret_builder_new (self->manager, sname);
-    hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (secret), "app",
-                                           self->name);
+    secret = hero_virt_secret_builder_new (self->app.manager, sname);
+    _hero_virt_kube_app_label (&self->app, HERO_VIRT_KUBE_RESOURCE_BUILDER (secret), "app", NULL);
     hero_virt_secret_builder_data (secret, "authorized_keys", with_newline);
     hero_virt_secret_builder_data (secret, "ssh_host_ed25519_key", host_key);
     hero_virt_secret_builder_data (secret, "ssh_host_ed25519_key.pub", host_pub);
@@ -555,6 +534,27 @@ write_known_hosts (HeroVirtDevelopmentMachine *self, char **path, GError **error
  *
  * Since: 0.1
  */
+static gboolean
+try_login (gpointer data, GCancellable *cancellable, char **why, GError **error)
+{
+  HeroVirtDevelopmentMachine *self = data;
+  g_autoptr (GError) local_error = NULL;
+
+  if (hero_virt_ssh_executor_connect (self->executor, cancellable, &local_error))
+    return TRUE;
+  if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+      || g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH))
+    {
+      /* a wrong host key or a refused key does not get better */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      _hero_virt_kube_app_prefix_error (&self->app, error);
+      return FALSE;
+    }
+  g_free (*why);
+  *why = g_strdup (local_error->message);
+  return FALSE;
+}
+
 gboolean
 hero_virt_development_machine_create (HeroVirtDevelopmentMachine *self,
                                       guint                       timeout_ms,
@@ -564,74 +564,35 @@ hero_virt_development_machine_create (HeroVirtDevelopmentMachine *self,
   gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
   g_autoptr (GPtrArray) objects = NULL;
   g_autoptr (JsonNode) service = NULL;
-  g_autofree char *selector = NULL;
-  g_autofree char *what = NULL;
   g_autofree char *known_hosts = NULL;
-  g_autofree char *why = NULL;
-  guint            delay_ms = 100;
+  g_autofree char *what = NULL;
 
   g_return_val_if_fail (HERO_VIRT_IS_DEVELOPMENT_MACHINE (self), FALSE);
 
-  if ((objects = hero_virt_development_machine_build (self, cancellable, error)) == NULL)
+  if ((objects = hero_virt_development_machine_build (self, cancellable, error)) == NULL
+      || (service = _hero_virt_kube_app_apply (&self->app, objects, cancellable, error)) == NULL
+      || !_hero_virt_kube_app_wait_ready (&self->app, "app", deadline, timeout_ms, cancellable,
+                                          error))
     return FALSE;
-  for (guint i = 0; i < objects->len; i++)
-    {
-      JsonNode *object = g_ptr_array_index (objects, i);
-      g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_new_for_resource (object, NULL);
-      g_autoptr (JsonNode) applied = hero_virt_kubernetes_manager_apply (
-          self->manager, kind, object, TRUE, cancellable, error);
-
-      if (applied == NULL)
-        {
-          g_prefix_error (error, "Development machine “%s”: ", self->name);
-          return FALSE;
-        }
-      if (i == objects->len - 1)
-        service = g_steal_pointer (&applied);
-    }
-  selector = g_strdup_printf ("app=%s", self->name);
-  what = g_strdup_printf ("Development machine “%s”", self->name);
-  if (!_hero_virt_kube_wait_pods_ready (self->manager, selector, what, timeout_ms, cancellable,
-                                        error))
-    return FALSE;
-  {
-    JsonObject *spec = json_object_get_object_member (json_node_get_object (service), "spec");
-    JsonArray  *ports = json_object_get_array_member (spec, "ports");
-
-    self->port = (guint)json_object_get_int_member_with_default (
-        json_array_get_object_element (ports, 0), "nodePort", 0);
-  }
+  g_clear_pointer (&self->host, g_free);
   if (self->port_forward)
     {
       if (self->forward != NULL)
         hero_virt_port_forward_stop (self->forward);
       g_clear_object (&self->forward);
-      self->forward
-          = hero_virt_kubernetes_manager_port_forward (self->manager, self->name, 0, 22, error);
+      self->forward = hero_virt_kubernetes_manager_port_forward (self->app.manager, self->app.name,
+                                                                 0, 22, error);
       if (self->forward == NULL)
         {
-          g_prefix_error (error, "Development machine “%s”: ", self->name);
+          _hero_virt_kube_app_prefix_error (&self->app, error);
           return FALSE;
         }
-      g_free (self->host);
       self->host = g_strdup ("127.0.0.1");
       self->port = hero_virt_port_forward_get_local_port (self->forward);
     }
-  else
-    {
-      g_free (self->host);
-      self->host = self->endpoint_host
-                       ? g_strdup (self->endpoint_host)
-                       : _hero_virt_kube_node_address (self->manager, selector, cancellable, error);
-      if (self->host == NULL)
-        return FALSE;
-      if (self->port == 0)
-        {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED,
-                       "Development machine “%s”: the service got no node port", self->name);
-          return FALSE;
-        }
-    }
+  else if (!_hero_virt_kube_app_node_endpoint (&self->app, service, self->endpoint_host, "app",
+                                               &self->host, &self->port, cancellable, error))
+    return FALSE;
   if (!write_known_hosts (self, &known_hosts, error))
     return FALSE;
   g_clear_object (&self->executor);
@@ -642,40 +603,10 @@ hero_virt_development_machine_create (HeroVirtDevelopmentMachine *self,
   if (self->identity_file || self->generated_identity)
     hero_virt_ssh_executor_set_private_key_file (
         self->executor, self->identity_file ? self->identity_file : self->generated_identity);
-  for (;;)
-    {
-      g_autoptr (GError) local_error = NULL;
-
-      if (hero_virt_ssh_executor_connect (self->executor, cancellable, &local_error))
-        return TRUE;
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || g_error_matches (local_error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_AUTH))
-        {
-          /* a wrong host key or a refused key does not get better */
-          g_propagate_prefixed_error (error, g_steal_pointer (&local_error),
-                                      "Development machine “%s”: ", self->name);
-          return FALSE;
-        }
-      g_free (why);
-      why = g_strdup (local_error->message);
-      if (g_get_monotonic_time () >= deadline)
-        {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TIMEOUT,
-                       "Development machine “%s”: no SSH login at %s:%u within %u ms: %s",
-                       self->name, self->host, self->port, timeout_ms, why);
-          return FALSE;
-        }
-      g_usleep (MIN ((gint64)delay_ms * 1000, MAX (0, deadline - g_get_monotonic_time ())));
-      delay_ms = MIN (delay_ms * 2, 1000);
-    }
-}
-
-static gpointer
-create_thread (gpointer source, gpointer data, GCancellable *cancellable, GError **error)
-{
-  return hero_virt_development_machine_create (source, GPOINTER_TO_UINT (data), cancellable, error)
-             ? GINT_TO_POINTER (TRUE)
-             : NULL;
+  what = g_strdup_printf ("Development machine “%s”: no SSH login at %s:%u", self->app.name,
+                          self->host, self->port);
+  return _hero_virt_kube_app_poll (&self->app, try_login, self, deadline, timeout_ms, what,
+                                   cancellable, error);
 }
 
 /**
@@ -698,9 +629,10 @@ hero_virt_development_machine_create_async (HeroVirtDevelopmentMachine *self,
                                             gpointer                    user_data)
 {
   g_return_if_fail (HERO_VIRT_IS_DEVELOPMENT_MACHINE (self));
-  _hero_virt_run_in_thread (self, hero_virt_development_machine_create_async, create_thread,
-                            GUINT_TO_POINTER (timeout_ms), NULL, NULL, cancellable, callback,
-                            user_data);
+  _hero_virt_kube_app_run_timed_async (
+      self, hero_virt_development_machine_create_async,
+      (HeroVirtKubeAppTimedFunc)hero_virt_development_machine_create, timeout_ms, cancellable,
+      callback, user_data);
 }
 
 /**
@@ -720,8 +652,8 @@ hero_virt_development_machine_create_finish (HeroVirtDevelopmentMachine *self,
                                              GAsyncResult               *result,
                                              GError                    **error)
 {
-  return _hero_virt_task_finish (self, result, hero_virt_development_machine_create_async, error)
-         != NULL;
+  return _hero_virt_kube_app_run_finish (self, result, hero_virt_development_machine_create_async,
+                                         error);
 }
 
 /**
@@ -745,7 +677,7 @@ hero_virt_development_machine_remove (HeroVirtDevelopmentMachine *self,
   g_autofree char *sname = NULL;
 
   g_return_val_if_fail (HERO_VIRT_IS_DEVELOPMENT_MACHINE (self), FALSE);
-  if (!hero_virt_kube_validate_dns1035_label (self->name, error))
+  if (!hero_virt_kube_validate_dns1035_label (self->app.name, error))
     return FALSE;
   sname = secret_name (self);
   if (self->executor != NULL)
@@ -754,11 +686,15 @@ hero_virt_development_machine_remove (HeroVirtDevelopmentMachine *self,
   if (self->forward != NULL)
     hero_virt_port_forward_stop (self->forward);
   g_clear_object (&self->forward);
-  if (!_hero_virt_kube_delete_quietly (self->manager, "v1", "Service", sname, cancellable, error)
-      || !_hero_virt_kube_delete_quietly (self->manager, "v1", "Pod", self->name, cancellable,
-                                          error)
-      || !_hero_virt_kube_delete_quietly (self->manager, "v1", "Secret", sname, cancellable, error))
-    return FALSE;
+  {
+    const HeroVirtKubeAppObject objects[] = { { "v1", "Service", sname },
+                                              { "v1", "Pod", self->app.name },
+                                              { "v1", "Secret", sname } };
+
+    if (!_hero_virt_kube_app_remove (&self->app, objects, G_N_ELEMENTS (objects), cancellable,
+                                     error))
+      return FALSE;
+  }
   /* a generated client key goes with the directory: forget it too */
   if (self->generated_identity != NULL)
     g_ptr_array_set_size (self->authorized_keys, 0);
@@ -778,7 +714,7 @@ const char *
 hero_virt_development_machine_get_name (HeroVirtDevelopmentMachine *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_DEVELOPMENT_MACHINE (self), NULL);
-  return self->name;
+  return self->app.name;
 }
 
 /**

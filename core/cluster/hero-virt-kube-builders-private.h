@@ -64,25 +64,4 @@ gboolean _hero_virt_kube_check_key (const char *field, const char *key, GError *
 JsonObject *
 _hero_virt_kube_probe_to_json (HeroVirtKubeProbe *probe, const char *field, GError **error);
 
-/* In-cluster helpers (hero-virt-kube-pods.c). */
-gboolean _hero_virt_kube_wait_pods_ready (HeroVirtKubernetesManager *manager,
-                                          const char                *selector,
-                                          const char                *what,
-                                          guint                      timeout_ms,
-                                          GCancellable              *cancellable,
-                                          GError                   **error);
-char    *_hero_virt_kube_node_address (HeroVirtKubernetesManager *manager,
-                                       const char                *selector,
-                                       GCancellable              *cancellable,
-                                       GError                   **error);
-char    *_hero_virt_kube_random_password (void);
-HeroVirtCommandResult *
-_hero_virt_kube_run_local (HeroVirtCommand *command, GCancellable *cancellable, GError **error);
-gboolean _hero_virt_kube_delete_quietly (HeroVirtKubernetesManager *manager,
-                                         const char                *api_version,
-                                         const char                *kind,
-                                         const char                *name,
-                                         GCancellable              *cancellable,
-                                         GError                   **error);
-
 G_END_DECLS

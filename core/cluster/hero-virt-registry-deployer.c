@@ -7,7 +7,7 @@
 #include <libsoup/soup.h>
 #include <string.h>
 
-#include "hero-virt-kube-builders-private.h"
+#include "hero-virt-kube-app-private.h"
 
 /**
  * HeroVirtRegistryDeployer:
@@ -42,17 +42,15 @@ struct _HeroVirtRegistryDeployer
 {
   GObject parent_instance;
 
-  HeroVirtKubernetesManager *manager;
-  char                      *name;
-  char                      *image;
-  gboolean                   cluster_ip;
-  int                        node_port;
-  char                      *pvc;
-  char                      *username, *password;
-  char                      *tls_secret;
-  char                      *endpoint_host;
-  char                      *endpoint;
-  GError                    *error; /* the first bad input */
+  HeroVirtKubeApp app; /* name, manager, first bad input */
+  char           *image;
+  gboolean        cluster_ip;
+  int             node_port;
+  char           *pvc;
+  char           *username, *password;
+  char           *tls_secret;
+  char           *endpoint_host;
+  char           *endpoint;
 };
 
 G_DEFINE_FINAL_TYPE (HeroVirtRegistryDeployer, hero_virt_registry_deployer, G_TYPE_OBJECT)
@@ -64,8 +62,7 @@ hero_virt_registry_deployer_finalize (GObject *object)
 {
   HeroVirtRegistryDeployer *self = HERO_VIRT_REGISTRY_DEPLOYER (object);
 
-  g_clear_object (&self->manager);
-  g_free (self->name);
+  _hero_virt_kube_app_clear (&self->app);
   g_free (self->image);
   g_free (self->pvc);
   g_free (self->username);
@@ -75,7 +72,6 @@ hero_virt_registry_deployer_finalize (GObject *object)
   g_free (self->tls_secret);
   g_free (self->endpoint_host);
   g_free (self->endpoint);
-  g_clear_error (&self->error);
   G_OBJECT_CLASS (hero_virt_registry_deployer_parent_class)->finalize (object);
 }
 
@@ -109,16 +105,8 @@ hero_virt_registry_deployer_new (HeroVirtKubernetesManager *manager, const char 
 
   g_return_val_if_fail (HERO_VIRT_IS_KUBERNETES_MANAGER (manager), NULL);
   self = g_object_new (HERO_VIRT_TYPE_REGISTRY_DEPLOYER, NULL);
-  self->manager = g_object_ref (manager);
-  self->name = g_strdup (name ? name : "registry");
+  _hero_virt_kube_app_init (&self->app, "Registry", manager, name ? name : "registry");
   return self;
-}
-
-static void
-invalid (HeroVirtRegistryDeployer *self, const char *what, const char *value, const char *why)
-{
-  if (self->error == NULL)
-    hero_virt_set_invalid_argument (&self->error, what, value, why);
 }
 
 static void
@@ -145,21 +133,12 @@ hero_virt_registry_deployer_namespace (HeroVirtRegistryDeployer *self, const cha
 
   g_return_val_if_fail (HERO_VIRT_IS_REGISTRY_DEPLOYER (self), NULL);
   if (namespace == NULL || !hero_virt_kube_validate_dns1123_label (namespace, &error))
-    {
-      if (self->error == NULL)
-        self->error = error
-                          ? g_steal_pointer (&error)
+    _hero_virt_kube_app_take_error (
+        &self->app, error ? g_steal_pointer (&error)
                           : g_error_new_literal (HERO_VIRT_ERROR, HERO_VIRT_ERROR_INVALID_ARGUMENT,
-                                                 "A registry's namespace is required");
-      return self;
-    }
-  {
-    HeroVirtKubernetesManager *m = hero_virt_kubernetes_manager_new_for_provider (
-        namespace, hero_virt_kubernetes_manager_get_provider (self->manager));
-
-    g_object_unref (self->manager);
-    self->manager = m;
-  }
+                                                 "A registry's namespace is required"));
+  else
+    _hero_virt_kube_app_use_namespace (&self->app, namespace);
   return self;
 }
 
@@ -284,13 +263,15 @@ hero_virt_registry_deployer_auth (HeroVirtRegistryDeployer *self,
   if (username == NULL || *username == '\0' || strchr (username, ':') != NULL
       || !hero_virt_validate_text ("user name", username, NULL) || strlen (username) > 255)
     {
-      invalid (self, "registry user name", username, "a user name is one line of text without ':'");
+      _hero_virt_kube_app_invalid (&self->app, "registry user name", username,
+                                   "a user name is one line of text without ':'");
       return self;
     }
   if (password != NULL && (*password == '\0' || strpbrk (password, "\r\n") != NULL))
     {
       /* the password itself is never shown */
-      invalid (self, "registry password", NULL, "a password is one non-empty line");
+      _hero_virt_kube_app_invalid (&self->app, "registry password", NULL,
+                                   "a password is one non-empty line");
       return self;
     }
   replace (&self->username, username);
@@ -339,7 +320,7 @@ hero_virt_registry_deployer_endpoint_host (HeroVirtRegistryDeployer *self, const
 static char *
 auth_secret_name (HeroVirtRegistryDeployer *self)
 {
-  return g_strdup_printf ("%s-htpasswd", self->name);
+  return g_strdup_printf ("%s-htpasswd", self->app.name);
 }
 
 static char *
@@ -398,21 +379,12 @@ hero_virt_registry_deployer_build (HeroVirtRegistryDeployer *self,
 
   g_return_val_if_fail (HERO_VIRT_IS_REGISTRY_DEPLOYER (self), NULL);
 
-  if (self->error != NULL)
-    {
-      g_propagate_prefixed_error (error, g_error_copy (self->error), "Registry “%s”: ", self->name);
-      return NULL;
-    }
-  if (!hero_virt_kube_validate_dns1035_label (self->name, error))
-    {
-      g_prefix_error (error, "Registry name: ");
-      return NULL;
-    }
+  if (!_hero_virt_kube_app_check (&self->app, error))
+    return NULL;
   objects = g_ptr_array_new_with_free_func ((GDestroyNotify)json_node_unref);
-  d = hero_virt_deployment_builder_new (self->manager, self->name);
+  d = hero_virt_deployment_builder_new (self->app.manager, self->app.name);
   w = HERO_VIRT_KUBE_WORKLOAD_BUILDER (d);
-  hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (d),
-                                         "app.kubernetes.io/component", "registry");
+  _hero_virt_kube_app_label (&self->app, HERO_VIRT_KUBE_RESOURCE_BUILDER (d), "app", "registry");
   hero_virt_kube_workload_builder_container (w, "registry");
   hero_virt_kube_workload_builder_image (w, self->image);
   hero_virt_kube_workload_builder_port_full (w, "registry", REGISTRY_PORT, NULL);
@@ -434,7 +406,7 @@ hero_virt_registry_deployer_build (HeroVirtRegistryDeployer *self,
       g_autofree char *secret_name = auth_secret_name (self);
       g_autofree char *line = NULL;
       g_autoptr (HeroVirtSecretBuilder) secret
-          = hero_virt_secret_builder_new (self->manager, secret_name);
+          = hero_virt_secret_builder_new (self->app.manager, secret_name);
 
       hero_virt_kube_workload_builder_env (w, "REGISTRY_AUTH", "htpasswd");
       hero_virt_kube_workload_builder_env (w, "REGISTRY_AUTH_HTPASSWD_REALM", "HeroVirt Registry");
@@ -445,8 +417,7 @@ hero_virt_registry_deployer_build (HeroVirtRegistryDeployer *self,
                                                      error)
           || (line = htpasswd_line (self, cancellable, error)) == NULL)
         return NULL;
-      hero_virt_kube_resource_builder_label (HERO_VIRT_KUBE_RESOURCE_BUILDER (secret), "app",
-                                             self->name);
+      _hero_virt_kube_app_label (&self->app, HERO_VIRT_KUBE_RESOURCE_BUILDER (secret), "app", NULL);
       hero_virt_secret_builder_data (secret, "htpasswd", line);
       if ((node = hero_virt_kube_resource_builder_build (HERO_VIRT_KUBE_RESOURCE_BUILDER (secret),
                                                          error))
@@ -465,7 +436,7 @@ hero_virt_registry_deployer_build (HeroVirtRegistryDeployer *self,
     return NULL;
   g_ptr_array_add (objects, node);
 
-  s = hero_virt_service_builder_new (self->manager, self->name);
+  s = hero_virt_service_builder_new (self->app.manager, self->app.name);
   hero_virt_service_builder_port_full (s, "registry", REGISTRY_PORT, REGISTRY_PORT, NULL,
                                        self->cluster_ip ? 0 : self->node_port);
   hero_virt_service_builder_service_type (s, self->cluster_ip ? "ClusterIP" : "NodePort");
@@ -524,19 +495,19 @@ probe_exec (HeroVirtRegistryDeployer *self, GCancellable *cancellable, char **wh
   g_autoptr (JsonNode) list = NULL;
   g_autoptr (GPtrArray) items = NULL;
   g_autoptr (HeroVirtCommandResult) result = NULL;
-  g_autofree char *selector = g_strdup_printf ("app=%s", self->name);
+  g_autofree char *selector = g_strdup_printf ("app=%s", self->app.name);
   g_autofree char *url = g_strdup_printf ("%s://127.0.0.1:%d/v2/",
                                           self->tls_secret ? "https" : "http", REGISTRY_PORT);
   const char *argv[] = { "wget", "-S", "--spider", "-T", "2", "--no-check-certificate", url, NULL };
   g_autofree char *out = NULL;
 
   hero_virt_cluster_list_options_set_label_selector (options, selector);
-  list = hero_virt_kubernetes_manager_list (self->manager, kind, options, cancellable, &error);
+  list = hero_virt_kubernetes_manager_list (self->app.manager, kind, options, cancellable, &error);
   items = list ? hero_virt_kube_list_get_items (list) : NULL;
   if (items != NULL && items->len > 0)
     result = hero_virt_cluster_provider_exec (
-        hero_virt_kubernetes_manager_get_provider (self->manager), NULL,
-        hero_virt_kubernetes_manager_get_namespace (self->manager),
+        hero_virt_kubernetes_manager_get_provider (self->app.manager), NULL,
+        hero_virt_kubernetes_manager_get_namespace (self->app.manager),
         hero_virt_kube_resource_get_name (g_ptr_array_index (items, 0)), "registry", argv, NULL,
         cancellable, &error);
   if (result == NULL)
@@ -573,103 +544,66 @@ probe_exec (HeroVirtRegistryDeployer *self, GCancellable *cancellable, char **wh
  *
  * Since: 0.1
  */
+typedef struct
+{
+  HeroVirtRegistryDeployer *self;
+  SoupSession              *session; /* NULL for a ClusterIP service */
+} Probe;
+
+static gboolean
+probe (gpointer data, GCancellable *cancellable, char **why, GError **error)
+{
+  Probe *p = data;
+
+  return p->session ? probe_http (p->self, p->session, why)
+                    : probe_exec (p->self, cancellable, why);
+}
+
 gboolean
 hero_virt_registry_deployer_deploy (HeroVirtRegistryDeployer *self,
                                     guint                     timeout_ms,
                                     GCancellable             *cancellable,
                                     GError                  **error)
 {
-  gint64 start = g_get_monotonic_time ();
-  gint64 deadline = start + (gint64)timeout_ms * 1000;
+  gint64 deadline = g_get_monotonic_time () + (gint64)timeout_ms * 1000;
   g_autoptr (GPtrArray) objects = NULL;
   g_autoptr (JsonNode) service = NULL;
-  g_autofree char *selector = NULL;
-  g_autofree char *what = NULL;
-  g_autofree char *why = NULL;
-  g_autofree char *host = NULL;
   g_autoptr (SoupSession) session = NULL;
-  guint delay_ms = 100;
+  g_autofree char *what = NULL;
+  Probe            p;
 
   g_return_val_if_fail (HERO_VIRT_IS_REGISTRY_DEPLOYER (self), FALSE);
 
-  if ((objects = hero_virt_registry_deployer_build (self, cancellable, error)) == NULL)
-    return FALSE;
-  for (guint i = 0; i < objects->len; i++)
-    {
-      JsonNode *object = g_ptr_array_index (objects, i);
-      g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_new_for_resource (object, NULL);
-      g_autoptr (JsonNode) applied = hero_virt_kubernetes_manager_apply (
-          self->manager, kind, object, TRUE, cancellable, error);
-
-      if (applied == NULL)
-        {
-          g_prefix_error (error, "Registry “%s”: ", self->name);
-          return FALSE;
-        }
-      if (i == objects->len - 1)
-        service = g_steal_pointer (&applied);
-    }
-  selector = g_strdup_printf ("app=%s", self->name);
-  what = g_strdup_printf ("Registry “%s”", self->name);
-  if (!_hero_virt_kube_wait_pods_ready (self->manager, selector, what, timeout_ms, cancellable,
-                                        error))
+  if ((objects = hero_virt_registry_deployer_build (self, cancellable, error)) == NULL
+      || (service = _hero_virt_kube_app_apply (&self->app, objects, cancellable, error)) == NULL
+      || !_hero_virt_kube_app_wait_ready (&self->app, "app", deadline, timeout_ms, cancellable,
+                                          error))
     return FALSE;
 
   g_clear_pointer (&self->endpoint, g_free);
   if (self->cluster_ip)
     self->endpoint = g_strdup_printf (
-        "%s.%s.svc:%d", self->name,
-        hero_virt_kubernetes_manager_get_namespace (self->manager)
+        "%s.%s.svc:%d", self->app.name,
+        hero_virt_kubernetes_manager_get_namespace (self->app.manager)
             ?: hero_virt_kube_resource_get_namespace (service) ?: "default",
         REGISTRY_PORT);
   else
     {
-      JsonObject *spec = json_object_get_object_member (json_node_get_object (service), "spec");
-      JsonArray  *ports = json_object_get_array_member (spec, "ports");
-      gint64      node_port = json_object_get_int_member_with_default (
-               json_array_get_object_element (ports, 0), "nodePort", 0);
+      g_autofree char *host = NULL;
+      guint            node_port;
 
-      host = self->endpoint_host
-                 ? g_strdup (self->endpoint_host)
-                 : _hero_virt_kube_node_address (self->manager, selector, cancellable, error);
-      if (host == NULL)
+      if (!_hero_virt_kube_app_node_endpoint (&self->app, service, self->endpoint_host, "app",
+                                              &host, &node_port, cancellable, error))
         return FALSE;
-      if (node_port == 0)
-        {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_FAILED,
-                       "Registry “%s”: the service got no node port", self->name);
-          return FALSE;
-        }
-      self->endpoint = strchr (host, ':') != NULL
-                           ? g_strdup_printf ("[%s]:%" G_GINT64_FORMAT, host, node_port)
-                           : g_strdup_printf ("%s:%" G_GINT64_FORMAT, host, node_port);
+      self->endpoint = strchr (host, ':') != NULL ? g_strdup_printf ("[%s]:%u", host, node_port)
+                                                  : g_strdup_printf ("%s:%u", host, node_port);
       session = soup_session_new_with_options ("timeout", 3, NULL);
     }
-  for (;;)
-    {
-      if (self->cluster_ip ? probe_exec (self, cancellable, &why)
-                           : probe_http (self, session, &why))
-        return TRUE;
-      if (g_get_monotonic_time () >= deadline)
-        {
-          g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TIMEOUT,
-                       "Registry “%s” did not answer /v2/ within %u ms: %s", self->name, timeout_ms,
-                       why);
-          return FALSE;
-        }
-      g_usleep (MIN ((gint64)delay_ms * 1000, MAX (0, deadline - g_get_monotonic_time ())));
-      delay_ms = MIN (delay_ms * 2, 1000);
-      if (g_cancellable_set_error_if_cancelled (cancellable, error))
-        return FALSE;
-    }
-}
-
-static gpointer
-deploy_thread (gpointer source, gpointer data, GCancellable *cancellable, GError **error)
-{
-  return hero_virt_registry_deployer_deploy (source, GPOINTER_TO_UINT (data), cancellable, error)
-             ? GINT_TO_POINTER (TRUE)
-             : NULL;
+  p.self = self;
+  p.session = session;
+  what = g_strdup_printf ("Registry “%s” did not answer /v2/", self->app.name);
+  return _hero_virt_kube_app_poll (&self->app, probe, &p, deadline, timeout_ms, what, cancellable,
+                                   error);
 }
 
 /**
@@ -692,9 +626,9 @@ hero_virt_registry_deployer_deploy_async (HeroVirtRegistryDeployer *self,
                                           gpointer                  user_data)
 {
   g_return_if_fail (HERO_VIRT_IS_REGISTRY_DEPLOYER (self));
-  _hero_virt_run_in_thread (self, hero_virt_registry_deployer_deploy_async, deploy_thread,
-                            GUINT_TO_POINTER (timeout_ms), NULL, NULL, cancellable, callback,
-                            user_data);
+  _hero_virt_kube_app_run_timed_async (self, hero_virt_registry_deployer_deploy_async,
+                                       (HeroVirtKubeAppTimedFunc)hero_virt_registry_deployer_deploy,
+                                       timeout_ms, cancellable, callback, user_data);
 }
 
 /**
@@ -714,8 +648,8 @@ hero_virt_registry_deployer_deploy_finish (HeroVirtRegistryDeployer *self,
                                            GAsyncResult             *result,
                                            GError                  **error)
 {
-  return _hero_virt_task_finish (self, result, hero_virt_registry_deployer_deploy_async, error)
-         != NULL;
+  return _hero_virt_kube_app_run_finish (self, result, hero_virt_registry_deployer_deploy_async,
+                                         error);
 }
 
 /**
@@ -740,16 +674,18 @@ hero_virt_registry_deployer_remove (HeroVirtRegistryDeployer *self,
   g_autofree char *secret = NULL;
 
   g_return_val_if_fail (HERO_VIRT_IS_REGISTRY_DEPLOYER (self), FALSE);
-  if (!hero_virt_kube_validate_dns1035_label (self->name, error))
+  if (!hero_virt_kube_validate_dns1035_label (self->app.name, error))
     return FALSE;
   secret = auth_secret_name (self);
   g_clear_pointer (&self->endpoint, g_free);
-  return _hero_virt_kube_delete_quietly (self->manager, "v1", "Service", self->name, cancellable,
-                                         error)
-         && _hero_virt_kube_delete_quietly (self->manager, "apps/v1", "Deployment", self->name,
-                                            cancellable, error)
-         && _hero_virt_kube_delete_quietly (self->manager, "v1", "Secret", secret, cancellable,
-                                            error);
+  {
+    const HeroVirtKubeAppObject objects[] = { { "v1", "Service", self->app.name },
+                                              { "apps/v1", "Deployment", self->app.name },
+                                              { "v1", "Secret", secret } };
+
+    return _hero_virt_kube_app_remove (&self->app, objects, G_N_ELEMENTS (objects), cancellable,
+                                       error);
+  }
 }
 
 /**
@@ -764,7 +700,7 @@ const char *
 hero_virt_registry_deployer_get_name (HeroVirtRegistryDeployer *self)
 {
   g_return_val_if_fail (HERO_VIRT_IS_REGISTRY_DEPLOYER (self), NULL);
-  return self->name;
+  return self->app.name;
 }
 
 /**

@@ -1245,9 +1245,8 @@ create_system_objects (KsSim *sim)
     JsonObject *a = json_object_new ();
     json_object_set_string_member (a, "type", "InternalIP");
     json_object_set_string_member (a, "address",
-                                   sim->agent && sim->agent->node_address
-                                       ? sim->agent->node_address
-                                       : "10.0.0.10");
+                                   sim->agent && sim->agent->node_address ? sim->agent->node_address
+                                                                          : "10.0.0.10");
     json_array_add_object_element (addresses, a);
   }
   json_object_set_array_member (status, "addresses", addresses);
