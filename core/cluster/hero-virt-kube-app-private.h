@@ -55,7 +55,7 @@ void _hero_virt_kube_app_take_error (HeroVirtKubeApp *app, GError *error);
 /* Works in @namespace (a valid DNS-1123 label) from now on, on the same
  * connection: the manager is replaced when its namespace differs. */
 HeroVirtKubernetesManager *_hero_virt_kube_app_use_namespace (HeroVirtKubeApp *app,
-                                                              const char      *namespace);
+                                                              const char *namespace);
 
 /* The first bad input, prefixed "<Kind> “<name>”: ", or a name that is
  * not a DNS-1035 label ("<Kind> name: …"). */
