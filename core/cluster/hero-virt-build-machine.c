@@ -331,8 +331,8 @@ hero_virt_build_machine_start (HeroVirtBuildMachine *self,
                    cleanup_error->message);
       return FALSE;
     }
-  /* buildah honours STORAGE_DRIVER only on some calls: the buildah
-   * provider turns it into --storage-driver on every one */
+  /* for buildah run by hand through get_executor(); the builders' buildah
+   * provider passes --storage-driver vfs on every call (see vfs_provider) */
   hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (executor), "STORAGE_DRIVER", "vfs");
   hero_virt_executor_setenv (HERO_VIRT_EXECUTOR (executor), "BUILDAH_ISOLATION", "chroot");
   self->executor = executor;
@@ -395,6 +395,23 @@ check_running (HeroVirtBuildMachine *self, GError **error)
   return FALSE;
 }
 
+/* A buildah provider of our own with storage-driver vfs (buildah honours
+ * STORAGE_DRIVER only on some subcommands), or NULL when the buildah
+ * plugin is missing or has no such property: the builder then looks its
+ * provider up as usual. */
+static HeroVirtImageProvider *
+vfs_provider (void)
+{
+  g_autoptr (GObject) shared = hero_virt_registry_get_provider (
+      hero_virt_registry_get_default (), HERO_VIRT_PROVIDER_KIND_IMAGE, "buildah", NULL);
+
+  if (shared == NULL
+      || g_object_class_find_property (G_OBJECT_GET_CLASS (shared), "storage-driver") == NULL)
+    return NULL;
+  return HERO_VIRT_IMAGE_PROVIDER (
+      g_object_new (G_OBJECT_TYPE (shared), "storage-driver", "vfs", NULL));
+}
+
 /**
  * hero_virt_build_machine_new_builder:
  * @self: a started #HeroVirtBuildMachine
@@ -404,8 +421,9 @@ check_running (HeroVirtBuildMachine *self, GError **error)
  * @error: return location for a #GError
  *
  * Gives a builder that runs every step in the pod, with chroot isolation
- * and vfs storage, and (with [method@HeroVirt.BuildMachine.tls_verify]
- * off) plain-HTTP pulls.
+ * and vfs storage (its provider is a buildah provider of its own with
+ * `HeroVirtBuildahProvider:storage-driver` `vfs`), and (with
+ * [method@HeroVirt.BuildMachine.tls_verify] off) plain-HTTP pulls.
  *
  * Returns: (transfer full): a new #HeroVirtBuilder, or %NULL if the
  *   machine is not running
@@ -418,12 +436,15 @@ hero_virt_build_machine_new_builder (HeroVirtBuildMachine *self,
                                      const char           *base_image,
                                      GError              **error)
 {
+  g_autoptr (HeroVirtImageProvider) provider = NULL;
   HeroVirtBuilder *builder;
 
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), NULL);
   if (!check_running (self, error))
     return NULL;
-  builder = hero_virt_builder_new (name, base_image);
+  provider = vfs_provider ();
+  builder = g_object_new (HERO_VIRT_TYPE_BUILDER, "name", name, "base-image",
+                          base_image ? base_image : "scratch", "provider", provider, NULL);
   hero_virt_builder_set_executor (builder, HERO_VIRT_EXECUTOR (self->executor));
   hero_virt_builder_set_isolation (builder, "chroot");
   if (!self->tls_verify)

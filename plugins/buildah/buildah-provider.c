@@ -33,7 +33,18 @@
 struct _HeroVirtBuildahProvider
 {
   GObject parent_instance;
+
+  char *storage_driver; /* --storage-driver on every call, or NULL */
 };
+
+enum
+{
+  PROP_0,
+  PROP_STORAGE_DRIVER,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
 
 static void hero_virt_buildah_provider_iface_init (HeroVirtImageProviderInterface *iface);
 
@@ -103,19 +114,17 @@ check_chown_chmod (const char *chown, const char *chmod, GError **error)
 
 /* ---- running buildah ---- */
 
-/* STORAGE_DRIVER in the executor's environment becomes the global
- * --storage-driver option on every call: buildah reads the variable for
- * some subcommands only (a container made with `from` under vfs is then
- * looked up under overlay by `run`), the option always works. */
+/* The provider's storage-driver becomes the global --storage-driver
+ * option on every call: buildah reads the STORAGE_DRIVER variable for some
+ * subcommands only (a container made with `from` under vfs is then looked
+ * up under overlay by `run`), the option always works. */
 static HeroVirtCommand *
-buildah (HeroVirtExecutor *executor, const char *subcommand)
+buildah (HeroVirtImageProvider *provider, HeroVirtExecutor *executor, const char *subcommand)
 {
   HeroVirtCommand *command = HERO_VIRT_COMMAND_NEW ("buildah");
-  const char      *driver
-      = g_environ_getenv ((char **)hero_virt_executor_get_environ (executor), "STORAGE_DRIVER");
+  const char      *driver = HERO_VIRT_BUILDAH_PROVIDER (provider)->storage_driver;
 
-  if (driver != NULL && *driver != '\0'
-      && strspn (driver, "abcdefghijklmnopqrstuvwxyz0123456789") == strlen (driver))
+  if (driver != NULL)
     hero_virt_command_add_args (command, "--storage-driver", driver, NULL);
   hero_virt_command_add_arg (command, subcommand);
   return command;
@@ -472,7 +481,7 @@ buildah_create_container (HeroVirtImageProvider        *provider,
                           GCancellable                 *cancellable,
                           GError                      **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "from");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "from");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   char *tmpdir = NULL;
 
@@ -501,7 +510,7 @@ buildah_run_argv (HeroVirtImageProvider *provider,
                   GCancellable          *cancellable,
                   GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "run");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "run");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_container_name (container, error))
@@ -520,17 +529,18 @@ buildah_run_argv (HeroVirtImageProvider *provider,
 }
 
 static gboolean
-copy_or_add (const char        *subcommand,
-             HeroVirtExecutor  *executor,
-             const char        *container,
-             const char *const *sources,
-             const char        *dest,
-             const char        *chown,
-             const char        *chmod,
-             GCancellable      *cancellable,
-             GError           **error)
+copy_or_add (HeroVirtImageProvider *provider,
+             const char            *subcommand,
+             HeroVirtExecutor      *executor,
+             const char            *container,
+             const char *const     *sources,
+             const char            *dest,
+             const char            *chown,
+             const char            *chmod,
+             GCancellable          *cancellable,
+             GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, subcommand);
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, subcommand);
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_container_name (container, error) || !check_container_path (dest, error)
@@ -569,7 +579,8 @@ buildah_copy (HeroVirtImageProvider *provider,
               GCancellable          *cancellable,
               GError               **error)
 {
-  return copy_or_add ("copy", executor, container, sources, dest, chown, chmod, cancellable, error);
+  return copy_or_add (provider, "copy", executor, container, sources, dest, chown, chmod,
+                      cancellable, error);
 }
 
 static gboolean
@@ -583,7 +594,8 @@ buildah_add (HeroVirtImageProvider *provider,
              GCancellable          *cancellable,
              GError               **error)
 {
-  return copy_or_add ("add", executor, container, sources, dest, chown, chmod, cancellable, error);
+  return copy_or_add (provider, "add", executor, container, sources, dest, chown, chmod,
+                      cancellable, error);
 }
 
 static gboolean
@@ -614,8 +626,8 @@ buildah_write_content (HeroVirtImageProvider *provider,
   file = g_build_filename (dir, "content", NULL);
   mode_str = g_strdup_printf ("%o", (guint)mode);
   ok = hero_virt_executor_write_file (executor, file, content, mode, cancellable, error)
-       && copy_or_add ("copy", executor, container, (const char *const[]){ file, NULL }, dest, NULL,
-                       mode_str, cancellable, error);
+       && copy_or_add (provider, "copy", executor, container, (const char *const[]){ file, NULL },
+                       dest, NULL, mode_str, cancellable, error);
   hero_virt_executor_remove_path (executor, dir, NULL, NULL);
   return ok;
 }
@@ -727,7 +739,7 @@ buildah_config (HeroVirtImageProvider *provider,
                 GCancellable          *cancellable,
                 GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "config");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "config");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   const char *value;
   guint       interval, timeout, start_period, retries;
@@ -798,7 +810,7 @@ buildah_commit (HeroVirtImageProvider *provider,
                 GCancellable          *cancellable,
                 GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "commit");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "commit");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_container_name (container, error)
@@ -827,7 +839,7 @@ buildah_remove_container (HeroVirtImageProvider *provider,
                           GCancellable          *cancellable,
                           GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "rm");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "rm");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_container_name (container, error))
@@ -843,7 +855,7 @@ buildah_list_containers (HeroVirtImageProvider *provider,
                          GCancellable          *cancellable,
                          GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "containers");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "containers");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   hero_virt_command_add_arg (command, "--json");
@@ -859,7 +871,7 @@ buildah_list_images (HeroVirtImageProvider *provider,
                      GCancellable          *cancellable,
                      GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "images");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "images");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   hero_virt_command_add_args (command, "--json", "--no-trunc", NULL);
@@ -875,7 +887,7 @@ buildah_inspect_image (HeroVirtImageProvider *provider,
                        GCancellable          *cancellable,
                        GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "inspect");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "inspect");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_image_reference (image, error))
@@ -894,7 +906,7 @@ buildah_remove_image (HeroVirtImageProvider *provider,
                       GCancellable          *cancellable,
                       GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "rmi");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "rmi");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_image_reference (image, error))
@@ -914,7 +926,7 @@ buildah_tag_image (HeroVirtImageProvider *provider,
                    GCancellable          *cancellable,
                    GError               **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "tag");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "tag");
   g_autoptr (HeroVirtCommandResult) result = NULL;
 
   if (!hero_virt_validate_image_reference (image, error))
@@ -939,7 +951,7 @@ buildah_pull (HeroVirtImageProvider        *provider,
               GCancellable                 *cancellable,
               GError                      **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "pull");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "pull");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   char *tmpdir = NULL;
 
@@ -963,7 +975,7 @@ buildah_push (HeroVirtImageProvider        *provider,
               GCancellable                 *cancellable,
               GError                      **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "push");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "push");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   char *tmpdir = NULL;
 
@@ -997,7 +1009,7 @@ buildah_build (HeroVirtImageProvider        *provider,
                GCancellable                 *cancellable,
                GError                      **error)
 {
-  g_autoptr (HeroVirtCommand) command = buildah (executor, "build");
+  g_autoptr (HeroVirtCommand) command = buildah (provider, executor, "build");
   g_autoptr (HeroVirtCommandResult) result = NULL;
   g_autofree char *file = NULL;
   char            *tmpdir = NULL;
@@ -1058,8 +1070,91 @@ hero_virt_buildah_provider_iface_init (HeroVirtImageProviderInterface *iface)
 }
 
 static void
+hero_virt_buildah_provider_finalize (GObject *object)
+{
+  g_free (HERO_VIRT_BUILDAH_PROVIDER (object)->storage_driver);
+  G_OBJECT_CLASS (hero_virt_buildah_provider_parent_class)->finalize (object);
+}
+
+static void
+hero_virt_buildah_provider_get_property (GObject    *object,
+                                         guint       prop_id,
+                                         GValue     *value,
+                                         GParamSpec *pspec)
+{
+  HeroVirtBuildahProvider *self = HERO_VIRT_BUILDAH_PROVIDER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STORAGE_DRIVER:
+      g_value_set_string (value, self->storage_driver);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
+hero_virt_buildah_provider_set_property (GObject      *object,
+                                         guint         prop_id,
+                                         const GValue *value,
+                                         GParamSpec   *pspec)
+{
+  HeroVirtBuildahProvider *self = HERO_VIRT_BUILDAH_PROVIDER (object);
+  const char              *driver;
+
+  switch (prop_id)
+    {
+    case PROP_STORAGE_DRIVER:
+      driver = g_value_get_string (value);
+      /* a word buildah knows (overlay, vfs, btrfs, zfs, …): never an option */
+      if (driver != NULL
+          && (*driver == '\0'
+              || strspn (driver, "abcdefghijklmnopqrstuvwxyz0123456789") != strlen (driver)))
+        {
+          g_warning ("HeroVirtBuildahProvider:storage-driver: “%s” is not a storage driver name; "
+                     "ignored",
+                     driver);
+          break;
+        }
+      g_free (self->storage_driver);
+      self->storage_driver = g_strdup (driver);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
+}
+
+static void
 hero_virt_buildah_provider_class_init (HeroVirtBuildahProviderClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->finalize = hero_virt_buildah_provider_finalize;
+  object_class->get_property = hero_virt_buildah_provider_get_property;
+  object_class->set_property = hero_virt_buildah_provider_set_property;
+
+  /**
+   * HeroVirtBuildahProvider:storage-driver: (nullable)
+   *
+   * The containers-storage driver every buildah call of this provider
+   * uses, passed as the global `--storage-driver` option (`vfs`,
+   * `overlay`, …: lower-case letters and digits), or %NULL for what
+   * storage.conf says. The registry's shared instance has none; make an
+   * instance of your own for a [class@HeroVirt.Builder]'s `provider`:
+   *
+   * ```python
+   * info = HeroVirt.Registry.get_default().lookup(HeroVirt.ProviderKind.IMAGE, "buildah")
+   * vfs = GObject.new(info.get_provider_type(), storage_driver="vfs")
+   * builder = HeroVirt.Builder(name="web", base_image="scratch", provider=vfs)
+   * ```
+   *
+   * [class@HeroVirt.BuildMachine]'s builders use `vfs` this way.
+   */
+  properties[PROP_STORAGE_DRIVER] = g_param_spec_string (
+      "storage-driver", NULL, NULL, NULL,
+      G_PARAM_READWRITE | G_PARAM_CONSTRUCT | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
 }
 
 static void
