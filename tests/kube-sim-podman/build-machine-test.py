@@ -225,6 +225,8 @@ def test_build_push_pull_run(env):
         bm.registry(hostreg)
         base = env.images["busybox"].replace(env.reg, hostreg)
         b = bm.new_builder("tiny", base)
+        # a buildah provider of its own that passes --storage-driver vfs
+        assert b.props.provider.props.storage_driver == "vfs", b.props.provider
         b.open(None)
         b.run("echo built-inside-the-pod > /inside.txt", None)
         b.set_cmd(["cat", "/inside.txt"])
