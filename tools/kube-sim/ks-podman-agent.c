@@ -982,6 +982,33 @@ chain_continue (PodRec *rec)
   return TRUE;
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PodRec, rec_unref)
+
+/* Issues one step of a pod's asynchronous chain (image, container and
+ * sandbox calls): the call holds a reference to the pod and counts as in
+ * flight, so teardown waits for it. */
+static void
+step_call (PodRec             *rec,
+           const char         *method,
+           const char         *path,
+           JsonNode           *body,
+           GAsyncReadyCallback callback,
+           gpointer            data)
+{
+  rec->inflight++;
+  rec_ref (rec);
+  ks_podman_call_async (rec->agent->pm, method, path, body, NULL, callback, data);
+}
+
+/* Ends a step: its reply (NULL on error or when empty) and error; FALSE
+ * when the chain must stop. The caller drops the step's reference. */
+static gboolean
+step_finish (PodRec *rec, GAsyncResult *result, JsonNode **reply, GError **error)
+{
+  *reply = ks_podman_call_finish (rec->agent->pm, result, error);
+  return chain_continue (rec);
+}
+
 static void
 ctr_failed (CtrRec *c, const char *reason, const char *message, guint retry_ms)
 {
@@ -995,15 +1022,12 @@ static void
 container_started (GObject *source, GAsyncResult *result, gpointer data)
 {
   CtrRec *c = data;
-  PodRec *rec = c->rec;
+  g_autoptr (PodRec) rec = c->rec; /* the step's reference */
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
+  if (!step_finish (rec, result, &reply, &error))
+    return;
   c->busy = FALSE;
   if (error != NULL)
     {
@@ -1029,28 +1053,26 @@ container_started (GObject *source, GAsyncResult *result, gpointer data)
       arm_probes (c);
     }
   update_status (rec);
-  rec_unref (rec);
 }
 
 static void
 container_created (GObject *source, GAsyncResult *result, gpointer data)
 {
   CtrRec *c = data;
-  PodRec *rec = c->rec;
+  g_autoptr (PodRec) rec = c->rec;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
   g_autofree char *path = NULL;
+  JsonObject      *created;
 
-  if (!chain_continue (rec))
+  if (!step_finish (rec, result, &reply, &error))
+    return;
+  created = error ? NULL : ks_podman_reply_object (reply, "container create", &error);
+  if (created == NULL || ks_json_get_string (created, "Id") == NULL)
     {
-      rec_unref (rec);
-      return;
-    }
-  if (error != NULL)
-    {
-      event (rec, "Warning", "Failed", "Error: %s", error->message);
-      ctr_failed (c, "CreateContainerError", error->message, backoff_ms (c->restarts + 1));
-      rec_unref (rec);
+      const char *why = error ? error->message : "podman: container create: no Id";
+      event (rec, "Warning", "Failed", "Error: %s", why);
+      ctr_failed (c, "CreateContainerError", why, backoff_ms (c->restarts + 1));
       return;
     }
   if (c->id != NULL)
@@ -1065,12 +1087,11 @@ container_created (GObject *source, GAsyncResult *result, gpointer data)
       g_free (c->prev_id);
       c->prev_id = g_steal_pointer (&c->id);
     }
-  c->id = g_strdup (ks_json_get_string (json_node_get_object (reply), "Id"));
+  c->id = g_strdup (ks_json_get_string (created, "Id"));
   c->generation++;
   event (rec, "Normal", "Created", "Created container %s", c->name);
   path = g_strdup_printf ("/libpod/containers/%s/start", c->id);
-  rec->inflight++;
-  ks_podman_call_async (rec->agent->pm, "POST", path, NULL, NULL, container_started, c);
+  step_call (rec, "POST", path, NULL, container_started, c);
 }
 
 static JsonObject *
@@ -1236,10 +1257,7 @@ create_container (CtrRec *c)
     }
   {
     g_autoptr (JsonNode) body = node_take_object (spec);
-    rec->inflight++;
-    rec_ref (rec);
-    ks_podman_call_async (rec->agent->pm, "POST", "/libpod/containers/create", body, NULL,
-                          container_created, c);
+    step_call (rec, "POST", "/libpod/containers/create", body, container_created, c);
   }
 }
 
@@ -1273,16 +1291,13 @@ static void
 image_pulled (GObject *source, GAsyncResult *result, gpointer data)
 {
   CtrRec *c = data;
-  PodRec *rec = c->rec;
+  g_autoptr (PodRec) rec = c->rec;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
   const char *image = ks_json_get_string (c->spec, "image");
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
+  if (!step_finish (rec, result, &reply, &error))
+    return;
   if (error != NULL)
     {
       g_autofree char *message
@@ -1291,14 +1306,12 @@ image_pulled (GObject *source, GAsyncResult *result, gpointer data)
       event (rec, "Warning", "Failed", "Error: ErrImagePull");
       c->pull_failures++;
       ctr_failed (c, "ErrImagePull", message, backoff_ms (c->pull_failures));
-      rec_unref (rec);
       return;
     }
   c->pull_failures = 0;
   remember_image_id (c, reply);
   event (rec, "Normal", "Pulled", "Successfully pulled image \"%s\"", image);
   create_container (c);
-  rec_unref (rec);
 }
 
 static void
@@ -1316,25 +1329,20 @@ pull (CtrRec *c)
     set_waiting (c, "ContainerCreating", NULL);
   update_status (rec);
   event (rec, "Normal", "Pulling", "Pulling image \"%s\"", image);
-  rec->inflight++;
-  rec_ref (rec);
-  ks_podman_call_async (rec->agent->pm, "POST", path, NULL, NULL, image_pulled, c);
+  step_call (rec, "POST", path, NULL, image_pulled, c);
 }
 
 static void
 image_checked (GObject *source, GAsyncResult *result, gpointer data)
 {
   CtrRec *c = data;
-  PodRec *rec = c->rec;
+  g_autoptr (PodRec) rec = c->rec;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
   const char *policy = ks_json_get_string (c->spec, "imagePullPolicy");
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
+  if (!step_finish (rec, result, &reply, &error))
+    return;
   if (error == NULL)
     {
       remember_image_id (c, reply);
@@ -1353,7 +1361,6 @@ image_checked (GObject *source, GAsyncResult *result, gpointer data)
     }
   else
     pull (c);
-  rec_unref (rec);
 }
 
 static void
@@ -1381,9 +1388,7 @@ start_container (CtrRec *c)
   ref = escape (image);
   path
       = g_strdup_printf ("/libpod/images/%s/json", ref); /* inspect: 404 when absent, else its Id */
-  rec->inflight++;
-  rec_ref (rec);
-  ks_podman_call_async (rec->agent->pm, "GET", path, NULL, NULL, image_checked, c);
+  step_call (rec, "GET", path, NULL, image_checked, c);
 }
 
 /* ---- the sandbox: podman pod, infra container, pod IP ---- */
@@ -1413,24 +1418,21 @@ sandbox_failed (PodRec *rec, const char *reason, const char *message)
 static void
 infra_inspected (GObject *source, GAsyncResult *result, gpointer data)
 {
-  PodRec *rec = data;
+  g_autoptr (PodRec) rec = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
-  JsonObject *net, *state;
+  g_autoptr (JsonNode) reply = NULL;
+  JsonObject *infra, *net, *state;
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
-  if (error != NULL)
+  if (!step_finish (rec, result, &reply, &error))
+    return;
+  infra = error ? NULL : ks_podman_reply_object (reply, "infra container inspect", &error);
+  if (infra == NULL)
     {
       sandbox_failed (rec, "ContainerCreating", error->message);
-      rec_unref (rec);
       return;
     }
-  net = ks_json_get_object (json_node_get_object (reply), "NetworkSettings");
-  state = ks_json_get_object (json_node_get_object (reply), "State");
+  net = ks_json_get_object (infra, "NetworkSettings");
+  state = ks_json_get_object (infra, "State");
   g_free (rec->ip);
   rec->ip = g_strdup (ks_json_get_string (net, "IPAddress"));
   g_free (rec->host_ip);
@@ -1445,93 +1447,71 @@ infra_inspected (GObject *source, GAsyncResult *result, gpointer data)
   update_status (rec);
   for (guint i = 0; i < rec->ctrs->len; i++)
     start_container (g_ptr_array_index (rec->ctrs, i));
-  rec_unref (rec);
 }
 
 static void
 pod_inspected (GObject *source, GAsyncResult *result, gpointer data)
 {
-  PodRec *rec = data;
+  g_autoptr (PodRec) rec = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
   g_autofree char *path = NULL;
+  JsonObject      *pod;
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
-  if (error != NULL)
+  if (!step_finish (rec, result, &reply, &error))
+    return;
+  pod = error ? NULL : ks_podman_reply_object (reply, "pod inspect", &error);
+  if (pod == NULL)
     {
       sandbox_failed (rec, "ContainerCreating", error->message);
-      rec_unref (rec);
       return;
     }
   g_free (rec->infra_id);
-  rec->infra_id = g_strdup (ks_json_get_string (json_node_get_object (reply), "InfraContainerID"));
+  rec->infra_id = g_strdup (ks_json_get_string (pod, "InfraContainerID"));
   path = g_strdup_printf ("/libpod/containers/%s/json", rec->infra_id);
-  rec->inflight++;
-  ks_podman_call_async (rec->agent->pm, "GET", path, NULL, NULL, infra_inspected, rec);
+  step_call (rec, "GET", path, NULL, infra_inspected, rec);
 }
 
 static void
 pod_started (GObject *source, GAsyncResult *result, gpointer data)
 {
-  PodRec *rec = data;
+  g_autoptr (PodRec) rec = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
   g_autofree char *path = NULL;
-  JsonNode        *errs;
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
-  errs = reply && JSON_NODE_HOLDS_OBJECT (reply)
-             ? json_object_get_member (json_node_get_object (reply), "Errs")
-             : NULL;
-  if (error == NULL && errs != NULL && JSON_NODE_HOLDS_ARRAY (errs)
-      && json_array_get_length (json_node_get_array (errs)) > 0)
-    {
-      g_autofree char *text = ks_json_to_string (errs);
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "pod start: %s", text);
-    }
+  if (!step_finish (rec, result, &reply, &error))
+    return;
+  /* 304: already running (a retry). */
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
     {
       sandbox_failed (rec, "ContainerCreating", error->message);
-      rec_unref (rec);
       return;
     }
   path = g_strdup_printf ("/libpod/pods/%s/json", rec->pod_name);
-  rec->inflight++;
-  ks_podman_call_async (rec->agent->pm, "GET", path, NULL, NULL, pod_inspected, rec);
+  step_call (rec, "GET", path, NULL, pod_inspected, rec);
 }
 
 static void
 pod_created (GObject *source, GAsyncResult *result, gpointer data)
 {
-  PodRec *rec = data;
+  g_autoptr (PodRec) rec = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
   g_autofree char *path = NULL;
 
+  /* Known before chain_continue(): teardown removes a pod that exists. */
   if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     rec->created = TRUE;
   if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
+    return;
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     {
       sandbox_failed (rec, "ContainerCreating", error->message);
-      rec_unref (rec);
       return;
     }
   path = g_strdup_printf ("/libpod/pods/%s/start", rec->pod_name);
-  rec->inflight++;
-  ks_podman_call_async (rec->agent->pm, "POST", path, NULL, NULL, pod_started, rec);
+  step_call (rec, "POST", path, NULL, pod_started, rec);
 }
 
 void
@@ -1590,17 +1570,14 @@ setup_sandbox (PodRec *rec)
   json_object_set_array_member (body, "portmappings", ports);
   {
     g_autoptr (JsonNode) node = node_take_object (body);
-    rec->inflight++;
-    rec_ref (rec);
     if (rec->created)
       {
         /* A retry after a failed start: the pod exists. */
         g_autofree char *path = g_strdup_printf ("/libpod/pods/%s/start", rec->pod_name);
-        ks_podman_call_async (rec->agent->pm, "POST", path, NULL, NULL, pod_started, rec);
+        step_call (rec, "POST", path, NULL, pod_started, rec);
       }
     else
-      ks_podman_call_async (rec->agent->pm, "POST", "/libpod/pods/create", node, NULL, pod_created,
-                            rec);
+      step_call (rec, "POST", "/libpod/pods/create", node, pod_created, rec);
   }
 }
 
