@@ -3748,7 +3748,13 @@ cluster_ips_stop (PodmanAgent *agent)
   if (agent->nft_cancel)
     g_cancellable_cancel (agent->nft_cancel);
   if (agent->nft_proc != NULL)
-    g_subprocess_wait (agent->nft_proc, NULL, NULL); /* before the table goes */
+    {
+      /* Its script may never be written now (the main loop has ended); a
+       * batch is atomic, so killing it leaves all or nothing, and the
+       * delete below copes with either. */
+      g_subprocess_force_exit (agent->nft_proc);
+      g_subprocess_wait (agent->nft_proc, NULL, NULL);
+    }
   if (agent->nft_table != NULL)
     {
       g_autoptr (GError) error = NULL;

@@ -89,19 +89,20 @@ init_status (JsonObject *obj, gint64 *restarts)
   JsonArray *inits = ks_json_get_array (ks_json_get_object (obj, "spec"), "initContainers");
   JsonArray *statuses
       = ks_json_get_array (ks_json_get_object (obj, "status"), "initContainerStatuses");
-  guint n = inits ? json_array_get_length (inits) : 0;
+  guint  n = inits ? json_array_get_length (inits) : 0;
+  gint64 sum = 0;
 
-  for (guint i = 0; i < n; i++)
+  /* As kubectl: over the statuses there are (none from the fake agent). */
+  for (guint i = 0; statuses != NULL && i < json_array_get_length (statuses); i++)
     {
-      JsonObject *cs = statuses && i < json_array_get_length (statuses)
-                           ? json_array_get_object_element (statuses, i)
-                           : NULL;
+      JsonObject *cs = json_array_get_object_element (statuses, i);
       JsonObject *term = ks_json_get_object (ks_json_get_object (cs, "state"), "terminated");
       const char *waiting = ks_json_get_string (
           ks_json_get_object (ks_json_get_object (cs, "state"), "waiting"), "reason");
+      sum += ks_json_get_int (cs, "restartCount", 0);
       if (term != NULL && ks_json_get_int (term, "exitCode", 0) == 0)
         continue;
-      *restarts = ks_json_get_int (cs, "restartCount", 0);
+      *restarts = sum;
       if (term != NULL && ks_json_get_string (term, "reason") != NULL)
         return g_strdup_printf ("Init:%s", ks_json_get_string (term, "reason"));
       if (term != NULL)
