@@ -57,6 +57,11 @@ class Env:
         self.root = os.path.join(self.dir, "podman")
         self.kubeconfig = os.path.join(self.dir, "kubeconfig")
         self.sim_log = open(os.path.join(self.dir, "sim.log"), "w")
+        # The ClusterIP table a killed simulator would leave: its PID is gone.
+        dead = subprocess.Popen(["true"])
+        dead.wait()
+        self.stale_table = f"hero_virt_kube_sim_{dead.pid}"
+        subprocess.run([NFT, "add", "table", "ip", self.stale_table], check=True)
         # e.g. KUBE_SIM_WRAPPER="valgrind -q" to look at the simulator
         wrapper = os.environ.get("KUBE_SIM_WRAPPER", "").split()
         self.sim = subprocess.Popen([*wrapper, binary(), "--port", "0", "--kubeconfig", self.kubeconfig,
@@ -141,6 +146,8 @@ class Env:
                 self.podman("rmi", "-a", "-f")
             except subprocess.CalledProcessError:
                 pass
+        if getattr(self, "stale_table", None):
+            subprocess.run([NFT, "delete", "table", "ip", self.stale_table], capture_output=True)
         subprocess.run(["rm", "-rf", "--one-file-system", self.dir])
 
 
@@ -547,23 +554,23 @@ spec:
 """)
     env.kubectl("wait", "--for=condition=Ready", "pod/client", "--timeout=120s")
     env.kubectl("create", "namespace", "other")
-    env.apply(f"""
+    env.apply("""
 apiVersion: v1
 kind: Service
-metadata: {{name: webd-cip}}
+metadata: {name: webd-cip}
 spec:
-  selector: {{app: webd}}
+  selector: {app: webd}
   ports:
-  - {{name: http, port: 80, targetPort: 8080}}
-  - {{name: alt, port: 8081, targetPort: 8080}}
+  - {name: http, port: 80, targetPort: 8080}
+  - {name: alt, port: 8081, targetPort: 8080}
 ---
 apiVersion: v1
 kind: Service
-metadata: {{name: far, namespace: other}}
+metadata: {name: far, namespace: other}
 spec:
-  selector: {{app: webd}}
+  selector: {app: webd}
   ports:
-  - {{port: 9000, targetPort: 8080}}
+  - {port: 9000, targetPort: 8080}
 """)
     svc = json.loads(env.kubectl("get", "service", "webd-cip", "-o", "json"))
     cip = svc["spec"]["clusterIP"]
@@ -626,6 +633,12 @@ def _try_get(url):
         return None
 
 
+def test_stale_rules_removed(env):
+    tables = subprocess.run([NFT, "list", "tables"], capture_output=True, text=True, check=True).stdout
+    # Removed when the simulator started (its own appears with the first pod).
+    assert f"table ip {env.stale_table}\n" not in tables, tables
+
+
 def test_sigterm_cleans_up(env):
     pids = [int(p) for p in env.podman("ps", "--format", "{{.Pid}}").split() if int(p) > 0]
     assert pids, "containers are running before the shutdown"
@@ -650,7 +663,8 @@ def main():
         print(f"Bail out! setup failed: {e}")
         return 1
     try:
-        for test in (test_pod_runs, test_readiness_waits_for_file, test_exit_code_never,
+        for test in (test_stale_rules_removed, test_pod_runs, test_readiness_waits_for_file,
+                     test_exit_code_never,
                      test_on_failure_succeeds, test_liveness_restarts, test_image_pull_error,
                      test_resources_and_privileged, test_delete_within_grace,
                      test_deployment_available, test_init_containers, test_init_container_retried,
