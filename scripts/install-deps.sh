@@ -13,6 +13,8 @@ packages=(
   # containers and images
   buildah podman runc skopeo containerd docker-registry slirp4netns fuse-overlayfs uidmap catatonit
   containernetworking-plugins netavark aardvark-dns iptables busybox-static
+  # the podman node agent's ClusterIP rules (a private nftables table)
+  nftables
   # the buildah test image (scripts/build-test-images.sh --with-buildah)
   mmdebstrap
   # disks and VMs

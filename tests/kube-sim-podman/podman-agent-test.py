@@ -23,6 +23,7 @@ PODMAN = require("podman", "podman")
 require("buildah", "buildah")
 require("skopeo", "skopeo")
 require("runc", "runc")
+NFT = require("nft", "nftables")
 REGISTRY = require("/usr/bin/docker-registry", "docker-registry")
 SOURCE_ROOT = os.environ.get("HERO_VIRT_SOURCE_ROOT", os.path.join(HERE, "..", ".."))
 BUILD_IMAGES = os.path.join(SOURCE_ROOT, "scripts", "build-test-images.sh")
@@ -56,6 +57,11 @@ class Env:
         self.root = os.path.join(self.dir, "podman")
         self.kubeconfig = os.path.join(self.dir, "kubeconfig")
         self.sim_log = open(os.path.join(self.dir, "sim.log"), "w")
+        # The ClusterIP table a killed simulator would leave: its PID is gone.
+        dead = subprocess.Popen(["true"])
+        dead.wait()
+        self.stale_table = f"hero_virt_kube_sim_{dead.pid}"
+        subprocess.run([NFT, "add", "table", "ip", self.stale_table], check=True)
         # e.g. KUBE_SIM_WRAPPER="valgrind -q" to look at the simulator
         wrapper = os.environ.get("KUBE_SIM_WRAPPER", "").split()
         self.sim = subprocess.Popen([*wrapper, binary(), "--port", "0", "--kubeconfig", self.kubeconfig,
@@ -90,6 +96,9 @@ class Env:
             if ppid == self.sim.pid and b"service" in argv:
                 return int(pid)
         return None
+
+    def nft_table(self):
+        return f"hero_virt_kube_sim_{self.sim.pid}"
 
     def podman(self, *args):
         env = dict(os.environ, CONTAINERS_CONF=os.path.join(self.root, "containers.conf"),
@@ -137,6 +146,8 @@ class Env:
                 self.podman("rmi", "-a", "-f")
             except subprocess.CalledProcessError:
                 pass
+        if getattr(self, "stale_table", None):
+            subprocess.run([NFT, "delete", "table", "ip", self.stale_table], capture_output=True)
         subprocess.run(["rm", "-rf", "--one-file-system", self.dir])
 
 
@@ -403,6 +414,190 @@ spec:
         assert "hero-virt test busybox" in http_get(f"http://{ip}:8080/index.html")
 
 
+def init_status(pod, i):
+    return pod["status"]["initContainerStatuses"][i]
+
+
+def table_status(env, name):
+    """kubectl get's STATUS column, as the server prints it."""
+    return env.kubectl("get", "pod", name, "--no-headers").split()[2]
+
+
+def test_init_containers(env):
+    gate = os.path.join(env.dir, "init-gate")
+    env.apply(f"""
+apiVersion: v1
+kind: Pod
+metadata: {{name: inits}}
+spec:
+  terminationGracePeriodSeconds: 0
+  initContainers:
+  - name: first
+    image: {env.busybox}
+    command: [sh, -c, "while [ ! -f /gate/go ]; do sleep 0.2; done; echo one-$(hostname) > /work/order"]
+    volumeMounts: [{{name: work, mountPath: /work}}, {{name: gate, mountPath: /gate}}]
+  - name: second
+    image: {env.busybox}
+    command: [sh, -c, "test -f /work/order && echo two >> /work/order && echo second-ran"]
+    volumeMounts: [{{name: work, mountPath: /work}}]
+  containers:
+  - name: app
+    image: {env.busybox}
+    command: [sh, -c, "cat /work/order; exec httpd -f -p 8080 -h /work"]
+    volumeMounts: [{{name: work, mountPath: /work}}]
+  volumes:
+  - {{name: work, emptyDir: {{}}}}
+  - {{name: gate, hostPath: {{path: {gate}, type: DirectoryOrCreate}}}}
+""")
+    # The first init container waits for the gate: the pod is initializing.
+    wait_for(lambda: "running" in init_status(env.pod("inits"), 0)["state"], timeout=120)
+    pod = env.pod("inits")
+    assert pod["status"]["phase"] == "Pending", pod["status"]
+    assert condition(pod, "Initialized") == "False" and condition(pod, "Ready") == "False"
+    init_cond = [c for c in pod["status"]["conditions"] if c["type"] == "Initialized"][0]
+    assert init_cond["reason"] == "ContainersNotInitialized", init_cond
+    assert init_cond["message"] == "containers with incomplete status: [first second]", init_cond
+    assert init_status(pod, 1)["state"]["waiting"]["reason"] == "PodInitializing", pod["status"]
+    assert cstatus(pod)["state"]["waiting"]["reason"] == "PodInitializing", pod["status"]
+    assert table_status(env, "inits") == "Init:0/2"
+    with open(os.path.join(gate, "go"), "w") as f:
+        f.write("1")
+    env.kubectl("wait", "--for=condition=Ready", "pod/inits", "--timeout=120s")
+    pod = env.pod("inits")
+    assert pod["status"]["phase"] == "Running" and condition(pod, "Initialized") == "True"
+    for i in (0, 1):
+        st = init_status(pod, i)
+        term = st["state"]["terminated"]
+        assert term["exitCode"] == 0 and term["reason"] == "Completed", st
+        assert st["ready"] and st["restartCount"] == 0, st
+    # In order, in the pod's UTS namespace, on the shared emptyDir.
+    assert env.kubectl("logs", "inits", "-c", "app").split() == ["one-inits", "two"]
+    assert env.kubectl("logs", "inits", "-c", "second").strip() == "second-ran"
+    ip = pod["status"]["podIP"]
+    assert http_get(f"http://{ip}:8080/order").split() == ["one-inits", "two"]
+    assert table_status(env, "inits") == "Running"
+    env.kubectl("delete", "pod", "inits", "--wait=false")
+
+
+def test_init_container_retried(env):
+    env.apply(f"""
+apiVersion: v1
+kind: Pod
+metadata: {{name: init-retry}}
+spec:
+  terminationGracePeriodSeconds: 0
+  initContainers:
+  - name: flaky
+    image: {env.busybox}
+    command: [sh, -c, "if [ -f /work/tried ]; then exit 0; fi; touch /work/tried; exit 1"]
+    volumeMounts: [{{name: work, mountPath: /work}}]
+  containers:
+  - {{name: app, image: {env.busybox}, command: [sleep, "3600"]}}
+  volumes:
+  - {{name: work, emptyDir: {{}}}}
+""")
+    env.kubectl("wait", "--for=condition=Ready", "pod/init-retry", "--timeout=120s")
+    st = init_status(env.pod("init-retry"), 0)
+    assert st["restartCount"] == 1, st
+    assert st["lastState"]["terminated"]["exitCode"] == 1, st
+    assert st["state"]["terminated"]["exitCode"] == 0, st
+    env.kubectl("delete", "pod", "init-retry", "--wait=false")
+
+
+def test_init_container_fails_never(env):
+    env.apply(f"""
+apiVersion: v1
+kind: Pod
+metadata: {{name: init-fail}}
+spec:
+  restartPolicy: Never
+  initContainers:
+  - {{name: broken, image: {env.busybox}, command: [sh, -c, "echo init-broke; exit 4"]}}
+  - {{name: never-runs, image: {env.busybox}, command: ["true"]}}
+  containers:
+  - {{name: app, image: {env.busybox}, command: [sleep, "3600"]}}
+""")
+    pod = wait_for(lambda: (lambda p: p if p["status"].get("phase") == "Failed" else None)(env.pod("init-fail")),
+                   timeout=120)
+    st = init_status(pod, 0)
+    assert st["state"]["terminated"]["exitCode"] == 4 and st["restartCount"] == 0, st
+    assert "waiting" in init_status(pod, 1)["state"], pod["status"]
+    assert cstatus(pod)["state"]["waiting"]["reason"] == "PodInitializing", pod["status"]
+    assert "containerID" not in cstatus(pod)
+    assert condition(pod, "Initialized") == "False"
+    assert table_status(env, "init-fail") == "Init:Error"
+    assert env.kubectl("logs", "init-fail", "-c", "broken").strip() == "init-broke"
+    uid = pod["metadata"]["uid"]
+    names = env.podman("ps", "-a", "--format", "{{.Names}}", "--filter", f"label=io.kube-sim.uid={uid}")
+    assert "k8s_broken_" in names and "k8s_app_" not in names and "k8s_never-runs_" not in names, names
+
+
+def _nc_get(env, pod, host, port):
+    """GET /index.html from inside pod through busybox nc (its wget crashes)."""
+    r = subprocess.run([KUBECTL, "--kubeconfig", env.kubeconfig, "--cache-dir", os.path.join(env.dir, "kcache"),
+                        "exec", pod, "--", "sh", "-c",
+                        f"printf 'GET /index.html HTTP/1.0\\r\\n\\r\\n' | nc -w 5 {host} {port}"],
+                       capture_output=True, text=True, timeout=60)
+    return r.stdout if "hero-virt test busybox" in r.stdout else None
+
+
+def test_cluster_ip(env):
+    # A client pod first: the Service and its name appear after it started.
+    env.apply(f"""
+apiVersion: v1
+kind: Pod
+metadata: {{name: client}}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - {{name: c, image: {env.busybox}, command: [sleep, "3600"]}}
+""")
+    env.kubectl("wait", "--for=condition=Ready", "pod/client", "--timeout=120s")
+    env.kubectl("create", "namespace", "other")
+    env.apply("""
+apiVersion: v1
+kind: Service
+metadata: {name: webd-cip}
+spec:
+  selector: {app: webd}
+  ports:
+  - {name: http, port: 80, targetPort: 8080}
+  - {name: alt, port: 8081, targetPort: 8080}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: far, namespace: other}
+spec:
+  selector: {app: webd}
+  ports:
+  - {port: 9000, targetPort: 8080}
+""")
+    svc = json.loads(env.kubectl("get", "service", "webd-cip", "-o", "json"))
+    cip = svc["spec"]["clusterIP"]
+    assert cip.startswith("10.96."), cip
+    # By ClusterIP, by every name, on each port, to a ready pod of webd.
+    for host, port in ((cip, 80), (cip, 8081), ("webd-cip", 80),
+                       ("webd-cip.default.svc.cluster.local", 80), ("webd-cip.default", 80)):
+        assert wait_for(lambda: _nc_get(env, "client", host, port), timeout=30), (host, port)
+    hosts = env.kubectl("exec", "client", "--", "cat", "/etc/hosts")
+    assert f"{cip}\twebd-cip.default.svc.cluster.local webd-cip.default.svc webd-cip.default webd-cip\n" in hosts
+    # Another namespace's Service by NAME.NS; its bare name only there.
+    far_ip = json.loads(env.kubectl("get", "service", "far", "-n", "other", "-o", "json"))["spec"]["clusterIP"]
+    assert f"{far_ip}\tfar.other.svc.cluster.local far.other.svc far.other\n" in hosts, hosts
+    assert "client" in hosts
+    # Two connections in a row each reach a pod (round robin over the ready ones).
+    for _ in range(2):
+        assert _nc_get(env, "client", cip, 80)
+    # Gone with the Service: the name and the route.
+    env.kubectl("delete", "service", "far", "-n", "other")
+    wait_for(lambda: "far.other" not in env.kubectl("exec", "client", "--", "cat", "/etc/hosts"), timeout=30)
+    rules = subprocess.run([NFT, "list", "table", "ip", env.nft_table()], capture_output=True, text=True,
+                           check=True).stdout
+    assert f"ip daddr {cip} tcp dport 80" in rules and ":9000" not in rules and "dport 9000" not in rules, rules
+    env.kubectl("delete", "service", "webd-cip")
+    env.kubectl("delete", "namespace", "other", "--wait=false")
+
+
 def test_node_port(env):
     port = None
     for candidate in range(31000 + os.getpid() % 1500, 32767):
@@ -438,13 +633,23 @@ def _try_get(url):
         return None
 
 
+def test_stale_rules_removed(env):
+    tables = subprocess.run([NFT, "list", "tables"], capture_output=True, text=True, check=True).stdout
+    # Removed when the simulator started (its own appears with the first pod).
+    assert f"table ip {env.stale_table}\n" not in tables, tables
+
+
 def test_sigterm_cleans_up(env):
     pids = [int(p) for p in env.podman("ps", "--format", "{{.Pid}}").split() if int(p) > 0]
     assert pids, "containers are running before the shutdown"
+    table = env.nft_table()
+    assert table in subprocess.run([NFT, "list", "tables"], capture_output=True, text=True).stdout
     env.stop_sim()
     assert env.sim.returncode == 0, env.sim.returncode
     assert env.podman("ps", "-aq").strip() == "", "containers are left"
     assert env.podman("pod", "ps", "-q").strip() == "", "pods are left"
+    tables = subprocess.run([NFT, "list", "tables"], capture_output=True, text=True, check=True).stdout
+    assert table not in tables, "the ClusterIP rules are left"
     for pid in pids + [env.service_pid]:
         assert pid is not None
         assert not os.path.exists(f"/proc/{pid}"), f"process {pid} is still alive"
@@ -458,10 +663,13 @@ def main():
         print(f"Bail out! setup failed: {e}")
         return 1
     try:
-        for test in (test_pod_runs, test_readiness_waits_for_file, test_exit_code_never,
+        for test in (test_stale_rules_removed, test_pod_runs, test_readiness_waits_for_file,
+                     test_exit_code_never,
                      test_on_failure_succeeds, test_liveness_restarts, test_image_pull_error,
                      test_resources_and_privileged, test_delete_within_grace,
-                     test_deployment_available, test_node_port, test_sigterm_cleans_up):
+                     test_deployment_available, test_init_containers, test_init_container_retried,
+                     test_init_container_fails_never, test_cluster_ip, test_node_port,
+                     test_sigterm_cleans_up):
             tap.run(test.__name__, test, env)
     finally:
         env.stop()

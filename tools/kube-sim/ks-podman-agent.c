@@ -58,6 +58,7 @@ typedef struct
   char       *prev_id;
   char       *image_id;
   gboolean    tty;
+  gboolean    init; /* one of spec.initContainers */
   gint        restarts;
   CState      state;
   char       *reason, *message; /* waiting */
@@ -98,7 +99,8 @@ struct _PodRec
   char        *uid, *ns, *name;
   char        *pod_name; /* podman's */
   JsonObject  *pod;      /* as scheduled */
-  GPtrArray   *ctrs;
+  GPtrArray   *ctrs;     /* the init containers (in order), then the others */
+  guint        n_init;   /* how many init containers lead ctrs */
   char        *infra_id, *ip, *host_ip;
   gint         infra_pid;
   char        *start_time;
@@ -110,7 +112,8 @@ struct _PodRec
   guint        retry_source;
   char        *last_status;
   char        *voldir;
-  GHashTable  *volumes; /* name -> host path */
+  char        *hosts_path; /* the /etc/hosts of its containers */
+  GHashTable  *volumes;    /* name -> host path */
   GHashTable  *ro_volumes;
   Cond         conds[N_CONDS];
 };
@@ -125,6 +128,14 @@ struct _PodmanAgent
   guint        poll_seq;   /* of the last poll issued */
   SoupSession *http;       /* probes */
   GHashTable  *node_ports; /* nodePort -> NodePort */
+  /* ClusterIPs (ks-podman-agent.c, "Services' ClusterIPs") */
+  char         *gateway;       /* the podman bridge's address: proxies listen there */
+  char         *nft_table;     /* "hero_virt_kube_sim_PID"; NULL without nft */
+  GHashTable   *cluster_ports; /* "ns/name/ip:port" -> ClusterPort */
+  GSubprocess  *nft_proc;      /* the rule update in flight */
+  GCancellable *nft_cancel;
+  gboolean      nft_dirty;
+  guint         nft_idle;
 };
 
 static void update_status (PodRec *rec);
@@ -134,6 +145,9 @@ static void start_container (CtrRec *c);
 static void maybe_teardown (PodRec *rec);
 static void arm_probes (CtrRec *c);
 static void stop_probes (CtrRec *c);
+static void start_next (PodRec *rec);
+static void write_hosts (PodRec *rec);
+static void cluster_ips_sync (PodmanAgent *agent);
 
 /* ---- records ---- */
 
@@ -191,6 +205,7 @@ rec_unref (PodRec *rec)
   g_free (rec->start_time);
   g_free (rec->last_status);
   g_free (rec->voldir);
+  g_free (rec->hosts_path);
   g_hash_table_unref (rec->volumes);
   g_hash_table_unref (rec->ro_volumes);
   for (guint i = 0; i < N_CONDS; i++)
@@ -280,7 +295,7 @@ set_cond (PodRec *rec, guint which, gboolean value)
 }
 
 static JsonObject *
-cond_json (PodRec *rec, guint which, const char *type, const char *reason)
+cond_json (PodRec *rec, guint which, const char *type, const char *reason, const char *message)
 {
   JsonObject *o = json_object_new ();
 
@@ -290,6 +305,8 @@ cond_json (PodRec *rec, guint which, const char *type, const char *reason)
   json_object_set_string_member (o, "lastTransitionTime", rec->conds[which].since);
   if (reason != NULL && !rec->conds[which].value)
     json_object_set_string_member (o, "reason", reason);
+  if (message != NULL && !rec->conds[which].value)
+    json_object_set_string_member (o, "message", message);
   return o;
 }
 
@@ -337,22 +354,96 @@ qos_class (PodRec *rec)
   return !any ? "BestEffort" : guaranteed ? "Guaranteed" : "Burstable";
 }
 
+/* Init containers: all completed, and whether one failed for good. */
+static gboolean
+inits_done (PodRec *rec, gboolean *failed)
+{
+  gboolean done = TRUE;
+
+  if (failed)
+    *failed = FALSE;
+  for (guint i = 0; i < rec->n_init; i++)
+    {
+      CtrRec *c = g_ptr_array_index (rec->ctrs, i);
+      if (!c->done || c->term.exit_code != 0)
+        done = FALSE;
+      if (c->done && c->term.exit_code != 0 && failed)
+        *failed = TRUE;
+    }
+  return done;
+}
+
+static JsonObject *
+ctr_status_json (CtrRec *c)
+{
+  JsonObject *cs = json_object_new ();
+  JsonObject *state = json_object_new ();
+  JsonObject *inner = json_object_new ();
+  const char *image = ks_json_get_string (c->spec, "image");
+
+  json_object_set_string_member (cs, "name", c->name);
+  switch (c->state)
+    {
+    case CS_WAITING:
+      json_object_set_string_member (inner, "reason", c->reason ? c->reason : "ContainerCreating");
+      if (c->message)
+        json_object_set_string_member (inner, "message", c->message);
+      json_object_set_object_member (state, "waiting", inner);
+      break;
+    case CS_RUNNING:
+      json_object_set_string_member (inner, "startedAt", c->started_at);
+      json_object_set_object_member (state, "running", inner);
+      break;
+    case CS_TERMINATED:
+      json_object_unref (inner);
+      json_object_set_object_member (state, "terminated", term_json (&c->term));
+      break;
+    }
+  json_object_set_object_member (cs, "state", state);
+  if (c->last.set)
+    {
+      JsonObject *last = json_object_new ();
+      json_object_set_object_member (last, "terminated", term_json (&c->last));
+      json_object_set_object_member (cs, "lastState", last);
+    }
+  else
+    json_object_set_object_member (cs, "lastState", json_object_new ());
+  json_object_set_boolean_member (cs, "ready", c->ready);
+  json_object_set_int_member (cs, "restartCount", c->restarts);
+  json_object_set_string_member (cs, "image", image ? image : "");
+  json_object_set_string_member (cs, "imageID", c->image_id ? c->image_id : "");
+  if (c->id != NULL && c->state != CS_WAITING)
+    {
+      g_autofree char *cid = g_strconcat ("podman://", c->id, NULL);
+      json_object_set_string_member (cs, "containerID", cid);
+    }
+  json_object_set_boolean_member (cs, "started", c->state == CS_RUNNING);
+  return cs;
+}
+
 static JsonObject *
 build_status (PodRec *rec)
 {
   JsonObject *status = json_object_new ();
   JsonArray  *conds = json_array_new ();
   JsonArray  *statuses = json_array_new ();
+  JsonArray  *init_statuses = json_array_new ();
   gboolean    all_ready = TRUE, all_done = TRUE, all_ok = TRUE, pending = FALSE;
-  const char *phase;
+  gboolean    init_failed = FALSE, initialized = inits_done (rec, &init_failed);
+  g_autoptr (GString) incomplete = g_string_new (NULL);
+  g_autofree char *init_message = NULL;
+  const char      *phase;
 
   for (guint i = 0; i < rec->ctrs->len; i++)
     {
-      CtrRec     *c = g_ptr_array_index (rec->ctrs, i);
-      JsonObject *cs = json_object_new ();
-      JsonObject *state = json_object_new ();
-      JsonObject *inner = json_object_new ();
-      const char *image = ks_json_get_string (c->spec, "image");
+      CtrRec *c = g_ptr_array_index (rec->ctrs, i);
+      if (c->init)
+        {
+          if (!c->done || c->term.exit_code != 0)
+            g_string_append_printf (incomplete, "%s%s", incomplete->len ? " " : "", c->name);
+          json_array_add_object_element (init_statuses, ctr_status_json (c));
+          continue;
+        }
       if (!c->ready)
         all_ready = FALSE;
       if (!c->done)
@@ -361,68 +452,37 @@ build_status (PodRec *rec)
         all_ok = FALSE;
       if (c->id == NULL && c->restarts == 0 && c->state == CS_WAITING)
         pending = TRUE;
-      json_object_set_string_member (cs, "name", c->name);
-      switch (c->state)
-        {
-        case CS_WAITING:
-          json_object_set_string_member (inner, "reason",
-                                         c->reason ? c->reason : "ContainerCreating");
-          if (c->message)
-            json_object_set_string_member (inner, "message", c->message);
-          json_object_set_object_member (state, "waiting", inner);
-          break;
-        case CS_RUNNING:
-          json_object_set_string_member (inner, "startedAt", c->started_at);
-          json_object_set_object_member (state, "running", inner);
-          break;
-        case CS_TERMINATED:
-          json_object_unref (inner);
-          json_object_set_object_member (state, "terminated", term_json (&c->term));
-          break;
-        }
-      json_object_set_object_member (cs, "state", state);
-      if (c->last.set)
-        {
-          JsonObject *last = json_object_new ();
-          json_object_set_object_member (last, "terminated", term_json (&c->last));
-          json_object_set_object_member (cs, "lastState", last);
-        }
-      else
-        json_object_set_object_member (cs, "lastState", json_object_new ());
-      json_object_set_boolean_member (cs, "ready", c->ready);
-      json_object_set_int_member (cs, "restartCount", c->restarts);
-      json_object_set_string_member (cs, "image", image ? image : "");
-      json_object_set_string_member (cs, "imageID", c->image_id ? c->image_id : "");
-      if (c->id != NULL && c->state != CS_WAITING)
-        {
-          g_autofree char *cid = g_strconcat ("podman://", c->id, NULL);
-          json_object_set_string_member (cs, "containerID", cid);
-        }
-      json_object_set_boolean_member (cs, "started", c->state == CS_RUNNING);
-      json_array_add_object_element (statuses, cs);
+      json_array_add_object_element (statuses, ctr_status_json (c));
     }
-  if (rec->ctrs->len > 0 && all_done)
+  if (init_failed)
+    phase = "Failed"; /* restartPolicy Never: it is not retried */
+  else if (!initialized)
+    phase = "Pending";
+  else if (rec->ctrs->len > rec->n_init && all_done)
     phase = all_ok ? "Succeeded" : "Failed";
   else if (pending)
     phase = "Pending";
   else
     phase = "Running";
+  if (!initialized)
+    init_message = g_strdup_printf ("containers with incomplete status: [%s]", incomplete->str);
   set_cond (rec, COND_SCHED, TRUE);
   set_cond (rec, COND_SANDBOX, rec->sandbox_ready);
-  set_cond (rec, COND_INIT, TRUE);
-  set_cond (rec, COND_CREADY, all_ready);
-  set_cond (rec, COND_READY, all_ready);
+  set_cond (rec, COND_INIT, initialized);
+  set_cond (rec, COND_CREADY, all_ready && initialized);
+  set_cond (rec, COND_READY, all_ready && initialized);
   json_object_set_string_member (status, "phase", phase);
-  json_array_add_object_element (conds,
-                                 cond_json (rec, COND_SANDBOX, "PodReadyToStartContainers", NULL));
-  json_array_add_object_element (conds, cond_json (rec, COND_INIT, "Initialized", NULL));
+  json_array_add_object_element (
+      conds, cond_json (rec, COND_SANDBOX, "PodReadyToStartContainers", NULL, NULL));
+  json_array_add_object_element (
+      conds, cond_json (rec, COND_INIT, "Initialized", "ContainersNotInitialized", init_message));
   json_array_add_object_element (
       conds,
-      cond_json (rec, COND_READY, "Ready", all_done ? "PodCompleted" : "ContainersNotReady"));
-  json_array_add_object_element (conds,
-                                 cond_json (rec, COND_CREADY, "ContainersReady",
-                                            all_done ? "PodCompleted" : "ContainersNotReady"));
-  json_array_add_object_element (conds, cond_json (rec, COND_SCHED, "PodScheduled", NULL));
+      cond_json (rec, COND_READY, "Ready", all_done ? "PodCompleted" : "ContainersNotReady", NULL));
+  json_array_add_object_element (conds, cond_json (rec, COND_CREADY, "ContainersReady",
+                                                   all_done ? "PodCompleted" : "ContainersNotReady",
+                                                   NULL));
+  json_array_add_object_element (conds, cond_json (rec, COND_SCHED, "PodScheduled", NULL, NULL));
   json_object_set_array_member (status, "conditions", conds);
   if (rec->host_ip)
     {
@@ -443,6 +503,10 @@ build_status (PodRec *rec)
       json_object_set_array_member (status, "podIPs", ips);
     }
   json_object_set_string_member (status, "startTime", rec->start_time);
+  if (rec->n_init > 0)
+    json_object_set_array_member (status, "initContainerStatuses", init_statuses);
+  else
+    json_array_unref (init_statuses);
   json_object_set_array_member (status, "containerStatuses", statuses);
   json_object_set_string_member (status, "qosClass", qos_class (rec));
   return status;
@@ -982,6 +1046,33 @@ chain_continue (PodRec *rec)
   return TRUE;
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (PodRec, rec_unref)
+
+/* Issues one step of a pod's asynchronous chain (image, container and
+ * sandbox calls): the call holds a reference to the pod and counts as in
+ * flight, so teardown waits for it. */
+static void
+step_call (PodRec             *rec,
+           const char         *method,
+           const char         *path,
+           JsonNode           *body,
+           GAsyncReadyCallback callback,
+           gpointer            data)
+{
+  rec->inflight++;
+  rec_ref (rec);
+  ks_podman_call_async (rec->agent->pm, method, path, body, NULL, callback, data);
+}
+
+/* Ends a step: its reply (NULL on error or when empty) and error; FALSE
+ * when the chain must stop. The caller drops the step's reference. */
+static gboolean
+step_finish (PodRec *rec, GAsyncResult *result, JsonNode **reply, GError **error)
+{
+  *reply = ks_podman_call_finish (rec->agent->pm, result, error);
+  return chain_continue (rec);
+}
+
 static void
 ctr_failed (CtrRec *c, const char *reason, const char *message, guint retry_ms)
 {
@@ -995,15 +1086,12 @@ static void
 container_started (GObject *source, GAsyncResult *result, gpointer data)
 {
   CtrRec *c = data;
-  PodRec *rec = c->rec;
+  g_autoptr (PodRec) rec = c->rec; /* the step's reference */
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
+  if (!step_finish (rec, result, &reply, &error))
+    return;
   c->busy = FALSE;
   if (error != NULL)
     {
@@ -1026,31 +1114,32 @@ container_started (GObject *source, GAsyncResult *result, gpointer data)
       g_free (c->started_at);
       c->started_at = ks_now_rfc3339 ();
       event (rec, "Normal", "Started", "Started container %s", c->name);
-      arm_probes (c);
+      if (c->init)
+        c->ready = FALSE; /* ready once it completed */
+      else
+        arm_probes (c);
     }
   update_status (rec);
-  rec_unref (rec);
 }
 
 static void
 container_created (GObject *source, GAsyncResult *result, gpointer data)
 {
   CtrRec *c = data;
-  PodRec *rec = c->rec;
+  g_autoptr (PodRec) rec = c->rec;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
   g_autofree char *path = NULL;
+  JsonObject      *created;
 
-  if (!chain_continue (rec))
+  if (!step_finish (rec, result, &reply, &error))
+    return;
+  created = error ? NULL : ks_podman_reply_object (reply, "container create", &error);
+  if (created == NULL || ks_json_get_string (created, "Id") == NULL)
     {
-      rec_unref (rec);
-      return;
-    }
-  if (error != NULL)
-    {
-      event (rec, "Warning", "Failed", "Error: %s", error->message);
-      ctr_failed (c, "CreateContainerError", error->message, backoff_ms (c->restarts + 1));
-      rec_unref (rec);
+      const char *why = error ? error->message : "podman: container create: no Id";
+      event (rec, "Warning", "Failed", "Error: %s", why);
+      ctr_failed (c, "CreateContainerError", why, backoff_ms (c->restarts + 1));
       return;
     }
   if (c->id != NULL)
@@ -1065,12 +1154,11 @@ container_created (GObject *source, GAsyncResult *result, gpointer data)
       g_free (c->prev_id);
       c->prev_id = g_steal_pointer (&c->id);
     }
-  c->id = g_strdup (ks_json_get_string (json_node_get_object (reply), "Id"));
+  c->id = g_strdup (ks_json_get_string (created, "Id"));
   c->generation++;
   event (rec, "Normal", "Created", "Created container %s", c->name);
   path = g_strdup_printf ("/libpod/containers/%s/start", c->id);
-  rec->inflight++;
-  ks_podman_call_async (rec->agent->pm, "POST", path, NULL, NULL, container_started, c);
+  step_call (rec, "POST", path, NULL, container_started, c);
 }
 
 static JsonObject *
@@ -1090,6 +1178,7 @@ container_spec (CtrRec *c, GError **error)
   JsonObject *requests = ks_json_get_object (ks_json_get_object (c->spec, "resources"), "requests");
   g_autofree char *name = g_strdup_printf ("k8s_%s_%s_%s_%.8s_%d", c->name, rec->name, rec->ns,
                                            rec->uid, c->restarts);
+  gboolean         mounts_hosts = FALSE;
 
   if (env == NULL)
     {
@@ -1175,6 +1264,8 @@ container_spec (CtrRec *c, GError **error)
         source = g_strdup (host);
       m = json_object_new ();
       opts = json_array_new ();
+      if (strcmp (dest, "/etc/hosts") == 0)
+        mounts_hosts = TRUE;
       json_object_set_string_member (m, "destination", dest);
       json_object_set_string_member (m, "source", source);
       json_object_set_string_member (m, "type", "bind");
@@ -1183,6 +1274,21 @@ container_spec (CtrRec *c, GError **error)
                                                    || g_hash_table_contains (rec->ro_volumes, vname)
                                                ? "ro"
                                                : "rw");
+      json_object_set_array_member (m, "options", opts);
+      json_array_add_object_element (mounts, m);
+    }
+  if (!mounts_hosts && rec->hosts_path != NULL
+      && g_file_test (rec->hosts_path, G_FILE_TEST_IS_REGULAR))
+    {
+      /* As kubelet's etc-hosts: a file of the agent's, rewritten in place
+       * when Services change. */
+      JsonObject *m = json_object_new ();
+      JsonArray  *opts = json_array_new ();
+      json_object_set_string_member (m, "destination", "/etc/hosts");
+      json_object_set_string_member (m, "source", rec->hosts_path);
+      json_object_set_string_member (m, "type", "bind");
+      json_array_add_string_element (opts, "bind");
+      json_array_add_string_element (opts, "rw");
       json_object_set_array_member (m, "options", opts);
       json_array_add_object_element (mounts, m);
     }
@@ -1236,10 +1342,7 @@ create_container (CtrRec *c)
     }
   {
     g_autoptr (JsonNode) body = node_take_object (spec);
-    rec->inflight++;
-    rec_ref (rec);
-    ks_podman_call_async (rec->agent->pm, "POST", "/libpod/containers/create", body, NULL,
-                          container_created, c);
+    step_call (rec, "POST", "/libpod/containers/create", body, container_created, c);
   }
 }
 
@@ -1273,16 +1376,13 @@ static void
 image_pulled (GObject *source, GAsyncResult *result, gpointer data)
 {
   CtrRec *c = data;
-  PodRec *rec = c->rec;
+  g_autoptr (PodRec) rec = c->rec;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
   const char *image = ks_json_get_string (c->spec, "image");
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
+  if (!step_finish (rec, result, &reply, &error))
+    return;
   if (error != NULL)
     {
       g_autofree char *message
@@ -1291,14 +1391,12 @@ image_pulled (GObject *source, GAsyncResult *result, gpointer data)
       event (rec, "Warning", "Failed", "Error: ErrImagePull");
       c->pull_failures++;
       ctr_failed (c, "ErrImagePull", message, backoff_ms (c->pull_failures));
-      rec_unref (rec);
       return;
     }
   c->pull_failures = 0;
   remember_image_id (c, reply);
   event (rec, "Normal", "Pulled", "Successfully pulled image \"%s\"", image);
   create_container (c);
-  rec_unref (rec);
 }
 
 static void
@@ -1313,28 +1411,23 @@ pull (CtrRec *c)
   if (c->pull_failures > 0)
     set_waiting (c, "ImagePullBackOff", c->message ? c->message : "Back-off pulling image");
   else
-    set_waiting (c, "ContainerCreating", NULL);
+    set_waiting (c, rec->n_init > 0 ? "PodInitializing" : "ContainerCreating", NULL);
   update_status (rec);
   event (rec, "Normal", "Pulling", "Pulling image \"%s\"", image);
-  rec->inflight++;
-  rec_ref (rec);
-  ks_podman_call_async (rec->agent->pm, "POST", path, NULL, NULL, image_pulled, c);
+  step_call (rec, "POST", path, NULL, image_pulled, c);
 }
 
 static void
 image_checked (GObject *source, GAsyncResult *result, gpointer data)
 {
   CtrRec *c = data;
-  PodRec *rec = c->rec;
+  g_autoptr (PodRec) rec = c->rec;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
   const char *policy = ks_json_get_string (c->spec, "imagePullPolicy");
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
+  if (!step_finish (rec, result, &reply, &error))
+    return;
   if (error == NULL)
     {
       remember_image_id (c, reply);
@@ -1353,7 +1446,6 @@ image_checked (GObject *source, GAsyncResult *result, gpointer data)
     }
   else
     pull (c);
-  rec_unref (rec);
 }
 
 static void
@@ -1365,7 +1457,7 @@ start_container (CtrRec *c)
   g_autofree char *ref = NULL;
   g_autofree char *path = NULL;
 
-  if (c->busy || rec->terminating || !rec->sandbox_ready)
+  if (c->busy || rec->terminating || !rec->sandbox_ready || (!c->init && !inits_done (rec, NULL)))
     return;
   c->busy = TRUE;
   if (image == NULL)
@@ -1381,9 +1473,7 @@ start_container (CtrRec *c)
   ref = escape (image);
   path
       = g_strdup_printf ("/libpod/images/%s/json", ref); /* inspect: 404 when absent, else its Id */
-  rec->inflight++;
-  rec_ref (rec);
-  ks_podman_call_async (rec->agent->pm, "GET", path, NULL, NULL, image_checked, c);
+  step_call (rec, "GET", path, NULL, image_checked, c);
 }
 
 /* ---- the sandbox: podman pod, infra container, pod IP ---- */
@@ -1413,24 +1503,21 @@ sandbox_failed (PodRec *rec, const char *reason, const char *message)
 static void
 infra_inspected (GObject *source, GAsyncResult *result, gpointer data)
 {
-  PodRec *rec = data;
+  g_autoptr (PodRec) rec = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
-  JsonObject *net, *state;
+  g_autoptr (JsonNode) reply = NULL;
+  JsonObject *infra, *net, *state;
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
-  if (error != NULL)
+  if (!step_finish (rec, result, &reply, &error))
+    return;
+  infra = error ? NULL : ks_podman_reply_object (reply, "infra container inspect", &error);
+  if (infra == NULL)
     {
       sandbox_failed (rec, "ContainerCreating", error->message);
-      rec_unref (rec);
       return;
     }
-  net = ks_json_get_object (json_node_get_object (reply), "NetworkSettings");
-  state = ks_json_get_object (json_node_get_object (reply), "State");
+  net = ks_json_get_object (infra, "NetworkSettings");
+  state = ks_json_get_object (infra, "State");
   g_free (rec->ip);
   rec->ip = g_strdup (ks_json_get_string (net, "IPAddress"));
   g_free (rec->host_ip);
@@ -1442,96 +1529,94 @@ infra_inspected (GObject *source, GAsyncResult *result, gpointer data)
     }
   rec->infra_pid = (gint)ks_json_get_int (state, "Pid", 0);
   rec->sandbox_ready = TRUE;
+  write_hosts (rec);
+  cluster_ips_sync (rec->agent);
   update_status (rec);
-  for (guint i = 0; i < rec->ctrs->len; i++)
+  start_next (rec);
+}
+
+/* What runs next: the first init container that has not completed (one at
+ * a time, in order), or once they all have, every other container. */
+static void
+start_next (PodRec *rec)
+{
+  for (guint i = 0; i < rec->n_init; i++)
+    {
+      CtrRec *c = g_ptr_array_index (rec->ctrs, i);
+      if (c->done && c->term.exit_code == 0)
+        continue;
+      /* Running, restarting after a back-off, or failed for good. */
+      if (!c->done && c->state == CS_WAITING && !c->busy && c->backoff_source == 0)
+        start_container (c);
+      return;
+    }
+  for (guint i = rec->n_init; i < rec->ctrs->len; i++)
     start_container (g_ptr_array_index (rec->ctrs, i));
-  rec_unref (rec);
 }
 
 static void
 pod_inspected (GObject *source, GAsyncResult *result, gpointer data)
 {
-  PodRec *rec = data;
+  g_autoptr (PodRec) rec = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
   g_autofree char *path = NULL;
+  JsonObject      *pod;
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
-  if (error != NULL)
+  if (!step_finish (rec, result, &reply, &error))
+    return;
+  pod = error ? NULL : ks_podman_reply_object (reply, "pod inspect", &error);
+  if (pod == NULL)
     {
       sandbox_failed (rec, "ContainerCreating", error->message);
-      rec_unref (rec);
       return;
     }
   g_free (rec->infra_id);
-  rec->infra_id = g_strdup (ks_json_get_string (json_node_get_object (reply), "InfraContainerID"));
+  rec->infra_id = g_strdup (ks_json_get_string (pod, "InfraContainerID"));
   path = g_strdup_printf ("/libpod/containers/%s/json", rec->infra_id);
-  rec->inflight++;
-  ks_podman_call_async (rec->agent->pm, "GET", path, NULL, NULL, infra_inspected, rec);
+  step_call (rec, "GET", path, NULL, infra_inspected, rec);
 }
 
 static void
 pod_started (GObject *source, GAsyncResult *result, gpointer data)
 {
-  PodRec *rec = data;
+  g_autoptr (PodRec) rec = data;
   g_autoptr (GError) error = NULL;
-  g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
+  g_autoptr (JsonNode) reply = NULL;
   g_autofree char *path = NULL;
-  JsonNode        *errs;
 
-  if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
-  errs = reply && JSON_NODE_HOLDS_OBJECT (reply)
-             ? json_object_get_member (json_node_get_object (reply), "Errs")
-             : NULL;
-  if (error == NULL && errs != NULL && JSON_NODE_HOLDS_ARRAY (errs)
-      && json_array_get_length (json_node_get_array (errs)) > 0)
-    {
-      g_autofree char *text = ks_json_to_string (errs);
-      error = g_error_new (G_IO_ERROR, G_IO_ERROR_FAILED, "pod start: %s", text);
-    }
+  if (!step_finish (rec, result, &reply, &error))
+    return;
+  /* 304: already running (a retry). */
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_PENDING))
     {
       sandbox_failed (rec, "ContainerCreating", error->message);
-      rec_unref (rec);
       return;
     }
   path = g_strdup_printf ("/libpod/pods/%s/json", rec->pod_name);
-  rec->inflight++;
-  ks_podman_call_async (rec->agent->pm, "GET", path, NULL, NULL, pod_inspected, rec);
+  step_call (rec, "GET", path, NULL, pod_inspected, rec);
 }
 
 static void
 pod_created (GObject *source, GAsyncResult *result, gpointer data)
 {
-  PodRec *rec = data;
+  g_autoptr (PodRec) rec = data;
   g_autoptr (GError) error = NULL;
   g_autoptr (JsonNode) reply = ks_podman_call_finish (rec->agent->pm, result, &error);
   g_autofree char *path = NULL;
 
+  /* Known before chain_continue(): teardown removes a pod that exists. */
   if (error == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     rec->created = TRUE;
   if (!chain_continue (rec))
-    {
-      rec_unref (rec);
-      return;
-    }
+    return;
   if (error != NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
     {
       sandbox_failed (rec, "ContainerCreating", error->message);
-      rec_unref (rec);
       return;
     }
   path = g_strdup_printf ("/libpod/pods/%s/start", rec->pod_name);
-  rec->inflight++;
-  ks_podman_call_async (rec->agent->pm, "POST", path, NULL, NULL, pod_started, rec);
+  step_call (rec, "POST", path, NULL, pod_started, rec);
 }
 
 void
@@ -1590,17 +1675,14 @@ setup_sandbox (PodRec *rec)
   json_object_set_array_member (body, "portmappings", ports);
   {
     g_autoptr (JsonNode) node = node_take_object (body);
-    rec->inflight++;
-    rec_ref (rec);
     if (rec->created)
       {
         /* A retry after a failed start: the pod exists. */
         g_autofree char *path = g_strdup_printf ("/libpod/pods/%s/start", rec->pod_name);
-        ks_podman_call_async (rec->agent->pm, "POST", path, NULL, NULL, pod_started, rec);
+        step_call (rec, "POST", path, NULL, pod_started, rec);
       }
     else
-      ks_podman_call_async (rec->agent->pm, "POST", "/libpod/pods/create", node, NULL, pod_created,
-                            rec);
+      step_call (rec, "POST", "/libpod/pods/create", node, pod_created, rec);
   }
 }
 
@@ -1996,10 +2078,19 @@ decide_restart (CtrRec *c)
     policy = "Always";
   restart = strcmp (policy, "Always") == 0
             || (strcmp (policy, "OnFailure") == 0 && c->term.exit_code != 0);
+  /* An init container runs to completion: it is retried on failure unless
+   * the policy is Never (then the pod fails). */
+  if (c->init)
+    restart = strcmp (policy, "Never") != 0 && c->term.exit_code != 0;
   if (!restart || rec->terminating)
     {
       c->done = !rec->terminating;
       c->state = CS_TERMINATED;
+      if (c->init && c->done && c->term.exit_code == 0)
+        {
+          c->ready = TRUE;
+          start_next (rec);
+        }
       return;
     }
   term_clear (&c->last);
@@ -2110,7 +2201,8 @@ teardown_finish (PodRec *rec)
 
   if (rec->voldir != NULL)
     {
-      const char *argv[] = { "rm", "-rf", "--one-file-system", rec->voldir, NULL };
+      g_autofree char *dir = g_path_get_dirname (rec->voldir); /* volumes and etc-hosts */
+      const char      *argv[] = { "rm", "-rf", "--one-file-system", dir, NULL };
       g_spawn_async (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, NULL, NULL);
     }
   rec_ref (rec);
@@ -2118,6 +2210,7 @@ teardown_finish (PodRec *rec)
     ks_pod_remove (agent->parent.sim, rec->ns, rec->name, rec->uid);
   rec->gone = TRUE;
   g_hash_table_remove (agent->pods, rec->uid);
+  cluster_ips_sync (agent); /* its IP leaves the set of pod sources */
   rec_unref (rec);
 }
 
@@ -2189,6 +2282,7 @@ podman_pod_scheduled (KsNodeAgent *base, JsonObject *pod)
 {
   PodmanAgent *agent = (PodmanAgent *)base;
   JsonArray   *containers = ks_json_get_array (ks_json_get_object (pod, "spec"), "containers");
+  JsonArray   *inits = ks_json_get_array (ks_json_get_object (pod, "spec"), "initContainers");
   PodRec      *rec;
 
   if (ks_meta_uid (pod) == NULL || find_rec (agent, pod) != NULL)
@@ -2205,17 +2299,23 @@ podman_pod_scheduled (KsNodeAgent *base, JsonObject *pod)
   rec->volumes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   rec->ro_volumes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   rec->voldir = g_build_filename (agent->pm->root, "pods", rec->uid, "volumes", NULL);
+  rec->hosts_path = g_build_filename (agent->pm->root, "pods", rec->uid, "etc-hosts", NULL);
   rec->start_time = ks_now_rfc3339 ();
   rec->grace
       = ks_json_get_int (ks_json_get_object (pod, "spec"), "terminationGracePeriodSeconds", 30);
-  for (guint i = 0; containers != NULL && i < json_array_get_length (containers); i++)
+  rec->n_init = inits ? json_array_get_length (inits) : 0;
+  for (guint i = 0; i < rec->n_init + (containers ? json_array_get_length (containers) : 0); i++)
     {
       CtrRec *c = g_new0 (CtrRec, 1);
       c->rec = rec;
-      c->spec = json_array_get_object_element (containers, i);
+      c->init = i < rec->n_init;
+      c->spec = c->init ? json_array_get_object_element (inits, i)
+                        : json_array_get_object_element (containers, i - rec->n_init);
       c->name = g_strdup (ks_json_get_string (c->spec, "name"));
       c->tty = ks_json_get_bool (c->spec, "tty", FALSE);
-      set_waiting (c, "ContainerCreating", NULL);
+      /* As kubelet: with init containers, every container waits as
+       * PodInitializing until it is created. */
+      set_waiting (c, rec->n_init > 0 ? "PodInitializing" : "ContainerCreating", NULL);
       g_ptr_array_add (rec->ctrs, c);
     }
   g_hash_table_insert (agent->pods, g_strdup (rec->uid), rec);
@@ -2270,7 +2370,7 @@ find_ctr (PodRec *rec, const char *name)
   for (guint i = 0; rec != NULL && i < rec->ctrs->len; i++)
     {
       CtrRec *c = g_ptr_array_index (rec->ctrs, i);
-      if (name == NULL || g_strcmp0 (c->name, name) == 0)
+      if ((name == NULL && !c->init) || g_strcmp0 (c->name, name) == 0)
         return c;
     }
   return NULL;
@@ -3181,13 +3281,18 @@ pod_is_ready (JsonObject *pod)
   return FALSE;
 }
 
-/* A ready pod of the service and its address, round robin. */
+/* A ready pod of the service and its address for the service port whose
+ * field (nodePort, port) is value, round robin on *next. */
 static GSocketAddress *
-node_port_backend (NodePort *np)
+service_backend (PodmanAgent *agent,
+                 const char  *ns,
+                 const char  *name,
+                 const char  *field,
+                 gint64       value,
+                 guint       *next)
 {
-  KsSim      *sim = np->agent->parent.sim;
-  JsonObject *svc
-      = ks_store_get (ks_resource_find (sim, "", "v1", "services"), np->ns, np->service);
+  KsSim      *sim = agent->parent.sim;
+  JsonObject *svc = ks_store_get (ks_resource_find (sim, "", "v1", "services"), ns, name);
   JsonObject *spec = ks_json_get_object (svc, "spec");
   JsonArray  *ports = ks_json_get_array (spec, "ports");
   JsonObject *port = NULL;
@@ -3198,7 +3303,7 @@ node_port_backend (NodePort *np)
   gint64      target;
 
   for (guint i = 0; ports != NULL && i < json_array_get_length (ports); i++)
-    if (ks_json_get_int (json_array_get_object_element (ports, i), "nodePort", 0) == np->node_port)
+    if (ks_json_get_int (json_array_get_object_element (ports, i), field, 0) == value)
       port = json_array_get_object_element (ports, i);
   if (port == NULL || ks_json_get_object (spec, "selector") == NULL)
     return NULL;
@@ -3209,7 +3314,7 @@ node_port_backend (NodePort *np)
     selector = ks_label_selector_from_json (wrap);
     json_object_unref (wrap);
   }
-  pods = ks_store_list (ks_resource_find (sim, "", "v1", "pods"), np->ns);
+  pods = ks_store_list (ks_resource_find (sim, "", "v1", "pods"), ns);
   for (guint i = 0; pods != NULL && i < pods->len; i++)
     {
       JsonObject *p = g_ptr_array_index (pods, i);
@@ -3222,7 +3327,7 @@ node_port_backend (NodePort *np)
       g_clear_pointer (&pods, g_ptr_array_unref);
       return NULL;
     }
-  pod = g_ptr_array_index (ready, np->next++ % ready->len);
+  pod = g_ptr_array_index (ready, (*next)++ % ready->len);
   target = target_port (pod, port);
   {
     GInetAddress *ip = g_inet_address_new_from_string (
@@ -3237,13 +3342,13 @@ node_port_backend (NodePort *np)
 }
 
 static void
-node_port_spliced (GObject *source, GAsyncResult *result, gpointer data)
+proxy_spliced (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_io_stream_splice_finish (result, NULL);
 }
 
 static void
-node_port_connected (GObject *source, GAsyncResult *result, gpointer data)
+proxy_connected (GObject *source, GAsyncResult *result, gpointer data)
 {
   GIOStream *client = data;
   g_autoptr (GSocketConnection) backend
@@ -3253,10 +3358,26 @@ node_port_connected (GObject *source, GAsyncResult *result, gpointer data)
     g_io_stream_splice_async (client, G_IO_STREAM (backend),
                               G_IO_STREAM_SPLICE_CLOSE_STREAM1 | G_IO_STREAM_SPLICE_CLOSE_STREAM2
                                   | G_IO_STREAM_SPLICE_WAIT_FOR_BOTH,
-                              G_PRIORITY_DEFAULT, NULL, node_port_spliced, NULL);
+                              G_PRIORITY_DEFAULT, NULL, proxy_spliced, NULL);
   else
     g_io_stream_close (client, NULL, NULL);
   g_object_unref (client);
+}
+
+/* Splices an accepted connection to addr; FALSE (the connection is
+ * closed) without a backend. */
+static gboolean
+proxy_to (GSocketConnection *connection, GSocketAddress *addr)
+{
+  g_autoptr (GSocketClient) client = NULL;
+
+  if (addr == NULL)
+    return FALSE;
+  client = g_socket_client_new ();
+  g_socket_client_set_timeout (client, 10);
+  g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (addr), NULL, proxy_connected,
+                                 g_object_ref (connection));
+  return TRUE;
 }
 
 static gboolean
@@ -3266,16 +3387,10 @@ node_port_incoming (GSocketService    *service,
                     gpointer           data)
 {
   NodePort *np = data;
-  g_autoptr (GSocketAddress) addr = node_port_backend (np);
-  g_autoptr (GSocketClient) client = NULL;
+  g_autoptr (GSocketAddress) addr
+      = service_backend (np->agent, np->ns, np->service, "nodePort", np->node_port, &np->next);
 
-  if (addr == NULL)
-    return FALSE; /* no ready pod: the connection is closed */
-  client = g_socket_client_new ();
-  g_socket_client_set_timeout (client, 10);
-  g_socket_client_connect_async (client, G_SOCKET_CONNECTABLE (addr), NULL, node_port_connected,
-                                 g_object_ref (connection));
-  return TRUE;
+  return proxy_to (connection, addr); /* no ready pod: the connection is closed */
 }
 
 static void
@@ -3341,6 +3456,461 @@ node_ports_update (KsSim *sim, KsResource *res, const char *type, JsonObject *ob
     }
 }
 
+/* ---- Services' ClusterIPs: a proxy per service port on the bridge ----
+ *
+ * Pods reach ClusterIP:port like this: a private nftables table
+ * ("ip hero_virt_kube_sim_PID") DNATs TCP from this agent's pod IPs to
+ * ClusterIP:port onto GATEWAY:proxyPort, where GATEWAY is the podman
+ * bridge's own address (the pods' default route) and proxyPort a listener
+ * of the agent's, which splices each connection to a ready pod of the
+ * service as the NodePort listeners do. Only this agent's pods match, so
+ * simulators sharing the bridge (and their equal ClusterIPs) stay apart.
+ * The table is replaced whole on every change and deleted on exit (and,
+ * when a killed simulator left one, on the next start). Names resolve
+ * through each pod's /etc/hosts (write_hosts). docs/kube-sim.md has the
+ * design and its limits. */
+
+typedef struct
+{
+  PodmanAgent    *agent;
+  char           *ns, *service, *cluster_ip;
+  gint64          port;
+  guint16         proxy_port;
+  GSocketService *listener;
+  guint           next;
+} ClusterPort;
+
+static void
+cluster_port_free (ClusterPort *cp)
+{
+  g_socket_service_stop (cp->listener);
+  g_socket_listener_close (G_SOCKET_LISTENER (cp->listener));
+  g_object_unref (cp->listener);
+  g_free (cp->ns);
+  g_free (cp->service);
+  g_free (cp->cluster_ip);
+  g_free (cp);
+}
+
+static gboolean
+cluster_port_incoming (GSocketService    *service,
+                       GSocketConnection *connection,
+                       GObject           *source,
+                       gpointer           data)
+{
+  ClusterPort *cp = data;
+  g_autoptr (GSocketAddress) addr
+      = service_backend (cp->agent, cp->ns, cp->service, "port", cp->port, &cp->next);
+
+  return proxy_to (connection, addr);
+}
+
+/* A listener on ip, on a port of the kernel's choice. IP_FREEBIND: the
+ * bridge may not exist before the first pod (a per-socket option; no
+ * global sysctl changes). */
+static GSocketService *
+listen_free_bind (const char *ip, guint16 *port, GError **error)
+{
+  g_autoptr (GSocket) sock = NULL;
+  g_autoptr (GInetAddress) inet = g_inet_address_new_from_string (ip);
+  g_autoptr (GSocketAddress) addr = NULL;
+  g_autoptr (GSocketAddress) local = NULL;
+  GSocketService *service;
+
+  if (inet == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "bad address %s", ip);
+      return NULL;
+    }
+  sock = g_socket_new (G_SOCKET_FAMILY_IPV4, G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, error);
+  if (sock == NULL)
+    return NULL;
+  if (!g_socket_set_option (sock, IPPROTO_IP, IP_FREEBIND, 1, error))
+    return NULL;
+  addr = g_inet_socket_address_new (inet, 0);
+  if (!g_socket_bind (sock, addr, FALSE, error) || !g_socket_listen (sock, error))
+    return NULL;
+  local = g_socket_get_local_address (sock, error);
+  if (local == NULL)
+    return NULL;
+  *port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (local));
+  service = g_socket_service_new ();
+  if (!g_socket_listener_add_socket (G_SOCKET_LISTENER (service), sock, NULL, error))
+    {
+      g_object_unref (service);
+      return NULL;
+    }
+  return service;
+}
+
+static gboolean
+run_nft (const char *script, GError **error)
+{
+  g_autoptr (GSubprocess) proc
+      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                              | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                          error, "nft", "-f", "-", NULL);
+  g_autofree char *err = NULL;
+
+  if (proc == NULL || !g_subprocess_communicate_utf8 (proc, script, NULL, NULL, &err, error))
+    return FALSE;
+  if (!g_subprocess_get_successful (proc))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "nft: %s", err ? g_strstrip (err) : "");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The whole table: the set of this agent's pod IPs and one DNAT rule per
+ * service port. "table" then "delete table" makes the replacement atomic
+ * whether or not it existed. */
+static char *
+nft_script (PodmanAgent *agent)
+{
+  GString       *out = g_string_new (NULL);
+  GHashTableIter iter;
+  gpointer       value;
+  gboolean       first = TRUE;
+
+  g_string_append_printf (out, "table ip %s\ndelete table ip %s\ntable ip %s {\n", agent->nft_table,
+                          agent->nft_table, agent->nft_table);
+  g_string_append (out, "  set pods {\n    type ipv4_addr\n");
+  g_hash_table_iter_init (&iter, agent->pods);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      PodRec *rec = value;
+      if (rec->tearing || rec->ip == NULL || !g_hostname_is_ip_address (rec->ip))
+        continue;
+      g_string_append_printf (out, "%s%s", first ? "    elements = { " : ", ", rec->ip);
+      first = FALSE;
+    }
+  if (!first)
+    g_string_append (out, " }\n");
+  g_string_append (out, "  }\n  chain prerouting {\n"
+                        "    type nat hook prerouting priority dstnat - 10; policy accept;\n");
+  g_hash_table_iter_init (&iter, agent->cluster_ports);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      ClusterPort *cp = value;
+      g_string_append_printf (
+          out, "    ip saddr @pods ip daddr %s tcp dport %" G_GINT64_FORMAT " dnat to %s:%u\n",
+          cp->cluster_ip, cp->port, agent->gateway, cp->proxy_port);
+    }
+  g_string_append (out, "  }\n}\n");
+  return g_string_free (out, FALSE);
+}
+
+static void nft_run (PodmanAgent *agent);
+
+static void
+nft_done (GObject *source, GAsyncResult *result, gpointer data)
+{
+  PodmanAgent *agent = data;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *err = NULL;
+  gboolean         ok
+      = g_subprocess_communicate_utf8_finish (G_SUBPROCESS (source), result, NULL, &err, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* the agent is gone */
+  if (!ok || !g_subprocess_get_successful (G_SUBPROCESS (source)))
+    g_printerr ("hero-virt-kube-sim: updating ClusterIP rules: %s\n", error ? error->message
+                                                                      : err ? g_strstrip (err)
+                                                                            : "nft failed");
+  g_clear_object (&agent->nft_proc);
+  if (agent->nft_dirty)
+    nft_run (agent);
+}
+
+/* One update at a time; a change meanwhile runs one more after it. */
+static void
+nft_run (PodmanAgent *agent)
+{
+  g_autoptr (GError) error = NULL;
+  g_autofree char *script = NULL;
+
+  agent->nft_dirty = FALSE;
+  script = nft_script (agent);
+  agent->nft_proc
+      = g_subprocess_new (G_SUBPROCESS_FLAGS_STDIN_PIPE | G_SUBPROCESS_FLAGS_STDOUT_SILENCE
+                              | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                          &error, "nft", "-f", "-", NULL);
+  if (agent->nft_proc == NULL)
+    {
+      g_printerr ("hero-virt-kube-sim: updating ClusterIP rules: %s\n", error->message);
+      return;
+    }
+  g_subprocess_communicate_utf8_async (agent->nft_proc, script, agent->nft_cancel, nft_done, agent);
+}
+
+static gboolean
+nft_idle (gpointer data)
+{
+  PodmanAgent *agent = data;
+
+  agent->nft_idle = 0;
+  if (agent->nft_proc != NULL)
+    agent->nft_dirty = TRUE;
+  else
+    nft_run (agent);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+cluster_ips_sync (PodmanAgent *agent)
+{
+  if (agent->nft_table != NULL && agent->nft_idle == 0)
+    agent->nft_idle = g_idle_add (nft_idle, agent);
+}
+
+/* Tables of simulators that died without removing theirs. */
+static void
+nft_remove_stale (void)
+{
+  g_autofree char *out = NULL;
+  const char      *argv[] = { "nft", "list", "tables", NULL };
+  g_auto (GStrv) lines = NULL;
+
+  if (!g_spawn_sync (NULL, (char **)argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, NULL, NULL))
+    return;
+  lines = g_strsplit (out, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      const char      *name = g_str_has_prefix (lines[i], "table ip hero_virt_kube_sim_")
+                                  ? lines[i] + strlen ("table ip ")
+                                  : NULL;
+      g_autofree char *proc = NULL;
+      g_autofree char *script = NULL;
+      gint64           pid;
+      if (name == NULL)
+        continue;
+      pid = g_ascii_strtoll (name + strlen ("hero_virt_kube_sim_"), NULL, 10);
+      proc = g_strdup_printf ("/proc/%" G_GINT64_FORMAT, pid);
+      if (pid <= 0 || g_file_test (proc, G_FILE_TEST_EXISTS))
+        continue;
+      script = g_strdup_printf ("delete table ip %s\n", name);
+      run_nft (script, NULL);
+    }
+}
+
+/* The bridge's address from the podman network, else podman's default. */
+static char *
+bridge_gateway (PodmanAgent *agent)
+{
+  guint status = 0;
+  g_autoptr (JsonNode) reply
+      = ks_podman_raw_call (agent->pm, "GET", "/libpod/networks/podman/json", NULL, &status, NULL);
+  JsonObject *net = ks_podman_reply_object (reply, "network inspect", NULL);
+  JsonArray  *subnets = ks_json_get_array (net, "subnets");
+  const char *gw = subnets && json_array_get_length (subnets) > 0
+                       ? ks_json_get_string (json_array_get_object_element (subnets, 0), "gateway")
+                       : NULL;
+
+  return g_strdup (gw && g_hostname_is_ip_address (gw) ? gw : "10.88.0.1");
+}
+
+static void
+cluster_ips_start (PodmanAgent *agent)
+{
+  g_autofree char *nft = g_find_program_in_path ("nft");
+  g_autoptr (GError) error = NULL;
+  g_autofree char *name = g_strdup_printf ("hero_virt_kube_sim_%d", (int)getpid ());
+  g_autofree char *probe = g_strdup_printf ("table ip %s\ndelete table ip %s\n", name, name);
+
+  agent->cluster_ports
+      = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)cluster_port_free);
+  agent->gateway = bridge_gateway (agent);
+  if (nft == NULL)
+    {
+      g_printerr ("hero-virt-kube-sim: nft is missing: pods cannot reach Services by "
+                  "ClusterIP (install nftables)\n");
+      return;
+    }
+  nft_remove_stale ();
+  if (!run_nft (probe, &error))
+    {
+      g_printerr ("hero-virt-kube-sim: pods cannot reach Services by ClusterIP: %s\n",
+                  error->message);
+      return;
+    }
+  agent->nft_table = g_steal_pointer (&name);
+  agent->nft_cancel = g_cancellable_new ();
+}
+
+static void
+cluster_ips_stop (PodmanAgent *agent)
+{
+  if (agent->nft_idle)
+    g_source_remove (agent->nft_idle);
+  agent->nft_idle = 0;
+  if (agent->nft_cancel)
+    g_cancellable_cancel (agent->nft_cancel);
+  if (agent->nft_proc != NULL)
+    {
+      /* Its script may never be written now (the main loop has ended); a
+       * batch is atomic, so killing it leaves all or nothing, and the
+       * delete below copes with either. */
+      g_subprocess_force_exit (agent->nft_proc);
+      g_subprocess_wait (agent->nft_proc, NULL, NULL);
+    }
+  if (agent->nft_table != NULL)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autofree char *script = g_strdup_printf ("table ip %s\ndelete table ip %s\n",
+                                                 agent->nft_table, agent->nft_table);
+      if (!run_nft (script, &error))
+        g_printerr ("hero-virt-kube-sim: removing the ClusterIP rules: %s\n", error->message);
+    }
+  g_clear_pointer (&agent->cluster_ports, g_hash_table_unref);
+  g_clear_object (&agent->nft_proc);
+  g_clear_object (&agent->nft_cancel);
+  g_clear_pointer (&agent->nft_table, g_free);
+  g_clear_pointer (&agent->gateway, g_free);
+}
+
+static gboolean
+has_cluster_ip (JsonObject *svc)
+{
+  JsonObject *spec = ks_json_get_object (svc, "spec");
+  const char *ip = ks_json_get_string (spec, "clusterIP");
+
+  return ip != NULL && g_hostname_is_ip_address (ip)
+         && g_strcmp0 (ks_json_get_string (spec, "type"), "ExternalName") != 0;
+}
+
+/* /etc/hosts of a pod's containers, as kubelet's etc-hosts plus what a
+ * cluster DNS would answer for Services: NAME.NS.svc.cluster.local,
+ * NAME.NS.svc, NAME.NS and, in the pod's namespace, NAME. Rewritten in
+ * place (the file is bind-mounted, a rename would not be seen). */
+static void
+write_hosts (PodRec *rec)
+{
+  KsResource *services = core (rec, "services");
+  g_autoptr (GPtrArray) list = services ? ks_store_list (services, NULL) : NULL;
+  JsonObject *spec = ks_json_get_object (rec->pod, "spec");
+  const char *hostname = ks_json_get_string (spec, "hostname");
+  JsonArray  *aliases = ks_json_get_array (spec, "hostAliases");
+  g_autoptr (GString) out = g_string_new ("# Kubernetes-managed hosts file (hero-virt-kube-sim).\n"
+                                          "127.0.0.1\tlocalhost\n"
+                                          "::1\tlocalhost ip6-localhost ip6-loopback\n");
+  g_autofree char *dir = NULL;
+  int              fd;
+
+  if (rec->hosts_path == NULL || rec->tearing)
+    return;
+  if (rec->ip != NULL)
+    g_string_append_printf (out, "%s\t%s\n", rec->ip, hostname ? hostname : rec->name);
+  for (guint i = 0; aliases != NULL && i < json_array_get_length (aliases); i++)
+    {
+      JsonObject *a = json_array_get_object_element (aliases, i);
+      JsonArray  *names = ks_json_get_array (a, "hostnames");
+      const char *ip = ks_json_get_string (a, "ip");
+      if (ip == NULL || !g_hostname_is_ip_address (ip) || names == NULL)
+        continue;
+      g_string_append (out, ip);
+      for (guint j = 0; j < json_array_get_length (names); j++)
+        {
+          JsonNode *n = json_array_get_element (names, j);
+          if (JSON_NODE_HOLDS_VALUE (n) && json_node_get_value_type (n) == G_TYPE_STRING
+              && strpbrk (json_node_get_string (n), " \t\n#") == NULL)
+            g_string_append_printf (out, " %s", json_node_get_string (n));
+        }
+      g_string_append_c (out, '\n');
+    }
+  g_string_append (out, "# Services\n");
+  for (guint i = 0; list != NULL && i < list->len; i++)
+    {
+      JsonObject *svc = g_ptr_array_index (list, i);
+      const char *name = ks_meta_name (svc), *ns = ks_meta_namespace (svc);
+      if (!has_cluster_ip (svc) || name == NULL || ns == NULL)
+        continue;
+      g_string_append_printf (out, "%s\t%s.%s.svc.cluster.local %s.%s.svc %s.%s",
+                              ks_json_get_string (ks_json_get_object (svc, "spec"), "clusterIP"),
+                              name, ns, name, ns, name, ns);
+      if (strcmp (ns, rec->ns) == 0)
+        g_string_append_printf (out, " %s", name);
+      g_string_append_c (out, '\n');
+    }
+  dir = g_path_get_dirname (rec->hosts_path);
+  g_mkdir_with_parents (dir, 0755);
+  fd = open (rec->hosts_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0 || write (fd, out->str, out->len) != (ssize_t)out->len)
+    g_printerr ("hero-virt-kube-sim: writing %s: %s\n", rec->hosts_path, g_strerror (errno));
+  if (fd >= 0)
+    close (fd);
+}
+
+static void
+cluster_ips_update (KsSim *sim, KsResource *res, const char *type, JsonObject *obj, gpointer data)
+{
+  PodmanAgent     *agent = data;
+  JsonArray       *ports = ks_json_get_array (ks_json_get_object (obj, "spec"), "ports");
+  const char      *ip = ks_json_get_string (ks_json_get_object (obj, "spec"), "clusterIP");
+  gboolean         gone = g_strcmp0 (type, "DELETED") == 0 || !has_cluster_ip (obj);
+  g_autofree char *prefix = NULL;
+  g_autoptr (GHashTable) wanted = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GHashTableIter iter;
+  gpointer       key, value;
+  gboolean       changed = FALSE;
+
+  if (g_strcmp0 (res->kind, "Service") != 0 || res->group == NULL || *res->group != '\0')
+    return;
+  prefix = g_strdup_printf ("%s/%s/", ks_meta_namespace (obj), ks_meta_name (obj));
+  for (guint i = 0; !gone && ports != NULL && i < json_array_get_length (ports); i++)
+    {
+      JsonObject *p = json_array_get_object_element (ports, i);
+      gint64      port = ks_json_get_int (p, "port", 0);
+      if (port > 0 && port < 65536 && g_strcmp0 (ks_json_get_string (p, "protocol"), "UDP") != 0
+          && g_strcmp0 (ks_json_get_string (p, "protocol"), "SCTP") != 0)
+        g_hash_table_add (wanted, g_strdup_printf ("%s%s:%" G_GINT64_FORMAT, prefix, ip, port));
+    }
+  g_hash_table_iter_init (&iter, agent->cluster_ports);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    if (g_str_has_prefix (key, prefix) && !g_hash_table_contains (wanted, key))
+      {
+        g_hash_table_iter_remove (&iter);
+        changed = TRUE;
+      }
+  g_hash_table_iter_init (&iter, wanted);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      g_autoptr (GError) error = NULL;
+      ClusterPort *cp;
+      if (g_hash_table_contains (agent->cluster_ports, key))
+        continue;
+      cp = g_new0 (ClusterPort, 1);
+      cp->agent = agent;
+      cp->ns = g_strdup (ks_meta_namespace (obj));
+      cp->service = g_strdup (ks_meta_name (obj));
+      cp->cluster_ip = g_strdup (ip);
+      cp->port = g_ascii_strtoll (strrchr (key, ':') + 1, NULL, 10);
+      cp->listener = listen_free_bind (agent->gateway, &cp->proxy_port, &error);
+      if (cp->listener == NULL)
+        {
+          g_printerr ("hero-virt-kube-sim: service %s/%s: cannot listen on %s: %s\n", cp->ns,
+                      cp->service, agent->gateway, error->message);
+          g_free (cp->ns);
+          g_free (cp->service);
+          g_free (cp->cluster_ip);
+          g_free (cp);
+          continue;
+        }
+      g_signal_connect (cp->listener, "incoming", G_CALLBACK (cluster_port_incoming), cp);
+      g_socket_service_start (cp->listener);
+      g_hash_table_insert (agent->cluster_ports, g_strdup (key), cp);
+      changed = TRUE;
+    }
+  if (changed)
+    cluster_ips_sync (agent);
+  /* Names: every pod's hosts file. */
+  g_hash_table_iter_init (&iter, agent->pods);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    if (((PodRec *)value)->sandbox_ready)
+      write_hosts (value);
+}
+
 /* ---- life ---- */
 
 static void
@@ -3353,6 +3923,7 @@ podman_free (KsNodeAgent *base)
   if (agent->poll_source)
     g_source_remove (agent->poll_source);
   ks_store_remove_listener (base->sim, node_ports_update, agent);
+  ks_store_remove_listener (base->sim, cluster_ips_update, agent);
   g_hash_table_unref (agent->node_ports);
   g_hash_table_iter_init (&iter, agent->pods);
   while (g_hash_table_iter_next (&iter, NULL, &value))
@@ -3375,6 +3946,7 @@ podman_free (KsNodeAgent *base)
    * this (the main loop has ended). */
   g_hash_table_unref (agent->pods);
   g_clear_object (&agent->http);
+  cluster_ips_stop (agent);
   ks_podman_stop (agent->pm);
   g_free (base->node_name);
   g_free (agent);
@@ -3422,5 +3994,7 @@ ks_podman_agent_new (KsSim *sim, const char *node_name, const char *root, GError
   agent->poll_source = g_timeout_add (POLL_MS, poll_tick, agent);
   agent->node_ports = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify)node_port_free);
   ks_store_add_listener (sim, node_ports_update, agent);
+  cluster_ips_start (agent);
+  ks_store_add_listener (sim, cluster_ips_update, agent);
   return &agent->parent;
 }

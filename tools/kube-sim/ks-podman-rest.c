@@ -257,8 +257,11 @@ ks_podman_stop (KsPodman *pm)
   g_free (pm);
 }
 
-/* ---- asynchronous JSON calls through libsoup ---- */
+/* ---- replies: status, errors, JSON ---- */
 
+/* podman's error for a failed call: its "message" (or "cause") with the
+ * HTTP status, coded as G_IO_ERROR_NOT_FOUND (404), _EXISTS (409),
+ * _PENDING (304: already started or stopped) or _FAILED. */
 static GError *
 reply_error (guint status, GBytes *body)
 {
@@ -270,15 +273,9 @@ reply_error (guint status, GBytes *body)
 
   if (data != NULL && len > 0)
     obj = ks_json_parse_object (data, len, NULL);
-  if (obj != NULL)
-    {
-      if (json_object_has_member (obj, "message")
-          && JSON_NODE_HOLDS_VALUE (json_object_get_member (obj, "message")))
-        message = json_object_get_string_member (obj, "message");
-      else if (json_object_has_member (obj, "cause")
-               && JSON_NODE_HOLDS_VALUE (json_object_get_member (obj, "cause")))
-        message = json_object_get_string_member (obj, "cause");
-    }
+  message = ks_json_get_string (obj, "message");
+  if (message == NULL)
+    message = ks_json_get_string (obj, "cause");
   if (status == 404)
     code = G_IO_ERROR_NOT_FOUND;
   else if (status == 409)
@@ -289,31 +286,55 @@ reply_error (guint status, GBytes *body)
                       message ? message : soup_status_get_phrase (status), status);
 }
 
-/* A reply is one JSON value, or JSON lines (pulls); an object with an
- * "error" string member is podman reporting a failure inside a 200. */
+/* TRUE for a success status; else the error from the reply body. */
+static gboolean
+reply_check (guint status, GBytes *body, GError **error)
+{
+  if (status < 300)
+    return TRUE;
+  g_propagate_error (error, reply_error (status, body));
+  return FALSE;
+}
+
+/* FALSE with an error when one reply object reports a failure inside a
+ * success status: a pull's {"error": ...}, a pod start or stop's non-empty
+ * "Errs" list. */
+static gboolean
+reply_object_ok (JsonNode *node, GError **error)
+{
+  JsonObject *obj = node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+  JsonNode   *errs = obj ? json_object_get_member (obj, "Errs") : NULL;
+
+  if (ks_json_get_string (obj, "error") != NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s", ks_json_get_string (obj, "error"));
+      return FALSE;
+    }
+  if (errs != NULL && JSON_NODE_HOLDS_ARRAY (errs)
+      && json_array_get_length (json_node_get_array (errs)) > 0)
+    {
+      g_autofree char *text = ks_json_to_string (errs);
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "podman: %s", text);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* A reply is one JSON value, or JSON lines (pulls: the last line counts). */
 static JsonNode *
 parse_reply (const char *data, gsize len, GError **error)
 {
   g_autoptr (JsonParser) parser = json_parser_new ();
   g_auto (GStrv) lines = NULL;
-  JsonNode *last = NULL;
+  g_autoptr (JsonNode) last = NULL;
 
   if (len == 0)
     return NULL;
   if (json_parser_load_from_data (parser, data, len, NULL))
     {
       JsonNode *root = json_parser_get_root (parser);
-      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root))
-        {
-          JsonObject *obj = json_node_get_object (root);
-          if (json_object_has_member (obj, "error")
-              && JSON_NODE_HOLDS_VALUE (json_object_get_member (obj, "error")))
-            {
-              g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                           json_object_get_string_member (obj, "error"));
-              return NULL;
-            }
-        }
+      if (!reply_object_ok (root, error))
+        return NULL;
       return root ? json_node_copy (root) : NULL;
     }
   {
@@ -327,48 +348,53 @@ parse_reply (const char *data, gsize len, GError **error)
       if (*g_strstrip (lines[i]) == '\0' || !json_parser_load_from_data (p, lines[i], -1, NULL))
         continue;
       root = json_parser_get_root (p);
-      if (root != NULL && JSON_NODE_HOLDS_OBJECT (root)
-          && json_object_has_member (json_node_get_object (root), "error"))
-        {
-          g_clear_pointer (&last, json_node_unref);
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s",
-                       json_object_get_string_member (json_node_get_object (root), "error"));
-          return NULL;
-        }
+      if (!reply_object_ok (root, error))
+        return NULL;
       g_clear_pointer (&last, json_node_unref);
       last = root ? json_node_copy (root) : NULL;
     }
-  return last;
+  return g_steal_pointer (&last);
 }
+
+/* A whole reply: checked, then parsed (NULL and no error when empty). */
+static JsonNode *
+reply_parse (guint status, GBytes *body, GError **error)
+{
+  gsize       len = 0;
+  const char *data;
+
+  if (!reply_check (status, body, error))
+    return NULL;
+  data = body ? g_bytes_get_data (body, &len) : NULL;
+  return parse_reply (data, len, error);
+}
+
+JsonObject *
+ks_podman_reply_object (JsonNode *reply, const char *what, GError **error)
+{
+  if (reply != NULL && JSON_NODE_HOLDS_OBJECT (reply))
+    return json_node_get_object (reply);
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "podman: %s: not a JSON object",
+               what ? what : "reply");
+  return NULL;
+}
+
+/* ---- asynchronous JSON calls through libsoup ---- */
 
 static void
 call_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GTask) task = data;
   SoupMessage *msg = g_task_get_task_data (task);
-  g_autoptr (GError) error = NULL;
+  GError      *error = NULL;
   g_autoptr (GBytes) body
       = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
-  guint       status;
-  JsonNode   *reply;
-  gsize       len = 0;
-  const char *bytes;
+  JsonNode *reply = NULL;
 
-  if (body == NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&error));
-      return;
-    }
-  status = soup_message_get_status (msg);
-  if (status >= 300)
-    {
-      g_task_return_error (task, reply_error (status, body));
-      return;
-    }
-  bytes = g_bytes_get_data (body, &len);
-  reply = parse_reply (bytes, len, &error);
+  if (body != NULL)
+    reply = reply_parse (soup_message_get_status (msg), body, &error);
   if (error != NULL)
-    g_task_return_error (task, g_steal_pointer (&error));
+    g_task_return_error (task, error);
   else
     g_task_return_pointer (task, reply, (GDestroyNotify)json_node_unref);
 }
@@ -379,17 +405,13 @@ send_done (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GTask) task = data;
   SoupMessage *msg = g_task_get_task_data (task);
   GError      *error = NULL;
-  GBytes      *body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
+  g_autoptr (GBytes) body
+      = soup_session_send_and_read_finish (SOUP_SESSION (source), result, &error);
 
-  if (body == NULL)
-    g_task_return_error (task, error);
-  else if (soup_message_get_status (msg) >= 300)
-    {
-      g_task_return_error (task, reply_error (soup_message_get_status (msg), body));
-      g_bytes_unref (body);
-    }
+  if (body != NULL && reply_check (soup_message_get_status (msg), body, &error))
+    g_task_return_pointer (task, g_steal_pointer (&body), (GDestroyNotify)g_bytes_unref);
   else
-    g_task_return_pointer (task, body, (GDestroyNotify)g_bytes_unref);
+    g_task_return_error (task, error);
 }
 
 static SoupMessage *
@@ -470,24 +492,15 @@ static void
 stream_done (GObject *source, GAsyncResult *result, gpointer data)
 {
   g_autoptr (GTask) task = data;
-  SoupMessage  *msg = g_task_get_task_data (task);
-  GError       *error = NULL;
-  GInputStream *stream = soup_session_send_finish (SOUP_SESSION (source), result, &error);
-  guint         status;
+  SoupMessage *msg = g_task_get_task_data (task);
+  GError      *error = NULL;
+  g_autoptr (GInputStream) stream
+      = soup_session_send_finish (SOUP_SESSION (source), result, &error);
 
-  if (stream == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  status = soup_message_get_status (msg);
-  if (status >= 300)
-    {
-      g_object_unref (stream);
-      g_task_return_error (task, reply_error (status, NULL));
-      return;
-    }
-  g_task_return_pointer (task, stream, g_object_unref);
+  if (stream != NULL && reply_check (soup_message_get_status (msg), NULL, &error))
+    g_task_return_pointer (task, g_steal_pointer (&stream), g_object_unref);
+  else
+    g_task_return_error (task, error);
 }
 
 void
@@ -654,13 +667,10 @@ ks_podman_raw_request (KsPodman   *pm,
     }
   close (fd);
   g_byte_array_remove_range (buf, 0, head_len);
-  if (*status >= 300)
-    {
-      g_autoptr (GBytes) rest = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
-      g_propagate_error (error, reply_error (*status, rest));
-      return NULL;
-    }
-  return g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+  {
+    g_autoptr (GBytes) rest = g_byte_array_free_to_bytes (g_steal_pointer (&buf));
+    return reply_check (*status, rest, error) ? g_steal_pointer (&rest) : NULL;
+  }
 }
 
 JsonNode *
@@ -672,13 +682,8 @@ ks_podman_raw_call (KsPodman   *pm,
                     GError    **error)
 {
   g_autoptr (GBytes) reply = ks_podman_raw_request (pm, method, path, body, status, error);
-  gsize       len = 0;
-  const char *data;
 
-  if (reply == NULL)
-    return NULL;
-  data = g_bytes_get_data (reply, &len);
-  return parse_reply (data, len, error);
+  return reply ? reply_parse (*status, reply, error) : NULL;
 }
 
 int

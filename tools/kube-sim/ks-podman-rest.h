@@ -31,8 +31,11 @@ KsPodman *ks_podman_start (const char *root, GError **error);
 void ks_podman_stop (KsPodman *pm);
 
 /* "/libpod/..." with the query already escaped; body may be NULL. The
- * result is the parsed reply (NULL when empty); a status >= 400 or a pull's
- * {"error": ...} is an error with podman's message. */
+ * result is the parsed reply (NULL when empty); a status >= 300, a pull's
+ * {"error": ...} or a non-empty "Errs" list (pod start/stop) is an error
+ * with podman's message: G_IO_ERROR_NOT_FOUND for 404, G_IO_ERROR_EXISTS
+ * for 409, G_IO_ERROR_PENDING for 304 (already started/stopped), else
+ * G_IO_ERROR_FAILED. */
 void      ks_podman_call_async (KsPodman           *pm,
                                 const char         *method,
                                 const char         *path,
@@ -41,6 +44,9 @@ void      ks_podman_call_async (KsPodman           *pm,
                                 GAsyncReadyCallback callback,
                                 gpointer            user_data);
 JsonNode *ks_podman_call_finish (KsPodman *pm, GAsyncResult *result, GError **error);
+
+/* The reply as an object (borrowed), or NULL with an error naming what. */
+JsonObject *ks_podman_reply_object (JsonNode *reply, const char *what, GError **error);
 
 /* The same, the reply as bytes (exec start's raw stream). */
 void    ks_podman_send_async (KsPodman           *pm,

@@ -80,6 +80,57 @@ node_to_cell (JsonNode *n)
   return json_to_string (n, FALSE);
 }
 
+/* kubectl's STATUS while init containers run (printPod): Init:N/M, or
+ * Init:<reason> for one that failed or waits for a reason of its own;
+ * NULL once they all completed. Their restarts count then. */
+static char *
+init_status (JsonObject *obj, gint64 *restarts)
+{
+  JsonArray *inits = ks_json_get_array (ks_json_get_object (obj, "spec"), "initContainers");
+  JsonArray *statuses
+      = ks_json_get_array (ks_json_get_object (obj, "status"), "initContainerStatuses");
+  guint  n = inits ? json_array_get_length (inits) : 0;
+  gint64 sum = 0;
+
+  /* As kubectl: over the statuses there are (none from the fake agent). */
+  for (guint i = 0; statuses != NULL && i < json_array_get_length (statuses); i++)
+    {
+      JsonObject *cs = json_array_get_object_element (statuses, i);
+      JsonObject *term = ks_json_get_object (ks_json_get_object (cs, "state"), "terminated");
+      const char *waiting = ks_json_get_string (
+          ks_json_get_object (ks_json_get_object (cs, "state"), "waiting"), "reason");
+      sum += ks_json_get_int (cs, "restartCount", 0);
+      if (term != NULL && ks_json_get_int (term, "exitCode", 0) == 0)
+        continue;
+      *restarts = sum;
+      if (term != NULL && ks_json_get_string (term, "reason") != NULL)
+        return g_strdup_printf ("Init:%s", ks_json_get_string (term, "reason"));
+      if (term != NULL)
+        return g_strdup_printf ("Init:ExitCode:%" G_GINT64_FORMAT,
+                                ks_json_get_int (term, "exitCode", 0));
+      if (waiting != NULL && *waiting != '\0' && strcmp (waiting, "PodInitializing") != 0)
+        return g_strdup_printf ("Init:%s", waiting);
+      return g_strdup_printf ("Init:%u/%u", i, n);
+    }
+  return NULL;
+}
+
+static gboolean
+pod_initializing (JsonArray *statuses)
+{
+  for (guint i = 0; statuses && i < json_array_get_length (statuses); i++)
+    if (g_strcmp0 (
+            ks_json_get_string (
+                ks_json_get_object (
+                    ks_json_get_object (json_array_get_object_element (statuses, i), "state"),
+                    "waiting"),
+                "reason"),
+            "PodInitializing")
+        == 0)
+      return TRUE;
+  return FALSE;
+}
+
 static void
 pod_cells (JsonArray *cells, JsonObject *obj)
 {
@@ -87,7 +138,8 @@ pod_cells (JsonArray *cells, JsonObject *obj)
   JsonArray *containers = ks_json_get_array (ks_json_get_object (obj, "spec"), "containers");
   guint      ready = 0, total = containers ? json_array_get_length (containers) : 0;
   gint64     restarts = 0;
-  const char *phase = get_str (obj, "status.phase", "Pending");
+  const char      *phase = get_str (obj, "status.phase", "Pending");
+  g_autofree char *init_reason = NULL;
 
   for (guint i = 0; statuses && i < json_array_get_length (statuses); i++)
     {
@@ -102,6 +154,10 @@ pod_cells (JsonArray *cells, JsonObject *obj)
   }
   if (json_object_has_member (ks_meta (obj), "deletionTimestamp"))
     phase = "Terminating";
+  else if ((init_reason = init_status (obj, &restarts)) != NULL)
+    phase = init_reason;
+  else if (g_strcmp0 (phase, "Pending") == 0 && pod_initializing (statuses))
+    phase = "PodInitializing";
   else if (g_strcmp0 (phase, "Pending") == 0 && ks_json_lookup (obj, "spec.nodeName") != NULL)
     phase = "ContainerCreating";
   json_array_add_string_element (cells, phase);
