@@ -2029,6 +2029,61 @@ exec_cancelled (GCancellable *cancellable, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Resizes of a command on a terminal come from any thread: the handler
+ * only wakes the stream's context, whose loop sends the size. Shared with
+ * the signal closure, so a resize racing the end of the stream is safe. */
+typedef struct
+{
+  gatomicrefcount refs;
+  GMainContext   *context;
+  gint            pending;
+} ExecResize;
+
+static ExecResize *
+exec_resize_ref (ExecResize *w)
+{
+  g_atomic_ref_count_inc (&w->refs);
+  return w;
+}
+
+static void
+exec_resize_unref (ExecResize *w)
+{
+  if (g_atomic_ref_count_dec (&w->refs))
+    {
+      g_main_context_unref (w->context);
+      g_free (w);
+    }
+}
+
+static void
+exec_resize_closure_unref (gpointer data, GClosure *closure)
+{
+  exec_resize_unref (data);
+}
+
+static void
+exec_resized (HeroVirtCommand *command, guint columns, guint rows, gpointer user_data)
+{
+  ExecResize *w = user_data;
+
+  g_atomic_int_set (&w->pending, 1);
+  g_main_context_wakeup (w->context);
+}
+
+/* Sends @command's terminal size, if it has one, on the resize channel. */
+static void
+exec_send_size (ChannelStream *cs, HeroVirtCommand *command)
+{
+  g_autofree char *message = NULL;
+  guint            columns, rows;
+
+  if (!hero_virt_command_get_terminal_size (command, &columns, &rows))
+    return;
+  message = k8s_resize_message (columns, rows);
+  channel_stream_send (cs, K8S_CHANNEL_RESIZE, message, strlen (message));
+}
+
 /* The argv run in the container: @command's, behind `sh -c 'cd'` for a
  * working directory and `env` for variables. */
 static GStrv
@@ -2079,6 +2134,9 @@ k8s_exec_command (HeroVirtClusterProvider *provider,
   GSource               *timeout = NULL;
   gint64                 start = g_get_monotonic_time ();
   ExecRun                r = { 0 };
+  gboolean               tty = hero_virt_command_get_tty (command);
+  ExecResize            *resize = NULL;
+  gulong                 resize_id = 0;
   HeroVirtCommandResult *result = NULL;
   int                    exit_code = -1;
   g_autofree char       *failure = NULL;
@@ -2095,7 +2153,7 @@ k8s_exec_command (HeroVirtClusterProvider *provider,
   if (namespace == NULL)
   namespace = default_namespace (self);
   argv = exec_argv (command, variables);
-  query = k8s_exec_query ((const char *const *)argv, container, want_stdin, TRUE, FALSE);
+  query = k8s_exec_query ((const char *const *)argv, container, want_stdin, TRUE, tty);
   display = hero_virt_command_to_string (command);
 
   if (!channel_stream_open (self, &cs, namespace, pod, container, path, query, protocols,
@@ -2118,6 +2176,15 @@ k8s_exec_command (HeroVirtClusterProvider *provider,
   r.status = g_string_new (NULL);
   channel_stream_connect (&cs, G_CALLBACK (exec_message), G_CALLBACK (exec_closed),
                           G_CALLBACK (exec_error), cancellable, exec_cancelled, &r);
+  if (tty)
+    {
+      resize = g_new0 (ExecResize, 1);
+      g_atomic_ref_count_init (&resize->refs);
+      resize->context = g_main_context_ref (cs.context);
+      resize_id = g_signal_connect_data (command, "resized", G_CALLBACK (exec_resized),
+                                         exec_resize_ref (resize), exec_resize_closure_unref, 0);
+      exec_send_size (&cs, command);
+    }
 
   if (want_stdin)
     {
@@ -2139,12 +2206,21 @@ k8s_exec_command (HeroVirtClusterProvider *provider,
   while (!r.closed && !r.timed_out && !r.cancelled
          && !(r.too_large != NULL
               && soup_websocket_connection_get_state (cs.ws) == SOUP_WEBSOCKET_STATE_CLOSED))
-    g_main_context_iteration (cs.context, TRUE);
+    {
+      g_main_context_iteration (cs.context, TRUE);
+      if (resize != NULL && g_atomic_int_compare_and_exchange (&resize->pending, 1, 0))
+        exec_send_size (&cs, command);
+    }
 
   if (timeout)
     {
       g_source_destroy (timeout);
       g_source_unref (timeout);
+    }
+  if (resize != NULL)
+    {
+      g_signal_handler_disconnect (command, resize_id);
+      exec_resize_unref (resize);
     }
   channel_stream_end (&cs, &r);
 
