@@ -10,6 +10,8 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "cli-common.h"
@@ -163,7 +165,7 @@ read_stdin (GError **error)
 static int
 cmd_exec (int argc, char **argv)
 {
-  gboolean           interactive = FALSE;
+  gboolean           interactive = FALSE, tty = FALSE;
   char              *container = NULL;
   int                timeout_s = 0;
   const GOptionEntry entries[]
@@ -171,6 +173,10 @@ cmd_exec (int argc, char **argv)
           { "container", 'c', 0, G_OPTION_ARG_STRING, &container, "The container", "NAME" },
           { "stdin", 'i', 0, G_OPTION_ARG_NONE, &interactive,
             "Send this program's standard input (read to its end first)", NULL },
+          { "tty", 't', 0, G_OPTION_ARG_NONE, &tty,
+            "Run it on a terminal (of this program's terminal's size; standard error is merged "
+            "into standard output)",
+            NULL },
           { "timeout", 0, 0, G_OPTION_ARG_INT, &timeout_s, "Give up after S seconds", "S" },
           { NULL } };
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
@@ -207,6 +213,16 @@ cmd_exec (int argc, char **argv)
   command = hero_virt_command_new_argv ((const char *const *)cmd_argv);
   if (timeout_s > 0)
     hero_virt_command_set_timeout (command, (guint)timeout_s * 1000);
+  if (tty)
+    {
+      struct winsize ws = { 0 };
+
+      hero_virt_command_set_tty (command, TRUE);
+      if ((ioctl (STDOUT_FILENO, TIOCGWINSZ, &ws) == 0
+           || ioctl (STDIN_FILENO, TIOCGWINSZ, &ws) == 0)
+          && ws.ws_col > 0 && ws.ws_row > 0)
+        hero_virt_command_resize (command, ws.ws_col, ws.ws_row);
+    }
   if (interactive)
     {
       g_autoptr (GBytes) input = read_stdin (&error);

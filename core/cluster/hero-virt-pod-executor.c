@@ -28,6 +28,11 @@
  * (`cat`, `mktemp -d`, `rm -rf --`, which never follows a symbolic link
  * out of the removed tree).
  *
+ * A command with [property@HeroVirt.Command:tty] runs on a terminal in
+ * the container (`tty=true`, as `kubectl exec -t`): the container's
+ * runtime merges its standard error into its standard output, and
+ * [method@HeroVirt.Command.resize] resizes the terminal while it runs.
+ *
  * A stream that breaks (the API server went away) is
  * %HERO_VIRT_ERROR_NETWORK; the command may then still be running in the
  * pod, as with kubectl.
@@ -117,6 +122,12 @@ pod_is_local (HeroVirtExecutor *executor)
   return FALSE;
 }
 
+static gboolean
+pod_supports_tty (HeroVirtExecutor *executor)
+{
+  return TRUE;
+}
+
 static void
 executor_iface_init (HeroVirtExecutorInterface *iface)
 {
@@ -125,6 +136,7 @@ executor_iface_init (HeroVirtExecutorInterface *iface)
   iface->run_finish = pod_run_finish;
   iface->get_description = pod_get_description;
   iface->is_local = pod_is_local;
+  iface->supports_tty = pod_supports_tty;
 }
 
 static void

@@ -45,6 +45,9 @@ struct _HeroVirtCommand
   guint64    max_output;
   gboolean   merge_stderr;
   char      *log_domain;
+  gboolean   tty;
+  GMutex     size_lock; /* columns and rows: resize() may come from any thread */
+  guint16    columns, rows;
 };
 
 enum
@@ -55,12 +58,14 @@ enum
   PROP_TIMEOUT,
   PROP_MAX_OUTPUT,
   PROP_LOG_DOMAIN,
+  PROP_TTY,
   N_PROPS
 };
 
 enum
 {
   SIGNAL_OUTPUT_LINE,
+  SIGNAL_RESIZED,
   N_SIGNALS
 };
 
@@ -80,6 +85,7 @@ hero_virt_command_finalize (GObject *object)
   g_clear_pointer (&self->environ, g_strfreev);
   g_clear_pointer (&self->cwd, g_free);
   g_clear_pointer (&self->log_domain, g_free);
+  g_mutex_clear (&self->size_lock);
 
   G_OBJECT_CLASS (hero_virt_command_parent_class)->finalize (object);
 }
@@ -105,6 +111,9 @@ hero_virt_command_get_property (GObject *object, guint prop_id, GValue *value, G
       break;
     case PROP_LOG_DOMAIN:
       g_value_set_string (value, self->log_domain);
+      break;
+    case PROP_TTY:
+      g_value_set_boolean (value, self->tty);
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -136,6 +145,9 @@ hero_virt_command_set_property (GObject      *object,
       break;
     case PROP_LOG_DOMAIN:
       hero_virt_command_set_log_domain (self, g_value_get_string (value));
+      break;
+    case PROP_TTY:
+      hero_virt_command_set_tty (self, g_value_get_boolean (value));
       break;
     default:
       G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
@@ -216,7 +228,43 @@ hero_virt_command_class_init (HeroVirtCommandClass *klass)
       = g_param_spec_string ("log-domain", NULL, NULL, NULL,
                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * HeroVirtCommand:tty:
+   *
+   * Whether the command runs on a terminal, as `kubectl exec -t` runs it:
+   * its standard input, output and error are a pseudo-terminal, so its
+   * standard error arrives merged into its standard output (the result's
+   * standard error is empty) and its lines end in `\r\n`, which
+   * [signal@HeroVirt.Command::output-line] strips. Set the terminal's size
+   * with [method@HeroVirt.Command.resize], before or while it runs.
+   *
+   * Only executors that can give a command a terminal run it (the
+   * [class@HeroVirt.PodExecutor]); the others fail with
+   * %HERO_VIRT_ERROR_NOT_SUPPORTED.
+   *
+   * Since: 0.1
+   */
+  properties[PROP_TTY]
+      = g_param_spec_boolean ("tty", NULL, NULL, FALSE,
+                              G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /**
+   * HeroVirtCommand::resized:
+   * @self: the command
+   * @columns: the terminal's new width, in characters
+   * @rows: the terminal's new height, in lines
+   *
+   * Emitted by [method@HeroVirt.Command.resize], in the thread that called
+   * it. An executor running the command on a terminal connects to it to
+   * pass the new size on (a pod's exec sends it on the resize channel).
+   *
+   * Since: 0.1
+   */
+  signals[SIGNAL_RESIZED]
+      = g_signal_new ("resized", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST, 0, NULL, NULL, NULL,
+                      G_TYPE_NONE, 2, G_TYPE_UINT, G_TYPE_UINT);
 
   /**
    * HeroVirtCommand::output-line:
@@ -247,6 +295,7 @@ hero_virt_command_init (HeroVirtCommand *self)
   g_ptr_array_add (self->argv, NULL);
   self->secret = g_array_new (FALSE, TRUE, sizeof (gboolean));
   self->environ = g_new0 (char *, 1);
+  g_mutex_init (&self->size_lock);
 }
 
 /**
@@ -648,6 +697,108 @@ hero_virt_command_set_merge_stderr (HeroVirtCommand *self, gboolean merge)
 
   self->merge_stderr = !!merge;
   return self;
+}
+
+/**
+ * hero_virt_command_set_tty:
+ * @self: a #HeroVirtCommand
+ * @tty: whether to run the command on a terminal
+ *
+ * Runs the command on a terminal (see [property@HeroVirt.Command:tty]).
+ *
+ * Returns: (transfer none): @self
+ *
+ * Since: 0.1
+ */
+HeroVirtCommand *
+hero_virt_command_set_tty (HeroVirtCommand *self, gboolean tty)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_COMMAND (self), NULL);
+
+  tty = !!tty;
+  if (self->tty != tty)
+    {
+      self->tty = tty;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TTY]);
+    }
+  return self;
+}
+
+/**
+ * hero_virt_command_get_tty:
+ * @self: a #HeroVirtCommand
+ *
+ * Returns: whether the command runs on a terminal
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_command_get_tty (HeroVirtCommand *self)
+{
+  g_return_val_if_fail (HERO_VIRT_IS_COMMAND (self), FALSE);
+
+  return self->tty;
+}
+
+/**
+ * hero_virt_command_resize:
+ * @self: a #HeroVirtCommand
+ * @columns: the terminal's width in characters, 1 to 65535
+ * @rows: the terminal's height in lines, 1 to 65535
+ *
+ * Sets the size of the command's terminal ([property@HeroVirt.Command:tty]).
+ * Set before the run, it is the size the terminal starts with (else the
+ * executor's default); while the command runs, the executor resizes its
+ * terminal, so the program gets `SIGWINCH` and `stty size` prints the new
+ * size. It may be called from any thread, such as from an
+ * [signal@HeroVirt.Command::output-line] handler or a `SIGWINCH` source;
+ * it emits [signal@HeroVirt.Command::resized] in that thread.
+ *
+ * Since: 0.1
+ */
+void
+hero_virt_command_resize (HeroVirtCommand *self, guint columns, guint rows)
+{
+  g_return_if_fail (HERO_VIRT_IS_COMMAND (self));
+  g_return_if_fail (columns >= 1 && columns <= G_MAXUINT16);
+  g_return_if_fail (rows >= 1 && rows <= G_MAXUINT16);
+
+  g_mutex_lock (&self->size_lock);
+  self->columns = (guint16)columns;
+  self->rows = (guint16)rows;
+  g_mutex_unlock (&self->size_lock);
+  g_signal_emit (self, signals[SIGNAL_RESIZED], 0, columns, rows);
+}
+
+/**
+ * hero_virt_command_get_terminal_size:
+ * @self: a #HeroVirtCommand
+ * @columns: (out) (optional): the terminal's width, or 0 when not set
+ * @rows: (out) (optional): the terminal's height, or 0 when not set
+ *
+ * Reads the size last set with [method@HeroVirt.Command.resize]; it may
+ * be called from any thread.
+ *
+ * Returns: whether a size was set
+ *
+ * Since: 0.1
+ */
+gboolean
+hero_virt_command_get_terminal_size (HeroVirtCommand *self, guint *columns, guint *rows)
+{
+  guint c, r;
+
+  g_return_val_if_fail (HERO_VIRT_IS_COMMAND (self), FALSE);
+
+  g_mutex_lock (&self->size_lock);
+  c = self->columns;
+  r = self->rows;
+  g_mutex_unlock (&self->size_lock);
+  if (columns)
+    *columns = c;
+  if (rows)
+    *rows = r;
+  return c > 0;
 }
 
 /**

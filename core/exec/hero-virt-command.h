@@ -68,6 +68,14 @@ HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtCommand *hero_virt_command_set_merge_stderr (HeroVirtCommand *self, gboolean merge);
 HERO_VIRT_AVAILABLE_IN_ALL
 HeroVirtCommand *hero_virt_command_set_log_domain (HeroVirtCommand *self, const char *log_domain);
+HERO_VIRT_AVAILABLE_IN_ALL
+HeroVirtCommand *hero_virt_command_set_tty (HeroVirtCommand *self, gboolean tty);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_command_get_tty (HeroVirtCommand *self);
+HERO_VIRT_AVAILABLE_IN_ALL
+void hero_virt_command_resize (HeroVirtCommand *self, guint columns, guint rows);
+HERO_VIRT_AVAILABLE_IN_ALL
+gboolean hero_virt_command_get_terminal_size (HeroVirtCommand *self, guint *columns, guint *rows);
 
 /**
  * HERO_VIRT_COMMAND_NEW:

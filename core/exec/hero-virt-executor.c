@@ -193,6 +193,21 @@ hero_virt_executor_default_init (HeroVirtExecutorInterface *iface)
   max_output_quark = g_quark_from_static_string ("hero-virt-executor-max-output");
 }
 
+/* A command on a terminal needs an executor that can give it one. */
+static gboolean
+check_tty (HeroVirtExecutor *self, HeroVirtCommand *command, GError **error)
+{
+  HeroVirtExecutorInterface *iface = HERO_VIRT_EXECUTOR_GET_IFACE (self);
+
+  if (!hero_virt_command_get_tty (command)
+      || (iface->supports_tty != NULL && iface->supports_tty (self)))
+    return TRUE;
+  g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED,
+               "%s cannot run %s on a terminal (the command's tty property)",
+               G_OBJECT_TYPE_NAME (self), hero_virt_command_get_program (command));
+  return FALSE;
+}
+
 /**
  * hero_virt_executor_run: (virtual run)
  * @self: a #HeroVirtExecutor
@@ -223,6 +238,8 @@ hero_virt_executor_run (HeroVirtExecutor *self,
 
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
+  if (!check_tty (self, command, error))
+    return NULL;
   return HERO_VIRT_EXECUTOR_GET_IFACE (self)->run (self, command, cancellable, error);
 }
 
@@ -245,9 +262,17 @@ hero_virt_executor_run_async (HeroVirtExecutor   *self,
                               GAsyncReadyCallback callback,
                               gpointer            user_data)
 {
+  g_autoptr (GError) error = NULL;
+
   g_return_if_fail (HERO_VIRT_IS_EXECUTOR (self));
   g_return_if_fail (HERO_VIRT_IS_COMMAND (command));
 
+  if (!check_tty (self, command, &error))
+    {
+      g_task_report_error (self, callback, user_data, hero_virt_executor_run_async,
+                           g_steal_pointer (&error));
+      return;
+    }
   HERO_VIRT_EXECUTOR_GET_IFACE (self)->run_async (self, command, cancellable, callback, user_data);
 }
 
@@ -269,6 +294,8 @@ hero_virt_executor_run_finish (HeroVirtExecutor *self, GAsyncResult *result, GEr
   g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), NULL);
   g_return_val_if_fail (G_IS_ASYNC_RESULT (result), NULL);
 
+  if (g_async_result_is_tagged (result, hero_virt_executor_run_async))
+    return g_task_propagate_pointer (G_TASK (result), error);
   return HERO_VIRT_EXECUTOR_GET_IFACE (self)->run_finish (self, result, error);
 }
 

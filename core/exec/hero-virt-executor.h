@@ -32,6 +32,9 @@ G_DECLARE_INTERFACE (HeroVirtExecutor, hero_virt_executor, HERO_VIRT, EXECUTOR, 
  *   `ssh://user@host:port`)
  * @is_local: whether commands run on this machine with this process's
  *   view of the file system
+ * @supports_tty: whether it runs commands on a terminal
+ *   ([property@HeroVirt.Command:tty]); unset means it does not, and
+ *   such commands fail with %HERO_VIRT_ERROR_NOT_SUPPORTED before @run
  *
  * The virtual functions of #HeroVirtExecutor. An implementation provides
  * @run or @run_async (the other is derived), and the file operations it can
@@ -73,9 +76,10 @@ struct _HeroVirtExecutorInterface
                            GError          **error);
   char *(*get_description) (HeroVirtExecutor *self);
   gboolean (*is_local) (HeroVirtExecutor *self);
+  gboolean (*supports_tty) (HeroVirtExecutor *self);
 
   /*< private >*/
-  gpointer padding[12];
+  gpointer padding[11];
 };
 
 HERO_VIRT_AVAILABLE_IN_ALL

@@ -1751,6 +1751,127 @@ ws_finish (SoupWebsocketConnection *ws, GMainContext *context)
     ;
 }
 
+/* -- channel streams: exec, attach and port-forward over WebSocket -- */
+
+/* One channel.k8s.io stream with the main context it runs in (pushed as
+ * the thread default while it is open). */
+typedef struct
+{
+  GMainContext            *context;
+  SoupWebsocketConnection *ws;
+  gboolean                 v5; /* v5.channel.k8s.io: channels can be closed */
+  GSource                 *cancel;
+} ChannelStream;
+
+/* Opens the stream to @path?@query of @pod offering @protocols, in a new
+ * main context that stays the thread default until channel_stream_end().
+ * A refused upgrade says what is missing (the pod or @container). */
+static gboolean
+channel_stream_open (HeroVirtK8sProvider *self,
+                     ChannelStream       *cs,
+                     const char *namespace,
+                     const char        *pod,
+                     const char        *container,
+                     const char        *path,
+                     const char        *query,
+                     const char *const *protocols,
+                     GCancellable      *cancellable,
+                     GError           **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  guint status = 0;
+
+  memset (cs, 0, sizeof *cs);
+  cs->context = g_main_context_new ();
+  g_main_context_push_thread_default (cs->context);
+  cs->ws = ws_open (self, cs->context, path, query, protocols, &status, cancellable, &local_error);
+  if (cs->ws == NULL)
+    {
+      g_main_context_pop_thread_default (cs->context);
+      g_clear_pointer (&cs->context, g_main_context_unref);
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          || local_error->domain == HERO_VIRT_ERROR)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        set_upgrade_error (self, namespace, pod, container, status, local_error, cancellable,
+                           error);
+      return FALSE;
+    }
+  cs->v5 = g_strcmp0 (soup_websocket_connection_get_protocol (cs->ws), "v5.channel.k8s.io") == 0;
+  return TRUE;
+}
+
+/* Connects the stream's signals to @user_data's handlers and, with a
+ * @cancellable, @on_cancel to run in the stream's context. */
+static void
+channel_stream_connect (ChannelStream *cs,
+                        GCallback      on_message,
+                        GCallback      on_closed,
+                        GCallback      on_error,
+                        GCancellable  *cancellable,
+                        gboolean (*on_cancel) (GCancellable *, gpointer),
+                        gpointer user_data)
+{
+  g_signal_connect (cs->ws, "message", on_message, user_data);
+  g_signal_connect (cs->ws, "closed", on_closed, user_data);
+  g_signal_connect (cs->ws, "error", on_error, user_data);
+  if (cancellable != NULL)
+    {
+      cs->cancel = g_cancellable_source_new (cancellable);
+      g_source_set_callback (cs->cancel, (GSourceFunc)(void (*) (void))on_cancel, user_data, NULL);
+      g_source_attach (cs->cancel, cs->context);
+    }
+}
+
+/* Sends @len bytes of @data on @channel, if the stream is still open. */
+static void
+channel_stream_send (ChannelStream *cs, guint8 channel, const void *data, gsize len)
+{
+  g_autoptr (GBytes) frame = NULL;
+  gconstpointer fdata;
+  gsize         flen;
+
+  if (soup_websocket_connection_get_state (cs->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  frame = k8s_frame (channel, data, len);
+  fdata = g_bytes_get_data (frame, &flen);
+  soup_websocket_connection_send_binary (cs->ws, fdata, flen);
+}
+
+/* Closes @channel with the v5 CLOSE signal; v4 has none (a no-op). */
+static void
+channel_stream_close_channel (ChannelStream *cs, guint8 channel)
+{
+  g_autoptr (GBytes) close = NULL;
+  gconstpointer fdata;
+  gsize         flen;
+
+  if (!cs->v5 || soup_websocket_connection_get_state (cs->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  close = k8s_frame_close (channel);
+  fdata = g_bytes_get_data (close, &flen);
+  soup_websocket_connection_send_binary (cs->ws, fdata, flen);
+}
+
+/* Ends the stream: the cancel watch, a bounded closing handshake, the
+ * handlers of @user_data; then pops and frees the context. */
+static void
+channel_stream_end (ChannelStream *cs, gpointer user_data)
+{
+  if (cs->cancel != NULL)
+    {
+      g_source_destroy (cs->cancel);
+      g_clear_pointer (&cs->cancel, g_source_unref);
+    }
+  ws_finish (cs->ws, cs->context);
+  g_signal_handlers_disconnect_by_data (cs->ws, user_data);
+  while (g_main_context_iteration (cs->context, FALSE))
+    ;
+  g_main_context_pop_thread_default (cs->context);
+  g_clear_object (&cs->ws);
+  g_clear_pointer (&cs->context, g_main_context_unref);
+}
+
 /* -- exec -- */
 
 typedef struct
@@ -1908,6 +2029,61 @@ exec_cancelled (GCancellable *cancellable, gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Resizes of a command on a terminal come from any thread: the handler
+ * only wakes the stream's context, whose loop sends the size. Shared with
+ * the signal closure, so a resize racing the end of the stream is safe. */
+typedef struct
+{
+  gatomicrefcount refs;
+  GMainContext   *context;
+  gint            pending;
+} ExecResize;
+
+static ExecResize *
+exec_resize_ref (ExecResize *w)
+{
+  g_atomic_ref_count_inc (&w->refs);
+  return w;
+}
+
+static void
+exec_resize_unref (ExecResize *w)
+{
+  if (g_atomic_ref_count_dec (&w->refs))
+    {
+      g_main_context_unref (w->context);
+      g_free (w);
+    }
+}
+
+static void
+exec_resize_closure_unref (gpointer data, GClosure *closure)
+{
+  exec_resize_unref (data);
+}
+
+static void
+exec_resized (HeroVirtCommand *command, guint columns, guint rows, gpointer user_data)
+{
+  ExecResize *w = user_data;
+
+  g_atomic_int_set (&w->pending, 1);
+  g_main_context_wakeup (w->context);
+}
+
+/* Sends @command's terminal size, if it has one, on the resize channel. */
+static void
+exec_send_size (ChannelStream *cs, HeroVirtCommand *command)
+{
+  g_autofree char *message = NULL;
+  guint            columns, rows;
+
+  if (!hero_virt_command_get_terminal_size (command, &columns, &rows))
+    return;
+  message = k8s_resize_message (columns, rows);
+  channel_stream_send (cs, K8S_CHANNEL_RESIZE, message, strlen (message));
+}
+
 /* The argv run in the container: @command's, behind `sh -c 'cd'` for a
  * working directory and `env` for variables. */
 static GStrv
@@ -1950,18 +2126,17 @@ k8s_exec_command (HeroVirtClusterProvider *provider,
 {
   HeroVirtK8sProvider     *self = HERO_VIRT_K8S_PROVIDER (provider);
   static const char *const protocols[] = { "v5.channel.k8s.io", "v4.channel.k8s.io", NULL };
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (SoupWebsocketConnection) ws = NULL;
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *path = NULL, *query = NULL, *display = NULL;
+  ChannelStream            cs;
+  g_autofree char         *path = NULL, *query = NULL, *display = NULL;
   g_auto (GStrv) argv = NULL;
   GBytes                *input = hero_virt_command_get_stdin (command);
   gboolean               want_stdin = input != NULL && g_bytes_get_size (input) > 0;
-  gboolean               v5;
-  GSource               *timeout = NULL, *cancel = NULL;
-  guint                  status = 0;
+  GSource               *timeout = NULL;
   gint64                 start = g_get_monotonic_time ();
   ExecRun                r = { 0 };
+  gboolean               tty = hero_virt_command_get_tty (command);
+  ExecResize            *resize = NULL;
+  gulong                 resize_id = 0;
   HeroVirtCommandResult *result = NULL;
   int                    exit_code = -1;
   g_autofree char       *failure = NULL;
@@ -1978,25 +2153,14 @@ k8s_exec_command (HeroVirtClusterProvider *provider,
   if (namespace == NULL)
   namespace = default_namespace (self);
   argv = exec_argv (command, variables);
-  query = k8s_exec_query ((const char *const *)argv, container, want_stdin, TRUE, FALSE);
+  query = k8s_exec_query ((const char *const *)argv, container, want_stdin, TRUE, tty);
   display = hero_virt_command_to_string (command);
 
-  g_main_context_push_thread_default (context);
-  ws = ws_open (self, context, path, query, protocols, &status, cancellable, &local_error);
-  if (ws == NULL)
-    {
-      g_main_context_pop_thread_default (context);
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || local_error->domain == HERO_VIRT_ERROR)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        set_upgrade_error (self, namespace, pod, container, status, local_error, cancellable,
-                           error);
-      return NULL;
-    }
-  v5 = g_strcmp0 (soup_websocket_connection_get_protocol (ws), "v5.channel.k8s.io") == 0;
+  if (!channel_stream_open (self, &cs, namespace, pod, container, path, query, protocols,
+                            cancellable, error))
+    return NULL;
 
-  r.context = context;
+  r.context = cs.context;
   r.command = command;
   r.emit_lines = hero_virt_command_wants_lines (command);
   r.merge = hero_virt_command_get_merge_stderr (command);
@@ -2010,9 +2174,17 @@ k8s_exec_command (HeroVirtClusterProvider *provider,
   r.out_line = g_string_new (NULL);
   r.err_line = g_string_new (NULL);
   r.status = g_string_new (NULL);
-  g_signal_connect (ws, "message", G_CALLBACK (exec_message), &r);
-  g_signal_connect (ws, "closed", G_CALLBACK (exec_closed), &r);
-  g_signal_connect (ws, "error", G_CALLBACK (exec_error), &r);
+  channel_stream_connect (&cs, G_CALLBACK (exec_message), G_CALLBACK (exec_closed),
+                          G_CALLBACK (exec_error), cancellable, exec_cancelled, &r);
+  if (tty)
+    {
+      resize = g_new0 (ExecResize, 1);
+      g_atomic_ref_count_init (&resize->refs);
+      resize->context = g_main_context_ref (cs.context);
+      resize_id = g_signal_connect_data (command, "resized", G_CALLBACK (exec_resized),
+                                         exec_resize_ref (resize), exec_resize_closure_unref, 0);
+      exec_send_size (&cs, command);
+    }
 
   if (want_stdin)
     {
@@ -2020,55 +2192,37 @@ k8s_exec_command (HeroVirtClusterProvider *provider,
       const guint8 *data = g_bytes_get_data (input, &len);
 
       for (gsize off = 0; off < len; off += WS_STDIN_CHUNK)
-        {
-          g_autoptr (GBytes) frame
-              = k8s_frame (K8S_CHANNEL_STDIN, data + off, MIN (WS_STDIN_CHUNK, len - off));
-          gsize         flen;
-          gconstpointer fdata = g_bytes_get_data (frame, &flen);
-
-          soup_websocket_connection_send_binary (ws, fdata, flen);
-        }
-      if (v5)
-        {
-          g_autoptr (GBytes) close = k8s_frame_close (K8S_CHANNEL_STDIN);
-          gsize         flen;
-          gconstpointer fdata = g_bytes_get_data (close, &flen);
-
-          soup_websocket_connection_send_binary (ws, fdata, flen);
-        }
+        channel_stream_send (&cs, K8S_CHANNEL_STDIN, data + off, MIN (WS_STDIN_CHUNK, len - off));
+      channel_stream_close_channel (&cs, K8S_CHANNEL_STDIN);
     }
 
   if (hero_virt_command_get_timeout (command) > 0)
     {
       timeout = g_timeout_source_new (hero_virt_command_get_timeout (command));
       g_source_set_callback (timeout, exec_timeout, &r, NULL);
-      g_source_attach (timeout, context);
-    }
-  if (cancellable != NULL)
-    {
-      cancel = g_cancellable_source_new (cancellable);
-      g_source_set_callback (cancel, (GSourceFunc)(void (*) (void))exec_cancelled, &r, NULL);
-      g_source_attach (cancel, context);
+      g_source_attach (timeout, cs.context);
     }
 
   while (!r.closed && !r.timed_out && !r.cancelled
          && !(r.too_large != NULL
-              && soup_websocket_connection_get_state (ws) == SOUP_WEBSOCKET_STATE_CLOSED))
-    g_main_context_iteration (context, TRUE);
+              && soup_websocket_connection_get_state (cs.ws) == SOUP_WEBSOCKET_STATE_CLOSED))
+    {
+      g_main_context_iteration (cs.context, TRUE);
+      if (resize != NULL && g_atomic_int_compare_and_exchange (&resize->pending, 1, 0))
+        exec_send_size (&cs, command);
+    }
 
   if (timeout)
     {
       g_source_destroy (timeout);
       g_source_unref (timeout);
     }
-  if (cancel)
+  if (resize != NULL)
     {
-      g_source_destroy (cancel);
-      g_source_unref (cancel);
+      g_signal_handler_disconnect (command, resize_id);
+      exec_resize_unref (resize);
     }
-  ws_finish (ws, context);
-  g_signal_handlers_disconnect_by_data (ws, &r);
-  g_main_context_pop_thread_default (context);
+  channel_stream_end (&cs, &r);
 
   if (r.emit_lines)
     {
@@ -2172,23 +2326,23 @@ k8s_exec (HeroVirtClusterProvider *provider,
 
 typedef struct
 {
-  GMainContext            *context;
-  SoupWebsocketConnection *ws;
-  GIOStream               *local;
-  guint16                  port;
-  gboolean                 data_prefixed, error_prefixed;
-  GString                 *remote_error;
-  GQueue                   pending; /* GBytes to write locally */
-  GBytes                  *current; /* being written */
-  gboolean                 writing;
-  gboolean                 local_eof;
-  gboolean                 local_failed;
-  gboolean                 closed;
-  gboolean                 cancelled;
-  gboolean                 bad_frame;
-  GCancellable            *io_cancel;
-  guint                    reading;
-  GError                  *ws_error;
+  GMainContext  *context;
+  ChannelStream *cs;
+  GIOStream     *local;
+  guint16        port;
+  gboolean       data_prefixed, error_prefixed;
+  GString       *remote_error;
+  GQueue         pending; /* GBytes to write locally */
+  GBytes        *current; /* being written */
+  gboolean       writing;
+  gboolean       local_eof;
+  gboolean       local_failed;
+  gboolean       closed;
+  gboolean       cancelled;
+  gboolean       bad_frame;
+  GCancellable  *io_cancel;
+  guint          reading;
+  GError        *ws_error;
 } Forward;
 
 static void forward_write_next (Forward *f);
@@ -2314,15 +2468,12 @@ forward_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       g_main_context_wakeup (f->context);
       return;
     }
-  if (soup_websocket_connection_get_state (f->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    {
-      gsize         len;
-      const guint8 *data = g_bytes_get_data (bytes, &len);
-      g_autoptr (GBytes) frame = k8s_frame (0, data, len);
-      gconstpointer fdata = g_bytes_get_data (frame, &len);
+  {
+    gsize         len;
+    const guint8 *data = g_bytes_get_data (bytes, &len);
 
-      soup_websocket_connection_send_binary (f->ws, fdata, len);
-    }
+    channel_stream_send (f->cs, 0, data, len);
+  }
   f->reading++;
   g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 65536, G_PRIORITY_DEFAULT, f->io_cancel,
                                    forward_read_cb, f);
@@ -2350,13 +2501,10 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
 {
   HeroVirtK8sProvider     *self = HERO_VIRT_K8S_PROVIDER (provider);
   static const char *const protocols[] = { "v4.channel.k8s.io", NULL };
-  g_autoptr (GMainContext) context = g_main_context_new ();
-  g_autoptr (GError) local_error = NULL;
-  g_autofree char *path = NULL, *query = NULL;
-  GSource         *cancel = NULL;
-  guint            status = 0;
-  gboolean         ok = TRUE;
-  Forward          f = { 0 };
+  ChannelStream            cs;
+  g_autofree char         *path = NULL, *query = NULL;
+  gboolean                 ok = TRUE;
+  Forward                  f = { 0 };
 
   if (port == 0 || port > 65535)
     {
@@ -2372,34 +2520,21 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
     }
   query = g_strdup_printf ("ports=%u", port);
 
-  g_main_context_push_thread_default (context);
-  f.ws = ws_open (self, context, path, query, protocols, &status, cancellable, &local_error);
-  if (f.ws == NULL)
+  if (!channel_stream_open (self, &cs, namespace, pod, NULL, path, query, protocols, cancellable,
+                            error))
     {
-      g_main_context_pop_thread_default (context);
       g_io_stream_close (connection, NULL, NULL);
-      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
-          || local_error->domain == HERO_VIRT_ERROR)
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      else
-        set_upgrade_error (self, namespace, pod, NULL, status, local_error, cancellable, error);
       return FALSE;
     }
-  f.context = context;
+  f.cs = &cs;
+  f.context = cs.context;
   f.local = connection;
   f.port = (guint16)port;
   f.remote_error = g_string_new (NULL);
   f.io_cancel = g_cancellable_new ();
   g_queue_init (&f.pending);
-  g_signal_connect (f.ws, "message", G_CALLBACK (forward_message), &f);
-  g_signal_connect (f.ws, "closed", G_CALLBACK (forward_closed), &f);
-  g_signal_connect (f.ws, "error", G_CALLBACK (forward_error), &f);
-  if (cancellable != NULL)
-    {
-      cancel = g_cancellable_source_new (cancellable);
-      g_source_set_callback (cancel, (GSourceFunc)(void (*) (void))forward_cancelled, &f, NULL);
-      g_source_attach (cancel, context);
-    }
+  channel_stream_connect (&cs, G_CALLBACK (forward_message), G_CALLBACK (forward_closed),
+                          G_CALLBACK (forward_error), cancellable, forward_cancelled, &f);
   f.reading = 1;
   g_input_stream_read_bytes_async (g_io_stream_get_input_stream (connection), 65536,
                                    G_PRIORITY_DEFAULT, f.io_cancel, forward_read_cb, &f);
@@ -2407,24 +2542,15 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
   /* Until either side is done; then what the pod sent is written out. */
   while (!f.closed && !f.local_eof && !f.local_failed && !f.cancelled && !f.bad_frame
          && f.remote_error->len == 0)
-    g_main_context_iteration (context, TRUE);
+    g_main_context_iteration (cs.context, TRUE);
   while (!f.cancelled && !f.local_failed && (f.writing || !g_queue_is_empty (&f.pending)))
-    g_main_context_iteration (context, TRUE);
+    g_main_context_iteration (cs.context, TRUE);
 
   g_cancellable_cancel (f.io_cancel);
   while (f.reading > 0 || f.writing)
-    g_main_context_iteration (context, TRUE);
-  if (cancel)
-    {
-      g_source_destroy (cancel);
-      g_source_unref (cancel);
-    }
-  ws_finish (f.ws, context);
-  g_signal_handlers_disconnect_by_data (f.ws, &f);
+    g_main_context_iteration (cs.context, TRUE);
   g_io_stream_close (connection, NULL, NULL);
-  while (g_main_context_iteration (context, FALSE))
-    ;
-  g_main_context_pop_thread_default (context);
+  channel_stream_end (&cs, &f);
 
   if (f.cancelled)
     {
@@ -2451,7 +2577,6 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
   g_string_free (f.remote_error, TRUE);
   g_clear_error (&f.ws_error);
   g_clear_object (&f.io_cancel);
-  g_clear_object (&f.ws);
   return ok;
 }
 

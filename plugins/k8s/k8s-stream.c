@@ -113,6 +113,12 @@ k8s_port_prefix_strip (const guint8 **data, gsize *len, guint16 port)
   return TRUE;
 }
 
+char *
+k8s_resize_message (guint columns, guint rows)
+{
+  return g_strdup_printf ("{\"Width\":%u,\"Height\":%u}", columns, rows);
+}
+
 static void
 add (GString *q, const char *key, const char *value)
 {

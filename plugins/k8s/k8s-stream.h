@@ -49,6 +49,9 @@ K8sExecStatus k8s_exec_status_parse (const char *text, gsize len, int *exit_code
  * port. */
 gboolean k8s_port_prefix_strip (const guint8 **data, gsize *len, guint16 port);
 
+/* The resize channel's message: {"Width":@columns,"Height":@rows}. */
+char *k8s_resize_message (guint columns, guint rows);
+
 /* The exec query: command=…&command=…&container=…&stdin=…&stdout=true&
  * stderr=…&tty=… (escaped). */
 char *k8s_exec_query (const char *const *argv,

@@ -169,6 +169,77 @@ test_pod_executor (void)
   g_clear_error (&error);
 }
 
+/* Resizes the terminal when the first size is printed. */
+static void
+on_tty_line (HeroVirtCommand *command, HeroVirtOutputStream stream, const char *line, gpointer data)
+{
+  g_ptr_array_add (data, g_strdup (line));
+  if (g_str_equal (line, "24 80"))
+    hero_virt_command_resize (command, 100, 30);
+}
+
+static void
+test_tty (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtPodExecutor) ex = hero_virt_pod_executor_new (km, "box", NULL, &error);
+  g_autoptr (HeroVirtCommand) cmd = NULL;
+  g_autoptr (HeroVirtCommandResult) r = NULL;
+  g_autoptr (GPtrArray) lines = g_ptr_array_new_with_free_func (g_free);
+  const char *merged[] = { "sh", "-c",
+                           "read x; test -t 0 && test -t 1 && echo tty; stty size; "
+                           "echo err >&2; exit 5",
+                           NULL };
+  const char *winch[] = { "sh", "-c",
+                          "read x; trap 'stty size; exit 0' WINCH; stty size; "
+                          "while :; do sleep 0.05; done",
+                          NULL };
+  guint       columns = 1, rows = 1;
+
+  g_assert_no_error (error);
+  cmd = hero_virt_command_set_tty (hero_virt_command_new_argv (merged), TRUE);
+  g_assert_true (hero_virt_command_get_tty (cmd));
+  g_assert_false (hero_virt_command_get_terminal_size (cmd, &columns, &rows));
+  g_assert_cmpuint (columns, ==, 0);
+  hero_virt_command_set_stdin_text (cmd, "go\n");
+  hero_virt_command_resize (cmd, 77, 33);
+  g_assert_true (hero_virt_command_get_terminal_size (cmd, &columns, NULL));
+  g_assert_cmpuint (columns, ==, 77);
+  r = hero_virt_executor_run (HERO_VIRT_EXECUTOR (ex), cmd, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hero_virt_command_result_get_exit_status (r), ==, 5);
+  g_assert_cmpstr (hero_virt_command_result_get_stdout_text (r), ==,
+                   "go\r\ntty\r\n33 77\r\nerr\r\n");
+  g_assert_cmpstr (hero_virt_command_result_get_stderr_text (r), ==, "");
+  g_clear_object (&cmd);
+  g_clear_object (&r);
+
+  /* resized while it runs: the shell's WINCH trap prints the new size */
+  cmd = hero_virt_command_set_tty (hero_virt_command_new_argv (winch), TRUE);
+  hero_virt_command_set_timeout (hero_virt_command_set_stdin_text (cmd, "go\n"), 60000);
+  hero_virt_command_resize (cmd, 80, 24);
+  g_signal_connect (cmd, "output-line", G_CALLBACK (on_tty_line), lines);
+  r = hero_virt_executor_run (HERO_VIRT_EXECUTOR (ex), cmd, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (hero_virt_command_result_get_exit_status (r), ==, 0);
+  g_assert_cmpuint (lines->len, ==, 3);
+  g_assert_cmpstr (g_ptr_array_index (lines, 1), ==, "24 80");
+  g_assert_cmpstr (g_ptr_array_index (lines, 2), ==, "30 100");
+  g_clear_object (&cmd);
+  g_clear_object (&r);
+
+  /* the local executor gives no terminal */
+  {
+    g_autoptr (HeroVirtLocalExecutor) local = hero_virt_local_executor_new ();
+    const char *t[] = { "true", NULL };
+
+    cmd = hero_virt_command_set_tty (hero_virt_command_new_argv (t), TRUE);
+    r = hero_virt_executor_run (HERO_VIRT_EXECUTOR (local), cmd, NULL, &error);
+    g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_SUPPORTED);
+    g_assert_null (r);
+  }
+}
+
 static void
 test_logs_follow (void)
 {
@@ -294,6 +365,7 @@ main (int argc, char **argv)
   make_pod ("box");
   g_test_add_func ("/k8s-streams/exec", test_exec);
   g_test_add_func ("/k8s-streams/pod-executor", test_pod_executor);
+  g_test_add_func ("/k8s-streams/tty", test_tty);
   g_test_add_func ("/k8s-streams/logs-follow", test_logs_follow);
   g_test_add_func ("/k8s-streams/port-forward", test_port_forward);
   g_test_add_func ("/k8s-streams/cp", test_cp);

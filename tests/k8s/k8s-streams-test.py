@@ -4,11 +4,13 @@
 # 127.0.0.1): exec over WebSocket, following logs, port-forward, cp both
 # ways, HeroVirt.PodExecutor, and the simulator killed mid-exec. TAP output.
 # SPDX-License-Identifier: LGPL-2.1-or-later
+import http.client
 import io
 import json
 import os
 import signal
 import socket
+import ssl
 import stat
 import subprocess
 import sys
@@ -159,6 +161,138 @@ def test_pod_executor(km):
     # a missing program: the exit status a shell gives
     r = ex.run(HeroVirt.Command.new("no-such-program-here"), None)
     assert r.get_exit_status() in (126, 127), r.get_exit_status()
+
+
+# ---- terminals and the v4 fallback ---------------------------------------
+
+def test_tty(km):
+    ex = HeroVirt.PodExecutor.new(km, "box", None)
+    # A terminal in the container; stderr merged into stdout; the size set
+    # before the run is there when the command reads its input (the resize
+    # travels before stdin).
+    cmd = HeroVirt.Command.new_argv(
+        ["sh", "-c", "read x; test -t 0 && test -t 1 && test -t 2 && echo tty; stty size; "
+                     "echo err >&2; exit 5"])
+    cmd.set_tty(True).set_stdin_text("go\n")
+    assert cmd.get_tty() and cmd.get_property("tty")
+    assert cmd.get_terminal_size() == (False, 0, 0)
+    cmd.resize(77, 33)
+    assert cmd.get_terminal_size() == (True, 77, 33)
+    r = ex.run(cmd, None)
+    assert r.get_exit_status() == 5, r.get_exit_status()
+    # the terminal echoes what was typed; its lines end in CR LF
+    assert r.get_stdout_text() == "go\r\ntty\r\n33 77\r\nerr\r\n", repr(r.get_stdout_text())
+    assert r.get_stderr_text() == "", repr(r.get_stderr_text())
+    # without tty: no terminal
+    r = ex.run(HeroVirt.Command.new_argv(["sh", "-c", "test -t 0 || test -t 1 || echo none"]), None)
+    assert r.get_stdout_text() == "none\n", repr(r.get_stdout_text())
+
+
+def test_tty_resize(km):
+    ex = HeroVirt.PodExecutor.new(km, "box", None)
+    # The shell prints the size, then again when SIGWINCH comes (the trap
+    # is set after the first size is seen, so only a resize fires it).
+    cmd = HeroVirt.Command.new_argv(
+        ["sh", "-c", "read x; trap 'stty size; exit 0' WINCH; stty size; "
+                     "while :; do sleep 0.05; done"])
+    cmd.set_tty(True).set_stdin_text("go\n").set_timeout(60000)
+    cmd.resize(80, 24)
+    lines = []
+    resized = []
+
+    def on_line(c, stream, line):
+        lines.append(line)
+        if line == "24 80":
+            c.resize(100, 30)
+
+    cmd.connect("output-line", on_line)
+    cmd.connect("resized", lambda c, w, h: resized.append((w, h)))
+    r = ex.run(cmd, None)
+    assert r.get_exit_status() == 0, r.get_exit_status()
+    assert lines == ["go", "24 80", "30 100"], lines
+    assert resized == [(100, 30)], resized
+    # async, the resize from another thread while it runs
+    cmd = HeroVirt.Command.new_argv(
+        ["sh", "-c", "read x; trap 'stty size; exit 0' WINCH; stty size; "
+                     "while :; do sleep 0.05; done"])
+    cmd.set_tty(True).set_stdin_text("go\n").set_timeout(60000).resize(80, 24)
+    seen = threading.Event()
+    cmd.connect("output-line", lambda c, stream, line: line == "24 80" and seen.set())
+    t = threading.Thread(target=lambda: (seen.wait(60), cmd.resize(132, 43)))
+    t.start()
+    loop = GLib.MainLoop()
+    out = {}
+
+    def done(obj, res):
+        out["r"] = ex.run_finish(res)
+        loop.quit()
+
+    ex.run_async(cmd, None, done)
+    loop.run()
+    t.join()
+    assert out["r"].get_stdout_text().endswith("24 80\r\n43 132\r\n"), repr(out["r"].get_stdout_text())
+
+
+def test_tty_not_supported():
+    cmd = HeroVirt.Command.new_argv(["true"]).set_tty(True)
+    local = HeroVirt.LocalExecutor.new()
+    expect_error(E.NOT_SUPPORTED, local.run, cmd, None)
+    loop = GLib.MainLoop()
+    out = {}
+
+    def done(obj, res):
+        try:
+            local.run_finish(res)
+            out["e"] = None
+        except GLib.Error as e:
+            out["e"] = e
+        loop.quit()
+
+    local.run_async(cmd, None, done)
+    loop.run()
+    assert out["e"] is not None and err_code(out["e"]) == E.NOT_SUPPORTED, out["e"]
+
+
+def admin(sim, method, path, body=None):
+    ctx = ssl.create_default_context(cafile=sim.ca)
+    ctx.load_cert_chain(sim.cert, sim.key)
+    conn = http.client.HTTPSConnection("127.0.0.1", sim.port, context=ctx, timeout=10)
+    conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                 headers={"Content-Type": "application/json", "Accept": "application/json"})
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    assert resp.status == 200, (resp.status, data)
+    return json.loads(data)
+
+
+def test_v4_fallback(sim, km):
+    ex = HeroVirt.PodExecutor.new(km, "box", None)
+    faults = admin(sim, "PUT", "/kube-sim/faults", {"refuseProtocols": ["v5.channel.k8s.io"]})
+    assert faults["refuseProtocols"] == ["v5.channel.k8s.io"], faults
+    try:
+        # stdout and stderr apart, the exit code from the error channel
+        r = km.pod_exec("box", None, ["sh", "-c", "echo out; echo err >&2; exit 3"], None, None)
+        assert r.get_exit_status() == 3, r.get_exit_status()
+        assert r.get_stdout_text() == "out\n" and r.get_stderr_text() == "err\n", r
+        # stdin: v4 cannot close it, so the command reads a known length
+        data = os.urandom(200000)
+        cmd = HeroVirt.Command.new_argv(["head", "-c", str(len(data))])
+        r = ex.run(cmd.set_stdin(GLib.Bytes.new(data)), None)
+        assert r.get_exit_status() == 0 and r.get_stdout().get_data() == data
+        # ...and one that reads to the end never sees it: this is v4
+        cmd = HeroVirt.Command.new_argv(["cat"]).set_stdin_text("x").set_timeout(2000)
+        expect_error(E.TIMEOUT, ex.run, cmd, None)
+        # a terminal and its size over v4 too
+        cmd = HeroVirt.Command.new_argv(["sh", "-c", "read x; stty size; exit 4"])
+        cmd.set_tty(True).set_stdin_text("go\n").resize(90, 20)
+        r = ex.run(cmd, None)
+        assert r.get_exit_status() == 4 and r.get_stdout_text() == "go\r\n20 90\r\n", repr(r.get_stdout_text())
+    finally:
+        admin(sim, "PUT", "/kube-sim/faults", {"refuseProtocols": []})
+    # v5 again: stdin is closed, cat ends
+    r = ex.run(HeroVirt.Command.new_argv(["cat"]).set_stdin_text("x").set_timeout(30000), None)
+    assert r.get_stdout_text() == "x", repr(r.get_stdout_text())
 
 
 def test_buildah_is_available(km):
@@ -469,6 +603,8 @@ def test_cli(sim, km):
     assert r.returncode == 1 and b"nope" in r.stderr, r
     r = cli(sim, "exec", "box", "true")
     assert r.returncode == 2, r
+    r = cli(sim, "exec", "-t", "box", "--", "sh", "-c", "test -t 1 && echo tty; echo err >&2; exit 6")
+    assert r.returncode == 6 and r.stdout == b"tty\r\nerr\r\n" and r.stderr == b"", r
     r = cli(sim, "logs", "--tail", "1", "ticker")
     assert r.returncode == 0 and len(r.stdout.splitlines()) == 1, r
     # logs -f until interrupted
@@ -527,6 +663,10 @@ def main():
         tap.run("exec: a missing container or pod", test_exec_missing, km)
         tap.run("exec: async", test_exec_async, km)
         tap.run("PodExecutor semantics", test_pod_executor, km)
+        tap.run("tty: a terminal in the container, stderr merged, its size", test_tty, km)
+        tap.run("tty: resize while it runs (sync, async from another thread)", test_tty_resize, km)
+        tap.run("tty: executors without terminals say NOT_SUPPORTED", test_tty_not_supported)
+        tap.run("v4.channel.k8s.io fallback: stdout/stderr apart, exit code, stdin, tty", test_v4_fallback, sim, km)
         tap.run("PodExecutor: find_program and buildah's probe", test_buildah_is_available, km)
         tap.run("logs and following logs", test_logs, km)
         tap.run("port-forward: concurrent connections, a closed port", test_port_forward, km)

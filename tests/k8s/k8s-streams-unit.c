@@ -99,6 +99,18 @@ test_query (void)
                    "stdout=true&stderr=true&tty=false");
 }
 
+static void
+test_query_tty (void)
+{
+  const char      *argv[] = { "sh", NULL };
+  g_autofree char *q = k8s_exec_query (argv, NULL, FALSE, TRUE, TRUE);
+  g_autofree char *resize = k8s_resize_message (132, 43);
+
+  /* with a terminal the runtime merges stderr: it is never asked for */
+  g_assert_cmpstr (q, ==, "command=sh&stdin=false&stdout=true&stderr=false&tty=true");
+  g_assert_cmpstr (resize, ==, "{\"Width\":132,\"Height\":43}");
+}
+
 /* ---- tar --------------------------------------------------------------- */
 
 /* One ustar header and its data, by hand. */
@@ -314,6 +326,7 @@ main (int argc, char **argv)
   g_test_add_func ("/k8s-streams/status", test_status);
   g_test_add_func ("/k8s-streams/port-prefix", test_port_prefix);
   g_test_add_func ("/k8s-streams/query", test_query);
+  g_test_add_func ("/k8s-streams/query-tty", test_query_tty);
   g_test_add_func ("/k8s-streams/tar/roundtrip", test_tar_roundtrip);
   g_test_add_func ("/k8s-streams/tar/hostile", test_tar_hostile);
   return g_test_run ();

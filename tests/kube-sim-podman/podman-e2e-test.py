@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 # End to end on real pods (hero-virt-kube-sim --node-agent podman): the real
 # kubectl's logs -f, exec (-i) and port-forward; HeroVirt's pod_exec,
-# PodExecutor, PortForward and cp; RegistryDeployer (a push and a pull, with
+# PodExecutor (also on a terminal, resized), PortForward and cp; RegistryDeployer (a push and a pull, with
 # and without htpasswd) and DevelopmentMachine (an SSH login, host key
 # checked). The images come from scripts/build-test-images.sh. TAP output.
 # SPDX-License-Identifier: LGPL-2.1-or-later
@@ -168,6 +168,38 @@ def test_pod_executor(env):
     assert r.get_stderr_text() == "e\n", repr(r.get_stderr_text())
 
 
+def test_pod_exec_tty(env):
+    """A terminal in a real container (runc's pty through podman's exec):
+    stderr merged, the size set before the run, a resize while it runs.
+    podman applies a resize in its own time, so the shell waits until it
+    sees the size (the command's timeout bounds it; busybox's stty fails
+    on a terminal with no size yet, hence 2>/dev/null)."""
+    km = manager(env)
+    ex = HeroVirt.PodExecutor.new(km, "box", "web")
+    cmd = HeroVirt.Command.new_argv(
+        ["sh", "-c", "test -t 0 && test -t 1 && echo tty; echo err >&2; "
+                     "until [ \"$(stty size 2>/dev/null)\" = '33 77' ]; do sleep 0.05; done; stty size; exit 4"])
+    cmd.set_tty(True).set_timeout(60000).resize(77, 33)
+    r = ex.run(cmd, None)
+    assert r.get_exit_status() == 4, r.get_exit_status()
+    assert r.get_stdout_text() == "tty\r\nerr\r\n33 77\r\n", repr(r.get_stdout_text())
+    assert r.get_stderr_text() == ""
+    cmd = HeroVirt.Command.new_argv(
+        ["sh", "-c", "until [ \"$(stty size 2>/dev/null)\" = '24 80' ]; do sleep 0.05; done; "
+                     "trap 'stty size; exit 0' WINCH; stty size; while :; do sleep 0.05; done"])
+    cmd.set_tty(True).set_timeout(60000).resize(80, 24)
+    lines = []
+
+    def on_line(c, stream, line):
+        lines.append(line)
+        if line == "24 80":
+            c.resize(100, 30)
+
+    cmd.connect("output-line", on_line)
+    r = ex.run(cmd, None)
+    assert r.get_exit_status() == 0 and lines == ["24 80", "30 100"], (r.get_exit_status(), lines)
+
+
 def test_port_forward(env):
     km = manager(env)
     pf = km.port_forward("box", 0, 8080)
@@ -332,7 +364,7 @@ def main():
         return 1
     try:
         for test in (test_kubectl_logs_follow, test_kubectl_exec, test_kubectl_port_forward,
-                     test_pod_exec, test_pod_executor, test_port_forward, test_cp,
+                     test_pod_exec, test_pod_executor, test_pod_exec_tty, test_port_forward, test_cp,
                      test_registry_plain, test_registry_htpasswd, test_devmachine_ssh,
                      test_devmachine_port_forward):
             tap.run(test.__name__, test, env)

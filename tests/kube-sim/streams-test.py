@@ -8,6 +8,7 @@
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import base64
 import hashlib
+import http.client
 import http.server
 import json
 import os
@@ -269,9 +270,8 @@ def exec_errors(k):
     assert p.returncode != 0 and b'pods "gone" not found' in p.stderr, p
     p = k.run("exec", "web", "--", "/nonexistent/binary", check=False)
     assert p.returncode != 0 and b"OCI runtime exec failed" in p.stderr, p
-    # The fake node agent has no main process to attach to.
-    p = k.run("attach", "web", check=False)
-    assert p.returncode != 0 and b"the node agent cannot attach" in p.stderr, p
+    p = k.run("attach", "gone", check=False)
+    assert p.returncode != 0 and b'pods "gone" not found' in p.stderr, p
 
 
 def fetch(port, path, data=None):
@@ -490,6 +490,128 @@ def raw_websocket_checks(sim):
     # client left.)
     head = handshake(path, "v1.nothing.example", connection="Upgrade, close")
     assert head.startswith("HTTP/1.1 400"), head
+    # The refuseProtocols knob: v5 is ignored as if unknown, v4 wins.
+    admin(sim, "PUT", "/kube-sim/faults", {"refuseProtocols": ["v5.channel.k8s.io"]})
+    try:
+        head = handshake(path, "v5.channel.k8s.io, v4.channel.k8s.io", connection="Upgrade, close")
+        assert re.search(r"(?i)sec-websocket-protocol: v4\.channel\.k8s\.io", head), head
+        head = handshake(path, "v5.channel.k8s.io", connection="Upgrade, close")
+        assert head.startswith("HTTP/1.1 400"), head
+    finally:
+        admin(sim, "PUT", "/kube-sim/faults", {"refuseProtocols": []})
+    assert admin(sim, "GET", "/kube-sim/faults")["refuseProtocols"] == []
+
+
+def admin(sim, method, path, body=None):
+    ctx = ssl.create_default_context(cafile=sim.ca)
+    ctx.load_cert_chain(sim.cert, sim.key)
+    conn = http.client.HTTPSConnection("127.0.0.1", sim.port, context=ctx, timeout=10)
+    conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                 headers={"Content-Type": "application/json"})
+    resp = conn.getresponse()
+    data = resp.read()
+    conn.close()
+    assert resp.status == 200, (resp.status, data)
+    return json.loads(data)
+
+
+def kubectl_v4_fallback(k):
+    """kubectl offers v5 then v4: with v5 refused it speaks v4 (no stdin
+    close there, so no -i)."""
+    admin(k.sim, "PUT", "/kube-sim/faults", {"refuseProtocols": ["v5.channel.k8s.io"]})
+    try:
+        p = k.run("exec", "web", "--", "sh", "-c", "echo out; echo err >&2; exit 3", check=False)
+        assert p.returncode == 3, p
+        assert p.stdout == b"out\n", p.stdout
+        assert p.stderr.startswith(b"err\n"), p.stderr
+    finally:
+        admin(k.sim, "PUT", "/kube-sim/faults", {"refuseProtocols": []})
+
+
+ATTACH_POD = """\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: {name}
+  annotations:
+    kube-sim.hero-virt.dev/log-interval-ms: "{interval}"
+spec:
+  containers:
+  - name: main
+    image: busybox
+    stdin: true
+    stdinOnce: {once}
+    tty: {tty}
+"""
+
+
+def start_attach_pod(k, name, interval=0, once=True, tty=False):
+    k.run("apply", "-f", "-", input=ATTACH_POD.format(
+        name=name, interval=interval, once=str(once).lower(), tty=str(tty).lower()).encode())
+    k.run("wait", "--for=condition=Ready", f"pod/{name}", "--timeout=30s")
+
+
+def kubectl_attach_stdin(k):
+    """The fake main process is cat: stdin lines come back on stdout and go
+    to the log; stdinOnce: closing stdin ends the attach with 0."""
+    name = "att-spdy" if k.extra_env else "att"
+    start_attach_pod(k, name)
+    p = k.run("attach", "-i", name, "-c", "main", input=b"hello\nworld\nno newline")
+    assert p.stdout == b"hello\nworld\nno newline\n", p.stdout
+    log = k.run("logs", name).stdout.decode().splitlines()
+    assert log[-3:] == ["hello", "world", "no newline"], log
+    # attach without stdin on a pod without stdin: 0 lines in, output only
+    k.run("delete", "pod", name, "--wait=false")
+
+
+def kubectl_attach_output(k):
+    """Attach shows what the main process writes from then on; a client
+    that leaves detaches (the pod goes on); the pod's end ends attach."""
+    start_attach_pod(k, "tick-att", interval=20, once=False)
+    for _ in range(2):
+        p = k.popen("attach", "tick-att")
+        try:
+            line = p.stdout.readline()
+            assert re.fullmatch(rb"tick \d+\n", line), line
+        finally:
+            stop(p)
+    assert k.run("get", "pod", "tick-att", "-o", "jsonpath={.status.phase}").stdout == b"Running"
+    p = k.popen("attach", "tick-att")
+    try:
+        assert p.stdout.readline().startswith(b"tick ")
+        k.run("delete", "pod", "tick-att", "--wait=false")
+        assert p.wait(30) == 0, p.stderr.read()
+    finally:
+        stop(p)
+    # a pod that is not running
+    bad = k.run("attach", "no-such-pod", check=False)
+    assert bad.returncode != 0 and b"not found" in bad.stderr, bad
+
+
+def python_attach(api, k):
+    start_attach_pod(k, "att-py", once=False)
+    r = stream(api.connect_get_namespaced_pod_attach, "att-py", "default",
+               stdin=True, stdout=True, stderr=True, tty=False, _preload_content=False)
+    r.write_stdin("from python\n")
+    out = wait_for(lambda: (r.update(timeout=1), r.read_stdout())[1], timeout=30)
+    assert out == "from python\n", out
+    r.close()
+    # a second client sees what the main process writes, the first one detached
+    r = stream(api.connect_get_namespaced_pod_attach, "att-py", "default",
+               stdin=True, stdout=True, stderr=False, tty=False, _preload_content=False)
+    r.write_stdin("again\n")
+    out = wait_for(lambda: (r.update(timeout=1), r.read_stdout())[1], timeout=30)
+    assert out == "again\n", out
+    r.close()
+    # a tty container: one stream, CR LF line ends
+    start_attach_pod(k, "att-tty", once=False, tty=True)
+    r = stream(api.connect_get_namespaced_pod_attach, "att-tty", "default",
+               stdin=True, stdout=True, stderr=False, tty=True, _preload_content=False)
+    r.write_stdin("typed\r")
+    out = wait_for(lambda: (r.update(timeout=1), r.read_stdout())[1], timeout=30)
+    assert out == "typed\r\n", repr(out)
+    r.close()
+    k.run("delete", "pod", "att-py", "att-tty", "--wait=false")
 
 
 def main():
@@ -529,6 +651,12 @@ def main():
                 port_forward, k, http_port, {"KUBECTL_PORT_FORWARD_WEBSOCKETS": "false"})
         tap.run("python3-kubernetes stream(): exec", python_exec, api)
         tap.run("python3-kubernetes stream(): tty and resize", python_tty_resize, api)
+        tap.run("kubectl exec falls back to v4.channel.k8s.io", kubectl_v4_fallback, k)
+        tap.run("kubectl attach -i (fake agent): stdin echoed, stdinOnce ends it",
+                kubectl_attach_stdin, k)
+        tap.run("kubectl attach -i over SPDY/3.1", over_spdy, k, kubectl_attach_stdin)
+        tap.run("kubectl attach: output, detach, the pod's end", kubectl_attach_output, k)
+        tap.run("python3-kubernetes stream(): attach, tty attach", python_attach, api, k)
         tap.run("kubectl exec: a client that leaves ends the process", exec_client_leaves, k,
                 sim.dir)
         tap.run("kubectl exec: the simulator stops mid-exec", exec_simulator_stops, sim.dir)

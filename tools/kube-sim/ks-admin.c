@@ -98,6 +98,10 @@ faults_json (KsSim *sim)
   for (guint i = 0; f->fault_methods && f->fault_methods[i]; i++)
     json_array_add_string_element (methods, f->fault_methods[i]);
   json_object_set_array_member (obj, "methods", methods);
+  methods = json_array_new ();
+  for (guint i = 0; f->refuse_protocols && f->refuse_protocols[i]; i++)
+    json_array_add_string_element (methods, f->refuse_protocols[i]);
+  json_object_set_array_member (obj, "refuseProtocols", methods);
   return obj;
 }
 
@@ -117,9 +121,28 @@ string_or_number (JsonObject *obj, const char *member, char buf[64])
   return buf;
 }
 
+/* The strings of the array @member of @body, or NULL when it is empty. */
+static char **
+string_list (JsonObject *body, const char *member)
+{
+  JsonArray    *a = ks_json_get_array (body, member);
+  GStrvBuilder *b = g_strv_builder_new ();
+  char        **v;
+
+  for (guint i = 0; a && i < json_array_get_length (a); i++)
+    if (json_array_get_string_element (a, i))
+      g_strv_builder_add (b, json_array_get_string_element (a, i));
+  v = g_strv_builder_end (b);
+  g_strv_builder_unref (b);
+  if (v[0] == NULL)
+    g_clear_pointer (&v, g_strfreev);
+  return v;
+}
+
 /* PUT /kube-sim/faults: {"latency": MS, "fail429": "10%"|N, "fail500": …,
- * "failDrop": …, "retryAfter": S, "maxBody": BYTES, "methods": ["POST"]};
- * members left out keep their value, "fail…": 0 turns one off. */
+ * "failDrop": …, "retryAfter": S, "maxBody": BYTES, "methods": ["POST"],
+ * "refuseProtocols": ["v5.channel.k8s.io"]}; members left out keep their
+ * value, "fail…": 0 and [] turn one off. */
 static JsonObject *
 set_faults (KsSim *sim, JsonObject *body)
 {
@@ -158,6 +181,11 @@ set_faults (KsSim *sim, JsonObject *body)
         g_clear_pointer (&f.fault_methods, g_strfreev);
       if (sim->faults.fault_methods != f.fault_methods)
         g_strfreev (sim->faults.fault_methods);
+    }
+  if (json_object_has_member (body, "refuseProtocols"))
+    {
+      g_strfreev (sim->faults.refuse_protocols);
+      f.refuse_protocols = string_list (body, "refuseProtocols");
     }
   sim->faults = f;
   return NULL;

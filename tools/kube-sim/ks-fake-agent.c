@@ -7,7 +7,15 @@
  * are lines it makes up (a start line, the pod's annotation
  * kube-sim.hero-virt.dev/log, and "tick N" lines every
  * kube-sim.hero-virt.dev/log-interval-ms), and a port connect reaches
- * 127.0.0.1:PORT on the host. Attach is not served. */
+ * 127.0.0.1:PORT on the host.
+ *
+ * Attach reaches each pod's fake main process, which writes those log
+ * lines and, for a container with `stdin: true`, is `cat`: each line of
+ * its standard input (from any attached client) becomes a log line, so
+ * every attached client and log follower sees it. A client attached with
+ * stdin to a container with `stdinOnce: true` that closes its stdin ends
+ * that attach with exit code 0 (the pod itself stays Running: nothing
+ * restarts). The pod's end ends every attach. */
 #define _GNU_SOURCE /* posix_openpt, ptsname_r */
 #include "ks-node-agent.h"
 
@@ -52,10 +60,13 @@ typedef struct
   guint    watch; /* notices the reader closing its end */
 } Follower;
 
+typedef struct _FakeAttach FakeAttach;
+
 typedef struct
 {
   GPtrArray *lines;     /* LogLine */
   GArray    *followers; /* Follower */
+  GPtrArray *attached;  /* FakeAttach: what the main process writes goes there too */
   guint      tick_id;
   guint      ticks;
   gboolean   ended;
@@ -68,9 +79,15 @@ log_line_free (LogLine *l)
   g_free (l);
 }
 
+static void fake_attach_exit (FakeAttach *a);
+static void fake_attach_write (FakeAttach *a, const char *text);
+
 static void
 pod_log_end (PodLog *log)
 {
+  /* The main process exits: attached clients see its end. */
+  while (log->attached->len > 0)
+    fake_attach_exit (g_ptr_array_index (log->attached, log->attached->len - 1));
   log->ended = TRUE;
   g_clear_handle_id (&log->tick_id, g_source_remove);
   for (guint i = 0; i < log->followers->len; i++)
@@ -88,6 +105,7 @@ pod_log_free (PodLog *log)
   pod_log_end (log);
   g_ptr_array_unref (log->lines);
   g_array_unref (log->followers);
+  g_ptr_array_unref (log->attached);
   g_free (log);
 }
 
@@ -126,6 +144,8 @@ pod_log_append (PodLog *log, const char *text)
   l->time_us = g_get_real_time ();
   l->text = g_str_has_suffix (text, "\n") ? g_strdup (text) : g_strconcat (text, "\n", NULL);
   g_ptr_array_add (log->lines, l);
+  for (guint i = 0; i < log->attached->len; i++)
+    fake_attach_write (g_ptr_array_index (log->attached, i), l->text);
   for (guint i = log->followers->len; i > 0; i--)
     {
       Follower *f = &g_array_index (log->followers, Follower, i - 1);
@@ -176,6 +196,7 @@ pod_log_get (FakeAgent *agent, JsonObject *pod)
   log = g_new0 (PodLog, 1);
   log->lines = g_ptr_array_new_with_free_func ((GDestroyNotify)log_line_free);
   log->followers = g_array_new (FALSE, FALSE, sizeof (Follower));
+  log->attached = g_ptr_array_new ();
   g_hash_table_insert (agent->logs, g_strdup (ks_meta_uid (pod)), log);
   annotations = ks_json_get_object (ks_meta (pod), "annotations");
   text = ks_json_get_string (annotations, LOG_ANNOTATION);
@@ -703,6 +724,316 @@ fake_exec_finish (KsNodeAgent *base, GAsyncResult *result, GError **error)
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
+/* ---- attach: the pod's fake main process (see the top) ---- */
+
+struct _FakeAttach
+{
+  KsProcess     parent;
+  FakeAgent    *agent;
+  char         *uid;    /* the pod's, to find its log (which may go first) */
+  PodLog       *log;    /* NULL once exited or detached */
+  int           out_fd; /* the write end of stdout_stream, or -1 */
+  int           err_fd; /* of stderr_stream, or -1 */
+  gboolean      tty;    /* lines end in \r\n, as a terminal's */
+  gboolean      stdin_once;
+  GInputStream *input;   /* the read end of stdin_stream, or NULL */
+  GString      *partial; /* input not yet ended by a newline */
+  GCancellable *cancel;  /* the input reads */
+  GTask        *wait;    /* a pending wait_async */
+  GSource      *wait_cancel;
+  gboolean      exited;
+};
+
+static void
+fake_attach_close_outputs (FakeAttach *a)
+{
+  if (a->out_fd >= 0)
+    close (a->out_fd);
+  if (a->err_fd >= 0)
+    close (a->err_fd);
+  a->out_fd = a->err_fd = -1;
+}
+
+/* Leaves the main process: no more output, the output streams end. */
+static void
+fake_attach_detach (FakeAttach *a)
+{
+  if (a->log != NULL)
+    g_ptr_array_remove (a->log->attached, a);
+  a->log = NULL;
+  fake_attach_close_outputs (a);
+}
+
+static void
+fake_attach_write (FakeAttach *a, const char *text)
+{
+  g_autofree char *crlf = NULL;
+  gsize            len;
+
+  if (a->out_fd < 0)
+    return;
+  if (a->tty && g_str_has_suffix (text, "\n"))
+    text = crlf = g_strdup_printf ("%.*s\r\n", (int)strlen (text) - 1, text);
+  len = strlen (text);
+  /* A reader that cannot keep up loses output, as a log follower does. */
+  if (send (a->out_fd, text, len, MSG_NOSIGNAL | MSG_DONTWAIT) != (gssize)len)
+    g_debug ("kube-sim: fake attach: output dropped");
+}
+
+static void
+fake_attach_return_wait (FakeAttach *a, GError *error)
+{
+  GTask *task = g_steal_pointer (&a->wait);
+
+  if (a->wait_cancel != NULL)
+    {
+      g_source_destroy (a->wait_cancel);
+      g_clear_pointer (&a->wait_cancel, g_source_unref);
+    }
+  if (task == NULL)
+    return;
+  if (error != NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_int (task, 0);
+  g_object_unref (task);
+}
+
+/* The main process (for this client) ended with exit code 0. */
+static void
+fake_attach_exit (FakeAttach *a)
+{
+  fake_attach_detach (a);
+  a->exited = TRUE;
+  fake_attach_return_wait (a, NULL);
+}
+
+static void fake_attach_read_next (FakeAttach *a);
+
+static void
+fake_attach_read_cb (GObject *source, GAsyncResult *result, gpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GBytes) bytes
+      = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &error);
+  FakeAttach *a = data;
+  gsize       len;
+  const char *p;
+  char       *nl;
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return; /* freed: a is gone */
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    {
+      /* End of input: what is left is a last line; stdinOnce ends it. */
+      if (a->partial->len > 0 && a->log != NULL)
+        pod_log_append (a->log, a->partial->str);
+      g_string_truncate (a->partial, 0);
+      if (a->stdin_once && !a->exited)
+        fake_attach_exit (a);
+      return;
+    }
+  p = g_bytes_get_data (bytes, &len);
+  g_string_append_len (a->partial, p, len);
+  /* A terminal sends \r for Enter. */
+  if (a->tty)
+    g_strdelimit (a->partial->str, "\r", '\n');
+  while ((nl = memchr (a->partial->str, '\n', a->partial->len)) != NULL)
+    {
+      gsize            n = nl - a->partial->str;
+      g_autofree char *line = g_strndup (a->partial->str, n);
+
+      g_string_erase (a->partial, 0, n + 1);
+      if (a->log != NULL)
+        pod_log_append (a->log, line);
+    }
+  fake_attach_read_next (a);
+}
+
+static void
+fake_attach_read_next (FakeAttach *a)
+{
+  g_input_stream_read_bytes_async (a->input, 65536, G_PRIORITY_DEFAULT, a->cancel,
+                                   fake_attach_read_cb, a);
+}
+
+static gboolean
+fake_attach_wait_cancelled (GCancellable *cancellable, gpointer data)
+{
+  FakeAttach *a = data;
+
+  fake_attach_return_wait (
+      a, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled"));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fake_attach_wait_async (KsProcess          *base,
+                        GCancellable       *cancellable,
+                        GAsyncReadyCallback callback,
+                        gpointer            user_data)
+{
+  FakeAttach *a = (FakeAttach *)base;
+  GTask      *task = g_task_new (NULL, cancellable, callback, user_data);
+
+  if (a->exited)
+    {
+      g_task_return_int (task, 0);
+      g_object_unref (task);
+      return;
+    }
+  g_return_if_fail (a->wait == NULL);
+  a->wait = task;
+  if (cancellable != NULL)
+    {
+      a->wait_cancel = g_cancellable_source_new (cancellable);
+      g_source_set_callback (a->wait_cancel,
+                             (GSourceFunc)(void (*) (void))fake_attach_wait_cancelled, a, NULL);
+      g_source_attach (a->wait_cancel, g_task_get_context (task));
+    }
+}
+
+static gboolean
+fake_attach_wait_finish (KsProcess *base, GAsyncResult *result, int *exit_code, GError **error)
+{
+  gssize code = g_task_propagate_int (G_TASK (result), error);
+
+  if (code < 0)
+    return FALSE;
+  *exit_code = (int)code;
+  return TRUE;
+}
+
+/* The client went away: detach, the main process goes on. */
+static void
+fake_attach_abort (KsProcess *base)
+{
+  fake_attach_detach ((FakeAttach *)base);
+}
+
+static void
+fake_attach_free (KsProcess *base)
+{
+  FakeAttach *a = (FakeAttach *)base;
+
+  fake_attach_detach (a);
+  fake_attach_return_wait (
+      a, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED, "Operation was cancelled"));
+  g_cancellable_cancel (a->cancel);
+  g_clear_object (&a->cancel);
+  g_clear_object (&a->input);
+  g_clear_object (&base->stdin_stream);
+  g_clear_object (&base->stdout_stream);
+  g_clear_object (&base->stderr_stream);
+  g_string_free (a->partial, TRUE);
+  g_free (a->uid);
+  g_free (a);
+}
+
+static const KsProcessVTable fake_attach_vtable = {
+  .resize = NULL,
+  .wait_async = fake_attach_wait_async,
+  .wait_finish = fake_attach_wait_finish,
+  .abort = fake_attach_abort,
+  .free = fake_attach_free,
+};
+
+static JsonObject *
+container_spec (JsonObject *pod, const char *name)
+{
+  JsonArray *list = ks_json_get_array (ks_json_get_object (pod, "spec"), "containers");
+
+  for (guint i = 0; list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonObject *c = json_array_get_object_element (list, i);
+      if (g_strcmp0 (ks_json_get_string (c, "name"), name) == 0)
+        return c;
+    }
+  return NULL;
+}
+
+/* A socket pair: the server reads *reader, the agent writes *fd. */
+static gboolean
+output_pair (GInputStream **reader, int *fd, GError **error)
+{
+  int sv[2];
+
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) != 0)
+    {
+      int errsv = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (errsv), "socketpair: %s",
+                   g_strerror (errsv));
+      return FALSE;
+    }
+  *reader = g_unix_input_stream_new (sv[0], TRUE);
+  *fd = sv[1];
+  return TRUE;
+}
+
+static void
+fake_attach_async (KsNodeAgent        *base,
+                   JsonObject         *pod,
+                   const char         *container,
+                   KsExecFlags         flags,
+                   GCancellable       *cancellable,
+                   GAsyncReadyCallback callback,
+                   gpointer            user_data)
+{
+  FakeAgent *agent = (FakeAgent *)base;
+  g_autoptr (GTask) task = g_task_new (NULL, cancellable, callback, user_data);
+  g_autoptr (GError) error = NULL;
+  JsonObject *spec = container_spec (pod, container);
+  PodLog     *log = g_hash_table_lookup (agent->logs, ks_meta_uid (pod));
+  FakeAttach *a;
+
+  if (log == NULL || log->ended)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
+                               "cannot attach to a container that is not running (container "
+                               "\"%s\" in pod \"%s\")",
+                               container, ks_meta_name (pod));
+      return;
+    }
+  /* The container's own terminal decides the framing, as kubelet does. */
+  flags = ks_json_get_bool (spec, "tty", FALSE) ? flags | KS_EXEC_TTY : flags & ~KS_EXEC_TTY;
+  if (flags & KS_EXEC_TTY)
+    flags &= ~KS_EXEC_STDERR;
+  if (!ks_json_get_bool (spec, "stdin", FALSE))
+    flags &= ~KS_EXEC_STDIN;
+  a = g_new0 (FakeAttach, 1);
+  a->parent.vtable = &fake_attach_vtable;
+  a->agent = agent;
+  a->uid = g_strdup (ks_meta_uid (pod));
+  a->out_fd = a->err_fd = -1;
+  a->tty = (flags & KS_EXEC_TTY) != 0;
+  a->stdin_once = ks_json_get_bool (spec, "stdinOnce", FALSE);
+  a->partial = g_string_new (NULL);
+  a->cancel = g_cancellable_new ();
+  if (((flags & KS_EXEC_STDOUT) && !output_pair (&a->parent.stdout_stream, &a->out_fd, &error))
+      || ((flags & KS_EXEC_STDERR) && !output_pair (&a->parent.stderr_stream, &a->err_fd, &error)))
+    {
+      fake_attach_free (&a->parent);
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  if (flags & KS_EXEC_STDIN)
+    {
+      int fds[2];
+      if (!g_unix_open_pipe (fds, FD_CLOEXEC, &error))
+        {
+          fake_attach_free (&a->parent);
+          g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "pipe: %s", error->message);
+          return;
+        }
+      a->input = g_unix_input_stream_new (fds[0], TRUE);
+      a->parent.stdin_stream = g_unix_output_stream_new (fds[1], TRUE);
+      fake_attach_read_next (a);
+    }
+  a->log = log;
+  g_ptr_array_add (log->attached, a);
+  g_task_return_pointer (task, a, (GDestroyNotify)fake_attach_free);
+}
+
 /* ---- port connect: 127.0.0.1 on the host ---- */
 
 static void
@@ -789,8 +1120,8 @@ static const KsNodeAgentVTable fake_vtable = {
   .logs_open_finish = fake_logs_open_finish,
   .exec_async = fake_exec_async,
   .exec_finish = fake_exec_finish,
-  .attach_async = NULL,
-  .attach_finish = NULL,
+  .attach_async = fake_attach_async,
+  .attach_finish = fake_exec_finish,
   .port_connect_async = fake_port_connect_async,
   .port_connect_finish = fake_port_connect_finish,
   .free = fake_free,

@@ -4,7 +4,8 @@
  *
  * Two agents exist: the fake one (ks-fake-agent.c) moves phases on timers and
  * runs exec'd commands on the host in a scratch directory per pod (for
- * protocol tests only), and the podman one (ks-podman-agent.c) runs every pod
+ * protocol tests only; attach reaches a made-up main process that echoes
+ * its stdin into the pod's log), and the podman one (ks-podman-agent.c) runs every pod
  * as a podman pod with one container per pod container.
  *
  * The stream entry points (logs, exec, attach, port connect) are asynchronous:

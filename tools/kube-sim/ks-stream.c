@@ -1601,7 +1601,7 @@ exec_started (GObject *source, GAsyncResult *result, gpointer data)
 
 /* Picks the first protocol the client offers that the server speaks. */
 static char *
-choose_ws_protocol (SoupMessageHeaders *rh, Kind kind, Proto *proto)
+choose_ws_protocol (KsSim *sim, SoupMessageHeaders *rh, Kind kind, Proto *proto)
 {
   const char *list = soup_message_headers_get_list (rh, "Sec-WebSocket-Protocol");
   g_auto (GStrv) offered = NULL;
@@ -1612,6 +1612,9 @@ choose_ws_protocol (SoupMessageHeaders *rh, Kind kind, Proto *proto)
   for (guint i = 0; offered[i] != NULL; i++)
     {
       const char *p = g_strstrip (offered[i]);
+      if (sim->faults.refuse_protocols != NULL
+          && g_strv_contains ((const char *const *)sim->faults.refuse_protocols, p))
+        continue;
       if (strcmp (p, "v5.channel.k8s.io") == 0 && kind != KIND_PORTFORWARD)
         *proto = PROTO_V5;
       else if (strcmp (p, "v4.channel.k8s.io") == 0)
@@ -1750,7 +1753,7 @@ ks_stream_upgrade (KsRequest *req, JsonObject *pod)
           return;
         }
       protocol = choose_ws_protocol (
-          rh, strcmp (sub, "portforward") == 0 ? KIND_PORTFORWARD : KIND_EXEC, &proto);
+          req->sim, rh, strcmp (sub, "portforward") == 0 ? KIND_PORTFORWARD : KIND_EXEC, &proto);
       if (protocol == NULL)
         {
           ks_respond_status (req->msg,

@@ -92,6 +92,9 @@ typedef struct
   guint  retry_after;
   gsize  max_body;
   char **fault_methods; /* only these verbs (NULL: all) */
+  /* WebSocket subprotocols the stream endpoints refuse as if unknown, such
+   * as v5.channel.k8s.io (clients must fall back); NULL: none */
+  char **refuse_protocols;
 } KsFaults;
 
 struct _KsSim
