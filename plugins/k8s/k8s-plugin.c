@@ -1728,9 +1728,9 @@ ws_read_head (GInputStream *in, GCancellable *cancellable, GError **error)
 
   while (matched < 4)
     {
-      char    buf[4];
-      gssize  n;
-      gsize   want = 4 - matched;
+      char   buf[4];
+      gssize n;
+      gsize  want = 4 - matched;
 
       if (head->len + want > WS_MAX_HEAD)
         {
@@ -1877,8 +1877,8 @@ ws_open_direct (HeroVirtK8sProvider *self,
                            "The server's WebSocket handshake is not valid");
       return NULL;
     }
-  return soup_websocket_connection_new (tls, uri, SOUP_WEBSOCKET_CONNECTION_CLIENT, NULL,
-                                        protocol, NULL);
+  return soup_websocket_connection_new (tls, uri, SOUP_WEBSOCKET_CONNECTION_CLIENT, NULL, protocol,
+                                        NULL);
 }
 
 /* Opens a WebSocket to @path?@query in @context (the caller's thread
