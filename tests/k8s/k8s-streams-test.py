@@ -8,6 +8,7 @@ import http.client
 import io
 import json
 import os
+import shutil
 import signal
 import socket
 import ssl
@@ -80,6 +81,43 @@ def test_exec_missing(km):
     assert "nope" in e.message, e.message
     expect_error(E.NOT_FOUND, km.pod_exec, "no-such-pod", None, ["true"], None, None)
     expect_error(E.INVALID_ARGUMENT, km.pod_exec, "box", "Bad_Name", ["true"], None, None)
+
+
+def test_exec_tls(sim):
+    """The exec stream opens its own TLS connection: the kubeconfig's CA,
+    insecure-skip-tls-verify and tls-server-name decide as for requests."""
+    with open(sim.kubeconfig) as f:
+        good = f.read()
+    d = tempfile.mkdtemp(prefix="k8s-streams-tls-", dir=sim.dir)
+
+    def executor(text):
+        path = os.path.join(d, f"kc-{len(os.listdir(d))}")
+        with open(path, "w") as f:
+            f.write(text)
+        config = HeroVirt.KubernetesConfig.new().with_retries(0, 20, 200).with_rate_limit(0, 1)
+        km = HeroVirt.KubernetesManager.new_full("default", path, None, config)
+        return HeroVirt.PodExecutor.new(km, "box", "main")
+
+    def run(text):
+        return executor(text).run(HeroVirt.Command.new("echo").add_arg("tls ok"), None)
+
+    assert run(good).get_stdout_text() == "tls ok\n"
+    ca_line = next(line for line in good.splitlines() if "certificate-authority" in line)
+    insecure = good.replace(ca_line, ca_line.split("certificate-authority")[0] + "insecure-skip-tls-verify: true")
+    assert run(insecure).get_exit_status() == 0
+    wrong_name = good.replace(ca_line, ca_line + "\n" + ca_line.split("certificate-authority")[0]
+                              + "tls-server-name: wrong.example")
+    expect_error(E.HOST_KEY, run, wrong_name)
+    openssl = shutil.which("openssl")
+    if openssl is None and os.environ.get("CI") == "true":
+        raise AssertionError("openssl is missing and CI=true")
+    if openssl is not None:
+        key, crt = os.path.join(d, "other.key"), os.path.join(d, "other.crt")
+        subprocess.run([openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                        "-nodes", "-keyout", key, "-out", crt, "-days", "1", "-subj", "/CN=other-ca"],
+                       check=True, capture_output=True)
+        other = good.replace(ca_line, ca_line.split("certificate-authority")[0] + f"certificate-authority: {crt}")
+        expect_error(E.HOST_KEY, run, other)
 
 
 def test_exec_async(km):
@@ -662,6 +700,7 @@ def main():
         tap.run("exec: stdout, stderr, exit code, stdin", test_exec, km)
         tap.run("exec: a missing container or pod", test_exec_missing, km)
         tap.run("exec: async", test_exec_async, km)
+        tap.run("exec: the stream's TLS checks (CA, insecure, tls-server-name)", test_exec_tls, sim)
         tap.run("PodExecutor semantics", test_pod_executor, km)
         tap.run("tty: a terminal in the container, stderr merged, its size", test_tty, km)
         tap.run("tty: resize while it runs (sync, async from another thread)", test_tty_resize, km)
