@@ -11,57 +11,8 @@
 
 #include "testlib.h"
 
-static char        *sim_dir;
-static char        *kubeconfig;
-static GSubprocess *sim;
-
-static void
-die_with_parent (gpointer user_data)
-{
-  /* a failed assertion aborts the test: the simulator must not outlive it */
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static gboolean
-start_sim (void)
-{
-  const char *bin = g_getenv ("KUBE_SIM");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *log = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-
-  if (bin == NULL || !g_file_test (bin, G_FILE_TEST_IS_EXECUTABLE))
-    return FALSE;
-  sim_dir = ht_tmpdir_new ("k8s-test-");
-  kubeconfig = g_build_filename (sim_dir, "kubeconfig", NULL);
-  log = g_build_filename (sim_dir, "sim.log", NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, log);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  sim = g_subprocess_launcher_spawn (launcher, &error, bin, "--port", "0", "--kubeconfig",
-                                     kubeconfig, "--pod-ready-delay", "100", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "KUBE_SIM_READY"));
-  return TRUE;
-}
-
-static void
-stop_sim (void)
-{
-  if (sim == NULL)
-    return;
-  g_subprocess_send_signal (sim, SIGTERM);
-  g_subprocess_wait (sim, NULL, NULL);
-  g_clear_object (&sim);
-  ht_tmpdir_free (g_steal_pointer (&sim_dir));
-  g_clear_pointer (&kubeconfig, g_free);
-}
+static HtKubeSim *sim;
+static char      *kubeconfig; /* sim->kubeconfig */
 
 static HeroVirtKubernetesManager *
 manager (const char *ns)
@@ -354,13 +305,9 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  if (!start_sim ())
-    {
-      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
-        g_error ("hero-virt-kube-sim is missing (KUBE_SIM) and CI=true");
-      g_test_skip ("hero-virt-kube-sim is not built");
-      return 0;
-    }
+  if ((sim = ht_kube_sim_start ("k8s-test-", NULL)) == NULL)
+    return 0;
+  kubeconfig = sim->kubeconfig;
   km = manager ("default");
   make_pod ("box");
   g_test_add_func ("/k8s-streams/exec", test_exec);
@@ -371,6 +318,6 @@ main (int argc, char **argv)
   g_test_add_func ("/k8s-streams/cp", test_cp);
   rc = g_test_run ();
   g_clear_object (&km);
-  stop_sim ();
+  ht_kube_sim_stop (g_steal_pointer (&sim));
   return rc;
 }

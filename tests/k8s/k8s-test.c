@@ -5,63 +5,11 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <hero-virt.h>
-#include <signal.h>
-#include <sys/prctl.h>
 #include <string.h>
 
 #include "testlib.h"
 
-static char        *sim_dir;
-static char        *kubeconfig;
-static GSubprocess *sim;
-
-static void
-die_with_parent (gpointer user_data)
-{
-  /* a failed assertion aborts the test: the simulator must not outlive it */
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static gboolean
-start_sim (void)
-{
-  const char *bin = g_getenv ("KUBE_SIM");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *log = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-
-  if (bin == NULL || !g_file_test (bin, G_FILE_TEST_IS_EXECUTABLE))
-    return FALSE;
-  sim_dir = ht_tmpdir_new ("k8s-test-");
-  kubeconfig = g_build_filename (sim_dir, "kubeconfig", NULL);
-  log = g_build_filename (sim_dir, "sim.log", NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, log);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  sim = g_subprocess_launcher_spawn (launcher, &error, bin, "--port", "0", "--kubeconfig",
-                                     kubeconfig, "--pod-ready-delay", "100", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "KUBE_SIM_READY"));
-  return TRUE;
-}
-
-static void
-stop_sim (void)
-{
-  if (sim == NULL)
-    return;
-  g_subprocess_send_signal (sim, SIGTERM);
-  g_subprocess_wait (sim, NULL, NULL);
-  g_clear_object (&sim);
-  ht_tmpdir_free (g_steal_pointer (&sim_dir));
-  g_clear_pointer (&kubeconfig, g_free);
-}
+static HtKubeSim *sim;
 
 static HeroVirtKubernetesManager *
 manager (const char *ns)
@@ -72,7 +20,7 @@ manager (const char *ns)
   HeroVirtKubernetesManager *km;
 
   hero_virt_kubernetes_config_with_rate_limit (config, 0, 1);
-  km = hero_virt_kubernetes_manager_new_full (ns, kubeconfig, NULL, config, &error);
+  km = hero_virt_kubernetes_manager_new_full (ns, sim->kubeconfig, NULL, config, &error);
   g_assert_no_error (error);
   return km;
 }
@@ -349,7 +297,7 @@ test_watch (void)
 static void
 test_hostile (void)
 {
-  g_autofree char *path = g_build_filename (sim_dir, "hostile.yaml", NULL);
+  g_autofree char *path = g_build_filename (sim->dir, "hostile.yaml", NULL);
   g_autoptr (GString) deep = g_string_new ("a: ");
   g_autoptr (GError) error = NULL;
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
@@ -381,13 +329,8 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  if (!start_sim ())
-    {
-      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
-        g_error ("hero-virt-kube-sim is missing (KUBE_SIM) and CI=true");
-      g_test_skip ("hero-virt-kube-sim is not built");
-      return 0;
-    }
+  if ((sim = ht_kube_sim_start ("k8s-test-", NULL)) == NULL)
+    return 0;
   g_test_add_func ("/k8s/crud", test_crud);
   g_test_add_func ("/k8s/namespaces-and-pattern", test_namespaces_and_pattern);
   g_test_add_func ("/k8s/generic", test_generic);
@@ -395,6 +338,6 @@ main (int argc, char **argv)
   g_test_add_func ("/k8s/watch", test_watch);
   g_test_add_func ("/k8s/hostile", test_hostile);
   rc = g_test_run ();
-  stop_sim ();
+  ht_kube_sim_stop (g_steal_pointer (&sim));
   return rc;
 }

@@ -7,77 +7,21 @@
  */
 #include <hero-virt.h>
 #include <libsoup/soup.h>
-#include <signal.h>
 #include <string.h>
-#include <sys/prctl.h>
 
 #include "testlib.h"
 
-static char        *sim_dir;
-static char        *kubeconfig;
-static GSubprocess *sim;
-static guint16      sim_port;
-
-static void
-die_with_parent (gpointer user_data)
-{
-  prctl (PR_SET_PDEATHSIG, SIGTERM);
-}
-
-static gboolean
-start_sim (void)
-{
-  const char *bin = g_getenv ("KUBE_SIM");
-  g_autoptr (GError) error = NULL;
-  g_autoptr (GDataInputStream) out = NULL;
-  g_autofree char *line = NULL;
-  g_autofree char *log = NULL;
-  g_autoptr (GSubprocessLauncher) launcher = NULL;
-  const char *port;
-
-  if (bin == NULL || !g_file_test (bin, G_FILE_TEST_IS_EXECUTABLE))
-    return FALSE;
-  sim_dir = ht_tmpdir_new ("test-builders-");
-  kubeconfig = g_build_filename (sim_dir, "kubeconfig", NULL);
-  log = g_build_filename (sim_dir, "sim.log", NULL);
-  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
-  g_subprocess_launcher_set_stderr_file_path (launcher, log);
-  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
-  sim = g_subprocess_launcher_spawn (launcher, &error, bin, "--port", "0", "--kubeconfig",
-                                     kubeconfig, "--pod-ready-delay", "100", NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim));
-  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_nonnull (line);
-  g_assert_true (g_str_has_prefix (line, "KUBE_SIM_READY"));
-  port = strstr (line, "port=");
-  g_assert_nonnull (port);
-  sim_port = (guint16)g_ascii_strtoull (port + 5, NULL, 10);
-  return TRUE;
-}
-
-static void
-stop_sim (void)
-{
-  if (sim == NULL)
-    return;
-  g_subprocess_send_signal (sim, SIGTERM);
-  g_subprocess_wait (sim, NULL, NULL);
-  g_clear_object (&sim);
-  ht_tmpdir_free (g_steal_pointer (&sim_dir));
-  g_clear_pointer (&kubeconfig, g_free);
-}
+static HtKubeSim *sim;
 
 /* How many requests the simulator has served (its /kube-sim/requests
  * log), asked with the admin client certificate. */
 static gint64
 sim_requests (void)
 {
-  g_autofree char *ca = g_build_filename (sim_dir, "ca.crt", NULL);
-  g_autofree char *crt = g_build_filename (sim_dir, "admin.crt", NULL);
-  g_autofree char *key = g_build_filename (sim_dir, "admin.key", NULL);
-  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/kube-sim/requests", sim_port);
+  g_autofree char *ca = g_build_filename (sim->dir, "ca.crt", NULL);
+  g_autofree char *crt = g_build_filename (sim->dir, "admin.crt", NULL);
+  g_autofree char *key = g_build_filename (sim->dir, "admin.key", NULL);
+  g_autofree char *url = g_strdup_printf ("https://127.0.0.1:%u/kube-sim/requests", sim->port);
   g_autoptr (GError) error = NULL;
   g_autoptr (GTlsDatabase) db = g_tls_file_database_new (ca, &error);
   g_autoptr (GTlsCertificate) cert = NULL;
@@ -108,7 +52,7 @@ manager (const char *ns)
   HeroVirtKubernetesManager *km;
 
   hero_virt_kubernetes_config_with_rate_limit (config, 0, 1);
-  km = hero_virt_kubernetes_manager_new_full (ns, kubeconfig, NULL, config, &error);
+  km = hero_virt_kubernetes_manager_new_full (ns, sim->kubeconfig, NULL, config, &error);
   g_assert_no_error (error);
   return km;
 }
@@ -849,13 +793,8 @@ main (int argc, char **argv)
   int rc;
 
   g_test_init (&argc, &argv, NULL);
-  if (!start_sim ())
-    {
-      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
-        g_error ("hero-virt-kube-sim is missing (KUBE_SIM) and CI=true");
-      g_test_skip ("hero-virt-kube-sim is not built");
-      return 0;
-    }
+  if ((sim = ht_kube_sim_start ("test-builders-", NULL)) == NULL)
+    return 0;
   g_test_add_func ("/builders/pod/build", test_pod_build);
   g_test_add_func ("/builders/deployment-service/build", test_deployment_service_build);
   g_test_add_func ("/builders/data/build", test_data_build);
@@ -865,6 +804,6 @@ main (int argc, char **argv)
   g_test_add_func ("/builders/traefik/apply", test_traefik_apply);
   g_test_add_func ("/builders/namespace/reset-md", test_namespace_reset_md);
   rc = g_test_run ();
-  stop_sim ();
+  ht_kube_sim_stop (g_steal_pointer (&sim));
   return rc;
 }

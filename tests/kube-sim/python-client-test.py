@@ -311,6 +311,52 @@ def test_custom_objects(api):
         assert e.status == 404
 
 
+def test_garbage_collection(api_client):
+    """Owner references on ConfigMaps: background, orphan and foreground
+    deletes of the owner, and an owner that never existed."""
+    api = client.CoreV1Api(api_client)
+    ns = "py-gc"
+    api.create_namespace(client.V1Namespace(metadata=client.V1ObjectMeta(name=ns)))
+
+    def cm(name, owner=None):
+        meta = client.V1ObjectMeta(name=name)
+        if owner is not None:
+            meta.owner_references = [client.V1OwnerReference(
+                api_version="v1", kind="ConfigMap", name=owner.metadata.name,
+                uid=owner.metadata.uid)]
+        return api.create_namespaced_config_map(ns, client.V1ConfigMap(metadata=meta,
+                                                                        data={"k": "v"}))
+
+    def gone(name):
+        try:
+            api.read_namespaced_config_map(name, ns)
+        except ApiException as e:
+            assert e.status == 404, e
+            return True
+        return False
+
+    owner = cm("gc-owner")
+    cm("gc-dep", owner)
+    api.delete_namespaced_config_map("gc-owner", ns)
+    wait_for(lambda: gone("gc-dep"))
+
+    nobody = client.V1ConfigMap(metadata=client.V1ObjectMeta(
+        name="nobody", uid="00000000-0000-0000-0000-000000000000"))
+    cm("gc-dangling", nobody)
+    wait_for(lambda: gone("gc-dangling"))
+
+    owner = cm("gc-owner2")
+    cm("gc-kept", owner)
+    api.delete_namespaced_config_map("gc-owner2", ns, propagation_policy="Orphan")
+    wait_for(lambda: not api.read_namespaced_config_map("gc-kept", ns).metadata.owner_references)
+    assert not gone("gc-kept")
+
+    owner = cm("gc-owner3")
+    cm("gc-dep3", owner)
+    api.delete_namespaced_config_map("gc-owner3", ns, propagation_policy="Foreground")
+    wait_for(lambda: gone("gc-dep3") and gone("gc-owner3"))
+
+
 def test_watch(api, sim):
     v1 = client.CoreV1Api(api)
     start = v1.list_namespaced_config_map("py").metadata.resource_version
@@ -385,6 +431,7 @@ def main():
         tap.run("CoreV1Api pods", test_pods, api)
         tap.run("AppsV1Api", test_apps, api)
         tap.run("CustomObjectsApi and CRDs", test_custom_objects, api)
+        tap.run("garbage collection of owned ConfigMaps", test_garbage_collection, api)
         tap.run("watch.Watch", test_watch, api, sim)
     tap.run("watch.Watch after compaction (410 Gone)", test_watch_gone)
     return tap.done()

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/socket.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <netinet/in.h>
@@ -163,6 +164,76 @@ ht_daemon_stop (HtDaemon *daemon, guint grace_ms)
   g_clear_object (&daemon->subprocess);
   g_free (daemon->name);
   g_free (daemon);
+}
+
+static void
+die_with_parent (gpointer user_data)
+{
+  /* a failed assertion aborts the test: the simulator must not outlive it */
+  prctl (PR_SET_PDEATHSIG, SIGTERM);
+}
+
+HtKubeSim *
+ht_kube_sim_start (const char *dir_prefix, const char *const *extra_args)
+{
+  const char *bin = g_getenv ("KUBE_SIM");
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GDataInputStream) out = NULL;
+  g_autoptr (GSubprocessLauncher) launcher = NULL;
+  g_autoptr (GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autofree char *line = NULL;
+  g_autofree char *log = NULL;
+  const char      *port;
+  HtKubeSim       *sim;
+
+  if (bin == NULL || !g_file_test (bin, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      if (g_strcmp0 (g_getenv ("CI"), "true") == 0)
+        g_error ("hero-virt-kube-sim is missing (KUBE_SIM) and CI=true");
+      g_test_skip ("hero-virt-kube-sim is not built");
+      return NULL;
+    }
+  sim = g_new0 (HtKubeSim, 1);
+  sim->dir = ht_tmpdir_new (dir_prefix);
+  sim->kubeconfig = g_build_filename (sim->dir, "kubeconfig", NULL);
+  log = g_build_filename (sim->dir, "sim.log", NULL);
+  g_ptr_array_add (argv, g_strdup (bin));
+  g_ptr_array_add (argv, g_strdup ("--port"));
+  g_ptr_array_add (argv, g_strdup ("0"));
+  g_ptr_array_add (argv, g_strdup ("--kubeconfig"));
+  g_ptr_array_add (argv, g_strdup (sim->kubeconfig));
+  g_ptr_array_add (argv, g_strdup ("--pod-ready-delay"));
+  g_ptr_array_add (argv, g_strdup ("100"));
+  for (guint i = 0; extra_args != NULL && extra_args[i] != NULL; i++)
+    g_ptr_array_add (argv, g_strdup (extra_args[i]));
+  g_ptr_array_add (argv, NULL);
+  launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  g_subprocess_launcher_set_stderr_file_path (launcher, log);
+  g_subprocess_launcher_set_child_setup (launcher, die_with_parent, NULL, NULL);
+  sim->process = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &error);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (sim->process));
+  line = g_data_input_stream_read_line (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (line);
+  g_assert_true (g_str_has_prefix (line, "KUBE_SIM_READY"));
+  port = strstr (line, "port=");
+  g_assert_nonnull (port);
+  sim->port = (guint16)g_ascii_strtoull (port + 5, NULL, 10);
+  return sim;
+}
+
+void
+ht_kube_sim_stop (HtKubeSim *sim)
+{
+  if (sim == NULL)
+    return;
+  g_subprocess_send_signal (sim->process, SIGTERM);
+  g_subprocess_wait (sim->process, NULL, NULL);
+  g_clear_object (&sim->process);
+  ht_tmpdir_free (g_steal_pointer (&sim->dir));
+  g_free (sim->kubeconfig);
+  g_free (sim);
 }
 
 gboolean

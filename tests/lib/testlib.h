@@ -31,6 +31,25 @@ gboolean                 ht_daemon_is_running (HtDaemon *daemon);
 /* SIGTERM, then SIGKILL after @grace_ms; waits for the process; frees. */
 void ht_daemon_stop (HtDaemon *daemon, guint grace_ms);
 
+/* hero-virt-kube-sim ($KUBE_SIM) on 127.0.0.1 with a port of its own
+ * choosing, in a temp dir that holds its kubeconfig, CA, admin client
+ * certificate and log (sim.log). It dies with the test process. */
+typedef struct
+{
+  GSubprocess *process;
+  char        *dir;        /* ca.crt, admin.crt, admin.key, sim.log */
+  char        *kubeconfig; /* in dir */
+  guint16      port;
+} HtKubeSim;
+
+/* Starts it with --port 0 --kubeconfig DIR/kubeconfig --pod-ready-delay
+ * 100 and @extra_args (nullable) in a temp dir named after @dir_prefix,
+ * and waits for its ready line. Returns NULL when $KUBE_SIM is not an
+ * executable: the test is then marked skipped, or aborts with CI=true. */
+HtKubeSim *ht_kube_sim_start (const char *dir_prefix, const char *const *extra_args);
+/* SIGTERM by PID, waits for it, removes the temp dir, frees. NULL is fine. */
+void ht_kube_sim_stop (HtKubeSim *sim);
+
 gboolean ht_wait_for_tcp (const char *host, guint16 port, guint timeout_ms);
 gboolean ht_wait_for_unix_socket (const char *path, guint timeout_ms);
 gboolean ht_wait_for_file (const char *path, guint timeout_ms);

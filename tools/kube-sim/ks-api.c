@@ -239,15 +239,21 @@ strip_server_fields (JsonObject *meta)
 static void
 finalize_delete (KsSim *sim, KsResource *res, JsonObject *obj)
 {
-  JsonObject *gone = ks_json_object_deep_copy (obj);
+  /* The DELETED event's object: it gets the delete's resourceVersion
+   * (the answer keeps the last one); nothing else in it is changed. */
+  JsonObject *gone = ks_json_object_copy_top (obj);
 
   if (strcmp (res->kind, "CustomResourceDefinition") == 0 && *res->group != '\0'
       && strcmp (res->group, "apiextensions.k8s.io") == 0)
     ks_crd_uninstall (sim, obj);
   if (strcmp (res->kind, "Pod") == 0 && sim->agent != NULL)
     sim->agent->vtable->pod_removed (sim->agent, obj);
+  /* dependents to collect, or an owner waiting in foreground deletion
+   * for its last dependent */
+  if (ks_store_has_dependents (sim, ks_meta_uid (obj))
+      || ks_json_get_array (ks_meta (obj), "ownerReferences") != NULL)
+    sim->gc_dirty = TRUE;
   ks_store_write (sim, res, "DELETED", gone);
-  sim->gc_dirty = TRUE;
   ks_controllers_kick (sim);
 }
 
@@ -327,10 +333,10 @@ ks_api_create (KsSim       *sim,
       if ((status = ks_crd_install (sim, obj)) != NULL)
         return status;
     }
+  /* (the store's listener wakes the controllers for the kinds they watch) */
   if (!dry_run)
     ks_store_write (sim, res, "ADDED", json_object_ref (obj));
   *result = json_object_ref (obj);
-  ks_controllers_kick (sim);
   return NULL;
 }
 

@@ -43,6 +43,29 @@ ks_json_object_deep_copy (JsonObject *object)
   return copy;
 }
 
+static JsonObject *
+shallow_copy (JsonObject *object, gboolean with_metadata)
+{
+  JsonObject    *copy = json_object_new ();
+  JsonObjectIter iter;
+  const char    *key;
+  JsonNode      *value;
+
+  json_object_iter_init_ordered (&iter, object);
+  while (json_object_iter_next_ordered (&iter, &key, &value))
+    if (with_metadata && JSON_NODE_HOLDS_OBJECT (value) && strcmp (key, "metadata") == 0)
+      json_object_set_object_member (copy, key, shallow_copy (json_node_get_object (value), FALSE));
+    else
+      json_object_set_member (copy, key, json_node_copy (value)); /* shares objects, arrays */
+  return copy;
+}
+
+JsonObject *
+ks_json_object_copy_top (JsonObject *object)
+{
+  return shallow_copy (object, TRUE);
+}
+
 JsonArray *
 ks_json_array_deep_copy (JsonArray *array)
 {

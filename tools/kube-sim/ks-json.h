@@ -11,6 +11,10 @@ G_BEGIN_DECLS
 
 JsonNode   *ks_json_node_deep_copy (JsonNode *node);
 JsonObject *ks_json_object_deep_copy (JsonObject *object);
+/* A copy of which only the top level and the metadata's top level are
+ * new (everything below is shared, by reference): members of either may be
+ * set, nothing deeper may be changed. */
+JsonObject *ks_json_object_copy_top (JsonObject *object);
 JsonArray  *ks_json_array_deep_copy (JsonArray *array);
 gboolean    ks_json_node_equal (JsonNode *a, JsonNode *b);
 

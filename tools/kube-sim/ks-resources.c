@@ -291,12 +291,33 @@ ks_discovery_resource_list (KsSim *sim, const char *group, const char *version)
 
 /* ---- validation helpers ---- */
 
+/* Compiled once per pattern: compiling (g_regex_match_simple()) cost more
+ * than the rest of a create's validation. */
 static gboolean
 full_match (const char *pattern, const char *value)
 {
-  g_autofree char *anchored = g_strconcat ("^", pattern, "$", NULL);
+  static GHashTable *compiled; /* pattern -> anchored GRegex */
+  G_LOCK_DEFINE_STATIC (compiled);
+  GRegex  *re;
+  gboolean matched;
 
-  return g_regex_match_simple (anchored, value, 0, 0);
+  G_LOCK (compiled);
+  if (compiled == NULL)
+    compiled
+        = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify)g_regex_unref);
+  re = g_hash_table_lookup (compiled, pattern);
+  if (re == NULL)
+    {
+      g_autofree char *anchored = g_strconcat ("^", pattern, "$", NULL);
+      re = g_regex_new (anchored, 0, 0, NULL);
+      g_assert (re != NULL);
+      g_hash_table_insert (compiled, g_strdup (pattern), re);
+    }
+  re = g_regex_ref (re);
+  G_UNLOCK (compiled);
+  matched = g_regex_match (re, value, 0, NULL);
+  g_regex_unref (re);
+  return matched;
 }
 
 /* Checks a name against one of the three rules; adds a cause when it fails. */

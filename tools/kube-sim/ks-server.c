@@ -2,6 +2,8 @@
  * of API paths to discovery, OpenAPI and the resource handlers. */
 #include "ks-server.h"
 
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <string.h>
 
 void
@@ -358,6 +360,34 @@ is_public_path (const char *path)
 static void
 serve (KsSim *sim, SoupServerMessage *msg, const char *path, GHashTable *query, KsUser *user);
 
+/* libsoup writes a response's headers and its body separately: two TLS
+ * records, and without a cork two TCP segments, each waking the client.
+ * A real API server's buffered writer sends a small answer in one segment;
+ * corked until the message is finished, so does the simulator. Streamed
+ * answers (watches, logs, upgrades) are never corked. */
+static void
+uncork (SoupServerMessage *msg, gpointer data)
+{
+  GSocket *socket = soup_server_message_get_socket (msg);
+
+  if (socket != NULL && !g_socket_is_closed (socket))
+    g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, 0, NULL);
+}
+
+static void
+cork_response (SoupServerMessage *msg)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
+  GSocket            *socket = soup_server_message_get_socket (msg);
+
+  if (socket == NULL || soup_server_message_get_status (msg) < 200
+      || soup_message_headers_get_encoding (headers) == SOUP_ENCODING_CHUNKED
+      || g_socket_get_family (socket) == G_SOCKET_FAMILY_UNIX)
+    return;
+  if (g_socket_set_option (socket, IPPROTO_TCP, TCP_CORK, 1, NULL))
+    g_signal_connect (msg, "finished", G_CALLBACK (uncork), NULL);
+}
+
 static void
 process (KsSim *sim, SoupServerMessage *msg, const char *path, GHashTable *query)
 {
@@ -372,10 +402,13 @@ process (KsSim *sim, SoupServerMessage *msg, const char *path, GHashTable *query
   if (user != NULL && (g_str_has_prefix (path, "/api/") || g_str_has_prefix (path, "/apis/"))
       && inject_fault (sim, msg, &fault))
     {
+      if (strcmp (fault, "drop") != 0)
+        cork_response (msg);
       ks_admin_record (sim, msg, path, user->name, fault);
       return;
     }
   serve (sim, msg, path, query, user);
+  cork_response (msg);
   ks_admin_record (sim, msg, path, user ? user->name : NULL, NULL);
 }
 

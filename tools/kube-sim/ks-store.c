@@ -59,6 +59,42 @@ event_free (KsEvent *event)
   g_free (event);
 }
 
+/* Counts the owners @obj names, up (@delta 1) or down (-1). */
+static gboolean
+count_owners (KsSim *sim, JsonObject *obj, gint delta)
+{
+  JsonArray *refs = ks_json_get_array (ks_meta (obj), "ownerReferences");
+  guint      n = refs ? json_array_get_length (refs) : 0;
+
+  if (n > 0 && sim->owner_refs == NULL)
+    sim->owner_refs = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < n; i++)
+    {
+      JsonNode   *ref = json_array_get_element (refs, i);
+      const char *uid = JSON_NODE_HOLDS_OBJECT (ref)
+                            ? ks_json_get_string (json_node_get_object (ref), "uid")
+                            : NULL;
+      gint        count;
+      if (uid == NULL)
+        continue;
+      count = GPOINTER_TO_INT (g_hash_table_lookup (sim->owner_refs, uid)) + delta;
+      if (count > 0)
+        g_hash_table_replace (sim->owner_refs, g_strdup (uid), GINT_TO_POINTER (count));
+      else
+        g_hash_table_remove (sim->owner_refs, uid);
+    }
+  return n > 0;
+}
+
+/* Whether a stored object names @uid as an owner: the garbage collector
+ * has nothing to do when an object nobody depends on (and that depends on
+ * nothing) is deleted. */
+gboolean
+ks_store_has_dependents (KsSim *sim, const char *uid)
+{
+  return uid != NULL && sim->owner_refs != NULL && g_hash_table_contains (sim->owner_refs, uid);
+}
+
 void
 ks_store_write (KsSim *sim, KsResource *res, const char *type, JsonObject *obj)
 {
@@ -70,10 +106,21 @@ ks_store_write (KsSim *sim, KsResource *res, const char *type, JsonObject *obj)
   KsEvent         *event;
 
   json_object_set_string_member (meta, "resourceVersion", rv);
-  if (strcmp (type, "DELETED") == 0)
-    g_hash_table_remove (storage->objects, key);
-  else
-    g_hash_table_replace (storage->objects, g_strdup (key), json_object_ref (obj));
+  {
+    /* Owner references that come or go wake the collector: an owner that
+     * is already gone, or one in foreground deletion that just lost its
+     * last dependent. (A delete decides in finalize_delete().) */
+    JsonObject *old = g_hash_table_lookup (storage->objects, key);
+    gboolean    owned = old != NULL && count_owners (sim, old, -1);
+    if (strcmp (type, "DELETED") == 0)
+      g_hash_table_remove (storage->objects, key);
+    else
+      {
+        g_hash_table_replace (storage->objects, g_strdup (key), json_object_ref (obj));
+        if (count_owners (sim, obj, 1) || owned)
+          sim->gc_dirty = TRUE;
+      }
+  }
 
   event = g_new0 (KsEvent, 1);
   event->rv = sim->rv;

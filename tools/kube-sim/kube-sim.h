@@ -123,6 +123,7 @@ struct _KsSim
   GHashTable      *openapi_cache;    /* group_version -> char* document */
   const char      *field_validation; /* of the request being served: Strict, Warn, Ignore */
   GPtrArray       *warnings;         /* Warning headers for the request being served */
+  GHashTable      *owner_refs;       /* owner uid -> stored objects naming it in ownerReferences */
 };
 
 /* ---- resources (ks-resources.c) ---- */
@@ -164,6 +165,7 @@ void        ks_store_write (KsSim *sim, KsResource *res, const char *type, JsonO
 void        ks_store_add_listener (KsSim *sim, KsStoreListener func, gpointer data);
 void        ks_store_remove_listener (KsSim *sim, KsStoreListener func, gpointer data);
 JsonObject *ks_store_find_uid (KsSim *sim, const char *uid, KsResource **res_out);
+gboolean    ks_store_has_dependents (KsSim *sim, const char *uid);
 
 /* ---- Status objects (ks-status.c) ---- */
 JsonObject *ks_status_new (guint code, const char *reason, const char *message);
