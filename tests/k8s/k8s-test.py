@@ -5,11 +5,8 @@
 # kubeconfigs. TAP output.
 # SPDX-License-Identifier: LGPL-2.1-or-later
 import base64
-import http.client
 import json
 import os
-import ssl
-import stat
 import sys
 import tempfile
 import time
@@ -52,15 +49,7 @@ def pyobj(node):
 
 
 def admin(sim, method, path, body=None):
-    ctx = ssl.create_default_context(cafile=sim.ca)
-    ctx.load_cert_chain(sim.cert, sim.key)
-    conn = http.client.HTTPSConnection("127.0.0.1", sim.port, context=ctx, timeout=10)
-    conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                 headers={"Content-Type": "application/json", "Accept": "application/json"})
-    resp = conn.getresponse()
-    data = resp.read()
-    conn.close()
-    return resp.status, (json.loads(data) if data else None)
+    return sim.request(method, path, body)
 
 
 def fast_config():

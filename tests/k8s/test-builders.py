@@ -5,10 +5,8 @@
 # validation before any request (the simulator's request count), Traefik
 # objects, NamespaceBuilder.reset() and md(). TAP output.
 # SPDX-License-Identifier: LGPL-2.1-or-later
-import http.client
 import json
 import os
-import ssl
 import sys
 
 sys.path.insert(0, os.path.join(os.environ.get("HERO_VIRT_SOURCE_ROOT", "."), "tests", "kube-sim"))
@@ -24,14 +22,7 @@ E = HeroVirt.Error
 
 
 def admin(sim, method, path):
-    ctx = ssl.create_default_context(cafile=sim.ca)
-    ctx.load_cert_chain(sim.cert, sim.key)
-    conn = http.client.HTTPSConnection("127.0.0.1", sim.port, context=ctx, timeout=10)
-    conn.request(method, path, headers={"Accept": "application/json"})
-    resp = conn.getresponse()
-    data = resp.read()
-    conn.close()
-    return json.loads(data) if data else None
+    return sim.request(method, path)[1]
 
 
 def requests_served(sim):

@@ -1,8 +1,11 @@
 # Test helpers for hero-virt-kube-sim: start it on port 0 in a temporary
 # directory, read its ready line, stop it by PID; a tiny TAP producer.
 # SPDX-License-Identifier: LGPL-2.1-or-later
+import http.client
+import json
 import os
 import shutil
+import ssl
 import signal
 import subprocess
 import sys
@@ -59,6 +62,26 @@ class Simulator:
         self.ca = os.path.join(self.dir, "ca.crt")
         self.cert = os.path.join(self.dir, "admin.crt")
         self.key = os.path.join(self.dir, "admin.key")
+
+    def request(self, method, path, body=None):
+        """One HTTPS request as the admin client certificate; returns (status, parsed JSON or None)."""
+        ctx = ssl.create_default_context(cafile=self.ca)
+        ctx.load_cert_chain(self.cert, self.key)
+        conn = http.client.HTTPSConnection("127.0.0.1", self.port, context=ctx, timeout=10)
+        try:
+            conn.request(method, path, body=json.dumps(body) if body is not None else None,
+                         headers={"Content-Type": "application/json", "Accept": "application/json"})
+            resp = conn.getresponse()
+            data = resp.read()
+        finally:
+            conn.close()
+        return resp.status, (json.loads(data) if data else None)
+
+    def admin(self, method, path, body=None):
+        """As request(), for the simulator's own /kube-sim endpoints: anything but 200 fails the test."""
+        status, obj = self.request(method, path, body)
+        assert status == 200, (status, obj)
+        return obj
 
     def stop(self):
         if self.proc.poll() is None:

@@ -503,16 +503,7 @@ def raw_websocket_checks(sim):
 
 
 def admin(sim, method, path, body=None):
-    ctx = ssl.create_default_context(cafile=sim.ca)
-    ctx.load_cert_chain(sim.cert, sim.key)
-    conn = http.client.HTTPSConnection("127.0.0.1", sim.port, context=ctx, timeout=10)
-    conn.request(method, path, body=json.dumps(body) if body is not None else None,
-                 headers={"Content-Type": "application/json"})
-    resp = conn.getresponse()
-    data = resp.read()
-    conn.close()
-    assert resp.status == 200, (resp.status, data)
-    return json.loads(data)
+    return sim.admin(method, path, body)
 
 
 def kubectl_v4_fallback(k):
