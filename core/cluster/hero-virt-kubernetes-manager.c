@@ -124,7 +124,7 @@ hero_virt_kubernetes_manager_new_full (const char *namespace,
                                        GError                  **error)
 {
   HeroVirtRegistry     *registry = hero_virt_registry_get_default ();
-  HeroVirtProviderInfo *info;
+  g_autoptr (HeroVirtProviderInfo) info = NULL;
   GObjectClass         *klass;
   GType                 type;
   g_autoptr (GObject) provider = NULL;
