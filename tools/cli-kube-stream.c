@@ -1,4 +1,4 @@
-/* cli-kube-stream.c: hero-virt kube logs|exec|port-forward|cp, the
+/* cli-kube-stream.c: hero-virt kube logs|exec|attach|port-forward|cp, the
  * streaming pod commands (tools/cli-kube.c has get/apply/delete/…; it
  * lists the hv_cli_kube_stream_commands table after its own)
  *
@@ -241,6 +241,85 @@ cmd_exec (int argc, char **argv)
   return hero_virt_command_result_get_exit_status (result);
 }
 
+/* ---- attach -------------------------------------------------------------- */
+
+/* Copies this program's standard input to the attached process; its end
+ * closes the process's standard input. */
+static gpointer
+attach_feed (gpointer data)
+{
+  GSocketConnection *conn = data;
+  GOutputStream     *out = g_io_stream_get_output_stream (G_IO_STREAM (conn));
+  guint8             buf[65536];
+
+  for (;;)
+    {
+      gssize n = read (STDIN_FILENO, buf, sizeof buf);
+
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0 || !g_output_stream_write_all (out, buf, (gsize)n, NULL, NULL, NULL))
+        break;
+    }
+  g_socket_shutdown (g_socket_connection_get_socket (conn), FALSE, TRUE, NULL);
+  g_object_unref (conn);
+  return NULL;
+}
+
+static int
+cmd_attach (int argc, char **argv)
+{
+  gboolean           interactive = FALSE, tty = FALSE;
+  char              *container = NULL;
+  const GOptionEntry entries[]
+      = { KUBE_OPTIONS,
+          { "container", 'c', 0, G_OPTION_ARG_STRING, &container, "The container", "NAME" },
+          { "stdin", 'i', 0, G_OPTION_ARG_NONE, &interactive,
+            "Pass this program's standard input on (the container needs stdin: true)", NULL },
+          { "tty", 't', 0, G_OPTION_ARG_NONE, &tty,
+            "The container's terminal (it needs tty: true)", NULL },
+          { NULL } };
+  g_autoptr (HeroVirtKubernetesManager) km = NULL;
+  g_autoptr (GIOStream) stream = NULL;
+  g_autoptr (GError) error = NULL;
+  g_autofree char *container_owned = NULL;
+  char             buf[65536];
+  int              status;
+
+  if (!hv_cli_parse_args ("kube attach", "POD",
+                          "Attaches to the main process of a pod's container: prints what it "
+                          "writes from now on until it exits. Interrupt to detach (the process "
+                          "goes on).",
+                          entries, &argc, &argv, 1, 1, &status))
+    return status;
+  container_owned = container;
+  if ((km = open_manager (&error)) == NULL)
+    return hv_cli_report_error (error);
+  stream = hero_virt_kubernetes_manager_pod_attach (km, argv[1], container, interactive, tty,
+                                                    hv_cli_get_cancellable (), &error);
+  if (stream == NULL)
+    return hv_cli_report_error (error);
+  if (interactive)
+    g_thread_unref (g_thread_new ("attach-stdin", attach_feed, g_object_ref (stream)));
+  for (;;)
+    {
+      gssize n = g_input_stream_read (g_io_stream_get_input_stream (stream), buf, sizeof buf,
+                                      hv_cli_get_cancellable (), &error);
+      if (n < 0)
+        {
+          g_io_stream_close (stream, NULL, NULL);
+          /* SIGINT or SIGTERM detaches */
+          if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            break;
+          return hv_cli_report_error (error);
+        }
+      if (n == 0 || !write_all (STDOUT_FILENO, buf, (gsize)n))
+        break;
+    }
+  g_io_stream_close (stream, NULL, NULL);
+  return HV_CLI_EXIT_OK;
+}
+
 /* ---- port-forward -------------------------------------------------------- */
 
 static gboolean
@@ -374,6 +453,8 @@ const HvCliCommand hv_cli_kube_stream_commands[]
     = { { "logs", "[-f] [-c C] [--tail N] POD", "Print (or follow) a pod's log", cmd_logs },
         { "exec", "POD [-c C] [-i] -- CMD…", "Run a command in a pod (its exit status is ours)",
           cmd_exec },
+        { "attach", "POD [-c C] [-i] [-t]", "Attach to a pod's main process (interrupt to detach)",
+          cmd_attach },
         { "port-forward", "POD [LOCAL:]REMOTE", "Forward a local port to a pod's port",
           cmd_port_forward },
         { "cp", "SRC DST", "Copy to or from a pod (POD:PATH)", cmd_cp },

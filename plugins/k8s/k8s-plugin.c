@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
@@ -2545,13 +2546,22 @@ k8s_exec (HeroVirtClusterProvider *provider,
                            cancellable, error);
 }
 
-/* -- port-forward -- */
+/* -- port-forward and attach: a local stream joined to channels -- */
 
+/* A port-forward joins a local connection to a pod port's data channel (0)
+ * and its error channel (1), both prefixed with the port. An attach joins
+ * it to a process: what the local side sends is standard input (0), its
+ * end closes stdin (v5); standard output and error (1, 2) are written
+ * locally, and the stream ends when the server closes it (the status on
+ * channel 3 comes first). */
 typedef struct
 {
   GMainContext  *context;
   ChannelStream *cs;
   GIOStream     *local;
+  gboolean       attach;
+  gboolean       attach_stdin;
+  GSource       *hangup; /* attach: the local side closed, not just its writing */
   guint16        port;
   gboolean       data_prefixed, error_prefixed;
   GString       *remote_error;
@@ -2620,6 +2630,20 @@ forward_message (SoupWebsocketConnection *ws,
 
   if (!k8s_frame_parse (message, &channel, &data, &len))
     return;
+  if (f->attach)
+    {
+      if ((channel == K8S_CHANNEL_STDOUT || channel == K8S_CHANNEL_STDERR) && len > 0)
+        {
+          g_queue_push_tail (
+              &f->pending,
+              g_bytes_new_from_bytes (
+                  message, (data - (const guint8 *)g_bytes_get_data (message, NULL)), len));
+          forward_write_next (f);
+        }
+      else if (channel == K8S_CHANNEL_ERROR && f->remote_error->len < 4096)
+        g_string_append_len (f->remote_error, (const char *)data, MIN (len, 4096));
+      return;
+    }
   if (channel == 0)
     {
       if (!f->data_prefixed)
@@ -2676,6 +2700,33 @@ forward_error (SoupWebsocketConnection *ws, GError *e, gpointer user_data)
     f->ws_error = g_error_copy (e);
 }
 
+static gboolean
+forward_hangup (GSocket *socket, GIOCondition condition, gpointer user_data)
+{
+  Forward *f = user_data;
+
+  f->local_failed = TRUE;
+  g_main_context_wakeup (f->context);
+  return G_SOURCE_REMOVE;
+}
+
+/* An attach's local side stopped sending: standard input ends; a local
+ * side that closed altogether (hung up) detaches. */
+static void
+forward_local_ended (Forward *f)
+{
+  GSocket *socket;
+
+  if (f->attach_stdin)
+    channel_stream_close_channel (f->cs, K8S_CHANNEL_STDIN);
+  if (f->hangup != NULL || !G_IS_SOCKET_CONNECTION (f->local))
+    return;
+  socket = g_socket_connection_get_socket (G_SOCKET_CONNECTION (f->local));
+  f->hangup = g_socket_create_source (socket, G_IO_HUP | G_IO_ERR, NULL);
+  g_source_set_callback (f->hangup, (GSourceFunc)(void (*) (void))forward_hangup, f, NULL);
+  g_source_attach (f->hangup, f->context);
+}
+
 static void
 forward_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -2688,15 +2739,18 @@ forward_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (bytes == NULL || g_bytes_get_size (bytes) == 0)
     {
       f->local_eof = TRUE;
+      if (f->attach)
+        forward_local_ended (f);
       g_main_context_wakeup (f->context);
       return;
     }
-  {
-    gsize         len;
-    const guint8 *data = g_bytes_get_data (bytes, &len);
+  if (!f->attach || f->attach_stdin)
+    {
+      gsize         len;
+      const guint8 *data = g_bytes_get_data (bytes, &len);
 
-    channel_stream_send (f->cs, 0, data, len);
-  }
+      channel_stream_send (f->cs, 0, data, len);
+    }
   f->reading++;
   g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 65536, G_PRIORITY_DEFAULT, f->io_cancel,
                                    forward_read_cb, f);
@@ -2801,6 +2855,136 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
   g_clear_error (&f.ws_error);
   g_clear_object (&f.io_cancel);
   return ok;
+}
+
+/* An attach running in its own thread until the server or the local side
+ * ends it. */
+typedef struct
+{
+  ChannelStream cs;
+  GIOStream    *local;
+  gboolean      want_stdin;
+  char         *what; /* namespace/pod for the log */
+} Attach;
+
+static gpointer
+attach_run (gpointer data)
+{
+  Attach  *a = data;
+  Forward  f = { 0 };
+
+  g_main_context_push_thread_default (a->cs.context);
+  f.cs = &a->cs;
+  f.context = a->cs.context;
+  f.local = a->local;
+  f.attach = TRUE;
+  f.attach_stdin = a->want_stdin;
+  f.remote_error = g_string_new (NULL);
+  f.io_cancel = g_cancellable_new ();
+  g_queue_init (&f.pending);
+  channel_stream_connect (&a->cs, G_CALLBACK (forward_message), G_CALLBACK (forward_closed),
+                          G_CALLBACK (forward_error), NULL, NULL, &f);
+  /* Read even without stdin (and drop it): the local end's close detaches. */
+  f.reading = 1;
+  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (a->local), 65536,
+                                   G_PRIORITY_DEFAULT, f.io_cancel, forward_read_cb, &f);
+
+  /* Until the process ends (the server closes) or the caller detaches. */
+  while (!f.closed && !f.local_failed)
+    g_main_context_iteration (a->cs.context, TRUE);
+  while (!f.local_failed && (f.writing || !g_queue_is_empty (&f.pending)))
+    g_main_context_iteration (a->cs.context, TRUE);
+
+  g_cancellable_cancel (f.io_cancel);
+  while (f.reading > 0 || f.writing)
+    g_main_context_iteration (a->cs.context, TRUE);
+  if (f.hangup != NULL)
+    {
+      g_source_destroy (f.hangup);
+      g_clear_pointer (&f.hangup, g_source_unref);
+    }
+  g_io_stream_close (a->local, NULL, NULL);
+  channel_stream_end (&a->cs, &f);
+  if (f.remote_error->len > 0)
+    {
+      g_autofree char *text = g_utf8_make_valid (f.remote_error->str, f.remote_error->len);
+
+      g_debug ("attach to %s ended: %s", a->what, text);
+    }
+  g_queue_clear_full (&f.pending, (GDestroyNotify)g_bytes_unref);
+  g_string_free (f.remote_error, TRUE);
+  g_clear_error (&f.ws_error);
+  g_clear_object (&f.io_cancel);
+  g_object_unref (a->local);
+  g_free (a->what);
+  g_free (a);
+  return NULL;
+}
+
+static GIOStream *
+k8s_attach (HeroVirtClusterProvider *provider,
+            HeroVirtExecutor        *executor,
+            const char *namespace,
+            const char   *pod,
+            const char   *container,
+            gboolean      want_stdin,
+            gboolean      tty,
+            GCancellable *cancellable,
+            GError      **error)
+{
+  HeroVirtK8sProvider     *self = HERO_VIRT_K8S_PROVIDER (provider);
+  static const char *const protocols[] = { "v5.channel.k8s.io", "v4.channel.k8s.io", NULL };
+  static const char *const no_argv[] = { NULL };
+  g_autofree char         *path = NULL, *query = NULL;
+  g_autoptr (GSocket) ours = NULL;
+  g_autoptr (GSocket) theirs = NULL;
+  g_autoptr (GSocketConnection) user = NULL;
+  Attach *a;
+  int     fds[2];
+
+  if ((path = pod_subresource_path (self, namespace, pod, container, "attach", error)) == NULL)
+    return NULL;
+  if (!ensure_ready (self, error))
+    return NULL;
+  if (namespace == NULL)
+    namespace = default_namespace (self);
+  if (socketpair (AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0)
+    {
+      int e = errno;
+
+      g_set_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO, "Could not make a socket pair: %s",
+                   g_strerror (e));
+      return NULL;
+    }
+  ours = g_socket_new_from_fd (fds[0], NULL);
+  theirs = g_socket_new_from_fd (fds[1], NULL);
+  if (ours == NULL || theirs == NULL)
+    {
+      if (ours == NULL)
+        close (fds[0]);
+      if (theirs == NULL)
+        close (fds[1]);
+      g_set_error_literal (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_IO,
+                           "Could not make a socket pair");
+      return NULL;
+    }
+  query = k8s_exec_query (no_argv, container, want_stdin, TRUE, tty);
+
+  a = g_new0 (Attach, 1);
+  if (!channel_stream_open (self, &a->cs, namespace, pod, container, path, query, protocols,
+                            cancellable, error))
+    {
+      g_free (a);
+      return NULL;
+    }
+  /* The stream runs in the attach's thread from now on. */
+  g_main_context_pop_thread_default (a->cs.context);
+  a->local = G_IO_STREAM (g_socket_connection_factory_create_connection (ours));
+  a->want_stdin = want_stdin;
+  a->what = g_strdup_printf ("%s/%s", namespace, pod);
+  user = g_socket_connection_factory_create_connection (theirs);
+  g_thread_unref (g_thread_new ("hero-virt-k8s-attach", attach_run, a));
+  return G_IO_STREAM (g_steal_pointer (&user));
 }
 
 /* -- following logs -- */
@@ -2942,6 +3126,7 @@ hero_virt_k8s_provider_iface_init (HeroVirtClusterProviderInterface *iface)
   iface->exec = k8s_exec;
   iface->exec_command = k8s_exec_command;
   iface->port_forward_connection = k8s_port_forward_connection;
+  iface->attach = k8s_attach;
   iface->namespace_create = k8s_namespace_create;
   iface->namespace_delete = k8s_namespace_delete;
 }

@@ -299,6 +299,58 @@ test_cp (void)
   ht_tmpdir_free (g_steal_pointer (&dir));
 }
 
+/* Attach: stdin to the fake main process (cat), its echo back, the end of
+ * stdin ending the attach (stdinOnce); the attach's thread frees all. */
+static void
+test_attach (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (HeroVirtClusterKind) kind = hero_virt_cluster_kind_lookup ("v1", "Pod");
+  g_autoptr (JsonNode) pod = NULL;
+  g_autoptr (JsonNode) created = NULL;
+  g_autoptr (JsonNode) ready = NULL;
+  g_autoptr (GIOStream) stream = NULL;
+  g_autoptr (GString) got = g_string_new (NULL);
+  const char data[] = "one\ntwo\n";
+  char       buf[4096];
+  gssize     n;
+
+  pod = json_from_string ("{\"apiVersion\": \"v1\", \"kind\": \"Pod\", \"metadata\": {\"name\": "
+                          "\"att\"}, \"spec\": {\"containers\": [{\"name\": \"main\", \"image\": "
+                          "\"busybox:1.36\", \"stdin\": true, \"stdinOnce\": true}]}}",
+                          &error);
+  g_assert_no_error (error);
+  created = hero_virt_kubernetes_manager_create (km, kind, pod, NULL, &error);
+  g_assert_no_error (error);
+  ready = hero_virt_kubernetes_manager_wait_for (km, kind, "att", "Ready", 20000, NULL, &error);
+  g_assert_no_error (error);
+
+  stream = hero_virt_kubernetes_manager_pod_attach (km, "att", NULL, TRUE, FALSE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (G_IS_SOCKET_CONNECTION (stream));
+  g_assert_true (g_output_stream_write_all (g_io_stream_get_output_stream (stream), data,
+                                            strlen (data), NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (stream)),
+                                    FALSE, TRUE, &error));
+  while ((n = g_input_stream_read (g_io_stream_get_input_stream (stream), buf, sizeof buf, NULL,
+                                   &error))
+         > 0)
+    g_string_append_len (got, buf, n);
+  g_assert_no_error (error);
+  g_assert_cmpstr (got->str, ==, data);
+  g_io_stream_close (stream, NULL, NULL);
+
+  g_clear_object (&stream);
+  stream = hero_virt_kubernetes_manager_pod_attach (km, "att", "nope", FALSE, FALSE, NULL, &error);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_NOT_FOUND);
+  g_assert_null (stream);
+  g_clear_error (&error);
+  g_assert_true (hero_virt_kubernetes_manager_delete_object (
+      km, kind, "att", HERO_VIRT_CLUSTER_PROPAGATION_BACKGROUND, 0, NULL, &error));
+  g_assert_no_error (error);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -314,6 +366,7 @@ main (int argc, char **argv)
   g_test_add_func ("/k8s-streams/pod-executor", test_pod_executor);
   g_test_add_func ("/k8s-streams/tty", test_tty);
   g_test_add_func ("/k8s-streams/logs-follow", test_logs_follow);
+  g_test_add_func ("/k8s-streams/attach", test_attach);
   g_test_add_func ("/k8s-streams/port-forward", test_port_forward);
   g_test_add_func ("/k8s-streams/cp", test_cp);
   rc = g_test_run ();

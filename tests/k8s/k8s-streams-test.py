@@ -322,6 +322,96 @@ def test_v4_fallback(sim, km):
     assert r.get_stdout_text() == "x", repr(r.get_stdout_text())
 
 
+# ---- attach ----------------------------------------------------------------
+
+def attach_pod(km, name, once=True, interval=0):
+    """The fake agent's main process: cat for a container with stdin."""
+    pod = {"apiVersion": "v1", "kind": "Pod",
+           "metadata": {"name": name,
+                        "annotations": {"kube-sim.hero-virt.dev/log-interval-ms": str(interval)}},
+           "spec": {"containers": [{"name": "main", "image": "busybox:1.36",
+                                    "stdin": True, "stdinOnce": once}]}}
+    km.create(HeroVirt.ClusterKind.lookup("v1", "Pod"), Json.from_string(json.dumps(pod)), None)
+    km.wait_for(HeroVirt.ClusterKind.lookup("v1", "Pod"), name, "Ready", 20000, None)
+
+
+def read_to_eof(stream, limit=1 << 20):
+    out = b""
+    while len(out) < limit:
+        b = stream.get_input_stream().read_bytes(65536, None).get_data()
+        if not b:
+            return out
+        out += b
+    raise AssertionError(f"more than {limit} bytes: {out[:200]!r}")
+
+
+def test_attach(sim, km):
+    pods = HeroVirt.ClusterKind.lookup("v1", "Pod")
+    attach_pod(km, "att")
+    # stdin goes to the main process (cat); shutting down our writing
+    # closes its stdin, and with stdinOnce that ends the attach
+    s = km.pod_attach("att", None, True, False, None)
+    assert isinstance(s, Gio.SocketConnection), s
+    data = b"hello\nworld\n" + os.urandom(100000).hex().encode() + b"\n"
+    s.get_output_stream().write_all(data, None)
+    s.get_socket().shutdown(False, True)
+    got = read_to_eof(s)
+    assert got == data, (len(got), got[:80])
+    s.close(None)
+    log = km.pod_logs("att", None, 3, 0, False, False, None)
+    assert log.endswith("hello\nworld\n" + data.decode().splitlines()[-1] + "\n"), log[-200:]
+    # the CLI: -i passes stdin on; its end ends this attach (stdinOnce)
+    r = cli(sim, "attach", "-i", "att", stdin=b"from the cli\n")
+    assert r.returncode == 0 and r.stdout == b"from the cli\n", r
+    r = cli(sim, "attach", "-c", "nope", "att")
+    assert r.returncode == 1 and b"nope" in r.stderr, r
+
+    # without stdin: output from now on; closing the stream detaches and
+    # the pod goes on
+    attach_pod(km, "att-tick", once=False, interval=20)
+    s = km.pod_attach("att-tick", "main", False, False, None)
+    lines = Gio.DataInputStream.new(s.get_input_stream())
+    first = [lines.read_line_utf8(None)[0] for _ in range(3)]
+    assert all(line.startswith("tick ") for line in first), first
+    n = [int(line.split()[1]) for line in first]
+    assert n == sorted(n) and len(set(n)) == 3, n
+    s.close(None)
+    # the CLI prints until interrupted, which detaches
+    p = subprocess.Popen([cli_binary(), "kube", "attach", "att-tick"], stdout=subprocess.PIPE,
+                         env=dict(os.environ, KUBECONFIG=sim.kubeconfig))
+    lines = [p.stdout.readline() for _ in range(2)]
+    assert all(line.startswith(b"tick ") for line in lines), lines
+    p.send_signal(signal.SIGINT)
+    assert p.wait(20) == 0, p.returncode
+    p.stdout.close()
+    pod = json.loads(Json.to_string(km.get(pods, "att-tick", None), False))
+    assert pod["status"]["phase"] == "Running", pod["status"]
+    # several attached at once all see the same process; the pod's end
+    # ends every attach
+    a = km.pod_attach("att-tick", None, True, False, None)
+    b = km.pod_attach("att-tick", None, False, False, None)
+    a.get_output_stream().write_all(b"to-everyone\n", None)
+    readers = [Gio.DataInputStream.new(s.get_input_stream()) for s in (a, b)]
+    for seen in readers:
+        while True:
+            line = seen.read_line_utf8(None)[0]
+            assert line is not None, "the attach ended early"
+            if line == "to-everyone":
+                break
+    km.delete_object(pods, "att-tick", HeroVirt.ClusterPropagation.BACKGROUND, 0, None)
+    for seen in readers:
+        while seen.read_line_utf8(None)[0] is not None:
+            pass
+    for s in (a, b):
+        s.close(None)
+    km.delete_object(pods, "att", HeroVirt.ClusterPropagation.BACKGROUND, 0, None)
+
+    # a missing pod or container, and a tty on a container without one
+    expect_error(E.NOT_FOUND, km.pod_attach, "no-such-pod", None, False, False, None)
+    expect_error(E.NOT_FOUND, km.pod_attach, "box", "nope", False, False, None)
+    expect_error(E.INVALID_ARGUMENT, km.pod_attach, "Bad_Name", None, False, False, None)
+
+
 def test_buildah_is_available(km):
     # the buildah plugin's is_available through the pod executor: whatever
     # the host has, the probe must run in the "pod" and not raise
@@ -697,6 +787,7 @@ def main():
         tap.run("v4.channel.k8s.io fallback: stdout/stderr apart, exit code, stdin, tty", test_v4_fallback, sim, km)
         tap.run("PodExecutor: find_program and buildah's probe", test_buildah_is_available, km)
         tap.run("logs and following logs", test_logs, km)
+        tap.run("attach: stdin, output, detach, several clients, errors", test_attach, sim, km)
         tap.run("port-forward: concurrent connections, a closed port", test_port_forward, km)
         tap.run("cp both ways, modes kept", test_cp, km)
         tap.run("cp: hostile archives write nothing", test_cp_hostile, shim, km)

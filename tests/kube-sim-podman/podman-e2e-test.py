@@ -168,6 +168,46 @@ def test_pod_executor(env):
     assert r.get_stderr_text() == "e\n", repr(r.get_stderr_text())
 
 
+ATTACH_POD = """
+apiVersion: v1
+kind: Pod
+metadata: {{name: att}}
+spec:
+  terminationGracePeriodSeconds: 0
+  restartPolicy: Never
+  containers:
+  - name: main
+    image: {image}
+    command: [cat]
+    stdin: true
+"""
+
+
+def test_pod_attach(env):
+    """Attach to a real container's main process (cat): what we write
+    comes back; shutting down our side closes its stdin, cat exits, and
+    its exit ends the stream."""
+    env.apply(ATTACH_POD.format(image=env.busybox))
+    env.kubectl("wait", "--for=condition=Ready", "pod/att", "--timeout=120s")
+    km = manager(env)
+    try:
+        s = km.pod_attach("att", None, True, False, None)
+        data = b"line one\n" + b"x" * 300000 + b"\nlast\n"
+        s.get_output_stream().write_all(data, None)
+        s.get_socket().shutdown(False, True)
+        got = b""
+        while True:
+            b = s.get_input_stream().read_bytes(65536, None).get_data()
+            if not b:
+                break
+            got += b
+        s.close(None)
+        assert got == data, (len(got), got[:40], got[-40:])
+        wait_for(lambda: env.pod("att")["status"].get("phase") == "Succeeded", timeout=60)
+    finally:
+        env.kubectl("delete", "pod", "att", "--wait=false")
+
+
 def test_pod_exec_tty(env):
     """A terminal in a real container (runc's pty through podman's exec):
     stderr merged, the size set before the run, a resize while it runs.
@@ -364,7 +404,7 @@ def main():
         return 1
     try:
         for test in (test_kubectl_logs_follow, test_kubectl_exec, test_kubectl_port_forward,
-                     test_pod_exec, test_pod_executor, test_pod_exec_tty, test_port_forward, test_cp,
+                     test_pod_exec, test_pod_executor, test_pod_exec_tty, test_pod_attach, test_port_forward, test_cp,
                      test_registry_plain, test_registry_htpasswd, test_devmachine_ssh,
                      test_devmachine_port_forward):
             tap.run(test.__name__, test, env)
