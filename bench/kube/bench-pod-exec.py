@@ -151,6 +151,16 @@ def bench_exec(podman_rest, ex, true, kubectl_exec):
     print(f"  PodExecutor vs kubectl exec: {kc / hv:.2f}x faster (target >= 1.8x)")
 
 
+def cpu_seconds(pid=None):
+    """User + system CPU of a process (all its threads), or of this one."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def kubectl_port_forward(env):
     """`kubectl port-forward pod/bench :9000`: the process and its local port."""
     p = subprocess.Popen([pat.KUBECTL, "--kubeconfig", env.kubeconfig, "port-forward", "pod/bench", ":9000"],
@@ -174,14 +184,20 @@ def bench_portforward(env, km, ip):
              ("kubectl port-forward", "127.0.0.1", kc_port),
              ("direct to the pod IP (limit)", ip, 9000)]
     times = {name: [] for name, _, _ in paths}
+    # CPU seconds, all rounds: the simulator's, the client's (this process,
+    # which reads and for HeroVirt also forwards, plus kubectl's process).
+    cpu = {name: [0.0, 0.0] for name, _, _ in paths}
     try:
         for _, host, port in paths:  # warm: the streams, the page cache, dd
             assert read_all(port, host) == want
         for _ in range(PF_ROUNDS):
             for name, host, port in paths:
+                sim0, me0, kc0 = cpu_seconds(env.sim.pid), cpu_seconds(), cpu_seconds(kc.pid)
                 t = time.perf_counter()
                 got = read_all(port, host)
                 times[name].append(time.perf_counter() - t)
+                cpu[name][0] += cpu_seconds(env.sim.pid) - sim0
+                cpu[name][1] += cpu_seconds() - me0 + cpu_seconds(kc.pid) - kc0
                 assert got == want, (name, got)
     finally:
         pf.stop()
@@ -189,12 +205,15 @@ def bench_portforward(env, km, ip):
         kc.wait(30)
     load = open("/proc/loadavg").read().split()[:3]
     print(f"port-forward, {SIZE_MIB} MiB read, {PF_ROUNDS} interleaved rounds, load {' '.join(load)}")
-    print(f"  {'':28s} {'median s':>9s} {'min s':>8s} {'MiB/s (median)':>15s} {'MiB/s (best)':>13s}")
+    print(f"  {'':28s} {'median s':>9s} {'min s':>8s} {'MiB/s (median)':>15s} {'MiB/s (best)':>13s}"
+          f" {'CPU s/GiB: simulator':>21s} {'client':>7s}")
     med = {}
+    gib = PF_ROUNDS * SIZE_MIB / 1024
     for name, _, _ in paths:
         med[name] = statistics.median(times[name])
         lo = min(times[name])
-        print(f"  {name:28s} {med[name]:9.3f} {lo:8.3f} {SIZE_MIB / med[name]:15.1f} {SIZE_MIB / lo:13.1f}")
+        print(f"  {name:28s} {med[name]:9.3f} {lo:8.3f} {SIZE_MIB / med[name]:15.1f} {SIZE_MIB / lo:13.1f}"
+              f" {cpu[name][0] / gib:21.2f} {cpu[name][1] / gib:7.2f}")
     hv, kc_t, direct = (med[name] for name, _, _ in paths)
     best = {name: min(times[name]) for name, _, _ in paths}
     print(f"  PortForward vs kubectl port-forward: {kc_t / hv:.2f}x (best {best[paths[1][0]] / best[paths[0][0]]:.2f}x;"

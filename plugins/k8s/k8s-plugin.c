@@ -1859,21 +1859,187 @@ k8s_pause_input_init (K8sPauseInput *self)
 {
 }
 
+/* The output side: counts what the WebSocket has written, so that what it
+ * still queues is known (libsoup does not say), and tells @progress. */
+
+#define K8S_TYPE_COUNT_OUTPUT (k8s_count_output_get_type ())
+G_DECLARE_FINAL_TYPE (K8sCountOutput, k8s_count_output, K8S, COUNT_OUTPUT, GOutputStream)
+
+struct _K8sCountOutput
+{
+  GOutputStream parent_instance;
+
+  GOutputStream *base; /* pollable; closed with the base GIOStream */
+  guint64        written;
+  void (*progress) (gpointer data);
+  gpointer progress_data;
+};
+
+static void k8s_count_output_pollable_init (GPollableOutputStreamInterface *iface);
+
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (K8sCountOutput,
+                                k8s_count_output,
+                                G_TYPE_OUTPUT_STREAM,
+                                G_TYPE_FLAG_FINAL,
+                                G_IMPLEMENT_INTERFACE_DYNAMIC (G_TYPE_POLLABLE_OUTPUT_STREAM,
+                                                               k8s_count_output_pollable_init))
+
+static gssize
+k8s_count_output_wrote (K8sCountOutput *self, gssize n)
+{
+  if (n > 0)
+    {
+      self->written += n;
+      if (self->progress != NULL)
+        self->progress (self->progress_data);
+    }
+  return n;
+}
+
+static gssize
+k8s_count_output_write (GOutputStream *stream,
+                        const void    *buffer,
+                        gsize          count,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  K8sCountOutput *self = K8S_COUNT_OUTPUT (stream);
+
+  return k8s_count_output_wrote (
+      self, g_output_stream_write (self->base, buffer, count, cancellable, error));
+}
+
+static gboolean
+k8s_count_output_flush (GOutputStream *stream, GCancellable *cancellable, GError **error)
+{
+  return g_output_stream_flush (K8S_COUNT_OUTPUT (stream)->base, cancellable, error);
+}
+
+static gboolean
+k8s_count_output_close (GOutputStream *stream, GCancellable *cancellable, GError **error)
+{
+  return TRUE; /* the input's close closes the base */
+}
+
+static gboolean
+k8s_count_output_can_poll (GPollableOutputStream *stream)
+{
+  return g_pollable_output_stream_can_poll (
+      G_POLLABLE_OUTPUT_STREAM (K8S_COUNT_OUTPUT (stream)->base));
+}
+
+static gboolean
+k8s_count_output_is_writable (GPollableOutputStream *stream)
+{
+  return g_pollable_output_stream_is_writable (
+      G_POLLABLE_OUTPUT_STREAM (K8S_COUNT_OUTPUT (stream)->base));
+}
+
+static GSource *
+k8s_count_output_create_source (GPollableOutputStream *stream, GCancellable *cancellable)
+{
+  g_autoptr (GSource) child = g_pollable_output_stream_create_source (
+      G_POLLABLE_OUTPUT_STREAM (K8S_COUNT_OUTPUT (stream)->base), NULL);
+
+  return g_pollable_source_new_full (stream, child, cancellable);
+}
+
+static gssize
+k8s_count_output_write_nonblocking (GPollableOutputStream *stream,
+                                    const void            *buffer,
+                                    gsize                  count,
+                                    GError               **error)
+{
+  K8sCountOutput *self = K8S_COUNT_OUTPUT (stream);
+
+  return k8s_count_output_wrote (
+      self, g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (self->base),
+                                                        buffer, count, NULL, error));
+}
+
+static void
+k8s_count_output_pollable_init (GPollableOutputStreamInterface *iface)
+{
+  iface->can_poll = k8s_count_output_can_poll;
+  iface->is_writable = k8s_count_output_is_writable;
+  iface->create_source = k8s_count_output_create_source;
+  iface->write_nonblocking = k8s_count_output_write_nonblocking;
+}
+
+static void
+k8s_count_output_finalize (GObject *object)
+{
+  g_clear_object (&K8S_COUNT_OUTPUT (object)->base);
+  G_OBJECT_CLASS (k8s_count_output_parent_class)->finalize (object);
+}
+
+static void
+k8s_count_output_class_init (K8sCountOutputClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = k8s_count_output_finalize;
+  G_OUTPUT_STREAM_CLASS (klass)->write_fn = k8s_count_output_write;
+  G_OUTPUT_STREAM_CLASS (klass)->flush = k8s_count_output_flush;
+  G_OUTPUT_STREAM_CLASS (klass)->close_fn = k8s_count_output_close;
+}
+
+static void
+k8s_count_output_class_finalize (K8sCountOutputClass *klass)
+{
+}
+
+static void
+k8s_count_output_init (K8sCountOutput *self)
+{
+}
+
 /* @base_io as a stream whose input is read @size bytes at a time and can
- * be paused (its output is @base_io's); closing it closes @base_io. */
+ * be paused, and whose output (with @count) counts what was written;
+ * closing it closes @base_io. */
 static GIOStream *
-k8s_pause_io_new (GIOStream *base_io, gsize size)
+k8s_pause_io_new (GIOStream *base_io, gsize size, gboolean count)
 {
   K8sPauseInput *in = g_object_new (K8S_TYPE_PAUSE_INPUT, NULL);
-  GIOStream     *io;
+  g_autoptr (GOutputStream) out = NULL;
+  GIOStream *io;
 
   in->base_io = g_object_ref (base_io);
   in->base = g_io_stream_get_input_stream (base_io);
   in->size = size;
   in->buf = g_malloc (size);
-  io = g_simple_io_stream_new (G_INPUT_STREAM (in), g_io_stream_get_output_stream (base_io));
+  if (count)
+    {
+      out = g_object_new (K8S_TYPE_COUNT_OUTPUT, NULL);
+      K8S_COUNT_OUTPUT (out)->base = g_object_ref (g_io_stream_get_output_stream (base_io));
+    }
+  else
+    out = g_object_ref (g_io_stream_get_output_stream (base_io));
+  io = g_simple_io_stream_new (G_INPUT_STREAM (in), out);
   g_object_unref (in);
   return io;
+}
+
+/* What @ws has written (frames and all) if it counts, else -1. */
+static gint64
+k8s_ws_written (SoupWebsocketConnection *ws)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (ws));
+
+  return K8S_IS_COUNT_OUTPUT (out) ? (gint64)K8S_COUNT_OUTPUT (out)->written : -1;
+}
+
+/* Calls @progress (@data) whenever @ws has written more (NULL: no more);
+ * FALSE when @ws does not count. @progress runs inside libsoup's write:
+ * it must not send. */
+static gboolean
+k8s_ws_on_progress (SoupWebsocketConnection *ws, void (*progress) (gpointer), gpointer data)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (ws));
+
+  if (!K8S_IS_COUNT_OUTPUT (out))
+    return FALSE;
+  K8S_COUNT_OUTPUT (out)->progress = progress;
+  K8S_COUNT_OUTPUT (out)->progress_data = data;
+  return TRUE;
 }
 
 /* Pauses or resumes reading @ws; FALSE when it cannot (libsoup's session
@@ -2027,7 +2193,7 @@ ws_open_direct (HeroVirtK8sProvider *self,
   /* "database" NULL at construction: no trust store is loaded; every
    * certificate goes to accept_certificate, as with the session. */
   identity = g_network_address_new (host, port);
-  buffered = k8s_pause_io_new (G_IO_STREAM (tcp), K8S_TCP_BUFFER);
+  buffered = k8s_pause_io_new (G_IO_STREAM (tcp), K8S_TCP_BUFFER, FALSE);
   tls = g_initable_new (g_tls_backend_get_client_connection_type (g_tls_backend_get_default ()),
                         cancellable, error, "base-io-stream", buffered, "server-identity", identity,
                         "database", NULL, "require-close-notify", FALSE, NULL);
@@ -2099,7 +2265,7 @@ ws_open_direct (HeroVirtK8sProvider *self,
       return NULL;
     }
   {
-    g_autoptr (GIOStream) io = k8s_pause_io_new (tls, K8S_WS_BUFFER);
+    g_autoptr (GIOStream) io = k8s_pause_io_new (tls, K8S_WS_BUFFER, TRUE);
 
     return soup_websocket_connection_new (io, uri, SOUP_WEBSOCKET_CONNECTION_CLIENT, NULL, protocol,
                                           NULL);
@@ -2209,6 +2375,7 @@ typedef struct
   SoupWebsocketConnection *ws;
   gboolean                 v5; /* v5.channel.k8s.io: channels can be closed */
   GSource                 *cancel;
+  guint64 handed; /* frame bytes given to the WebSocket by channel_stream_send_frame() */
 } ChannelStream;
 
 /* Opens the stream to @path?@query of @pod offering @protocols, in a new
@@ -2290,8 +2457,24 @@ channel_stream_send (ChannelStream *cs, guint8 channel, const void *data, gsize 
 static void
 channel_stream_send_frame (ChannelStream *cs, const guint8 *frame, gsize len)
 {
-  if (soup_websocket_connection_get_state (cs->ws) == SOUP_WEBSOCKET_STATE_OPEN)
-    soup_websocket_connection_send_binary (cs->ws, frame, len);
+  if (soup_websocket_connection_get_state (cs->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  /* A client's frame on the wire: the header, the mask, the payload. */
+  cs->handed += 2 + (len < 126 ? 0 : len < 65536 ? 2 : 8) + 4 + len;
+  soup_websocket_connection_send_binary (cs->ws, frame, len);
+}
+
+/* How much of what channel_stream_send_frame() sent the WebSocket still
+ * queues, or -1 when that is not known (libsoup's session opened it). */
+static gint64
+channel_stream_queued (ChannelStream *cs)
+{
+  gint64 written = k8s_ws_written (cs->ws);
+
+  if (written < 0)
+    return -1;
+  /* Its own frames (pongs, the close) count as written too. */
+  return MAX ((gint64)cs->handed - written, 0);
 }
 
 /* Stops reading the stream (its messages wait in the socket, and the
@@ -2819,6 +3002,7 @@ typedef struct
   GSource       *out_wait;  /* for the local socket to take more */
   GSource       *ws_wait;   /* for the WebSocket's socket to take more */
   gboolean       paused;
+  gboolean       ws_full; /* local reads wait for the WebSocket's queue to drain */
   gboolean       reading;
   gboolean       local_eof;
   gboolean       local_failed;
@@ -3068,18 +3252,28 @@ forward_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   forward_read_local (f);
 }
 
-/* Reads the local socket once the WebSocket's socket takes more: libsoup
- * queues, without a limit, whatever it cannot write. */
+/* Reads the local socket while the WebSocket queues at most
+ * FORWARD_HIGH_WATER (libsoup queues, without a limit, whatever it cannot
+ * write), then from FORWARD_LOW_WATER on; a stream that does not count
+ * waits for its socket to take more instead. */
 static void
 forward_read_local (Forward *f)
 {
   GOutputStream *ws_out;
+  gint64         queued;
 
   if (f->reading || f->ws_wait != NULL || f->local_eof || f->local_failed
       || g_cancellable_is_cancelled (f->io_cancel))
     return;
+  queued = channel_stream_queued (f->cs);
+  if (queued > FORWARD_HIGH_WATER || (f->ws_full && queued > FORWARD_LOW_WATER))
+    {
+      f->ws_full = TRUE;
+      return;
+    }
+  f->ws_full = FALSE;
   ws_out = g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (f->cs->ws));
-  if (G_IS_POLLABLE_OUTPUT_STREAM (ws_out)
+  if (queued < 0 && G_IS_POLLABLE_OUTPUT_STREAM (ws_out)
       && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (ws_out))
       && !g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (ws_out)))
     {
@@ -3091,6 +3285,17 @@ forward_read_local (Forward *f)
   f->reading = TRUE;
   g_input_stream_read_async (g_io_stream_get_input_stream (f->local), f->buf + 1, FORWARD_READ_SIZE,
                              G_PRIORITY_DEFAULT, f->io_cancel, forward_read_cb, f);
+}
+
+/* The WebSocket wrote more (inside libsoup's write: the read it may start
+ * completes later, from the main loop). */
+static void
+forward_ws_progress (gpointer user_data)
+{
+  Forward *f = user_data;
+
+  if (f->ws_full)
+    forward_read_local (f);
 }
 
 static gboolean
@@ -3163,6 +3368,7 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
   g_queue_init (&f.pending);
   channel_stream_connect (&cs, G_CALLBACK (forward_message), G_CALLBACK (forward_closed),
                           G_CALLBACK (forward_error), cancellable, forward_cancelled, &f);
+  k8s_ws_on_progress (cs.ws, forward_ws_progress, &f);
   forward_read_local (&f);
 
   /* Until either side is done; then what the pod sent is written out. */
@@ -3175,6 +3381,7 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
   g_cancellable_cancel (f.io_cancel);
   while (f.reading)
     g_main_context_iteration (cs.context, TRUE);
+  k8s_ws_on_progress (cs.ws, NULL, NULL);
   forward_drop_source (&f.out_wait);
   forward_drop_source (&f.ws_wait);
   g_io_stream_close (connection, NULL, NULL);
@@ -3474,6 +3681,7 @@ k8s_plugin_register (HeroVirtPlugin *plugin, GError **error)
 {
   hero_virt_k8s_provider_register_type (G_TYPE_MODULE (plugin));
   k8s_pause_input_register_type (G_TYPE_MODULE (plugin));
+  k8s_count_output_register_type (G_TYPE_MODULE (plugin));
   hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_CLUSTER, "k8s",
                                  HERO_VIRT_TYPE_K8S_PROVIDER, 100);
   return TRUE;
