@@ -3371,11 +3371,16 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
   k8s_ws_on_progress (cs.ws, forward_ws_progress, &f);
   forward_read_local (&f);
 
-  /* Until either side is done; then what the pod sent is written out. */
+  /* Until either side is done; then what the pod sent is written out, and
+   * what the local side sent leaves the WebSocket's queue (the close would
+   * go out before it). */
   while (!f.closed && !f.local_eof && !f.local_failed && !f.cancelled && !f.bad_frame
          && f.remote_error->len == 0)
     g_main_context_iteration (cs.context, TRUE);
   while (!f.cancelled && !f.local_failed && f.queued > 0)
+    g_main_context_iteration (cs.context, TRUE);
+  while (!f.cancelled && !f.closed && !f.bad_frame && f.remote_error->len == 0
+         && channel_stream_queued (&cs) > 0)
     g_main_context_iteration (cs.context, TRUE);
 
   g_cancellable_cancel (f.io_cancel);

@@ -560,6 +560,95 @@ def test_port_forward_slow_reader(km):
         src.close()
 
 
+class SinkServer:
+    """Reads nothing from its first connection until `go` is set, then
+    checks that it gets TOTAL bytes of SourceServer's pattern, in order
+    (`complete` is set when it has them all, or failed)."""
+
+    def __init__(self, total):
+        self.total = total
+        self.go = threading.Event()
+        self.complete = threading.Event()
+        self.result = None
+        self.sock = socket.socket()
+        self.sock.bind(("127.0.0.1", 0))
+        self.sock.listen(1)
+        self.port = self.sock.getsockname()[1]
+        self.thread = threading.Thread(target=self.serve, daemon=True)
+        self.thread.start()
+
+    def serve(self):
+        try:
+            conn, _ = self.sock.accept()
+            with conn:
+                self.go.wait()
+                got, checked = bytearray(), 0
+                while checked < self.total:
+                    chunk = conn.recv(1 << 20)
+                    if not chunk:
+                        break
+                    got += chunk
+                    while len(got) >= SourceServer.CHUNK:
+                        if got[:SourceServer.CHUNK] != SourceServer.chunk(checked // SourceServer.CHUNK):
+                            self.result = f"bytes out of order at {checked}"
+                            return
+                        del got[:SourceServer.CHUNK]
+                        checked += SourceServer.CHUNK
+                self.result = (checked, len(got))
+        except OSError as e:
+            self.result = str(e)
+        finally:
+            self.complete.set()
+
+    def close(self):
+        self.sock.close()
+
+
+def test_port_forward_slow_pod_reader(km):
+    """The other way: a pod port that reads nothing for a while. The local
+    sender waits (the forward reads its socket only while the WebSocket
+    queues little), and once the pod reads, it gets every byte in order.
+    (The sender closes only then: the simulator drops what it still queues
+    for the pod when the WebSocket closes.)"""
+    total = 160 << 20
+    sink = SinkServer(total)
+    pf = km.port_forward("box", 0, sink.port)
+    sent = [0]
+    try:
+        s = socket.create_connection(("127.0.0.1", pf.get_local_port()), timeout=60)
+        rss0 = rss_kib()
+
+        def send():
+            with s:
+                for i in range(total // SourceServer.CHUNK):
+                    s.sendall(SourceServer.chunk(i))
+                    sent[0] += SourceServer.CHUNK
+                sink.complete.wait(120)
+
+        sender = threading.Thread(target=send, daemon=True)
+        sender.start()
+        last, still = -1, 0
+        for _ in range(600):
+            if not sender.is_alive() or still >= 10:
+                break
+            time.sleep(0.2)
+            still = still + 1 if sent[0] == last else 0
+            last = sent[0]
+        stalled_at, grown = sent[0], rss_kib() - rss0
+        sink.go.set()
+        assert stalled_at <= total // 2, f"{stalled_at >> 20} MiB taken from a sender nobody reads"
+        assert grown < 64 * 1024, f"RSS grew by {grown} KiB"
+        assert sink.complete.wait(120), "the pod side got no end"
+        assert sink.result == (total, 0), sink.result
+        sender.join(120)
+        assert not sender.is_alive() and sent[0] == total, sent[0]
+        print(f"# the sender stalled at {stalled_at >> 20} MiB, RSS +{grown} KiB", flush=True)
+    finally:
+        sink.go.set()
+        pf.stop()
+        sink.close()
+
+
 # ---- cp -------------------------------------------------------------------
 
 def pod_dir(km):
@@ -799,6 +888,8 @@ def main():
         tap.run("port-forward: concurrent connections, a closed port", test_port_forward, km)
         tap.run("port-forward: a slow local reader gets every byte, memory stays bounded",
                 test_port_forward_slow_reader, km)
+        tap.run("port-forward: a slow pod-side reader, the local sender waits, every byte arrives",
+                test_port_forward_slow_pod_reader, km)
         tap.run("cp both ways, modes kept", test_cp, km)
         tap.run("cp: hostile archives write nothing", test_cp_hostile, shim, km)
         tap.run("hero-virt kube logs|exec|port-forward|cp", test_cli, sim, km)
