@@ -1681,6 +1681,391 @@ set_upgrade_error (HeroVirtK8sProvider *self,
   hero_virt_kube_set_error_from_status (error, status, NULL);
 }
 
+/* -- a WebSocket whose reading can be paused --
+ *
+ * SoupWebsocketConnection reads its socket until it would block and emits
+ * every message as it comes, whatever the receiver can take; it has no
+ * way to stop. Under the connections opened here its input is this stream:
+ * paused, it would block (and its source waits for the resume), so the
+ * WebSocket stops reading and the API server's side of the TCP connection
+ * fills up.
+ *
+ * It also buffers: above TLS, libsoup asks for 1 KiB per read and gets it
+ * from one TLS record read at once; under TLS, GnuTLS reads a record's
+ * header and its body apart, two receive calls per 16 KiB, and gets them
+ * from one receive of up to K8S_TCP_BUFFER. */
+
+#define K8S_WS_BUFFER (64 * 1024)
+#define K8S_TCP_BUFFER (256 * 1024)
+
+#define K8S_TYPE_PAUSE_INPUT (k8s_pause_input_get_type ())
+G_DECLARE_FINAL_TYPE (K8sPauseInput, k8s_pause_input, K8S, PAUSE_INPUT, GInputStream)
+
+struct _K8sPauseInput
+{
+  GInputStream parent_instance;
+
+  GIOStream    *base_io; /* closed when this stream is */
+  GInputStream *base;    /* pollable */
+  GCancellable *resume;  /* while paused; cancelled to resume */
+  guint8       *buf;
+  gsize         size, pos, len;
+};
+
+static void k8s_pause_input_pollable_init (GPollableInputStreamInterface *iface);
+
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (K8sPauseInput,
+                                k8s_pause_input,
+                                G_TYPE_INPUT_STREAM,
+                                G_TYPE_FLAG_FINAL,
+                                G_IMPLEMENT_INTERFACE_DYNAMIC (G_TYPE_POLLABLE_INPUT_STREAM,
+                                                               k8s_pause_input_pollable_init))
+
+static gssize
+k8s_pause_input_take (K8sPauseInput *self, void *buffer, gsize count)
+{
+  gsize n = MIN (count, self->len - self->pos);
+
+  memcpy (buffer, self->buf + self->pos, n);
+  self->pos += n;
+  return n;
+}
+
+static gssize
+k8s_pause_input_read (GInputStream *stream,
+                      void         *buffer,
+                      gsize         count,
+                      GCancellable *cancellable,
+                      GError      **error)
+{
+  K8sPauseInput *self = K8S_PAUSE_INPUT (stream);
+  gssize         n;
+
+  if (self->pos < self->len)
+    return k8s_pause_input_take (self, buffer, count);
+  if (count >= self->size)
+    return g_input_stream_read (self->base, buffer, count, cancellable, error);
+  /* A socket's read gives what there is: a bigger one does not wait longer. */
+  n = g_input_stream_read (self->base, self->buf, self->size, cancellable, error);
+  if (n <= 0)
+    return n;
+  self->pos = 0;
+  self->len = n;
+  return k8s_pause_input_take (self, buffer, count);
+}
+
+static gboolean
+k8s_pause_input_close (GInputStream *stream, GCancellable *cancellable, GError **error)
+{
+  return g_io_stream_close (K8S_PAUSE_INPUT (stream)->base_io, cancellable, error);
+}
+
+static gboolean
+k8s_pause_input_can_poll (GPollableInputStream *stream)
+{
+  return g_pollable_input_stream_can_poll (
+      G_POLLABLE_INPUT_STREAM (K8S_PAUSE_INPUT (stream)->base));
+}
+
+static gboolean
+k8s_pause_input_is_readable (GPollableInputStream *stream)
+{
+  K8sPauseInput *self = K8S_PAUSE_INPUT (stream);
+
+  return self->resume == NULL
+         && (self->pos < self->len
+             || g_pollable_input_stream_is_readable (G_POLLABLE_INPUT_STREAM (self->base)));
+}
+
+static GSource *
+k8s_pause_input_create_source (GPollableInputStream *stream, GCancellable *cancellable)
+{
+  K8sPauseInput *self = K8S_PAUSE_INPUT (stream);
+  g_autoptr (GSource) child = NULL;
+
+  if (self->resume != NULL)
+    child = g_cancellable_source_new (self->resume);
+  else if (self->pos < self->len)
+    child = g_timeout_source_new (0);
+  else
+    child = g_pollable_input_stream_create_source (G_POLLABLE_INPUT_STREAM (self->base), NULL);
+  return g_pollable_source_new_full (stream, child, cancellable);
+}
+
+static gssize
+k8s_pause_input_read_nonblocking (GPollableInputStream *stream,
+                                  void                 *buffer,
+                                  gsize                 count,
+                                  GError              **error)
+{
+  K8sPauseInput *self = K8S_PAUSE_INPUT (stream);
+  gssize         n;
+
+  if (self->resume != NULL)
+    {
+      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK, "Paused");
+      return -1;
+    }
+  if (self->pos < self->len)
+    return k8s_pause_input_take (self, buffer, count);
+  if (count >= self->size)
+    return g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base), buffer,
+                                                     count, NULL, error);
+  n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (self->base), self->buf,
+                                                self->size, NULL, error);
+  if (n <= 0)
+    return n;
+  self->pos = 0;
+  self->len = n;
+  return k8s_pause_input_take (self, buffer, count);
+}
+
+static void
+k8s_pause_input_pollable_init (GPollableInputStreamInterface *iface)
+{
+  iface->can_poll = k8s_pause_input_can_poll;
+  iface->is_readable = k8s_pause_input_is_readable;
+  iface->create_source = k8s_pause_input_create_source;
+  iface->read_nonblocking = k8s_pause_input_read_nonblocking;
+}
+
+static void
+k8s_pause_input_finalize (GObject *object)
+{
+  K8sPauseInput *self = K8S_PAUSE_INPUT (object);
+
+  if (self->resume != NULL)
+    g_cancellable_cancel (self->resume);
+  g_clear_object (&self->resume);
+  g_clear_object (&self->base_io);
+  g_free (self->buf);
+  G_OBJECT_CLASS (k8s_pause_input_parent_class)->finalize (object);
+}
+
+static void
+k8s_pause_input_class_init (K8sPauseInputClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = k8s_pause_input_finalize;
+  G_INPUT_STREAM_CLASS (klass)->read_fn = k8s_pause_input_read;
+  G_INPUT_STREAM_CLASS (klass)->close_fn = k8s_pause_input_close;
+}
+
+static void
+k8s_pause_input_class_finalize (K8sPauseInputClass *klass)
+{
+}
+
+static void
+k8s_pause_input_init (K8sPauseInput *self)
+{
+}
+
+/* The output side: counts what the WebSocket has written, so that what it
+ * still queues is known (libsoup does not say), and tells @progress. */
+
+#define K8S_TYPE_COUNT_OUTPUT (k8s_count_output_get_type ())
+G_DECLARE_FINAL_TYPE (K8sCountOutput, k8s_count_output, K8S, COUNT_OUTPUT, GOutputStream)
+
+struct _K8sCountOutput
+{
+  GOutputStream parent_instance;
+
+  GOutputStream *base; /* pollable; closed with the base GIOStream */
+  guint64        written;
+  void (*progress) (gpointer data);
+  gpointer progress_data;
+};
+
+static void k8s_count_output_pollable_init (GPollableOutputStreamInterface *iface);
+
+G_DEFINE_DYNAMIC_TYPE_EXTENDED (K8sCountOutput,
+                                k8s_count_output,
+                                G_TYPE_OUTPUT_STREAM,
+                                G_TYPE_FLAG_FINAL,
+                                G_IMPLEMENT_INTERFACE_DYNAMIC (G_TYPE_POLLABLE_OUTPUT_STREAM,
+                                                               k8s_count_output_pollable_init))
+
+static gssize
+k8s_count_output_wrote (K8sCountOutput *self, gssize n)
+{
+  if (n > 0)
+    {
+      self->written += n;
+      if (self->progress != NULL)
+        self->progress (self->progress_data);
+    }
+  return n;
+}
+
+static gssize
+k8s_count_output_write (GOutputStream *stream,
+                        const void    *buffer,
+                        gsize          count,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  K8sCountOutput *self = K8S_COUNT_OUTPUT (stream);
+
+  return k8s_count_output_wrote (
+      self, g_output_stream_write (self->base, buffer, count, cancellable, error));
+}
+
+static gboolean
+k8s_count_output_flush (GOutputStream *stream, GCancellable *cancellable, GError **error)
+{
+  return g_output_stream_flush (K8S_COUNT_OUTPUT (stream)->base, cancellable, error);
+}
+
+static gboolean
+k8s_count_output_close (GOutputStream *stream, GCancellable *cancellable, GError **error)
+{
+  return TRUE; /* the input's close closes the base */
+}
+
+static gboolean
+k8s_count_output_can_poll (GPollableOutputStream *stream)
+{
+  return g_pollable_output_stream_can_poll (
+      G_POLLABLE_OUTPUT_STREAM (K8S_COUNT_OUTPUT (stream)->base));
+}
+
+static gboolean
+k8s_count_output_is_writable (GPollableOutputStream *stream)
+{
+  return g_pollable_output_stream_is_writable (
+      G_POLLABLE_OUTPUT_STREAM (K8S_COUNT_OUTPUT (stream)->base));
+}
+
+static GSource *
+k8s_count_output_create_source (GPollableOutputStream *stream, GCancellable *cancellable)
+{
+  g_autoptr (GSource) child = g_pollable_output_stream_create_source (
+      G_POLLABLE_OUTPUT_STREAM (K8S_COUNT_OUTPUT (stream)->base), NULL);
+
+  return g_pollable_source_new_full (stream, child, cancellable);
+}
+
+static gssize
+k8s_count_output_write_nonblocking (GPollableOutputStream *stream,
+                                    const void            *buffer,
+                                    gsize                  count,
+                                    GError               **error)
+{
+  K8sCountOutput *self = K8S_COUNT_OUTPUT (stream);
+
+  return k8s_count_output_wrote (
+      self, g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (self->base),
+                                                        buffer, count, NULL, error));
+}
+
+static void
+k8s_count_output_pollable_init (GPollableOutputStreamInterface *iface)
+{
+  iface->can_poll = k8s_count_output_can_poll;
+  iface->is_writable = k8s_count_output_is_writable;
+  iface->create_source = k8s_count_output_create_source;
+  iface->write_nonblocking = k8s_count_output_write_nonblocking;
+}
+
+static void
+k8s_count_output_finalize (GObject *object)
+{
+  g_clear_object (&K8S_COUNT_OUTPUT (object)->base);
+  G_OBJECT_CLASS (k8s_count_output_parent_class)->finalize (object);
+}
+
+static void
+k8s_count_output_class_init (K8sCountOutputClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = k8s_count_output_finalize;
+  G_OUTPUT_STREAM_CLASS (klass)->write_fn = k8s_count_output_write;
+  G_OUTPUT_STREAM_CLASS (klass)->flush = k8s_count_output_flush;
+  G_OUTPUT_STREAM_CLASS (klass)->close_fn = k8s_count_output_close;
+}
+
+static void
+k8s_count_output_class_finalize (K8sCountOutputClass *klass)
+{
+}
+
+static void
+k8s_count_output_init (K8sCountOutput *self)
+{
+}
+
+/* @base_io as a stream whose input is read @size bytes at a time and can
+ * be paused, and whose output (with @count) counts what was written;
+ * closing it closes @base_io. */
+static GIOStream *
+k8s_pause_io_new (GIOStream *base_io, gsize size, gboolean count)
+{
+  K8sPauseInput *in = g_object_new (K8S_TYPE_PAUSE_INPUT, NULL);
+  g_autoptr (GOutputStream) out = NULL;
+  GIOStream *io;
+
+  in->base_io = g_object_ref (base_io);
+  in->base = g_io_stream_get_input_stream (base_io);
+  in->size = size;
+  in->buf = g_malloc (size);
+  if (count)
+    {
+      out = g_object_new (K8S_TYPE_COUNT_OUTPUT, NULL);
+      K8S_COUNT_OUTPUT (out)->base = g_object_ref (g_io_stream_get_output_stream (base_io));
+    }
+  else
+    out = g_object_ref (g_io_stream_get_output_stream (base_io));
+  io = g_simple_io_stream_new (G_INPUT_STREAM (in), out);
+  g_object_unref (in);
+  return io;
+}
+
+/* What @ws has written (frames and all) if it counts, else -1. */
+static gint64
+k8s_ws_written (SoupWebsocketConnection *ws)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (ws));
+
+  return K8S_IS_COUNT_OUTPUT (out) ? (gint64)K8S_COUNT_OUTPUT (out)->written : -1;
+}
+
+/* Calls @progress (@data) whenever @ws has written more (NULL: no more);
+ * FALSE when @ws does not count. @progress runs inside libsoup's write:
+ * it must not send. */
+static gboolean
+k8s_ws_on_progress (SoupWebsocketConnection *ws, void (*progress) (gpointer), gpointer data)
+{
+  GOutputStream *out = g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (ws));
+
+  if (!K8S_IS_COUNT_OUTPUT (out))
+    return FALSE;
+  K8S_COUNT_OUTPUT (out)->progress = progress;
+  K8S_COUNT_OUTPUT (out)->progress_data = data;
+  return TRUE;
+}
+
+/* Pauses or resumes reading @ws; FALSE when it cannot (libsoup's session
+ * opened it). */
+static gboolean
+k8s_ws_set_paused (SoupWebsocketConnection *ws, gboolean paused)
+{
+  GInputStream  *in = g_io_stream_get_input_stream (soup_websocket_connection_get_io_stream (ws));
+  K8sPauseInput *self;
+
+  if (!K8S_IS_PAUSE_INPUT (in))
+    return FALSE;
+  self = K8S_PAUSE_INPUT (in);
+  if (paused && self->resume == NULL)
+    self->resume = g_cancellable_new ();
+  else if (!paused && self->resume != NULL)
+    {
+      g_autoptr (GCancellable) resume = g_steal_pointer (&self->resume);
+
+      /* Its source (the WebSocket's, if it waits) fires. */
+      g_cancellable_cancel (resume);
+    }
+  return TRUE;
+}
+
 /* -- the upgrade on a connection of our own --
  *
  * libsoup opens a new connection for every WebSocket and builds its TLS
@@ -1786,6 +2171,7 @@ ws_open_direct (HeroVirtK8sProvider *self,
   g_autoptr (GSocketClient) client = g_socket_client_new ();
   g_autoptr (GSocketConnection) tcp = NULL;
   g_autoptr (GSocketConnectable) identity = NULL;
+  g_autoptr (GIOStream) buffered = NULL;
   g_autoptr (GIOStream) tls = NULL;
   g_autoptr (GString) request = g_string_new (NULL);
   g_autoptr (GString) head = NULL;
@@ -1808,8 +2194,9 @@ ws_open_direct (HeroVirtK8sProvider *self,
   /* "database" NULL at construction: no trust store is loaded; every
    * certificate goes to accept_certificate, as with the session. */
   identity = g_network_address_new (host, port);
+  buffered = k8s_pause_io_new (G_IO_STREAM (tcp), K8S_TCP_BUFFER, FALSE);
   tls = g_initable_new (g_tls_backend_get_client_connection_type (g_tls_backend_get_default ()),
-                        cancellable, error, "base-io-stream", tcp, "server-identity", identity,
+                        cancellable, error, "base-io-stream", buffered, "server-identity", identity,
                         "database", NULL, "require-close-notify", FALSE, NULL);
   if (tls == NULL)
     return NULL;
@@ -1878,8 +2265,12 @@ ws_open_direct (HeroVirtK8sProvider *self,
                            "The server's WebSocket handshake is not valid");
       return NULL;
     }
-  return soup_websocket_connection_new (tls, uri, SOUP_WEBSOCKET_CONNECTION_CLIENT, NULL, protocol,
-                                        NULL);
+  {
+    g_autoptr (GIOStream) io = k8s_pause_io_new (tls, K8S_WS_BUFFER, TRUE);
+
+    return soup_websocket_connection_new (io, uri, SOUP_WEBSOCKET_CONNECTION_CLIENT, NULL, protocol,
+                                          NULL);
+  }
 }
 
 /* Opens a WebSocket to @path?@query in @context (the caller's thread
@@ -1985,6 +2376,7 @@ typedef struct
   SoupWebsocketConnection *ws;
   gboolean                 v5; /* v5.channel.k8s.io: channels can be closed */
   GSource                 *cancel;
+  guint64 handed; /* frame bytes given to the WebSocket by channel_stream_send_frame() */
 } ChannelStream;
 
 /* Opens the stream to @path?@query of @pod offering @protocols, in a new
@@ -2060,6 +2452,39 @@ channel_stream_send (ChannelStream *cs, guint8 channel, const void *data, gsize 
   frame = k8s_frame (channel, data, len);
   fdata = g_bytes_get_data (frame, &flen);
   soup_websocket_connection_send_binary (cs->ws, fdata, flen);
+}
+
+/* Sends @frame as it is: its first byte is the channel. */
+static void
+channel_stream_send_frame (ChannelStream *cs, const guint8 *frame, gsize len)
+{
+  if (soup_websocket_connection_get_state (cs->ws) != SOUP_WEBSOCKET_STATE_OPEN)
+    return;
+  /* A client's frame on the wire: the header, the mask, the payload. */
+  cs->handed += 2 + (len < 126 ? 0 : len < 65536 ? 2 : 8) + 4 + len;
+  soup_websocket_connection_send_binary (cs->ws, frame, len);
+}
+
+/* How much of what channel_stream_send_frame() sent the WebSocket still
+ * queues, or -1 when that is not known (libsoup's session opened it). */
+static gint64
+channel_stream_queued (ChannelStream *cs)
+{
+  gint64 written = k8s_ws_written (cs->ws);
+
+  if (written < 0)
+    return -1;
+  /* Its own frames (pongs, the close) count as written too. */
+  return MAX ((gint64)cs->handed - written, 0);
+}
+
+/* Stops reading the stream (its messages wait in the socket, and the
+ * API server stops at its own high-water mark) or reads on. FALSE when
+ * the stream cannot pause (libsoup's session opened it). */
+static gboolean
+channel_stream_pause (ChannelStream *cs, gboolean paused)
+{
+  return k8s_ws_set_paused (cs->ws, paused);
 }
 
 /* Closes @channel with the v5 CLOSE signal; v4 has none (a no-op). */
@@ -2546,7 +2971,21 @@ k8s_exec (HeroVirtClusterProvider *provider,
                            cancellable, error);
 }
 
-/* -- port-forward and attach: a local stream joined to channels -- */
+/* -- port-forward and attach: a local stream joined to channels --
+ *
+ * What the pod sends is written straight to the local socket (a
+ * non-blocking write); only what would block waits in a queue. Above
+ * FORWARD_HIGH_WATER queued bytes the WebSocket is not read (so the API
+ * server stops reading the pod) until the local socket has drained them
+ * to FORWARD_LOW_WATER; a stream that cannot pause writes the queue down
+ * with blocking writes instead. The other way, the local socket is read
+ * FORWARD_READ_SIZE at a time into a buffer that already holds the
+ * channel byte (the message is sent from there), and read again only when
+ * the WebSocket's socket takes more. */
+
+#define FORWARD_HIGH_WATER (512 * 1024)
+#define FORWARD_LOW_WATER (128 * 1024)
+#define FORWARD_READ_SIZE (128 * 1024)
 
 /* A port-forward joins a local connection to a pod port's data channel (0)
  * and its error channel (1), both prefixed with the port. An attach joins
@@ -2559,62 +2998,176 @@ typedef struct
   GMainContext  *context;
   ChannelStream *cs;
   GIOStream     *local;
+  GOutputStream *out;
+  gboolean       out_pollable;
   gboolean       attach;
   gboolean       attach_stdin;
   GSource       *hangup; /* attach: the local side closed, not just its writing */
   guint16        port;
   gboolean       data_prefixed, error_prefixed;
   GString       *remote_error;
-  GQueue         pending; /* GBytes to write locally */
-  GBytes        *current; /* being written */
-  gboolean       writing;
+  GQueue         pending;   /* GBytes for the local socket */
+  gsize          head_sent; /* of the queue's head */
+  gsize          queued;    /* bytes in the queue, less head_sent */
+  GSource       *out_wait;  /* for the local socket to take more */
+  GSource       *ws_wait;   /* for the WebSocket's socket to take more */
+  gboolean       paused;
+  gboolean       ws_full; /* local reads wait for the WebSocket's queue to drain */
+  gboolean       reading;
   gboolean       local_eof;
   gboolean       local_failed;
   gboolean       closed;
   gboolean       cancelled;
   gboolean       bad_frame;
+  gboolean       finishing;
+  GCancellable  *cancellable; /* the caller's, for blocking writes */
   GCancellable  *io_cancel;
-  guint          reading;
+  guint8        *buf; /* the data channel's byte, then what the local socket gave */
   GError        *ws_error;
 } Forward;
 
-static void forward_write_next (Forward *f);
-
 static void
-forward_write_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+forward_local_failed (Forward *f)
+{
+  f->local_failed = TRUE;
+  g_queue_clear_full (&f->pending, (GDestroyNotify)g_bytes_unref);
+  f->head_sent = f->queued = 0;
+}
+
+static void forward_flush (Forward *f);
+
+static gboolean
+forward_out_ready (GObject *stream, gpointer user_data)
 {
   Forward *f = user_data;
-  g_autoptr (GError) e = NULL;
 
-  f->writing = FALSE;
-  g_clear_pointer (&f->current, g_bytes_unref);
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &e))
-    {
-      f->local_failed = TRUE;
-      g_queue_clear_full (&f->pending, (GDestroyNotify)g_bytes_unref);
-      g_main_context_wakeup (f->context);
-      return;
-    }
-  forward_write_next (f);
-  g_main_context_wakeup (f->context);
+  g_clear_pointer (&f->out_wait, g_source_unref);
+  forward_flush (f);
+  return G_SOURCE_REMOVE;
 }
 
 static void
-forward_write_next (Forward *f)
+forward_wait_out (Forward *f)
 {
-  GBytes       *b;
-  gsize         len;
-  gconstpointer data;
-
-  if (f->writing || f->local_failed || (b = g_queue_peek_head (&f->pending)) == NULL)
+  if (f->out_wait != NULL)
     return;
-  data = g_bytes_get_data (b, &len);
-  f->writing = TRUE;
-  /* The bytes stay in the queue (alive) until written. */
-  g_output_stream_write_all_async (g_io_stream_get_output_stream (f->local), data, len,
-                                   G_PRIORITY_DEFAULT, f->io_cancel, forward_write_cb, f);
-  /* The write holds no reference: keep one until it finishes. */
-  f->current = g_queue_pop_head (&f->pending);
+  f->out_wait = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (f->out), NULL);
+  g_source_set_callback (f->out_wait, (GSourceFunc)(void (*) (void))forward_out_ready, f, NULL);
+  g_source_attach (f->out_wait, f->context);
+}
+
+/* Writes the queue out while the local socket takes it; reads the
+ * WebSocket again once it is down to FORWARD_LOW_WATER. */
+static void
+forward_flush (Forward *f)
+{
+  GBytes *head;
+
+  while (!f->local_failed && (head = g_queue_peek_head (&f->pending)) != NULL)
+    {
+      g_autoptr (GError) e = NULL;
+      gsize         len;
+      const guint8 *data = g_bytes_get_data (head, &len);
+      gssize        n = g_pollable_output_stream_write_nonblocking (
+                 G_POLLABLE_OUTPUT_STREAM (f->out), data + f->head_sent, len - f->head_sent, NULL, &e);
+
+      if (n < 0 && g_error_matches (e, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          forward_wait_out (f);
+          break;
+        }
+      if (n < 0)
+        {
+          forward_local_failed (f);
+          return;
+        }
+      f->head_sent += n;
+      f->queued -= n;
+      if (f->head_sent == len)
+        {
+          g_bytes_unref (g_queue_pop_head (&f->pending));
+          f->head_sent = 0;
+        }
+    }
+  if (f->paused && f->queued <= FORWARD_LOW_WATER)
+    {
+      f->paused = FALSE;
+      channel_stream_pause (f->cs, FALSE);
+    }
+}
+
+/* A stream that cannot pause: the queue goes down with blocking writes. */
+static void
+forward_flush_blocking (Forward *f)
+{
+  GBytes *head;
+
+  while (!f->local_failed && f->queued > FORWARD_LOW_WATER
+         && (head = g_queue_peek_head (&f->pending)) != NULL)
+    {
+      gsize         len;
+      const guint8 *data = g_bytes_get_data (head, &len);
+      gssize        n = g_output_stream_write (f->out, data + f->head_sent, len - f->head_sent,
+                                               f->cancellable, NULL);
+
+      if (n <= 0)
+        {
+          forward_local_failed (f);
+          return;
+        }
+      f->head_sent += n;
+      f->queued -= n;
+      if (f->head_sent == len)
+        {
+          g_bytes_unref (g_queue_pop_head (&f->pending));
+          f->head_sent = 0;
+        }
+    }
+}
+
+/* @len bytes at @data, inside @message, for the local socket. */
+static void
+forward_deliver (Forward *f, GBytes *message, const guint8 *data, gsize len)
+{
+  if (f->local_failed || f->finishing)
+    return;
+  if (!f->out_pollable)
+    {
+      if (!g_output_stream_write_all (f->out, data, len, NULL, f->cancellable, NULL))
+        forward_local_failed (f);
+      return;
+    }
+  if (g_queue_is_empty (&f->pending))
+    {
+      g_autoptr (GError) e = NULL;
+      gssize n = g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (f->out),
+                                                             data, len, NULL, &e);
+
+      if (n < 0 && !g_error_matches (e, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        {
+          forward_local_failed (f);
+          return;
+        }
+      if (n == (gssize)len)
+        return;
+      if (n > 0)
+        {
+          data += n;
+          len -= n;
+        }
+      forward_wait_out (f);
+    }
+  g_queue_push_tail (&f->pending,
+                     g_bytes_new_from_bytes (
+                         message, data - (const guint8 *)g_bytes_get_data (message, NULL), len));
+  f->queued += len;
+  if (f->queued > FORWARD_HIGH_WATER && !f->paused)
+    {
+      if (channel_stream_pause (f->cs, TRUE))
+        f->paused = TRUE;
+      else
+        forward_flush_blocking (f);
+    }
 }
 
 static void
@@ -2633,13 +3186,7 @@ forward_message (SoupWebsocketConnection *ws,
   if (f->attach)
     {
       if ((channel == K8S_CHANNEL_STDOUT || channel == K8S_CHANNEL_STDERR) && len > 0)
-        {
-          g_queue_push_tail (
-              &f->pending,
-              g_bytes_new_from_bytes (
-                  message, (data - (const guint8 *)g_bytes_get_data (message, NULL)), len));
-          forward_write_next (f);
-        }
+        forward_deliver (f, message, data, len);
       else if (channel == K8S_CHANNEL_ERROR && f->remote_error->len < 4096)
         g_string_append_len (f->remote_error, (const char *)data, MIN (len, 4096));
       return;
@@ -2657,13 +3204,7 @@ forward_message (SoupWebsocketConnection *ws,
           f->data_prefixed = TRUE;
         }
       if (len > 0)
-        {
-          g_queue_push_tail (
-              &f->pending,
-              g_bytes_new_from_bytes (
-                  message, (data - (const guint8 *)g_bytes_get_data (message, NULL)), len));
-          forward_write_next (f);
-        }
+        forward_deliver (f, message, data, len);
     }
   else if (channel == 1)
     {
@@ -2705,7 +3246,7 @@ forward_hangup (GSocket *socket, GIOCondition condition, gpointer user_data)
 {
   Forward *f = user_data;
 
-  f->local_failed = TRUE;
+  forward_local_failed (f);
   g_main_context_wakeup (f->context);
   return G_SOURCE_REMOVE;
 }
@@ -2727,16 +3268,26 @@ forward_local_ended (Forward *f)
   g_source_attach (f->hangup, f->context);
 }
 
+static void forward_read_local (Forward *f);
+
+static gboolean
+forward_ws_ready (GObject *stream, gpointer user_data)
+{
+  Forward *f = user_data;
+
+  g_clear_pointer (&f->ws_wait, g_source_unref);
+  forward_read_local (f);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 forward_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   Forward *f = user_data;
-  g_autoptr (GBytes) bytes = NULL;
-  g_autoptr (GError) e = NULL;
+  gssize   n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
 
-  f->reading--;
-  bytes = g_input_stream_read_bytes_finish (G_INPUT_STREAM (source), result, &e);
-  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+  f->reading = FALSE;
+  if (n <= 0)
     {
       f->local_eof = TRUE;
       if (f->attach)
@@ -2745,15 +3296,54 @@ forward_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       return;
     }
   if (!f->attach || f->attach_stdin)
-    {
-      gsize         len;
-      const guint8 *data = g_bytes_get_data (bytes, &len);
+    channel_stream_send_frame (f->cs, f->buf, n + 1);
+  forward_read_local (f);
+}
 
-      channel_stream_send (f->cs, 0, data, len);
+/* Reads the local socket while the WebSocket queues at most
+ * FORWARD_HIGH_WATER (libsoup queues, without a limit, whatever it cannot
+ * write), then from FORWARD_LOW_WATER on; a stream that does not count
+ * waits for its socket to take more instead. */
+static void
+forward_read_local (Forward *f)
+{
+  GOutputStream *ws_out;
+  gint64         queued;
+
+  if (f->reading || f->ws_wait != NULL || f->local_eof || f->local_failed
+      || g_cancellable_is_cancelled (f->io_cancel))
+    return;
+  queued = channel_stream_queued (f->cs);
+  if (queued > FORWARD_HIGH_WATER || (f->ws_full && queued > FORWARD_LOW_WATER))
+    {
+      f->ws_full = TRUE;
+      return;
     }
-  f->reading++;
-  g_input_stream_read_bytes_async (G_INPUT_STREAM (source), 65536, G_PRIORITY_DEFAULT, f->io_cancel,
-                                   forward_read_cb, f);
+  f->ws_full = FALSE;
+  ws_out = g_io_stream_get_output_stream (soup_websocket_connection_get_io_stream (f->cs->ws));
+  if (queued < 0 && G_IS_POLLABLE_OUTPUT_STREAM (ws_out)
+      && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (ws_out))
+      && !g_pollable_output_stream_is_writable (G_POLLABLE_OUTPUT_STREAM (ws_out)))
+    {
+      f->ws_wait = g_pollable_output_stream_create_source (G_POLLABLE_OUTPUT_STREAM (ws_out), NULL);
+      g_source_set_callback (f->ws_wait, (GSourceFunc)(void (*) (void))forward_ws_ready, f, NULL);
+      g_source_attach (f->ws_wait, f->context);
+      return;
+    }
+  f->reading = TRUE;
+  g_input_stream_read_async (g_io_stream_get_input_stream (f->local), f->buf + 1, FORWARD_READ_SIZE,
+                             G_PRIORITY_DEFAULT, f->io_cancel, forward_read_cb, f);
+}
+
+/* The WebSocket wrote more (inside libsoup's write: the read it may start
+ * completes later, from the main loop). */
+static void
+forward_ws_progress (gpointer user_data)
+{
+  Forward *f = user_data;
+
+  if (f->ws_full)
+    forward_read_local (f);
 }
 
 static gboolean
@@ -2764,6 +3354,14 @@ forward_cancelled (GCancellable *cancellable, gpointer user_data)
   f->cancelled = TRUE;
   g_main_context_wakeup (f->context);
   return G_SOURCE_REMOVE;
+}
+
+static void
+forward_drop_source (GSource **source)
+{
+  if (*source != NULL)
+    g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
 }
 
 static gboolean
@@ -2806,27 +3404,44 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
   f.cs = &cs;
   f.context = cs.context;
   f.local = connection;
+  f.out = g_io_stream_get_output_stream (connection);
+  f.out_pollable = G_IS_POLLABLE_OUTPUT_STREAM (f.out)
+                   && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (f.out));
   f.port = (guint16)port;
   f.remote_error = g_string_new (NULL);
+  f.cancellable = cancellable;
   f.io_cancel = g_cancellable_new ();
+  f.buf = g_malloc (FORWARD_READ_SIZE + 1);
+  f.buf[0] = 0; /* the data channel of the first (only) port */
   g_queue_init (&f.pending);
   channel_stream_connect (&cs, G_CALLBACK (forward_message), G_CALLBACK (forward_closed),
                           G_CALLBACK (forward_error), cancellable, forward_cancelled, &f);
-  f.reading = 1;
-  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (connection), 65536,
-                                   G_PRIORITY_DEFAULT, f.io_cancel, forward_read_cb, &f);
+  k8s_ws_on_progress (cs.ws, forward_ws_progress, &f);
+  forward_read_local (&f);
 
-  /* Until either side is done; then what the pod sent is written out. */
+  /* Until either side is done; then what the pod sent is written out, and
+   * what the local side sent leaves the WebSocket's queue (the close would
+   * go out before it). */
   while (!f.closed && !f.local_eof && !f.local_failed && !f.cancelled && !f.bad_frame
          && f.remote_error->len == 0)
     g_main_context_iteration (cs.context, TRUE);
-  while (!f.cancelled && !f.local_failed && (f.writing || !g_queue_is_empty (&f.pending)))
+  while (!f.cancelled && !f.local_failed && f.queued > 0)
+    g_main_context_iteration (cs.context, TRUE);
+  while (!f.cancelled && !f.closed && !f.bad_frame && f.remote_error->len == 0
+         && channel_stream_queued (&cs) > 0)
     g_main_context_iteration (cs.context, TRUE);
 
   g_cancellable_cancel (f.io_cancel);
-  while (f.reading > 0 || f.writing)
+  while (f.reading)
     g_main_context_iteration (cs.context, TRUE);
+  k8s_ws_on_progress (cs.ws, NULL, NULL);
+  forward_drop_source (&f.out_wait);
+  forward_drop_source (&f.ws_wait);
   g_io_stream_close (connection, NULL, NULL);
+  /* The closing handshake reads the stream again; data is dropped now. */
+  f.finishing = TRUE;
+  if (f.paused)
+    channel_stream_pause (&cs, FALSE);
   channel_stream_end (&cs, &f);
 
   if (f.cancelled)
@@ -2854,6 +3469,7 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
   g_string_free (f.remote_error, TRUE);
   g_clear_error (&f.ws_error);
   g_clear_object (&f.io_cancel);
+  g_free (f.buf);
   return ok;
 }
 
@@ -2877,33 +3493,39 @@ attach_run (gpointer data)
   f.cs = &a->cs;
   f.context = a->cs.context;
   f.local = a->local;
+  f.out = g_io_stream_get_output_stream (a->local);
+  f.out_pollable = TRUE; /* a socket */
   f.attach = TRUE;
   f.attach_stdin = a->want_stdin;
   f.remote_error = g_string_new (NULL);
   f.io_cancel = g_cancellable_new ();
+  f.buf = g_malloc (FORWARD_READ_SIZE + 1);
+  f.buf[0] = K8S_CHANNEL_STDIN;
   g_queue_init (&f.pending);
   channel_stream_connect (&a->cs, G_CALLBACK (forward_message), G_CALLBACK (forward_closed),
                           G_CALLBACK (forward_error), NULL, NULL, &f);
+  k8s_ws_on_progress (a->cs.ws, forward_ws_progress, &f);
   /* Read even without stdin (and drop it): the local end's close detaches. */
-  f.reading = 1;
-  g_input_stream_read_bytes_async (g_io_stream_get_input_stream (a->local), 65536,
-                                   G_PRIORITY_DEFAULT, f.io_cancel, forward_read_cb, &f);
+  forward_read_local (&f);
 
-  /* Until the process ends (the server closes) or the caller detaches. */
+  /* Until the process ends (the server closes) or the caller detaches;
+   * then what it wrote is written out. */
   while (!f.closed && !f.local_failed)
     g_main_context_iteration (a->cs.context, TRUE);
-  while (!f.local_failed && (f.writing || !g_queue_is_empty (&f.pending)))
+  while (!f.local_failed && f.queued > 0)
     g_main_context_iteration (a->cs.context, TRUE);
 
   g_cancellable_cancel (f.io_cancel);
-  while (f.reading > 0 || f.writing)
+  while (f.reading)
     g_main_context_iteration (a->cs.context, TRUE);
-  if (f.hangup != NULL)
-    {
-      g_source_destroy (f.hangup);
-      g_clear_pointer (&f.hangup, g_source_unref);
-    }
+  k8s_ws_on_progress (a->cs.ws, NULL, NULL);
+  forward_drop_source (&f.out_wait);
+  forward_drop_source (&f.ws_wait);
+  forward_drop_source (&f.hangup);
   g_io_stream_close (a->local, NULL, NULL);
+  f.finishing = TRUE;
+  if (f.paused)
+    channel_stream_pause (&a->cs, FALSE);
   channel_stream_end (&a->cs, &f);
   if (f.remote_error->len > 0)
     {
@@ -2915,6 +3537,7 @@ attach_run (gpointer data)
   g_string_free (f.remote_error, TRUE);
   g_clear_error (&f.ws_error);
   g_clear_object (&f.io_cancel);
+  g_free (f.buf);
   g_object_unref (a->local);
   g_free (a->what);
   g_free (a);
@@ -3248,6 +3871,8 @@ static gboolean
 k8s_plugin_register (HeroVirtPlugin *plugin, GError **error)
 {
   hero_virt_k8s_provider_register_type (G_TYPE_MODULE (plugin));
+  k8s_pause_input_register_type (G_TYPE_MODULE (plugin));
+  k8s_count_output_register_type (G_TYPE_MODULE (plugin));
   hero_virt_plugin_add_provider (plugin, HERO_VIRT_PROVIDER_KIND_CLUSTER, "k8s",
                                  HERO_VIRT_TYPE_K8S_PROVIDER, 100);
   return TRUE;

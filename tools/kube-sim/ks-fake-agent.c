@@ -1025,6 +1025,9 @@ fake_attach_async (KsNodeAgent        *base,
           g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_FAILED, "pipe: %s", error->message);
           return;
         }
+      /* The writer is this process's main loop too: a blocking write of
+       * more than the pipe holds would never see its reader. */
+      g_unix_set_fd_nonblocking (fds[1], TRUE, NULL);
       a->input = g_unix_input_stream_new (fds[0], TRUE);
       a->parent.stdin_stream = g_unix_output_stream_new (fds[1], TRUE);
       fake_attach_read_next (a);
