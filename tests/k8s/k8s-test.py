@@ -699,6 +699,16 @@ def test_retries(sim):
     # dropped connections: retried for GET
     admin(sim, "PUT", "/kube-sim/faults", {"failDrop": 1, "methods": ["GET"]})
     km.configmap_get("retry-me", None)
+    # but a POST whose connection dropped is not sent again: it may have
+    # been carried out (and on the next request the connection is new)
+    admin(sim, "DELETE", "/kube-sim/requests")
+    admin(sim, "PUT", "/kube-sim/faults", {"failDrop": 1, "methods": ["POST"]})
+    expect_error(E.NETWORK, km.configmap_create, "dropped", ["a=b"], None)
+    _, log = admin(sim, "GET", "/kube-sim/requests")
+    posts = [r for r in log["requests"] if r["method"] == "POST"]
+    assert len(posts) == 1, posts
+    km.configmap_create("dropped", ["a=b"], None)
+    km.configmap_delete("dropped", None)
     # retries run out: the error says so
     admin(sim, "PUT", "/kube-sim/faults", {"fail500": "100%", "methods": ["GET"]})
     expect_error(E.NETWORK, km.configmap_get, "retry-me", None)
