@@ -17,6 +17,7 @@
 
 #include "k8s-config.h"
 #include "k8s-http.h"
+#include "k8s-json.h"
 #include "k8s-stream.h"
 
 #define HERO_VIRT_TYPE_K8S_PROVIDER (hero_virt_k8s_provider_get_type ())
@@ -884,7 +885,7 @@ parse_json (GBytes *body, GError **error)
 
   if (len == 0)
     return NULL;
-  node = hero_virt_json_parse_untrusted ((const guint8 *)data, len, 0, 0, &local_error);
+  node = k8s_json_parse (data, len, &local_error);
   if (node == NULL)
     g_set_error (error, HERO_VIRT_ERROR, local_error->code,
                  "The API server's answer is not JSON: %s", local_error->message);

@@ -1,6 +1,7 @@
 /* k8s-http-unit.c: the answer parser of the k8s plugin's own HTTP/1.1
  * client, on its own (no server): lengths, chunks, the end of the
- * connection, 1xx answers, and answers a hostile server could send
+ * connection, 1xx answers, and answers a hostile server could send; and
+ * its JSON parser against json-glib's
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -10,7 +11,10 @@
 
 #include <libsoup/soup.h>
 
+#include <hero-virt.h>
+
 #include "k8s-http.h"
+#include "k8s-json.h"
 
 static GBytes *
 parse (const char *text,
@@ -203,6 +207,141 @@ test_hostile (void)
     }
 }
 
+/* ---- JSON ---------------------------------------------------------------- */
+
+static void
+test_json_same_as_json_glib (void)
+{
+  static const char *const docs[] = {
+    "{}",
+    "[]",
+    " \t\r\n{ \"a\" : 1 , \"b\":[ true,false ,null ] }\n",
+    "{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\"metadata\":{\"name\":\"zz\","
+    "\"namespace\":\"default\",\"managedFields\":[{\"manager\":\"unknown\",\"fieldsV1\":"
+    "{\"f:data\":{\"f:key\":{}}}}],\"resourceVersion\":\"2619\"},\"data\":{\"key\":\"value\"}}",
+    "\"just a string\"",
+    "\"esc \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\u00e9 \\u20ac \\ud83d\\ude00 end\"",
+    "\"utf-8 as is: \xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80\"",
+    "[0, -0, 1, -1, 42, 9007199254740993, -9223372036854775808, 9223372036854775807]",
+    "[1.5, -0.25, 1e3, 1E-3, 2.5e+10, 0.0, 1.0]",
+    "{\"dup\":1,\"dup\":2}",
+    "[[[[[[[[[[{\"deep\":[[]]}]]]]]]]]]]",
+    "{\"\":\"empty name\",\"x\":\"\"}",
+    "true",
+    "null",
+    "-12.5e-1",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonParser) parser = json_parser_new ();
+      g_autoptr (JsonNode) ours = k8s_json_parse (docs[i], strlen (docs[i]), &error);
+      g_autofree char *ours_text = NULL, *theirs_text = NULL;
+
+      g_assert_no_error (error);
+      g_assert_nonnull (ours);
+      g_assert_true (json_parser_load_from_data (parser, docs[i], -1, NULL));
+      ours_text = json_to_string (ours, FALSE);
+      theirs_text = json_to_string (json_parser_get_root (parser), FALSE);
+      g_assert_cmpstr (ours_text, ==, theirs_text);
+      g_assert_true (json_node_equal (ours, json_parser_get_root (parser)));
+    }
+}
+
+static void
+test_json_big_integer (void)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = k8s_json_parse ("[99999999999999999999]", 22, &error);
+  JsonNode *v;
+
+  /* json-glib wraps it around (to -1); a double is nearer */
+  g_assert_no_error (error);
+  v = json_array_get_element (json_node_get_array (node), 0);
+  g_assert_cmpint (json_node_get_value_type (v), ==, G_TYPE_DOUBLE);
+  g_assert_cmpfloat (json_node_get_double (v), ==, 1e20);
+}
+
+static void
+test_json_invalid (void)
+{
+  static const char *const docs[] = {
+    "",
+    "   ",
+    "{",
+    "}",
+    "[1,]",
+    "[1 2]",
+    "{\"a\"}",
+    "{\"a\":}",
+    "{\"a\":1,}",
+    "{a:1}",
+    "{\"a\":1} x",
+    "[01]",
+    "[1.]",
+    "[.5]",
+    "[1e]",
+    "[-]",
+    "[+1]",
+    "[tru]",
+    "[nul]",
+    "[\"unterminated]",
+    "[\"bad \\x escape\"]",
+    "[\"\\u12\"]",
+    "[\"\\ud800\"]",
+    "[\"\\udc00\"]",
+    "[\"\\ud800\\u0041\"]",
+    "[\"\\u0000\"]",
+    "[\"tab\tinside\"]",
+    "[\"\xff not utf-8\"]",
+    "[NaN]",
+    "// comment\n{}",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (docs); i++)
+    {
+      g_autoptr (GError) error = NULL;
+      g_autoptr (JsonNode) node = k8s_json_parse (docs[i], strlen (docs[i]), &error);
+
+      if (node != NULL)
+        g_error ("parsed what is not JSON: %s", docs[i]);
+      g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE);
+    }
+  {
+    /* a NUL byte inside */
+    g_autoptr (GError) error = NULL;
+    g_autoptr (JsonNode) node = k8s_json_parse ("[\"a\0b\"]", 7, &error);
+
+    g_assert_null (node);
+    g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_PARSE);
+  }
+}
+
+static void
+test_json_depth (void)
+{
+  g_autoptr (GString) ok = g_string_new (NULL);
+  g_autoptr (GString) deep = g_string_new (NULL);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) node = NULL;
+  g_autoptr (JsonNode) too_deep = NULL;
+
+  for (guint i = 0; i < K8S_JSON_MAX_DEPTH; i++)
+    g_string_append_c (ok, '[');
+  for (guint i = 0; i < K8S_JSON_MAX_DEPTH; i++)
+    g_string_append_c (ok, ']');
+  node = k8s_json_parse (ok->str, ok->len, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  /* far deeper than the stack would take */
+  for (guint i = 0; i < 200000; i++)
+    g_string_append (deep, "{\"a\":[");
+  too_deep = k8s_json_parse (deep->str, deep->len, &error);
+  g_assert_null (too_deep);
+  g_assert_error (error, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -215,5 +354,9 @@ main (int argc, char **argv)
   g_test_add_func ("/k8s-http/leftover-closes", test_leftover_closes);
   g_test_add_func ("/k8s-http/truncated", test_truncated);
   g_test_add_func ("/k8s-http/hostile", test_hostile);
+  g_test_add_func ("/k8s-json/same-as-json-glib", test_json_same_as_json_glib);
+  g_test_add_func ("/k8s-json/big-integer", test_json_big_integer);
+  g_test_add_func ("/k8s-json/invalid", test_json_invalid);
+  g_test_add_func ("/k8s-json/depth", test_json_depth);
   return g_test_run ();
 }
