@@ -44,7 +44,7 @@ typedef struct
 
 struct _K8sHttp
 {
-  GSocketClient      *client;
+  guint               timeout_s;
   GSocketConnectable *address;
   GSocketConnectable *identity;
   GTlsCertificate    *client_cert;
@@ -81,9 +81,7 @@ k8s_http_new (const char         *host,
 {
   K8sHttp *http = g_new0 (K8sHttp, 1);
 
-  http->client = g_socket_client_new ();
-  g_socket_client_set_enable_proxy (http->client, FALSE);
-  g_socket_client_set_timeout (http->client, timeout_s);
+  http->timeout_s = timeout_s;
   http->address = g_network_address_new (host, port);
   http->identity = g_object_ref (identity);
   http->client_cert = client_cert ? g_object_ref (client_cert) : NULL;
@@ -102,7 +100,6 @@ k8s_http_free (K8sHttp *http)
     return;
   g_queue_clear_full (&http->idle, (GDestroyNotify)conn_free);
   g_mutex_clear (&http->lock);
-  g_clear_object (&http->client);
   g_clear_object (&http->address);
   g_clear_object (&http->identity);
   g_clear_object (&http->client_cert);
@@ -133,9 +130,14 @@ static Conn *
 conn_open (K8sHttp *http, GCancellable *cancellable, GError **error)
 {
   g_autoptr (Conn) c = g_new0 (Conn, 1);
+  /* one per connection: requests come from any thread */
+  g_autoptr (GSocketClient) client = g_socket_client_new ();
   GSocket *socket;
 
-  c->tcp = g_socket_client_connect (http->client, http->address, cancellable, error);
+  g_socket_client_set_enable_proxy (client, FALSE);
+  /* also the socket's I/O timeout */
+  g_socket_client_set_timeout (client, http->timeout_s);
+  c->tcp = g_socket_client_connect (client, http->address, cancellable, error);
   if (c->tcp == NULL)
     return NULL;
   socket = g_socket_connection_get_socket (c->tcp);
