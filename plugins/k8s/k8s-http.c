@@ -306,10 +306,13 @@ reader_copy (Reader *r, GByteArray *out, gsize n, GError **error)
   gsize have = MIN (n, r->len - r->pos);
   gsize start = out->len;
 
+  if (n == 0)
+    return TRUE;
   if (out->len + n > BODY_MAX)
     return bad_answer (error, "the body is too large");
   g_byte_array_set_size (out, out->len + n);
-  memcpy (out->data + start, r->buf + r->pos, have);
+  if (have > 0)
+    memcpy (out->data + start, r->buf + r->pos, have);
   r->pos += have;
   if (have < n)
     {
@@ -379,7 +382,8 @@ read_to_end (Reader *r, GByteArray *out, GError **error)
     {
       gssize n;
 
-      g_byte_array_append (out, (const guint8 *)r->buf + r->pos, r->len - r->pos);
+      if (r->len > r->pos)
+        g_byte_array_append (out, (const guint8 *)r->buf + r->pos, r->len - r->pos);
       r->pos = r->len;
       if (out->len > BODY_MAX)
         return bad_answer (error, "the body is too large");
