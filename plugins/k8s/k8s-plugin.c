@@ -17,6 +17,8 @@
 #include <string.h>
 
 #include "k8s-config.h"
+#include "k8s-http.h"
+#include "k8s-json.h"
 #include "k8s-stream.h"
 
 #define HERO_VIRT_TYPE_K8S_PROVIDER (hero_virt_k8s_provider_get_type ())
@@ -35,7 +37,8 @@ struct _HeroVirtK8sProvider
   K8sConnInfo        *info;
   SoupSession        *session;
   SoupSession        *watch_session;
-  GPtrArray          *cas; /* GTlsCertificate, or NULL: the system's */
+  K8sHttp            *http; /* the REST requests' own client, or NULL: libsoup */
+  GPtrArray          *cas;  /* GTlsCertificate, or NULL: the system's */
   GSocketConnectable *identity;
   GTlsCertificate    *client_cert;
 
@@ -183,6 +186,40 @@ timeout_seconds (HeroVirtK8sProvider *self)
   return ms == 0 ? 0 : MAX (1, (ms + 999) / 1000);
 }
 
+static gboolean accept_certificate (SoupMessage         *msg,
+                                    GTlsCertificate     *cert,
+                                    GTlsCertificateFlags errors,
+                                    gpointer             user_data);
+
+static gboolean
+http_accept (GTlsCertificate *cert, GTlsCertificateFlags errors, gpointer user_data)
+{
+  return accept_certificate (NULL, cert, errors, user_data);
+}
+
+/* The REST requests go through k8s-http.c when libsoup would add nothing:
+ * HTTPS without a proxy, and a certificate check that accept_certificate
+ * makes alone (the kubeconfig's CA, or none at all). */
+static K8sHttp *
+http_client_new (HeroVirtK8sProvider *self)
+{
+  g_autoptr (GUri) uri = g_uri_parse (self->info->server, G_URI_FLAGS_NONE, NULL);
+  g_auto (GStrv) proxies = NULL;
+
+  if ((self->cas == NULL && !self->info->insecure) || uri == NULL
+      || g_ascii_strcasecmp (g_uri_get_scheme (uri), "https") != 0
+      || g_getenv ("HERO_VIRT_K8S_LIBSOUP") != NULL)
+    return NULL;
+  proxies
+      = g_proxy_resolver_lookup (g_proxy_resolver_get_default (), self->info->server, NULL, NULL);
+  if (proxies == NULL || proxies[0] == NULL || proxies[1] != NULL
+      || strcmp (proxies[0], "direct://") != 0)
+    return NULL;
+  return k8s_http_new (g_uri_get_host (uri), g_uri_get_port (uri) > 0 ? g_uri_get_port (uri) : 443,
+                       self->identity, self->client_cert, timeout_seconds (self), http_accept,
+                       self);
+}
+
 /* Takes the lock. */
 static gboolean
 ensure_ready (HeroVirtK8sProvider *self, GError **error)
@@ -236,6 +273,7 @@ ensure_ready (HeroVirtK8sProvider *self, GError **error)
           soup_session_set_tls_database (self->session, NULL);
           soup_session_set_tls_database (self->watch_session, NULL);
         }
+      self->http = http_client_new (self);
       self->tokens = hero_virt_kubernetes_config_get_rate_limit_burst (self->config);
       self->refilled = g_get_monotonic_time ();
       self->ready = TRUE;
@@ -701,14 +739,24 @@ send_request (HeroVirtK8sProvider *self,
       g_autoptr (GBytes) body = NULL;
       g_autoptr (GInputStream) stream = NULL;
       g_auto (Creds) creds = { 0 };
+      g_autofree char    *retry_after = NULL;
       SoupMessageHeaders *headers;
-      guint               status;
+      guint               status = 0;
       guint64             delay;
 
       if (!rate_limit (self, cancellable, error))
         return NULL;
       if (!get_creds (self, FALSE, &creds, cancellable, error))
         return NULL;
+      if (self->http != NULL && !req->stream && msg_out == NULL
+          && creds.cert == k8s_http_get_client_certificate (self->http))
+        {
+          /* url without the server: the request target */
+          body = k8s_http_request (self->http, req->method, url + strlen (self->info->server),
+                                   creds.authorization, req->content_type, req->body, idempotent,
+                                   &status, &retry_after, cancellable, &local_error);
+          goto answered;
+        }
       msg = soup_message_new ("GET", url);
       if (msg == NULL)
         {
@@ -767,7 +815,14 @@ send_request (HeroVirtK8sProvider *self,
         }
       else
         body = soup_session_send_and_read (self->session, msg, cancellable, &local_error);
+      if (body != NULL)
+        {
+          status = soup_message_get_status (msg);
+          retry_after = g_strdup (soup_message_headers_get_one (
+              soup_message_get_response_headers (msg), "Retry-After"));
+        }
 
+    answered:
       if (body == NULL)
         {
           if (g_cancellable_is_cancelled (cancellable))
@@ -785,7 +840,6 @@ send_request (HeroVirtK8sProvider *self,
           set_io_error (error, self, local_error);
           return NULL;
         }
-      status = soup_message_get_status (msg);
       if (status == 401 && !refreshed && self->info->exec_argv != NULL)
         {
           /* The plugin's credential expired early: run it again, once. */
@@ -800,8 +854,6 @@ send_request (HeroVirtK8sProvider *self,
       if (idempotent && attempt < max_retries
           && (status == 429 || (status >= 500 && status != 501)))
         {
-          const char *retry_after = soup_message_headers_get_one (
-              soup_message_get_response_headers (msg), "Retry-After");
           guint64 max_us
               = hero_virt_kubernetes_config_get_retry_max_delay_ms (self->config) * (guint64)1000;
 
@@ -834,7 +886,7 @@ parse_json (GBytes *body, GError **error)
 
   if (len == 0)
     return NULL;
-  node = hero_virt_json_parse_untrusted ((const guint8 *)data, len, 0, 0, &local_error);
+  node = k8s_json_parse (data, len, &local_error);
   if (node == NULL)
     g_set_error (error, HERO_VIRT_ERROR, local_error->code,
                  "The API server's answer is not JSON: %s", local_error->message);
@@ -3767,6 +3819,7 @@ hero_virt_k8s_provider_finalize (GObject *object)
   g_clear_pointer (&self->info, k8s_conn_info_free);
   g_clear_object (&self->session);
   g_clear_object (&self->watch_session);
+  g_clear_pointer (&self->http, k8s_http_free);
   g_clear_pointer (&self->cas, g_ptr_array_unref);
   g_clear_object (&self->identity);
   g_clear_object (&self->client_cert);

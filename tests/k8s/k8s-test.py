@@ -9,6 +9,7 @@ import json
 import os
 import sys
 import tempfile
+import threading
 import time
 
 sys.path.insert(0, os.path.join(os.environ.get("HERO_VIRT_SOURCE_ROOT", "."), "tests", "kube-sim"))
@@ -18,7 +19,7 @@ import gi  # noqa: E402
 
 gi.require_version("HeroVirt", "1")
 gi.require_version("Json", "1.0")
-from gi.repository import GLib, HeroVirt, Json  # noqa: E402
+from gi.repository import Gio, GLib, HeroVirt, Json  # noqa: E402
 
 E = HeroVirt.Error
 
@@ -699,6 +700,16 @@ def test_retries(sim):
     # dropped connections: retried for GET
     admin(sim, "PUT", "/kube-sim/faults", {"failDrop": 1, "methods": ["GET"]})
     km.configmap_get("retry-me", None)
+    # but a POST whose connection dropped is not sent again: it may have
+    # been carried out (and on the next request the connection is new)
+    admin(sim, "DELETE", "/kube-sim/requests")
+    admin(sim, "PUT", "/kube-sim/faults", {"failDrop": 1, "methods": ["POST"]})
+    expect_error(E.NETWORK, km.configmap_create, "dropped", ["a=b"], None)
+    _, log = admin(sim, "GET", "/kube-sim/requests")
+    posts = [r for r in log["requests"] if r["method"] == "POST"]
+    assert len(posts) == 1, posts
+    km.configmap_create("dropped", ["a=b"], None)
+    km.configmap_delete("dropped", None)
     # retries run out: the error says so
     admin(sim, "PUT", "/kube-sim/faults", {"fail500": "100%", "methods": ["GET"]})
     expect_error(E.NETWORK, km.configmap_get, "retry-me", None)
@@ -734,6 +745,25 @@ def test_config_presets():
     assert d.get_operation_timeout_ms() == 30000
 
 
+def test_timeout_and_cancel():
+    """The per-call I/O timeout and a GCancellable end a request the server sits on."""
+    with Simulator("--latency", "4000", tokens={"alice": "alice-token"}) as sim:
+        cfg = HeroVirt.KubernetesConfig.new().with_retries(0, 1, 1).with_rate_limit(0, 1).with_timeout(1000)
+        km = manager(sim, config=cfg)
+        expect_error(E.TIMEOUT, km.configmap_get, "slow", None)
+        km = manager(sim, config=HeroVirt.KubernetesConfig.new().with_retries(0, 1, 1).with_timeout(60000))
+        cancellable = Gio.Cancellable()
+        timer = threading.Timer(0.5, cancellable.cancel)
+        timer.start()
+        try:
+            km.configmap_get("slow", cancellable)
+            raise AssertionError("not cancelled")
+        except GLib.Error as e:
+            assert e.matches(Gio.io_error_quark(), Gio.IOErrorEnum.CANCELLED), (e.domain, e.message)
+        finally:
+            timer.cancel()
+
+
 def main():
     require(binary(), "hero-virt-kube-sim")
     tap = Tap()
@@ -757,6 +787,7 @@ def main():
     tap.run("each kind of credentials", test_auth_kinds)
     tap.run("exec credential plugin", test_exec_plugin)
     tap.run("in-cluster config", test_in_cluster)
+    tap.run("timeout and cancellation", test_timeout_and_cancel)
     return tap.done()
 
 
