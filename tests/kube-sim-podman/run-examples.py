@@ -105,7 +105,9 @@ class Env:
             return "10.88.0.1"
 
     def example_env(self):
-        hostreg = f"{self.gateway()}:{self.port}"
+        if getattr(self, "_gateway", None) is None:
+            self._gateway = self.gateway()
+        hostreg = f"{self._gateway}:{self.port}"
         return dict(os.environ, KUBECONFIG=self.kubeconfig, **self.podman_env, LC_ALL="C.UTF-8",
                     HERO_VIRT_EXAMPLE_REGISTRY_IMAGE=self.images["registry"],
                     HERO_VIRT_EXAMPLE_BUILDAH_IMAGE=self.images["buildah"],
