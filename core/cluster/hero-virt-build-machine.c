@@ -242,7 +242,8 @@ manager (HeroVirtBuildMachine *self)
  * @error: return location for a #GError
  *
  * Builds the pod without creating it: container `buildah` running
- * `sleep infinity`, privileged, restart policy `Never`.
+ * `sleep infinity`, privileged, restart policy `Never`, a termination
+ * grace period of 1 s.
  *
  * Returns: (transfer full): the Pod, or %NULL with @error set
  *
@@ -254,6 +255,8 @@ hero_virt_build_machine_build (HeroVirtBuildMachine *self, GError **error)
   g_autoptr (HeroVirtPodBuilder) pod = NULL;
   HeroVirtKubeWorkloadBuilder *w;
   const char                  *argv[] = { "sleep", "infinity", NULL };
+  JsonNode                    *node;
+  JsonObject                  *spec;
 
   g_return_val_if_fail (HERO_VIRT_IS_BUILD_MACHINE (self), NULL);
   if (!_hero_virt_kube_app_check (&self->app, error))
@@ -267,7 +270,13 @@ hero_virt_build_machine_build (HeroVirtBuildMachine *self, GError **error)
   hero_virt_kube_workload_builder_restart_policy (w, "Never");
   _hero_virt_kube_app_label (&self->app, HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), LABEL,
                              "build-machine");
-  return hero_virt_kube_resource_builder_build (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), error);
+  node = hero_virt_kube_resource_builder_build (HERO_VIRT_KUBE_RESOURCE_BUILDER (pod), error);
+  spec = node ? json_object_get_object_member (json_node_get_object (node), "spec") : NULL;
+  /* `sleep infinity` as PID 1 ignores SIGTERM and nothing in the pod
+   * needs time to shut down: stop() takes a second, not the default 30 */
+  if (spec != NULL)
+    json_object_set_int_member (spec, "terminationGracePeriodSeconds", 1);
+  return node;
 }
 
 static gboolean

@@ -626,6 +626,75 @@ spec:
     wait_for(lambda: _try_get(f"http://127.0.0.1:{port}/index.html") is None, timeout=30)
 
 
+def _half_close_exchange(port, payload):
+    """Sends payload, half-closes, reads the answer to EOF (None on a reset)."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+            s.sendall(payload)
+            s.shutdown(socket.SHUT_WR)
+            data = b""
+            while True:
+                chunk = s.recv(65536)
+                if not chunk:
+                    return data
+                data += chunk
+    except OSError:
+        return None
+
+
+def test_node_port_half_close(env):
+    """A backend that reads to EOF, answers and closes, through a NodePort
+    the simulator picked: the client's half-close reaches the backend, the
+    backend's close reaches the client. The ports held here are skipped."""
+    held = []
+    for candidate in range(30000, 30010):
+        s = socket.socket()
+        try:
+            s.bind(("127.0.0.1", candidate))
+            s.listen(1)
+            held.append(s)
+        except OSError:
+            s.close()
+    try:
+        env.apply(f"""
+apiVersion: v1
+kind: Pod
+metadata: {{name: counter, labels: {{app: counter}}}}
+spec:
+  terminationGracePeriodSeconds: 0
+  containers:
+  - name: c
+    image: {env.busybox}
+    command: [nc, -ll, -p, "9000", -e, sh, -c, 'n=$(wc -c); echo got $n bytes']
+---
+apiVersion: v1
+kind: Service
+metadata: {{name: counter}}
+spec:
+  type: NodePort
+  selector: {{app: counter}}
+  ports:
+  - {{port: 9000, targetPort: 9000}}
+""")
+        svc = json.loads(env.kubectl("get", "service", "counter", "-o", "json"))
+        port = svc["spec"]["ports"][0]["nodePort"]
+        held_ports = [s.getsockname()[1] for s in held]
+        assert 30000 <= port <= 32767 and port not in held_ports, (port, held_ports)
+        env.kubectl("wait", "--for=condition=Ready", "pod/counter", "--timeout=120s")
+        payload = b"0123456789" * 20000
+        # until nc listens in the pod: before that the proxy closes at once
+        answer = wait_for(lambda: (lambda a: a if a else None)(_half_close_exchange(port, payload)),
+                          timeout=60)
+        assert answer == b"got 200000 bytes\n", answer
+        for _ in range(3):  # every connection ends by itself
+            assert _half_close_exchange(port, b"abc") == b"got 3 bytes\n"
+    finally:
+        for s in held:
+            s.close()
+    env.kubectl("delete", "service", "counter")
+    env.kubectl("delete", "pod", "counter", "--wait=false")
+
+
 def _try_get(url):
     try:
         return http_get(url)
@@ -669,6 +738,7 @@ def main():
                      test_resources_and_privileged, test_delete_within_grace,
                      test_deployment_available, test_init_containers, test_init_container_retried,
                      test_init_container_fails_never, test_cluster_ip, test_node_port,
+                     test_node_port_half_close,
                      test_sigterm_cleans_up):
             tap.run(test.__name__, test, env)
     finally:

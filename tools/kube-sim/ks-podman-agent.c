@@ -3341,10 +3341,122 @@ service_backend (PodmanAgent *agent,
   }
 }
 
-static void
-proxy_spliced (GObject *source, GAsyncResult *result, gpointer data)
+/* A proxied connection: two directions, each copying what it reads from
+ * one socket to the other. At the end of one direction's input the other
+ * socket's sending side is shut down (a half-close, passed on), so a
+ * client reading to EOF sees the backend's close and a backend reading a
+ * request to EOF sees the client's; once both directions ended, or on an
+ * error in either, both connections are closed. */
+#define PROXY_BUFFER (64 * 1024)
+
+typedef struct _Proxy Proxy;
+
+typedef struct
 {
-  g_io_stream_splice_finish (result, NULL);
+  Proxy             *proxy;
+  GSocketConnection *from, *to;
+  guint8            *buffer;
+  gboolean           done;
+} ProxyDirection;
+
+struct _Proxy
+{
+  int                refs;
+  GSocketConnection *client, *backend;
+  GCancellable      *cancel;
+  ProxyDirection     up, down; /* client -> backend, backend -> client */
+  gboolean           closed;
+};
+
+static void
+proxy_unref (Proxy *proxy)
+{
+  if (--proxy->refs > 0)
+    return;
+  g_object_unref (proxy->client);
+  g_object_unref (proxy->backend);
+  g_object_unref (proxy->cancel);
+  g_free (proxy->up.buffer);
+  g_free (proxy->down.buffer);
+  g_free (proxy);
+}
+
+static void
+proxy_close (Proxy *proxy)
+{
+  if (proxy->closed)
+    return;
+  proxy->closed = TRUE;
+  g_cancellable_cancel (proxy->cancel);
+  g_io_stream_close (G_IO_STREAM (proxy->client), NULL, NULL);
+  g_io_stream_close (G_IO_STREAM (proxy->backend), NULL, NULL);
+}
+
+static void proxy_read (ProxyDirection *dir);
+
+static void
+proxy_written (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ProxyDirection *dir = data;
+  Proxy          *proxy = dir->proxy;
+
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, NULL))
+    proxy_close (proxy);
+  else if (!proxy->closed)
+    proxy_read (dir);
+  proxy_unref (proxy);
+}
+
+static void
+proxy_got (GObject *source, GAsyncResult *result, gpointer data)
+{
+  ProxyDirection *dir = data;
+  Proxy          *proxy = dir->proxy;
+  gssize          n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, NULL);
+
+  if (n < 0 || proxy->closed)
+    proxy_close (proxy);
+  else if (n == 0)
+    {
+      /* end of this direction: pass the half-close on */
+      dir->done = TRUE;
+      if (proxy->up.done && proxy->down.done)
+        proxy_close (proxy);
+      else if (!g_socket_shutdown (g_socket_connection_get_socket (dir->to), FALSE, TRUE, NULL))
+        proxy_close (proxy);
+    }
+  else
+    {
+      proxy->refs++;
+      g_output_stream_write_all_async (g_io_stream_get_output_stream (G_IO_STREAM (dir->to)),
+                                       dir->buffer, (gsize)n, G_PRIORITY_DEFAULT, proxy->cancel,
+                                       proxy_written, dir);
+    }
+  proxy_unref (proxy);
+}
+
+static void
+proxy_read (ProxyDirection *dir)
+{
+  dir->proxy->refs++;
+  g_input_stream_read_async (g_io_stream_get_input_stream (G_IO_STREAM (dir->from)), dir->buffer,
+                             PROXY_BUFFER, G_PRIORITY_DEFAULT, dir->proxy->cancel, proxy_got, dir);
+}
+
+static void
+proxy_start (GSocketConnection *client, GSocketConnection *backend)
+{
+  Proxy *proxy = g_new0 (Proxy, 1);
+
+  proxy->refs = 1;
+  proxy->client = g_object_ref (client);
+  proxy->backend = g_object_ref (backend);
+  proxy->cancel = g_cancellable_new ();
+  proxy->up = (ProxyDirection){ proxy, client, backend, g_malloc (PROXY_BUFFER), FALSE };
+  proxy->down = (ProxyDirection){ proxy, backend, client, g_malloc (PROXY_BUFFER), FALSE };
+  proxy_read (&proxy->up);
+  proxy_read (&proxy->down);
+  proxy_unref (proxy); /* the pending reads hold it */
 }
 
 static void
@@ -3355,10 +3467,7 @@ proxy_connected (GObject *source, GAsyncResult *result, gpointer data)
       = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, NULL);
 
   if (backend != NULL)
-    g_io_stream_splice_async (client, G_IO_STREAM (backend),
-                              G_IO_STREAM_SPLICE_CLOSE_STREAM1 | G_IO_STREAM_SPLICE_CLOSE_STREAM2
-                                  | G_IO_STREAM_SPLICE_WAIT_FOR_BOTH,
-                              G_PRIORITY_DEFAULT, NULL, proxy_spliced, NULL);
+    proxy_start (G_SOCKET_CONNECTION (client), backend);
   else
     g_io_stream_close (client, NULL, NULL);
   g_object_unref (client);

@@ -3,6 +3,10 @@
 #include "kube-sim.h"
 
 #include <string.h>
+#include <errno.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #define DNS1123_LABEL "[a-z0-9]([-a-z0-9]*[a-z0-9])?"
 #define DNS1123_SUBDOMAIN DNS1123_LABEL "(\\." DNS1123_LABEL ")*"
@@ -637,18 +641,104 @@ cluster_ip_in_use (KsSim *sim, KsResource *res, const char *ip, JsonObject *self
   return FALSE;
 }
 
+#define NODE_PORT_MIN 30000
+#define NODE_PORT_MAX 32767
+
+static gboolean
+node_port_in_use (KsResource *res, gint64 port, JsonObject *self)
+{
+  GHashTableIter iter;
+  gpointer       value;
+
+  g_hash_table_iter_init (&iter, res->objects);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      JsonArray *ports = ks_json_get_array (ks_json_get_object (value, "spec"), "ports");
+      if (g_strcmp0 (ks_meta_uid (value), ks_meta_uid (self)) == 0)
+        continue;
+      for (guint i = 0; ports != NULL && i < json_array_get_length (ports); i++)
+        if (ks_json_get_int (json_array_get_object_element (ports, i), "nodePort", 0) == port)
+          return TRUE;
+    }
+  return FALSE;
+}
+
+/* TRUE if 127.0.0.1:port can be bound now (as a listener binds it, with
+ * SO_REUSEADDR): a node agent serving node ports there can listen. */
+static gboolean
+node_port_bindable (guint16 port)
+{
+  struct sockaddr_in addr = { 0 };
+  int                one = 1;
+  int                fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  gboolean           ok;
+
+  if (fd < 0)
+    return TRUE; /* cannot tell */
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons (port);
+  addr.sin_addr.s_addr = htonl (INADDR_LOOPBACK);
+  setsockopt (fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+  ok = bind (fd, (struct sockaddr *)&addr, sizeof addr) == 0 || errno != EADDRINUSE;
+  close (fd);
+  return ok;
+}
+
+/* The next node port no other service has and that is free on
+ * 127.0.0.1 (something else on the host may hold one), round robin over
+ * 30000-32767; 0 when every one is taken. */
+static gint64
+allocate_node_port (KsSim *sim, KsResource *res, JsonObject *self, GHashTable *taken)
+{
+  for (guint n = 0; n <= NODE_PORT_MAX - NODE_PORT_MIN; n++)
+    {
+      guint port = sim->next_node_port;
+
+      if (port < NODE_PORT_MIN || port > NODE_PORT_MAX)
+        port = NODE_PORT_MIN;
+      sim->next_node_port = port + 1;
+      if (!g_hash_table_contains (taken, GUINT_TO_POINTER (port))
+          && !node_port_in_use (res, port, self) && node_port_bindable ((guint16)port))
+        return port;
+    }
+  return 0;
+}
+
+/* An update keeps the node port the service port had. */
+static gint64
+old_node_port (JsonObject *old, gint64 port)
+{
+  JsonArray *ports = ks_json_get_array (ks_json_get_object (old, "spec"), "ports");
+
+  for (guint i = 0; ports != NULL && i < json_array_get_length (ports); i++)
+    {
+      JsonObject *p = json_array_get_object_element (ports, i);
+      if (p != NULL && ks_json_get_int (p, "port", 0) == port)
+        return ks_json_get_int (p, "nodePort", 0);
+    }
+  return 0;
+}
+
 static void
 default_service (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
 {
   JsonObject *spec = ks_json_ensure_object (obj, "spec");
   JsonArray  *ports = ks_json_get_array (spec, "ports");
   const char *type;
+  g_autoptr (GHashTable) taken = g_hash_table_new (NULL, NULL); /* node ports of this service */
 
   if (!json_object_has_member (spec, "type"))
     json_object_set_string_member (spec, "type", "ClusterIP");
   type = ks_json_get_string (spec, "type");
   if (!json_object_has_member (spec, "sessionAffinity"))
     json_object_set_string_member (spec, "sessionAffinity", "None");
+  for (guint i = 0; ports != NULL && i < json_array_get_length (ports); i++)
+    {
+      JsonObject *p = json_array_get_object_element (ports, i);
+      gint64      np = p ? ks_json_get_int (p, "nodePort", 0) : 0;
+      if (np > 0)
+        g_hash_table_add (taken, GUINT_TO_POINTER ((guint)np));
+    }
   for (guint i = 0; ports != NULL && i < json_array_get_length (ports); i++)
     {
       JsonObject *p = json_array_get_object_element (ports, i);
@@ -660,7 +750,16 @@ default_service (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
         json_object_set_int_member (p, "targetPort", ks_json_get_int (p, "port", 0));
       if (g_strcmp0 (type, "NodePort") == 0 || g_strcmp0 (type, "LoadBalancer") == 0)
         if (!json_object_has_member (p, "nodePort"))
-          json_object_set_int_member (p, "nodePort", sim->next_node_port++);
+          {
+            gint64 np = old_node_port (old, ks_json_get_int (p, "port", 0));
+            if (np <= 0 || g_hash_table_contains (taken, GUINT_TO_POINTER ((guint)np)))
+              np = allocate_node_port (sim, res, obj, taken);
+            if (np > 0)
+              {
+                json_object_set_int_member (p, "nodePort", np);
+                g_hash_table_add (taken, GUINT_TO_POINTER ((guint)np));
+              }
+          }
     }
   if (g_strcmp0 (type, "ExternalName") != 0)
     {
