@@ -276,8 +276,8 @@ cmd_attach (int argc, char **argv)
           { "container", 'c', 0, G_OPTION_ARG_STRING, &container, "The container", "NAME" },
           { "stdin", 'i', 0, G_OPTION_ARG_NONE, &interactive,
             "Pass this program's standard input on (the container needs stdin: true)", NULL },
-          { "tty", 't', 0, G_OPTION_ARG_NONE, &tty,
-            "The container's terminal (it needs tty: true)", NULL },
+          { "tty", 't', 0, G_OPTION_ARG_NONE, &tty, "The container's terminal (it needs tty: true)",
+            NULL },
           { NULL } };
   g_autoptr (HeroVirtKubernetesManager) km = NULL;
   g_autoptr (GIOStream) stream = NULL;

@@ -123,10 +123,10 @@ hero_virt_kubernetes_manager_new_full (const char *namespace,
                                        HeroVirtKubernetesConfig *config,
                                        GError                  **error)
 {
-  HeroVirtRegistry     *registry = hero_virt_registry_get_default ();
+  HeroVirtRegistry *registry = hero_virt_registry_get_default ();
   g_autoptr (HeroVirtProviderInfo) info = NULL;
-  GObjectClass         *klass;
-  GType                 type;
+  GObjectClass *klass;
+  GType         type;
   g_autoptr (GObject) provider = NULL;
   g_autoptr (HeroVirtKubernetesConfig) own = NULL;
   HeroVirtKubernetesManager *self;

@@ -480,7 +480,7 @@ main (int argc, char **argv)
     g_autofree char *conf = g_build_filename (root, "containers.conf", NULL);
     g_autofree char *storage = g_build_filename (root, "storage.conf", NULL);
     g_auto (GStrv) envp = g_environ_setenv (g_get_environ (), "CONTAINERS_CONF", conf, TRUE);
-    const char *load[] = { "podman", "load", "-q", "-i", image, NULL };
+    const char      *load[] = { "podman", "load", "-q", "-i", image, NULL };
     g_autofree char *load_out = NULL; /* "Loaded image: ...", not TAP */
     envp = g_environ_setenv (envp, "CONTAINERS_STORAGE_CONF", storage, TRUE);
     g_assert_true (g_spawn_sync (NULL, (char **)load, envp, G_SPAWN_SEARCH_PATH, NULL, NULL,
