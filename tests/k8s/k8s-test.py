@@ -7,6 +7,7 @@
 import base64
 import json
 import os
+import subprocess
 import sys
 import tempfile
 import threading
@@ -498,6 +499,24 @@ def test_auth_kinds():
         kc = write(os.path.join(d, "cert.yaml"), kubeconfig_text(
             sim, "    client-certificate: admin.crt\n    client-key: admin.key"))
         manager(sim, kubeconfig=kc).configmaps_list(None)
+        # the key formats clusters hand out: RSA PKCS#1 (kubeadm), EC SEC1
+        # (k3s), besides the simulator's PKCS#8; signed by the cluster's CA
+        for kind, genkey in (("rsa", ["genrsa", "-traditional", "-out", "KEY", "2048"]),
+                             ("ec", ["ecparam", "-name", "prime256v1", "-genkey", "-noout", "-out", "KEY"])):
+            key, csr, crt = (os.path.join(d, f"{kind}.{x}") for x in ("key", "csr", "crt"))
+            subprocess.run(["openssl"] + [key if a == "KEY" else a for a in genkey], check=True,
+                           capture_output=True)
+            subprocess.run(["openssl", "req", "-new", "-key", key, "-subj", "/CN=admin/O=system:masters",
+                            "-out", csr], check=True, capture_output=True)
+            subprocess.run(["openssl", "x509", "-req", "-in", csr, "-CA", sim.ca,
+                            "-CAkey", os.path.join(d, "ca.key"), "-CAcreateserial", "-days", "1",
+                            "-out", crt], check=True, capture_output=True)
+            head = open(key).readline().strip()
+            assert head == {"rsa": "-----BEGIN RSA PRIVATE KEY-----",
+                            "ec": "-----BEGIN EC PRIVATE KEY-----"}[kind], head
+            kc = write(os.path.join(d, f"{kind}.yaml"), kubeconfig_text(
+                sim, f"    client-certificate: {kind}.crt\n    client-key: {kind}.key"))
+            manager(sim, kubeconfig=kc).configmaps_list(None)
         # bearer token
         kc = write(os.path.join(d, "token.yaml"), kubeconfig_text(sim, "    token: alice-token"))
         manager(sim, kubeconfig=kc).configmaps_list(None)
