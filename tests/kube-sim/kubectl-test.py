@@ -284,6 +284,20 @@ def test_errors(k):
     assert p.returncode != 0 and 'strict decoding error: unknown field "spec.stripPrefix.prefixs"' in p.stderr, p.stderr
     p = k.run("apply", "--validate=warn", "-f", "-", input=typo)
     assert 'Warning: unknown field "spec.stripPrefix.prefixs"' in p.stderr, p.stderr
+    # node ports as the API server checks them
+    svc = ("apiVersion: v1\nkind: Service\nmetadata: {{name: {name}}}\n"
+           "spec: {{type: {type}, selector: {{app: np}}, ports: [{{port: 80, nodePort: {np}}}]}}\n")
+    k.run("apply", "-f", "-", input=svc.format(name="np-a", type="NodePort", np=30765))
+    k.run("apply", "-f", "-", input=svc.format(name="np-a", type="NodePort", np=30765))  # its own: fine
+    for name, type_, np, text in (
+            ("np-b", "NodePort", 30765, "spec.ports[0].nodePort: Invalid value: 30765: provided port is already allocated"),
+            ("np-c", "NodePort", 80, "provided port is not in the valid range. The range of valid ports is 30000-32767"),
+            ("np-d", "ClusterIP", 30766, "spec.ports[0].nodePort: Forbidden: may not be used when `type` is 'ClusterIP'")):
+        p = k.run("apply", "-f", "-", input=svc.format(name=name, type=type_, np=np), check=False)
+        assert p.returncode != 0 and text in p.stderr, p.stderr
+    k.run("delete", "service", "np-a")
+    k.run("apply", "-f", "-", input=svc.format(name="np-b", type="NodePort", np=30765))  # freed
+    k.run("delete", "service", "np-b")
     p = k.run("get", "secrets", context="kube-sim-readonly", check=False)
     assert p.returncode != 0 and "Forbidden" in p.stderr and 'User "readonly" cannot list resource "secrets"' in p.stderr, p.stderr
     assert k.run("get", "configmaps", context="kube-sim-readonly").returncode == 0

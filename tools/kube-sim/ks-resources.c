@@ -803,6 +803,55 @@ default_service (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
     }
 }
 
+/* spec.ports[@i].nodePort as the API server checks it: only for NodePort
+ * and LoadBalancer services, in the range, not another service's, not
+ * twice in this one. */
+static void
+validate_node_port (KsResource *res,
+                    JsonObject *obj,
+                    const char *type,
+                    JsonArray  *ports,
+                    guint       i,
+                    JsonArray  *causes)
+{
+  JsonObject      *p = json_array_get_object_element (ports, i);
+  gint64           np = ks_json_get_int (p, "nodePort", 0);
+  g_autofree char *path = g_strdup_printf ("spec.ports[%u].nodePort", i);
+  g_autofree char *message = NULL;
+
+  if (np == 0)
+    return;
+  if (g_strcmp0 (type, "NodePort") != 0 && g_strcmp0 (type, "LoadBalancer") != 0)
+    {
+      message = g_strdup_printf ("Forbidden: may not be used when `type` is '%s'",
+                                 type ? type : "ClusterIP");
+      ks_causes_add (causes, "FieldValueForbidden", path, message);
+      return;
+    }
+  if (np < NODE_PORT_MIN || np > NODE_PORT_MAX)
+    {
+      message = g_strdup_printf ("Invalid value: %" G_GINT64_FORMAT ": provided port is not in the "
+                                 "valid range. The range of valid ports is %d-%d",
+                                 np, NODE_PORT_MIN, NODE_PORT_MAX);
+      ks_causes_add (causes, "FieldValueInvalid", path, message);
+      return;
+    }
+  for (guint j = 0; j < i; j++)
+    if (ks_json_get_int (json_array_get_object_element (ports, j), "nodePort", 0) == np)
+      {
+        message = g_strdup_printf ("Duplicate value: %" G_GINT64_FORMAT, np);
+        ks_causes_add (causes, "FieldValueDuplicate", path, message);
+        return;
+      }
+  if (node_port_in_use (res, np, obj))
+    {
+      message = g_strdup_printf ("Invalid value: %" G_GINT64_FORMAT ": provided port is already "
+                                 "allocated",
+                                 np);
+      ks_causes_add (causes, "FieldValueInvalid", path, message);
+    }
+}
+
 static JsonObject *
 validate_service (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
 {
@@ -841,6 +890,7 @@ validate_service (KsSim *sim, KsResource *res, JsonObject *obj, JsonObject *old)
           g_autofree char *name_path = g_strdup_printf ("spec.ports[%u].name", i);
           ks_causes_add (causes, "FieldValueRequired", name_path, "Required value");
         }
+      validate_node_port (res, obj, type, ports, i, causes);
     }
   if (old_ip != NULL && ip != NULL && strcmp (ip, old_ip) != 0)
     ks_causes_add (causes, "FieldValueInvalid", "spec.clusterIPs[0]",
