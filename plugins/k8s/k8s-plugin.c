@@ -3032,6 +3032,64 @@ forward_drop_source (GSource **source)
   g_clear_pointer (source, g_source_unref);
 }
 
+/* Joins @local to the open stream @cs: what the local side sends goes out
+ * on @channel. @cancellable (may be NULL) ends it and bounds blocking
+ * writes. */
+static void
+forward_start (Forward       *f,
+               ChannelStream *cs,
+               GIOStream     *local,
+               guint8         channel,
+               GCancellable  *cancellable)
+{
+  f->cs = cs;
+  f->context = cs->context;
+  f->local = local;
+  f->out = g_io_stream_get_output_stream (local);
+  f->out_pollable = G_IS_POLLABLE_OUTPUT_STREAM (f->out)
+                    && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (f->out));
+  f->remote_error = g_string_new (NULL);
+  f->cancellable = cancellable;
+  f->io_cancel = g_cancellable_new ();
+  f->buf = g_malloc (FORWARD_READ_SIZE + 1);
+  f->buf[0] = channel;
+  g_queue_init (&f->pending);
+  channel_stream_connect (cs, G_CALLBACK (forward_message), G_CALLBACK (forward_closed),
+                          G_CALLBACK (forward_error), cancellable, forward_cancelled, f);
+  k8s_ws_on_progress (cs->ws, forward_ws_progress, f);
+  forward_read_local (f);
+}
+
+/* Stops reading and waiting, closes the local side and ends the stream;
+ * the outcome stays in @f until forward_clear(). */
+static void
+forward_stop (Forward *f)
+{
+  g_cancellable_cancel (f->io_cancel);
+  while (f->reading)
+    g_main_context_iteration (f->context, TRUE);
+  k8s_ws_on_progress (f->cs->ws, NULL, NULL);
+  forward_drop_source (&f->out_wait);
+  forward_drop_source (&f->ws_wait);
+  forward_drop_source (&f->hangup);
+  g_io_stream_close (f->local, NULL, NULL);
+  /* The closing handshake reads the stream again; data is dropped now. */
+  f->finishing = TRUE;
+  if (f->paused)
+    channel_stream_pause (f->cs, FALSE);
+  channel_stream_end (f->cs, f);
+}
+
+static void
+forward_clear (Forward *f)
+{
+  g_queue_clear_full (&f->pending, (GDestroyNotify)g_bytes_unref);
+  g_string_free (f->remote_error, TRUE);
+  g_clear_error (&f->ws_error);
+  g_clear_object (&f->io_cancel);
+  g_free (f->buf);
+}
+
 static gboolean
 k8s_port_forward_connection (HeroVirtClusterProvider *provider,
                              HeroVirtExecutor        *executor,
@@ -3069,23 +3127,9 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
       g_io_stream_close (connection, NULL, NULL);
       return FALSE;
     }
-  f.cs = &cs;
-  f.context = cs.context;
-  f.local = connection;
-  f.out = g_io_stream_get_output_stream (connection);
-  f.out_pollable = G_IS_POLLABLE_OUTPUT_STREAM (f.out)
-                   && g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (f.out));
   f.port = (guint16)port;
-  f.remote_error = g_string_new (NULL);
-  f.cancellable = cancellable;
-  f.io_cancel = g_cancellable_new ();
-  f.buf = g_malloc (FORWARD_READ_SIZE + 1);
-  f.buf[0] = 0; /* the data channel of the first (only) port */
-  g_queue_init (&f.pending);
-  channel_stream_connect (&cs, G_CALLBACK (forward_message), G_CALLBACK (forward_closed),
-                          G_CALLBACK (forward_error), cancellable, forward_cancelled, &f);
-  k8s_ws_on_progress (cs.ws, forward_ws_progress, &f);
-  forward_read_local (&f);
+  /* channel 0: the data channel of the first (only) port */
+  forward_start (&f, &cs, connection, 0, cancellable);
 
   /* Until either side is done; then what the pod sent is written out, and
    * what the local side sent leaves the WebSocket's queue (the close would
@@ -3098,19 +3142,7 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
   while (!f.cancelled && !f.closed && !f.bad_frame && f.remote_error->len == 0
          && channel_stream_queued (&cs) > 0)
     g_main_context_iteration (cs.context, TRUE);
-
-  g_cancellable_cancel (f.io_cancel);
-  while (f.reading)
-    g_main_context_iteration (cs.context, TRUE);
-  k8s_ws_on_progress (cs.ws, NULL, NULL);
-  forward_drop_source (&f.out_wait);
-  forward_drop_source (&f.ws_wait);
-  g_io_stream_close (connection, NULL, NULL);
-  /* The closing handshake reads the stream again; data is dropped now. */
-  f.finishing = TRUE;
-  if (f.paused)
-    channel_stream_pause (&cs, FALSE);
-  channel_stream_end (&cs, &f);
+  forward_stop (&f);
 
   if (f.cancelled)
     {
@@ -3133,11 +3165,7 @@ k8s_port_forward_connection (HeroVirtClusterProvider *provider,
                    port, pod);
       ok = FALSE;
     }
-  g_queue_clear_full (&f.pending, (GDestroyNotify)g_bytes_unref);
-  g_string_free (f.remote_error, TRUE);
-  g_clear_error (&f.ws_error);
-  g_clear_object (&f.io_cancel);
-  g_free (f.buf);
+  forward_clear (&f);
   return ok;
 }
 
@@ -3158,23 +3186,11 @@ attach_run (gpointer data)
   Forward f = { 0 };
 
   g_main_context_push_thread_default (a->cs.context);
-  f.cs = &a->cs;
-  f.context = a->cs.context;
-  f.local = a->local;
-  f.out = g_io_stream_get_output_stream (a->local);
-  f.out_pollable = TRUE; /* a socket */
   f.attach = TRUE;
   f.attach_stdin = a->want_stdin;
-  f.remote_error = g_string_new (NULL);
-  f.io_cancel = g_cancellable_new ();
-  f.buf = g_malloc (FORWARD_READ_SIZE + 1);
-  f.buf[0] = K8S_CHANNEL_STDIN;
-  g_queue_init (&f.pending);
-  channel_stream_connect (&a->cs, G_CALLBACK (forward_message), G_CALLBACK (forward_closed),
-                          G_CALLBACK (forward_error), NULL, NULL, &f);
-  k8s_ws_on_progress (a->cs.ws, forward_ws_progress, &f);
-  /* Read even without stdin (and drop it): the local end's close detaches. */
-  forward_read_local (&f);
+  /* It reads even without stdin (and drops it): the local end's close
+   * detaches. */
+  forward_start (&f, &a->cs, a->local, K8S_CHANNEL_STDIN, NULL);
 
   /* Until the process ends (the server closes) or the caller detaches;
    * then what it wrote is written out. */
@@ -3182,30 +3198,14 @@ attach_run (gpointer data)
     g_main_context_iteration (a->cs.context, TRUE);
   while (!f.local_failed && f.queued > 0)
     g_main_context_iteration (a->cs.context, TRUE);
-
-  g_cancellable_cancel (f.io_cancel);
-  while (f.reading)
-    g_main_context_iteration (a->cs.context, TRUE);
-  k8s_ws_on_progress (a->cs.ws, NULL, NULL);
-  forward_drop_source (&f.out_wait);
-  forward_drop_source (&f.ws_wait);
-  forward_drop_source (&f.hangup);
-  g_io_stream_close (a->local, NULL, NULL);
-  f.finishing = TRUE;
-  if (f.paused)
-    channel_stream_pause (&a->cs, FALSE);
-  channel_stream_end (&a->cs, &f);
+  forward_stop (&f);
   if (f.remote_error->len > 0)
     {
       g_autofree char *text = g_utf8_make_valid (f.remote_error->str, f.remote_error->len);
 
       g_debug ("attach to %s ended: %s", a->what, text);
     }
-  g_queue_clear_full (&f.pending, (GDestroyNotify)g_bytes_unref);
-  g_string_free (f.remote_error, TRUE);
-  g_clear_error (&f.ws_error);
-  g_clear_object (&f.io_cancel);
-  g_free (f.buf);
+  forward_clear (&f);
   g_object_unref (a->local);
   g_free (a->what);
   g_free (a);

@@ -45,8 +45,12 @@ def free_port():
 
 
 class Env:
-    def __init__(self):
-        self.dir = tempfile.mkdtemp(prefix="build-machine-test-")
+    """The test images (with buildah's) in a registry on 0.0.0.0, so that
+    pods reach it through the pod network's gateway, and the simulator with
+    the podman node agent. run-examples.py uses it too."""
+
+    def __init__(self, prefix="build-machine-test-"):
+        self.dir = tempfile.mkdtemp(prefix=prefix)
         self.sim = None
         self.port = free_port()
         os.makedirs(os.path.join(self.dir, "reg"))
