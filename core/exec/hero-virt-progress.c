@@ -203,16 +203,69 @@ hero_virt_progress_new (void)
   return g_object_new (HERO_VIRT_TYPE_PROGRESS, NULL);
 }
 
-static gboolean
-emit_changed (gpointer data)
+static void
+emit_changed (HeroVirtProgress *self)
 {
-  HeroVirtProgress *self = data;
-
   g_object_freeze_notify (G_OBJECT (self));
   for (guint i = PROP_STAGE; i < N_PROPS; i++)
     g_object_notify_by_pspec (G_OBJECT (self), properties[i]);
   g_object_thaw_notify (G_OBJECT (self));
   g_signal_emit (self, signals[SIGNAL_CHANGED], 0);
+}
+
+/* Stores one update. Called only in the progress object's own context, so
+ * the strings the getters return stay valid until the next update is
+ * delivered there, never freed under a handler by a worker thread. */
+static void
+publish (HeroVirtProgress *self,
+         const char       *stage,
+         guint64           current,
+         guint64           total,
+         const char       *message)
+{
+  g_mutex_lock (&self->lock);
+  if (stage != NULL && g_strcmp0 (stage, self->stage) != 0)
+    {
+      g_free (self->stage);
+      self->stage = g_strdup (stage);
+    }
+  if (g_strcmp0 (message, self->message) != 0)
+    {
+      g_free (self->message);
+      self->message = g_strdup (message);
+    }
+  self->current = current;
+  self->total = total;
+  g_mutex_unlock (&self->lock);
+}
+
+typedef struct
+{
+  HeroVirtProgress *self;
+  char             *stage;
+  char             *message;
+  guint64           current;
+  guint64           total;
+} Update;
+
+static void
+update_free (gpointer data)
+{
+  Update *update = data;
+
+  g_object_unref (update->self);
+  g_free (update->stage);
+  g_free (update->message);
+  g_free (update);
+}
+
+static gboolean
+deliver_update (gpointer data)
+{
+  Update *update = data;
+
+  publish (update->self, update->stage, update->current, update->total, update->message);
+  emit_changed (update->self);
   return G_SOURCE_REMOVE;
 }
 
@@ -226,7 +279,8 @@ emit_changed (gpointer data)
  *
  * Records progress. Safe to call from any thread; the signal is emitted in
  * the progress object's main context (directly when called from a thread
- * that owns it).
+ * that owns it). Each update is delivered in order, and the properties
+ * read in a handler are those of the update being delivered.
  *
  * Since: 0.1
  */
@@ -237,30 +291,34 @@ hero_virt_progress_update (HeroVirtProgress *self,
                            guint64           total,
                            const char       *message)
 {
+  Update *update;
+
   g_return_if_fail (HERO_VIRT_IS_PROGRESS (self));
 
-  g_mutex_lock (&self->lock);
-  if (stage != NULL && g_strcmp0 (stage, self->stage) != 0)
-    {
-      g_free (self->stage);
-      self->stage = g_strdup (stage);
-    }
-  g_free (self->message);
-  self->message = g_strdup (message);
-  self->current = current;
-  self->total = total;
-  g_mutex_unlock (&self->lock);
-
   if (g_main_context_is_owner (self->context) || g_thread_self () == self->thread)
-    emit_changed (self);
-  else
-    g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, emit_changed,
-                                g_object_ref (self), g_object_unref);
+    {
+      publish (self, stage, current, total, message);
+      emit_changed (self);
+      return;
+    }
+
+  update = g_new0 (Update, 1);
+  update->self = g_object_ref (self);
+  update->stage = g_strdup (stage);
+  update->message = g_strdup (message);
+  update->current = current;
+  update->total = total;
+  g_main_context_invoke_full (self->context, G_PRIORITY_DEFAULT, deliver_update, update,
+                              update_free);
 }
 
 /**
  * hero_virt_progress_get_stage:
  * @self: a #HeroVirtProgress
+ *
+ * Call it in the progress object's main context (in a
+ * #HeroVirtProgress::changed handler, say): the string stays valid until
+ * the next update is delivered there.
  *
  * Returns: (nullable): the current stage
  *
@@ -276,6 +334,9 @@ hero_virt_progress_get_stage (HeroVirtProgress *self)
 /**
  * hero_virt_progress_get_message:
  * @self: a #HeroVirtProgress
+ *
+ * Call it in the progress object's main context; the string stays valid
+ * until the next update is delivered there.
  *
  * Returns: (nullable): the last message
  *
