@@ -29,8 +29,8 @@ struct _TestFakeExecutor
 
   GMutex lock;
   GCond  cond;
-  guint  lookups;   /* `command -v` runs that arrived */
-  guint  expected;  /* how many to wait for at the rendezvous */
+  guint  lookups;  /* `command -v` runs that arrived */
+  guint  expected; /* how many to wait for at the rendezvous */
   gint   with_runtime;
   gint   runs;
 };
@@ -285,6 +285,70 @@ test_output_line_sync_in_thread (void)
   g_thread_join (g_thread_new ("sync-lines", sync_lines_thread, executor));
 }
 
+/* ---- progress bound to the global default context -------------------- */
+
+/* The worker thread's own thread-default context is the global default
+ * one too, which nobody owns between two iterations of the loop below:
+ * the update must still wait for the owner thread. */
+#define N_UPDATES 5000
+
+typedef struct
+{
+  HeroVirtProgress *progress;
+  GThread          *owner;
+  gint              in_other_threads;
+  guint             seen;
+  gboolean          in_order;
+  guint64           last;
+} ProgressWatch;
+
+static void
+on_progress (HeroVirtProgress *progress, ProgressWatch *w)
+{
+  guint64 current = hero_virt_progress_get_current (progress);
+
+  if (g_thread_self () != w->owner)
+    g_atomic_int_inc (&w->in_other_threads);
+  if (w->seen > 0 && current != w->last + 1)
+    w->in_order = FALSE;
+  w->last = current;
+  w->seen++;
+}
+
+static gpointer
+progress_worker (gpointer data)
+{
+  ProgressWatch *w = data;
+
+  for (guint64 i = 0; i < N_UPDATES; i++)
+    hero_virt_progress_update (w->progress, "step", i, N_UPDATES, NULL);
+  return NULL;
+}
+
+static void
+test_progress_default_context (void)
+{
+  ProgressWatch w = { NULL, g_thread_self (), 0, 0, TRUE, 0 };
+  GThread      *thread;
+
+  w.progress = hero_virt_progress_new ();
+  g_signal_connect (w.progress, "changed", G_CALLBACK (on_progress), &w);
+  thread = g_thread_new ("progress-worker", progress_worker, &w);
+  while (g_atomic_int_get (&w.seen) < N_UPDATES)
+    {
+      /* The owner reads the progress between iterations, as a program
+       * drawing its own bar would. */
+      g_autofree char *stage = g_strdup (hero_virt_progress_get_stage (w.progress));
+
+      g_main_context_iteration (NULL, FALSE);
+      g_thread_yield ();
+    }
+  g_thread_join (thread);
+  g_assert_cmpint (g_atomic_int_get (&w.in_other_threads), ==, 0);
+  g_assert_true (w.in_order);
+  g_object_unref (w.progress);
+}
+
 /* ---- one executor, several buildah runs at once ---------------------- */
 
 #define N_RUNNERS 4
@@ -307,9 +371,9 @@ runner (gpointer data)
   for (guint i = 0; i < N_RUNS; i++)
     {
       g_autoptr (GError) error = NULL;
-      g_autoptr (GBytes) out = hero_virt_image_provider_run (
-          s->provider, s->executor, "work", (const char *const[]){ "true", NULL }, NULL, NULL,
-          NULL, &error);
+      g_autoptr (GBytes) out = hero_virt_image_provider_run (s->provider, s->executor, "work",
+                                                             (const char *const[]){ "true", NULL },
+                                                             NULL, NULL, NULL, &error);
 
       if (out == NULL)
         {
@@ -376,6 +440,7 @@ main (int argc, char **argv)
   g_test_add_func ("/threads/output-line/default-async", test_output_line_default_async);
   g_test_add_func ("/threads/output-line/pod-executor", test_output_line_pod_executor);
   g_test_add_func ("/threads/output-line/sync-in-thread", test_output_line_sync_in_thread);
+  g_test_add_func ("/threads/progress/default-context", test_progress_default_context);
   g_test_add_func ("/threads/buildah/shared-executor", test_buildah_shared_executor);
   return g_test_run ();
 }
