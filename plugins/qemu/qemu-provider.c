@@ -439,14 +439,26 @@ console_path_for (VmRecord *record, QemuQmp *qmp)
     }
 }
 
-/* A copy: the start runs in a worker thread while the caller may set
- * variables on the executor. */
+/* qemu's environment, as the local executor builds a command's: this
+ * process's, then the executor's variables on top. A copy: the start runs
+ * in a worker thread while the caller may set variables on the executor. */
 static char **
 environ_of (HeroVirtExecutor *executor)
 {
-  if (executor != NULL && HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
-    return hero_virt_executor_dup_environ (executor);
-  return NULL;
+  g_auto (GStrv) mine = NULL;
+  char **env;
+
+  if (executor == NULL || !HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
+    return NULL;
+  mine = hero_virt_executor_dup_environ (executor);
+  env = g_get_environ ();
+  for (guint i = 0; mine[i] != NULL; i++)
+    {
+      g_auto (GStrv) kv = g_strsplit (mine[i], "=", 2);
+
+      env = g_environ_setenv (env, kv[0], kv[1] ? kv[1] : "", TRUE);
+    }
+  return env;
 }
 
 /* Room for vCPU hot-plug: twice the boot count. Not for a 1-vCPU VM: a
