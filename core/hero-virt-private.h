@@ -29,6 +29,9 @@ gpointer _hero_virt_task_finish (gpointer      source_object,
                                  gpointer      source_tag,
                                  GError      **error);
 gboolean _hero_virt_task_is (gpointer source_object, GAsyncResult *result, gpointer source_tag);
+/* In a func of _hero_virt_run_in_thread(): the main context its task
+ * completes in (the async caller's); NULL in any other thread. */
+GMainContext *_hero_virt_task_get_owner_context (void);
 
 /* Sync-over-async: calls @start with a private thread-default main
  * context pushed and iterates it until the operation completes. */
@@ -51,6 +54,21 @@ void _hero_virt_executor_log_command (HeroVirtExecutor *self,
                                       int               exit_status,
                                       int               term_signal,
                                       gint64            duration_us);
+/* While a worker thread runs @command for an async caller, the lines it
+ * emits in that thread are delivered in @context (the caller's), in order
+ * and before the operation's completion; other commands are untouched.
+ * A stack object, ended in the same thread. */
+typedef struct _HeroVirtLineTarget HeroVirtLineTarget;
+struct _HeroVirtLineTarget
+{
+  HeroVirtCommand    *command;
+  GMainContext       *context;
+  HeroVirtLineTarget *outer;
+};
+void _hero_virt_command_deliver_lines_begin (HeroVirtLineTarget *target,
+                                             HeroVirtCommand    *command,
+                                             GMainContext       *context);
+void _hero_virt_command_deliver_lines_end (HeroVirtLineTarget *target);
 /* Standard error as the result keeps it: with the command's secrets
  * masked, even when a tool echoes its arguments. */
 GBytes *_hero_virt_command_redact_output (HeroVirtCommand *command, GByteArray *output);

@@ -24,6 +24,17 @@ thread_call_free (gpointer p)
   g_free (call);
 }
 
+/* The GTask whose func runs in this (worker) thread now. */
+static GPrivate current_task;
+
+GMainContext *
+_hero_virt_task_get_owner_context (void)
+{
+  GTask *task = g_private_get (&current_task);
+
+  return task != NULL ? g_task_get_context (task) : NULL;
+}
+
 static void
 thread_func (GTask *task, gpointer source_object, gpointer task_data, GCancellable *cancellable)
 {
@@ -34,7 +45,9 @@ thread_func (GTask *task, gpointer source_object, gpointer task_data, GCancellab
   if (g_task_return_error_if_cancelled (task))
     return;
 
+  g_private_set (&current_task, task);
   ret = call->func (source_object, call->data, cancellable, &error);
+  g_private_set (&current_task, NULL);
   if (error != NULL)
     {
       if (ret != NULL && call->result_free != NULL)

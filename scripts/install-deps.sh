@@ -21,8 +21,9 @@ packages=(
   qemu-utils qemu-system-x86 cpio
   # base-image signatures: gpgv checks SHA256SUMS.gpg, gpg makes the test key
   gpgv gpg gpg-agent
-  # Kubernetes: the simulator is tested with real clients
-  python3-kubernetes
+  # Kubernetes: the simulator is tested with real clients, and the plugin
+  # also through nghttpx, an HTTP/2 server in front of it (k8s-h2-python)
+  python3-kubernetes nghttp2-proxy
   # cloud-init NoCloud seeds (genisoimage; isoinfo reads them back in tests)
   genisoimage
   # remote execution, registries with TLS and auth

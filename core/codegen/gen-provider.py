@@ -366,7 +366,18 @@ gboolean
 
         c.append('static gpointer\n%s_thread (gpointer source_object,\n    gpointer task_data,\n    GCancellable *cancellable,\n    GError **error)\n{\n  %s *d = task_data;\n' % (fn, Data))
         call = 'HERO_VIRT_%s_GET_IFACE (source_object)->%s (source_object, d->executor%s, cancellable, error)' % (UPPER, n, dnames.replace('d->', '(gpointer) d->') if False else dnames)
-        if r.is_bool:
+        # A command's output-line belongs to the async caller's context,
+        # not to this worker thread.
+        commands = [nm for _, nm, t, _ in ps if t.base == 'object' and t.param == 'HeroVirtCommand']
+        if commands:
+            c.append('  HeroVirtLineTarget lines_;\n  gpointer ret_;\n')
+            c.append('  _hero_virt_command_deliver_lines_begin (&lines_, d->%s, _hero_virt_task_get_owner_context ());' % commands[0])
+            if r.is_bool:
+                c.append('  ret_ = %s ? GINT_TO_POINTER (TRUE) : NULL;' % call)
+            else:
+                c.append('  ret_ = %s;' % call)
+            c.append('  _hero_virt_command_deliver_lines_end (&lines_);\n  return ret_;\n}\n')
+        elif r.is_bool:
             c.append('  return %s ? GINT_TO_POINTER (TRUE) : NULL;\n}\n' % call)
         else:
             c.append('  return %s;\n}\n' % call)

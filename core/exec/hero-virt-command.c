@@ -1064,6 +1064,52 @@ hero_virt_command_wants_lines (HeroVirtCommand *self)
   return g_signal_has_handler_pending (self, signals[SIGNAL_OUTPUT_LINE], 0, TRUE);
 }
 
+/* The commands this thread runs for an async caller (innermost first). */
+static GPrivate line_targets;
+
+void
+_hero_virt_command_deliver_lines_begin (HeroVirtLineTarget *target,
+                                        HeroVirtCommand    *command,
+                                        GMainContext       *context)
+{
+  target->command = command;
+  target->context = context;
+  target->outer = g_private_get (&line_targets);
+  g_private_set (&line_targets, target);
+}
+
+void
+_hero_virt_command_deliver_lines_end (HeroVirtLineTarget *target)
+{
+  g_assert (g_private_get (&line_targets) == target);
+  g_private_set (&line_targets, target->outer);
+}
+
+typedef struct
+{
+  HeroVirtCommand     *command;
+  HeroVirtOutputStream stream;
+  char                 line[];
+} Line;
+
+static void
+line_free (gpointer data)
+{
+  Line *l = data;
+
+  g_object_unref (l->command);
+  g_free (l);
+}
+
+static gboolean
+deliver_line (gpointer data)
+{
+  Line *l = data;
+
+  g_signal_emit (l->command, signals[SIGNAL_OUTPUT_LINE], 0, l->stream, l->line);
+  return G_SOURCE_REMOVE;
+}
+
 /**
  * hero_virt_command_emit_line:
  * @self: a #HeroVirtCommand
@@ -1071,13 +1117,41 @@ hero_virt_command_wants_lines (HeroVirtCommand *self)
  * @line: the line
  *
  * Emits #HeroVirtCommand::output-line. For executor implementations.
+ * When the executor's run was started by an async call and runs in a
+ * worker thread, the line is delivered in the caller's main context
+ * instead (in order, before the call completes).
  *
  * Since: 0.1
  */
 void
 hero_virt_command_emit_line (HeroVirtCommand *self, HeroVirtOutputStream stream, const char *line)
 {
-  g_return_if_fail (HERO_VIRT_IS_COMMAND (self));
+  HeroVirtLineTarget *target;
 
+  g_return_if_fail (HERO_VIRT_IS_COMMAND (self));
+  g_return_if_fail (line != NULL);
+
+  for (target = g_private_get (&line_targets); target != NULL; target = target->outer)
+    if (target->command == self)
+      break;
+  if (target != NULL && target->context != NULL && !g_main_context_is_owner (target->context))
+    {
+      gsize    len = strlen (line);
+      Line    *l = g_malloc (sizeof (Line) + len + 1);
+      GSource *idle;
+
+      l->command = g_object_ref (self);
+      l->stream = stream;
+      memcpy (l->line, line, len + 1);
+      /* An idle source rather than g_main_context_invoke(), which would
+       * run the handler here when no thread owns the context right now. */
+      idle = g_idle_source_new ();
+      g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+      g_source_set_callback (idle, deliver_line, l, line_free);
+      g_source_set_static_name (idle, "[hero-virt] output-line");
+      g_source_attach (idle, target->context);
+      g_source_unref (idle);
+      return;
+    }
   g_signal_emit (self, signals[SIGNAL_OUTPUT_LINE], 0, stream, line);
 }

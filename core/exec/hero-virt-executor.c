@@ -32,9 +32,15 @@ static GQuark max_output_quark; /* hero_virt_executor_set_max_output(), as a gsi
 static gpointer
 run_thread (gpointer source_object, gpointer task_data, GCancellable *cancellable, GError **error)
 {
-  HeroVirtExecutor *self = source_object;
+  HeroVirtExecutor  *self = source_object;
+  HeroVirtLineTarget lines;
+  gpointer           ret;
 
-  return HERO_VIRT_EXECUTOR_GET_IFACE (self)->run (self, task_data, cancellable, error);
+  /* output-line belongs to the caller's context, not to this thread. */
+  _hero_virt_command_deliver_lines_begin (&lines, task_data, _hero_virt_task_get_owner_context ());
+  ret = HERO_VIRT_EXECUTOR_GET_IFACE (self)->run (self, task_data, cancellable, error);
+  _hero_virt_command_deliver_lines_end (&lines);
+  return ret;
 }
 
 static void
@@ -625,6 +631,11 @@ hero_virt_executor_setenv (HeroVirtExecutor *self, const char *variable, const c
  * hero_virt_executor_get_environ:
  * @self: a #HeroVirtExecutor
  *
+ * The array is replaced (and the old one freed) by the next
+ * [method@HeroVirt.Executor.setenv], so use it only in the thread that
+ * sets the variables; elsewhere (a provider's operation in a worker
+ * thread, say) use [method@HeroVirt.Executor.dup_environ].
+ *
  * Returns: (transfer none) (array zero-terminated=1): the variables set
  *   with [method@HeroVirt.Executor.setenv], as `NAME=VALUE`
  *
@@ -644,17 +655,37 @@ hero_virt_executor_get_environ (HeroVirtExecutor *self)
   return env ? (const char *const *)env : none;
 }
 
-/* A copy of the variables, for an executor building a command's
- * environment while another thread may set one. */
+/**
+ * hero_virt_executor_dup_environ:
+ * @self: a #HeroVirtExecutor
+ *
+ * A copy of the variables set with [method@HeroVirt.Executor.setenv],
+ * safe to call from any thread while another one sets variables.
+ *
+ * Returns: (transfer full) (array zero-terminated=1): the variables, as
+ *   `NAME=VALUE`
+ *
+ * Since: 0.1
+ */
 char **
-_hero_virt_executor_dup_environ (HeroVirtExecutor *self)
+hero_virt_executor_dup_environ (HeroVirtExecutor *self)
 {
   char **env;
+
+  g_return_val_if_fail (HERO_VIRT_IS_EXECUTOR (self), NULL);
 
   G_LOCK (environ);
   env = g_strdupv (environ_of (self));
   G_UNLOCK (environ);
   return env ? env : g_new0 (char *, 1);
+}
+
+/* A copy of the variables, for an executor building a command's
+ * environment while another thread may set one. */
+char **
+_hero_virt_executor_dup_environ (HeroVirtExecutor *self)
+{
+  return hero_virt_executor_dup_environ (self);
 }
 
 /* ---- how much output is kept ---- */

@@ -136,6 +136,8 @@ void hero_virt_executor_setenv (HeroVirtExecutor *self, const char *variable, co
 HERO_VIRT_AVAILABLE_IN_ALL
 const char *const *hero_virt_executor_get_environ (HeroVirtExecutor *self);
 HERO_VIRT_AVAILABLE_IN_ALL
+char **hero_virt_executor_dup_environ (HeroVirtExecutor *self);
+HERO_VIRT_AVAILABLE_IN_ALL
 void hero_virt_executor_set_max_output (HeroVirtExecutor *self, guint64 max_bytes);
 HERO_VIRT_AVAILABLE_IN_ALL
 guint64 hero_virt_executor_get_max_output (HeroVirtExecutor *self);

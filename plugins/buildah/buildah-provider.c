@@ -200,9 +200,19 @@ expect_last_line (HeroVirtCommandResult *result, const char *what, GError **erro
 static gboolean
 executor_has_env (HeroVirtExecutor *executor, const char *variable)
 {
+  g_auto (GStrv) env = NULL;
+
   if (HERO_VIRT_IS_LOCAL_EXECUTOR (executor) && g_getenv (variable) != NULL)
     return TRUE;
-  return g_environ_getenv ((char **)hero_virt_executor_get_environ (executor), variable) != NULL;
+  /* A copy: another thread may set a variable meanwhile. */
+  env = hero_virt_executor_dup_environ (executor);
+  return g_environ_getenv (env, variable) != NULL;
+}
+
+static gpointer
+dup_string (gpointer data, gpointer user_data)
+{
+  return g_strdup (data);
 }
 
 /* The runtime to pass with --runtime, or NULL to leave it to buildah's
@@ -212,21 +222,27 @@ static char *
 pick_runtime (HeroVirtExecutor *executor, const char *requested, GCancellable *cancellable)
 {
   static const char *key = "hero-virt-buildah-runc";
-  const char        *cached;
+  g_autofree char   *cached = NULL;
 
   if (requested != NULL)
     return g_strdup (requested);
   if (executor_has_env (executor, "CONTAINERS_CONF")
       || executor_has_env (executor, "BUILDAH_RUNTIME"))
     return NULL;
-  cached = g_object_get_data (G_OBJECT (executor), key);
+  /* The executor is shared by every thread running a build on it: the
+   * answer is copied out under GData's lock, and only the first one found
+   * is kept (replacing it would free the string another thread copies). */
+  cached = g_object_dup_data (G_OBJECT (executor), key, dup_string, NULL);
   if (cached == NULL)
     {
       g_autofree char *path = hero_virt_executor_find_program (executor, "runc", cancellable, NULL);
-      g_object_set_data_full (G_OBJECT (executor), key, g_strdup (path ? path : ""), g_free);
-      cached = g_object_get_data (G_OBJECT (executor), key);
+      char            *kept = g_strdup (path ? path : "");
+
+      if (!g_object_replace_data (G_OBJECT (executor), key, NULL, kept, g_free, NULL))
+        g_free (kept);
+      cached = g_object_dup_data (G_OBJECT (executor), key, dup_string, NULL);
     }
-  return *cached ? g_strdup (cached) : NULL;
+  return cached != NULL && *cached ? g_steal_pointer (&cached) : NULL;
 }
 
 static gboolean

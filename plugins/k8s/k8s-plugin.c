@@ -263,8 +263,13 @@ ensure_ready (HeroVirtK8sProvider *self, GError **error)
       self->session = soup_session_new_with_options (
           "timeout", timeout_seconds (self), "idle-timeout", 90, "max-conns-per-host", 16,
           "user-agent", "hero-virt/" PACKAGE_VERSION_K8S, NULL);
+      /* Each watch and followed log holds one connection for as long as it
+       * runs (they are not multiplexed: see network_event()), so libsoup's
+       * default of two per host would make a third wait for one of them to
+       * end. Like Go's client, which kubectl uses, set no practical limit. */
       self->watch_session = soup_session_new_with_options (
-          "timeout", 0, "idle-timeout", 0, "user-agent", "hero-virt/" PACKAGE_VERSION_K8S, NULL);
+          "timeout", 0, "idle-timeout", 0, "max-conns", 4096, "max-conns-per-host", 4096,
+          "user-agent", "hero-virt/" PACKAGE_VERSION_K8S, NULL);
       /* With the kubeconfig's CA (or no checks at all) accept_certificate
        * alone decides, as kubectl trusts only that CA: no system store,
        * which GnuTLS would load and parse again for every new connection
@@ -633,6 +638,19 @@ network_event (SoupMessage       *msg,
       if (g_socket_get_family (socket) != G_SOCKET_FAMILY_UNIX)
         g_socket_set_option (socket, IPPROTO_TCP, TCP_NODELAY, 1, NULL);
     }
+  /* A watch's or a followed log's body is read in another thread than the
+   * one that sent it (the watch thread, or whichever the caller reads the
+   * stream in). libsoup ties an HTTP/2 connection to the thread that made
+   * it, and a second stream on it from another thread fails with
+   * G_IO_ERROR_PENDING, so these offer HTTP/1.1 only: each gets a
+   * connection of its own, as on a server without HTTP/2. */
+  else if (event == G_SOCKET_CLIENT_TLS_HANDSHAKING && user_data != NULL
+           && G_IS_TLS_CONNECTION (connection))
+    {
+      static const char *const http1[] = { "http/1.1", NULL };
+
+      g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (connection), http1);
+    }
 }
 
 static gboolean
@@ -789,7 +807,8 @@ send_request (HeroVirtK8sProvider *self,
         soup_message_set_request_body_from_bytes (
             msg, req->content_type ? req->content_type : "application/json", req->body);
       g_signal_connect (msg, "accept-certificate", G_CALLBACK (accept_certificate), self);
-      g_signal_connect (msg, "network-event", G_CALLBACK (network_event), NULL);
+      g_signal_connect (msg, "network-event", G_CALLBACK (network_event),
+                        req->stream ? GINT_TO_POINTER (1) : NULL);
 
       if (req->stream)
         {

@@ -102,11 +102,12 @@ nerdctl_stats_from_row (JsonObject *row)
 void
 nerdctl_add_globals (HeroVirtExecutor *executor, HeroVirtCommand *command)
 {
+  g_auto (GStrv) env = NULL;
   const char *ns = NULL, *address = NULL;
 
   if (executor != NULL && HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
     {
-      char **env = (char **)hero_virt_executor_get_environ (executor);
+      env = hero_virt_executor_dup_environ (executor);
       ns = g_environ_getenv (env, "CONTAINERD_NAMESPACE");
       address = g_environ_getenv (env, "CONTAINERD_ADDRESS");
     }

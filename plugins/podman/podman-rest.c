@@ -109,11 +109,13 @@ usable_socket (const char *path)
 char *
 podman_rest_find_socket (HeroVirtExecutor *executor)
 {
+  g_auto (GStrv) env = NULL;
   const char *host = NULL;
 
   if (!hero_virt_executor_is_local (executor))
     return NULL;
-  host = g_environ_getenv ((char **)hero_virt_executor_get_environ (executor), "CONTAINER_HOST");
+  env = hero_virt_executor_dup_environ (executor);
+  host = g_environ_getenv (env, "CONTAINER_HOST");
   if (host == NULL)
     host = g_getenv ("CONTAINER_HOST");
   if (host != NULL)

@@ -439,11 +439,13 @@ console_path_for (VmRecord *record, QemuQmp *qmp)
     }
 }
 
-static const char *const *
+/* A copy: the start runs in a worker thread while the caller may set
+ * variables on the executor. */
+static char **
 environ_of (HeroVirtExecutor *executor)
 {
   if (executor != NULL && HERO_VIRT_IS_LOCAL_EXECUTOR (executor))
-    return hero_virt_executor_get_environ (executor);
+    return hero_virt_executor_dup_environ (executor);
   return NULL;
 }
 
@@ -483,13 +485,13 @@ launch (HeroVirtQemuProvider *self,
   g_autoptr (QemuQmp) qmp = NULL;
   g_autoptr (VmRecord) updated = NULL;
   g_autoptr (GError) local_error = NULL;
-  const char *const *envp = environ_of (executor);
-  LaunchUpdate       update = { 0 };
-  QemuLaunch         params = { 0 };
-  struct stat        st;
-  goffset            log_offset = 0;
-  gint64             pid;
-  int                log_fd;
+  g_auto (GStrv) envp = environ_of (executor);
+  LaunchUpdate update = { 0 };
+  QemuLaunch   params = { 0 };
+  struct stat  st;
+  goffset      log_offset = 0;
+  gint64       pid;
+  int          log_fd;
 
   if (binary == NULL)
     {
@@ -549,7 +551,7 @@ launch (HeroVirtQemuProvider *self,
   /* stdin is /dev/null; qemu closes the rest once it daemonizes. */
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE);
   if (envp != NULL)
-    g_subprocess_launcher_set_environ (launcher, (char **)envp);
+    g_subprocess_launcher_set_environ (launcher, envp);
   g_subprocess_launcher_take_stderr_fd (launcher, log_fd);
   g_subprocess_launcher_set_cwd (launcher, record->dir);
   process = g_subprocess_launcher_spawnv (launcher, (const char *const *)argv->pdata, &local_error);

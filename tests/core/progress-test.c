@@ -20,10 +20,10 @@ typedef struct
 static void
 on_changed (HeroVirtProgress *progress, gpointer user_data)
 {
-  Watch      *watch = user_data;
-  const char *stage = hero_virt_progress_get_stage (progress);
-  const char *message = hero_virt_progress_get_message (progress);
-  guint64     current = hero_virt_progress_get_current (progress);
+  Watch           *watch = user_data;
+  const char      *stage = hero_virt_progress_get_stage (progress);
+  const char      *message = hero_virt_progress_get_message (progress);
+  guint64          current = hero_virt_progress_get_current (progress);
   g_autofree char *expected = g_strdup_printf ("step %" G_GUINT64_FORMAT, current);
   g_autofree char *copy = NULL;
 
@@ -31,8 +31,7 @@ on_changed (HeroVirtProgress *progress, gpointer user_data)
    * and stay valid while it runs, whatever the worker does meanwhile. */
   g_usleep (current % 97 == 0 ? 50 : 0);
   copy = g_strconcat (stage, ":", message, NULL);
-  if (g_strcmp0 (message, expected) != 0
-      || g_strcmp0 (stage, current % 2 ? "odd" : "even") != 0)
+  if (g_strcmp0 (message, expected) != 0 || g_strcmp0 (stage, current % 2 ? "odd" : "even") != 0)
     watch->consistent = FALSE;
   if (watch->seen > 0 && current != watch->last_current + 1)
     watch->in_order = FALSE;

@@ -352,6 +352,18 @@ def test_watch(sim):
                     (HeroVirt.ClusterWatchEventType.DELETED, "watched")], seen
     watch.stop()
     assert watch.next(None) is None
+    # Several at once, each on a connection of its own: none waits for
+    # another to end (libsoup's default was two per host).
+    watches = [km.watch(cms, HeroVirt.ClusterListOptions.new().set_timeout_seconds(20), None) for _ in range(6)]
+    km.configmap_create("watched-many", ["a=b"], None)
+    for w in watches:
+        while True:
+            ev = w.next(None)
+            assert ev is not None, "a watch ended before it saw the object"
+            if HeroVirt.kube_resource_get_name(ev.get_object()) == "watched-many":
+                break
+        w.stop()
+    km.configmap_delete("watched-many", None)
 
 
 def test_watch_gone():

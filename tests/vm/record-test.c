@@ -251,17 +251,32 @@ test_kill_mid_write (void)
       g_autoptr (GError) error = NULL;
       const char *filler;
       int         status;
-      pid_t       child = fork ();
+      int         done[2];
+      char        byte;
+      pid_t       child;
 
+      /* The child says when each write is complete; the kill comes at a
+       * random moment after the first, so however slow the machine (fsync
+       * under a sanitizer on a loaded disk) every round has one to keep. */
+      g_assert_cmpint (pipe (done), ==, 0);
+      child = fork ();
       g_assert_cmpint (child, >=, 0);
       if (child == 0)
         {
+          close (done[0]);
           for (;;)
-            if (vm_record_update (root, "atomic", bump_func, NULL, NULL) == NULL)
-              _exit (1);
+            {
+              if (vm_record_update (root, "atomic", bump_func, NULL, NULL) == NULL)
+                _exit (1);
+              if (write (done[1], "", 1) != 1)
+                _exit (1);
+            }
         }
+      close (done[1]);
+      g_assert_cmpint (read (done[0], &byte, 1), ==, 1);
       g_usleep (g_random_int_range (2000, 40000));
       kill (child, SIGKILL);
+      close (done[0]);
       g_assert_cmpint (waitpid (child, &status, 0), ==, child);
       g_assert_true (WIFSIGNALED (status));
 
