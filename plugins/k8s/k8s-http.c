@@ -1,6 +1,7 @@
 /* k8s-http.c: the REST requests' own HTTP/1.1 client: kept-alive TLS
  * connections in a small pool, one write per request, the answer read
- * straight into its buffer
+ * straight into its buffer; an answer that comes before a large body is
+ * all sent (a 413, say) is read and returned, not a broken pipe
  *
  * libsoup costs about 270,000 instructions of its own per request (the
  * message object and its signals, the queue, the sync-over-async I/O, a
@@ -40,6 +41,9 @@ typedef struct
   GSocketConnection *tcp;
   GIOStream         *tls;
   gint64             idle_since;
+  /* The request was not all sent: no close_notify, which could wait on
+   * a server that no longer reads. */
+  gboolean abandon;
 } Conn;
 
 struct _K8sHttp
@@ -61,6 +65,8 @@ conn_free (Conn *c)
 {
   if (c == NULL)
     return;
+  if (c->abandon && c->tcp != NULL)
+    g_socket_close (g_socket_connection_get_socket (c->tcp), NULL);
   if (c->tls != NULL)
     g_io_stream_close (c->tls, NULL, NULL);
   g_clear_object (&c->tls);
@@ -208,6 +214,7 @@ typedef struct
   gsize         pos; /* bytes of buf consumed */
   gsize         alloc;
   gsize         received; /* bytes read in all */
+  gboolean      eof;      /* the end came while the request was sent */
 } Reader;
 
 static void
@@ -217,13 +224,15 @@ reader_clear (Reader *r)
   r->buf = NULL;
 }
 
-/* Reads more into the buffer. Returns the bytes read, 0 at end of stream. */
+/* Reads more into the buffer, without waiting when @nonblocking (then a
+ * G_IO_ERROR_WOULD_BLOCK when there is nothing). Returns the bytes read,
+ * 0 at end of stream. */
 static gssize
-reader_fill (Reader *r, GError **error)
+reader_fill_full (Reader *r, gboolean nonblocking, GError **error)
 {
   gssize n;
 
-  if (r->in == NULL)
+  if (r->in == NULL || r->eof)
     return 0;
   if (r->pos > 0)
     {
@@ -236,13 +245,23 @@ reader_fill (Reader *r, GError **error)
       r->alloc = MAX (r->alloc * 2, 16384);
       r->buf = g_realloc (r->buf, r->alloc);
     }
-  n = g_input_stream_read (r->in, r->buf + r->len, r->alloc - r->len, r->cancellable, error);
+  if (nonblocking)
+    n = g_pollable_input_stream_read_nonblocking (G_POLLABLE_INPUT_STREAM (r->in), r->buf + r->len,
+                                                  r->alloc - r->len, r->cancellable, error);
+  else
+    n = g_input_stream_read (r->in, r->buf + r->len, r->alloc - r->len, r->cancellable, error);
   if (n > 0)
     {
       r->len += n;
       r->received += n;
     }
   return n;
+}
+
+static gssize
+reader_fill (Reader *r, GError **error)
+{
+  return reader_fill_full (r, FALSE, error);
 }
 
 static gboolean
@@ -606,22 +625,136 @@ k8s_http_parse_response (const char *data,
 
 /* ---- requests --------------------------------------------------------- */
 
+/* What the server sent while the request was still going out, past any
+ * complete interim (1xx) answers, which are dropped: TRUE when that is
+ * the start of the answer (or of something that is none), so that
+ * sending should stop; FALSE while it may still be an interim answer. */
+static gboolean
+reader_answer_started (Reader *r)
+{
+  for (;;)
+    {
+      const char *start = r->buf + r->pos;
+      gsize       avail = r->len - r->pos;
+      const char *end;
+
+      if (avail == 0)
+        return FALSE;
+      if (memcmp (start, "HTTP/1.", MIN (avail, 7)) != 0)
+        return TRUE;
+      if (avail < 12)
+        return FALSE;
+      /* "HTTP/1.1 1xx": interim, unless 101, which the parser refuses */
+      if (start[9] != '1' || (start[10] == '0' && start[11] == '1'))
+        return TRUE;
+      end = g_strstr_len (start, MIN (avail, HEAD_MAX), "\r\n\r\n");
+      if (end == NULL)
+        return avail >= HEAD_MAX;
+      r->pos += end - start + 4;
+    }
+}
+
+typedef struct
+{
+  const char *data;
+  gsize       len;
+} Piece;
+
+/* Sends @pieces. While a write would block, whatever the server sends
+ * is read into @r: a server may answer before it has read all of the
+ * body (kube-apiserver's 413 for a body over its limit, or a 401, 403 or
+ * 429 that comes before it is read), and then read no more of it, Go's
+ * net/http for half a second before it closes the connection, others
+ * for as long as they keep it open. The start of an answer (or the end
+ * of the stream) stops the sending: TRUE with *@cut_short set. */
+static gboolean
+send_pieces (Conn         *c,
+             Reader       *r,
+             const Piece  *pieces,
+             guint         n_pieces,
+             gboolean     *cut_short,
+             GCancellable *cancellable,
+             GError      **error)
+{
+  GPollableOutputStream *out = G_POLLABLE_OUTPUT_STREAM (g_io_stream_get_output_stream (c->tls));
+  GPollableInputStream  *in = G_POLLABLE_INPUT_STREAM (r->in);
+  GSocket               *socket = g_socket_connection_get_socket (c->tcp);
+
+  *cut_short = FALSE;
+  for (guint i = 0; i < n_pieces; i++)
+    {
+      gsize done = 0;
+
+      while (done < pieces[i].len)
+        {
+          g_autoptr (GError) local_error = NULL;
+          gssize n;
+
+          /* The same bytes again after G_IO_ERROR_WOULD_BLOCK: TLS
+           * wants the write it could not finish repeated as it was. */
+          n = g_pollable_output_stream_write_nonblocking (
+              out, pieces[i].data + done, pieces[i].len - done, cancellable, &local_error);
+          if (n > 0)
+            {
+              done += n;
+              continue;
+            }
+          if (!g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+            {
+              g_propagate_error (error, g_steal_pointer (&local_error));
+              return FALSE;
+            }
+          g_clear_error (&local_error);
+          if (g_pollable_input_stream_is_readable (in))
+            {
+              n = reader_fill_full (r, TRUE, &local_error);
+              if (n == 0)
+                {
+                  /* the server closed its side: nothing more is read */
+                  r->eof = TRUE;
+                  *cut_short = TRUE;
+                  return TRUE;
+                }
+              if (n > 0 && reader_answer_started (r))
+                {
+                  *cut_short = TRUE;
+                  return TRUE;
+                }
+              if (n < 0 && !g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+              if (n > 0)
+                continue;
+              g_clear_error (&local_error);
+            }
+          /* the socket's timeout applies */
+          if (!g_socket_condition_timed_wait (socket, G_IO_IN | G_IO_OUT, -1, cancellable, error))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
 static gboolean
 write_request (K8sHttp      *http,
                Conn         *c,
+               Reader       *r,
                const char   *method,
                const char   *target,
                const char   *authorization,
                const char   *content_type,
                GBytes       *body,
+               gboolean     *cut_short,
                GCancellable *cancellable,
                GError      **error)
 {
   g_autoptr (GString) req = g_string_sized_new (512);
-  GOutputStream *out = g_io_stream_get_output_stream (c->tls);
-  gsize          body_len = body ? g_bytes_get_size (body) : 0;
+  gsize    body_len = body ? g_bytes_get_size (body) : 0;
   gboolean has_body = body != NULL || strcmp (method, "POST") == 0 || strcmp (method, "PUT") == 0
                       || strcmp (method, "PATCH") == 0;
+  Piece    pieces[2];
   gboolean ok;
 
   g_string_append_printf (req,
@@ -639,13 +772,24 @@ write_request (K8sHttp      *http,
       g_string_append_len (req, g_bytes_get_data (body, NULL), body_len);
       body_len = 0;
     }
-  ok = g_output_stream_write_all (out, req->str, req->len, NULL, cancellable, error);
+  pieces[0].data = req->str;
+  pieces[0].len = req->len;
+  pieces[1].data = body_len > 0 ? g_bytes_get_data (body, NULL) : NULL;
+  pieces[1].len = body_len;
+  ok = send_pieces (c, r, pieces, body_len > 0 ? 2 : 1, cut_short, cancellable, error);
   /* The head holds the credentials. */
   memset (req->str, 0, req->len);
-  if (ok && body_len > 0)
-    ok = g_output_stream_write_all (out, g_bytes_get_data (body, NULL), body_len, NULL, cancellable,
-                                    error);
   return ok;
+}
+
+/* Write errors after which an answer may still be waiting to be read:
+ * the server closed or reset the connection (EPIPE, ECONNRESET). */
+static gboolean
+answer_may_wait (const GError *e)
+{
+  return g_error_matches (e, G_IO_ERROR, G_IO_ERROR_BROKEN_PIPE)
+         || g_error_matches (e, G_IO_ERROR, G_IO_ERROR_CONNECTION_CLOSED)
+         || g_error_matches (e, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
 }
 
 GBytes *
@@ -670,23 +814,52 @@ k8s_http_request (K8sHttp      *http,
       gboolean reused = c != NULL;
       Reader   r = { 0 };
       gboolean keep_alive = FALSE;
+      gboolean cut_short = FALSE;
       GBytes  *answer = NULL;
 
       if (c == NULL && (c = conn_open (http, cancellable, error)) == NULL)
         return NULL;
-      if (write_request (http, c, method, target, authorization, content_type, body, cancellable,
-                         &local_error))
+      r.in = g_io_stream_get_input_stream (c->tls);
+      r.cancellable = cancellable;
+      if (write_request (http, c, &r, method, target, authorization, content_type, body, &cut_short,
+                         cancellable, &local_error))
+        answer = read_response (&r, head_request, status_out, retry_after_out, &keep_alive,
+                                &local_error);
+      else if (answer_may_wait (local_error))
         {
-          r.in = g_io_stream_get_input_stream (c->tls);
-          r.cancellable = cancellable;
+          /* The server may have answered before it closed: the answer,
+           * when it is all there, says more than the broken pipe. */
+          g_autoptr (GError) read_error = NULL;
+
+          cut_short = TRUE;
           answer = read_response (&r, head_request, status_out, retry_after_out, &keep_alive,
-                                  &local_error);
+                                  &read_error);
+          if (answer != NULL)
+            {
+              g_debug ("%s %s: the answer was there after %s", method, target,
+                       local_error->message);
+              g_clear_error (&local_error);
+            }
+          else if (r.received > 0)
+            {
+              /* part of an answer: that it broke off is the news */
+              g_clear_error (&local_error);
+              local_error = g_steal_pointer (&read_error);
+            }
+          else
+            g_debug ("%s %s: nothing to read after %s", method, target, local_error->message);
         }
+      else
+        cut_short = TRUE;
       reader_clear (&r);
+      /* Not all of the request went out: the connection is out of step. */
+      c->abandon = cut_short;
       if (answer != NULL)
         {
-          if (keep_alive)
+          if (keep_alive && !cut_short)
             conn_put_idle (http, g_steal_pointer (&c));
+          else if (cut_short)
+            g_debug ("%s %s: HTTP %u before the request was all sent", method, target, *status_out);
           return answer;
         }
       /* A kept-alive connection the server had closed: once more on a

@@ -37,10 +37,13 @@ GTlsCertificate *k8s_http_get_client_certificate (K8sHttp *http);
 /* Sends one request (@target: path and query, already escaped) and reads
  * the whole answer. @idempotent: it may be resent once on a new
  * connection when a kept-alive one turns out closed before any of the
- * answer came. Returns the body (empty when there is none) and sets
- * @status_out and @retry_after_out (the Retry-After header or NULL); on
- * an I/O or protocol error NULL with a G_IO_ERROR, G_TLS_ERROR or
- * SOUP_SESSION_ERROR_PARSING-like error. */
+ * answer came. An answer the server sends before it has read all of
+ * the body (and then stops reading it, or closes the connection: a 413
+ * for a body over its limit) is the answer, on a connection that is not
+ * used again; it is never sent again. Returns the body (empty when
+ * there is none) and sets @status_out and @retry_after_out (the
+ * Retry-After header or NULL); on an I/O or protocol error NULL with a
+ * G_IO_ERROR, G_TLS_ERROR or SOUP_SESSION_ERROR_PARSING-like error. */
 GBytes *k8s_http_request (K8sHttp      *http,
                           const char   *method,
                           const char   *target,

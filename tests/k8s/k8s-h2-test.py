@@ -292,6 +292,17 @@ def test_other_clients(front):
     assert r.returncode == 0 and r.stdout == "v\n", (r.stdout, r.stderr)
 
 
+def test_large_body(front, km):
+    """A body over the API server's limit: its 413 Status on both paths
+    (libsoup's REST requests over HTTP/2), not a broken pipe, although
+    the simulator answers it before reading it and closes."""
+    cms = HeroVirt.ClusterKind.lookup("v1", "ConfigMap")
+    e = expect_error(E.NETWORK, km.create, cms,
+                     js({"metadata": {"name": "too-big"}, "data": {"k": "x" * (8 << 20)}}), None)
+    assert e.message == "Request entity too large: limit is 3145728 (RequestEntityTooLarge)", e.message
+    expect_error(E.NOT_FOUND, km.configmap_get, "too-big", None)
+
+
 def test_protocols(front):
     """What went over which protocol: the watches, followed logs and
     WebSocket upgrades over HTTP/1.1, and the REST calls over HTTP/2 on
@@ -327,6 +338,7 @@ def main():
             tap.run("watches: events, stop and watch again, server timeout, four at once, wait_for", test_watch, km)
             tap.run("exec, followed logs, port-forward through the front", test_streams, km)
             tap.run("kubectl and python3-kubernetes through the same front", test_other_clients, front)
+            tap.run("a body over the server's limit: its 413", test_large_body, front, km)
             tap.run("each request's protocol, and no 5xx", test_protocols, front)
         finally:
             front.stop()

@@ -8,6 +8,7 @@ import http.client
 import json
 import os
 import signal
+import socket
 import ssl
 import sys
 import time
@@ -138,6 +139,33 @@ def test_latency_and_body():
         assert status == 413 and body["reason"] == "RequestEntityTooLarge", body
 
 
+def test_early_413():
+    # a body over the limit by more than the 256 KiB Go's net/http would
+    # read past it: the 413 comes at the head, before any of the body is
+    # sent, and the connection is closed (as kube-apiserver does)
+    with Simulator("--max-body", "2000") as sim:
+        ctx = ssl.create_default_context(cafile=sim.ca)
+        ctx.load_cert_chain(sim.cert, sim.key)
+        with socket.create_connection(("127.0.0.1", sim.port), timeout=30) as raw:
+            with ctx.wrap_socket(raw, server_hostname="127.0.0.1") as s:
+                s.sendall(b"POST /api/v1/namespaces/default/configmaps HTTP/1.1\r\nHost: x\r\n"
+                          b"Content-Type: application/json\r\nContent-Length: 4000000\r\n\r\n")
+                data = b""
+                while True:
+                    chunk = s.recv(65536)
+                    if not chunk:
+                        break
+                    data += chunk
+        head, _, body = data.partition(b"\r\n\r\n")
+        assert head.startswith(b"HTTP/1.1 413 "), head
+        assert b"\r\nConnection: close" in head, head
+        status = json.loads(body)
+        assert status["reason"] == "RequestEntityTooLarge" and status["code"] == 413, status
+        assert status["message"] == "Request entity too large: limit is 2000", status
+        _, _, log = request(sim, "GET", "/kube-sim/requests")
+        assert [(r["method"], r["status"]) for r in log["requests"]][:1] == [("POST", 413)], log
+
+
 def test_admin_endpoints():
     with Simulator() as sim:
         assert request(sim, "DELETE", "/kube-sim/requests")[0] == 204
@@ -209,6 +237,7 @@ def main():
     tap.run("--fail-429 with Retry-After", test_faults_429)
     tap.run("--fail-drop and rates", test_faults_drop)
     tap.run("--latency and --max-body", test_latency_and_body)
+    tap.run("--max-body: 413 before the body", test_early_413)
     tap.run("/kube-sim/requests and /kube-sim/faults", test_admin_endpoints)
     tap.run("--basic-auth", test_basic_auth)
     tap.run("--client-cert and token rotation", test_client_cert_and_token_rotation)

@@ -549,6 +549,99 @@ handler (SoupServer        *server,
   process (sim, msg, path, query);
 }
 
+/* kube-apiserver reads no more of a body than its limit and answers 413;
+ * Go's net/http then reads up to 256 KiB of what is left, to keep the
+ * connection, and otherwise answers, sends close_notify, shuts its side
+ * down and closes the socket 500 ms later: a reset when the client is
+ * still sending. */
+#define GO_POST_HANDLER_READ_MAX (256 * 1024)
+#define GO_RST_AVOIDANCE_DELAY_MS 500
+
+typedef struct
+{
+  SoupServerMessage *msg;
+  GIOStream         *stream;
+  GString           *answer;
+} EarlyAnswer;
+
+static void
+early_answer_free (EarlyAnswer *e)
+{
+  g_clear_object (&e->msg);
+  if (e->stream != NULL)
+    g_io_stream_close (e->stream, NULL, NULL);
+  g_clear_object (&e->stream);
+  if (e->answer != NULL)
+    g_string_free (e->answer, TRUE);
+  g_free (e);
+}
+
+static gboolean
+early_answer_close (gpointer data)
+{
+  early_answer_free (data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Out of libsoup's hands (it would read the whole body first): the answer
+ * straight on the connection, then Go's way of closing it. */
+static gboolean
+early_answer_send (gpointer data)
+{
+  EarlyAnswer *e = data;
+  GSocket     *socket;
+
+  e->stream = soup_server_message_steal_connection (e->msg);
+  g_clear_object (&e->msg);
+  if (e->stream == NULL)
+    {
+      early_answer_free (e);
+      return G_SOURCE_REMOVE;
+    }
+  socket = g_object_get_data (G_OBJECT (e->stream), "GSocket");
+  if (!g_output_stream_write_all (g_io_stream_get_output_stream (e->stream), e->answer->str,
+                                  e->answer->len, NULL, NULL, NULL)
+      || !g_output_stream_close (g_io_stream_get_output_stream (e->stream), NULL, NULL))
+    {
+      early_answer_free (e);
+      return G_SOURCE_REMOVE;
+    }
+  if (socket != NULL)
+    g_socket_shutdown (socket, FALSE, TRUE, NULL);
+  g_timeout_add (GO_RST_AVOIDANCE_DELAY_MS, early_answer_close, e);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+answer_before_body (KsSim *sim, SoupServerMessage *msg, const char *path, JsonObject *status)
+{
+  EarlyAnswer *e = g_new0 (EarlyAnswer, 1);
+  GString     *body = g_string_sized_new (256);
+  guint        code = ks_status_code (status);
+  g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
+  g_autofree char *date = soup_date_time_to_string (now, SOUP_DATE_HTTP);
+
+  ks_json_write_object (body, status, NULL);
+  g_string_append_c (body, '\n');
+  e->answer = g_string_sized_new (body->len + 256);
+  g_string_append_printf (e->answer,
+                          "HTTP/1.1 %u %s\r\nCache-Control: no-cache, private\r\n"
+                          "Content-Type: application/json\r\nDate: %s\r\n"
+                          "Content-Length: %" G_GSIZE_FORMAT "\r\nConnection: close\r\n\r\n",
+                          code, soup_status_get_phrase (code), date, body->len);
+  g_string_append_len (e->answer, body->str, body->len);
+  g_string_free (body, TRUE);
+  /* recorded as it is answered: no handler sees it */
+  soup_server_message_set_status (msg, code, NULL);
+  ks_admin_record (sim, msg, path, NULL, NULL);
+  json_object_unref (status);
+  e->msg = g_object_ref (msg);
+  /* no more of the body is read; the connection is taken once libsoup
+   * is out of its got-headers handlers */
+  soup_server_message_pause (msg);
+  g_idle_add (early_answer_send, e);
+}
+
 static void
 early_handler (SoupServer        *server,
                SoupServerMessage *msg,
@@ -564,9 +657,19 @@ early_handler (SoupServer        *server,
     {
       g_autofree char *message
           = g_strdup_printf ("Request entity too large: limit is %zu", sim->faults.max_body);
+      JsonObject *status = ks_status_new (413, "RequestEntityTooLarge", message);
+
+      /* With Expect: 100-continue libsoup's own answer below goes out
+       * before the client sends the body. */
+      if (length - (goffset)sim->faults.max_body > GO_POST_HANDLER_READ_MAX
+          && !(soup_message_headers_get_expectations (headers) & SOUP_EXPECTATION_CONTINUE))
+        {
+          answer_before_body (sim, msg, path, status);
+          return;
+        }
       soup_message_headers_replace (soup_server_message_get_response_headers (msg), "Connection",
                                     "close");
-      ks_respond_status (msg, ks_status_new (413, "RequestEntityTooLarge", message));
+      ks_respond_status (msg, status);
     }
 }
 
