@@ -226,7 +226,8 @@ hero_virt_kube_list_get_items (JsonNode *list)
  * %HERO_VIRT_ERROR_TIMEOUT; ServiceUnavailable (503) is
  * %HERO_VIRT_ERROR_UNAVAILABLE; Gone and Expired (410) are
  * %HERO_VIRT_ERROR_GONE; TooManyRequests (429) is
- * %HERO_VIRT_ERROR_RATE_LIMITED; anything else is %HERO_VIRT_ERROR_NETWORK.
+ * %HERO_VIRT_ERROR_RATE_LIMITED; RequestEntityTooLarge (413) is
+ * %HERO_VIRT_ERROR_TOO_LARGE; anything else is %HERO_VIRT_ERROR_NETWORK.
  * The message is the Status message, as kubectl prints it, followed by
  * the reason; an Invalid Status's field causes are listed after it when
  * the message does not already name them.
@@ -263,6 +264,8 @@ hero_virt_kube_set_error_from_status (GError **error, guint http_status, JsonNod
     code = HERO_VIRT_ERROR_GONE;
   else if (http_status == 429 || g_strcmp0 (reason, "TooManyRequests") == 0)
     code = HERO_VIRT_ERROR_RATE_LIMITED;
+  else if (http_status == 413 || g_strcmp0 (reason, "RequestEntityTooLarge") == 0)
+    code = HERO_VIRT_ERROR_TOO_LARGE;
   else
     code = HERO_VIRT_ERROR_NETWORK;
 

@@ -297,7 +297,7 @@ def test_large_body(front, km):
     (libsoup's REST requests over HTTP/2), not a broken pipe, although
     the simulator answers it before reading it and closes."""
     cms = HeroVirt.ClusterKind.lookup("v1", "ConfigMap")
-    e = expect_error(E.NETWORK, km.create, cms,
+    e = expect_error(E.TOO_LARGE, km.create, cms,
                      js({"metadata": {"name": "too-big"}, "data": {"k": "x" * (8 << 20)}}), None)
     assert e.message == "Request entity too large: limit is 3145728 (RequestEntityTooLarge)", e.message
     expect_error(E.NOT_FOUND, km.configmap_get, "too-big", None)

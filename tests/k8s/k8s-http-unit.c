@@ -635,7 +635,7 @@ assert_413 (GBytes *answer, guint status, GError *error)
   /* what the plugin makes of it */
   node = k8s_json_parse (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer), NULL);
   hero_virt_kube_set_error_from_status (&set, status, node);
-  g_assert_nonnull (set);
+  g_assert_error (set, HERO_VIRT_ERROR, HERO_VIRT_ERROR_TOO_LARGE);
   g_assert_nonnull (strstr (set->message, "(RequestEntityTooLarge)"));
 }
 
