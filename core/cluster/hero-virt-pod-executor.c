@@ -84,6 +84,21 @@ pod_run (HeroVirtExecutor *executor,
 }
 
 static void
+pod_run_done (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError                *error = NULL;
+  HeroVirtCommandResult *ret;
+
+  ret = hero_virt_cluster_provider_exec_command_finish (HERO_VIRT_CLUSTER_PROVIDER (source), result,
+                                                        &error);
+  if (ret == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, ret, g_object_unref);
+}
+
+static void
 pod_run_async (HeroVirtExecutor   *executor,
                HeroVirtCommand    *command,
                GCancellable       *cancellable,
@@ -92,19 +107,23 @@ pod_run_async (HeroVirtExecutor   *executor,
 {
   HeroVirtPodExecutor *self = HERO_VIRT_POD_EXECUTOR (executor);
   g_auto (GStrv) variables = _hero_virt_executor_dup_environ (executor);
-  gsize cap = _hero_virt_executor_output_cap (executor, command);
+  gsize  cap = _hero_virt_executor_output_cap (executor, command);
+  GTask *task;
 
+  /* The caller's result has the executor as its source object, as
+   * GAsyncResult promises, not the provider that does the work. */
+  task = g_task_new (executor, cancellable, callback, user_data);
+  g_task_set_source_tag (task, pod_run_async);
   hero_virt_cluster_provider_exec_command_async (
       self->provider, NULL, self->namespace, self->pod, self->container, command,
-      (const char *const *)variables, cap, cancellable, callback, user_data);
+      (const char *const *)variables, cap, cancellable, pod_run_done, task);
 }
 
 static HeroVirtCommandResult *
 pod_run_finish (HeroVirtExecutor *executor, GAsyncResult *result, GError **error)
 {
-  HeroVirtPodExecutor *self = HERO_VIRT_POD_EXECUTOR (executor);
-
-  return hero_virt_cluster_provider_exec_command_finish (self->provider, result, error);
+  g_return_val_if_fail (g_task_is_valid (result, executor), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }
 
 static char *

@@ -150,6 +150,25 @@ def test_pod_executor(km):
     cmd.connect("output-line", lambda c, stream, line: lines.append((int(stream), line)))
     r = ex.run(cmd, None)
     assert sorted(lines) == [(0, "one"), (0, "three"), (1, "two")], lines
+    # async: the result's source is the executor, the lines come in this
+    # thread's context before the result
+    loop = GLib.MainLoop()
+    got = {}
+    main_thread = threading.get_ident()
+    cmd = HeroVirt.Command.new("sh").add_arg("-c").add_arg("echo a; echo b")
+    cmd.connect("output-line", lambda c, stream, line: got.setdefault("lines", []).append(
+        (line, threading.get_ident() == main_thread, "r" in got)))
+
+    def done(source, res):
+        got["source"] = source
+        got["r"] = source.run_finish(res)
+        loop.quit()
+
+    ex.run_async(cmd, None, done)
+    loop.run()
+    assert got["source"] is ex, got["source"]
+    assert got["r"].get_stdout_text() == "a\nb\n"
+    assert got["lines"] == [("a", True, False), ("b", True, False)], got["lines"]
     # timeout: the stream is closed, an error within the limit
     cmd = HeroVirt.Command.new("sleep").add_arg("30").set_timeout(500)
     start = time.monotonic()
