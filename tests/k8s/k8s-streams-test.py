@@ -479,7 +479,7 @@ def test_attach_slow_client(sim, km):
     attach_pod(km, "att-two", once=False)
     b = km.pod_attach("att-two", None, False, False, None)
     a = km.pod_attach("att-two", None, True, False, None)
-    big = attach_lines(48 * 1024, b"many")  # 48 MiB
+    big = attach_lines(32 * 1024, b"many")  # 32 MiB
     sent[0] = 0
     got_a = bytearray()
 
@@ -498,7 +498,7 @@ def test_attach_slow_client(sim, km):
         t.start()
     wait_stalled(lambda: sent[0], lambda: not threads[0].is_alive())
     stalled_at, grown = sent[0], sim_rss_kib(sim) - rss0
-    assert stalled_at < len(big) // 2, f"{stalled_at >> 20} MiB taken while a client reads nothing"
+    assert stalled_at < len(big) * 3 // 4, f"{stalled_at >> 20} MiB taken while a client reads nothing"
     # (the fake log keeps every line: what it logged, plus bounded buffers)
     assert grown < (stalled_at >> 10) + 32 * 1024, f"the simulator grew by {grown} KiB"
     got_b = read_exactly(b, len(big))
