@@ -689,7 +689,7 @@ def python_attach_slow_reader(api, k):
     # (until everything came, or nothing more comes once the writer is done)
     while n < len(data) and reader.is_open() and idle < 6:
         reader.update(timeout=5)
-        out = reader.read_stdout()
+        out = reader.read_stdout(timeout=0)
         got.append(out)
         n += len(out)
         idle = idle + 1 if not out and not t.is_alive() else 0
