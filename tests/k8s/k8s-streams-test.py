@@ -372,9 +372,6 @@ def test_attach(sim, km):
     # closes its stdin, and with stdinOnce that ends the attach
     s = km.pod_attach("att", None, True, False, None)
     assert isinstance(s, Gio.SocketConnection), s
-    # (the fake process drops output a client does not read in time: this
-    # client reads only after writing everything, so keep it under the
-    # socket's buffer; the podman tests send more)
     data = b"hello\nworld\n" + b"".join(os.urandom(500).hex().encode() + b"\n" for _ in range(40))
     s.get_output_stream().write_all(data, None)
     s.get_socket().shutdown(False, True)
@@ -433,6 +430,108 @@ def test_attach(sim, km):
     expect_error(E.NOT_FOUND, km.pod_attach, "no-such-pod", None, False, False, None)
     expect_error(E.NOT_FOUND, km.pod_attach, "box", "nope", False, False, None)
     expect_error(E.INVALID_ARGUMENT, km.pod_attach, "Bad_Name", None, False, False, None)
+
+
+def sim_rss_kib(sim):
+    with open(f"/proc/{sim.proc.pid}/status") as f:
+        return next(int(line.split()[1]) for line in f if line.startswith("VmRSS:"))
+
+
+def wait_stalled(counter, done):
+    """Until counter()'s value stops moving (or done() says it finished)."""
+    last, still = -1, 0
+    for _ in range(600):
+        if done() or still >= 10:
+            return
+        time.sleep(0.2)
+        still = still + 1 if counter() == last else 0
+        last = counter()
+
+
+def attach_lines(n, tag):
+    """N numbered lines of 1 KiB."""
+    return b"".join(b"%s %08d %s\n" % (tag, i, hashlib.sha256(b"%d" % i).hexdigest().encode() * 15)
+                    for i in range(n))
+
+
+def read_exactly(stream, n):
+    out = bytearray()
+    while len(out) < n:
+        b = stream.get_input_stream().read_bytes(min(65536, n - len(out)), None).get_data()
+        if not b:
+            break
+        out += b
+    return bytes(out)
+
+
+def test_attach_slow_client(sim, km):
+    """A client that does not read for a while (kubelet: the runtime's
+    attach blocks the process's writes) gets every byte in order; with
+    another client attached that reads nothing, the writer waits and the
+    simulator does not grow; once it reads, both get everything."""
+    pods = HeroVirt.ClusterKind.lookup("v1", "Pod")
+    attach_pod(km, "att-slow")
+    data = attach_lines(24 * 1024, b"line")  # 24 MiB of cat output
+    s = km.pod_attach("att-slow", None, True, False, None)
+    sent = [0]
+
+    def write():
+        out = s.get_output_stream()
+        for i in range(0, len(data), 65536):
+            out.write_all(data[i:i + 65536], None)
+            sent[0] = min(i + 65536, len(data))
+        s.get_socket().shutdown(False, True)
+
+    writer = threading.Thread(target=write, daemon=True)
+    writer.start()
+    wait_stalled(lambda: sent[0], lambda: not writer.is_alive())
+    got = read_to_eof(s, limit=len(data) + 1)
+    writer.join(60)
+    assert not writer.is_alive()
+    assert len(got) == len(data) and got == data, \
+        f"{len(got)} of {len(data)} bytes, first difference at " \
+        f"{next((i for i, (x, y) in enumerate(zip(got, data)) if x != y), min(len(got), len(data)))}"
+    s.close(None)
+    print(f"# the writer stalled at {sent[0] >> 10} KiB of {len(data) >> 10} KiB", flush=True)
+
+    # Two clients: `a` writes and reads at once, `b` reads nothing yet.
+    attach_pod(km, "att-two", once=False)
+    b = km.pod_attach("att-two", None, False, False, None)
+    a = km.pod_attach("att-two", None, True, False, None)
+    big = attach_lines(32 * 1024, b"many")  # 32 MiB
+    sent[0] = 0
+    got_a = bytearray()
+
+    def write_a():
+        out = a.get_output_stream()
+        for i in range(0, len(big), 65536):
+            out.write_all(big[i:i + 65536], None)
+            sent[0] = min(i + 65536, len(big))
+
+    def read_a():
+        got_a.extend(read_exactly(a, len(big)))
+
+    rss0 = sim_rss_kib(sim)
+    threads = [threading.Thread(target=f, daemon=True) for f in (write_a, read_a)]
+    for t in threads:
+        t.start()
+    wait_stalled(lambda: sent[0], lambda: not threads[0].is_alive())
+    stalled_at, grown = sent[0], sim_rss_kib(sim) - rss0
+    assert stalled_at < len(big) * 3 // 4, f"{stalled_at >> 20} MiB taken while a client reads nothing"
+    # (the fake log keeps every line: what it logged, plus bounded buffers)
+    assert grown < (stalled_at >> 10) + 32 * 1024, f"the simulator grew by {grown} KiB"
+    got_b = read_exactly(b, len(big))
+    for t in threads:
+        t.join(120)
+        assert not t.is_alive()
+    assert bytes(got_a) == big, (len(got_a), len(big))
+    assert got_b == big, (len(got_b), len(big))
+    for c in (a, b):
+        c.close(None)
+    print(f"# with one client not reading, the writer stalled at {stalled_at >> 20} MiB, "
+          f"simulator RSS +{grown} KiB", flush=True)
+    km.delete_object(pods, "att-slow", HeroVirt.ClusterPropagation.BACKGROUND, 0, None)
+    km.delete_object(pods, "att-two", HeroVirt.ClusterPropagation.BACKGROUND, 0, None)
 
 
 def test_buildah_is_available(km):
@@ -674,11 +773,12 @@ def test_port_forward_slow_reader(km):
 
 class SinkServer:
     """Reads nothing from its first connection until `go` is set, then
-    checks that it gets TOTAL bytes of SourceServer's pattern, in order
-    (`complete` is set when it has them all, or failed)."""
+    checks that it gets TOTAL bytes of SourceServer's pattern, in order, and
+    then the end (`complete` is set when it has them all, or failed)."""
 
-    def __init__(self, total):
+    def __init__(self, total, slow=False):
         self.total = total
+        self.slow = slow  # 64 KiB reads with a pause after each
         self.go = threading.Event()
         self.complete = threading.Event()
         self.result = None
@@ -696,9 +796,11 @@ class SinkServer:
                 self.go.wait()
                 got, checked = bytearray(), 0
                 while checked < self.total:
-                    chunk = conn.recv(1 << 20)
+                    chunk = conn.recv(65536 if self.slow else 1 << 20)
                     if not chunk:
                         break
+                    if self.slow:
+                        time.sleep(0.005)
                     got += chunk
                     while len(got) >= SourceServer.CHUNK:
                         if got[:SourceServer.CHUNK] != SourceServer.chunk(checked // SourceServer.CHUNK):
@@ -706,7 +808,11 @@ class SinkServer:
                             return
                         del got[:SourceServer.CHUNK]
                         checked += SourceServer.CHUNK
-                self.result = (checked, len(got))
+                extra = len(got)
+                if checked == self.total:
+                    # then the end: the forward shuts the connection down
+                    extra += len(conn.recv(1 << 20))
+                self.result = (checked, extra)
         except OSError as e:
             self.result = str(e)
         finally:
@@ -720,8 +826,7 @@ def test_port_forward_slow_pod_reader(km):
     """The other way: a pod port that reads nothing for a while. The local
     sender waits (the forward reads its socket only while the WebSocket
     queues little), and once the pod reads, it gets every byte in order.
-    (The sender closes only then: the simulator drops what it still queues
-    for the pod when the WebSocket closes.)"""
+    The sender closes as soon as it sent everything."""
     total = 160 << 20
     sink = SinkServer(total)
     pf = km.port_forward("box", 0, sink.port)
@@ -735,7 +840,6 @@ def test_port_forward_slow_pod_reader(km):
                 for i in range(total // SourceServer.CHUNK):
                     s.sendall(SourceServer.chunk(i))
                     sent[0] += SourceServer.CHUNK
-                sink.complete.wait(120)
 
         sender = threading.Thread(target=send, daemon=True)
         sender.start()
@@ -759,6 +863,29 @@ def test_port_forward_slow_pod_reader(km):
         sink.go.set()
         pf.stop()
         sink.close()
+
+
+def test_port_forward_close_delivers(km):
+    """The local client sends, closes, and the forward closes its WebSocket
+    while the pod port is slower than they are: what the simulator still
+    queued for the pod (up to its high-water mark) reaches it, as kubelet's
+    copy to the pod runs to the end, then the pod's connection ends. (Three
+    times: how much is still queued at the close varies.)"""
+    total = 16 << 20
+    for _ in range(3):
+        sink = SinkServer(total, slow=True)
+        sink.go.set()
+        pf = km.port_forward("box", 0, sink.port)
+        try:
+            with socket.create_connection(("127.0.0.1", pf.get_local_port()), timeout=120) as s:
+                for i in range(total // SourceServer.CHUNK):
+                    s.sendall(SourceServer.chunk(i))
+            assert sink.complete.wait(120), "the pod side got no end"
+            assert sink.result == (total, 0), sink.result
+            wait_for(lambda: pf.get_active_connections() == 0)
+        finally:
+            pf.stop()
+            sink.close()
 
 
 # ---- cp -------------------------------------------------------------------
@@ -998,11 +1125,15 @@ def main():
         tap.run("PodExecutor: find_program and buildah's probe", test_buildah_is_available, km)
         tap.run("logs and following logs", test_logs, km)
         tap.run("attach: stdin, output, detach, several clients, errors", test_attach, sim, km)
+        tap.run("attach: a slow client gets every byte; one that reads nothing holds the process",
+                test_attach_slow_client, sim, km)
         tap.run("port-forward: concurrent connections, a closed port", test_port_forward, km)
         tap.run("port-forward: a slow local reader gets every byte, memory stays bounded",
                 test_port_forward_slow_reader, km)
         tap.run("port-forward: a slow pod-side reader, the local sender waits, every byte arrives",
                 test_port_forward_slow_pod_reader, km)
+        tap.run("port-forward: the client closes, what it sent still reaches the pod port",
+                test_port_forward_close_delivers, km)
         tap.run("cp both ways, modes kept", test_cp, km)
         tap.run("cp: hostile archives write nothing", test_cp_hostile, shim, km)
         tap.run("hero-virt kube logs|exec|port-forward|cp", test_cli, sim, km)

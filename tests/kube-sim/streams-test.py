@@ -19,6 +19,7 @@ import ssl
 import subprocess
 import sys
 import threading
+import time
 import urllib.request
 
 sys.path.insert(0, os.path.dirname(__file__))
@@ -413,6 +414,56 @@ def python_portforward(api, http_port):
     s.close()
 
 
+def slow_pod_port(total, result):
+    """A pod port that reads slowly (64 KiB, then a pause) until the end;
+    result gets (bytes, sha256) of what it read."""
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+
+    def serve():
+        try:
+            conn, _ = srv.accept()
+            with conn:
+                digest, n = hashlib.sha256(), 0
+                while True:
+                    chunk = conn.recv(65536)
+                    if not chunk:
+                        break
+                    digest.update(chunk)
+                    n += len(chunk)
+                    time.sleep(0.005)
+                result.append((n, digest.hexdigest()))
+        finally:
+            srv.close()
+
+    t = threading.Thread(target=serve, daemon=True)
+    t.start()
+    return srv.getsockname()[1], t
+
+
+def python_portforward_close(api):
+    """The local socket sends 16 MiB and closes; the client then closes its
+    WebSocket while the pod port still reads (slowly): every byte reaches
+    the pod port in order, then the connection's end, as kubelet's copy to
+    the pod runs to the end. (Three times: how much the simulator still
+    queues at the close varies.)"""
+    chunks = [hashlib.sha256(i.to_bytes(8, "big")).digest() * 32768 for i in range(16)]
+    want = hashlib.sha256(b"".join(chunks)).hexdigest()
+    for _ in range(3):
+        result = []
+        port, server = slow_pod_port(16 << 20, result)
+        pf = portforward(api.connect_get_namespaced_pod_portforward, "web", "default",
+                         ports=str(port))
+        s = pf.socket(port)
+        s.setblocking(True)
+        for c in chunks:
+            s.sendall(c)
+        s.close()
+        server.join(120)
+        assert result == [(16 << 20, want)], (result, want)
+
+
 def raw_websocket_checks(sim):
     """What the clients above do not show: the negotiated subprotocol and a
     request with no acceptable subprotocol."""
@@ -605,6 +656,54 @@ def python_attach(api, k):
     k.run("delete", "pod", "att-py", "att-tty", "--wait=false")
 
 
+def python_attach_slow_reader(api, k):
+    """One client attached with stdin writes 24 MiB of lines into the fake
+    main process (cat), another attached reads nothing for a while: the
+    process waits for it (as the runtime's attach blocks the container's
+    writes), the writer stalls, and the reader then gets every line in
+    order."""
+    start_attach_pod(k, "att-slow", once=False)
+    lines = [b"%08d %s\n" % (i, hashlib.sha256(b"%d" % i).hexdigest().encode() * 15)
+             for i in range(24 * 1024)]
+    data = b"".join(lines)
+    reader = stream(api.connect_get_namespaced_pod_attach, "att-slow", "default",
+                    stdin=False, stdout=True, stderr=False, tty=False, _preload_content=False)
+    writer = stream(api.connect_get_namespaced_pod_attach, "att-slow", "default",
+                    stdin=True, stdout=False, stderr=False, tty=False, _preload_content=False)
+    sent = [0]
+
+    def write():
+        for i in range(0, len(data), 65536):
+            writer.write_stdin(data[i:i + 65536])
+            sent[0] = min(i + 65536, len(data))
+
+    t = threading.Thread(target=write, daemon=True)
+    t.start()
+    last, still = -1, 0
+    while t.is_alive() and still < 10:
+        time.sleep(0.2)
+        still = still + 1 if sent[0] == last else 0
+        last = sent[0]
+    got = []
+    n, idle = 0, 0
+    # (until everything came, or nothing more comes once the writer is done)
+    while n < len(data) and reader.is_open() and idle < 6:
+        reader.update(timeout=5)
+        out = reader.read_stdout(timeout=0)
+        got.append(out)
+        n += len(out)
+        idle = idle + 1 if not out and not t.is_alive() else 0
+    t.join(60)
+    text = "".join(got)
+    assert text == data.decode(), \
+        f"{len(text)} of {len(data)} bytes, stalled at {sent[0]}; first lines differ at " \
+        f"{next((i for i, (a, b) in enumerate(zip(text.splitlines(), data.decode().splitlines())) if a != b), None)}"
+    print(f"# the writer stalled at {last >> 10} KiB of {len(data) >> 10} KiB", flush=True)
+    reader.close()
+    writer.close()
+    k.run("delete", "pod", "att-slow", "--wait=false")
+
+
 def main():
     tap = Tap()
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
@@ -648,11 +747,15 @@ def main():
         tap.run("kubectl attach -i over SPDY/3.1", over_spdy, k, kubectl_attach_stdin)
         tap.run("kubectl attach: output, detach, the pod's end", kubectl_attach_output, k)
         tap.run("python3-kubernetes stream(): attach, tty attach", python_attach, api, k)
+        tap.run("python3-kubernetes stream(): attach, a slow reader gets every line",
+                python_attach_slow_reader, api, k)
         tap.run("kubectl exec: a client that leaves ends the process", exec_client_leaves, k,
                 sim.dir)
         tap.run("kubectl exec: the simulator stops mid-exec", exec_simulator_stops, sim.dir)
         tap.run("python3-kubernetes portforward(): open and closed ports",
                 python_portforward, api, http_port)
+        tap.run("python3-kubernetes portforward(): a client that closes, every byte reaches the pod",
+                python_portforward_close, api)
         tap.run("WebSocket: subprotocol negotiation, v4.base64.channel.k8s.io", raw_websocket_checks, sim)
         # Every stream ended: its pipes, terminals, log streams and pod
         # connections are closed.

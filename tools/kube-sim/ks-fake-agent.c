@@ -15,7 +15,17 @@
  * every attached client and log follower sees it. A client attached with
  * stdin to a container with `stdinOnce: true` that closes its stdin ends
  * that attach with exit code 0 (the pod itself stays Running: nothing
- * restarts). The pod's end ends every attach. */
+ * restarts). The pod's end ends every attach.
+ *
+ * The main process writes to its attached clients as containerd's attach
+ * does (one writer group, a blocking write to each client): every client
+ * gets every byte in order, and while one client's stream is full (the
+ * server stopped reading it above its high-water mark) the process is
+ * blocked in that write: it neither ticks nor reads its stdin until that
+ * client takes the output or detaches. A slow client so holds up the
+ * process (and its other clients and log) instead of making anything
+ * queue without bound: what waits is at most one stdin read (64 KiB) per
+ * client with stdin, on top of the kernel's and the server's buffers. */
 #define _GNU_SOURCE /* posix_openpt, ptsname_r */
 #include "ks-node-agent.h"
 
@@ -79,13 +89,16 @@ log_line_free (LogLine *l)
   g_free (l);
 }
 
-static void fake_attach_exit (FakeAttach *a);
-static void fake_attach_write (FakeAttach *a, const char *text);
+static void     fake_attach_exit (FakeAttach *a);
+static void     fake_attach_write (FakeAttach *a, const char *text);
+static gboolean pod_log_blocked (PodLog *log);
 
 static void
 pod_log_end (PodLog *log)
 {
-  /* The main process exits: attached clients see its end. */
+  /* The main process exits: attached clients see its end (after what
+   * they have not taken yet). */
+  log->ended = TRUE;
   while (log->attached->len > 0)
     fake_attach_exit (g_ptr_array_index (log->attached, log->attached->len - 1));
   log->ended = TRUE;
@@ -178,8 +191,12 @@ static gboolean
 log_tick (gpointer data)
 {
   PodLog          *log = data;
-  g_autofree char *line = g_strdup_printf ("tick %u", ++log->ticks);
+  g_autofree char *line = NULL;
 
+  /* Blocked writing to a client that does not read: no tick. */
+  if (pod_log_blocked (log))
+    return G_SOURCE_CONTINUE;
+  line = g_strdup_printf ("tick %u", ++log->ticks);
   pod_log_append (log, line);
   return G_SOURCE_CONTINUE;
 }
@@ -741,12 +758,21 @@ struct _FakeAttach
   GCancellable *cancel;  /* the input reads */
   GTask        *wait;    /* a pending wait_async */
   GSource      *wait_cancel;
+  GString      *unsent;    /* output the stream did not take yet: the process waits */
+  guint         out_watch; /* until out_fd takes more */
+  gboolean      closing;   /* exited: close the outputs once unsent is written */
+  gboolean      read_held; /* the stdin read waits while the process is blocked */
   gboolean      exited;
 };
+
+static void fake_attach_read_next (FakeAttach *a);
 
 static void
 fake_attach_close_outputs (FakeAttach *a)
 {
+  g_clear_handle_id (&a->out_watch, g_source_remove);
+  g_string_truncate (a->unsent, 0);
+  a->closing = FALSE;
   if (a->out_fd >= 0)
     close (a->out_fd);
   if (a->err_fd >= 0)
@@ -754,30 +780,116 @@ fake_attach_close_outputs (FakeAttach *a)
   a->out_fd = a->err_fd = -1;
 }
 
-/* Leaves the main process: no more output, the output streams end. */
+/* The process is blocked in a write to a client that did not take it. */
+static gboolean
+pod_log_blocked (PodLog *log)
+{
+  for (guint i = 0; i < log->attached->len; i++)
+    if (((FakeAttach *)g_ptr_array_index (log->attached, i))->unsent->len > 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* The write returned: the process reads its stdin again. */
+static void
+pod_log_unblocked (PodLog *log)
+{
+  if (log == NULL || log->ended || pod_log_blocked (log))
+    return;
+  for (guint i = 0; i < log->attached->len; i++)
+    {
+      FakeAttach *a = g_ptr_array_index (log->attached, i);
+      if (a->read_held)
+        {
+          a->read_held = FALSE;
+          fake_attach_read_next (a);
+        }
+    }
+}
+
+/* Leaves the main process, which goes on without this client. */
+static void
+fake_attach_leave (FakeAttach *a)
+{
+  PodLog *log = a->log;
+
+  if (log == NULL)
+    return;
+  g_ptr_array_remove (log->attached, a);
+  a->log = NULL;
+  pod_log_unblocked (log);
+}
+
+/* Detaches at once: no more output, what was not taken is dropped, the
+ * output streams end. */
 static void
 fake_attach_detach (FakeAttach *a)
 {
-  if (a->log != NULL)
-    g_ptr_array_remove (a->log->attached, a);
-  a->log = NULL;
   fake_attach_close_outputs (a);
+  fake_attach_leave (a);
+}
+
+static gboolean fake_attach_writable (int fd, GIOCondition condition, gpointer data);
+
+/* Writes what it can of unsent without blocking; the rest waits for the
+ * stream to take it. */
+static void
+fake_attach_flush (FakeAttach *a)
+{
+  gboolean was_blocked = a->unsent->len > 0;
+
+  while (a->unsent->len > 0 && a->out_fd >= 0)
+    {
+      gssize n = send (a->out_fd, a->unsent->str, a->unsent->len, MSG_NOSIGNAL | MSG_DONTWAIT);
+      if (n > 0)
+        g_string_erase (a->unsent, 0, n);
+      else if (n < 0 && errno == EINTR)
+        continue;
+      else if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK))
+        {
+          if (a->out_watch == 0)
+            a->out_watch = g_unix_fd_add (a->out_fd, G_IO_OUT, fake_attach_writable, a);
+          return;
+        }
+      else
+        {
+          /* The server closed its end: nobody reads this any more. */
+          g_string_truncate (a->unsent, 0);
+          break;
+        }
+    }
+  g_clear_handle_id (&a->out_watch, g_source_remove);
+  if (a->closing)
+    fake_attach_close_outputs (a);
+  if (was_blocked)
+    pod_log_unblocked (a->log);
+}
+
+static gboolean
+fake_attach_writable (int fd, GIOCondition condition, gpointer data)
+{
+  FakeAttach *a = data;
+
+  a->out_watch = 0;
+  fake_attach_flush (a);
+  /* (flush added a new watch if the stream is still full) */
+  return G_SOURCE_REMOVE;
 }
 
 static void
 fake_attach_write (FakeAttach *a, const char *text)
 {
-  g_autofree char *crlf = NULL;
-  gsize            len;
-
-  if (a->out_fd < 0)
+  if (a->out_fd < 0 || a->closing)
     return;
   if (a->tty && g_str_has_suffix (text, "\n"))
-    text = crlf = g_strdup_printf ("%.*s\r\n", (int)strlen (text) - 1, text);
-  len = strlen (text);
-  /* A reader that cannot keep up loses output, as a log follower does. */
-  if (send (a->out_fd, text, len, MSG_NOSIGNAL | MSG_DONTWAIT) != (gssize)len)
-    g_debug ("kube-sim: fake attach: output dropped");
+    {
+      g_string_append_len (a->unsent, text, strlen (text) - 1);
+      g_string_append (a->unsent, "\r\n");
+    }
+  else
+    g_string_append (a->unsent, text);
+  if (a->out_watch == 0)
+    fake_attach_flush (a);
 }
 
 static void
@@ -799,16 +911,19 @@ fake_attach_return_wait (FakeAttach *a, GError *error)
   g_object_unref (task);
 }
 
-/* The main process (for this client) ended with exit code 0. */
+/* The main process (for this client) ended with exit code 0: the client
+ * still gets what it has not taken yet, then the end of its streams. */
 static void
 fake_attach_exit (FakeAttach *a)
 {
-  fake_attach_detach (a);
+  if (a->unsent->len > 0 && a->out_fd >= 0)
+    a->closing = TRUE;
+  else
+    fake_attach_close_outputs (a);
+  fake_attach_leave (a);
   a->exited = TRUE;
   fake_attach_return_wait (a, NULL);
 }
-
-static void fake_attach_read_next (FakeAttach *a);
 
 static void
 fake_attach_read_cb (GObject *source, GAsyncResult *result, gpointer data)
@@ -846,6 +961,12 @@ fake_attach_read_cb (GObject *source, GAsyncResult *result, gpointer data)
       g_string_erase (a->partial, 0, n + 1);
       if (a->log != NULL)
         pod_log_append (a->log, line);
+    }
+  /* Blocked in a write to a slow client: no more reading meanwhile. */
+  if (a->log != NULL && pod_log_blocked (a->log))
+    {
+      a->read_held = TRUE;
+      return;
     }
   fake_attach_read_next (a);
 }
@@ -926,6 +1047,7 @@ fake_attach_free (KsProcess *base)
   g_clear_object (&base->stdout_stream);
   g_clear_object (&base->stderr_stream);
   g_string_free (a->partial, TRUE);
+  g_string_free (a->unsent, TRUE);
   g_free (a->uid);
   g_free (a);
 }
@@ -1008,6 +1130,7 @@ fake_attach_async (KsNodeAgent        *base,
   a->tty = (flags & KS_EXEC_TTY) != 0;
   a->stdin_once = ks_json_get_bool (spec, "stdinOnce", FALSE);
   a->partial = g_string_new (NULL);
+  a->unsent = g_string_new (NULL);
   a->cancel = g_cancellable_new ();
   if (((flags & KS_EXEC_STDOUT) && !output_pair (&a->parent.stdout_stream, &a->out_fd, &error))
       || ((flags & KS_EXEC_STDERR) && !output_pair (&a->parent.stderr_stream, &a->err_fd, &error)))

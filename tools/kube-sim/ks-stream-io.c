@@ -159,6 +159,14 @@ ks_sink_detach (KsSink *sink)
   sink_unref (sink);
 }
 
+void
+ks_sink_set_owner (KsSink *sink, const KsSinkFuncs *funcs, gpointer owner)
+{
+  g_return_if_fail (sink->owner != NULL);
+  sink->funcs = funcs;
+  sink->owner = owner;
+}
+
 /* ---- reader ---- */
 
 static void
@@ -252,4 +260,12 @@ ks_reader_detach (KsReader *reader)
   reader->owner = NULL;
   g_cancellable_cancel (reader->cancel);
   reader_unref (reader);
+}
+
+void
+ks_reader_set_owner (KsReader *reader, const KsReaderFuncs *funcs, gpointer owner)
+{
+  g_return_if_fail (reader->owner != NULL);
+  reader->funcs = funcs;
+  reader->owner = owner;
 }

@@ -46,6 +46,8 @@ void    ks_sink_write_data (KsSink *sink, const void *data, gsize len);
 void    ks_sink_close (KsSink *sink);
 /* Stops callbacks and pending writes and drops the owner's reference. */
 void ks_sink_detach (KsSink *sink);
+/* Hands the sink (its queue, its pending write) to another owner. */
+void ks_sink_set_owner (KsSink *sink, const KsSinkFuncs *funcs, gpointer owner);
 
 typedef struct
 {
@@ -68,6 +70,8 @@ KsReader *ks_reader_new (GInputStream *in, const KsReaderFuncs *funcs, gpointer 
 void      ks_reader_pause (KsReader *reader);
 void      ks_reader_resume (KsReader *reader);
 void      ks_reader_detach (KsReader *reader);
+/* Hands the reader (and its pending read) to another owner. */
+void ks_reader_set_owner (KsReader *reader, const KsReaderFuncs *funcs, gpointer owner);
 
 /* ---- SPDY/3.1 (ks-spdy.c) ---- */
 

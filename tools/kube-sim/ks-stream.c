@@ -44,7 +44,9 @@ typedef enum
   PROTO_SPDY, /* raw or tunneled: see Session.ws */
 } Proto;
 
-typedef struct _Session Session;
+typedef struct _Session    Session;
+typedef struct _FwdConnect FwdConnect;
+typedef struct _Linger     Linger;
 
 typedef struct
 {
@@ -56,7 +58,8 @@ typedef struct
   GIOStream  *conn;
   KsReader   *r;
   KsSink     *w;
-  GByteArray *early; /* client bytes before the connection exists */
+  GByteArray *early;   /* client bytes before the connection exists */
+  FwdConnect *pending; /* while connecting */
   guint       serial;
   gboolean    connecting, client_fin, pod_eof, done;
 } Fwd;
@@ -98,11 +101,12 @@ struct _Session
   KsSpdy    *spdy;
 };
 
-typedef struct
+struct _FwdConnect
 {
   Session *s;
   guint    serial;
-} FwdConnect;
+  Linger  *linger; /* the client left while connecting: the connection goes there */
+};
 
 static void session_end (Session *s);
 static void session_finish (Session *s);
@@ -626,7 +630,8 @@ consumers_full (Session *s)
   for (guint i = 0; s->fwds != NULL && i < s->fwds->len; i++)
     {
       Fwd *f = g_ptr_array_index (s->fwds, i);
-      if (f->w != NULL && f->w->queued >= KS_HIGH_WATER)
+      if ((f->w != NULL && f->w->queued >= KS_HIGH_WATER)
+          || (f->early != NULL && f->early->len >= KS_HIGH_WATER))
         return TRUE;
     }
   return FALSE;
@@ -845,6 +850,175 @@ exec_start_streams (Session *s)
   p->vtable->wait_async (p, s->cancel, proc_waited, session_ref (s));
 }
 
+/* ---- port forward after the client left ----
+ *
+ * What kubelet's runtime (containerd's port forward) does when the client's
+ * stream ends: its copy of what the client sent runs to the end, so that
+ * reaches the pod port; then the pod side's write half is shut down, what
+ * the pod sends has no reader and is read and dropped, and the connection
+ * is closed when the pod closes it or LINGER_GRACE_MS later (containerd's
+ * one second). A pod port that takes nothing for LINGER_STALL_S seconds
+ * loses the rest. A Linger holds no Session. */
+
+#define LINGER_GRACE_MS 1000
+#define LINGER_STALL_S 30
+
+struct _Linger
+{
+  GIOStream  *conn;
+  KsSink     *w;
+  KsReader   *r;
+  GByteArray *early; /* until connected */
+  guint       timer;
+  gsize       last_queued;
+  gboolean    flushed;
+};
+
+static void
+conn_shutdown_write (GIOStream *conn)
+{
+  if (G_IS_SOCKET_CONNECTION (conn))
+    g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (conn)), FALSE, TRUE,
+                       NULL);
+  else
+    g_output_stream_close_async (g_io_stream_get_output_stream (conn), G_PRIORITY_DEFAULT, NULL,
+                                 NULL, NULL);
+}
+
+static void
+linger_free (Linger *l)
+{
+  g_clear_handle_id (&l->timer, g_source_remove);
+  g_clear_pointer (&l->r, ks_reader_detach);
+  g_clear_pointer (&l->w, ks_sink_detach);
+  if (l->conn != NULL)
+    g_io_stream_close_async (l->conn, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&l->conn);
+  g_clear_pointer (&l->early, g_byte_array_unref);
+  g_free (l);
+}
+
+static gboolean
+linger_grace_over (gpointer data)
+{
+  Linger *l = data;
+
+  l->timer = 0;
+  linger_free (l);
+  return G_SOURCE_REMOVE;
+}
+
+/* Gives up on a pod port that took nothing for LINGER_STALL_S. */
+static gboolean
+linger_check_stall (gpointer data)
+{
+  Linger *l = data;
+
+  if (l->w != NULL && l->w->queued < l->last_queued)
+    {
+      l->last_queued = l->w->queued;
+      return G_SOURCE_CONTINUE;
+    }
+  l->timer = 0;
+  linger_free (l);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+linger_write_failed (gpointer owner, KsSink *sink, GError *error)
+{
+  linger_free (owner);
+}
+
+/* Everything the client sent was written. */
+static void
+linger_write_closed (gpointer owner, KsSink *sink)
+{
+  Linger *l = owner;
+
+  l->flushed = TRUE;
+  conn_shutdown_write (l->conn);
+  g_clear_handle_id (&l->timer, g_source_remove);
+  if (l->r == NULL || l->r->eof)
+    {
+      linger_free (l);
+      return;
+    }
+  l->timer = g_timeout_add (LINGER_GRACE_MS, linger_grace_over, l);
+}
+
+static const KsSinkFuncs linger_sink_funcs = { NULL, linger_write_failed, linger_write_closed };
+
+static void
+linger_pod_data (gpointer owner, KsReader *reader, GBytes *bytes)
+{
+  Linger *l = owner;
+
+  /* Nobody reads it: dropped. At the pod's end, done once flushed. */
+  if (bytes == NULL && l->flushed)
+    linger_free (l);
+}
+
+static void
+linger_pod_failed (gpointer owner, KsReader *reader, GError *error)
+{
+  linger_pod_data (owner, reader, NULL);
+}
+
+static const KsReaderFuncs linger_reader_funcs = { linger_pod_data, linger_pod_failed };
+
+/* Takes over @w (and @r, @conn): what @w queues is written, then the
+ * write half is shut down. */
+static void
+linger_run (Linger *l, GIOStream *conn, KsSink *w, KsReader *r)
+{
+  l->conn = conn;
+  l->w = w;
+  l->r = r;
+  ks_sink_set_owner (w, &linger_sink_funcs, l);
+  ks_reader_set_owner (r, &linger_reader_funcs, l);
+  ks_reader_resume (r);
+  l->last_queued = G_MAXSIZE;
+  l->timer = g_timeout_add_seconds (LINGER_STALL_S, linger_check_stall, l);
+  /* May call linger_write_closed (and free l) at once. */
+  ks_sink_close (w);
+}
+
+/* The connection the client asked for came after it left: it still gets
+ * what the client sent. */
+static void
+linger_connected (Linger *l, GIOStream *conn)
+{
+  KsSink   *w = ks_sink_new (g_io_stream_get_output_stream (conn), &linger_sink_funcs, l);
+  KsReader *r = ks_reader_new (g_io_stream_get_input_stream (conn), &linger_reader_funcs, l);
+
+  ks_sink_write_data (w, l->early->data, l->early->len);
+  g_clear_pointer (&l->early, g_byte_array_unref);
+  linger_run (l, conn, w, r);
+}
+
+/* The session ends (the client closed or went away): a port connection
+ * with client data still on its way is handed to a Linger. */
+static void
+fwd_linger (Fwd *f)
+{
+  if (f->w != NULL && !f->w->failed && !f->w->closed && f->conn != NULL && f->r != NULL)
+    {
+      Linger    *l = g_new0 (Linger, 1);
+      GIOStream *conn = g_steal_pointer (&f->conn);
+      KsSink    *w = g_steal_pointer (&f->w);
+      KsReader  *r = g_steal_pointer (&f->r);
+      linger_run (l, conn, w, r);
+    }
+  else if (f->pending != NULL && f->early != NULL && f->early->len > 0)
+    {
+      Linger *l = g_new0 (Linger, 1);
+      l->early = g_steal_pointer (&f->early);
+      f->pending->linger = l;
+      f->pending = NULL;
+    }
+}
+
 /* ---- port forward ---- */
 
 static void fwd_check_done (Fwd *f);
@@ -902,12 +1076,8 @@ fwd_write_closed (gpointer owner, KsSink *sink)
   for (guint i = 0; i < s->fwds->len; i++)
     {
       Fwd *f = g_ptr_array_index (s->fwds, i);
-      if (f->w == sink && f->conn != NULL && G_IS_SOCKET_CONNECTION (f->conn))
-        g_socket_shutdown (g_socket_connection_get_socket (G_SOCKET_CONNECTION (f->conn)), FALSE,
-                           TRUE, NULL);
-      else if (f->w == sink && f->conn != NULL)
-        g_output_stream_close_async (g_io_stream_get_output_stream (f->conn), G_PRIORITY_DEFAULT,
-                                     NULL, NULL, NULL);
+      if (f->w == sink && f->conn != NULL)
+        conn_shutdown_write (f->conn);
     }
 }
 
@@ -938,12 +1108,25 @@ fwd_connected (GObject *source, GAsyncResult *result, gpointer data)
   g_autoptr (GIOStream) conn = agent->vtable->port_connect_finish (agent, result, &error);
   Fwd *f = NULL;
 
+  if (fc->linger != NULL)
+    {
+      if (conn != NULL)
+        linger_connected (fc->linger, g_steal_pointer (&conn));
+      else
+        linger_free (fc->linger);
+      g_free (fc);
+      session_unref (s);
+      return;
+    }
   for (guint i = 0; i < s->fwds->len && !s->ended; i++)
     if (((Fwd *)g_ptr_array_index (s->fwds, i))->serial == fc->serial)
       f = g_ptr_array_index (s->fwds, i);
   g_free (fc);
   if (f != NULL)
-    f->connecting = FALSE;
+    {
+      f->connecting = FALSE;
+      f->pending = NULL;
+    }
   if (f == NULL || f->done)
     {
       if (conn != NULL)
@@ -953,7 +1136,10 @@ fwd_connected (GObject *source, GAsyncResult *result, gpointer data)
     }
   if (conn == NULL)
     {
+      g_clear_pointer (&f->early, g_byte_array_unref);
       fwd_fail (f, error->message);
+      if (!s->ended && !consumers_full (s))
+        ks_reader_resume (s->wire_in);
       session_unref (s);
       return;
     }
@@ -965,6 +1151,8 @@ fwd_connected (GObject *source, GAsyncResult *result, gpointer data)
   g_clear_pointer (&f->early, g_byte_array_unref);
   if (f->client_fin)
     ks_sink_close (f->w);
+  if (!consumers_full (s))
+    ks_reader_resume (s->wire_in);
   if (s->wire_out != NULL && s->wire_out->queued >= KS_HIGH_WATER)
     ks_reader_pause (f->r);
   session_unref (s);
@@ -1005,6 +1193,7 @@ fwd_connect (Fwd *f)
   fc = g_new0 (FwdConnect, 1);
   fc->s = session_ref (s);
   fc->serial = f->serial;
+  f->pending = fc;
   agent->vtable->port_connect_async (agent, pod, f->port, s->cancel, fwd_connected, fc);
 }
 
@@ -1468,6 +1657,8 @@ session_end (Session *s)
   g_clear_pointer (&s->out_r, ks_reader_detach);
   g_clear_pointer (&s->err_r, ks_reader_detach);
   g_clear_pointer (&s->stdin_sink, ks_sink_detach);
+  for (guint i = 0; i < s->fwds->len; i++)
+    fwd_linger (g_ptr_array_index (s->fwds, i));
   g_ptr_array_set_size (s->fwds, 0);
   g_clear_pointer (&s->wire_in, ks_reader_detach);
   g_clear_pointer (&s->wire_out, ks_sink_detach);
