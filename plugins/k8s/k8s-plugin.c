@@ -2062,8 +2062,17 @@ typedef struct
   GMainContext            *context;
   SoupWebsocketConnection *ws;
   gboolean                 v5; /* v5.channel.k8s.io: channels can be closed */
-  GSource                 *cancel;
-  guint64 handed; /* frame bytes given to the WebSocket by channel_stream_send_frame() */
+  /* The caller's cancellable, watched with g_cancellable_connect(): its
+   * handler (any thread) queues cancel_idle to run on_cancel here. Not a
+   * g_cancellable_source_new(): GLib 2.74 leaks such a source when its
+   * last reference goes while another thread is cancelling. */
+  GCancellable *cancellable;
+  gulong        cancel_id;
+  GMutex        cancel_lock;
+  GSource      *cancel_idle;
+  gboolean (*on_cancel) (GCancellable *, gpointer);
+  gpointer cancel_data;
+  guint64  handed; /* frame bytes given to the WebSocket by channel_stream_send_frame() */
 } ChannelStream;
 
 /* Opens the stream to @path?@query of @pod offering @protocols, in a new
@@ -2104,6 +2113,36 @@ channel_stream_open (HeroVirtK8sProvider *self,
   return TRUE;
 }
 
+static gboolean
+channel_stream_cancel_idle (gpointer data)
+{
+  ChannelStream *cs = data;
+
+  return cs->on_cancel (cs->cancellable, cs->cancel_data);
+}
+
+/* The cancellable's handler: in the cancelling thread (or this one, when
+ * it was already cancelled), so it only queues the work to the stream's
+ * context. */
+static void
+channel_stream_cancelled (GCancellable *cancellable, gpointer data)
+{
+  ChannelStream *cs = data;
+  GSource       *idle = g_idle_source_new ();
+
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, channel_stream_cancel_idle, cs, NULL);
+  g_source_set_static_name (idle, "[hero-virt] k8s stream cancelled");
+  g_mutex_lock (&cs->cancel_lock);
+  if (cs->cancel_idle == NULL)
+    {
+      cs->cancel_idle = g_source_ref (idle);
+      g_source_attach (idle, cs->context);
+    }
+  g_mutex_unlock (&cs->cancel_lock);
+  g_source_unref (idle);
+}
+
 /* Connects the stream's signals to @user_data's handlers and, with a
  * @cancellable, @on_cancel to run in the stream's context. */
 static void
@@ -2120,9 +2159,12 @@ channel_stream_connect (ChannelStream *cs,
   g_signal_connect (cs->ws, "error", on_error, user_data);
   if (cancellable != NULL)
     {
-      cs->cancel = g_cancellable_source_new (cancellable);
-      g_source_set_callback (cs->cancel, (GSourceFunc)(void (*) (void))on_cancel, user_data, NULL);
-      g_source_attach (cs->cancel, cs->context);
+      g_mutex_init (&cs->cancel_lock);
+      cs->cancellable = g_object_ref (cancellable);
+      cs->on_cancel = on_cancel;
+      cs->cancel_data = user_data;
+      cs->cancel_id
+          = g_cancellable_connect (cancellable, G_CALLBACK (channel_stream_cancelled), cs, NULL);
     }
 }
 
@@ -2194,10 +2236,17 @@ channel_stream_close_channel (ChannelStream *cs, guint8 channel)
 static void
 channel_stream_end (ChannelStream *cs, gpointer user_data)
 {
-  if (cs->cancel != NULL)
+  if (cs->cancellable != NULL)
     {
-      g_source_destroy (cs->cancel);
-      g_clear_pointer (&cs->cancel, g_source_unref);
+      /* Waits for a handler running in another thread: none runs after. */
+      g_cancellable_disconnect (cs->cancellable, cs->cancel_id);
+      if (cs->cancel_idle != NULL)
+        {
+          g_source_destroy (cs->cancel_idle);
+          g_clear_pointer (&cs->cancel_idle, g_source_unref);
+        }
+      g_mutex_clear (&cs->cancel_lock);
+      g_clear_object (&cs->cancellable);
     }
   ws_finish (cs->ws, cs->context);
   g_signal_handlers_disconnect_by_data (cs->ws, user_data);
