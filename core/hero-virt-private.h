@@ -40,11 +40,18 @@ typedef void (*HeroVirtAsyncStart) (gpointer            source_object,
                                     GAsyncReadyCallback callback,
                                     gpointer            user_data);
 GAsyncResult *_hero_virt_run_sync (gpointer source_object, HeroVirtAsyncStart start, gpointer data);
+/* Runs @func in @context at default priority, always from its loop: an
+ * idle source, not g_main_context_invoke(), which runs @func in the
+ * calling thread when no thread owns @context at that moment. Any thread. */
+void _hero_virt_queue_to_context (GMainContext  *context,
+                                  GSourceFunc    func,
+                                  gpointer       data,
+                                  GDestroyNotify destroy,
+                                  const char    *name);
 
 /* For the executors (exec/hero-virt-executor.c). */
 #define HERO_VIRT_DEFAULT_MAX_OUTPUT (64 * 1024 * 1024)
-char **_hero_virt_executor_dup_environ (HeroVirtExecutor *self);
-gsize  _hero_virt_executor_output_cap (HeroVirtExecutor *self, HeroVirtCommand *command);
+gsize _hero_virt_executor_output_cap (HeroVirtExecutor *self, HeroVirtCommand *command);
 gboolean
 _hero_virt_output_too_large (GError **error, const char *program, const char *stream, gsize cap);
 void _hero_virt_executor_log_command (HeroVirtExecutor *self,

@@ -24,6 +24,22 @@ thread_call_free (gpointer p)
   g_free (call);
 }
 
+void
+_hero_virt_queue_to_context (GMainContext  *context,
+                             GSourceFunc    func,
+                             gpointer       data,
+                             GDestroyNotify destroy,
+                             const char    *name)
+{
+  GSource *idle = g_idle_source_new ();
+
+  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
+  g_source_set_callback (idle, func, data, destroy);
+  g_source_set_static_name (idle, name);
+  g_source_attach (idle, context);
+  g_source_unref (idle);
+}
+
 /* The GTask whose func runs in this (worker) thread now. */
 static GPrivate current_task;
 

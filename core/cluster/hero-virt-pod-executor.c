@@ -75,7 +75,7 @@ pod_run (HeroVirtExecutor *executor,
          GError          **error)
 {
   HeroVirtPodExecutor *self = HERO_VIRT_POD_EXECUTOR (executor);
-  g_auto (GStrv) variables = _hero_virt_executor_dup_environ (executor);
+  g_auto (GStrv) variables = hero_virt_executor_dup_environ (executor);
   gsize cap = _hero_virt_executor_output_cap (executor, command);
 
   return hero_virt_cluster_provider_exec_command (
@@ -106,7 +106,7 @@ pod_run_async (HeroVirtExecutor   *executor,
                gpointer            user_data)
 {
   HeroVirtPodExecutor *self = HERO_VIRT_POD_EXECUTOR (executor);
-  g_auto (GStrv) variables = _hero_virt_executor_dup_environ (executor);
+  g_auto (GStrv) variables = hero_virt_executor_dup_environ (executor);
   gsize  cap = _hero_virt_executor_output_cap (executor, command);
   GTask *task;
 

@@ -1136,21 +1136,14 @@ hero_virt_command_emit_line (HeroVirtCommand *self, HeroVirtOutputStream stream,
       break;
   if (target != NULL && target->context != NULL && !g_main_context_is_owner (target->context))
     {
-      gsize    len = strlen (line);
-      Line    *l = g_malloc (sizeof (Line) + len + 1);
-      GSource *idle;
+      gsize len = strlen (line);
+      Line *l = g_malloc (sizeof (Line) + len + 1);
 
       l->command = g_object_ref (self);
       l->stream = stream;
       memcpy (l->line, line, len + 1);
-      /* An idle source rather than g_main_context_invoke(), which would
-       * run the handler here when no thread owns the context right now. */
-      idle = g_idle_source_new ();
-      g_source_set_priority (idle, G_PRIORITY_DEFAULT);
-      g_source_set_callback (idle, deliver_line, l, line_free);
-      g_source_set_static_name (idle, "[hero-virt] output-line");
-      g_source_attach (idle, target->context);
-      g_source_unref (idle);
+      _hero_virt_queue_to_context (target->context, deliver_line, l, line_free,
+                                   "[hero-virt] output-line");
       return;
     }
   g_signal_emit (self, signals[SIGNAL_OUTPUT_LINE], 0, stream, line);

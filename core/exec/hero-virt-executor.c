@@ -680,14 +680,6 @@ hero_virt_executor_dup_environ (HeroVirtExecutor *self)
   return env ? env : g_new0 (char *, 1);
 }
 
-/* A copy of the variables, for an executor building a command's
- * environment while another thread may set one. */
-char **
-_hero_virt_executor_dup_environ (HeroVirtExecutor *self)
-{
-  return hero_virt_executor_dup_environ (self);
-}
-
 /* ---- how much output is kept ---- */
 
 /**

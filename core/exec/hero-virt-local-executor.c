@@ -375,7 +375,7 @@ add_variables (char **env, const char *const *variables)
 static char **
 build_environ (HeroVirtLocalExecutor *self, HeroVirtCommand *command)
 {
-  g_auto (GStrv) mine = _hero_virt_executor_dup_environ (HERO_VIRT_EXECUTOR (self));
+  g_auto (GStrv) mine = hero_virt_executor_dup_environ (HERO_VIRT_EXECUTOR (self));
   char **env = add_variables (g_get_environ (), (const char *const *)mine);
 
   return add_variables (env, hero_virt_command_get_environ (command));

@@ -5,6 +5,7 @@
 #include "config.h"
 
 #include "hero-virt-progress.h"
+#include "hero-virt-private.h"
 
 /**
  * HeroVirtProgress:
@@ -291,8 +292,7 @@ hero_virt_progress_update (HeroVirtProgress *self,
                            guint64           total,
                            const char       *message)
 {
-  Update  *update;
-  GSource *idle;
+  Update *update;
 
   g_return_if_fail (HERO_VIRT_IS_PROGRESS (self));
 
@@ -309,16 +309,10 @@ hero_virt_progress_update (HeroVirtProgress *self,
   update->message = g_strdup (message);
   update->current = current;
   update->total = total;
-  /* An idle source, not g_main_context_invoke(): that would run the
-   * update here, in this worker thread, whenever the context is also this
-   * thread's default (the global one, usually) and no thread owns it at
-   * that moment, such as between two iterations of the owner's loop. */
-  idle = g_idle_source_new ();
-  g_source_set_priority (idle, G_PRIORITY_DEFAULT);
-  g_source_set_callback (idle, deliver_update, update, update_free);
-  g_source_set_static_name (idle, "[hero-virt] progress update");
-  g_source_attach (idle, self->context);
-  g_source_unref (idle);
+  /* Queued even when the context is this thread's default too: the
+   * handlers belong to the owner's loop, not to this worker. */
+  _hero_virt_queue_to_context (self->context, deliver_update, update, update_free,
+                               "[hero-virt] progress update");
 }
 
 /**

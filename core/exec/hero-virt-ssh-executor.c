@@ -1193,7 +1193,7 @@ write_env_file_locked (HeroVirtSshExecutor *self,
                        GCancellable        *cancellable,
                        GError             **error)
 {
-  g_auto (GStrv) mine = _hero_virt_executor_dup_environ (HERO_VIRT_EXECUTOR (self));
+  g_auto (GStrv) mine = hero_virt_executor_dup_environ (HERO_VIRT_EXECUTOR (self));
   const char *const *extra = hero_virt_command_get_environ (command);
   const char *const *lists[] = { (const char *const *)mine, extra };
   g_autofree char   *dir = NULL;
